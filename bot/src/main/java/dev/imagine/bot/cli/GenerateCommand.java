@@ -1,0 +1,119 @@
+package dev.imagine.bot.cli;
+
+import dev.imagine.pipeline.GeneratedImage;
+import dev.imagine.pipeline.GenerationRequest;
+import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.PipelineOptions;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.SecureRandom;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code imagine generate}: one prompt to PNG files, with a progress bar. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Generate images from a prompt with a model folder in the optimum ONNX layout.")
+public final class GenerateCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR",
+            description = "Model folder (optimum ONNX layout: text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/).")
+    Path model;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "What to draw.")
+    String prompt;
+
+    @Option(names = "--seed", paramLabel = "N",
+            description = "Random seed; the same seed gives the same picture. Default: a random one, printed.")
+    Long seed;
+
+    @Option(names = "--steps", defaultValue = "4", paramLabel = "N", description = "Denoising steps, 1..8 (default: ${DEFAULT-VALUE}).")
+    int steps;
+
+    @Option(names = "--guidance", defaultValue = "8.0", paramLabel = "G", description = "Guidance scale, 1..20 (default: ${DEFAULT-VALUE}).")
+    float guidance;
+
+    @Option(names = "--width", defaultValue = "512", paramLabel = "W", description = "Width in pixels, a multiple of 8 in 256..1024 (default: ${DEFAULT-VALUE}).")
+    int width;
+
+    @Option(names = "--height", defaultValue = "512", paramLabel = "H", description = "Height in pixels, a multiple of 8 in 256..1024 (default: ${DEFAULT-VALUE}).")
+    int height;
+
+    @Option(names = "--count", defaultValue = "1", paramLabel = "N",
+            description = "Images to make, 1..4; image i uses seed + i (default: ${DEFAULT-VALUE}).")
+    int count;
+
+    @Option(names = "--output", defaultValue = "imagine.png", paramLabel = "FILE.png",
+            description = "Where to write the PNG; with --count > 1, FILE-1.png, FILE-2.png, ... (default: ${DEFAULT-VALUE}).")
+    Path output;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: the physical cores).")
+    Integer threads;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        long chosenSeed = seed != null ? seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
+        GenerationRequest request = new GenerationRequest(prompt, chosenSeed, steps, guidance, width, height, count);
+        if (seed == null) {
+            err.println("seed: " + chosenSeed);
+        }
+        PipelineOptions options = threads == null ? PipelineOptions.defaults() : new PipelineOptions(threads);
+        try (ImageGenerator generator = ImageGenerator.open(model, options);
+             ProgressBar progress = ProgressBar.forStderr(err, "generating")) {
+            GenerationResult result = generator.generate(request, progress, () -> false);
+            progress.finish();
+            for (int i = 0; i < result.images().size(); i++) {
+                GeneratedImage image = result.images().get(i);
+                Path target = outputFor(i, result.images().size());
+                writeAtomically(target, image.png());
+                spec.commandLine().getOut().println(target);
+                err.printf("wrote %s (%dx%d, seed %d)%n", target, image.width(), image.height(), image.seed());
+            }
+            err.printf("took %.1f s: text %.2f s, denoising %.1f s, decoding %.1f s%n",
+                    result.total().toMillis() / 1000.0, result.textEncoding().toMillis() / 1000.0,
+                    result.denoising().toMillis() / 1000.0, result.decoding().toMillis() / 1000.0);
+            if (result.prompt().truncated()) {
+                err.printf("note: the prompt was cut: %d of its %d tokens were dropped (the model reads at most %d)%n",
+                        result.prompt().droppedTokens(), result.prompt().contentTokens(), result.prompt().keptTokens());
+            }
+        }
+        return 0;
+    }
+
+    private Path outputFor(int index, int total) {
+        if (total == 1) {
+            return output;
+        }
+        String name = output.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String stem = dot > 0 ? name.substring(0, dot) : name;
+        String extension = dot > 0 ? name.substring(dot) : ".png";
+        return output.resolveSibling(stem + "-" + (index + 1) + extension);
+    }
+
+    /** Never leaves a half-written PNG where a complete one is expected. */
+    private static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path absolute = target.toAbsolutePath();
+        Path parent = absolute.getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Path temp = Files.createTempFile(parent, ".imagine-", ".tmp");
+        try {
+            Files.write(temp, bytes);
+            Files.move(temp, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.imagine.bot.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.bot.Main;
+import dev.imagine.pipeline.image.GenerationParameters;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Drives {@code imagine.jar}'s command line in-process, with the small fixture model the pipeline tests use. */
+class CommandLineTest {
+    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
+    static final Path CLIP_TOKENIZER = Path.of("../pipeline/src/test/resources/tokenizer/clip").toAbsolutePath();
+
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream originalOut;
+    private PrintStream originalErr;
+
+    @BeforeEach
+    void captureStreams() {
+        originalOut = System.out;
+        originalErr = System.err;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void restoreStreams() {
+        System.setOut(originalOut);
+        System.setErr(originalErr);
+    }
+
+    private String stdout() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String stderr() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void tokens_printsSeventySevenIdsAsJson_andSaysOnStderrThatNothingWasCut() {
+        int exit = Main.run("tokens", "--model", CLIP_TOKENIZER.toString(),
+                "a photograph of an astronaut riding a horse");
+
+        assertThat(exit).isZero();
+        assertThat(stdout().trim()).startsWith("[49406,320,8853,539,550,18376,6765,320,4558,49407,49407,");
+        assertThat(stdout().trim().split(",")).hasSize(77);
+        assertThat(stderr()).contains("8 of 75 tokens used; not cut");
+    }
+
+    @Test
+    void tokens_longPrompt_saysHowManyTokensWereDropped() {
+        int exit = Main.run("tokens", "--model", CLIP_TOKENIZER.toString(), "red ".repeat(80).trim());
+
+        assertThat(exit).isZero();
+        assertThat(stderr()).contains("80 tokens; cut: 5 dropped");
+    }
+
+    @Test
+    void generate_writesAPngWithItsParameters_andPrintsThePath() throws IOException {
+        Path output = dir.resolve("out/fox.png");
+
+        int exit = Main.run("generate", "--model", TINY_MODEL.toString(), "--prompt", "a red fox", "--seed", "42",
+                "--steps", "2", "--width", "256", "--height", "256", "--output", output.toString());
+
+        assertThat(exit).as(stderr()).isZero();
+        assertThat(stdout().trim()).isEqualTo(output.toString());
+        BufferedImage image = ImageIO.read(output.toFile());
+        assertThat(image.getWidth()).isEqualTo(256);
+        GenerationParameters parameters = GenerationParameters.parse(
+                dev.imagine.pipeline.image.PngText.read(output).get("parameters"));
+        assertThat(parameters.prompt()).isEqualTo("a red fox");
+        assertThat(parameters.seed()).isEqualTo(42);
+        assertThat(parameters.steps()).isEqualTo(2);
+        assertThat(stderr()).contains("step 2/2");
+    }
+
+    @Test
+    void generate_withoutSeed_printsTheRandomSeedItChose() {
+        Path output = dir.resolve("any.png");
+
+        int exit = Main.run("generate", "--model", TINY_MODEL.toString(), "--prompt", "a boat", "--steps", "1",
+                "--width", "256", "--height", "256", "--output", output.toString());
+
+        assertThat(exit).as(stderr()).isZero();
+        assertThat(stderr()).containsPattern("seed: \\d+");
+    }
+
+    @Test
+    void generate_countThree_writesNumberedFilesWithConsecutiveSeeds() throws IOException {
+        Path output = dir.resolve("batch.png");
+
+        int exit = Main.run("generate", "--model", TINY_MODEL.toString(), "--prompt", "a boat", "--seed", "7",
+                "--steps", "1", "--width", "256", "--height", "256", "--count", "3", "--output", output.toString());
+
+        assertThat(exit).as(stderr()).isZero();
+        for (int i = 1; i <= 3; i++) {
+            Path file = dir.resolve("batch-" + i + ".png");
+            assertThat(GenerationParameters.parse(dev.imagine.pipeline.image.PngText.read(file).get("parameters"))
+                    .seed()).isEqualTo(6 + i);
+        }
+    }
+
+    @Test
+    void generate_badValues_exitNonZeroWithOneClearLine_andWriteNoFile() {
+        Path output = dir.resolve("bad.png");
+
+        int exit = Main.run("generate", "--model", TINY_MODEL.toString(), "--prompt", "a boat", "--steps", "12",
+                "--width", "300", "--output", output.toString());
+
+        assertThat(exit).isNotZero();
+        assertThat(stderr()).contains("error: steps is 12: use 1 to 8").contains("width is 300");
+        assertThat(output).doesNotExist();
+    }
+
+    @Test
+    void generate_missingModelFolder_namesIt() {
+        int exit = Main.run("generate", "--model", dir.resolve("no-model").toString(), "--prompt", "a boat",
+                "--seed", "1");
+
+        assertThat(exit).isNotZero();
+        assertThat(stderr()).contains("error: model folder").contains("no-model").contains("does not exist");
+    }
+
+    @Test
+    void generate_withoutPrompt_showsUsage() {
+        int exit = Main.run("generate", "--model", TINY_MODEL.toString());
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(stderr()).contains("Missing required option: '--prompt=TEXT'");
+    }
+}

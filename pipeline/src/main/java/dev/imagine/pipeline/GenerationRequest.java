@@ -1,0 +1,62 @@
+package dev.imagine.pipeline;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What to draw. Image {@code i} of a request uses seed {@code seed + i}, so every image of a batch can be replayed
+ * on its own (as in AUTOMATIC1111's web UI and diffusers with one generator per image).
+ *
+ * @param guidance  classifier-free guidance scale as diffusers defines it (the LCM embedding uses guidance - 1)
+ * @param count     how many images, 1..4
+ */
+public record GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height,
+                                int count) {
+    public static final int MIN_SIZE = 256;
+    public static final int MAX_SIZE = 1024;
+    public static final int MIN_STEPS = 1;
+    public static final int MAX_STEPS = 8;
+    public static final float MIN_GUIDANCE = 1f;
+    public static final float MAX_GUIDANCE = 20f;
+    public static final int MAX_COUNT = 4;
+    public static final int DEFAULT_STEPS = 4;
+    public static final float DEFAULT_GUIDANCE = 8f;
+    public static final int DEFAULT_SIZE = 512;
+
+    /** Rejects bad input with one message that names every wrong value and what would be accepted. */
+    public GenerationRequest {
+        List<String> problems = new ArrayList<>();
+        if (prompt == null || prompt.isBlank()) {
+            problems.add("the prompt is empty: describe the picture you want");
+        }
+        if (steps < MIN_STEPS || steps > MAX_STEPS) {
+            problems.add("steps is " + steps + ": use " + MIN_STEPS + " to " + MAX_STEPS + " (4 is a good default)");
+        }
+        if (!(guidance >= MIN_GUIDANCE && guidance <= MAX_GUIDANCE)) {
+            problems.add("guidance is " + guidance + ": use " + MIN_GUIDANCE + " to " + MAX_GUIDANCE);
+        }
+        checkSize("width", width, problems);
+        checkSize("height", height, problems);
+        if (count < 1 || count > MAX_COUNT) {
+            problems.add("count is " + count + ": use 1 to " + MAX_COUNT);
+        }
+        if (!problems.isEmpty()) {
+            throw new PipelineException(String.join("; ", problems));
+        }
+    }
+
+    private static void checkSize(String name, int value, List<String> problems) {
+        if (value < MIN_SIZE || value > MAX_SIZE || value % 8 != 0) {
+            problems.add(name + " is " + value + ": use a multiple of 8 from " + MIN_SIZE + " to " + MAX_SIZE);
+        }
+    }
+
+    /** The request with the defaults for everything but prompt and seed. */
+    public static GenerationRequest of(String prompt, long seed) {
+        return new GenerationRequest(prompt, seed, DEFAULT_STEPS, DEFAULT_GUIDANCE, DEFAULT_SIZE, DEFAULT_SIZE, 1);
+    }
+
+    public long seedOf(int index) {
+        return seed + index;
+    }
+}

@@ -1,0 +1,38 @@
+package dev.imagine.pipeline;
+
+import java.nio.file.Path;
+
+/**
+ * Turns a prompt and a seed into pictures. One instance holds the loaded networks (a few GB for the full model):
+ * create it once, share it, close it at shutdown. Not safe for concurrent {@code generate} calls; the networks
+ * already use every core for one image.
+ */
+public interface ImageGenerator extends AutoCloseable {
+
+    /** Loads the LCM pipeline from a model folder in the optimum ONNX layout. */
+    static ImageGenerator open(Path modelFolder, PipelineOptions options) {
+        return LcmPipeline.open(modelFolder, options);
+    }
+
+    /** The prompt as the text encoder will see it (77 ids for CLIP), without running any network. */
+    TokenizedPrompt tokenize(String prompt);
+
+    /**
+     * Generates {@code request.count()} images. Progress is reported after each denoising step; the signal is
+     * checked before each step.
+     *
+     * @throws GenerationCancelledException when the signal said so
+     * @throws PipelineException            on any other failure; the generator stays usable
+     */
+    GenerationResult generate(GenerationRequest request, ProgressListener progress, CancellationSignal cancel);
+
+    default GenerationResult generate(GenerationRequest request) {
+        return generate(request, ProgressListener.NONE, CancellationSignal.NEVER);
+    }
+
+    /** A short name of the loaded model, as written into the PNG parameters. */
+    String modelName();
+
+    @Override
+    void close();
+}

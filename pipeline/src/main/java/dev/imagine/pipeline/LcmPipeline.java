@@ -1,0 +1,253 @@
+package dev.imagine.pipeline;
+
+import ai.onnxruntime.OrtEnvironment;
+import dev.imagine.pipeline.image.GenerationParameters;
+import dev.imagine.pipeline.image.ImageConversion;
+import dev.imagine.pipeline.image.PngEncoder;
+import dev.imagine.pipeline.model.ModelFolder;
+import dev.imagine.pipeline.onnx.SessionSettings;
+import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
+import dev.imagine.pipeline.scheduler.LcmScheduler;
+import dev.imagine.pipeline.scheduler.TorchGenerator;
+import dev.imagine.pipeline.text.TextEncoder;
+import dev.imagine.pipeline.tokenizer.ClipTokenizer;
+import dev.imagine.pipeline.unet.Unet;
+import dev.imagine.pipeline.vae.VaeDecoder;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * diffusers' {@code LatentConsistencyModelPipeline} (text to image) on ONNX Runtime: tokenizer, text encoder,
+ * LCM loop of UNet and scheduler, VAE decoder, PNG. Owns the three sessions and the tokenizer.
+ */
+final class LcmPipeline implements ImageGenerator {
+    private static final Logger LOG = LoggerFactory.getLogger(LcmPipeline.class);
+    static final String VERSION = "Imagine " + versionOf(LcmPipeline.class);
+
+    private final ModelFolder folder;
+    private final ClipTokenizer tokenizer;
+    private final TextEncoder textEncoder;
+    private final Unet unet;
+    private final VaeDecoder vaeDecoder;
+    private final LcmScheduler scheduler;
+    private final int guidanceEmbeddingDim;
+
+    private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
+                        VaeDecoder vaeDecoder) {
+        this.folder = folder;
+        this.tokenizer = tokenizer;
+        this.textEncoder = textEncoder;
+        this.unet = unet;
+        this.vaeDecoder = vaeDecoder;
+        this.scheduler = new LcmScheduler(folder.scheduler());
+        this.guidanceEmbeddingDim = guidanceEmbeddingDim(folder, unet);
+    }
+
+    static LcmPipeline open(Path root, PipelineOptions options) {
+        ModelFolder folder = ModelFolder.open(root);
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        SessionSettings settings = SessionSettings.withThreads(options.intraOpThreads());
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            long start = System.nanoTime();
+            ClipTokenizer tokenizer = remember(opened, ClipTokenizer.load(folder.tokenizer()));
+            TextEncoder textEncoder = remember(opened, TextEncoder.load(env, folder.textEncoder(), settings));
+            Unet unet = remember(opened, Unet.load(env, folder.unet(), settings));
+            VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
+            LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae);
+            LOG.info("loaded model {} in {} ms ({} threads)", folder.root(),
+                    (System.nanoTime() - start) / 1_000_000, options.intraOpThreads());
+            return pipeline;
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T remember(List<AutoCloseable> opened, T resource) {
+        opened.add(resource);
+        return resource;
+    }
+
+    private static int guidanceEmbeddingDim(ModelFolder folder, Unet unet) {
+        if (!unet.hasTimestepCond()) {
+            return 0;
+        }
+        int configured = folder.timeCondProjDim();
+        int declared = unet.timestepCondDim();
+        if (configured > 0 && declared > 0 && configured != declared) {
+            throw new PipelineException(folder.unet() + " declares timestep_cond of length " + declared
+                    + " but unet/config.json says time_cond_proj_dim " + configured);
+        }
+        int dim = configured > 0 ? configured : declared;
+        if (dim <= 0) {
+            throw new PipelineException("the UNet takes timestep_cond but neither unet/config.json "
+                    + "(time_cond_proj_dim) nor the graph says its length");
+        }
+        return dim;
+    }
+
+    @Override
+    public TokenizedPrompt tokenize(String prompt) {
+        return tokenizer.encode(prompt);
+    }
+
+    @Override
+    public String modelName() {
+        return folder.name();
+    }
+
+    @Override
+    public GenerationResult generate(GenerationRequest request, ProgressListener progress,
+                                     CancellationSignal cancel) {
+        long t0 = System.nanoTime();
+        TokenizedPrompt prompt = tokenizer.encode(request.prompt());
+        Conditioning conditioning = condition(prompt, request.guidance());
+        progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.TEXT_ENCODED, 0,
+                request.steps() * request.count()));
+        long t1 = System.nanoTime();
+
+        int scale = folder.vaeScaleFactor();
+        int latentH = request.height() / scale;
+        int latentW = request.width() / scale;
+        if (latentH * scale != request.height() || latentW * scale != request.width()) {
+            throw new PipelineException("width and height must be multiples of " + scale + " for this model");
+        }
+        long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
+        int latentSize = folder.latentChannels() * latentH * latentW;
+        int totalSteps = request.steps() * request.count();
+
+        List<float[]> finalLatents = new ArrayList<>();
+        for (int index = 0; index < request.count(); index++) {
+            TorchGenerator generator = new TorchGenerator(request.seedOf(index));
+            float[] latents = generator.randn(latentSize);
+            LcmScheduler.Run run = scheduler.start(request.steps());
+            int[] timesteps = run.timesteps();
+            float[] denoised = latents;
+            for (int i = 0; i < timesteps.length; i++) {
+                int done = index * request.steps() + i;
+                if (cancel.isCancelled()) {
+                    throw new GenerationCancelledException(done, totalSteps);
+                }
+                float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance());
+                LcmScheduler.StepResult step = run.step(modelOutput, latents, () -> generator.randn(latentSize));
+                latents = step.prevSample();
+                denoised = step.denoised();
+                progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE,
+                        done + 1, totalSteps));
+            }
+            finalLatents.add(denoised);
+        }
+        long t2 = System.nanoTime();
+
+        List<GeneratedImage> images = new ArrayList<>();
+        for (int index = 0; index < finalLatents.size(); index++) {
+            if (cancel.isCancelled()) {
+                throw new GenerationCancelledException(totalSteps, totalSteps);
+            }
+            images.add(decode(finalLatents.get(index), latentShape, request, index));
+        }
+        progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.DECODED, totalSteps,
+                totalSteps));
+        long t3 = System.nanoTime();
+        return new GenerationResult(images, prompt, Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1),
+                Duration.ofNanos(t3 - t2));
+    }
+
+    /** The text embedding and, for LCM UNets, the guidance embedding; for plain UNets, the unconditional one. */
+    private record Conditioning(float[] hidden, long[] hiddenShape, float[] guidanceEmbedding, float[] unconditional) {
+    }
+
+    private Conditioning condition(TokenizedPrompt prompt, float guidance) {
+        int[] ids = prompt.ids();
+        float[] hidden = textEncoder.encode(ids);
+        long[] shape = {1, ids.length, hidden.length / ids.length};
+        if (unet.hasTimestepCond()) {
+            return new Conditioning(hidden, shape, GuidanceEmbedding.embedGuidance(guidance, guidanceEmbeddingDim), null);
+        }
+        // A UNet without timestep_cond (LCM-LoRA style) is run as diffusers' StableDiffusionPipeline runs it:
+        // classifier-free guidance against the empty prompt when the scale is above 1.
+        float[] unconditional = guidance > 1f ? textEncoder.encode(tokenizer.encode("").ids()) : null;
+        return new Conditioning(hidden, shape, null, unconditional);
+    }
+
+    private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance) {
+        if (c.unconditional() == null) {
+            return unet.predict(latents, latentShape, t, c.hidden(), c.hiddenShape(), c.guidanceEmbedding());
+        }
+        int n = latents.length;
+        float[] doubled = new float[2 * n];
+        System.arraycopy(latents, 0, doubled, 0, n);
+        System.arraycopy(latents, 0, doubled, n, n);
+        float[] hidden = new float[2 * c.hidden().length];
+        System.arraycopy(c.unconditional(), 0, hidden, 0, c.hidden().length);
+        System.arraycopy(c.hidden(), 0, hidden, c.hidden().length, c.hidden().length);
+        long[] doubledShape = latentShape.clone();
+        doubledShape[0] = 2;
+        long[] hiddenShape = c.hiddenShape().clone();
+        hiddenShape[0] = 2;
+        float[] both = unet.predict(doubled, doubledShape, t, hidden, hiddenShape, null);
+        float[] guided = new float[n];
+        for (int i = 0; i < n; i++) {
+            float uncond = both[i];
+            guided[i] = uncond + guidance * (both[n + i] - uncond);
+        }
+        return guided;
+    }
+
+    private GeneratedImage decode(float[] denoised, long[] latentShape, GenerationRequest request, int index) {
+        float scaling = folder.scalingFactor();
+        float[] scaled = new float[denoised.length];
+        for (int i = 0; i < scaled.length; i++) {
+            // A true division, as diffusers does; multiplying by 1/scaling can differ in the last bit.
+            scaled[i] = denoised[i] / scaling;
+        }
+        float[] image = vaeDecoder.decode(scaled, latentShape);
+        int width = request.width();
+        int height = request.height();
+        if (image.length != 3 * width * height) {
+            throw new PipelineException(folder.vaeDecoder() + " returned " + image.length + " values; expected "
+                    + 3 * width * height + " for a " + width + "x" + height + " image");
+        }
+        byte[] rgb = ImageConversion.toRgb(image, 0, width, height);
+        long seed = request.seedOf(index);
+        GenerationParameters parameters = new GenerationParameters(request.prompt(), request.steps(),
+                request.guidance(), seed, width, height, folder.name(), VERSION);
+        byte[] png = PngEncoder.encode(rgb, width, height, Map.of(GenerationParameters.PNG_KEYWORD, parameters.toText()));
+        return new GeneratedImage(seed, width, height, png);
+    }
+
+    @Override
+    public void close() {
+        List<AutoCloseable> owned = List.of(tokenizer, textEncoder, unet, vaeDecoder);
+        closeAll(owned, null);
+    }
+
+    private static void closeAll(List<AutoCloseable> resources, RuntimeException primary) {
+        RuntimeException failure = primary;
+        for (int i = resources.size() - 1; i >= 0; i--) {
+            try {
+                resources.get(i).close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new PipelineException("closing the pipeline failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (primary == null && failure != null) {
+            throw failure;
+        }
+    }
+
+    private static String versionOf(Class<?> type) {
+        String version = type.getPackage() == null ? null : type.getPackage().getImplementationVersion();
+        return version == null ? "dev" : version;
+    }
+}

@@ -1,0 +1,124 @@
+package dev.imagine.pipeline.image;
+
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The generation parameters in the text form AUTOMATIC1111's web UI writes into the PNG {@code parameters} chunk
+ * (and Civitai and image viewers read): the prompt, then one line of {@code Key: value} pairs separated by
+ * {@code ", "}. Values that contain a comma, a colon or a quote are written as JSON strings, as the web UI does.
+ */
+public record GenerationParameters(String prompt, int steps, float guidance, long seed, int width, int height,
+                                   String model, String version) {
+    public static final String PNG_KEYWORD = "parameters";
+    static final String SAMPLER = "LCM";
+
+    public String toText() {
+        Map<String, String> fields = new LinkedHashMap<>();
+        fields.put("Steps", Integer.toString(steps));
+        fields.put("Sampler", SAMPLER);
+        fields.put("CFG scale", formatFloat(guidance));
+        fields.put("Seed", Long.toString(seed));
+        fields.put("Size", width + "x" + height);
+        fields.put("Model", model);
+        fields.put("Version", version);
+        StringBuilder line = new StringBuilder();
+        for (Map.Entry<String, String> field : fields.entrySet()) {
+            if (line.length() > 0) {
+                line.append(", ");
+            }
+            line.append(field.getKey()).append(": ").append(quoteIfNeeded(field.getValue()));
+        }
+        return prompt + "\n" + line;
+    }
+
+    /**
+     * Reads text written by {@link #toText()} or by the web UI (a "Negative prompt:" line is skipped: LCM has no
+     * negative prompt). Fields this pipeline does not use are ignored.
+     */
+    public static GenerationParameters parse(String text) {
+        String normalized = text.replace("\r\n", "\n");
+        int lastBreak = normalized.lastIndexOf('\n');
+        if (lastBreak < 0) {
+            throw new IllegalArgumentException("no parameter line: expected the prompt, then a line with 'Steps: …'");
+        }
+        String promptPart = normalized.substring(0, lastBreak);
+        int negative = promptPart.indexOf("\nNegative prompt:");
+        if (negative >= 0) {
+            promptPart = promptPart.substring(0, negative);
+        }
+        Map<String, String> fields = parseFields(normalized.substring(lastBreak + 1));
+        String size = require(fields, "Size");
+        int x = size.indexOf('x');
+        if (x < 0) {
+            throw new IllegalArgumentException("Size must look like 512x512, got " + size);
+        }
+        return new GenerationParameters(promptPart,
+                Integer.parseInt(require(fields, "Steps")),
+                Float.parseFloat(require(fields, "CFG scale")),
+                Long.parseLong(require(fields, "Seed")),
+                Integer.parseInt(size.substring(0, x).trim()),
+                Integer.parseInt(size.substring(x + 1).trim()),
+                fields.getOrDefault("Model", ""),
+                fields.getOrDefault("Version", ""));
+    }
+
+    private static String require(Map<String, String> fields, String key) {
+        String value = fields.get(key);
+        if (value == null) {
+            throw new IllegalArgumentException("the parameter line has no '" + key + "'");
+        }
+        return value;
+    }
+
+    private static Map<String, String> parseFields(String line) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        int i = 0;
+        while (i < line.length()) {
+            int colon = line.indexOf(": ", i);
+            if (colon < 0) {
+                break;
+            }
+            String key = line.substring(i, colon).trim();
+            int start = colon + 2;
+            String value;
+            if (start < line.length() && line.charAt(start) == '"') {
+                StringBuilder unquoted = new StringBuilder();
+                int j = start + 1;
+                while (j < line.length() && line.charAt(j) != '"') {
+                    char c = line.charAt(j);
+                    if (c == '\\' && j + 1 < line.length()) {
+                        j++;
+                        c = line.charAt(j);
+                        c = c == 'n' ? '\n' : c;
+                    }
+                    unquoted.append(c);
+                    j++;
+                }
+                value = unquoted.toString();
+                int comma = line.indexOf(", ", j);
+                i = comma < 0 ? line.length() : comma + 2;
+            } else {
+                int comma = line.indexOf(", ", start);
+                value = line.substring(start, comma < 0 ? line.length() : comma);
+                i = comma < 0 ? line.length() : comma + 2;
+            }
+            fields.put(key, value);
+        }
+        return fields;
+    }
+
+    private static String quoteIfNeeded(String value) {
+        if (!value.contains(",") && !value.contains(":") && !value.contains("\"") && !value.contains("\n")) {
+            return value;
+        }
+        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    }
+
+    /** "8.0", "8.5", "7.25": Python's repr for the float values people type, as the web UI prints them. */
+    static String formatFloat(float value) {
+        String text = Float.toString(value);
+        return text.contains("E") ? String.format(Locale.ROOT, "%.6f", value) : text;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.imagine.pipeline.onnx;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import ai.onnxruntime.ValueInfo;
+import dev.imagine.pipeline.PipelineException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One ONNX Runtime session and the metadata read from it. It owns the session and closes it; every other class
+ * asks it for what the graph expects instead of assuming (input element types and ranks changed between optimum
+ * versions).
+ */
+public final class OnnxModel implements AutoCloseable {
+    private final Path file;
+    private final OrtSession session;
+
+    private OnnxModel(Path file, OrtSession session) {
+        this.file = file;
+        this.session = session;
+    }
+
+    /** Loads {@code file}; external weights ({@code model.onnx_data}) beside it are found by ONNX Runtime. */
+    public static OnnxModel load(OrtEnvironment env, Path file, SessionSettings settings) {
+        if (!Files.isRegularFile(file)) {
+            throw new PipelineException("model file " + file + " is missing; the model folder is incomplete");
+        }
+        try (OrtSession.SessionOptions options = settings.toOptions()) {
+            return new OnnxModel(file, env.createSession(file.toString(), options));
+        } catch (OrtException e) {
+            throw new PipelineException("ONNX Runtime could not load " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public Path file() {
+        return file;
+    }
+
+    OrtSession session() {
+        return session;
+    }
+
+    public boolean hasInput(String name) {
+        try {
+            return session.getInputInfo().containsKey(name);
+        } catch (OrtException e) {
+            throw new PipelineException("cannot read the inputs of " + file, e);
+        }
+    }
+
+    /** The element type and shape of input {@code name}; a model without it is rejected with both names. */
+    public TensorSpec input(String name) {
+        return inputIfPresent(name).orElseThrow(() -> new PipelineException(
+                file + " has no input named '" + name + "' (it has " + inputNames() + "); "
+                        + "it is not an export this pipeline can run"));
+    }
+
+    public Optional<TensorSpec> inputIfPresent(String name) {
+        try {
+            return Optional.ofNullable(session.getInputInfo().get(name)).map(info -> spec(name, info));
+        } catch (OrtException e) {
+            throw new PipelineException("cannot read the inputs of " + file, e);
+        }
+    }
+
+    public boolean hasOutput(String name) {
+        try {
+            return session.getOutputInfo().containsKey(name);
+        } catch (OrtException e) {
+            throw new PipelineException("cannot read the outputs of " + file, e);
+        }
+    }
+
+    /** Fails with a message naming the file and the expected output unless the model has it. */
+    public void requireOutput(String name) {
+        if (!hasOutput(name)) {
+            try {
+                throw new PipelineException(file + " has no output named '" + name + "' (it has "
+                        + session.getOutputInfo().keySet() + ")");
+            } catch (OrtException e) {
+                throw new PipelineException("cannot read the outputs of " + file, e);
+            }
+        }
+    }
+
+    private java.util.Set<String> inputNames() {
+        try {
+            return session.getInputInfo().keySet();
+        } catch (OrtException e) {
+            return java.util.Set.of();
+        }
+    }
+
+    private TensorSpec spec(String name, NodeInfo node) {
+        ValueInfo info = node.getInfo();
+        if (!(info instanceof TensorInfo tensor)) {
+            throw new PipelineException(file + ": input '" + name + "' is not a tensor");
+        }
+        return new TensorSpec(name, tensor.type, tensor.getShape());
+    }
+
+    /**
+     * Runs the session and returns output {@code outputName} as a float array. The caller owns the input tensors;
+     * the results are closed here, also when copying fails.
+     */
+    public float[] runForFloats(Map<String, OnnxTensor> inputs, String outputName) {
+        try (OrtSession.Result result = session.run(inputs, java.util.Set.of(outputName))) {
+            Optional<OnnxValue> value = result.get(outputName);
+            if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
+                throw new PipelineException(file + " produced no tensor '" + outputName + "'");
+            }
+            java.nio.FloatBuffer buffer = tensor.getFloatBuffer();
+            float[] out = new float[buffer.remaining()];
+            buffer.get(out);
+            return out;
+        } catch (OrtException e) {
+            throw new PipelineException("running " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new PipelineException("closing the session of " + file + " failed", e);
+        }
+    }
+}

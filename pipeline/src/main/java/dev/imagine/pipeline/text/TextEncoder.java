@@ -1,0 +1,65 @@
+package dev.imagine.pipeline.text;
+
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OrtEnvironment;
+import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.onnx.OnnxModel;
+import dev.imagine.pipeline.onnx.SessionSettings;
+import dev.imagine.pipeline.onnx.TensorSpec;
+import dev.imagine.pipeline.onnx.Tensors;
+import java.nio.file.Path;
+import java.util.Map;
+
+/**
+ * The CLIP text encoder: token ids in, {@code last_hidden_state} out. Exports differ in the id type (int32 up to
+ * optimum 1.23, int64 after), so the type is read from the session.
+ */
+public final class TextEncoder implements AutoCloseable {
+    static final String INPUT_IDS = "input_ids";
+    static final String OUTPUT = "last_hidden_state";
+
+    private final OrtEnvironment env;
+    private final OnnxModel model;
+    private final OnnxJavaType idType;
+
+    private TextEncoder(OrtEnvironment env, OnnxModel model) {
+        this.env = env;
+        this.model = model;
+        TensorSpec ids = model.input(INPUT_IDS);
+        if (ids.type() != OnnxJavaType.INT32 && ids.type() != OnnxJavaType.INT64) {
+            throw new PipelineException(model.file() + ": input_ids must be int32 or int64, it is " + ids.type());
+        }
+        this.idType = ids.type();
+        model.requireOutput(OUTPUT);
+    }
+
+    public static TextEncoder load(OrtEnvironment env, Path file, SessionSettings settings) {
+        OnnxModel model = OnnxModel.load(env, file, settings);
+        try {
+            return new TextEncoder(env, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    /** Encodes one tokenized prompt; returns [1, sequence, hidden] flattened. */
+    public float[] encode(int[] ids) {
+        long[] shape = {1, ids.length};
+        try (OnnxTensor input = idType == OnnxJavaType.INT64
+                ? Tensors.longs(env, java.util.Arrays.stream(ids).asLongStream().toArray(), shape)
+                : Tensors.ints(env, ids, shape)) {
+            return model.runForFloats(Map.of(INPUT_IDS, input), OUTPUT);
+        }
+    }
+
+    public OnnxJavaType idType() {
+        return idType;
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}
