@@ -1,6 +1,7 @@
 package dev.imagine.bot;
 
 import dev.imagine.bot.cli.GenerateCommand;
+import dev.imagine.bot.cli.ModelsCommand;
 import dev.imagine.bot.cli.TokensCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -8,7 +9,7 @@ import picocli.CommandLine.Command;
 /** The command line of {@code imagine.jar}; the one place where the application is wired together. */
 @Command(name = "imagine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime).",
-        subcommands = {GenerateCommand.class, TokensCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

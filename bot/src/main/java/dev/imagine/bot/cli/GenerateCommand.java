@@ -4,6 +4,8 @@ import dev.imagine.pipeline.GeneratedImage;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.ModelRef;
+import dev.imagine.pipeline.ModelStore;
 import dev.imagine.pipeline.PipelineOptions;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.security.SecureRandom;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,9 +28,14 @@ public final class GenerateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--model", required = true, paramLabel = "DIR",
-            description = "Model folder (optimum ONNX layout: text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/).")
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "Model folder (optimum ONNX layout: text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/)."
+                    + " Default: the LCM Dreamshaper v7 model from the model cache, downloaded on first use.")
     Path model;
+
+    @Option(names = "--cache-dir", paramLabel = "DIR",
+            description = "Model cache folder (default: $XDG_CACHE_HOME/imagine/models or ~/.cache/imagine/models).")
+    Path cacheDir;
 
     @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "What to draw.")
     String prompt;
@@ -68,7 +76,8 @@ public final class GenerateCommand implements Callable<Integer> {
             err.println("seed: " + chosenSeed);
         }
         PipelineOptions options = threads == null ? PipelineOptions.defaults() : new PipelineOptions(threads);
-        try (ImageGenerator generator = ImageGenerator.open(model, options);
+        Path folder = model != null ? model : defaultModel(err);
+        try (ImageGenerator generator = ImageGenerator.open(folder, options);
              ProgressBar progress = ProgressBar.forStderr(err, "generating")) {
             GenerationResult result = generator.generate(request, progress, () -> false);
             progress.finish();
@@ -88,6 +97,19 @@ public final class GenerateCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The default model from the cache; downloaded (with a progress bar) only when it is not there yet. */
+    private Path defaultModel(PrintWriter err) {
+        ModelStore store = ModelStore.fromEnvironment(cacheDir);
+        Optional<Path> cached = store.cached(ModelRef.LCM_DREAMSHAPER_V7);
+        if (cached.isPresent()) {
+            return cached.get();
+        }
+        err.println("first run: downloading " + ModelRef.LCM_DREAMSHAPER_V7.repo() + " into " + store.cacheDir());
+        try (DownloadProgressBar bar = DownloadProgressBar.forStderr(err)) {
+            return store.pull(ModelRef.LCM_DREAMSHAPER_V7, bar);
+        }
     }
 
     private Path outputFor(int index, int total) {

@@ -1,0 +1,108 @@
+package dev.imagine.pipeline;
+
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * A model on a Hugging Face–style hub: a repository, a revision and the files to fetch.
+ *
+ * @param repo             {@code owner/name}
+ * @param revision         a branch or tag name, or a 40-hex commit sha. A sha pins the files: a complete cached
+ *                         folder for a sha is used without touching the network.
+ * @param includePatterns  which files to fetch, as glob patterns over the repository paths in the manner of
+ *                         huggingface_hub's {@code allow_patterns} ({@code *} and {@code ?}, where {@code *} also
+ *                         matches {@code /}). Each pattern must match at least one file. Empty: every file.
+ */
+public record ModelRef(String repo, String revision, List<String> includePatterns) {
+
+    private static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern COMMIT = Pattern.compile("[0-9a-f]{40}");
+
+    /** The branch used when a reference names none. */
+    public static final String DEFAULT_BRANCH = "main";
+
+    /**
+     * The default model: the ONNX export in {@code SimianLuo/LCM_Dreamshaper_v7}, pinned to a commit, with only the
+     * files the pipeline reads (no safetensors or PyTorch weights).
+     */
+    public static final ModelRef LCM_DREAMSHAPER_V7 = new ModelRef("SimianLuo/LCM_Dreamshaper_v7",
+            "a85df6a8bd976cdd08b4fd8f3b73f229c9e54df5",
+            List.of("model_index.json",
+                    "scheduler/scheduler_config.json",
+                    "tokenizer/*",
+                    "text_encoder/model.onnx", "text_encoder/config.json",
+                    "unet/model.onnx", "unet/model.onnx_data", "unet/config.json",
+                    "vae_decoder/model.onnx", "vae_decoder/config.json",
+                    "vae_encoder/model.onnx", "vae_encoder/config.json"));
+
+    /**
+     * The optional fast decoder: TAESD exported to ONNX in the optimum layout ({@code vae_decoder/model.onnx},
+     * {@code vae_encoder/model.onnx}). Only the decoder folder is fetched. Another repository with the same layout
+     * can be used through {@link #parse}.
+     */
+    public static final ModelRef TAESD = new ModelRef("deinferno/taesd-onnx", DEFAULT_BRANCH,
+            List.of("vae_decoder/model.onnx", "vae_decoder/*"));
+
+    public ModelRef {
+        Objects.requireNonNull(repo, "repo");
+        Objects.requireNonNull(revision, "revision");
+        if (!REPO_ID.matcher(repo).matches() || repo.contains("..")) {
+            throw new IllegalArgumentException("'" + repo + "' is not a hub repository id; expected owner/name, "
+                    + "for example " + "SimianLuo/LCM_Dreamshaper_v7");
+        }
+        if (revision.isBlank() || revision.contains("..") || revision.startsWith("/") || revision.contains("\\")) {
+            throw new IllegalArgumentException("'" + revision + "' is not a usable revision of " + repo
+                    + "; expected a branch, a tag or a 40-hex commit sha");
+        }
+        includePatterns = List.copyOf(includePatterns);
+        for (String p : includePatterns) {
+            if (p.isBlank()) {
+                throw new IllegalArgumentException("an include pattern of " + repo + " is empty");
+            }
+        }
+    }
+
+    /**
+     * Reads {@code owner/name} or {@code owner/name@revision}. A well-known repository ({@link #LCM_DREAMSHAPER_V7},
+     * {@link #TAESD}) keeps its include patterns, and its pinned revision when none is given; any other repository
+     * gets every file of {@code main} unless a revision is given.
+     */
+    public static ModelRef parse(String spec) {
+        Objects.requireNonNull(spec, "spec");
+        String text = spec.strip();
+        int at = text.indexOf('@');
+        String repo = at < 0 ? text : text.substring(0, at);
+        String revision = at < 0 ? null : text.substring(at + 1);
+        if (revision != null && revision.isEmpty()) {
+            throw new IllegalArgumentException("'" + spec + "': nothing after '@'; expected owner/name@revision");
+        }
+        for (ModelRef known : List.of(LCM_DREAMSHAPER_V7, TAESD)) {
+            if (known.repo.equalsIgnoreCase(repo)) {
+                return new ModelRef(known.repo, revision == null ? known.revision : revision, known.includePatterns);
+            }
+        }
+        return new ModelRef(repo, revision == null ? DEFAULT_BRANCH : revision, List.of());
+    }
+
+    /** The same repository and revision with other include patterns. */
+    public ModelRef withIncludePatterns(List<String> patterns) {
+        return new ModelRef(repo, revision, patterns);
+    }
+
+    /** The same repository and include patterns at another revision. */
+    public ModelRef withRevision(String otherRevision) {
+        return new ModelRef(repo, otherRevision, includePatterns);
+    }
+
+    /** True when the revision is a full commit sha (the files can never change). */
+    public boolean isPinned() {
+        return COMMIT.matcher(revision).matches();
+    }
+
+    /** {@code owner/name@revision}, the form {@link #parse} reads and the CLI prints. */
+    @Override
+    public String toString() {
+        return repo + "@" + revision;
+    }
+}

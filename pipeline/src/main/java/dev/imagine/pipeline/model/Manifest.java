@@ -1,0 +1,114 @@
+package dev.imagine.pipeline.model;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * What a cached snapshot holds: every file with its size and hash as the hub listed it, the include patterns it
+ * was pulled with, and whether it is complete. Stored as JSON in {@code manifests/<commit>.json} (see
+ * {@link ModelCache}); {@code complete} becomes true only after every file was verified, and the manifest is
+ * always replaced atomically.
+ *
+ * @param format           layout version, {@value #FORMAT}
+ * @param repo             {@code owner/name}
+ * @param commit           the commit sha
+ * @param revisions        branch or tag names pulled at this commit
+ * @param includePatterns  the union of the patterns pulled; empty means every file of the revision
+ * @param complete         every listed file is present and was verified
+ * @param files            the files
+ */
+public record Manifest(int format, String repo, String commit, List<String> revisions, List<String> includePatterns,
+                       boolean complete, List<Entry> files) {
+
+    public static final int FORMAT = 1;
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
+
+    /**
+     * @param path    path inside the snapshot folder
+     * @param size    bytes
+     * @param gitOid  git blob id (null if unknown)
+     * @param sha256  LFS sha256 (null for a file stored in git)
+     */
+    public record Entry(String path, long size, String gitOid, String sha256) {
+        public HubFile toHubFile() {
+            return new HubFile(path, size, gitOid, sha256);
+        }
+
+        public static Entry of(HubFile f) {
+            return new Entry(f.path(), f.size(), f.gitOid(), f.sha256());
+        }
+    }
+
+    public Manifest {
+        Objects.requireNonNull(repo, "repo");
+        Objects.requireNonNull(commit, "commit");
+        revisions = List.copyOf(revisions == null ? List.of() : revisions);
+        includePatterns = List.copyOf(includePatterns == null ? List.of() : includePatterns);
+        files = List.copyOf(files == null ? List.of() : files);
+    }
+
+    public static Manifest fromJson(String json) {
+        try {
+            Manifest m = GSON.fromJson(json, Manifest.class);
+            if (m == null) {
+                throw new JsonParseException("empty");
+            }
+            return m;
+        } catch (RuntimeException e) {
+            throw new JsonParseException("not a model manifest: " + e.getMessage(), e);
+        }
+    }
+
+    public String toJson() {
+        return GSON.toJson(this);
+    }
+
+    public long totalBytes() {
+        return files.stream().mapToLong(Entry::size).sum();
+    }
+
+    public Manifest withComplete(boolean value) {
+        return new Manifest(format, repo, commit, revisions, includePatterns, value, files);
+    }
+
+    public Manifest withRevision(String revision) {
+        if (revision == null || revision.equals(commit) || revisions.contains(revision)) {
+            return this;
+        }
+        List<String> more = new ArrayList<>(revisions);
+        more.add(revision);
+        return new Manifest(format, repo, commit, more, includePatterns, complete, files);
+    }
+
+    /** True when a pull with {@code patterns} needs no file this manifest does not list. */
+    public boolean covers(List<String> patterns) {
+        if (includePatterns.isEmpty()) {
+            return true;
+        }
+        return !patterns.isEmpty() && Set.copyOf(includePatterns).containsAll(patterns);
+    }
+
+    /** This manifest extended by another pull of the same commit: files and patterns are united. */
+    public Manifest mergedWith(List<String> patterns, List<HubFile> selected) {
+        Map<String, Entry> byPath = new LinkedHashMap<>();
+        files.forEach(e -> byPath.put(e.path(), e));
+        selected.forEach(f -> byPath.put(f.path(), Entry.of(f)));
+        List<String> united;
+        if (includePatterns.isEmpty() && !files.isEmpty() || patterns.isEmpty()) {
+            united = List.of();
+        } else {
+            Set<String> set = new LinkedHashSet<>(includePatterns);
+            set.addAll(patterns);
+            united = List.copyOf(set);
+        }
+        return new Manifest(FORMAT, repo, commit, revisions, united, false, List.copyOf(byPath.values()));
+    }
+}
