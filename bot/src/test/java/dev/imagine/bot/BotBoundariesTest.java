@@ -26,4 +26,32 @@ class BotBoundariesTest {
                 .because("pipeline's subpackages are internal; its API is the package dev.imagine.pipeline")
                 .check(bot);
     }
+
+    @Test
+    void caffeine_isImportedOnlyByTheCachePackage() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.cache..")
+                .should().dependOnClassesThat().resideInAPackage("com.github.benmanes.caffeine..")
+                .because("the result cache is the one owner of the in-memory tier (architecture.md)")
+                .check(bot);
+    }
+
+    @Test
+    void commandsAndQueue_arePlainJava() {
+        noClasses().that().resideInAnyPackage("dev.imagine.bot.command..", "dev.imagine.bot.queue..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.pipeline..", "net.dv8tion..",
+                        "org.telegram..", "com.github.benmanes..", "org.h2..", "com.google.gson..",
+                        "dev.imagine.bot.job..", "dev.imagine.bot.cache..")
+                .because("the command model and the fair-share queue are platform-neutral, deterministic data")
+                .check(bot);
+    }
+
+    @Test
+    void chatLibraries_areImportedOnlyByTheirAdapters() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.discord..")
+                .should().dependOnClassesThat().resideInAPackage("net.dv8tion..")
+                .check(bot);
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.telegram..")
+                .should().dependOnClassesThat().resideInAPackage("org.telegram..")
+                .check(bot);
+    }
 }

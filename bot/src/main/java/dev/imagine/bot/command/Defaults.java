@@ -1,0 +1,18 @@
+package dev.imagine.bot.command;
+
+/** What an /imagine without options means: the configured defaults, overridden by a user's saved ones. */
+public record Defaults(int steps, ImageSize size, float guidance, int count, Decoder decoder) {
+    public static final Defaults STANDARD = new Defaults(4, ImageSize.SQUARE_512, 8f, 1, Decoder.FULL);
+
+    public Defaults overriddenBy(SettingsChange.UserDefaults user) {
+        if (user == null) {
+            return this;
+        }
+        return new Defaults(
+                user.steps() != null ? user.steps() : steps,
+                user.size() != null ? user.size() : size,
+                user.guidance() != null ? user.guidance() : guidance,
+                user.count() != null ? user.count() : count,
+                user.decoder() != null ? user.decoder() : decoder);
+    }
+}

@@ -1,0 +1,78 @@
+package dev.imagine.bot.command;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+
+/**
+ * Applies defaults to an {@link Command.Imagine} and checks it against the limits. A refusal lists every problem
+ * at once, each with the limit and what to change, so one correction is enough.
+ */
+public final class RequestValidator {
+    static final float MIN_GUIDANCE = 1f;
+    static final float MAX_GUIDANCE = 20f;
+
+    private final LongSupplier randomSeeds;
+
+    public RequestValidator(LongSupplier randomSeeds) {
+        this.randomSeeds = randomSeeds;
+    }
+
+    public sealed interface Outcome {
+    }
+
+    public record Valid(JobParameters parameters) implements Outcome {
+    }
+
+    public record Refused(String message) implements Outcome {
+    }
+
+    /** A new seed for a re-roll, in the range torch's generator distinguishes (it uses the low 32 bits). */
+    public long randomSeed() {
+        return randomSeeds.getAsLong() & 0xFFFF_FFFFL;
+    }
+
+    public Outcome validate(Command.Imagine command, Defaults defaults, Limits limits) {
+        List<String> problems = new ArrayList<>();
+        String prompt = command.prompt() == null ? "" : command.prompt().strip();
+        if (prompt.isEmpty()) {
+            problems.add("the prompt is empty: describe the picture you want, e.g. /imagine a lighthouse at dusk");
+        } else if (prompt.length() > limits.maxPromptLength()) {
+            problems.add("the prompt is " + prompt.length() + " characters long; the limit is "
+                    + limits.maxPromptLength() + " (the model reads only about the first 75 words anyway)");
+        }
+        int steps = command.steps() != null ? command.steps() : Math.min(defaults.steps(), limits.maxSteps());
+        if (steps < 1 || steps > limits.maxSteps()) {
+            problems.add("steps " + steps + " is outside 1 to " + limits.maxSteps() + ": pick a value in that range"
+                    + " (4 is the usual choice)");
+        }
+        ImageSize size = command.size() != null ? command.size() : defaults.size();
+        checkSide("width", size.width(), limits, problems);
+        checkSide("height", size.height(), limits, problems);
+        float guidance = command.guidance() != null ? command.guidance() : defaults.guidance();
+        if (!(guidance >= MIN_GUIDANCE && guidance <= MAX_GUIDANCE)) {
+            problems.add("guidance " + guidance + " is outside " + MIN_GUIDANCE + " to " + MAX_GUIDANCE
+                    + " (8 is the usual choice)");
+        }
+        int count = command.count() != null ? command.count() : Math.min(defaults.count(), limits.maxCount());
+        if (count < 1 || count > limits.maxCount()) {
+            problems.add("count " + count + " is outside 1 to " + limits.maxCount());
+        }
+        long seed = command.seed() != null ? command.seed() : randomSeed();
+        if (seed < 0 || seed > 0xFFFF_FFFFL) {
+            problems.add("seed " + seed + " is outside 0 to 4294967295");
+        }
+        Decoder decoder = command.decoder() != null ? command.decoder() : defaults.decoder();
+        if (!problems.isEmpty()) {
+            return new Refused("I can't draw that yet: " + String.join("; ", problems) + ".");
+        }
+        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder));
+    }
+
+    private static void checkSide(String name, int value, Limits limits, List<String> problems) {
+        if (value < Limits.MIN_SIDE || value > limits.maxSide() || value % 8 != 0) {
+            problems.add(name + " " + value + " must be a multiple of 8 from " + Limits.MIN_SIDE + " to "
+                    + limits.maxSide());
+        }
+    }
+}

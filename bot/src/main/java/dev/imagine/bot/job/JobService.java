@@ -1,0 +1,646 @@
+package dev.imagine.bot.job;
+
+import dev.imagine.bot.cache.CacheKey;
+import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.Defaults;
+import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.RequestValidator;
+import dev.imagine.bot.command.Requester;
+import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.command.User;
+import dev.imagine.bot.queue.Admission;
+import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.QueueSnapshot;
+import dev.imagine.bot.queue.QueuedJob;
+import dev.imagine.pipeline.GenerationCancelledException;
+import dev.imagine.pipeline.GenerationRequest;
+import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.TokenizedPrompt;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine between the chat adapters and the pipeline: it answers {@link Command}s, admits jobs into the
+ * fair-share queue (or answers them from the cache at once), runs them on the worker, keeps every job in the
+ * durable store, and tells people what happened through their platform's {@link ReplySink}.
+ */
+public final class JobService implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(JobService.class);
+
+    private final JobSettings settings;
+    private final ImageGenerator generator;
+    private final FairShareQueue<Job> queue;
+    private final ResultCache cache;
+    private final JobStore store;
+    private final InstantSource clock;
+    private final LongSupplier processCpuNanos;
+    private final Supplier<String> jobIds;
+    private final RequestValidator validator;
+    private final CostModel costs;
+    private final Map<String, ReplySink> sinks = new ConcurrentHashMap<>();
+    private final Worker worker;
+
+    private final Object lock = new Object();
+    // Guarded by lock: identical requests in flight share one generation.
+    private final Map<String, String> leaderByRequest = new HashMap<>();
+    private final Map<String, List<Job>> followersByLeader = new HashMap<>();
+    private volatile RunningJob running;
+    private volatile boolean admitting = true;
+
+    /** The job on the worker and whether someone asked it to stop. */
+    private static final class RunningJob {
+        final Job job;
+        final long deadlineNanos;
+        volatile String cancelReason;
+
+        RunningJob(Job job, long deadlineNanos) {
+            this.job = job;
+            this.deadlineNanos = deadlineNanos;
+        }
+    }
+
+    public JobService(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
+                      JobStore store, InstantSource clock, LongSupplier processCpuNanos, Supplier<String> jobIds,
+                      LongSupplier randomSeeds) {
+        this.settings = settings;
+        this.generator = generator;
+        this.queue = queue;
+        this.cache = cache;
+        this.store = store;
+        this.clock = clock;
+        this.processCpuNanos = processCpuNanos;
+        this.jobIds = jobIds;
+        this.validator = new RequestValidator(randomSeeds);
+        this.costs = new CostModel(settings.initialSecondsPerUnit());
+        this.worker = new Worker(queue, this::run);
+    }
+
+    /** Registers the adapter that answers people of {@code platform} ("discord", "telegram", "web"). */
+    public void registerSink(String platform, ReplySink sink) {
+        sinks.put(platform, sink);
+    }
+
+    /**
+     * Puts jobs that were waiting or running when the process stopped back into the queue (their owners are told),
+     * then starts the worker.
+     */
+    public void start() {
+        for (Job job : store.findByState(EnumSet.of(JobState.QUEUED, JobState.RUNNING))) {
+            Job waiting = job.state() == JobState.RUNNING ? job.requeued() : job;
+            Admission<Job> admission = queue.offer(waiting.id(), waiting.owner().key(), waiting,
+                    estimate(waiting.parameters()));
+            if (admission instanceof Admission.Accepted<Job> accepted) {
+                store.save(waiting);
+                sinkFor(waiting).notice(waiting, "Imagine restarted; your picture is back in the queue at #"
+                        + accepted.position() + ", " + Durations.about(accepted.estimatedWait()) + ".");
+            } else {
+                Job failed = waiting.failed(clock.instant(), "Imagine restarted and could not take your request back"
+                        + " into the queue; please ask again.");
+                store.save(failed);
+                sinkFor(failed).failed(failed, failed.error());
+            }
+        }
+        worker.start();
+    }
+
+    /** Answers a command at once; later news about the job arrives through the sink of the requester's platform. */
+    public Reply handle(Command command, String origin) {
+        return switch (command) {
+            case Command.Imagine imagine -> imagine(imagine, origin);
+            case Command.Replay replay -> fromEarlierJob(replay.requester(), replay.jobId(), origin, false);
+            case Command.Reroll reroll -> fromEarlierJob(reroll.requester(), reroll.jobId(), origin, true);
+            case Command.Vary vary -> new Reply.Refused("Variations are not available yet; they are coming. Meanwhile,"
+                    + " Re-roll draws the same prompt with a new seed.");
+            case Command.Upscale upscale -> new Reply.Refused("Upscaling is not available yet; it is coming.");
+            case Command.Cancel cancel -> cancel(cancel);
+            case Command.Delete delete -> delete(delete);
+            case Command.QueueStatus status -> new Reply.Info(queueStatus(status.requester().user()));
+            case Command.Settings change -> settings(change);
+            case Command.Help help -> new Reply.Info(HelpText.TEXT);
+        };
+    }
+
+    // ---- admission ----
+
+    private Reply imagine(Command.Imagine command, String origin) {
+        Requester requester = command.requester();
+        Optional<Reply.Refused> channel = channelRefusal(requester);
+        if (channel.isPresent()) {
+            return channel.get();
+        }
+        Defaults defaults = settings.defaults()
+                .overriddenBy(store.userDefaults(requester.user().key()).orElse(null));
+        return switch (validator.validate(command, defaults, limitsFor(requester))) {
+            case RequestValidator.Refused refused -> new Reply.Refused(refused.message());
+            case RequestValidator.Valid valid -> submit(requester, valid.parameters(), origin, null);
+        };
+    }
+
+    private Reply fromEarlierJob(Requester requester, String jobId, String origin, boolean newSeed) {
+        Optional<Job> earlier = JobIds.looksValid(jobId) ? store.find(jobId) : Optional.empty();
+        if (earlier.isEmpty()) {
+            return new Reply.Refused("I can't find that picture any more. Use /imagine to draw it again.");
+        }
+        Optional<Reply.Refused> channel = channelRefusal(requester);
+        if (channel.isPresent()) {
+            return channel.get();
+        }
+        JobParameters parameters = earlier.get().parameters();
+        if (newSeed) {
+            parameters = parameters.withSeed(validator.randomSeed());
+        }
+        // A click by anyone makes a new job owned by the clicker and charged to the clicker's share; it still has to
+        // fit the clicker's community limits.
+        Limits limits = limitsFor(requester);
+        if (parameters.steps() > limits.maxSteps() || parameters.size().width() > limits.maxSide()
+                || parameters.size().height() > limits.maxSide() || parameters.count() > limits.maxCount()) {
+            return new Reply.Refused("That picture is over this community's limits (steps " + limits.maxSteps()
+                    + ", size " + limits.maxSide() + ", count " + limits.maxCount() + "); use /imagine with smaller"
+                    + " settings.");
+        }
+        return submit(requester, parameters, origin, jobId);
+    }
+
+    private Reply submit(Requester requester, JobParameters parameters, String origin, String sourceJobId) {
+        if (!admitting) {
+            return new Reply.Refused("Imagine is restarting and not taking new pictures right now; try again in a"
+                    + " minute.");
+        }
+        if (parameters.decoder() == Decoder.FAST && !settings.fastDecoderAvailable()) {
+            return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.");
+        }
+        User user = requester.user();
+        Job job = Job.queued(jobIds.get(), user, requester.community(), requester.channel(), parameters,
+                clock.instant(), origin, sourceJobId);
+        List<CacheKey> keys = cacheKeys(parameters);
+        List<byte[]> cached = cachedImages(keys);
+        if (cached != null) {
+            Job done = job.done(clock.instant(), digests(keys), true, 0);
+            store.save(done);
+            LOG.info("job {} for {} answered from the cache", done.id(), user.key());
+            return new Reply.Finished(done, cached);
+        }
+        String requestKey = String.join(",", digests(keys));
+        synchronized (lock) {
+            String leader = leaderByRequest.get(requestKey);
+            if (leader != null) {
+                // The same picture is already being made: wait for it instead of making it twice.
+                store.save(job);
+                followersByLeader.computeIfAbsent(leader, id -> new ArrayList<>()).add(job);
+                QueuedJob<Job> position = positionOf(leader);
+                return new Reply.Accepted(job, position == null ? 0 : position.position(),
+                        position == null ? Duration.ZERO : position.estimatedWait());
+            }
+            // Saved before it is offered: the worker may take it the moment it is in the queue.
+            store.save(job);
+            Admission<Job> admission = queue.offer(job.id(), user.key(), job, estimate(parameters));
+            if (admission instanceof Admission.Refused<Job> refused) {
+                store.delete(job.id());
+                return new Reply.Refused(refused.message());
+            }
+            Admission.Accepted<Job> accepted = (Admission.Accepted<Job>) admission;
+            leaderByRequest.put(requestKey, job.id());
+            LOG.info("job {} for {} queued at #{}", job.id(), user.key(), accepted.position());
+            return new Reply.Accepted(job, accepted.position(), accepted.estimatedWait());
+        }
+    }
+
+    private Optional<Reply.Refused> channelRefusal(Requester requester) {
+        String community = requester.communityKey();
+        if (community == null || requester.channel() == null) {
+            return Optional.empty();
+        }
+        Set<String> allowed = store.communityLimits(community)
+                .map(SettingsChange.CommunityLimits::allowedChannels).orElse(null);
+        if (allowed == null || allowed.isEmpty() || allowed.contains(requester.channel())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Reply.Refused("Imagine is not allowed in this channel; the admins of this community"
+                + " allow it in " + allowed.size() + (allowed.size() == 1 ? " channel." : " channels.")));
+    }
+
+    private Limits limitsFor(Requester requester) {
+        String community = requester.communityKey();
+        if (community == null) {
+            return settings.limits();
+        }
+        return settings.limits().tightenedBy(store.communityLimits(community).orElse(null));
+    }
+
+    private Duration estimate(JobParameters parameters) {
+        return costs.estimate(parameters.workUnits());
+    }
+
+    List<CacheKey> cacheKeys(JobParameters parameters) {
+        TokenizedPrompt tokens = generator.tokenize(parameters.prompt());
+        List<CacheKey> keys = new ArrayList<>();
+        for (int i = 0; i < parameters.count(); i++) {
+            keys.add(CacheKey.of(settings.modelId(), settings.modelRevision(), tokens.ids(), parameters.seed() + i,
+                    parameters.steps(), parameters.size().width(), parameters.size().height(), parameters.guidance(),
+                    parameters.decoder().label()));
+        }
+        return keys;
+    }
+
+    private List<byte[]> cachedImages(List<CacheKey> keys) {
+        if (!keys.stream().allMatch(cache::contains)) {
+            return null;
+        }
+        List<byte[]> images = new ArrayList<>();
+        for (CacheKey key : keys) {
+            Optional<byte[]> png = cache.get(key);
+            if (png.isEmpty()) {
+                return null;
+            }
+            images.add(png.get());
+        }
+        return images;
+    }
+
+    private static List<String> digests(List<CacheKey> keys) {
+        return keys.stream().map(CacheKey::digest).toList();
+    }
+
+    // ---- running ----
+
+    private void run(Job queued) {
+        Optional<Job> current = store.find(queued.id());
+        if (current.isEmpty() || current.get().state() != JobState.QUEUED) {
+            return;
+        }
+        Job job = current.get().running(clock.instant());
+        store.save(job);
+        RunningJob state = new RunningJob(job, System.nanoTime() + settings.jobTimeout().toNanos());
+        running = state;
+        ReplySink sink = sinkFor(job);
+        sink.started(job);
+        long cpuBefore = processCpuNanos.getAsLong();
+        long wallBefore = System.nanoTime();
+        JobParameters p = job.parameters();
+        try {
+            GenerationRequest request = new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(),
+                    p.size().width(), p.size().height(), p.count());
+            ProgressListener progress = update -> {
+                if (update.stage() == ProgressListener.Progress.Stage.STEP_DONE) {
+                    sink.progress(job, update.step(), update.totalSteps());
+                }
+            };
+            GenerationResult result = generator.generate(request, progress,
+                    () -> state.cancelReason != null || System.nanoTime() > state.deadlineNanos);
+            Duration took = Duration.ofNanos(System.nanoTime() - wallBefore);
+            double cpuSeconds = Math.max(0, processCpuNanos.getAsLong() - cpuBefore) / 1e9;
+            List<CacheKey> keys = cacheKeys(p);
+            List<byte[]> pngs = new ArrayList<>();
+            for (int i = 0; i < result.images().size(); i++) {
+                byte[] png = result.images().get(i).png();
+                cache.put(keys.get(i), png);
+                pngs.add(png);
+            }
+            Job done = job.done(clock.instant(), digests(keys), false, cpuSeconds);
+            store.save(done);
+            // The share is charged the time the job held the worker, i.e. the whole machine (every core runs it);
+            // summing CPU time over cores would make one job count twice on two cores and skew the aging credit.
+            queue.charge(done.owner().key(), took);
+            costs.record(p, took);
+            LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
+                    String.format(Locale.ROOT, "%.1f", cpuSeconds));
+            sink.finished(done, pngs, took);
+            finishFollowers(done, pngs, took);
+        } catch (GenerationCancelledException e) {
+            String reason = state.cancelReason;
+            if (reason == null) {
+                fail(job, "It took longer than the limit of " + Durations.words(settings.jobTimeout())
+                        + ", so I gave up on it. Try fewer steps or a smaller size.");
+            } else if (reason.equals(SHUTDOWN)) {
+                Job back = job.requeued();
+                store.save(back);
+                sink.notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
+            } else {
+                Job cancelled = job.cancelled(clock.instant(), reason);
+                store.save(cancelled);
+                sink.cancelled(cancelled, reason);
+                requeueFollowers(job);
+            }
+        } catch (RuntimeException | Error e) {
+            LOG.error("job {} failed", job.id(), e);
+            fail(job, "Something went wrong while drawing your picture (" + shortReason(e) + "). The queue goes on;"
+                    + " you can try again.");
+        } finally {
+            running = null;
+            releaseLeadership(job.id());
+        }
+    }
+
+    private static final String SHUTDOWN = "shutdown";
+
+    private void fail(Job job, String message) {
+        Job failed = job.failed(clock.instant(), message);
+        store.save(failed);
+        sinkFor(failed).failed(failed, message);
+        requeueFollowers(job);
+    }
+
+    private static String shortReason(Throwable e) {
+        String message = e.getMessage();
+        if (message == null || message.isBlank()) {
+            return e.getClass().getSimpleName();
+        }
+        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    }
+
+    private void releaseLeadership(String jobId) {
+        synchronized (lock) {
+            leaderByRequest.values().removeIf(jobId::equals);
+        }
+    }
+
+    private void finishFollowers(Job leader, List<byte[]> pngs, Duration took) {
+        List<Job> followers;
+        synchronized (lock) {
+            followers = followersByLeader.remove(leader.id());
+        }
+        if (followers == null) {
+            return;
+        }
+        for (Job follower : followers) {
+            Job done = follower.done(clock.instant(), leader.resultKeys(), true, 0);
+            store.save(done);
+            sinkFor(done).finished(done, pngs, took);
+        }
+    }
+
+    /** When the job others were waiting for did not finish, the first of them takes its place in the queue. */
+    private void requeueFollowers(Job leader) {
+        List<Job> followers;
+        synchronized (lock) {
+            followers = followersByLeader.remove(leader.id());
+        }
+        if (followers == null) {
+            return;
+        }
+        for (Job follower : followers) {
+            Requester requester = new Requester(follower.owner(), follower.community(), follower.channel(), false);
+            store.save(follower.cancelled(clock.instant(), "superseded"));
+            Reply reply = submit(requester, follower.parameters(), follower.origin(), follower.sourceJobId());
+            ReplySink sink = sinkFor(follower);
+            switch (reply) {
+                case Reply.Accepted accepted -> sink.queued(accepted.job(), accepted.position(), accepted.eta());
+                case Reply.Finished finished -> sink.finished(finished.job(), finished.pngs(), Duration.ZERO);
+                case Reply.Refused refused -> sink.failed(follower, refused.message());
+                case Reply.Info info -> sink.notice(follower, info.text());
+            }
+        }
+    }
+
+    // ---- cancel, delete, status, settings ----
+
+    private Reply cancel(Command.Cancel command) {
+        User user = command.requester().user();
+        Optional<Job> target = command.jobId() == null ? latestActiveJobOf(user)
+                : (JobIds.looksValid(command.jobId()) ? store.find(command.jobId()) : Optional.empty());
+        if (target.isEmpty()) {
+            return new Reply.Refused("You have no waiting or running picture to cancel.");
+        }
+        Job job = target.get();
+        if (!job.ownedBy(user)) {
+            return new Reply.Refused("Only the person who asked for a picture can cancel it.");
+        }
+        RunningJob now = running;
+        if (now != null && now.job.id().equals(job.id())) {
+            now.cancelReason = "cancelled by you";
+            return new Reply.Info("Stopping your picture after the current step.");
+        }
+        if (job.state() != JobState.QUEUED) {
+            return new Reply.Refused("That picture is already " + job.state().name().toLowerCase(Locale.ROOT) + ".");
+        }
+        queue.cancel(job.id());
+        boolean wasFollower;
+        synchronized (lock) {
+            wasFollower = followersByLeader.values().stream().anyMatch(list -> list.removeIf(f -> f.id().equals(job.id())));
+        }
+        Job cancelled = job.cancelled(clock.instant(), "cancelled by you");
+        store.save(cancelled);
+        releaseLeadership(job.id());
+        if (!wasFollower) {
+            requeueFollowers(job);
+        }
+        return new Reply.Info("Cancelled; it costs you nothing.");
+    }
+
+    private Optional<Job> latestActiveJobOf(User user) {
+        RunningJob now = running;
+        List<Job> waiting = new ArrayList<>(queue.snapshot().jobsOf(user.key()).stream()
+                .map(q -> q.entry().job()).toList());
+        if (!waiting.isEmpty()) {
+            return store.find(waiting.get(waiting.size() - 1).id());
+        }
+        if (now != null && now.job.ownedBy(user)) {
+            return Optional.of(now.job);
+        }
+        return Optional.empty();
+    }
+
+    private Reply delete(Command.Delete command) {
+        Optional<Job> target = JobIds.looksValid(command.jobId()) ? store.find(command.jobId()) : Optional.empty();
+        if (target.isEmpty()) {
+            return new Reply.Refused("I can't find that picture any more.");
+        }
+        Job job = target.get();
+        if (!job.ownedBy(command.requester().user())) {
+            return new Reply.Refused("Only the person who asked for this picture can delete it.");
+        }
+        store.save(job.deleted(clock.instant()));
+        return new Reply.Info("Deleted.");
+    }
+
+    String queueStatus(User user) {
+        QueueSnapshot<Job> snapshot = queue.snapshot();
+        StringBuilder text = new StringBuilder();
+        RunningJob now = running;
+        List<QueuedJob<Job>> mine = snapshot.jobsOf(user.key());
+        if (now != null && now.job.ownedBy(user)) {
+            text.append("Drawing your picture now.\n");
+        }
+        for (QueuedJob<Job> queued : mine) {
+            text.append("#").append(queued.position()).append(": \"").append(shorten(queued.entry().job().parameters()
+                    .prompt())).append("\" — ").append(Durations.about(queued.estimatedWait())).append('\n');
+        }
+        if (mine.isEmpty() && (now == null || !now.job.ownedBy(user))) {
+            text.append("You have nothing waiting.\n");
+        }
+        text.append(snapshot.size() == 1 ? "1 picture is" : snapshot.size() + " pictures are").append(" waiting in all")
+                .append(now != null ? ", one is being drawn." : ".");
+        return text.toString();
+    }
+
+    private static String shorten(String prompt) {
+        return prompt.length() <= 60 ? prompt : prompt.substring(0, 57) + "…";
+    }
+
+    private Reply settings(Command.Settings command) {
+        Requester requester = command.requester();
+        String userKey = requester.user().key();
+        return switch (command.change()) {
+            case SettingsChange.Show show -> new Reply.Info(describeSettings(requester));
+            case SettingsChange.ResetUserDefaults reset -> {
+                store.clearUserDefaults(userKey);
+                yield new Reply.Info("Your defaults are reset.\n" + describeSettings(requester));
+            }
+            case SettingsChange.UserDefaults change -> {
+                Command.Imagine probe = new Command.Imagine(requester, "probe", 0L, change.steps(), change.size(),
+                        change.guidance(), change.count(), change.decoder());
+                Defaults merged = settings.defaults().overriddenBy(store.userDefaults(userKey).orElse(null));
+                if (validator.validate(probe, merged, limitsFor(requester)) instanceof RequestValidator.Refused r) {
+                    yield new Reply.Refused(r.message().replace("I can't draw that yet", "I can't save those defaults"));
+                }
+                SettingsChange.UserDefaults previous = store.userDefaults(userKey).orElse(null);
+                store.saveUserDefaults(userKey, mergeDefaults(previous, change));
+                yield new Reply.Info("Saved.\n" + describeSettings(requester));
+            }
+            case SettingsChange.CommunityLimits change -> {
+                if (requester.communityKey() == null) {
+                    yield new Reply.Refused("Community limits are set inside a server or group, not in a private chat.");
+                }
+                if (!requester.communityAdmin()) {
+                    yield new Reply.Refused("Only admins of this community can change its limits.");
+                }
+                try {
+                    settings.limits().tightenedBy(change);
+                } catch (IllegalArgumentException e) {
+                    yield new Reply.Refused("Those limits are not valid: " + e.getMessage() + ".");
+                }
+                SettingsChange.CommunityLimits previous = store.communityLimits(requester.communityKey()).orElse(null);
+                store.saveCommunityLimits(requester.communityKey(), mergeLimits(previous, change));
+                yield new Reply.Info("Saved.\n" + describeSettings(requester));
+            }
+        };
+    }
+
+    private static SettingsChange.UserDefaults mergeDefaults(SettingsChange.UserDefaults old,
+                                                             SettingsChange.UserDefaults change) {
+        if (old == null) {
+            return change;
+        }
+        return new SettingsChange.UserDefaults(
+                change.steps() != null ? change.steps() : old.steps(),
+                change.size() != null ? change.size() : old.size(),
+                change.guidance() != null ? change.guidance() : old.guidance(),
+                change.count() != null ? change.count() : old.count(),
+                change.decoder() != null ? change.decoder() : old.decoder());
+    }
+
+    private static SettingsChange.CommunityLimits mergeLimits(SettingsChange.CommunityLimits old,
+                                                              SettingsChange.CommunityLimits change) {
+        if (old == null) {
+            return change;
+        }
+        return new SettingsChange.CommunityLimits(
+                change.maxSteps() != null ? change.maxSteps() : old.maxSteps(),
+                change.maxSide() != null ? change.maxSide() : old.maxSide(),
+                change.maxCount() != null ? change.maxCount() : old.maxCount(),
+                change.maxPromptLength() != null ? change.maxPromptLength() : old.maxPromptLength(),
+                change.allowedChannels() != null ? new LinkedHashSet<>(change.allowedChannels()) : old.allowedChannels());
+    }
+
+    private String describeSettings(Requester requester) {
+        Defaults defaults = settings.defaults()
+                .overriddenBy(store.userDefaults(requester.user().key()).orElse(null));
+        Limits limits = limitsFor(requester);
+        return "Your defaults: " + defaults.steps() + " steps, " + defaults.size() + ", guidance " + defaults.guidance()
+                + ", " + defaults.count() + (defaults.count() == 1 ? " image" : " images") + ", " + defaults.decoder().label()
+                + " decoder.\nLimits here: up to " + limits.maxSteps() + " steps, " + limits.maxSide() + " pixels a side, "
+                + limits.maxCount() + " images, " + limits.maxPromptLength() + " characters of prompt.";
+    }
+
+    // ---- lifecycle and observation ----
+
+    private QueuedJob<Job> positionOf(String jobId) {
+        return queue.snapshot().jobs().stream().filter(q -> q.entry().jobId().equals(jobId)).findFirst().orElse(null);
+    }
+
+    public Optional<Job> job(String jobId) {
+        return JobIds.looksValid(jobId) ? store.find(jobId) : Optional.empty();
+    }
+
+    /** The finished images of a job, when they are still in the cache. */
+    public Optional<List<byte[]>> images(Job job) {
+        if (job.state() != JobState.DONE) {
+            return Optional.empty();
+        }
+        List<byte[]> images = new ArrayList<>();
+        for (String digest : job.resultKeys()) {
+            Optional<byte[]> png = cache.get(new CacheKey(digest));
+            if (png.isEmpty()) {
+                return Optional.empty();
+            }
+            images.add(png.get());
+        }
+        return Optional.of(images);
+    }
+
+    public boolean workerAlive() {
+        return worker.isAlive();
+    }
+
+    public ResultCache.Stats cacheStats() {
+        return cache.stats();
+    }
+
+    public int queueLength() {
+        return queue.snapshot().size();
+    }
+
+    /**
+     * Stops admitting, tells waiting people their job keeps its place, lets the running job finish within
+     * {@code grace} (or stops it and keeps it queued for the next start), and stops the worker.
+     */
+    public void shutdown(Duration grace) {
+        admitting = false;
+        for (var entry : queue.shutdown()) {
+            Job job = entry.job();
+            sinkFor(job).notice(job, "Imagine is restarting; your picture keeps its place and will be drawn when it"
+                    + " is back.");
+        }
+        try {
+            if (!worker.awaitStop(grace)) {
+                RunningJob now = running;
+                if (now != null) {
+                    now.cancelReason = SHUTDOWN;
+                }
+                worker.awaitStop(Duration.ofSeconds(30));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        worker.close();
+    }
+
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(30));
+    }
+
+    private ReplySink sinkFor(Job job) {
+        return sinks.getOrDefault(job.owner().platform(), LoggingSink.INSTANCE);
+    }
+}

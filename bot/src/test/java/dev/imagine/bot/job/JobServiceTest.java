@@ -1,0 +1,315 @@
+package dev.imagine.bot.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.Requester;
+import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.command.User;
+import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.QueueSettings;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The job service with a fake generator: admission, cache, sharing, cancellation, failures, settings. */
+class JobServiceTest {
+    static final User ALICE = new User("discord", "1", "alice");
+    static final User BOB = new User("discord", "2", "bob");
+    static final Requester ALICE_IN_ART = new Requester(ALICE, "900", "art", false);
+    static final Requester BOB_IN_ART = new Requester(BOB, "900", "art", false);
+    static final Requester ADMIN_IN_ART = new Requester(new User("discord", "3", "carol"), "900", "art", true);
+
+    private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
+    private final AtomicLong seeds = new AtomicLong(1000);
+    private FakeGenerator generator;
+    private FairShareQueue<Job> queue;
+    private JobStore store;
+    private RecordingSink sink;
+    private JobService service;
+
+    @BeforeEach
+    void start() {
+        generator = new FakeGenerator();
+        store = MvJobStore.inMemory();
+        startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+    }
+
+    private void startService(JobSettings settings, QueueSettings queueSettings) {
+        queue = new FairShareQueue<>(queueSettings, clock);
+        sink = new RecordingSink();
+        service = new JobService(settings, generator, queue, new ResultCache(1 << 20, null, 0), store, clock,
+                () -> 0L, new JobIds(), seeds::incrementAndGet);
+        service.registerSink("discord", sink);
+        service.start();
+    }
+
+    @AfterEach
+    void stop() {
+        generator.releaseAll();
+        service.shutdown(Duration.ofSeconds(5));
+        store.close();
+    }
+
+    private static Command.Imagine imagine(Requester who, String prompt, Long seed) {
+        return new Command.Imagine(who, prompt, seed, null, null, null, null, null);
+    }
+
+    private Job accepted(Reply reply) {
+        assertThat(reply).isInstanceOf(Reply.Accepted.class);
+        return ((Reply.Accepted) reply).job();
+    }
+
+    @Test
+    void imagine_isQueuedAtPositionOne_thenRunsWithProgress_andFinishes() throws Exception {
+        Reply reply = service.handle(imagine(ALICE_IN_ART, "a red fox", 42L), "origin-1");
+
+        assertThat(((Reply.Accepted) reply).position()).isEqualTo(1);
+        Job job = accepted(reply);
+        RecordingSink.Event finished = sink.await("finished", job.id());
+        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
+        assertThat(sink.events).extracting(RecordingSink.Event::kind).contains("started", "progress");
+        assertThat(sink.events.stream().filter(e -> e.kind().equals("progress")).map(RecordingSink.Event::detail))
+                .containsExactly("1/4", "2/4", "3/4", "4/4");
+        Job stored = store.find(job.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(JobState.DONE);
+        assertThat(stored.origin()).isEqualTo("origin-1");
+        assertThat(stored.resultKeys()).hasSize(1);
+    }
+
+    @Test
+    void replay_ofAFinishedJob_isAnsweredFromTheCache_withoutGenerating() throws Exception {
+        Job first = accepted(service.handle(imagine(ALICE_IN_ART, "a red fox", 42L), "o"));
+        sink.await("finished", first.id());
+
+        Reply replay = service.handle(new Command.Replay(BOB_IN_ART, first.id()), "o2");
+
+        assertThat(replay).isInstanceOf(Reply.Finished.class);
+        Reply.Finished finished = (Reply.Finished) replay;
+        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
+        assertThat(finished.job().owner()).isEqualTo(BOB);
+        assertThat(finished.job().fromCache()).isTrue();
+        assertThat(generator.generated).hasSize(1);
+    }
+
+    @Test
+    void identicalRequestsInFlight_shareOneGeneration() throws Exception {
+        generator.holdSteps();
+        Job first = accepted(service.handle(imagine(ALICE_IN_ART, "a boat", 7L), "o"));
+        Job second = accepted(service.handle(imagine(BOB_IN_ART, "a boat", 7L), "o"));
+
+        generator.releaseAll();
+
+        RecordingSink.Event a = sink.await("finished", first.id());
+        RecordingSink.Event b = sink.await("finished", second.id());
+        assertThat(generator.generated).hasSize(1);
+        assertThat(b.pngs().get(0)).isEqualTo(a.pngs().get(0));
+        assertThat(store.find(second.id()).orElseThrow().fromCache()).isTrue();
+    }
+
+    @Test
+    void reroll_drawsTheSameParametersWithANewSeed_ownedByTheClicker() throws Exception {
+        Job first = accepted(service.handle(new Command.Imagine(ALICE_IN_ART, "a tower", 5L, 2, new ImageSize(384, 384),
+                6f, 1, Decoder.FULL), "o"));
+        sink.await("finished", first.id());
+
+        Job reroll = accepted(service.handle(new Command.Reroll(BOB_IN_ART, first.id()), "o"));
+
+        assertThat(reroll.owner()).isEqualTo(BOB);
+        assertThat(reroll.parameters().seed()).isNotEqualTo(5L);
+        assertThat(reroll.parameters().withSeed(5L)).isEqualTo(first.parameters());
+        assertThat(reroll.sourceJobId()).isEqualTo(first.id());
+    }
+
+    @Test
+    void vary_isRefusedPolitely_untilItExists() {
+        Reply reply = service.handle(new Command.Vary(ALICE_IN_ART, "abcdefghij"), "o");
+
+        assertThat(reply).isInstanceOf(Reply.Refused.class);
+        assertThat(((Reply.Refused) reply).message()).contains("not available yet");
+    }
+
+    @Test
+    void replay_ofAnUnknownJob_saysItIsGone() {
+        Reply reply = service.handle(new Command.Replay(ALICE_IN_ART, "nonsense!!"), "o");
+
+        assertThat(((Reply.Refused) reply).message()).contains("can't find that picture");
+    }
+
+    @Test
+    void overTheLimits_isRefusedNamingEachLimit() {
+        Reply reply = service.handle(new Command.Imagine(ALICE_IN_ART, "x".repeat(1001), 1L, 9,
+                new ImageSize(2048, 512), 30f, 5, null), "o");
+
+        String message = ((Reply.Refused) reply).message();
+        assertThat(message).contains("1001 characters long; the limit is 1000")
+                .contains("steps 9 is outside 1 to 8")
+                .contains("width 2048 must be a multiple of 8 from 256 to 1024")
+                .contains("guidance 30.0 is outside 1.0 to 20.0")
+                .contains("count 5 is outside 1 to 4");
+    }
+
+    @Test
+    void emptyPrompt_isRefusedWithAnExample() {
+        Reply reply = service.handle(imagine(ALICE_IN_ART, "   ", null), "o");
+
+        assertThat(((Reply.Refused) reply).message()).contains("prompt is empty").contains("/imagine a lighthouse");
+    }
+
+    @Test
+    void fourthWaitingJobOfOneUser_isRefusedSayingWhyAndHowLong() {
+        generator.holdSteps();
+        accepted(service.handle(imagine(ALICE_IN_ART, "running", 1L), "o"));
+        waitUntilRunning();
+        for (int i = 0; i < 3; i++) {
+            accepted(service.handle(imagine(ALICE_IN_ART, "waiting " + i, 1L), "o"));
+        }
+
+        Reply reply = service.handle(imagine(ALICE_IN_ART, "one too many", 1L), "o");
+
+        assertThat(((Reply.Refused) reply).message()).contains("You already have 3 jobs waiting").contains("Try again");
+    }
+
+    @Test
+    void communityAdmins_tightenLimits_andRestrictChannels_othersCannot() {
+        Reply byMember = service.handle(new Command.Settings(ALICE_IN_ART,
+                new SettingsChange.CommunityLimits(2, null, null, null, null)), "o");
+        assertThat(((Reply.Refused) byMember).message()).contains("Only admins");
+
+        Reply byAdmin = service.handle(new Command.Settings(ADMIN_IN_ART,
+                new SettingsChange.CommunityLimits(2, null, null, null, Set.of("art", "bots"))), "o");
+        assertThat(((Reply.Info) byAdmin).text()).contains("up to 2 steps");
+
+        Reply tooMany = service.handle(new Command.Imagine(ALICE_IN_ART, "fox", 1L, 4, null, null, null, null), "o");
+        assertThat(((Reply.Refused) tooMany).message()).contains("steps 4 is outside 1 to 2");
+        Reply elsewhere = service.handle(imagine(new Requester(ALICE, "900", "general", false), "fox", 1L), "o");
+        assertThat(((Reply.Refused) elsewhere).message()).contains("not allowed in this channel");
+        Reply inDirectMessage = service.handle(new Command.Imagine(Requester.direct(ALICE), "fox", 1L, 4, null, null,
+                null, null), "o");
+        assertThat(inDirectMessage).isInstanceOf(Reply.Accepted.class);
+    }
+
+    @Test
+    void userDefaults_areSaved_andUsedByLaterRequests() throws Exception {
+        Reply saved = service.handle(new Command.Settings(ALICE_IN_ART,
+                new SettingsChange.UserDefaults(2, new ImageSize(384, 512), null, null, null)), "o");
+        assertThat(((Reply.Info) saved).text()).contains("2 steps, 384x512");
+
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "a cat", 3L), "o"));
+
+        assertThat(job.parameters().steps()).isEqualTo(2);
+        assertThat(job.parameters().size()).isEqualTo(new ImageSize(384, 512));
+    }
+
+    @Test
+    void cancel_ofAWaitingJob_removesItAndChargesNothing_butNotForStrangers() throws Exception {
+        generator.holdSteps();
+        accepted(service.handle(imagine(BOB_IN_ART, "bob runs", 1L), "o"));
+        waitUntilRunning();
+        Job waiting = accepted(service.handle(imagine(ALICE_IN_ART, "alice waits", 1L), "o"));
+
+        Reply byStranger = service.handle(new Command.Cancel(BOB_IN_ART, waiting.id()), "o");
+        assertThat(((Reply.Refused) byStranger).message()).contains("Only the person who asked");
+
+        Reply byOwner = service.handle(new Command.Cancel(ALICE_IN_ART, null), "o");
+        assertThat(((Reply.Info) byOwner).text()).contains("Cancelled");
+        assertThat(store.find(waiting.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+        assertThat(queue.usage(ALICE.key())).isZero();
+        assertThat(service.queueLength()).isZero();
+    }
+
+    @Test
+    void cancel_ofTheRunningJob_stopsItBetweenSteps() throws Exception {
+        generator.holdSteps();
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "long one", 1L), "o"));
+        waitUntilRunning();
+
+        Reply reply = service.handle(new Command.Cancel(ALICE_IN_ART, job.id()), "o");
+        generator.releaseSteps(1);
+
+        assertThat(((Reply.Info) reply).text()).contains("Stopping");
+        assertThat(sink.await("cancelled", job.id()).detail()).isEqualTo("cancelled by you");
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void aFailingJob_tellsItsOwner_andTheNextJobStillRuns() throws Exception {
+        generator.failWhenPromptIs("cursed");
+        Job bad = accepted(service.handle(imagine(ALICE_IN_ART, "cursed", 1L), "o"));
+        Job good = accepted(service.handle(imagine(BOB_IN_ART, "fine", 1L), "o"));
+
+        assertThat(sink.await("failed", bad.id()).detail()).contains("Something went wrong").contains("fake network broke");
+        sink.await("finished", good.id());
+        assertThat(service.workerAlive()).isTrue();
+        assertThat(queue.usage(ALICE.key())).isZero();
+    }
+
+    @Test
+    void aJobOverTheTimeout_isGivenUp_withAMessageSayingTheLimit() throws Exception {
+        service.shutdown(Duration.ofSeconds(5));
+        JobSettings defaults = JobSettings.defaults("fake-model", "r1");
+        startService(new JobSettings(defaults.limits(), defaults.defaults(), "fake-model", "r1", Duration.ofMillis(50),
+                10, false), QueueSettings.DEFAULTS);
+        generator.holdSteps();
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "slow", 1L), "o"));
+        waitUntilRunning();
+        Thread.sleep(100); // the timeout is real time by design: a stuck network must not hold the queue
+        generator.releaseSteps(1);
+
+        assertThat(sink.await("failed", job.id()).detail()).contains("longer than the limit of 0 s");
+    }
+
+    @Test
+    void fastDecoder_isRefusedWhenNotInstalled() {
+        Reply reply = service.handle(new Command.Imagine(ALICE_IN_ART, "fox", 1L, null, null, null, null, Decoder.FAST), "o");
+
+        assertThat(((Reply.Refused) reply).message()).contains("fast decoder is not installed");
+    }
+
+    @Test
+    void queueStatus_showsMyPositionAndTheQueueLength() {
+        generator.holdSteps();
+        accepted(service.handle(imagine(BOB_IN_ART, "bob runs", 1L), "o"));
+        waitUntilRunning();
+        accepted(service.handle(imagine(ALICE_IN_ART, "alice waits", 1L), "o"));
+
+        String status = ((Reply.Info) service.handle(new Command.QueueStatus(ALICE_IN_ART), "o")).text();
+
+        assertThat(status).contains("#1: \"alice waits\"").contains("1 picture is waiting in all, one is being drawn.");
+    }
+
+    @Test
+    void restart_resumesWaitingAndRunningJobs_andTellsTheirOwners() throws Exception {
+        generator.holdSteps();
+        Job running = accepted(service.handle(imagine(BOB_IN_ART, "bob runs", 1L), "o"));
+        waitUntilRunning();
+        Job waiting = accepted(service.handle(imagine(ALICE_IN_ART, "alice waits", 1L), "o"));
+        // A crash: the worker stops without finishing anything and the store keeps what it had.
+        service.shutdown(Duration.ZERO);
+        assertThat(store.find(running.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(sink.events).anySatisfy(e -> assertThat(e.detail()).contains("keeps its place"));
+
+        generator.releaseAll();
+        startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+
+        assertThat(sink.await("notice", waiting.id()).detail()).contains("back in the queue");
+        sink.await("finished", running.id());
+        sink.await("finished", waiting.id());
+    }
+
+    private void waitUntilRunning() {
+        try {
+            assertThat(generator.stepWaiting.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        } catch (InterruptedException e) {
+            throw new AssertionError(e);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package dev.imagine.bot.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.command.User;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MvJobStoreTest {
+    @TempDir
+    Path dir;
+
+    private static Job job(String id, Instant created) {
+        return Job.queued(id, new User("discord", "1", "alice"), "900", "art",
+                new JobParameters("a fox", 42, 4, new ImageSize(512, 768), 8.5f, 2, Decoder.FULL), created,
+                "{\"interaction\":\"tok\"}", null);
+    }
+
+    @Test
+    void jobs_andSettings_surviveClosingAndReopeningTheFile() {
+        Instant now = Instant.parse("2026-01-01T10:00:00Z");
+        try (MvJobStore store = MvJobStore.open(dir.resolve("data/jobs.mv"))) {
+            store.save(job("aaaaaaaaaa", now).done(now.plusSeconds(40), List.of("k1", "k2"), false, 75.5));
+            store.saveUserDefaults("discord:1", new SettingsChange.UserDefaults(2, new ImageSize(384, 384), null, null,
+                    Decoder.FAST));
+            store.saveCommunityLimits("discord:900", new SettingsChange.CommunityLimits(4, 512, 2, 300, Set.of("art")));
+        }
+
+        try (MvJobStore store = MvJobStore.open(dir.resolve("data/jobs.mv"))) {
+            Job job = store.find("aaaaaaaaaa").orElseThrow();
+            assertThat(job.state()).isEqualTo(JobState.DONE);
+            assertThat(job.parameters().size()).isEqualTo(new ImageSize(512, 768));
+            assertThat(job.parameters().guidance()).isEqualTo(8.5f);
+            assertThat(job.resultKeys()).containsExactly("k1", "k2");
+            assertThat(job.finishedAt()).isEqualTo(now.plusSeconds(40));
+            assertThat(job.origin()).isEqualTo("{\"interaction\":\"tok\"}");
+            assertThat(store.userDefaults("discord:1").orElseThrow().decoder()).isEqualTo(Decoder.FAST);
+            assertThat(store.communityLimits("discord:900").orElseThrow().allowedChannels()).containsExactly("art");
+        }
+    }
+
+    @Test
+    void findByState_returnsMatchingJobsOldestFirst() {
+        Instant now = Instant.parse("2026-01-01T10:00:00Z");
+        try (MvJobStore store = MvJobStore.inMemory()) {
+            store.save(job("cccccccccc", now.plusSeconds(2)));
+            store.save(job("aaaaaaaaaa", now));
+            store.save(job("bbbbbbbbbb", now.plusSeconds(1)).running(now.plusSeconds(3)));
+            store.save(job("dddddddddd", now).failed(now, "broken"));
+
+            assertThat(store.findByState(EnumSet.of(JobState.QUEUED, JobState.RUNNING)))
+                    .extracting(Job::id).containsExactly("aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc");
+        }
+    }
+
+    @Test
+    void jobIds_areShortCallbackSafeAndRecognised() {
+        JobIds ids = new JobIds();
+        for (int i = 0; i < 100; i++) {
+            String id = ids.get();
+            assertThat(id).hasSize(10).matches("[a-z2-9]+");
+            assertThat(JobIds.looksValid(id)).isTrue();
+        }
+        assertThat(JobIds.looksValid("../../etc")).isFalse();
+        assertThat(JobIds.looksValid("ABCDEFGHIJ")).isFalse();
+        assertThat(JobIds.looksValid(null)).isFalse();
+    }
+}

@@ -1,0 +1,587 @@
+package dev.imagine.bot.queue;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
+
+import dev.imagine.bot.queue.Admission.Accepted;
+import dev.imagine.bot.queue.Admission.Reason;
+import dev.imagine.bot.queue.Admission.Refused;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class FairShareQueueTest {
+    private static final Duration JOB = Duration.ofSeconds(40);
+
+    private final FakeClock clock = new FakeClock();
+    private final FairShareQueue<String> queue = new FairShareQueue<>(QueueSettings.DEFAULTS, clock);
+    private final ExecutorService threads = Executors.newCachedThreadPool();
+
+    @AfterEach
+    void stopThreads() {
+        queue.close();
+        threads.shutdownNow();
+    }
+
+    // ---- ordering ------------------------------------------------------------------------------------------------
+
+    @Test
+    void take_prefersUserWithLeastRecentUsage() throws Exception {
+        queue.charge("discord:alice", Duration.ofSeconds(100));
+        queue.charge("telegram:bob", Duration.ofSeconds(10));
+        offer("a1", "discord:alice");
+        offer("b1", "telegram:bob");
+
+        assertThat(takeId()).isEqualTo("b1");
+        assertThat(takeId()).isEqualTo("a1");
+    }
+
+    @Test
+    void take_servesOneUsersJobsFirstInFirstOut() throws Exception {
+        queue.charge("alice", Duration.ofSeconds(1));
+        offer("a1", "alice");
+        clock.advanceSeconds(1);
+        offer("a2", "alice");
+        offer("a3", "alice");
+        offer("b1", "bob");
+
+        assertThat(List.of(takeId(), takeId(), takeId(), takeId())).containsExactly("b1", "a1", "a2", "a3");
+    }
+
+    @Test
+    void take_breaksTiesByOlderSubmitTime_thenByOrderOfAcceptance() {
+        FairShareQueue<String> noAging = new FairShareQueue<>(QueueSettings.DEFAULTS.withAgingRate(0), clock);
+        noAging.offer("c1", "carol", "c1", JOB);
+        clock.advanceSeconds(1);
+        noAging.offer("d1", "dave", "d1", JOB);
+        noAging.offer("b1", "bob", "b1", JOB);
+
+        assertThat(List.of(pollId(noAging), pollId(noAging), pollId(noAging))).containsExactly("c1", "d1", "b1");
+    }
+
+    @Test
+    void usage_halvesEveryHalfLife() {
+        queue.charge("alice", Duration.ofSeconds(100));
+        assertThat(queue.usage("alice")).isEqualTo(100.0);
+
+        clock.advance(Duration.ofHours(1));
+        assertThat(queue.usage("alice")).isCloseTo(50.0, within(1e-9));
+
+        clock.advance(Duration.ofHours(1));
+        assertThat(queue.usage("alice")).isCloseTo(25.0, within(1e-9));
+        assertThat(queue.usage("nobody")).isZero();
+    }
+
+    @Test
+    void usage_addsUpCharges_eachDecayingFromWhenItWasCharged() {
+        queue.charge("alice", Duration.ofSeconds(100));
+        clock.advance(Duration.ofHours(1));
+        queue.charge("alice", Duration.ofSeconds(40));
+        clock.advance(Duration.ofHours(1));
+
+        assertThat(queue.usage("alice")).isCloseTo(25.0 + 20.0, within(1e-9));
+    }
+
+    @Test
+    void take_prefersHeavierUser_onceTheirUsageHasDecayedBelowTheOthers() throws Exception {
+        queue.charge("alice", Duration.ofSeconds(100));
+        clock.advance(Duration.ofHours(2)); // alice: 25 CPU-seconds
+        queue.charge("bob", Duration.ofSeconds(40));
+        offer("b1", "bob");
+        offer("a1", "alice");
+
+        assertThat(takeId()).isEqualTo("a1");
+    }
+
+    @Test
+    void take_letsALongWaitOutweighUsage_atTwoSecondsOfWaitingPerCpuSecond() {
+        // alice has used 100 CPU-seconds and waits; bob has used nothing and has just arrived.
+        IntFunction<String> firstServedAfterAliceWaited = seconds -> {
+            FakeClock c = new FakeClock();
+            FairShareQueue<String> q = new FairShareQueue<>(QueueSettings.DEFAULTS, c);
+            q.charge("alice", Duration.ofSeconds(100));
+            q.offer("a1", "alice", "a1", JOB);
+            c.advanceSeconds(seconds);
+            q.offer("b1", "bob", "b1", JOB);
+            return q.poll().orElseThrow().user();
+        };
+
+        assertThat(firstServedAfterAliceWaited.apply(150)).isEqualTo("bob");   // 100 decayed to 97 > 75 credit
+        assertThat(firstServedAfterAliceWaited.apply(200)).isEqualTo("alice"); // 100 decayed to 96 < 100 credit
+    }
+
+    @Test
+    void take_servesHeavyUserEventually_evenWhenLightUsersKeepArriving() {
+        Duration heavyFirstServedAfter = newcomersKeepTheMachineBusy(QueueSettings.DEFAULTS, Duration.ofHours(6));
+
+        // Decay and aging meet after about 74 minutes (see QueueSettings.DEFAULT_AGING_RATE).
+        assertThat(heavyFirstServedAfter).isBetween(Duration.ofMinutes(60), Duration.ofMinutes(80));
+    }
+
+    @Test
+    void take_withoutAging_wouldLetAStreamOfNewcomersStarveTheHeavyUser() {
+        Duration heavyFirstServedAfter =
+                newcomersKeepTheMachineBusy(QueueSettings.DEFAULTS.withAgingRate(0), Duration.ofHours(6));
+
+        assertThat(heavyFirstServedAfter).isNull();
+    }
+
+    /**
+     * The heavy user had the machine to themselves for eight hours and has three jobs waiting; then a new user with
+     * one job arrives every 40 s, as fast as the worker finishes jobs. Returns how long until a heavy job started.
+     */
+    private Duration newcomersKeepTheMachineBusy(QueueSettings settings, Duration horizon) {
+        FairShareQueue<String> q = new FairShareQueue<>(settings, clock);
+        for (int i = 0; i < 8 * 3600 / 40; i++) {
+            q.charge("heavy", JOB);
+            clock.advance(JOB);
+        }
+        var start = clock.instant();
+        q.offer("h1", "heavy", "h1", JOB);
+        q.offer("h2", "heavy", "h2", JOB);
+        q.offer("h3", "heavy", "h3", JOB);
+        for (int n = 0; Duration.between(start, clock.instant()).compareTo(horizon) < 0; n++) {
+            q.offer("n" + n, "newcomer:" + n, "n" + n, JOB);
+            QueueEntry<String> next = q.poll().orElseThrow();
+            if (next.user().equals("heavy")) {
+                return Duration.between(start, clock.instant());
+            }
+            clock.advance(JOB);
+            q.charge(next.user(), JOB);
+        }
+        return null;
+    }
+
+    @Test
+    void charge_isTheOnlyWayUsageGrows_soFailedAndCancelledJobsCostNothing() throws Exception {
+        offer("a1", "alice");
+        queue.cancel("a1");
+        offer("a2", "alice");
+        assertThat(takeId()).isEqualTo("a2"); // ... and it fails: the worker charges nothing
+        clock.advance(JOB);
+
+        queue.charge("bob", Duration.ofSeconds(1));
+        offer("b3", "bob");
+        offer("a3", "alice");
+
+        assertThat(queue.usage("alice")).isZero();
+        assertThat(takeId()).isEqualTo("a3");
+    }
+
+    // ---- admission -----------------------------------------------------------------------------------------------
+
+    @Test
+    void offer_refusesFourthWaitingJobOfOneUser_sayingWhy() {
+        offer("b1", "bob");
+        queue.poll(); // bob's job runs: 40 s estimated
+        clock.advanceSeconds(10);
+        offer("c1", "carol");
+        queue.charge("alice", Duration.ofSeconds(100));
+        assertThat(offer("a1", "alice").accepted()).isTrue();
+        assertThat(offer("a2", "alice").accepted()).isTrue();
+        assertThat(offer("a3", "alice").accepted()).isTrue();
+
+        Admission<String> fourth = offer("a4", "alice");
+
+        // alice's first job starts once bob's job (30 s left) and carol's (40 s) are done.
+        assertThat(fourth).isInstanceOfSatisfying(Refused.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(Reason.USER_LIMIT);
+            assertThat(refused.limit()).isEqualTo(3);
+            assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(70));
+            assertThat(refused.message()).isEqualTo("You already have 3 jobs waiting, the most one person may have."
+                    + " Try again in about 70 seconds, when the first of them starts.");
+        });
+        assertThat(queue.snapshot().jobsOf("alice")).hasSize(3);
+    }
+
+    @Test
+    void offer_refusesWhenTotalLimitIsReached_sayingWhy() {
+        FairShareQueue<String> small = new FairShareQueue<>(QueueSettings.DEFAULTS.withTotalLimit(5), clock);
+        small.offer("r", "runner", "r", JOB);
+        small.poll();
+        clock.advanceSeconds(15);
+        for (int i = 1; i <= 5; i++) {
+            assertThat(small.offer("j" + i, "user" + i, "j", JOB).accepted()).isTrue();
+        }
+
+        Admission<String> sixth = small.offer("j6", "user6", "j", JOB);
+
+        assertThat(sixth).isInstanceOfSatisfying(Refused.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(Reason.TOTAL_LIMIT);
+            assertThat(refused.limit()).isEqualTo(5);
+            assertThat(refused.retryAfter()).isEqualTo(Duration.ofSeconds(25));
+            assertThat(refused.message()).isEqualTo("The queue is full (5 jobs waiting). Try again in about 30 seconds.");
+        });
+    }
+
+    @Test
+    void offer_acceptsAgain_onceAWaitingJobOfTheUserHasStarted() throws Exception {
+        offer("a1", "alice");
+        offer("a2", "alice");
+        offer("a3", "alice");
+        assertThat(offer("a4", "alice").accepted()).isFalse();
+
+        assertThat(takeId()).isEqualTo("a1");
+
+        assertThat(offer("a4", "alice").accepted()).isTrue();
+    }
+
+    @Test
+    void offer_refusesEverything_afterShutdown_sayingSo() {
+        queue.shutdown();
+
+        Admission<String> late = offer("a1", "alice");
+
+        assertThat(late).isInstanceOfSatisfying(Refused.class, refused -> {
+            assertThat(refused.reason()).isEqualTo(Reason.SHUT_DOWN);
+            assertThat(refused.message()).isEqualTo("The bot is shutting down and is not taking new jobs.");
+        });
+        assertThat(queue.isShutDown()).isTrue();
+    }
+
+    @Test
+    void offer_rejectsAJobIdThatIsAlreadyWaiting_blankIds_andNegativeCosts() {
+        offer("a1", "alice");
+
+        assertThatThrownBy(() -> offer("a1", "bob"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a1");
+        assertThatThrownBy(() -> offer(" ", "bob")).hasMessageContaining("jobId");
+        assertThatThrownBy(() -> offer("b1", "")).hasMessageContaining("user");
+        assertThatThrownBy(() -> queue.offer("b1", "bob", "b1", Duration.ofSeconds(-1)))
+                .hasMessageContaining("estimatedCost");
+        assertThatThrownBy(() -> queue.charge("bob", Duration.ofSeconds(-1))).hasMessageContaining("cpuTime");
+    }
+
+    // ---- positions and snapshot ----------------------------------------------------------------------------------
+
+    @Test
+    void offer_givesEachJobItsPositionInFairShareOrder() {
+        queue.charge("alice", Duration.ofSeconds(200));
+        queue.charge("carol", Duration.ofSeconds(50));
+        Accepted<String> a1 = accepted(offer("a1", "alice"));
+        Accepted<String> a2 = accepted(offer("a2", "alice"));
+        Accepted<String> b1 = accepted(offer("b1", "bob"));
+        Accepted<String> c1 = accepted(offer("c1", "carol"));
+
+        assertThat(List.of(a1.position(), a2.position(), b1.position(), c1.position())).containsExactly(1, 2, 1, 2);
+        assertThat(c1.estimatedWait()).isEqualTo(JOB);
+        assertThat(positions(queue.snapshot())).containsExactly("b1", "c1", "a1", "a2");
+    }
+
+    @Test
+    void offer_estimatesTheWait_fromTheJobsAhead_andWhatRemainsOfTheRunningJob() {
+        queue.offer("r", "runner", "r", Duration.ofSeconds(60));
+        queue.poll();
+        clock.advanceSeconds(20);
+        queue.offer("x", "xavier", "x", Duration.ofSeconds(30));
+
+        Accepted<String> y = accepted(queue.offer("y", "yvonne", "y", Duration.ofSeconds(45)));
+
+        assertThat(y.position()).isEqualTo(2);
+        assertThat(y.estimatedWait()).isEqualTo(Duration.ofSeconds(40 + 30));
+    }
+
+    @Test
+    void snapshot_interleavesUsersOfEqualUsage_asTheirProjectedUsageGrows() {
+        offer("a1", "alice");
+        offer("a2", "alice");
+        offer("a3", "alice");
+        offer("b1", "bob");
+        offer("b2", "bob");
+
+        QueueSnapshot<String> snapshot = queue.snapshot();
+
+        assertThat(positions(snapshot)).containsExactly("a1", "b1", "a2", "b2", "a3");
+        assertThat(snapshot.jobs()).extracting(QueuedJob::estimatedWait)
+                .containsExactly(Duration.ZERO, JOB, JOB.multipliedBy(2), JOB.multipliedBy(3), JOB.multipliedBy(4));
+    }
+
+    @Test
+    void snapshot_groupsWaitingJobsPerUser_withTheirPositions_andTheTotal() {
+        queue.charge("alice", Duration.ofSeconds(500));
+        offer("a1", "alice");
+        offer("a2", "alice");
+        offer("b1", "bob");
+
+        QueueSnapshot<String> snapshot = queue.snapshot();
+
+        assertThat(snapshot.size()).isEqualTo(3);
+        assertThat(snapshot.at()).isEqualTo(clock.instant());
+        Map<String, List<QueuedJob<String>>> byUser = snapshot.byUser();
+        assertThat(byUser.keySet()).containsExactly("bob", "alice");
+        assertThat(byUser.get("alice")).extracting(QueuedJob::position).containsExactly(2, 3);
+        assertThat(snapshot.jobsOf("bob")).extracting(j -> j.entry().jobId()).containsExactly("b1");
+        assertThat(snapshot.jobsOf("carol")).isEmpty();
+    }
+
+    @Test
+    void snapshot_predictsTheServiceOrder_whenJobsCostWhatWasEstimatedAndNobodyArrives() {
+        Random random = new Random(42);
+        for (int round = 0; round < 200; round++) {
+            FakeClock c = new FakeClock();
+            FairShareQueue<String> q = new FairShareQueue<>(QueueSettings.DEFAULTS, c);
+            int users = 1 + random.nextInt(6);
+            for (int u = 0; u < users; u++) {
+                if (random.nextBoolean()) {
+                    q.charge("u" + u, Duration.ofSeconds(random.nextInt(600)));
+                }
+                c.advanceSeconds(random.nextInt(900));
+            }
+            int jobs = 1 + random.nextInt(15);
+            for (int j = 0; j < jobs; j++) {
+                q.offer("j" + j, "u" + random.nextInt(users), "j", Duration.ofSeconds(5 + random.nextInt(90)));
+                c.advanceSeconds(random.nextInt(60));
+            }
+            var start = c.instant();
+            List<QueuedJob<String>> predicted = q.snapshot().jobs();
+
+            List<String> served = new ArrayList<>();
+            List<Duration> waits = new ArrayList<>();
+            for (Optional<QueueEntry<String>> next = q.poll(); next.isPresent(); next = q.poll()) {
+                served.add(next.get().jobId());
+                waits.add(Duration.between(start, c.instant()));
+                c.advance(next.get().estimatedCost());
+                q.charge(next.get().user(), next.get().estimatedCost());
+            }
+
+            assertThat(served).as("round %d", round)
+                    .containsExactlyElementsOf(predicted.stream().map(p -> p.entry().jobId()).toList());
+            assertThat(waits).as("round %d", round)
+                    .containsExactlyElementsOf(predicted.stream().map(QueuedJob::estimatedWait).toList());
+        }
+    }
+
+    // ---- cancellation --------------------------------------------------------------------------------------------
+
+    @Test
+    void cancel_removesTheWaitingJob_andReturnsItForTheOwnershipCheck() throws Exception {
+        offer("a1", "alice");
+        offer("b1", "bob");
+
+        Optional<QueueEntry<String>> cancelled = queue.cancel("a1");
+
+        assertThat(cancelled).get().extracting(QueueEntry::user).isEqualTo("alice");
+        assertThat(positions(queue.snapshot())).containsExactly("b1");
+        assertThat(takeId()).isEqualTo("b1");
+        assertThat(queue.poll()).isEmpty();
+    }
+
+    @Test
+    void cancel_ofAnUnknownStartedOrCancelledJob_returnsEmpty() {
+        offer("a1", "alice");
+        offer("a2", "alice");
+        queue.poll();
+        queue.cancel("a2");
+
+        assertThat(queue.cancel("nope")).isEmpty();
+        assertThat(queue.cancel("a1")).isEmpty();
+        assertThat(queue.cancel("a2")).isEmpty();
+    }
+
+    @Test
+    void cancel_freesAPlaceUnderTheUserLimit() {
+        offer("a1", "alice");
+        offer("a2", "alice");
+        offer("a3", "alice");
+
+        queue.cancel("a2");
+
+        assertThat(offer("a4", "alice").accepted()).isTrue();
+        assertThat(positions(queue.snapshot())).containsExactly("a1", "a3", "a4");
+    }
+
+    // ---- worker, blocking and shutdown ---------------------------------------------------------------------------
+
+    @Test
+    void poll_returnsEmpty_whenNothingWaits() {
+        assertThat(queue.poll()).isEmpty();
+    }
+
+    @Test
+    void take_blocksUntilAJobIsOffered() throws Exception {
+        Future<Optional<QueueEntry<String>>> taken = threads.submit(queue::take);
+        awaitBlockedTakers(1);
+        assertThat(taken).isNotDone();
+
+        offer("a1", "alice");
+
+        assertThat(taken.get(10, TimeUnit.SECONDS)).get().extracting(QueueEntry::jobId).isEqualTo("a1");
+    }
+
+    @Test
+    void shutdown_wakesABlockedTake_whichReturnsEmpty() throws Exception {
+        Future<Optional<QueueEntry<String>>> taken = threads.submit(queue::take);
+        awaitBlockedTakers(1);
+
+        queue.shutdown();
+
+        assertThat(taken.get(10, TimeUnit.SECONDS)).isEmpty();
+    }
+
+    @Test
+    void shutdown_handsBackTheWaitingJobsInServiceOrder_andNothingIsTakenAfterIt() throws Exception {
+        queue.charge("alice", Duration.ofSeconds(100));
+        offer("a1", "alice");
+        offer("b1", "bob");
+
+        List<QueueEntry<String>> left = queue.shutdown();
+
+        assertThat(left).extracting(QueueEntry::jobId).containsExactly("b1", "a1");
+        assertThat(queue.take()).isEmpty();
+        assertThat(queue.poll()).isEmpty();
+        assertThat(queue.snapshot().size()).isZero();
+        assertThat(queue.shutdown()).isEmpty();
+    }
+
+    @Test
+    void take_isInterruptible() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        Future<Object> taken = threads.submit(() -> {
+            started.countDown();
+            try {
+                return queue.take();
+            } catch (InterruptedException e) {
+                return e;
+            }
+        });
+        started.await();
+        awaitBlockedTakers(1);
+
+        taken.cancel(true);
+        threads.shutdown();
+
+        assertThat(threads.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        assertThat(queue.blockedTakers()).isZero();
+    }
+
+    @Test
+    void concurrentProducers_loseNothing_duplicateNothing_andRespectTheLimits() throws Exception {
+        int producers = 8;
+        int offersEach = 2_000;
+        ConcurrentLinkedQueue<String> accepted = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> taken = new ConcurrentLinkedQueue<>();
+        ConcurrentLinkedQueue<String> violations = new ConcurrentLinkedQueue<>();
+        AtomicBoolean producing = new AtomicBoolean(true);
+
+        Future<?> worker = threads.submit(() -> {
+            for (Optional<QueueEntry<String>> next = queue.take(); next.isPresent(); next = queue.take()) {
+                taken.add(next.get().jobId());
+                queue.charge(next.get().user(), Duration.ofMillis(next.get().jobId().hashCode() & 0xfff));
+            }
+            return null;
+        });
+        Future<?> monitor = threads.submit(() -> {
+            while (producing.get()) {
+                QueueSnapshot<String> s = queue.snapshot();
+                if (s.size() > 50) {
+                    violations.add("total " + s.size());
+                }
+                s.byUser().forEach((user, jobs) -> {
+                    if (jobs.size() > 3) {
+                        violations.add(user + " has " + jobs.size());
+                    }
+                });
+            }
+        });
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<?>> offering = new ArrayList<>();
+        for (int p = 0; p < producers; p++) {
+            int producer = p;
+            offering.add(threads.submit(() -> {
+                Random random = new Random(producer);
+                go.await();
+                for (int i = 0; i < offersEach; i++) {
+                    String id = "p" + producer + "-" + i;
+                    Admission<String> admission = queue.offer(id, "user" + random.nextInt(24), id, JOB);
+                    if (admission instanceof Accepted<String> a) {
+                        accepted.add(id);
+                        if (a.position() < 1 || a.position() > 50) {
+                            violations.add(id + " at position " + a.position());
+                        }
+                    }
+                }
+                return null;
+            }));
+        }
+        go.countDown();
+        for (Future<?> f : offering) {
+            f.get(60, TimeUnit.SECONDS);
+        }
+        producing.set(false);
+        monitor.get(60, TimeUnit.SECONDS);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (queue.snapshot().size() > 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        awaitBlockedTakers(1);
+        queue.shutdown();
+        worker.get(60, TimeUnit.SECONDS);
+
+        assertThat(violations).isEmpty();
+        assertThat(accepted).isNotEmpty();
+        assertThat(taken).doesNotHaveDuplicates();
+        Set<String> acceptedIds = new HashSet<>(accepted);
+        assertThat(acceptedIds).hasSameSizeAs(accepted);
+        assertThat(new HashSet<>(taken)).isEqualTo(acceptedIds);
+    }
+
+    @Test
+    void inAbout_roundsWaitsTheWayPeopleSayThem() {
+        assertThat(FairShareQueue.inAbout(Duration.ZERO)).isEqualTo("in a few seconds");
+        assertThat(FairShareQueue.inAbout(Duration.ofSeconds(44))).isEqualTo("in about 40 seconds");
+        assertThat(FairShareQueue.inAbout(Duration.ofSeconds(89))).isEqualTo("in about 90 seconds");
+        assertThat(FairShareQueue.inAbout(Duration.ofSeconds(150))).isEqualTo("in about 3 minutes");
+        assertThat(FairShareQueue.inAbout(Duration.ofMinutes(120))).isEqualTo("in about 2 hours");
+        assertThat(FairShareQueue.inAbout(Duration.ofMinutes(135))).isEqualTo("in about 2 hours 15 minutes");
+    }
+
+    // ---- helpers -------------------------------------------------------------------------------------------------
+
+    private Admission<String> offer(String jobId, String user) {
+        return queue.offer(jobId, user, jobId, JOB);
+    }
+
+    private String takeId() throws InterruptedException {
+        return queue.take().orElseThrow().jobId();
+    }
+
+    private static String pollId(FairShareQueue<String> q) {
+        return q.poll().orElseThrow().jobId();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Accepted<String> accepted(Admission<String> admission) {
+        assertThat(admission).isInstanceOf(Accepted.class);
+        return (Accepted<String>) admission;
+    }
+
+    private static List<String> positions(QueueSnapshot<String> snapshot) {
+        return snapshot.jobs().stream().map(j -> j.entry().jobId()).toList();
+    }
+
+    private void awaitBlockedTakers(int n) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (queue.blockedTakers() != n) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("expected " + n + " blocked take(), found " + queue.blockedTakers());
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
