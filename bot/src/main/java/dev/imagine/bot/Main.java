@@ -1,23 +1,57 @@
 package dev.imagine.bot;
 
+import dev.imagine.bot.cli.ConfigCommand;
+import dev.imagine.bot.cli.DownloadProgressBar;
 import dev.imagine.bot.cli.GenerateCommand;
 import dev.imagine.bot.cli.ModelsCommand;
 import dev.imagine.bot.cli.TokensCommand;
+import dev.imagine.bot.config.ConfigLoader;
+import dev.imagine.bot.config.ImagineConfig;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
-/** The command line of {@code imagine.jar}; the one place where the application is wired together. */
+/**
+ * The command line of {@code imagine.jar}. Without a subcommand it starts Imagine: the model (downloaded on first
+ * run), the job service, the local playground, and Discord and Telegram when their tokens are set.
+ */
 @Command(name = "imagine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
-        description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime).",
-        subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
-public final class Main implements Runnable {
+        description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime)."
+                + " Without a command it starts the bot and the local playground.",
+        subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, ConfigCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Main implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (default: config.yaml in the current folder when there is one, else the"
+                    + " built-in defaults; every key is documented in the repository's config.yaml).")
+    Path configFile;
+
+    @Option(names = "--model", paramLabel = "DIR",
+            description = "A model folder to use instead of the configured (downloaded) model.")
+    Path model;
+
     public static void main(String[] args) {
-        System.exit(run(args));
+        int exit = run(args);
+        if (exit != RUNNING) {
+            System.exit(exit);
+        }
     }
+
+    /** Returned by a start that keeps running until the process is stopped. */
+    static final int RUNNING = Integer.MIN_VALUE;
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
@@ -26,9 +60,43 @@ public final class Main implements Runnable {
                 .execute(args);
     }
 
+    /** Starts Imagine and keeps it running until SIGTERM or Ctrl-C, which drain it gracefully. */
     @Override
-    public void run() {
-        spec.commandLine().usage(System.out);
+    public Integer call() throws InterruptedException {
+        PrintWriter err = spec.commandLine().getErr();
+        ImagineConfig config = loadConfig(err);
+        Map<String, String> environment = System.getenv();
+        Application application = Application.start(config, model, environment,
+                () -> DownloadProgressBar.forStderr(err));
+        CountDownLatch stopped = new CountDownLatch(1);
+        try {
+            Adapters.attachAll(application, environment, err);
+            application.startWorking();
+        } catch (RuntimeException e) {
+            application.close();
+            throw e;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping: finishing the running job, keeping waiting ones for the next start");
+            application.close();
+            stopped.countDown();
+        }, "imagine-shutdown"));
+        err.println("Imagine is ready. Stop it with Ctrl-C.");
+        err.flush();
+        stopped.await();
+        return RUNNING;
+    }
+
+    private ImagineConfig loadConfig(PrintWriter err) {
+        if (configFile != null) {
+            return ConfigLoader.load(configFile);
+        }
+        Path local = Path.of("config.yaml");
+        if (Files.isRegularFile(local)) {
+            LOG.info("using {}", local.toAbsolutePath());
+            return ConfigLoader.load(local);
+        }
+        return ConfigLoader.defaults();
     }
 
     static final class Version implements CommandLine.IVersionProvider {

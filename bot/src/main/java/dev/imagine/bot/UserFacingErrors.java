@@ -13,7 +13,8 @@ final class UserFacingErrors implements CommandLine.IExecutionExceptionHandler {
     @Override
     public int handleExecutionException(Exception e, CommandLine commandLine, CommandLine.ParseResult parseResult) {
         if (e instanceof PipelineException || e instanceof java.io.IOException
-                || e instanceof IllegalArgumentException) {
+                || e instanceof IllegalArgumentException || e instanceof dev.imagine.bot.config.ConfigException
+                || e instanceof StartupException) {
             commandLine.getErr().println("error: " + e.getMessage());
         } else {
             commandLine.getErr().println("error: unexpected failure: " + e);

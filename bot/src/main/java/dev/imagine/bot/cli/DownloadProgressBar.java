@@ -11,7 +11,7 @@ import java.util.function.LongSupplier;
  * Shows a model download on stderr: on a terminal a bar redrawn in place (bytes, speed, time left, current file),
  * otherwise a plain progress line at most every {@value #PLAIN_EVERY_SECONDS} seconds, so logs stay readable.
  */
-final class DownloadProgressBar implements DownloadListener, AutoCloseable {
+public final class DownloadProgressBar implements DownloadListener, AutoCloseable {
     static final int PLAIN_EVERY_SECONDS = 5;
     private static final long REDRAW_NANOS = 100_000_000L;
     private static final int WIDTH = 24;
@@ -30,7 +30,7 @@ final class DownloadProgressBar implements DownloadListener, AutoCloseable {
         this.nanoClock = nanoClock;
     }
 
-    static DownloadProgressBar forStderr(PrintWriter err) {
+    public static DownloadProgressBar forStderr(PrintWriter err) {
         return new DownloadProgressBar(err, System.console() != null, System::nanoTime);
     }
 

@@ -58,6 +58,7 @@ public final class JobService implements AutoCloseable {
     private final RequestValidator validator;
     private final CostModel costs;
     private final Map<String, ReplySink> sinks = new ConcurrentHashMap<>();
+    private volatile JobObserver observer = JobObserver.NONE;
     private final Worker worker;
 
     private final Object lock = new Object();
@@ -100,6 +101,11 @@ public final class JobService implements AutoCloseable {
         sinks.put(platform, sink);
     }
 
+    /** Sets who is told about job events (metrics). */
+    public void observe(JobObserver jobObserver) {
+        this.observer = jobObserver;
+    }
+
     /**
      * Puts jobs that were waiting or running when the process stopped back into the queue (their owners are told),
      * then starts the worker.
@@ -125,6 +131,17 @@ public final class JobService implements AutoCloseable {
 
     /** Answers a command at once; later news about the job arrives through the sink of the requester's platform. */
     public Reply handle(Command command, String origin) {
+        Reply reply = answer(command, origin);
+        switch (reply) {
+            case Reply.Refused refused -> observer.refused(command.requester().user().platform());
+            case Reply.Accepted accepted -> observer.queued(accepted.job());
+            case Reply.Finished finished -> observer.ended(finished.job(), JobObserver.Outcome.CACHED);
+            case Reply.Info info -> { }
+        }
+        return reply;
+    }
+
+    private Reply answer(Command command, String origin) {
         return switch (command) {
             case Command.Imagine imagine -> imagine(imagine, origin);
             case Command.Replay replay -> fromEarlierJob(replay.requester(), replay.jobId(), origin, false);
@@ -292,6 +309,7 @@ public final class JobService implements AutoCloseable {
         store.save(job);
         RunningJob state = new RunningJob(job, System.nanoTime() + settings.jobTimeout().toNanos());
         running = state;
+        observer.started(job, Duration.between(job.createdAt(), job.startedAt()));
         ReplySink sink = sinkFor(job);
         sink.started(job);
         long cpuBefore = processCpuNanos.getAsLong();
@@ -324,11 +342,14 @@ public final class JobService implements AutoCloseable {
             costs.record(p, took);
             LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
                     String.format(Locale.ROOT, "%.1f", cpuSeconds));
+            observer.generated(done, result.textEncoding(), result.denoising(), result.decoding());
+            observer.ended(done, JobObserver.Outcome.DONE);
             sink.finished(done, pngs, took);
             finishFollowers(done, pngs, took);
         } catch (GenerationCancelledException e) {
             String reason = state.cancelReason;
             if (reason == null) {
+                observer.ended(job, JobObserver.Outcome.TIMEOUT);
                 fail(job, "It took longer than the limit of " + Durations.words(settings.jobTimeout())
                         + ", so I gave up on it. Try fewer steps or a smaller size.");
             } else if (reason.equals(SHUTDOWN)) {
@@ -338,11 +359,13 @@ public final class JobService implements AutoCloseable {
             } else {
                 Job cancelled = job.cancelled(clock.instant(), reason);
                 store.save(cancelled);
+                observer.ended(cancelled, JobObserver.Outcome.CANCELLED);
                 sink.cancelled(cancelled, reason);
                 requeueFollowers(job);
             }
         } catch (RuntimeException | Error e) {
             LOG.error("job {} failed", job.id(), e);
+            observer.ended(job, JobObserver.Outcome.FAILED);
             fail(job, "Something went wrong while drawing your picture (" + shortReason(e) + "). The queue goes on;"
                     + " you can try again.");
         } finally {
@@ -385,6 +408,7 @@ public final class JobService implements AutoCloseable {
         for (Job follower : followers) {
             Job done = follower.done(clock.instant(), leader.resultKeys(), true, 0);
             store.save(done);
+            observer.ended(done, JobObserver.Outcome.CACHED);
             sinkFor(done).finished(done, pngs, took);
         }
     }
@@ -440,6 +464,7 @@ public final class JobService implements AutoCloseable {
         }
         Job cancelled = job.cancelled(clock.instant(), "cancelled by you");
         store.save(cancelled);
+        observer.ended(cancelled, JobObserver.Outcome.CANCELLED);
         releaseLeadership(job.id());
         if (!wasFollower) {
             requeueFollowers(job);

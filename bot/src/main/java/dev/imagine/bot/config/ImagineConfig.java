@@ -1,0 +1,155 @@
+package dev.imagine.bot.config;
+
+import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.Defaults;
+import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.queue.QueueSettings;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The validated configuration: every key of {@link ConfigSchema}, with its default where the file said nothing. */
+public final class ImagineConfig {
+    private final Map<String, Object> values;
+
+    ImagineConfig(Map<String, Object> values) {
+        this.values = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(values));
+    }
+
+    @SuppressWarnings("unchecked")
+    private <T> T get(String path) {
+        if (!values.containsKey(path)) {
+            throw new IllegalArgumentException("no config key " + path);
+        }
+        return (T) values.get(path);
+    }
+
+    /** Every key with its value, for `config check`. */
+    public Map<String, Object> values() {
+        return values;
+    }
+
+    public String modelRepository() {
+        return get("model.repository");
+    }
+
+    public String modelRevision() {
+        return get("model.revision");
+    }
+
+    public Optional<Path> modelFolder() {
+        return Optional.ofNullable(get("model.folder"));
+    }
+
+    public Optional<Path> modelCacheDir() {
+        return Optional.ofNullable(get("model.cache-dir"));
+    }
+
+    /** 0 means: the physical cores. */
+    public int threads() {
+        return get("model.threads");
+    }
+
+    public Limits limits() {
+        return new Limits(get("limits.max-steps"), get("limits.max-side"), get("limits.max-count"),
+                get("limits.max-prompt-length"));
+    }
+
+    public Defaults defaults() {
+        double guidance = get("defaults.guidance");
+        return new Defaults(get("defaults.steps"), (ImageSize) get("defaults.size"), (float) guidance,
+                get("defaults.count"), Decoder.parse(get("defaults.decoder")));
+    }
+
+    public QueueSettings queueSettings() {
+        return new QueueSettings(get("queue.per-user-limit"), get("queue.total-limit"), get("queue.usage-half-life"),
+                (double) get("queue.aging-rate"));
+    }
+
+    public Duration jobTimeout() {
+        return get("queue.job-timeout");
+    }
+
+    public long cacheMemoryBytes() {
+        return (long) (int) get("cache.memory-mb") << 20;
+    }
+
+    public long cacheDiskBytes() {
+        return (long) (int) get("cache.disk-mb") << 20;
+    }
+
+    /** The data folder: the given one, else $XDG_DATA_HOME/imagine, else ~/.local/share/imagine. */
+    public Path dataDir(Map<String, String> environment) {
+        Path configured = get("data.dir");
+        if (configured != null) {
+            return configured;
+        }
+        String xdg = environment.get("XDG_DATA_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "imagine");
+        }
+        return Path.of(System.getProperty("user.home"), ".local", "share", "imagine");
+    }
+
+    public URI discordRestUrl() {
+        return get("discord.rest-url");
+    }
+
+    public URI discordGatewayUrl() {
+        return get("discord.gateway-url");
+    }
+
+    public List<String> discordTestGuilds() {
+        return get("discord.test-guilds");
+    }
+
+    public Duration discordProgressInterval() {
+        return get("discord.progress-interval");
+    }
+
+    /** telegram.api-url, unless TELEGRAM_API_URL says otherwise. */
+    public URI telegramApiUrl(Map<String, String> environment) {
+        String override = environment.get("TELEGRAM_API_URL");
+        if (override != null && !override.isBlank()) {
+            if (!override.matches("(?i)https?://\\S+")) {
+                throw new ConfigException("TELEGRAM_API_URL must be an http(s):// URL, got '" + override + "'");
+            }
+            return URI.create(override.trim());
+        }
+        return get("telegram.api-url");
+    }
+
+    public boolean webEnabled() {
+        return get("web.enabled");
+    }
+
+    public String webHost() {
+        return get("web.host");
+    }
+
+    public int webPort() {
+        return get("web.port");
+    }
+
+    public Duration shutdownGrace() {
+        return get("shutdown.grace");
+    }
+
+    /** The key/value listing `config check` prints: every key, its value, and whether it is the default. */
+    public String describe() {
+        StringBuilder text = new StringBuilder();
+        for (ConfigKey key : ConfigSchema.KEYS) {
+            Object value = values.get(key.path());
+            text.append(key.path()).append(" = ").append(ConfigLoader.display(value));
+            if (java.util.Objects.equals(value, key.defaultValue())) {
+                text.append("  (default)");
+            }
+            text.append('\n');
+        }
+        return text.toString();
+    }
+}

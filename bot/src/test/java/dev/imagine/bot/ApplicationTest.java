@@ -1,0 +1,61 @@
+package dev.imagine.bot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.Requester;
+import dev.imagine.bot.command.User;
+import dev.imagine.bot.config.ConfigLoader;
+import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.job.JobState;
+import dev.imagine.bot.job.Reply;
+import dev.imagine.pipeline.DownloadListener;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The wired application with the small fixture model: it starts, serves jobs, keeps them on disk, and stops. */
+class ApplicationTest {
+    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath()
+            .normalize();
+
+    @TempDir
+    Path data;
+
+    private ImagineConfig config() {
+        return ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nshutdown:\n  grace: 10s\n",
+                "test.yaml");
+    }
+
+    @Test
+    void start_withAModelFolder_servesJobs_keepsThemOnDisk_andCountsThemInTheMetrics() throws Exception {
+        String jobId;
+        try (Application application = Application.start(config(), TINY_MODEL, Map.of(),
+                () -> DownloadListener.NONE)) {
+            application.startWorking();
+            Reply reply = application.jobs().handle(new Command.Imagine(Requester.direct(new User("web", "u1", "you")),
+                    "a lighthouse", 3L, 1, new ImageSize(256, 256), 8f, 1, null), "origin");
+            jobId = ((Reply.Accepted) reply).job().id();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (application.jobs().job(jobId).orElseThrow().state() != JobState.DONE
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(application.jobs().job(jobId).orElseThrow().state()).isEqualTo(JobState.DONE);
+            assertThat(application.metrics().scrape()).contains("imagine_jobs_total{platform=\"web\",outcome=\"done\"} 1");
+            assertThat(application.model().id()).isEqualTo(TINY_MODEL.toString());
+            assertThat(application.model().revision()).startsWith("local-");
+        }
+
+        assertThat(Files.exists(data.resolve("jobs.mv"))).isTrue();
+        assertThat(Files.list(data.resolve("results")).count()).isEqualTo(1);
+        try (Application again = Application.start(config(), TINY_MODEL, Map.of(), () -> DownloadListener.NONE)) {
+            assertThat(again.jobs().job(jobId)).get().extracting(job -> job.state()).isEqualTo(JobState.DONE);
+            assertThat(again.jobs().images(again.jobs().job(jobId).orElseThrow())).isPresent();
+        }
+    }
+}
