@@ -3,47 +3,28 @@ package dev.imagine.bot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.Main;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+import dev.imagine.bot.testing.StandardStreams;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 class ConfigCommandTest {
     @TempDir
     Path dir;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream originalOut;
-    private PrintStream originalErr;
-
-    @BeforeEach
-    void capture() {
-        originalOut = System.out;
-        originalErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
-
-    @AfterEach
-    void restore() {
-        System.setOut(originalOut);
-        System.setErr(originalErr);
-    }
+    @RegisterExtension
+    final StandardStreams streams = new StandardStreams();
 
     @Test
     void check_theRepositorysConfig_isValid_andListsEveryKey() {
         int exit = Main.run("config", "check", "../config.yaml");
 
         assertThat(exit).isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("queue.per-user-limit = 3  (default)")
+        assertThat(streams.out()).contains("queue.per-user-limit = 3  (default)")
                 .contains("web.port = 8080  (default)");
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("is valid");
+        assertThat(streams.err()).contains("is valid");
     }
 
     @Test
@@ -54,7 +35,7 @@ class ConfigCommandTest {
         int exit = Main.run("config", "check", file.toString());
 
         assertThat(exit).isNotZero();
-        assertThat(err.toString(StandardCharsets.UTF_8))
+        assertThat(streams.err())
                 .contains("error: " + file + " line 2: 'queue.total-limit': expected a whole number from 1 to 100000, got '0'");
     }
 }

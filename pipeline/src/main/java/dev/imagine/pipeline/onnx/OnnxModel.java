@@ -40,6 +40,21 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Loads {@code file} and hands the session to {@code owner} (a model class that checks the inputs it needs);
+     * when the check fails the session is closed here, so a rejected model never leaks native memory.
+     */
+    public static <T> T loadInto(OrtEnvironment env, Path file, SessionSettings settings,
+                                 java.util.function.Function<OnnxModel, T> owner) {
+        OnnxModel model = load(env, file, settings);
+        try {
+            return owner.apply(model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
     public Path file() {
         return file;
     }

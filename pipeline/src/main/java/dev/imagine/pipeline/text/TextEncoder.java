@@ -35,13 +35,7 @@ public final class TextEncoder implements AutoCloseable {
     }
 
     public static TextEncoder load(OrtEnvironment env, Path file, SessionSettings settings) {
-        OnnxModel model = OnnxModel.load(env, file, settings);
-        try {
-            return new TextEncoder(env, model);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return OnnxModel.loadInto(env, file, settings, model -> new TextEncoder(env, model));
     }
 
     /** Encodes one tokenized prompt; returns [1, sequence, hidden] flattened. */

@@ -49,13 +49,7 @@ public final class Unet implements AutoCloseable {
     }
 
     public static Unet load(OrtEnvironment env, Path file, SessionSettings settings) {
-        OnnxModel model = OnnxModel.load(env, file, settings);
-        try {
-            return new Unet(env, model);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return OnnxModel.loadInto(env, file, settings, model -> new Unet(env, model));
     }
 
     /** True for LCM-distilled UNets, which take the guidance embedding instead of classifier-free guidance. */

@@ -24,13 +24,7 @@ public final class VaeDecoder implements AutoCloseable {
     }
 
     public static VaeDecoder load(OrtEnvironment env, Path file, SessionSettings settings) {
-        OnnxModel model = OnnxModel.load(env, file, settings);
-        try {
-            return new VaeDecoder(env, model);
-        } catch (RuntimeException e) {
-            model.close();
-            throw e;
-        }
+        return OnnxModel.loadInto(env, file, settings, model -> new VaeDecoder(env, model));
     }
 
     /** Decodes latents that are already divided by the scaling factor. */
