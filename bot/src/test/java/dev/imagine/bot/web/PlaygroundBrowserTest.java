@@ -159,4 +159,44 @@ class PlaygroundBrowserTest {
             }
         }
     }
+
+    @Test
+    void withAnApiKey_thePageAsksForItOnce_andThenDrawsWithLiveProgress() throws Exception {
+        requireChromium();
+        String key = "a-key-for-the-browser-test-0123";
+        try (TinyImagine imagine = TinyImagine.start(data, new WebSettings("0.0.0.0", 0, key))) {
+            ChromeDriver browser = startBrowser();
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                browser.get(imagine.base() + "/");
+                WebElement dialog = wait.until(b -> {
+                    WebElement d = b.findElement(By.id("key-dialog"));
+                    return d.getDomAttribute("open") != null ? d : null;
+                });
+                dialog.findElement(By.id("key")).sendKeys(key, Keys.ENTER);
+                wait.until(b -> "true".equals(b.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+
+                browser.findElement(By.id("prompt")).sendKeys("a windmill", Keys.ENTER);
+
+                // The event stream and the image cannot send the header: they get through with the key cookie.
+                WebElement job = wait.until(b -> b.findElement(By.cssSelector("article.job[data-state='done']")));
+                wait.until(b -> Boolean.TRUE.equals(((JavascriptExecutor) b).executeScript(
+                        "const img = arguments[0].querySelector('img.result-image');"
+                                + " return img !== null && img.complete && img.naturalWidth === 256;", job)));
+                assertThat(job.getDomAttribute("data-progress")).endsWith("2/2");
+                assertThat(((JavascriptExecutor) browser).executeScript(
+                        "return localStorage.getItem('imagine.apiKey')")).isEqualTo(key);
+                Files.write(ARTIFACTS.resolve("playground-api-key.png"), browser.getScreenshotAs(OutputType.BYTES));
+                List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                        .map(LogEntry::toString)
+                        // The one 401 that made the page ask for the key is expected.
+                        .filter(text -> !text.contains("/api/info") || !text.contains("401"))
+                        .toList();
+                assertThat(errors).as("errors in the browser console").isEmpty();
+            } finally {
+                browser.quit();
+            }
+        }
+    }
 }
