@@ -54,4 +54,12 @@ class BotBoundariesTest {
                 .should().dependOnClassesThat().resideInAPackage("org.telegram..")
                 .check(bot);
     }
+
+    @Test
+    void theHttpServer_isImportedOnlyByTheWebAdapter() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.web..")
+                .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
+                .because("the playground and the JSON API are the web adapter's; nothing else serves HTTP")
+                .check(bot);
+    }
 }

@@ -623,6 +623,27 @@ public final class JobService implements AutoCloseable {
         return Optional.of(images);
     }
 
+    /** The limits, defaults and model identity this service was configured with. */
+    public JobSettings settings() {
+        return settings;
+    }
+
+    /** The waiting jobs in fair-share order, with positions and estimated waits. */
+    public QueueSnapshot<Job> queueSnapshot() {
+        return queue.snapshot();
+    }
+
+    /** The job on the worker now, if any. */
+    public Optional<Job> runningJob() {
+        RunningJob now = running;
+        return now == null ? Optional.empty() : Optional.of(now.job);
+    }
+
+    /** A person's most recent jobs, newest first, at most {@code limit} (deleted ones left out). */
+    public List<Job> jobsOf(User user, int limit) {
+        return store.findByOwner(user.key(), limit);
+    }
+
     public boolean workerAlive() {
         return worker.isAlive();
     }

@@ -1,6 +1,9 @@
 package dev.imagine.bot.job;
 
 import dev.imagine.bot.command.SettingsChange;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -19,6 +22,17 @@ public interface JobStore extends AutoCloseable {
 
     /** Jobs in any of the given states, oldest first. */
     List<Job> findByState(Set<JobState> states);
+
+    /**
+     * One person's jobs (by {@code User.key()}), newest first, at most {@code limit}; deleted
+     * jobs are left out. The default reads every job; a store with an index by owner should override it.
+     */
+    default List<Job> findByOwner(String userKey, int limit) {
+        List<Job> mine = new ArrayList<>(findByState(EnumSet.complementOf(EnumSet.of(JobState.DELETED))).stream()
+                .filter(job -> job.owner().key().equals(userKey)).toList());
+        Collections.reverse(mine);
+        return mine.size() <= limit ? mine : List.copyOf(mine.subList(0, limit));
+    }
 
     Optional<SettingsChange.UserDefaults> userDefaults(String userKey);
 

@@ -74,4 +74,24 @@ class MvJobStoreTest {
         assertThat(JobIds.looksValid("ABCDEFGHIJ")).isFalse();
         assertThat(JobIds.looksValid(null)).isFalse();
     }
+
+    @Test
+    void findByOwner_returnsOnePersonsJobsNewestFirst_withoutDeletedOnes_upToTheLimit() {
+        Instant now = Instant.parse("2026-01-01T10:00:00Z");
+        User bob = new User("web", "bob", "you");
+        try (MvJobStore store = MvJobStore.inMemory()) {
+            store.save(job("aaaaaaaaaa", now));
+            store.save(job("bbbbbbbbbb", now.plusSeconds(1)).done(now, List.of("k"), false, 1));
+            store.save(job("cccccccccc", now.plusSeconds(2)).deleted(now));
+            store.save(job("dddddddddd", now.plusSeconds(3)));
+            store.save(Job.queued("eeeeeeeeee", bob, null, null, job("x", now).parameters(), now.plusSeconds(4),
+                    "web", null));
+
+            assertThat(store.findByOwner("discord:1", 10)).extracting(Job::id)
+                    .containsExactly("dddddddddd", "bbbbbbbbbb", "aaaaaaaaaa");
+            assertThat(store.findByOwner("discord:1", 2)).extracting(Job::id)
+                    .containsExactly("dddddddddd", "bbbbbbbbbb");
+            assertThat(store.findByOwner("web:bob", 10)).extracting(Job::id).containsExactly("eeeeeeeeee");
+        }
+    }
 }

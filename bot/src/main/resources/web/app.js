@@ -1,0 +1,474 @@
+// The Imagine playground: a chat-like page over the JSON API (see /api/openapi.yaml). Plain browser JavaScript.
+'use strict';
+
+const KEY_STORAGE = 'imagine.apiKey';
+const OPTIONS_STORAGE = 'imagine.options';
+const FINAL_EVENTS = ['finished', 'failed', 'cancelled', 'deleted'];
+const ALL_EVENTS = ['queued', 'started', 'progress', 'notice', ...FINAL_EVENTS];
+
+const chat = document.getElementById('chat');
+const composer = document.getElementById('composer');
+const promptBox = document.getElementById('prompt');
+const drawButton = document.getElementById('draw');
+const fields = {
+  seed: document.getElementById('seed'),
+  steps: document.getElementById('steps'),
+  size: document.getElementById('size'),
+  guidance: document.getElementById('guidance'),
+  decoder: document.getElementById('decoder'),
+};
+const streams = new Map();
+let info = null;
+
+// ---- talking to the server ----
+
+function storedKey() {
+  try {
+    return localStorage.getItem(KEY_STORAGE);
+  } catch (e) {
+    return null;
+  }
+}
+
+/** The key also goes into a cookie: EventSource and <img> cannot send an Authorization header. */
+function rememberKey(key) {
+  try {
+    localStorage.setItem(KEY_STORAGE, key);
+  } catch (e) {
+    // Private windows may refuse storage; the cookie still works for this session.
+  }
+  document.cookie = 'imagine_key=' + encodeURIComponent(key) + '; path=/; SameSite=Strict';
+}
+
+function askForKey() {
+  const dialog = document.getElementById('key-dialog');
+  const input = document.getElementById('key');
+  return new Promise((resolve) => {
+    dialog.addEventListener('close', () => {
+      const key = input.value.trim();
+      input.value = '';
+      if (key) {
+        rememberKey(key);
+      }
+      resolve(Boolean(key));
+    }, { once: true });
+    dialog.showModal();
+  });
+}
+
+/** Calls the API; asks for the key once when the server wants one. Returns {status, data}. */
+async function api(method, path, body, retried) {
+  const headers = { Accept: 'application/json' };
+  const key = storedKey();
+  if (key) {
+    headers.Authorization = 'Bearer ' + key;
+  }
+  const options = { method, headers, credentials: 'same-origin' };
+  if (body !== undefined) {
+    headers['Content-Type'] = 'application/json';
+    options.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, options);
+  } catch (e) {
+    return { status: 0, data: { error: 'Imagine cannot be reached; is it still running?' } };
+  }
+  if (response.status === 401 && !retried) {
+    if (await askForKey()) {
+      return api(method, path, body, true);
+    }
+  }
+  let data = {};
+  try {
+    data = await response.json();
+  } catch (e) {
+    data = { error: 'The server answered ' + response.status + ' without a message.' };
+  }
+  return { status: response.status, data };
+}
+
+// ---- building the conversation ----
+
+function scrollToEnd() {
+  chat.scrollTop = chat.scrollHeight;
+}
+
+function addUserMessage(text, detail) {
+  const message = document.createElement('div');
+  message.className = 'msg user';
+  message.textContent = text;
+  if (detail) {
+    const small = document.createElement('small');
+    small.textContent = detail;
+    message.appendChild(small);
+  }
+  chat.appendChild(message);
+  scrollToEnd();
+}
+
+function addRefusal(text) {
+  const message = document.createElement('div');
+  message.className = 'msg bot refusal';
+  message.setAttribute('role', 'alert');
+  message.textContent = text || 'Sorry, that did not work.';
+  chat.appendChild(message);
+  scrollToEnd();
+}
+
+function jobBubble(jobId) {
+  let bubble = chat.querySelector('article.job[data-job-id="' + jobId + '"]');
+  if (!bubble) {
+    bubble = document.getElementById('job-template').content.firstElementChild.cloneNode(true);
+    bubble.dataset.jobId = jobId;
+    bubble.dataset.events = '';
+    bubble.dataset.progress = '';
+    bubble.addEventListener('click', onAction);
+    chat.appendChild(bubble);
+  }
+  return bubble;
+}
+
+function record(bubble, key, value) {
+  bubble.dataset[key] = bubble.dataset[key] ? bubble.dataset[key] + ',' + value : value;
+}
+
+function setStatus(bubble, text) {
+  bubble.querySelector('.status').textContent = text;
+}
+
+function formatNumber(value) {
+  return Number.isInteger(value) ? String(value) : String(Math.round(value * 100) / 100);
+}
+
+function captionText(job, elapsedSeconds) {
+  const parts = ['seed ' + job.seed, job.steps + (job.steps === 1 ? ' step' : ' steps'), job.size,
+    'guidance ' + formatNumber(job.guidance)];
+  if (job.decoder !== 'full') {
+    parts.push(job.decoder + ' decoder');
+  }
+  const seconds = typeof elapsedSeconds === 'number' ? elapsedSeconds : job.seconds;
+  if (job.fromCache) {
+    parts.push('from cache');
+  } else if (typeof seconds === 'number') {
+    parts.push(formatNumber(seconds) + ' s');
+  }
+  return parts.join(' · ');
+}
+
+/** Draws a job's state into its bubble. */
+function render(bubble, job, extra) {
+  bubble.dataset.state = job.state;
+  const bar = bubble.querySelector('.bar');
+  const pending = bubble.querySelector('.pending-actions');
+  const actions = bubble.querySelector('.actions');
+  pending.hidden = !(job.mine && (job.state === 'queued' || job.state === 'running'));
+  if (job.state === 'queued') {
+    setStatus(bubble, typeof extra.position === 'number'
+      ? 'queued #' + extra.position + ' · ' + extra.eta : 'queued · waiting for the same picture');
+  } else if (job.state === 'running') {
+    setStatus(bubble, 'drawing…');
+    bar.hidden = false;
+  } else if (job.state === 'done') {
+    bar.hidden = true;
+    setStatus(bubble, '');
+    const result = bubble.querySelector('.result');
+    result.replaceChildren(...job.images.map((url, index) => {
+      const image = document.createElement('img');
+      image.className = 'result-image';
+      image.src = url;
+      image.width = job.width;
+      image.height = job.height;
+      image.alt = job.prompt + (job.images.length > 1 ? ' (' + (index + 1) + ')' : '');
+      return image;
+    }));
+    const caption = bubble.querySelector('.caption');
+    const quote = document.createElement('q');
+    quote.textContent = job.prompt;
+    caption.replaceChildren(quote, document.createTextNode(' · ' + captionText(job, extra.elapsedSeconds)));
+    caption.hidden = false;
+    actions.hidden = false;
+    actions.querySelector('[data-action="delete"]').hidden = !job.mine;
+  } else {
+    bar.hidden = true;
+    actions.hidden = true;
+    bubble.querySelector('.result').replaceChildren();
+    bubble.querySelector('.caption').hidden = true;
+    const words = { failed: 'It did not work: ', cancelled: 'Cancelled: ', deleted: '' };
+    setStatus(bubble, (words[job.state] || '') + (extra.message || job.message || job.state));
+  }
+}
+
+/** Follows a job's server-sent events until a final one. */
+function follow(jobId) {
+  if (streams.has(jobId)) {
+    return;
+  }
+  const source = new EventSource('/api/jobs/' + jobId + '/events');
+  streams.set(jobId, source);
+  const bubble = jobBubble(jobId);
+  for (const name of ALL_EVENTS) {
+    source.addEventListener(name, (event) => {
+      const data = JSON.parse(event.data);
+      record(bubble, 'events', name);
+      if (name === 'progress') {
+        const bar = bubble.querySelector('.bar');
+        bar.hidden = false;
+        bar.max = data.totalSteps;
+        bar.value = data.step;
+        record(bubble, 'progress', data.step + '/' + data.totalSteps);
+        bubble.dataset.state = 'running';
+        setStatus(bubble, 'drawing · step ' + data.step + ' of ' + data.totalSteps);
+      } else if (name === 'notice') {
+        const note = document.createElement('p');
+        note.className = 'notice';
+        note.textContent = data.message;
+        bubble.insertBefore(note, bubble.querySelector('.result'));
+      } else {
+        render(bubble, data.job, data);
+      }
+      if (FINAL_EVENTS.includes(name)) {
+        source.close();
+        streams.delete(jobId);
+        refreshQueue();
+      }
+      scrollToEnd();
+    });
+  }
+  source.onerror = () => {
+    if (source.readyState === EventSource.CLOSED) {
+      streams.delete(jobId);
+      setStatus(bubble, 'Lost track of this picture; reload the page to see how it ended.');
+    }
+  };
+}
+
+/** Shows the answer to a submit, replay or re-roll. */
+function showAnswer(answer) {
+  if (answer.status === 200 || answer.status === 202) {
+    const job = answer.data.job;
+    const bubble = jobBubble(job.id);
+    record(bubble, 'events', answer.status === 200 ? 'answered' : 'accepted');
+    render(bubble, job, answer.data);
+    if (job.state !== 'done') {
+      follow(job.id);
+    }
+    scrollToEnd();
+    refreshQueue();
+  } else {
+    addRefusal(answer.data.error);
+  }
+}
+
+function describeOptions(body) {
+  const parts = [];
+  if (body.seed !== undefined) {
+    parts.push('seed ' + body.seed);
+  }
+  if (body.steps !== undefined) {
+    parts.push(body.steps + ' steps');
+  }
+  if (body.size) {
+    parts.push(body.size);
+  }
+  if (body.guidance !== undefined) {
+    parts.push('guidance ' + body.guidance);
+  }
+  if (body.decoder && body.decoder !== 'full') {
+    parts.push(body.decoder + ' decoder');
+  }
+  return parts.join(' · ');
+}
+
+async function onAction(event) {
+  const button = event.target.closest('button[data-action]');
+  if (!button || button.disabled) {
+    return;
+  }
+  const bubble = button.closest('article.job');
+  const jobId = bubble.dataset.jobId;
+  const prompt = bubble.querySelector('.caption q');
+  const about = prompt ? '“' + prompt.textContent + '”' : 'this picture';
+  const action = button.dataset.action;
+  button.disabled = true;
+  try {
+    if (action === 'replay' || action === 'reroll') {
+      addUserMessage((action === 'replay' ? 'Same seed: ' : 'Re-roll: ') + about);
+      showAnswer(await api('POST', '/api/jobs/' + jobId + '/' + action));
+    } else if (action === 'delete') {
+      const answer = await api('DELETE', '/api/jobs/' + jobId);
+      if (answer.status === 200) {
+        render(bubble, answer.data.job, { message: 'Deleted.' });
+      } else {
+        addRefusal(answer.data.error);
+      }
+    } else if (action === 'cancel') {
+      const answer = await api('POST', '/api/jobs/' + jobId + '/cancel');
+      if (answer.status === 200) {
+        render(bubble, answer.data.job, answer.data);
+      } else if (answer.status !== 202) {
+        addRefusal(answer.data.error);
+      }
+    }
+  } finally {
+    button.disabled = false;
+  }
+}
+
+// ---- the composer ----
+
+function requestBody() {
+  const body = { prompt: promptBox.value.trim() };
+  if (fields.seed.value.trim() !== '') {
+    body.seed = Number(fields.seed.value);
+  }
+  if (fields.steps.value) {
+    body.steps = Number(fields.steps.value);
+  }
+  if (fields.size.value) {
+    body.size = fields.size.value;
+  }
+  if (fields.guidance.value.trim() !== '') {
+    body.guidance = Number(fields.guidance.value);
+  }
+  if (fields.decoder.value) {
+    body.decoder = fields.decoder.value;
+  }
+  return body;
+}
+
+function saveOptions() {
+  const saved = {};
+  for (const [name, field] of Object.entries(fields)) {
+    saved[name] = field.value;
+  }
+  try {
+    localStorage.setItem(OPTIONS_STORAGE, JSON.stringify(saved));
+  } catch (e) {
+    // Not essential.
+  }
+}
+
+function restoreOptions() {
+  let saved = null;
+  try {
+    saved = JSON.parse(localStorage.getItem(OPTIONS_STORAGE) || 'null');
+  } catch (e) {
+    saved = null;
+  }
+  if (!saved) {
+    return;
+  }
+  for (const [name, field] of Object.entries(fields)) {
+    const value = saved[name];
+    if (typeof value !== 'string') {
+      continue;
+    }
+    if (field.tagName === 'SELECT' && ![...field.options].some((option) => option.value === value)) {
+      continue;
+    }
+    field.value = value;
+  }
+}
+
+async function submit(event) {
+  event.preventDefault();
+  const body = requestBody();
+  if (!body.prompt) {
+    promptBox.focus();
+    return;
+  }
+  drawButton.disabled = true;
+  try {
+    addUserMessage(body.prompt, describeOptions(body));
+    saveOptions();
+    const answer = await api('POST', '/api/jobs', body);
+    showAnswer(answer);
+    if (answer.status === 200 || answer.status === 202) {
+      promptBox.value = '';
+    }
+  } finally {
+    drawButton.disabled = false;
+    promptBox.focus();
+  }
+}
+
+function fillSelect(select, values, chosen, label) {
+  select.replaceChildren(...values.map((value) => {
+    const option = document.createElement('option');
+    option.value = String(value);
+    option.textContent = label ? label(value) : String(value);
+    option.selected = String(value) === String(chosen);
+    return option;
+  }));
+}
+
+function setUpOptions() {
+  const steps = [];
+  for (let i = info.limits.minSteps; i <= info.limits.maxSteps; i++) {
+    steps.push(i);
+  }
+  fillSelect(fields.steps, steps, info.defaults.steps);
+  fillSelect(fields.size, info.sizes, info.defaults.size, (size) => size === '256x256' ? size + ' (quick test)' : size);
+  fillSelect(fields.decoder, info.decoders, info.defaults.decoder);
+  fields.guidance.min = info.limits.minGuidance;
+  fields.guidance.max = info.limits.maxGuidance;
+  fields.guidance.value = info.defaults.guidance;
+  fields.seed.max = info.limits.maxSeed;
+  promptBox.maxLength = info.limits.maxPromptLength;
+  restoreOptions();
+}
+
+async function refreshQueue() {
+  const answer = await api('GET', '/api/queue');
+  if (answer.status === 200) {
+    const waiting = answer.data.waiting;
+    document.getElementById('queue').textContent = (waiting === 1 ? '1 picture waiting' : waiting
+      + ' pictures waiting') + (answer.data.drawing ? ' · one being drawn' : '');
+  }
+}
+
+async function loadHistory() {
+  const answer = await api('GET', '/api/jobs');
+  if (answer.status !== 200) {
+    return;
+  }
+  const jobs = answer.data.jobs.slice().reverse();
+  for (const job of jobs) {
+    addUserMessage(job.prompt, describeOptions({ seed: job.seed, steps: job.steps, size: job.size,
+      guidance: formatNumber(job.guidance), decoder: job.decoder }));
+    const bubble = jobBubble(job.id);
+    render(bubble, job, job);
+    if (job.state === 'queued' || job.state === 'running') {
+      follow(job.id);
+    }
+  }
+  scrollToEnd();
+}
+
+async function start() {
+  const answer = await api('GET', '/api/info');
+  if (answer.status !== 200) {
+    addRefusal(answer.data.error || 'Imagine is not answering; try reloading the page.');
+    return;
+  }
+  info = answer.data;
+  if (storedKey()) {
+    rememberKey(storedKey());
+  }
+  document.getElementById('model').textContent = info.model;
+  setUpOptions();
+  composer.addEventListener('submit', submit);
+  promptBox.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+  await loadHistory();
+  await refreshQueue();
+  document.body.dataset.ready = 'true';
+  promptBox.focus();
+}
+
+start();

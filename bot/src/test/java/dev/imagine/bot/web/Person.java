@@ -1,0 +1,106 @@
+package dev.imagine.bot.web;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import java.io.IOException;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/** One API client with its own cookie jar: to the server, one anonymous person. */
+final class Person {
+    record Answer(int status, JsonObject json, HttpResponse<byte[]> response) {
+        String error() {
+            return json.has("error") ? json.get("error").getAsString() : "";
+        }
+    }
+
+    record Event(String name, JsonObject data) {
+    }
+
+    private final String base;
+    private final HttpClient client;
+    private String bearer;
+
+    Person(String base) {
+        this.base = base;
+        this.client = HttpClient.newBuilder().cookieHandler(new CookieManager())
+                .connectTimeout(Duration.ofSeconds(5)).build();
+    }
+
+    Person withKey(String key) {
+        this.bearer = key;
+        return this;
+    }
+
+    HttpRequest.Builder request(String path) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30));
+        if (bearer != null) {
+            builder.header("Authorization", "Bearer " + bearer);
+        }
+        return builder;
+    }
+
+    Answer send(HttpRequest request) throws IOException, InterruptedException {
+        HttpResponse<byte[]> response = client.send(request, HttpResponse.BodyHandlers.ofByteArray());
+        JsonObject json = new JsonObject();
+        String type = response.headers().firstValue("Content-Type").orElse("");
+        if (type.startsWith("application/json")) {
+            json = JsonParser.parseString(new String(response.body(), java.nio.charset.StandardCharsets.UTF_8))
+                    .getAsJsonObject();
+        }
+        return new Answer(response.statusCode(), json, response);
+    }
+
+    Answer get(String path) throws IOException, InterruptedException {
+        return send(request(path).GET().build());
+    }
+
+    Answer post(String path, String json) throws IOException, InterruptedException {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build());
+    }
+
+    Answer post(String path) throws IOException, InterruptedException {
+        return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
+    }
+
+    Answer delete(String path) throws IOException, InterruptedException {
+        return send(request(path).DELETE().build());
+    }
+
+    /** Reads a job's event stream until the server ends it (after a final event); fails after 30 s. */
+    List<Event> events(String jobId) throws Exception {
+        HttpResponse<Stream<String>> response = client.send(request("/api/jobs/" + jobId + "/events").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        if (response.statusCode() != 200) {
+            throw new AssertionError("events for " + jobId + " answered " + response.statusCode());
+        }
+        CompletableFuture<List<Event>> read = CompletableFuture.supplyAsync(() -> {
+            List<Event> events = new ArrayList<>();
+            String name = null;
+            try (Stream<String> lines = response.body()) {
+                Iterator<String> it = lines.iterator();
+                while (it.hasNext()) {
+                    String line = it.next();
+                    if (line.startsWith("event: ")) {
+                        name = line.substring(7);
+                    } else if (line.startsWith("data: ")) {
+                        events.add(new Event(name, JsonParser.parseString(line.substring(6)).getAsJsonObject()));
+                    }
+                }
+            }
+            return events;
+        });
+        return read.get(30, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,272 @@
+package dev.imagine.bot.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.google.gson.JsonObject;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The JSON API over real HTTP against the real job service drawing with the small fixture model: what a script or
+ * the playground page sees.
+ */
+class WebApiTest {
+    @TempDir
+    static Path data;
+
+    private static TinyImagine imagine;
+
+    @BeforeAll
+    static void start() {
+        imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null));
+    }
+
+    @AfterAll
+    static void stop() {
+        imagine.close();
+    }
+
+    private static Person person() {
+        return new Person(imagine.base());
+    }
+
+    /** Submits a prompt and follows it to the end; returns the finished job. */
+    private static JsonObject draw(Person who, String body) throws Exception {
+        Person.Answer accepted = who.post("/api/jobs", body);
+        assertThat(accepted.status()).as(accepted.error()).isEqualTo(202);
+        String id = accepted.json().getAsJsonObject("job").get("id").getAsString();
+        List<Person.Event> events = who.events(id);
+        Person.Event last = events.get(events.size() - 1);
+        assertThat(last.name()).isEqualTo("finished");
+        return last.data().getAsJsonObject("job");
+    }
+
+    private static byte[] image(Person who, JsonObject job) throws Exception {
+        Person.Answer answer = who.get(job.getAsJsonArray("images").get(0).getAsString());
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.response().headers().firstValue("Content-Type")).hasValue("image/png");
+        return answer.response().body();
+    }
+
+    @Test
+    void submit_isAcceptedWithPositionAndEta_streamsEveryStep_andServesA256PngWithItsParameters() throws Exception {
+        Person alice = person();
+        Person.Answer accepted = alice.post("/api/jobs",
+                "{\"prompt\":\"a red fox in the snow\",\"seed\":42,\"steps\":2,\"size\":\"256x256\"}");
+
+        assertThat(accepted.status()).as(accepted.error()).isEqualTo(202);
+        assertThat(accepted.json().get("position").getAsInt()).isGreaterThanOrEqualTo(1);
+        assertThat(accepted.json().get("eta").getAsString()).isNotBlank();
+        String id = accepted.json().getAsJsonObject("job").get("id").getAsString();
+        assertThat(accepted.response().headers().firstValue("Location")).hasValue("/api/jobs/" + id);
+
+        List<Person.Event> events = alice.events(id);
+        List<String> names = events.stream().map(Person.Event::name).toList();
+        assertThat(names.get(names.size() - 1)).isEqualTo("finished");
+        assertThat(events.stream().filter(e -> e.name().equals("progress"))
+                .map(e -> e.data().get("step").getAsInt() + "/" + e.data().get("totalSteps").getAsInt()))
+                .containsSubsequence("1/2", "2/2");
+        JsonObject job = events.get(events.size() - 1).data().getAsJsonObject("job");
+        assertThat(job.get("state").getAsString()).isEqualTo("done");
+        assertThat(job.get("fromCache").getAsBoolean()).isFalse();
+        assertThat(job.get("mine").getAsBoolean()).isTrue();
+
+        byte[] png = image(alice, job);
+        BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(decoded.getWidth()).isEqualTo(256);
+        assertThat(decoded.getHeight()).isEqualTo(256);
+        assertThat(new String(png, StandardCharsets.ISO_8859_1)).contains("parameters")
+                .contains("a red fox in the snow").contains("Seed: 42").contains("Steps: 2");
+    }
+
+    @Test
+    void replay_answersAtOnceFromTheCache_withIdenticalBytes_andALateSubscriberGetsTheFinalStateFirst()
+            throws Exception {
+        Person alice = person();
+        JsonObject first = draw(alice, "{\"prompt\":\"a teapot on a hill\",\"seed\":7}");
+        byte[] original = image(alice, first);
+
+        Person bob = person();
+        Person.Answer replay = bob.post("/api/jobs/" + first.get("id").getAsString() + "/replay");
+
+        assertThat(replay.status()).as(replay.error()).isEqualTo(200);
+        JsonObject again = replay.json().getAsJsonObject("job");
+        assertThat(again.get("fromCache").getAsBoolean()).isTrue();
+        assertThat(again.get("seed").getAsLong()).isEqualTo(7);
+        assertThat(image(bob, again)).isEqualTo(original);
+
+        List<Person.Event> late = bob.events(first.get("id").getAsString());
+        assertThat(late).extracting(Person.Event::name).containsExactly("finished");
+    }
+
+    @Test
+    void reroll_drawsTheSamePromptWithANewSeed_andADifferentPicture() throws Exception {
+        Person alice = person();
+        JsonObject first = draw(alice, "{\"prompt\":\"a castle in the clouds\",\"seed\":5}");
+
+        Person.Answer reroll = alice.post("/api/jobs/" + first.get("id").getAsString() + "/reroll");
+        assertThat(reroll.status()).as(reroll.error()).isEqualTo(202);
+        String id = reroll.json().getAsJsonObject("job").get("id").getAsString();
+        List<Person.Event> events = alice.events(id);
+        JsonObject rerolled = events.get(events.size() - 1).data().getAsJsonObject("job");
+
+        assertThat(rerolled.get("prompt").getAsString()).isEqualTo("a castle in the clouds");
+        assertThat(rerolled.get("seed").getAsLong()).isNotEqualTo(5);
+        assertThat(rerolled.get("sourceJobId").getAsString()).isEqualTo(first.get("id").getAsString());
+        assertThat(image(alice, rerolled)).isNotEqualTo(image(alice, first));
+    }
+
+    @Test
+    void delete_byAnotherPerson_isForbidden_byTheOwner_removesThePictureFromHistoryAndDownload() throws Exception {
+        Person alice = person();
+        JsonObject job = draw(alice, "{\"prompt\":\"a lonely robot\",\"seed\":11}");
+        String id = job.get("id").getAsString();
+
+        Person.Answer stranger = person().delete("/api/jobs/" + id);
+        assertThat(stranger.status()).isEqualTo(403);
+        assertThat(stranger.error()).contains("only the person who asked");
+        assertThat(image(alice, job)).isNotEmpty();
+
+        Person.Answer owner = alice.delete("/api/jobs/" + id);
+        assertThat(owner.status()).isEqualTo(200);
+        assertThat(owner.json().getAsJsonObject("job").get("state").getAsString()).isEqualTo("deleted");
+        assertThat(alice.get("/api/jobs/" + id + "/images/0").status()).isEqualTo(410);
+        assertThat(alice.get("/api/jobs").json().getAsJsonArray("jobs").toString()).doesNotContain(id);
+    }
+
+    @Test
+    void myJobs_listsOnlyMyOwn_newestFirst() throws Exception {
+        Person carol = person();
+        JsonObject older = draw(carol, "{\"prompt\":\"an old map\",\"seed\":1}");
+        JsonObject newer = draw(carol, "{\"prompt\":\"a new map\",\"seed\":2}");
+        draw(person(), "{\"prompt\":\"someone else's map\",\"seed\":3}");
+
+        Person.Answer mine = carol.get("/api/jobs");
+
+        assertThat(mine.status()).isEqualTo(200);
+        assertThat(mine.json().getAsJsonArray("jobs").asList()).extracting(j -> j.getAsJsonObject().get("id")
+                .getAsString()).containsExactly(newer.get("id").getAsString(), older.get("id").getAsString());
+    }
+
+    @Test
+    void badInput_isA400_whoseMessageNamesTheValue() throws Exception {
+        Person alice = person();
+
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"steps\":12}").error()).contains("steps 12");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"size\":\"huge\"}").error()).contains("'huge'");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"size\":\"250x256\"}").error()).contains("width 250");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"seed\":-1}").error()).contains("seed").contains("-1");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"guidance\":\"lots\"}").error())
+                .contains("guidance").contains("lots");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"decoder\":\"turbo\"}").error()).contains("'turbo'");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"stepz\":2}").error()).contains("stepz");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":\"  \"}").error()).contains("prompt is empty");
+        assertThat(alice.post("/api/jobs", "{\"prompt\":").error()).contains("not valid JSON");
+        for (String body : List.of("{\"prompt\":\"x\",\"steps\":12}", "{\"prompt\":\"x\",\"size\":\"huge\"}",
+                "{\"prompt\":\"x\",\"seed\":-1}", "{\"prompt\":\"x\",\"stepz\":2}", "[1]")) {
+            assertThat(alice.post("/api/jobs", body).status()).as(body).isEqualTo(400);
+        }
+        assertThat(alice.send(alice.request("/api/jobs").header("Content-Type", "text/plain")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"prompt\":\"x\"}")).build()).status())
+                .isEqualTo(415);
+        assertThat(alice.get("/api/jobs/nosuchjob0").status()).isEqualTo(404);
+        assertThat(alice.post("/api/jobs/nosuchjob0/replay").status()).isEqualTo(404);
+    }
+
+    @Test
+    void aFullShareOfTheQueue_isA429_withThePoliteRefusal() throws Exception {
+        Person dave = person();
+        try (TinyImagine.Hold held = imagine.holdWorker()) {
+            Person.Answer blocker = person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+            assertThat(blocker.status()).isEqualTo(202);
+            held.awaitHeld();
+            for (int i = 0; i < 3; i++) {
+                Person.Answer waiting = dave.post("/api/jobs", "{\"prompt\":\"wave " + i + "\",\"seed\":" + i + "}");
+                assertThat(waiting.status()).as(waiting.error()).isEqualTo(202);
+            }
+
+            Person.Answer fourth = dave.post("/api/jobs", "{\"prompt\":\"wave 3\",\"seed\":3}");
+
+            assertThat(fourth.status()).isEqualTo(429);
+            assertThat(fourth.error()).contains("3");
+            Person.Answer queue = dave.get("/api/queue");
+            assertThat(queue.json().getAsJsonArray("mine")).hasSize(3);
+            assertThat(queue.json().get("drawing").getAsBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void aWaitingJob_showsItsPlace_andCancellingIt_endsItsStreamWithCancelled() throws Exception {
+        Person erin = person();
+        String id;
+        try (TinyImagine.Hold held = imagine.holdWorker()) {
+            person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+            held.awaitHeld();
+            Person.Answer waiting = erin.post("/api/jobs", "{\"prompt\":\"never mind\",\"seed\":9}");
+            assertThat(waiting.status()).isEqualTo(202);
+            id = waiting.json().getAsJsonObject("job").get("id").getAsString();
+            JsonObject status = erin.get("/api/jobs/" + id).json();
+            assertThat(status.get("state").getAsString()).isEqualTo("queued");
+            assertThat(status.get("position").getAsInt()).isGreaterThanOrEqualTo(1);
+
+            assertThat(person().post("/api/jobs/" + id + "/cancel").status()).isEqualTo(403);
+            Person.Answer cancelled = erin.post("/api/jobs/" + id + "/cancel");
+
+            assertThat(cancelled.status()).as(cancelled.error()).isEqualTo(200);
+            assertThat(cancelled.json().getAsJsonObject("job").get("state").getAsString()).isEqualTo("cancelled");
+        }
+        assertThat(erin.events(id)).extracting(Person.Event::name).containsExactly("cancelled");
+    }
+
+    @Test
+    void info_offersTheSizesWithinTheLimits_andTheDefaults() throws Exception {
+        Person.Answer info = person().get("/api/info");
+
+        assertThat(info.status()).isEqualTo(200);
+        assertThat(info.json().getAsJsonArray("sizes").asList()).extracting(e -> e.getAsString())
+                .containsExactly("512x512", "512x768", "768x512", "384x384", "256x256");
+        assertThat(info.json().getAsJsonObject("defaults").get("size").getAsString()).isEqualTo("256x256");
+        assertThat(info.json().getAsJsonObject("limits").get("maxSteps").getAsInt()).isEqualTo(8);
+        assertThat(info.json().get("model").getAsString()).isEqualTo("tiny-lcm");
+        assertThat(info.json().get("user").getAsString()).startsWith("web:");
+    }
+
+    @Test
+    void queue_saysWhatIsWaiting() throws Exception {
+        Person.Answer queue = person().get("/api/queue");
+
+        assertThat(queue.status()).isEqualTo(200);
+        assertThat(queue.json().has("waiting")).isTrue();
+        assertThat(queue.json().get("text").getAsString()).contains("waiting in all");
+    }
+
+    @Test
+    void unknownPaths_are404_andWrongMethods_are405WithAllow() throws Exception {
+        Person alice = person();
+        assertThat(alice.get("/api/nothing").status()).isEqualTo(404);
+        Person.Answer wrong = alice.send(alice.request("/api/queue").DELETE().build());
+        assertThat(wrong.status()).isEqualTo(405);
+        assertThat(wrong.response().headers().firstValue("Allow")).hasValue("GET");
+    }
+
+    @Test
+    void thePage_andItsFiles_areServed_withTheAnonymousIdCookie() throws Exception {
+        Person alice = person();
+        Person.Answer page = alice.get("/");
+
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(new String(page.response().body(), StandardCharsets.UTF_8)).contains("<textarea id=\"prompt\"");
+        assertThat(page.response().headers().allValues("Set-Cookie")).anySatisfy(cookie ->
+                assertThat(cookie).startsWith("imagine_user=").contains("HttpOnly").contains("SameSite=Strict"));
+        assertThat(alice.get("/app.js").status()).isEqualTo(200);
+        assertThat(alice.get("/app.css").status()).isEqualTo(200);
+    }
+}
