@@ -1,14 +1,46 @@
 package dev.imagine.bot;
 
+import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.web.HealthReport;
+import dev.imagine.bot.web.WebServer;
+import dev.imagine.bot.web.WebSettings;
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 
-/** Starts the chat and web adapters that are configured, and attaches them to the application. */
+/**
+ * Starts the adapters that are configured — the local playground always (unless disabled), Discord when
+ * DISCORD_TOKEN is set, Telegram when TELEGRAM_BOT_TOKEN is set — and attaches them to the application. Each
+ * adapter reports whether it is connected, for {@code /healthz}.
+ */
 final class Adapters {
     private Adapters() {
     }
 
     static void attachAll(Application application, Map<String, String> environment, PrintWriter err) {
-        // The web playground, Discord and Telegram adapters are attached here as they land.
+        ImagineConfig config = application.config();
+        Map<String, BooleanSupplier> connected = new ConcurrentHashMap<>();
+        if (config.webEnabled()) {
+            WebServer web;
+            try {
+                web = WebServer.start(new WebSettings(config.webHost(), config.webPort(),
+                                environment.get("IMAGINE_API_KEY")), application.jobs(),
+                        () -> health(application, connected), application.metrics()::scrape);
+            } catch (IllegalStateException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+            application.attach(web);
+            connected.put("web", () -> true);
+            err.println("Playground and API: " + web.uri() + "  (health: " + web.uri() + "healthz, metrics: "
+                    + web.uri() + "metrics)");
+        }
+    }
+
+    private static HealthReport health(Application application, Map<String, BooleanSupplier> connected) {
+        Map<String, Boolean> adapters = new LinkedHashMap<>();
+        connected.forEach((name, check) -> adapters.put(name, check.getAsBoolean()));
+        return new HealthReport(true, application.jobs().workerAlive(), adapters);
     }
 }

@@ -80,6 +80,14 @@ final class Person {
 
     /** Reads a job's event stream until the server ends it (after a final event); fails after 30 s. */
     List<Event> events(String jobId) throws Exception {
+        return events(jobId, () -> { });
+    }
+
+    /**
+     * Follows a job's event stream to its end; {@code afterFirstEvent} runs once the first event arrived, i.e. once
+     * this subscriber is certainly registered (a test can then let a held worker go and see every step).
+     */
+    List<Event> events(String jobId, Runnable afterFirstEvent) throws Exception {
         HttpResponse<Stream<String>> response = client.send(request("/api/jobs/" + jobId + "/events").GET().build(),
                 HttpResponse.BodyHandlers.ofLines());
         if (response.statusCode() != 200) {
@@ -96,6 +104,9 @@ final class Person {
                         name = line.substring(7);
                     } else if (line.startsWith("data: ")) {
                         events.add(new Event(name, JsonParser.parseString(line.substring(6)).getAsJsonObject()));
+                        if (events.size() == 1) {
+                            afterFirstEvent.run();
+                        }
                     }
                 }
             }

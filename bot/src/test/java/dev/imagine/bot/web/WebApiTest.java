@@ -59,6 +59,10 @@ class WebApiTest {
     @Test
     void submit_isAcceptedWithPositionAndEta_streamsEveryStep_andServesA256PngWithItsParameters() throws Exception {
         Person alice = person();
+        // Someone else's picture holds the worker, so Alice's job waits until her event stream is surely open.
+        TinyImagine.Hold held = imagine.holdWorker();
+        person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+        held.awaitHeld();
         Person.Answer accepted = alice.post("/api/jobs",
                 "{\"prompt\":\"a red fox in the snow\",\"seed\":42,\"steps\":2,\"size\":\"256x256\"}");
 
@@ -68,12 +72,13 @@ class WebApiTest {
         String id = accepted.json().getAsJsonObject("job").get("id").getAsString();
         assertThat(accepted.response().headers().firstValue("Location")).hasValue("/api/jobs/" + id);
 
-        List<Person.Event> events = alice.events(id);
+        List<Person.Event> events = alice.events(id, held::close);
         List<String> names = events.stream().map(Person.Event::name).toList();
+        assertThat(names.get(0)).isEqualTo("queued");
         assertThat(names.get(names.size() - 1)).isEqualTo("finished");
         assertThat(events.stream().filter(e -> e.name().equals("progress"))
                 .map(e -> e.data().get("step").getAsInt() + "/" + e.data().get("totalSteps").getAsInt()))
-                .containsSubsequence("1/2", "2/2");
+                .containsExactly("1/2", "2/2");
         JsonObject job = events.get(events.size() - 1).data().getAsJsonObject("job");
         assertThat(job.get("state").getAsString()).isEqualTo("done");
         assertThat(job.get("fromCache").getAsBoolean()).isFalse();
