@@ -63,6 +63,10 @@ public record DiscordSettings(String restUrl, String gatewayUrl, List<String> te
         return new DiscordSettings(restUrl, gatewayUrl, ids, progressInterval, readyTimeout);
     }
 
+    public DiscordSettings withReadyTimeout(Duration timeout) {
+        return new DiscordSettings(restUrl, gatewayUrl, testGuildIds, progressInterval, timeout);
+    }
+
     public DiscordSettings withProgressInterval(Duration interval) {
         return new DiscordSettings(restUrl, gatewayUrl, testGuildIds, interval, readyTimeout);
     }

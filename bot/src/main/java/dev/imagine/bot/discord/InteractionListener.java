@@ -160,11 +160,12 @@ final class InteractionListener extends ListenerAdapter {
 
     /** Refusals are for the requester's eyes only: an ephemeral follow-up; the public "thinking…" goes away. */
     private void refusePrivately(InteractionHook hook, String message, boolean deleteOriginal) {
-        hook.sendMessage(Messages.shorten(message, 2000)).setEphemeral(true).queue(sent -> {
-            if (deleteOriginal) {
-                hook.deleteOriginal().queue(null, this::logFailure);
-            }
-        }, this::logFailure);
+        var followUp = hook.sendMessage(Messages.shorten(message, 2000)).setEphemeral(true);
+        if (deleteOriginal) {
+            followUp.flatMap(sent -> hook.deleteOriginal()).queue(null, this::logFailure);
+        } else {
+            followUp.queue(null, this::logFailure);
+        }
     }
 
     private void logFailure(Throwable failure) {
