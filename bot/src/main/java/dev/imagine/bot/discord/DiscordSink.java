@@ -169,6 +169,8 @@ final class DiscordSink implements ReplySink {
         if (c == null || !c.advance(Phase.QUEUED)) {
             return;
         }
+        // The listener reports "accepted" after the job service answered, so the worker may already have started
+        // (or finished) the job by now: then "queued" is stale and skipped.
         c.submit(() -> {
             if (!c.isPast(Phase.QUEUED)) {
                 edit(c, Messages.text(Messages.queued(position, eta)));
@@ -189,11 +191,8 @@ final class DiscordSink implements ReplySink {
         if (c == null || !c.advance(Phase.RUNNING) || !c.editAllowedNow()) {
             return;
         }
-        c.submit(() -> {
-            if (!c.isPast(Phase.RUNNING)) {
-                edit(c, Messages.text(Messages.drawing()));
-            }
-        });
+        // The worker reports in order and the lane keeps that order, so this edit lands before the picture.
+        c.submit(() -> edit(c, Messages.text(Messages.drawing())));
     }
 
     @Override
@@ -202,11 +201,7 @@ final class DiscordSink implements ReplySink {
         if (c == null || c.isPast(Phase.RUNNING) || !c.editAllowedNow()) {
             return;
         }
-        c.submit(() -> {
-            if (!c.isPast(Phase.RUNNING)) {
-                edit(c, Messages.text(Messages.progress(step, totalSteps)));
-            }
-        });
+        c.submit(() -> edit(c, Messages.text(Messages.progress(step, totalSteps))));
     }
 
     @Override

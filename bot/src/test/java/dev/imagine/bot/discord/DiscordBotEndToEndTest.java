@@ -135,13 +135,17 @@ class DiscordBotEndToEndTest {
     private final AtomicLong seeds = new AtomicLong(1000);
 
     private Running start(ImageGenerator generator, QueueSettings queue) {
+        return start(generator, queue, Duration.ZERO);
+    }
+
+    private Running start(ImageGenerator generator, QueueSettings queue, Duration progressInterval) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
         JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
                 new FairShareQueue<>(queue, InstantSource.system()), cache, store, InstantSource.system(),
                 () -> 0L, new JobIds(), seeds::incrementAndGet);
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
-                .withProgressInterval(Duration.ZERO).withReadyTimeout(Duration.ofSeconds(15));
+                .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
         DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data);
         service.start();
         return new Running(service, store, bot);
@@ -240,12 +244,26 @@ class DiscordBotEndToEndTest {
         assertThat(buttons.getObject(0).getBoolean("disabled")).isFalse();
         assertThat(generator.generations).hasValue(1);
 
-        // Before the picture, the reply showed where the job was (queued, drawing or a step).
-        List<Request> edits = discord.requests(r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token())
-                && r.files().isEmpty());
-        assertThat(edits).isNotEmpty().allSatisfy(edit -> assertThat(edit.payload().getString("content"))
-                .matches("(⏳ Queued.*|🎨 Drawing….*)"));
+        // Before the picture, the reply showed the progress (with no throttle in this test, every step).
+        List<String> before = discord.requests(r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token())
+                && r.files().isEmpty()).stream().map(r -> r.payload().getString("content")).toList();
+        assertThat(before).endsWith("🎨 Drawing…", "🎨 Drawing… step 1/2", "🎨 Drawing… step 2/2");
+        assertThat(before.size()).isLessThanOrEqualTo(4);
         assertThat(discord.requests(r -> r.is("PUT", "/api/v10/applications/"))).hasSize(1);
+    }
+
+    @Test
+    void progressEdits_areThrottledToTheConfiguredInterval() throws Exception {
+        running = start(new CountingGenerator(), QueueSettings.DEFAULTS, Duration.ofHours(1));
+
+        String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("steps", 8), FakeDiscord.option("size", "256x256"));
+
+        awaitImage(token);
+        List<String> before = discord.requests(r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token())
+                && r.files().isEmpty()).stream().map(r -> r.payload().getString("content")).toList();
+        assertThat(before).as("one edit when drawing starts, no step edits within the interval")
+                .filteredOn(text -> text.startsWith("🎨")).containsExactly("🎨 Drawing…");
     }
 
     @Test
