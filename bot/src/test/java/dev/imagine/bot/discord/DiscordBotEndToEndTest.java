@@ -125,9 +125,10 @@ class DiscordBotEndToEndTest {
 
     private record Running(JobService service, JobStore store, DiscordBot bot) implements AutoCloseable {
         @Override
+        /** As the application shuts down: the job service first (it still tells people), then Discord. */
         public void close() {
-            bot.close();
             service.shutdown(Duration.ofSeconds(30));
+            bot.close();
             store.close();
         }
     }

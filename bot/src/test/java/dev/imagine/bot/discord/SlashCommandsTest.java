@@ -49,4 +49,10 @@ class SlashCommandsTest {
         described.set(4, Commands.slash("help", "What Imagine can do, in other words"));
         assertThat(CommandRegistration.hash(described)).isNotEqualTo(hash);
     }
+
+    @Test
+    void theInvite_asksForExactlyThePermissionsTheReadmeNames() {
+        // View Channel, Send Messages, Embed Links, Attach Files, Read Message History.
+        assertThat(Permissions.INVITE).isEqualTo(117760L);
+    }
 }
