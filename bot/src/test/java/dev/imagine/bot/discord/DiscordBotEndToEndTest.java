@@ -254,6 +254,19 @@ class DiscordBotEndToEndTest {
     }
 
     @Test
+    void imagine_worksInADirectMessageWithTheBot() throws Exception {
+        running = start(new CountingGenerator());
+
+        String token = discord.slashInDirectMessage(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("seed", 5L), FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+
+        Request image = awaitImage(token);
+        assertThat(parametersOf(image.files().get(0).bytes())).contains("Seed: 5");
+        String jobId = jobIdOf(image);
+        assertThat(running.service().job(jobId).orElseThrow().community()).as("no server in a DM").isNull();
+    }
+
+    @Test
     void progressEdits_areThrottledToTheConfiguredInterval() throws Exception {
         running = start(new CountingGenerator(), QueueSettings.DEFAULTS, Duration.ofHours(1));
 

@@ -169,6 +169,26 @@ final class FakeDiscord implements AutoCloseable {
         return interaction(createdAt, user, 2, data, null);
     }
 
+    /** A slash command in a direct message between {@code user} and the bot, created now. */
+    String slashInDirectMessage(User user, String command, DataObject... options) {
+        DataObject data = DataObject.empty().put("id", snowflake(Instant.now())).put("name", command).put("type", 1)
+                .put("options", DataArray.fromCollection(List.of(options)));
+        String token = "itok-" + tokens.incrementAndGet() + "-secret";
+        Instant now = Instant.now();
+        interactionTimes.put(token, now);
+        String channelId = DM_CHANNEL_PREFIX + user.id().substring(2);
+        dispatch("INTERACTION_CREATE", DataObject.empty()
+                .put("id", snowflake(now)).put("application_id", APP_ID).put("type", 2).put("token", token)
+                .put("version", 1).put("channel_id", channelId)
+                .put("channel", DataObject.empty().put("id", channelId).put("type", 1)
+                        .put("recipients", DataArray.empty().add(user.json())))
+                .put("user", user.json()).put("app_permissions", Long.toString(EVERYONE_PERMISSIONS))
+                .put("locale", "en-US").put("entitlements", DataArray.empty())
+                .put("authorizing_integration_owners", DataObject.empty().put("0", GUILD_ID)).put("context", 1)
+                .put("attachment_size_limit", 10 << 20).put("data", data));
+        return token;
+    }
+
     /** A button click on a message the bot posted earlier. */
     String click(User user, String customId) {
         DataObject data = DataObject.empty().put("custom_id", customId).put("component_type", 2);
