@@ -1,6 +1,9 @@
 package dev.imagine.bot;
 
 import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.discord.DiscordBot;
+import dev.imagine.bot.discord.DiscordSettings;
+import dev.imagine.bot.discord.DiscordStartException;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.WebServer;
 import dev.imagine.bot.web.WebSettings;
@@ -22,6 +25,23 @@ final class Adapters {
     static void attachAll(Application application, Map<String, String> environment, PrintWriter err) {
         ImagineConfig config = application.config();
         Map<String, BooleanSupplier> connected = new ConcurrentHashMap<>();
+        String discordToken = environment.get("DISCORD_TOKEN");
+        if (discordToken != null && !discordToken.isBlank()) {
+            DiscordSettings settings = DiscordSettings.DEFAULTS
+                    .withEndpoints(config.discordRestUrl().toString(), config.discordGatewayUrl().toString())
+                    .withTestGuildIds(config.discordTestGuilds())
+                    .withProgressInterval(config.discordProgressInterval());
+            DiscordBot discord;
+            try {
+                discord = DiscordBot.start(discordToken.strip(), settings, application.jobs(),
+                        application.dataDir());
+            } catch (DiscordStartException e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+            application.attach(discord);
+            connected.put("discord", discord::connected);
+            err.println("Discord: connected; invite the bot with " + discord.inviteUrl());
+        }
         if (config.webEnabled()) {
             WebServer web;
             try {

@@ -40,10 +40,12 @@ final class Application implements AutoCloseable {
     private final JobService jobs;
     private final Metrics metrics;
     private final ModelChoice model;
+    private final Path dataDir;
 
     private Application(ImagineConfig config, ModelChoice model, ImageGenerator generator, JobStore store,
-                        JobService jobs, Metrics metrics) {
+                        JobService jobs, Metrics metrics, Path dataDir) {
         this.config = config;
+        this.dataDir = dataDir;
         this.model = model;
         this.generator = generator;
         this.store = store;
@@ -77,7 +79,7 @@ final class Application implements AutoCloseable {
                     InstantSource.system(), Application::processCpuNanos, new JobIds(), random::nextLong);
             Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
             jobs.observe(metrics);
-            Application application = new Application(config, model, generator, store, jobs, metrics);
+            Application application = new Application(config, model, generator, store, jobs, metrics, data);
             LOG.info("model {} ({}) loaded; data in {}", model.id(), model.revision(), data);
             return application;
         } catch (RuntimeException e) {
@@ -150,6 +152,11 @@ final class Application implements AutoCloseable {
 
     ImagineConfig config() {
         return config;
+    }
+
+    /** Where the job store, the result cache and adapters' own small state files live. */
+    Path dataDir() {
+        return dataDir;
     }
 
     private static long processCpuNanos() {

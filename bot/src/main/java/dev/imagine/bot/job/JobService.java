@@ -465,6 +465,8 @@ public final class JobService implements AutoCloseable {
         Job cancelled = job.cancelled(clock.instant(), "cancelled by you");
         store.save(cancelled);
         observer.ended(cancelled, JobObserver.Outcome.CANCELLED);
+        // The adapter updates the job's own status message ("queued #3" becomes "cancelled").
+        sinkFor(cancelled).cancelled(cancelled, "cancelled by you");
         releaseLeadership(job.id());
         if (!wasFollower) {
             requeueFollowers(job);

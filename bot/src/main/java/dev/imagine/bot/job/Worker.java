@@ -32,7 +32,10 @@ final class Worker implements AutoCloseable {
         this.thread = new Thread(this::loop, "imagine-worker");
     }
 
+    private volatile boolean started;
+
     void start() {
+        started = true;
         thread.start();
     }
 
@@ -64,6 +67,9 @@ final class Worker implements AutoCloseable {
 
     /** Waits for the current job to end (the queue must be shut down first so that no new one starts). */
     boolean awaitStop(Duration timeout) throws InterruptedException {
+        if (!started) {
+            return true;
+        }
         return stopped.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
     }
 

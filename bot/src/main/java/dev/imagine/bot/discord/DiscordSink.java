@@ -1,0 +1,304 @@
+package dev.imagine.bot.discord;
+
+import dev.imagine.bot.job.Job;
+import dev.imagine.bot.job.ReplySink;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import net.dv8tion.jda.api.JDA;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
+import net.dv8tion.jda.api.entities.channel.concrete.PrivateChannel;
+import net.dv8tion.jda.api.interactions.InteractionHook;
+import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
+import net.dv8tion.jda.api.utils.messages.MessageCreateData;
+import net.dv8tion.jda.api.utils.messages.MessageEditData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Tells Discord users about their jobs: edits the interaction reply ("queued #3", progress, the picture), and once
+ * the 15-minute interaction token has expired (or the edit fails) posts in the channel mentioning the requester,
+ * or else sends a direct message. Everything about one job runs in order on its own serial lane; the worker thread
+ * that calls in never waits for Discord.
+ */
+final class DiscordSink implements ReplySink {
+    private static final Logger LOG = LoggerFactory.getLogger(DiscordSink.class);
+    private static final int REMEMBERED_JOBS = 4096;
+
+    private final Executor executor;
+    private final InstantSource clock;
+    private final long progressIntervalNanos;
+    private volatile JDA jda;
+
+    // Jobs recently talked about; bounded so that a long-running bot does not grow without end.
+    private final Map<String, Conversation> conversations = new LinkedHashMap<>(64, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Conversation> eldest) {
+            return size() > REMEMBERED_JOBS;
+        }
+    };
+
+    DiscordSink(Executor executor, InstantSource clock, Duration progressInterval) {
+        this.executor = executor;
+        this.clock = clock;
+        this.progressIntervalNanos = progressInterval.toNanos();
+    }
+
+    void attach(JDA connected) {
+        this.jda = connected;
+    }
+
+    /** Where a job is, as far as its message goes; it only moves forward. */
+    private enum Phase { NEW, QUEUED, RUNNING, DONE }
+
+    /** One job's message: its origin, a serial lane of Discord calls, and throttling state. */
+    private final class Conversation {
+        final String jobId;
+        final Origin origin;
+        final Queue<Runnable> lane = new ArrayDeque<>();
+        boolean draining;
+        Phase phase = Phase.NEW;
+        long lastEditNanos;
+        boolean edited;
+
+        Conversation(String jobId, Origin origin) {
+            this.jobId = jobId;
+            this.origin = origin;
+        }
+
+        /** Runs {@code task} after every task submitted before it for this job. */
+        void submit(Runnable task) {
+            synchronized (this) {
+                lane.add(task);
+                if (draining) {
+                    return;
+                }
+                draining = true;
+            }
+            try {
+                executor.execute(this::drain);
+            } catch (RejectedExecutionException e) {
+                LOG.warn("job {}: the Discord adapter is stopped; its update was not sent", jobId);
+                synchronized (this) {
+                    lane.clear();
+                    draining = false;
+                }
+            }
+        }
+
+        private void drain() {
+            while (true) {
+                Runnable next;
+                synchronized (this) {
+                    next = lane.poll();
+                    if (next == null) {
+                        draining = false;
+                        return;
+                    }
+                }
+                try {
+                    next.run();
+                } catch (RuntimeException e) {
+                    LOG.warn("job {}: a Discord update failed", jobId, e);
+                }
+            }
+        }
+
+        /** Moves to {@code next} unless the job is already past it. */
+        synchronized boolean advance(Phase next) {
+            if (phase == Phase.DONE || phase.compareTo(next) > 0) {
+                return false;
+            }
+            phase = next;
+            return true;
+        }
+
+        synchronized boolean editAllowedNow() {
+            long now = System.nanoTime();
+            if (edited && now - lastEditNanos < progressIntervalNanos) {
+                return false;
+            }
+            edited = true;
+            lastEditNanos = now;
+            return true;
+        }
+
+        synchronized boolean isPast(Phase other) {
+            return phase.compareTo(other) > 0;
+        }
+    }
+
+    private Conversation conversation(Job job) {
+        return conversation(job.id(), job.origin());
+    }
+
+    private Conversation conversation(String jobId, String originJson) {
+        synchronized (conversations) {
+            Conversation known = conversations.get(jobId);
+            if (known != null) {
+                return known;
+            }
+            Origin origin;
+            try {
+                origin = originJson == null ? null : Origin.fromJson(originJson);
+            } catch (RuntimeException e) {
+                LOG.warn("job {} has no usable Discord origin; its updates are not sent", jobId);
+                origin = null;
+            }
+            if (origin == null) {
+                return null;
+            }
+            Conversation created = new Conversation(jobId, origin);
+            conversations.put(jobId, created);
+            return created;
+        }
+    }
+
+    // ---- called by the interaction listener ----
+
+    /** The job was accepted: the deferred reply becomes "queued #3 · about 1 min" unless the job is already further. */
+    void accepted(Job job, int position, Duration eta) {
+        Conversation c = conversation(job);
+        if (c == null || !c.advance(Phase.QUEUED)) {
+            return;
+        }
+        // The listener reports "accepted" after the job service answered, so the worker may already have started
+        // (or finished) the job by now: then "queued" is stale and skipped.
+        c.submit(() -> {
+            if (!c.isPast(Phase.QUEUED)) {
+                edit(c, Messages.text(Messages.queued(position, eta)));
+            }
+        });
+    }
+
+    // ---- ReplySink, called by the job service's worker ----
+
+    @Override
+    public void queued(Job job, int position, Duration eta) {
+        accepted(job, position, eta);
+    }
+
+    @Override
+    public void started(Job job) {
+        Conversation c = conversation(job);
+        if (c == null || !c.advance(Phase.RUNNING) || !c.editAllowedNow()) {
+            return;
+        }
+        // The worker reports in order and the lane keeps that order, so this edit lands before the picture.
+        c.submit(() -> edit(c, Messages.text(Messages.drawing())));
+    }
+
+    @Override
+    public void progress(Job job, int step, int totalSteps) {
+        Conversation c = conversation(job);
+        if (c == null || c.isPast(Phase.RUNNING) || !c.editAllowedNow()) {
+            return;
+        }
+        c.submit(() -> edit(c, Messages.text(Messages.progress(step, totalSteps))));
+    }
+
+    @Override
+    public void finished(Job job, List<byte[]> pngs, Duration elapsed) {
+        Conversation c = conversation(job);
+        if (c == null) {
+            LOG.warn("job {} finished but has no Discord origin to answer; the picture stays in the cache", job.id());
+            return;
+        }
+        c.advance(Phase.DONE);
+        c.submit(() -> deliver(c, "picture", mention -> Messages.result(job, pngs, elapsed, mention)));
+    }
+
+    @Override
+    public void failed(Job job, String message) {
+        Conversation c = conversation(job);
+        if (c == null) {
+            return;
+        }
+        c.advance(Phase.DONE);
+        c.submit(() -> deliver(c, "failure notice", mention -> mention == null
+                ? new MessageCreateBuilder().setContent("⚠️ " + message).build()
+                : Messages.mentionText(mention, "⚠️ " + message)));
+    }
+
+    @Override
+    public void cancelled(Job job, String reason) {
+        Conversation c = conversation(job);
+        if (c == null) {
+            return;
+        }
+        c.advance(Phase.DONE);
+        c.submit(() -> edit(c, Messages.text("✖️ Cancelled (" + reason + ").")));
+    }
+
+    @Override
+    public void notice(Job job, String message) {
+        Conversation c = conversation(job);
+        if (c == null || c.isPast(Phase.RUNNING)) {
+            return;
+        }
+        c.submit(() -> edit(c, Messages.text("ℹ️ " + message)));
+    }
+
+    // ---- Discord calls, on the job's lane ----
+
+    private InteractionHook hook(Origin origin) {
+        return InteractionHook.from(jda, origin.interactionToken());
+    }
+
+    /** Edits the interaction reply while its token is good; an update that can't be shown any more is dropped. */
+    private void edit(Conversation c, MessageEditData data) {
+        if (jda == null || !c.origin.tokenUsableAt(clock.instant())) {
+            return;
+        }
+        try {
+            hook(c.origin).editOriginal(data).complete();
+        } catch (RuntimeException e) {
+            LOG.info("job {}: could not update the Discord reply: {}", c.jobId, e.toString());
+        }
+    }
+
+    /** Something the user must get: the reply, else the channel with a mention, else a direct message. */
+    private void deliver(Conversation c, String what, Function<String, MessageCreateData> message) {
+        Origin o = c.origin;
+        if (jda == null) {
+            LOG.warn("job {}: the {} for Discord user {} could not be delivered: Discord is not connected", c.jobId,
+                    what, o.userId());
+            return;
+        }
+        if (o.tokenUsableAt(clock.instant())) {
+            try {
+                hook(o).editOriginal(Messages.asEdit(message.apply(null))).complete();
+                return;
+            } catch (RuntimeException e) {
+                LOG.info("job {}: could not edit the interaction reply ({}); posting in the channel instead",
+                        c.jobId, e.toString());
+            }
+        }
+        if (o.guildId() != null) {
+            GuildMessageChannel channel = jda.getChannelById(GuildMessageChannel.class, o.channelId());
+            if (channel != null) {
+                try {
+                    channel.sendMessage(message.apply(o.userId())).complete();
+                    return;
+                } catch (RuntimeException e) {
+                    LOG.info("job {}: could not post in channel {} ({}); sending a direct message instead", c.jobId,
+                            o.channelId(), e.toString());
+                }
+            }
+        }
+        try {
+            PrivateChannel dm = jda.openPrivateChannelById(o.userId()).complete();
+            dm.sendMessage(message.apply(o.userId())).complete();
+        } catch (RuntimeException e) {
+            LOG.warn("job {}: the {} for Discord user {} could not be delivered (reply expired, channel and direct"
+                    + " message failed: {}); it is kept in the job store", c.jobId, what, o.userId(), e.toString());
+        }
+    }
+}

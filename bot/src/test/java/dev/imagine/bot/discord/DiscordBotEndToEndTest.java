@@ -1,0 +1,520 @@
+package dev.imagine.bot.discord;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.discord.FakeDiscord.Request;
+import dev.imagine.bot.job.JobIds;
+import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobSettings;
+import dev.imagine.bot.job.JobStore;
+import dev.imagine.bot.job.MvJobStore;
+import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.pipeline.CancellationSignal;
+import dev.imagine.pipeline.GenerationRequest;
+import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.PipelineOptions;
+import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.TokenizedPrompt;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import javax.imageio.ImageIO;
+import net.dv8tion.jda.api.utils.data.DataArray;
+import net.dv8tion.jda.api.utils.data.DataObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The Discord adapter end to end: the real JDA client against {@link FakeDiscord} on 127.0.0.1, the real job
+ * service, store and cache on disk, and real pictures from the small fixture model.
+ */
+class DiscordBotEndToEndTest {
+    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
+    static final Duration WAIT = Duration.ofSeconds(20);
+    static final String PROMPT = "a red fox in the snow";
+
+    private static ImageGenerator pipeline;
+
+    @TempDir
+    Path data;
+
+    private FakeDiscord discord;
+    private Running running;
+
+    @BeforeAll
+    static void loadModel() {
+        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
+    }
+
+    @AfterAll
+    static void closeModel() {
+        pipeline.close();
+    }
+
+    @BeforeEach
+    void startDiscord() throws IOException {
+        discord = new FakeDiscord();
+    }
+
+    @AfterEach
+    void stopEverything() throws IOException {
+        if (running != null) {
+            running.close();
+        }
+        discord.close();
+    }
+
+    /** The real pipeline, counting real generations; a job can be held at a gate until the test opens it. */
+    static final class CountingGenerator implements ImageGenerator {
+        final AtomicInteger generations = new AtomicInteger();
+        final CountDownLatch started = new CountDownLatch(1);
+        volatile CountDownLatch gate;
+
+        @Override
+        public TokenizedPrompt tokenize(String prompt) {
+            return pipeline.tokenize(prompt);
+        }
+
+        @Override
+        public GenerationResult generate(GenerationRequest request, ProgressListener progress,
+                                         CancellationSignal cancel) {
+            generations.incrementAndGet();
+            started.countDown();
+            CountDownLatch holdAt = gate;
+            if (holdAt != null) {
+                try {
+                    if (!holdAt.await(30, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never opened the gate");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            return pipeline.generate(request, progress, cancel);
+        }
+
+        @Override
+        public String modelName() {
+            return pipeline.modelName();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
+    private record Running(JobService service, JobStore store, DiscordBot bot) implements AutoCloseable {
+        @Override
+        /** As the application shuts down: the job service first (it still tells people), then Discord. */
+        public void close() {
+            service.shutdown(Duration.ofSeconds(30));
+            bot.close();
+            store.close();
+        }
+    }
+
+    private final AtomicLong seeds = new AtomicLong(1000);
+
+    private Running start(ImageGenerator generator, QueueSettings queue) {
+        return start(generator, queue, Duration.ZERO);
+    }
+
+    private Running start(ImageGenerator generator, QueueSettings queue, Duration progressInterval) {
+        JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
+        ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
+        JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
+                new FairShareQueue<>(queue, InstantSource.system()), cache, store, InstantSource.system(),
+                () -> 0L, new JobIds(), seeds::incrementAndGet);
+        DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
+                .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
+        DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data);
+        service.start();
+        return new Running(service, store, bot);
+    }
+
+    private Running start(ImageGenerator generator) {
+        return start(generator, QueueSettings.DEFAULTS);
+    }
+
+    // ---- what the fake saw ----
+
+    private static Predicate<Request> callbackOf(String token) {
+        return r -> r.is("POST", "/api/v10/interactions/") && token.equals(r.token());
+    }
+
+    private static Predicate<Request> imageEditOf(String token) {
+        return r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token()) && !r.files().isEmpty()
+                && r.status() == 200;
+    }
+
+    private static Predicate<Request> followUpOf(String token) {
+        return r -> r.is("POST", "/api/v10/webhooks/") && token.equals(r.token());
+    }
+
+    private Request awaitImage(String token) throws InterruptedException {
+        return discord.await(imageEditOf(token), WAIT, "the picture for " + token);
+    }
+
+    private static String jobIdOf(Request imageMessage) {
+        String customId = imageMessage.payload().getArray("components").getObject(0).getArray("components")
+                .getObject(0).getString("custom_id");
+        return customId.substring(customId.indexOf(':') + 1);
+    }
+
+    private static DataObject field(DataObject embed, String name) {
+        DataArray fields = embed.getArray("fields");
+        for (int i = 0; i < fields.length(); i++) {
+            if (fields.getObject(i).getString("name").equals(name)) {
+                return fields.getObject(i);
+            }
+        }
+        throw new AssertionError("the embed has no field " + name + ": " + embed);
+    }
+
+    private static String parametersOf(byte[] png) throws IOException {
+        BufferedImage image = ImageIO.read(new ByteArrayInputStream(png));
+        assertThat(image).as("a decodable PNG").isNotNull();
+        assertThat(image.getWidth()).isEqualTo(256);
+        assertThat(image.getHeight()).isEqualTo(256);
+        String text = new String(png, StandardCharsets.ISO_8859_1);
+        assertThat(text).contains("tEXtparameters");
+        return text;
+    }
+
+    private String imagineFox(FakeDiscord.User who, long seed) {
+        return discord.slash(who, "imagine", FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("seed", seed),
+                FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+    }
+
+    // ---- tests ----
+
+    @Test
+    void imagine_isAcknowledgedAtOnce_thenTheReplyBecomesThePicture_withEmbedAndButtons() throws Exception {
+        CountingGenerator generator = new CountingGenerator();
+        running = start(generator);
+
+        String token = imagineFox(FakeDiscord.ALICE, 42);
+
+        Request ack = discord.await(callbackOf(token), WAIT, "the acknowledgement");
+        assertThat(ack.payload().getInt("type")).as("deferred channel message").isEqualTo(5);
+        assertThat(ack.payload().optObject("data").map(d -> d.getInt("flags", 0)).orElse(0) & 64)
+                .as("public, not ephemeral").isZero();
+
+        Request image = awaitImage(token);
+        assertThat(image.files()).hasSize(1);
+        FakeDiscord.Upload png = image.files().get(0);
+        assertThat(png.fileName()).matches("imagine-[a-z2-9]{10}\\.png");
+        assertThat(parametersOf(png.bytes())).contains(PROMPT).contains("Seed: 42").contains("Steps: 2");
+
+        DataObject embed = image.payload().getArray("embeds").getObject(0);
+        assertThat(embed.getString("description")).isEqualTo(PROMPT);
+        assertThat(field(embed, "Seed").getString("value")).isEqualTo("42");
+        assertThat(field(embed, "Steps").getString("value")).isEqualTo("2");
+        assertThat(field(embed, "Size").getString("value")).isEqualTo("256x256");
+        assertThat(field(embed, "Guidance").getString("value")).isEqualTo("8.0");
+        assertThat(field(embed, "Time").getString("value")).endsWith(" s");
+        assertThat(embed.getObject("image").getString("url")).isEqualTo("attachment://" + png.fileName());
+
+        String jobId = jobIdOf(image);
+        DataArray buttons = image.payload().getArray("components").getObject(0).getArray("components");
+        assertThat(buttons.length()).isEqualTo(5);
+        assertThat(List.of(0, 1, 2, 3, 4).stream().map(i -> buttons.getObject(i).getString("custom_id")).toList())
+                .containsExactly("same:" + jobId, "rr:" + jobId, "var:" + jobId, "up:" + jobId, "del:" + jobId);
+        assertThat(buttons.getObject(2).getBoolean("disabled")).as("Vary is not built yet").isTrue();
+        assertThat(buttons.getObject(3).getBoolean("disabled")).as("Upscale is not built yet").isTrue();
+        assertThat(buttons.getObject(0).getBoolean("disabled")).isFalse();
+        assertThat(generator.generations).hasValue(1);
+
+        // Before the picture, the reply showed the progress (with no throttle in this test, every step).
+        List<String> before = discord.requests(r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token())
+                && r.files().isEmpty()).stream().map(r -> r.payload().getString("content")).toList();
+        assertThat(before).endsWith("🎨 Drawing…", "🎨 Drawing… step 1/2", "🎨 Drawing… step 2/2");
+        assertThat(before.size()).isLessThanOrEqualTo(4);
+        assertThat(discord.requests(r -> r.is("PUT", "/api/v10/applications/"))).hasSize(1);
+    }
+
+    @Test
+    void imagine_worksInADirectMessageWithTheBot() throws Exception {
+        running = start(new CountingGenerator());
+
+        String token = discord.slashInDirectMessage(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("seed", 5L), FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+
+        Request image = awaitImage(token);
+        assertThat(parametersOf(image.files().get(0).bytes())).contains("Seed: 5");
+        String jobId = jobIdOf(image);
+        assertThat(running.service().job(jobId).orElseThrow().community()).as("no server in a DM").isNull();
+    }
+
+    @Test
+    void progressEdits_areThrottledToTheConfiguredInterval() throws Exception {
+        running = start(new CountingGenerator(), QueueSettings.DEFAULTS, Duration.ofHours(1));
+
+        String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("steps", 8), FakeDiscord.option("size", "256x256"));
+
+        awaitImage(token);
+        List<String> before = discord.requests(r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token())
+                && r.files().isEmpty()).stream().map(r -> r.payload().getString("content")).toList();
+        assertThat(before).as("one edit when drawing starts, no step edits within the interval")
+                .filteredOn(text -> text.startsWith("🎨")).containsExactly("🎨 Drawing…");
+    }
+
+    @Test
+    void sameSeed_clickedByAnyone_givesIdenticalBytesFromTheCache_withoutRunningThePipeline() throws Exception {
+        CountingGenerator generator = new CountingGenerator();
+        running = start(generator);
+        Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
+
+        String click = discord.click(FakeDiscord.BOB, "same:" + jobIdOf(first));
+
+        Request replay = awaitImage(click);
+        assertThat(replay.files().get(0).bytes()).isEqualTo(first.files().get(0).bytes());
+        assertThat(generator.generations).as("served from the cache").hasValue(1);
+        DataObject embed = replay.payload().getArray("embeds").getObject(0);
+        assertThat(field(embed, "Time").getString("value")).isEqualTo("from cache");
+        assertThat(embed.getObject("footer").getString("text")).contains("bob");
+        assertThat(jobIdOf(replay)).as("a new job, owned by the clicker").isNotEqualTo(jobIdOf(first));
+    }
+
+    @Test
+    void reroll_drawsTheSamePromptWithANewSeed() throws Exception {
+        CountingGenerator generator = new CountingGenerator();
+        running = start(generator);
+        Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
+
+        Request rerolled = awaitImage(discord.click(FakeDiscord.ALICE, "rr:" + jobIdOf(first)));
+
+        String newSeed = field(rerolled.payload().getArray("embeds").getObject(0), "Seed").getString("value");
+        assertThat(newSeed).isNotEqualTo("42");
+        assertThat(rerolled.files().get(0).bytes()).isNotEqualTo(first.files().get(0).bytes());
+        assertThat(parametersOf(rerolled.files().get(0).bytes())).contains(PROMPT).contains("Seed: " + newSeed);
+        assertThat(generator.generations).hasValue(2);
+    }
+
+    @Test
+    void delete_byAStranger_isRefusedPrivately_butTheOwnerDeletesTheMessage() throws Exception {
+        running = start(new CountingGenerator());
+        String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
+
+        String strangers = discord.click(FakeDiscord.BOB, "del:" + jobId);
+        Request refusal = discord.await(followUpOf(strangers), WAIT, "the refusal");
+        assertThat(refusal.payload().getInt("flags") & 64).as("ephemeral").isEqualTo(64);
+        assertThat(refusal.payload().getString("content")).contains("Only the person who asked");
+        assertThat(discord.await(callbackOf(strangers), WAIT, "the ack").payload().getInt("type"))
+                .as("deferred update of the picture's message").isEqualTo(6);
+
+        String owners = discord.click(FakeDiscord.ALICE, "del:" + jobId);
+        discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && owners.equals(r.token()), WAIT, "the delete");
+        assertThat(discord.requests(r -> r.is("DELETE", "/api/v10/webhooks/") && strangers.equals(r.token())))
+                .as("the stranger's click deleted nothing").isEmpty();
+        assertThat(running.service().job(jobId).orElseThrow().state()).hasToString("DELETED");
+    }
+
+    @Test
+    void afterTheTokenExpired_thePictureIsPostedInTheChannel_mentioningTheRequester() throws Exception {
+        running = start(new CountingGenerator());
+
+        String token = discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
+                FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("seed", 7L),
+                FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+
+        Request posted = discord.await(r -> r.is("POST", "/api/v10/channels/" + FakeDiscord.CHANNEL_ID + "/messages")
+                && !r.files().isEmpty(), WAIT, "the channel message");
+        assertThat(posted.payload().getString("content")).startsWith("<@" + FakeDiscord.ALICE.id() + ">");
+        assertThat(posted.payload().getObject("allowed_mentions").getArray("users").getString(0))
+                .isEqualTo(FakeDiscord.ALICE.id());
+        assertThat(parametersOf(posted.files().get(0).bytes())).contains("Seed: 7");
+        assertThat(discord.requests(imageEditOf(token))).as("no use of the expired token").isEmpty();
+    }
+
+    @Test
+    void whenTheChannelRefusesToo_thePictureArrivesByDirectMessage() throws Exception {
+        running = start(new CountingGenerator());
+        discord.denyChannelPosts(FakeDiscord.CHANNEL_ID);
+
+        discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
+                FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("steps", 2),
+                FakeDiscord.option("size", "256x256"));
+
+        discord.await(r -> r.is("POST", "/api/v10/users/@me/channels"), WAIT, "a DM channel");
+        Request dm = discord.await(r -> r.is("POST", "/api/v10/channels/" + FakeDiscord.DM_CHANNEL_PREFIX)
+                && !r.files().isEmpty(), WAIT, "the direct message");
+        parametersOf(dm.files().get(0).bytes());
+        assertThat(discord.requests(r -> r.is("POST", "/api/v10/channels/" + FakeDiscord.CHANNEL_ID)))
+                .extracting(Request::status).containsExactly(403);
+    }
+
+    @Test
+    void aFullQueue_isRefusedPrivately_sayingWhatToDo_andAWaitingJobShowsItsPlace() throws Exception {
+        CountingGenerator generator = new CountingGenerator();
+        generator.gate = new CountDownLatch(1);
+        running = start(generator, new QueueSettings(1, 1, Duration.ofHours(1), QueueSettings.DEFAULT_AGING_RATE));
+        try {
+            imagineFox(FakeDiscord.ALICE, 1);
+            assertThat(generator.started.await(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
+            String waiting = imagineFox(FakeDiscord.BOB, 2);
+            Request queued = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && waiting.equals(r.token()),
+                    WAIT, "the queue position");
+            assertThat(queued.payload().getString("content")).startsWith("⏳ Queued #1 · ");
+
+            String refused = imagineFox(FakeDiscord.ADMIN, 3);
+
+            Request refusal = discord.await(followUpOf(refused), WAIT, "the refusal");
+            assertThat(refusal.payload().getInt("flags") & 64).as("ephemeral").isEqualTo(64);
+            assertThat(refusal.payload().getString("content")).containsIgnoringCase("queue").containsIgnoringCase("full");
+            discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && refused.equals(r.token()), WAIT,
+                    "the public 'thinking' removed");
+        } finally {
+            generator.gate.countDown();
+        }
+    }
+
+    @Test
+    void invalidOptionValues_areRefusedPrivately_andNothingIsQueued() throws Exception {
+        CountingGenerator generator = new CountingGenerator();
+        running = start(generator);
+
+        String badSize = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("size", "500x500"));
+        Request reply = discord.await(callbackOf(badSize), WAIT, "the answer");
+        assertThat(reply.payload().getInt("type")).as("an immediate message").isEqualTo(4);
+        assertThat(reply.payload().getObject("data").getInt("flags") & 64).isEqualTo(64);
+        assertThat(reply.payload().getObject("data").getString("content")).contains("500x500").contains("512x768");
+
+        String badSteps = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("steps", 12));
+        Request refusal = discord.await(followUpOf(badSteps), WAIT, "the refusal");
+        assertThat(refusal.payload().getInt("flags") & 64).isEqualTo(64);
+        assertThat(refusal.payload().getString("content")).contains("steps 12").contains("1 to 8");
+
+        String emptyPrompt = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", "   "));
+        assertThat(discord.await(followUpOf(emptyPrompt), WAIT, "the refusal").payload().getString("content"))
+                .contains("prompt is empty");
+        discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && emptyPrompt.equals(r.token()), WAIT,
+                "the public 'thinking' removed");
+        assertThat(generator.generations).hasValue(0);
+    }
+
+    @Test
+    void aGatewayDisconnectDuringAJob_isResumed_andThePictureStillArrives() throws Exception {
+        CountingGenerator generator = new CountingGenerator();
+        generator.gate = new CountDownLatch(1);
+        running = start(generator);
+        String token;
+        try {
+            token = imagineFox(FakeDiscord.ALICE, 42);
+            assertThat(generator.started.await(20, TimeUnit.SECONDS)).isTrue();
+
+            discord.dropGateway();
+            // Dispatched while the bot is away: Discord replays it on RESUME.
+            String whileAway = discord.slash(FakeDiscord.BOB, "queue");
+
+            DataObject resume = discord.awaitGatewayOp(6, 1, WAIT).getObject("d");
+            assertThat(resume.getString("token")).isEqualTo(FakeDiscord.TOKEN);
+            assertThat(discord.gatewayReceived.stream().filter(f -> f.getInt("op") == 2)).as("no new IDENTIFY")
+                    .hasSize(1);
+            Request answered = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && whileAway.equals(r.token()),
+                    WAIT, "the answer to the command sent while disconnected");
+            assertThat(answered.payload().getString("content")).contains("waiting");
+        } finally {
+            generator.gate.countDown();
+        }
+        parametersOf(awaitImage(token).files().get(0).bytes());
+    }
+
+    @Test
+    void anEditAnswered429_isRetriedAfterTheRetryAfterDelay() throws Exception {
+        running = start(new CountingGenerator());
+        discord.rateLimitNextEdits(1, 1);
+
+        String token = imagineFox(FakeDiscord.ALICE, 42);
+
+        Request image = awaitImage(token);
+        List<Request> edits = discord.requests(r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token()));
+        assertThat(edits.get(0).status()).isEqualTo(429);
+        long waitedMillis = TimeUnit.NANOSECONDS.toMillis(edits.get(1).receivedNanos() - edits.get(0).receivedNanos());
+        assertThat(waitedMillis).as("waited Retry-After: 1 s").isGreaterThanOrEqualTo(900);
+        parametersOf(image.files().get(0).bytes());
+    }
+
+    @Test
+    void afterARestart_commandsAreNotRegisteredAgain_andOldButtonsStillWork() throws Exception {
+        CountingGenerator generator = new CountingGenerator();
+        running = start(generator);
+        Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
+        running.close();
+        running = null;
+
+        CountingGenerator afterRestart = new CountingGenerator();
+        running = start(afterRestart);
+        Request replay = awaitImage(discord.click(FakeDiscord.BOB, "same:" + jobIdOf(first)));
+
+        assertThat(replay.files().get(0).bytes()).isEqualTo(first.files().get(0).bytes());
+        assertThat(afterRestart.generations).hasValue(0);
+        assertThat(discord.gatewayReceived.stream().filter(f -> f.getInt("op") == 2)).as("two sessions").hasSize(2);
+        assertThat(discord.requests(r -> r.is("PUT", "/api/v10/applications/"))).as("registered once").hasSize(1);
+    }
+
+    @Test
+    void aServerAdmin_canRestrictImagineToChannels_andOthersAreToldWhy() throws Exception {
+        running = start(new CountingGenerator());
+
+        String notAdmin = discord.slash(FakeDiscord.BOB, "settings", FakeDiscord.subcommand("server",
+                FakeDiscord.option("channels", "<#123456789012345678>")));
+        assertThat(discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && notAdmin.equals(r.token()), WAIT,
+                "the answer").payload().getString("content")).contains("Only admins");
+
+        String admin = discord.slash(FakeDiscord.ADMIN, "settings", FakeDiscord.subcommand("server",
+                FakeDiscord.option("channels", "<#123456789012345678>"), FakeDiscord.option("max_steps", 4)));
+        assertThat(discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && admin.equals(r.token()), WAIT,
+                "the answer").payload().getString("content")).startsWith("Saved.").contains("up to 4 steps");
+
+        String here = imagineFox(FakeDiscord.ALICE, 1);
+        assertThat(discord.await(followUpOf(here), WAIT, "the refusal").payload().getString("content"))
+                .contains("not allowed in this channel");
+        discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && here.equals(r.token()), WAIT,
+                "the public 'thinking' removed");
+    }
+
+    @Test
+    void aRejectedToken_endsStartUpWithAClearMessage_withoutTheToken() {
+        JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
+        try {
+            JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), new CountingGenerator(),
+                    new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
+                    new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store, InstantSource.system(),
+                    () -> 0L, new JobIds(), () -> 1L);
+            DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl());
+            String wrong = "not-the-token-1234";
+
+            assertThatThrownBy(() -> DiscordBot.start(wrong, settings, service, data))
+                    .isInstanceOf(DiscordStartException.class)
+                    .hasMessageStartingWith("DISCORD_TOKEN was rejected by Discord: ")
+                    .hasMessageNotContaining(wrong);
+            // The service was never started, so there is no worker to stop.
+        } finally {
+            store.close();
+        }
+    }
+}
