@@ -17,6 +17,8 @@ final class CountingGenerator implements ImageGenerator {
     final AtomicInteger generations = new AtomicInteger();
     final Semaphore entered = new Semaphore(0);
     private volatile CountDownLatch gate = new CountDownLatch(0);
+    private volatile boolean stepping;
+    private final Semaphore steps = new Semaphore(0);
 
     CountingGenerator(ImageGenerator pipeline) {
         this.pipeline = pipeline;
@@ -29,6 +31,15 @@ final class CountingGenerator implements ImageGenerator {
 
     void open() {
         gate.countDown();
+    }
+
+    /** Each denoising step is reported only when the test {@link #releaseStep()}s it. */
+    void stepByStep() {
+        stepping = true;
+    }
+
+    void releaseStep() {
+        steps.release();
     }
 
     @Override
@@ -48,7 +59,20 @@ final class CountingGenerator implements ImageGenerator {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
-        return pipeline.generate(request, progress, cancel);
+        ProgressListener gated = update -> {
+            if (stepping && update.stage() == ProgressListener.Progress.Stage.STEP_DONE) {
+                try {
+                    if (!steps.tryAcquire(20, TimeUnit.SECONDS)) {
+                        throw new IllegalStateException("the test never released step " + update.step());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException(e);
+                }
+            }
+            progress.onProgress(update);
+        };
+        return pipeline.generate(request, gated, cancel);
     }
 
     @Override

@@ -108,13 +108,13 @@ class TelegramBotEndToEndTest {
         final TelegramBot bot;
         private boolean closed;
 
-        Imagine(QueueSettings queue) {
+        Imagine(QueueSettings queue, TelegramSettings telegramSettings) {
             store = MvJobStore.open(data.resolve("jobs.mv"));
             ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
             jobs = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
                     new FairShareQueue<>(queue, InstantSource.system()), cache, store, InstantSource.system(),
                     () -> 0L, new JobIds(), () -> 1234L);
-            bot = new TelegramBot(settings(telegram.url()), jobs);
+            bot = new TelegramBot(telegramSettings, jobs);
             bot.start(FakeTelegram.TOKEN);
             jobs.start();
         }
@@ -143,7 +143,11 @@ class TelegramBotEndToEndTest {
     }
 
     private Imagine startImagine(QueueSettings queue) {
-        Imagine imagine = new Imagine(queue);
+        return startImagine(queue, settings(telegram.url()));
+    }
+
+    private Imagine startImagine(QueueSettings queue, TelegramSettings telegramSettings) {
+        Imagine imagine = new Imagine(queue, telegramSettings);
         started.add(imagine);
         return imagine;
     }
@@ -471,5 +475,59 @@ class TelegramBotEndToEndTest {
                     .hasMessageNotContaining("AAWrongToken")
                     .hasNoCause();
         }
+    }
+
+    @Test
+    void countTwo_comesAsOneAlbum_withTheButtonsOnTheNextMessage_whoseDeleteRemovesTheAlbumToo() throws Exception {
+        Imagine imagine = startImagine();
+        int asked = telegram.sendText(GROUP, "supergroup", ALICE, "alice",
+                "/imagine a red fox --seed 42 --steps 1 --size 256x256 --count 2");
+
+        FakeTelegram.Call album = telegram.await("sendMediaGroup", c -> c.replyToMessageId() == asked);
+        assertThat(album.files()).hasSize(2);
+        List<byte[]> pngs = List.copyOf(album.files().values());
+        assertThat(pngText(pngs.get(0))).contains("Seed: 42");
+        assertThat(pngText(pngs.get(1))).contains("Seed: 43");
+        assertThat(album.json("media").get(0).get("caption").asText()).contains("seed 42–43");
+        List<Integer> albumIds = new ArrayList<>();
+        album.result().forEach(m -> albumIds.add(m.get("message_id").asInt()));
+        FakeTelegram.Call buttons = telegram.await("sendMessage", c -> c.replyToMessageId() == albumIds.get(0));
+        assertThat(buttons.callbackData()).hasSize(5);
+        assertThat(imagine.generator.generations).hasValue(1);
+
+        String query = telegram.press(GROUP, ALICE, "alice", buttons.resultMessageId(), buttons.callbackData().get(4));
+
+        telegram.await("answerCallbackQuery", c -> c.param("callback_query_id").equals(query));
+        for (int id : List.of(buttons.resultMessageId(), albumIds.get(0), albumIds.get(1))) {
+            telegram.await("deleteMessage", c -> c.param("message_id").equals(Integer.toString(id)));
+        }
+    }
+
+    @Test
+    void progress_isShownStepByStepInAPrivateChat_butHeldToTheEditIntervalInAGroup() throws Exception {
+        TelegramSettings quick = settings(telegram.url()).withEditIntervals(Duration.ofNanos(1), Duration.ofSeconds(30));
+        Imagine imagine = startImagine(QueueSettings.DEFAULTS, quick);
+        imagine.generator.stepByStep();
+        int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine " + FOX);
+        int status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked).resultMessageId();
+        for (int step = 1; step <= 2; step++) {
+            imagine.generator.releaseStep();
+            String text = Texts.running(step, 2);
+            telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(status))
+                    && c.param("text").equals(text));
+        }
+        photoReplyingTo(asked);
+
+        int inGroup = telegram.sendText(GROUP, "supergroup", ALICE, "alice", "/imagine a blue whale --steps 2"
+                + " --size 256x256");
+        int groupStatus = telegram.await("sendMessage", c -> c.replyToMessageId() == inGroup).resultMessageId();
+        telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(groupStatus))
+                && c.param("text").equals(Texts.running(0, 2)));
+        imagine.generator.releaseStep();
+        imagine.generator.releaseStep();
+        photoReplyingTo(inGroup);
+        assertThat(telegram.calls("editMessageText").stream()
+                .filter(c -> c.param("message_id").equals(Integer.toString(groupStatus)))
+                .map(c -> c.param("text"))).noneMatch(text -> text.contains("step"));
     }
 }
