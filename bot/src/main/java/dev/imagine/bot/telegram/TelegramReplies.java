@@ -59,6 +59,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         final Origin origin;
         volatile int statusId;
         volatile String text = Texts.PLACEHOLDER;
+        private int phase; // guarded by this: news from two threads never moves the status backwards
         volatile String lastSent;
         volatile boolean closed;
         volatile boolean statusGone;
@@ -73,7 +74,31 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
             this.origin = origin;
             this.statusId = origin.statusMessageId();
         }
+
+        /** Sets the status text unless the job is already further along; returns whether it did. */
+        synchronized boolean advance(int newPhase, String newText) {
+            if (newPhase < phase) {
+                return false;
+            }
+            phase = newPhase;
+            text = newText;
+            return true;
+        }
+
+        /** A notice replaces the text in any phase but the last. */
+        synchronized boolean note(String newText) {
+            if (phase >= OVER) {
+                return false;
+            }
+            phase = Math.max(phase, WAITING);
+            text = newText;
+            return true;
+        }
     }
+
+    private static final int WAITING = 1;
+    private static final int RUNNING = 2;
+    private static final int OVER = 3;
 
     TelegramReplies(Outbox outbox, JobService jobs, ScheduledExecutorService timers, TelegramSettings settings,
                     LongSupplier nanoClock) {
@@ -89,15 +114,16 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     @Override
     public void queued(Job job, int position, Duration eta) {
         guarded(job, "queued", t -> {
-            t.text = Texts.queued(position, eta);
-            showStatus(t, true);
+            if (t.advance(WAITING, Texts.queued(position, eta))) {
+                showStatus(t, true);
+            }
         });
     }
 
     @Override
     public void started(Job job) {
         guarded(job, "started", t -> {
-            t.text = Texts.running(0, job.parameters().steps());
+            t.advance(RUNNING, Texts.running(0, job.parameters().steps()));
             startChatAction(t);
             showStatus(t, true);
         });
@@ -106,17 +132,27 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     @Override
     public void progress(Job job, int step, int totalSteps) {
         guarded(job, "progress", t -> {
-            t.text = Texts.running(step, totalSteps);
-            showStatus(t, false);
+            if (t.advance(RUNNING, Texts.running(step, totalSteps))) {
+                showStatus(t, false);
+            }
         });
     }
 
     @Override
     public void finished(Job job, List<byte[]> pngs, Duration elapsed) {
         guarded(job, "finished", t -> {
+            t.advance(OVER, t.text);
             close(t);
-            deliver(t.origin, job, pngs, elapsed);
-            deleteStatus(t);
+            deliver(t.origin, job, pngs, elapsed).whenComplete((sent, failure) -> {
+                if (failure == null) {
+                    deleteStatus(t);
+                } else {
+                    LOG.warn("picture of job {} not delivered: {}", job.id(), failure.getMessage());
+                    t.advance(OVER, "❌ Your picture is ready, but Telegram did not accept it here. Ask again with"
+                            + " --seed " + job.parameters().seed() + " to get the same picture (from the cache).");
+                    showStatus(t, true);
+                }
+            });
         });
     }
 
@@ -133,8 +169,9 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     @Override
     public void notice(Job job, String message) {
         guarded(job, "notice", t -> {
-            t.text = "ℹ " + message;
-            showStatus(t, true);
+            if (t.note("ℹ " + message)) {
+                showStatus(t, true);
+            }
         });
     }
 
@@ -163,10 +200,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         switch (reply) {
             case Reply.Accepted accepted -> {
                 Tracked t = track(accepted.job());
-                if (t != null && !t.closed && !t.edited) {
-                    t.text = Texts.queued(accepted.position(), accepted.eta());
-                }
-                if (t != null) {
+                if (t != null && t.advance(WAITING, Texts.queued(accepted.position(), accepted.eta()))) {
                     showStatus(t, true);
                 }
                 answer.answer(Texts.queued(accepted.position(), accepted.eta()).replace("⏳ ", ""), false);
@@ -222,9 +256,10 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     }
 
     private void finalStatus(Tracked t, String text) {
-        t.text = text;
-        close(t);
-        showStatus(t, true);
+        if (t.advance(OVER, text)) {
+            close(t);
+            showStatus(t, true);
+        }
     }
 
     /**
@@ -312,11 +347,11 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
 
     // ---- pictures ----
 
-    private void deliver(Origin origin, Job job, List<byte[]> pngs, Duration elapsed) {
+    private CompletableFuture<?> deliver(Origin origin, Job job, List<byte[]> pngs, Duration elapsed) {
         String caption = Texts.caption(job, elapsed);
         if (pngs.size() == 1) {
             byte[] png = pngs.get(0);
-            outbox.message(origin.chat(), "sendPhoto", client -> {
+            return outbox.message(origin.chat(), "sendPhoto", client -> {
                 SendPhoto.SendPhotoBuilder<?, ?> photo = SendPhoto.builder().chatId(origin.chatId())
                         .photo(new InputFile(new ByteArrayInputStream(png), fileName(job, 0)))
                         .caption(caption)
@@ -326,15 +361,11 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
                     photo.messageThreadId(origin.threadId());
                 }
                 return client.executeAsync(photo.build());
-            }).exceptionally(e -> {
-                LOG.warn("picture of job {} not delivered: {}", job.id(), e.getMessage());
-                return null;
             });
-            return;
         }
         // An album keeps the pictures together (one message in the chat, not four), but an album cannot carry
         // buttons: they go on a message right after it, whose Delete also removes the album.
-        outbox.message(origin.chat(), "sendMediaGroup", client -> {
+        return outbox.message(origin.chat(), "sendMediaGroup", client -> {
             List<InputMedia> media = new ArrayList<>();
             for (int i = 0; i < pngs.size(); i++) {
                 InputMediaPhoto photo = new InputMediaPhoto(new ByteArrayInputStream(pngs.get(i)), fileName(job, i));
@@ -349,15 +380,12 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
                 album.messageThreadId(origin.threadId());
             }
             return client.executeAsync(album.build());
-        }).thenAccept(messages -> {
+        }).thenCompose(messages -> {
             List<Integer> ids = messages.stream().map(Message::getMessageId).toList();
             String delete = CallbackData.deleteWithMessages(job.id(), ids);
-            outbox.message(origin.chat(), "sendMessage", client -> sendText(client,
+            return outbox.message(origin.chat(), "sendMessage", client -> sendText(client,
                     new Origin(origin.chatId(), origin.chatType(), ids.get(0), 0, origin.threadId()),
                     Texts.shorten(caption, Texts.MESSAGE_LIMIT), resultKeyboard(job.id(), delete)));
-        }).exceptionally(e -> {
-            LOG.warn("pictures of job {} not delivered: {}", job.id(), e.getMessage());
-            return null;
         });
     }
 
