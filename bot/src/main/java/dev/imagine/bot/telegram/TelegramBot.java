@@ -66,6 +66,7 @@ public final class TelegramBot implements AutoCloseable {
     static final String PLATFORM = "telegram";
     static final String MAIN_TOPIC = "main";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final String SOMETHING_WRONG = "Something went wrong on my side; please try again.";
     private static final List<BotCommand> COMMANDS = List.of(
             new BotCommand("imagine", "Draw a picture: /imagine a red fox --seed 42 --steps 4"),
             new BotCommand("queue", "Where your pictures are in the queue"),
@@ -293,9 +294,13 @@ public final class TelegramBot implements AutoCloseable {
                         answer.answer("Telegram did not let me answer in this chat.", true);
                         return;
                     }
+                    Origin full = origin.withStatus(status.getMessageId());
                     try {
-                        Origin full = origin.withStatus(status.getMessageId());
                         replies.onReply(full, jobs.handle(command, full.encode()), answer);
+                    } catch (RuntimeException e) {
+                        LOG.error("command in chat {} failed", origin.chatId(), e);
+                        replies.editText(full, full.statusMessageId(), SOMETHING_WRONG);
+                        answer.answer(SOMETHING_WRONG, false);
                     } finally {
                         answer.answerIfNot("");
                     }
@@ -319,7 +324,13 @@ public final class TelegramBot implements AutoCloseable {
             case CommandParser.Settings s when s.forCommunity() && origin.group() ->
                     isAdmin(origin, message).whenCompleteAsync((admin, failure) -> {
                         Requester checked = requester(message.getFrom(), origin, Boolean.TRUE.equals(admin));
-                        answerText(origin, jobs.handle(new Command.Settings(checked, s.change()), origin.encode()));
+                        try {
+                            answerText(origin, jobs.handle(new Command.Settings(checked, s.change()),
+                                    origin.encode()));
+                        } catch (RuntimeException e) {
+                            LOG.error("settings in chat {} failed", origin.chatId(), e);
+                            replies.editText(origin, 0, SOMETHING_WRONG);
+                        }
                     }, updatesThread);
             case CommandParser.Settings s ->
                     answerText(origin, jobs.handle(new Command.Settings(requester, s.change()), origin.encode()));
@@ -408,7 +419,7 @@ public final class TelegramBot implements AutoCloseable {
                 default -> answer.answer("This button no longer works. Use /imagine to draw again.", false);
             }
         } catch (RuntimeException e) {
-            answer.answer("Something went wrong; please try again.", false);
+            answer.answer(SOMETHING_WRONG, false);
             throw e;
         } finally {
             if (!handedOff) {
