@@ -184,7 +184,8 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         try {
             Tracked t = track(job);
             if (t == null) {
-                LOG.warn("job {} ({}) has no Telegram origin; its '{}' is not shown", job.id(), job.owner().key(), event);
+                LOG.warn("job {} ({}) has no Telegram origin; its '{}' is not shown", job.id(), job.owner().key(),
+                        event);
                 return;
             }
             action.run(t);

@@ -187,7 +187,7 @@ class TelegramBotEndToEndTest {
 
     @Test
     void imagineInAGroup_repliesAtOnce_thenPostsThePhotoWithButtons_andDeletesTheStatusMessage() throws Exception {
-        startImagine();
+        Imagine imagine = startImagine();
         int asked = telegram.sendText(GROUP, "supergroup", ALICE, "alice", "/imagine@img_bot " + FOX);
 
         FakeTelegram.Call status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked);
@@ -206,6 +206,8 @@ class TelegramBotEndToEndTest {
         assertThat(photo.callbackData()).containsExactly("same:" + jobId, "rr:" + jobId, "var:" + jobId,
                 "up:" + jobId, "del:" + jobId);
         assertThat(photo.chatId()).isEqualTo(GROUP);
+        assertThat(imagine.jobs.job(jobId).orElseThrow().origin()).as("what the job store keeps to answer later")
+                .isEqualTo("tg1:" + GROUP + ":supergroup:" + asked + ":" + status.resultMessageId() + ":0");
 
         FakeTelegram.Call deleted = telegram.await("deleteMessage",
                 c -> c.param("message_id").equals(Integer.toString(status.resultMessageId())));
@@ -340,7 +342,8 @@ class TelegramBotEndToEndTest {
         int waiting = telegram.sendText(BOB, "private", BOB, "bob", "/imagine a blue whale --steps 1 --size 256x256");
         FakeTelegram.Call waitingStatus = telegram.await("sendMessage", c -> c.replyToMessageId() == waiting);
         telegram.await("editMessageText", c -> c.param("message_id")
-                .equals(Integer.toString(waitingStatus.resultMessageId())) && c.param("text").startsWith("⏳ Queued #1"));
+                .equals(Integer.toString(waitingStatus.resultMessageId()))
+                && c.param("text").startsWith("⏳ Queued #1"));
 
         int refused = telegram.sendText(BOB + 1, "private", BOB + 1, "carol", "/imagine a green frog");
         FakeTelegram.Call refusedStatus = telegram.await("sendMessage", c -> c.replyToMessageId() == refused);
@@ -505,7 +508,8 @@ class TelegramBotEndToEndTest {
 
     @Test
     void progress_isShownStepByStepInAPrivateChat_butHeldToTheEditIntervalInAGroup() throws Exception {
-        TelegramSettings quick = settings(telegram.url()).withEditIntervals(Duration.ofNanos(1), Duration.ofSeconds(30));
+        TelegramSettings quick = settings(telegram.url())
+                .withEditIntervals(Duration.ofNanos(1), Duration.ofSeconds(30));
         Imagine imagine = startImagine(QueueSettings.DEFAULTS, quick);
         imagine.generator.stepByStep();
         int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine " + FOX);
