@@ -4,6 +4,8 @@ import dev.imagine.bot.config.ImagineConfig;
 import dev.imagine.bot.discord.DiscordBot;
 import dev.imagine.bot.discord.DiscordSettings;
 import dev.imagine.bot.discord.DiscordStartException;
+import dev.imagine.bot.telegram.TelegramBot;
+import dev.imagine.bot.telegram.TelegramSettings;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.WebServer;
 import dev.imagine.bot.web.WebSettings;
@@ -41,6 +43,20 @@ final class Adapters {
             application.attach(discord);
             connected.put("discord", discord::connected);
             err.println("Discord: connected; invite the bot with " + discord.inviteUrl());
+        }
+        String telegramToken = environment.get("TELEGRAM_BOT_TOKEN");
+        if (telegramToken != null && !telegramToken.isBlank()) {
+            TelegramBot telegram = new TelegramBot(TelegramSettings.defaults()
+                    .withApiUrl(config.telegramApiUrl(environment).toString()), application.jobs());
+            try {
+                telegram.start(telegramToken.strip());
+            } catch (IllegalArgumentException | IllegalStateException e) {
+                telegram.close();
+                throw new StartupException(e.getMessage(), e);
+            }
+            application.attach(telegram);
+            connected.put("telegram", telegram::polling);
+            err.println("Telegram: polling for updates");
         }
         if (config.webEnabled()) {
             WebServer web;

@@ -335,6 +335,9 @@ public final class JobService implements AutoCloseable {
                 pngs.add(png);
             }
             Job done = job.done(clock.instant(), digests(keys), false, cpuSeconds);
+            // Counted before it becomes visible as DONE, so whoever sees the state also sees it in the metrics.
+            observer.generated(done, result.textEncoding(), result.denoising(), result.decoding());
+            observer.ended(done, JobObserver.Outcome.DONE);
             store.save(done);
             // The share is charged the time the job held the worker, i.e. the whole machine (every core runs it);
             // summing CPU time over cores would make one job count twice on two cores and skew the aging credit.
@@ -342,8 +345,6 @@ public final class JobService implements AutoCloseable {
             costs.record(p, took);
             LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
                     String.format(Locale.ROOT, "%.1f", cpuSeconds));
-            observer.generated(done, result.textEncoding(), result.denoising(), result.decoding());
-            observer.ended(done, JobObserver.Outcome.DONE);
             sink.finished(done, pngs, took);
             finishFollowers(done, pngs, took);
         } catch (GenerationCancelledException e) {

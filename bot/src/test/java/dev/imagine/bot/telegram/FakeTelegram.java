@@ -1,0 +1,528 @@
+package dev.imagine.bot.telegram;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+
+/**
+ * A Bot API server on 127.0.0.1 that the real TelegramBots client talks to: {@code POST /bot<token>/<method>} with
+ * JSON or multipart bodies, method names matched case-insensitively, {@code getUpdates} held open until an update
+ * arrives or its timeout passes (updates below the offset are confirmed and dropped, as on Telegram), every call
+ * recorded with its parameters and uploaded files. It answers 400 {@code BUTTON_DATA_INVALID} for callback data
+ * over 64 bytes and can be told to answer one call of a method with 429 and {@code retry_after}.
+ */
+final class FakeTelegram implements AutoCloseable {
+    static final String TOKEN = "7012345678:AAFakeTokenForTests_only-0123456789ab";
+    static final long BOT_ID = 7012345678L;
+    static final String BOT_USERNAME = "img_bot";
+
+    /** One request as received. JSON parameters keep their JSON text; multipart fields their text. */
+    record Call(String method, Map<String, String> params, Map<String, byte[]> files, long atNanos,
+                JsonNode result) {
+        String param(String name) {
+            return params.get(name);
+        }
+
+        JsonNode json(String name) {
+            String value = params.get(name);
+            if (value == null) {
+                return null;
+            }
+            try {
+                return MAPPER.readTree(value);
+            } catch (IOException e) {
+                return MAPPER.getNodeFactory().textNode(value);
+            }
+        }
+
+        long chatId() {
+            return Long.parseLong(params.get("chat_id"));
+        }
+
+        /** The message id of the message this call sent (or edited), from the fake's answer. */
+        int resultMessageId() {
+            return result.path("message_id").asInt();
+        }
+
+        /** Every callback_data in this call's inline keyboard, in order. */
+        List<String> callbackData() {
+            List<String> data = new ArrayList<>();
+            JsonNode markup = json("reply_markup");
+            if (markup != null) {
+                markup.path("inline_keyboard").forEach(row -> row.forEach(b -> {
+                    if (b.has("callback_data")) {
+                        data.add(b.get("callback_data").asText());
+                    }
+                }));
+            }
+            return data;
+        }
+
+        int replyToMessageId() {
+            JsonNode reply = json("reply_parameters");
+            return reply == null ? 0 : reply.path("message_id").asInt();
+        }
+    }
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final HttpServer server;
+    private final ExecutorService threads;
+    private final List<Call> calls = new CopyOnWriteArrayList<>();
+    private final Object updatesLock = new Object();
+    private final List<ObjectNode> updates = new ArrayList<>(); // guarded by updatesLock
+    private int nextUpdateId = 500; // guarded by updatesLock
+    private final AtomicInteger nextMessageId = new AtomicInteger(1000);
+    private final AtomicInteger nextCallbackId = new AtomicInteger(1);
+    private final Map<String, Integer> floodOnce = new ConcurrentHashMap<>();
+    private final Map<Long, String> chatTypes = new ConcurrentHashMap<>();
+    private final Set<Long> admins = ConcurrentHashMap.newKeySet();
+    private volatile boolean closed;
+
+    FakeTelegram() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        threads = Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "fake-telegram");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(threads);
+        server.createContext("/", this::handle);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    // ---- what tests tell the fake ----
+
+    /** The next call of {@code method} is answered 429 with {@code retry_after} seconds (then normal again). */
+    void floodOnce(String method, int retryAfterSeconds) {
+        floodOnce.put(method.toLowerCase(Locale.ROOT), retryAfterSeconds);
+    }
+
+    void makeAdmin(long chatId, long userId) {
+        admins.add(userId);
+    }
+
+    /**
+     * A user's text message; a leading {@code /command} (with an optional {@code @bot}) gets the bot_command entity
+     * Telegram sends. Returns its message id.
+     */
+    int sendText(long chatId, String chatType, long userId, String userName, String text) {
+        chatTypes.put(chatId, chatType);
+        int messageId = nextMessageId.incrementAndGet();
+        ObjectNode message = MAPPER.createObjectNode();
+        message.put("message_id", messageId);
+        message.put("date", now());
+        message.set("chat", chat(chatId, chatType));
+        message.set("from", user(userId, userName));
+        message.put("text", text);
+        if (text.startsWith("/")) {
+            int end = text.indexOf(' ');
+            ObjectNode entity = MAPPER.createObjectNode();
+            entity.put("type", "bot_command");
+            entity.put("offset", 0);
+            entity.put("length", end < 0 ? text.length() : end);
+            message.set("entities", MAPPER.createArrayNode().add(entity));
+        }
+        ObjectNode update = MAPPER.createObjectNode();
+        update.set("message", message);
+        feed(update);
+        return messageId;
+    }
+
+    /** A user pressing a button with {@code data} under message {@code messageId}. Returns the query id. */
+    String press(long chatId, long userId, String userName, int messageId, String data) {
+        String id = "cq-" + nextCallbackId.incrementAndGet();
+        ObjectNode message = MAPPER.createObjectNode();
+        message.put("message_id", messageId);
+        message.put("date", now());
+        message.set("chat", chat(chatId, chatTypes.getOrDefault(chatId, chatId > 0 ? "private" : "supergroup")));
+        message.set("from", bot());
+        ObjectNode query = MAPPER.createObjectNode();
+        query.put("id", id);
+        query.put("chat_instance", "ci-" + chatId);
+        query.put("data", data);
+        query.set("from", user(userId, userName));
+        query.set("message", message);
+        ObjectNode update = MAPPER.createObjectNode();
+        update.set("callback_query", query);
+        feed(update);
+        return id;
+    }
+
+    private void feed(ObjectNode update) {
+        synchronized (updatesLock) {
+            update.put("update_id", nextUpdateId++);
+            updates.add(update);
+            updatesLock.notifyAll();
+        }
+    }
+
+    // ---- what tests read ----
+
+    List<Call> calls() {
+        return List.copyOf(calls);
+    }
+
+    List<Call> calls(String method) {
+        return calls.stream().filter(c -> c.method().equalsIgnoreCase(method)).toList();
+    }
+
+    /** Waits up to 10 s for a call of {@code method} that matches. */
+    Call await(String method, Predicate<Call> matching) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        synchronized (calls) {
+            while (true) {
+                for (Call call : calls) {
+                    if (call.method().equalsIgnoreCase(method) && matching.test(call)) {
+                        return call;
+                    }
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("no matching " + method + " within 10 s; calls were "
+                            + calls.stream().map(c -> c.method() + c.params()).toList());
+                }
+                TimeUnit.NANOSECONDS.timedWait(calls, left);
+            }
+        }
+    }
+
+    Call await(String method) throws InterruptedException {
+        return await(method, c -> true);
+    }
+
+    // ---- the server ----
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String[] path = exchange.getRequestURI().getPath().split("/");
+            if (path.length != 3 || !path[1].startsWith("bot")) {
+                respond(exchange, 404, error(404, "Not Found"));
+                return;
+            }
+            if (!path[1].equals("bot" + TOKEN)) {
+                respond(exchange, 401, error(401, "Unauthorized"));
+                return;
+            }
+            String method = path[2].toLowerCase(Locale.ROOT);
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Map<String, String> params = new LinkedHashMap<>();
+            Map<String, byte[]> files = new LinkedHashMap<>();
+            String contentType = exchange.getRequestHeaders().getFirst("Content-Type");
+            if (contentType != null && contentType.startsWith("multipart/form-data")) {
+                parseMultipart(contentType, body, params, files);
+            } else if (body.length > 0) {
+                MAPPER.readTree(body).properties().forEach(e -> params.put(e.getKey(),
+                        e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString()));
+            }
+            long at = System.nanoTime();
+            Integer flood = floodOnce.remove(method);
+            if (flood != null) {
+                ObjectNode answer = error(429, "Too Many Requests: retry after " + flood);
+                answer.putObject("parameters").put("retry_after", flood);
+                record(new Call(method, params, files, at, answer));
+                respond(exchange, 429, answer);
+                return;
+            }
+            String invalid = overlongCallbackData(params);
+            if (invalid != null) {
+                ObjectNode answer = error(400, "Bad Request: BUTTON_DATA_INVALID");
+                record(new Call(method, params, files, at, answer));
+                respond(exchange, 400, answer);
+                return;
+            }
+            if (method.equals("getupdates")) {
+                record(new Call(method, params, files, at, null));
+                JsonNode result = awaitUpdates(params);
+                respond(exchange, 200, ok(result));
+                return;
+            }
+            JsonNode result = answer(method, params, files);
+            record(new Call(method, params, files, at, result));
+            if (result == null) {
+                respond(exchange, 404, error(404, "Not Found: method not found"));
+            } else {
+                respond(exchange, 200, ok(result));
+            }
+        } catch (RuntimeException e) {
+            respond(exchange, 500, error(500, "Internal Server Error: " + e));
+        }
+    }
+
+    private void record(Call call) {
+        synchronized (calls) {
+            calls.add(call);
+            calls.notifyAll();
+        }
+    }
+
+    private JsonNode answer(String method, Map<String, String> params, Map<String, byte[]> files) {
+        return switch (method) {
+            case "deletewebhook", "setmycommands", "sendchataction", "answercallbackquery", "deletemessage",
+                 "deletemessages" -> MAPPER.getNodeFactory().booleanNode(true);
+            case "getme" -> bot().put("can_join_groups", true).put("can_read_all_group_messages", false);
+            case "getchatmember" -> {
+                long userId = Long.parseLong(params.get("user_id"));
+                ObjectNode member = MAPPER.createObjectNode();
+                member.put("status", admins.contains(userId) ? "administrator" : "member");
+                member.set("user", user(userId, "user" + userId));
+                yield member;
+            }
+            case "sendmessage" -> message(params).put("text", params.get("text"));
+            case "editmessagetext" -> {
+                ObjectNode edited = message(params).put("text", params.get("text"));
+                edited.put("message_id", Integer.parseInt(params.get("message_id")));
+                yield edited;
+            }
+            case "sendphoto" -> {
+                ObjectNode sent = message(params);
+                if (params.containsKey("caption")) {
+                    sent.put("caption", params.get("caption"));
+                }
+                sent.set("photo", photoSizes(files.values().stream().findFirst().orElse(new byte[0])));
+                yield sent;
+            }
+            case "sendmediagroup" -> {
+                ArrayNode sent = MAPPER.createArrayNode();
+                for (byte[] file : files.values()) {
+                    ObjectNode one = message(params);
+                    one.put("media_group_id", "album-" + params.get("chat_id"));
+                    one.set("photo", photoSizes(file));
+                    sent.add(one);
+                }
+                yield sent;
+            }
+            default -> null;
+        };
+    }
+
+    private JsonNode awaitUpdates(Map<String, String> params) {
+        long offset = params.containsKey("offset") ? Long.parseLong(params.get("offset")) : 0;
+        int timeout = params.containsKey("timeout") ? Integer.parseInt(params.get("timeout")) : 0;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(timeout);
+        synchronized (updatesLock) {
+            while (true) {
+                for (Iterator<ObjectNode> it = updates.iterator(); it.hasNext(); ) {
+                    if (it.next().get("update_id").asLong() < offset) {
+                        it.remove(); // confirmed by the offset: gone for good, as on Telegram
+                    }
+                }
+                if (!updates.isEmpty() || closed) {
+                    ArrayNode result = MAPPER.createArrayNode();
+                    updates.forEach(result::add);
+                    return result;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return MAPPER.createArrayNode();
+                }
+                try {
+                    TimeUnit.NANOSECONDS.timedWait(updatesLock, left);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return MAPPER.createArrayNode();
+                }
+            }
+        }
+    }
+
+    private static String overlongCallbackData(Map<String, String> params) {
+        String markup = params.get("reply_markup");
+        if (markup == null) {
+            return null;
+        }
+        try {
+            for (JsonNode row : MAPPER.readTree(markup).path("inline_keyboard")) {
+                for (JsonNode button : row) {
+                    String data = button.path("callback_data").asText("");
+                    if (data.getBytes(StandardCharsets.UTF_8).length > 64) {
+                        return data;
+                    }
+                }
+            }
+        } catch (IOException e) {
+            return markup;
+        }
+        return null;
+    }
+
+    private ObjectNode message(Map<String, String> params) {
+        long chatId = Long.parseLong(params.get("chat_id"));
+        ObjectNode message = MAPPER.createObjectNode();
+        message.put("message_id", nextMessageId.incrementAndGet());
+        message.put("date", now());
+        message.set("chat", chat(chatId, chatTypes.getOrDefault(chatId, chatId > 0 ? "private" : "supergroup")));
+        message.set("from", bot());
+        return message;
+    }
+
+    private static ArrayNode photoSizes(byte[] file) {
+        ArrayNode sizes = MAPPER.createArrayNode();
+        ObjectNode size = sizes.addObject();
+        size.put("file_id", "F" + Arrays.hashCode(file));
+        size.put("file_unique_id", "U" + Arrays.hashCode(file));
+        size.put("width", 256);
+        size.put("height", 256);
+        size.put("file_size", file.length);
+        return sizes;
+    }
+
+    private static ObjectNode chat(long id, String type) {
+        ObjectNode chat = MAPPER.createObjectNode();
+        chat.put("id", id);
+        chat.put("type", type);
+        if (type.equals("private")) {
+            chat.put("first_name", "Someone");
+        } else {
+            chat.put("title", "Art club");
+        }
+        return chat;
+    }
+
+    private static ObjectNode user(long id, String name) {
+        ObjectNode user = MAPPER.createObjectNode();
+        user.put("id", id);
+        user.put("is_bot", false);
+        user.put("first_name", name);
+        user.put("username", name);
+        return user;
+    }
+
+    private static ObjectNode bot() {
+        ObjectNode bot = MAPPER.createObjectNode();
+        bot.put("id", BOT_ID);
+        bot.put("is_bot", true);
+        bot.put("first_name", "Imagine");
+        bot.put("username", BOT_USERNAME);
+        return bot;
+    }
+
+    private static long now() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    private static ObjectNode ok(JsonNode result) {
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.put("ok", true);
+        answer.set("result", result);
+        return answer;
+    }
+
+    private static ObjectNode error(int code, String description) {
+        ObjectNode answer = MAPPER.createObjectNode();
+        answer.put("ok", false);
+        answer.put("error_code", code);
+        answer.put("description", description);
+        return answer;
+    }
+
+    private static void respond(HttpExchange exchange, int status, JsonNode body) throws IOException {
+        byte[] bytes = MAPPER.writeValueAsBytes(body);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** multipart/form-data as OkHttp writes it: text fields to {@code params}, parts with a file name to files. */
+    private static void parseMultipart(String contentType, byte[] body, Map<String, String> params,
+                                       Map<String, byte[]> files) {
+        String boundary = null;
+        for (String piece : contentType.split(";")) {
+            String p = piece.strip();
+            if (p.startsWith("boundary=")) {
+                boundary = p.substring("boundary=".length()).replace("\"", "");
+            }
+        }
+        if (boundary == null) {
+            throw new IllegalArgumentException("multipart without boundary");
+        }
+        byte[] delimiter = ("--" + boundary).getBytes(StandardCharsets.ISO_8859_1);
+        int position = indexOf(body, delimiter, 0);
+        while (position >= 0) {
+            int start = position + delimiter.length;
+            if (start + 1 < body.length && body[start] == '-' && body[start + 1] == '-') {
+                return; // closing delimiter
+            }
+            start += 2; // CRLF after the delimiter
+            int headersEnd = indexOf(body, "\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1), start);
+            String headers = new String(body, start, headersEnd - start, StandardCharsets.UTF_8);
+            int next = indexOf(body, delimiter, headersEnd + 4);
+            byte[] content = Arrays.copyOfRange(body, headersEnd + 4, next - 2); // CRLF before the delimiter
+            String name = attribute(headers, "name");
+            String fileName = attribute(headers, "filename");
+            if (fileName != null) {
+                files.put(fileName, content);
+            } else if (name != null) {
+                params.put(name, new String(content, StandardCharsets.UTF_8));
+            }
+            position = next;
+        }
+    }
+
+    private static String attribute(String headers, String key) {
+        for (String line : headers.split("\r\n")) {
+            if (!line.toLowerCase(Locale.ROOT).startsWith("content-disposition:")) {
+                continue;
+            }
+            for (String piece : line.split(";")) {
+                String p = piece.strip();
+                if (p.startsWith(key + "=")) {
+                    return p.substring(key.length() + 1).replaceAll("^\"|\"$", "");
+                }
+            }
+        }
+        return null;
+    }
+
+    private static int indexOf(byte[] data, byte[] pattern, int from) {
+        outer:
+        for (int i = Math.max(0, from); i <= data.length - pattern.length; i++) {
+            for (int j = 0; j < pattern.length; j++) {
+                if (data[i + j] != pattern[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (updatesLock) {
+            updatesLock.notifyAll();
+        }
+        server.stop(0);
+        threads.shutdownNow();
+    }
+}

@@ -1,0 +1,67 @@
+package dev.imagine.bot.telegram;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
+import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
+import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
+import org.telegram.telegrambots.meta.exceptions.TelegramApiRequestException;
+
+/** The fake itself, driven by the real client: it must refuse what Telegram refuses, or tests prove nothing. */
+class FakeTelegramTest {
+    private FakeTelegram telegram;
+    private OkHttpTelegramClient client;
+
+    @BeforeEach
+    void start() throws Exception {
+        telegram = new FakeTelegram();
+        client = new OkHttpTelegramClient(FakeTelegram.TOKEN,
+                TelegramSettings.defaults().withApiUrl(telegram.url()).telegramUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        telegram.close();
+    }
+
+    private SendMessage withButton(String data) {
+        return SendMessage.builder().chatId(700L).text("hi").replyMarkup(InlineKeyboardMarkup.builder()
+                .keyboardRow(new InlineKeyboardRow(InlineKeyboardButton.builder().text("b").callbackData(data)
+                        .build())).build()).build();
+    }
+
+    @Test
+    void callbackDataOverSixtyFourBytes_isAnsweredWithButtonDataInvalid() {
+        assertThatThrownBy(() -> client.execute(withButton("x".repeat(65))))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(400);
+                    assertThat(e.getApiResponse()).contains("BUTTON_DATA_INVALID");
+                });
+    }
+
+    @Test
+    void callbackDataOfSixtyFourBytes_isSent_andRecorded() throws Exception {
+        client.execute(withButton("x".repeat(64)));
+
+        assertThat(telegram.await("sendMessage").callbackData()).isEqualTo(List.of("x".repeat(64)));
+    }
+
+    @Test
+    void aFloodedMethod_getsOne429WithRetryAfter_thenWorksAgain() throws Exception {
+        telegram.floodOnce("sendMessage", 3);
+
+        assertThatThrownBy(() -> client.execute(withButton("a")))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(429);
+                    assertThat(e.getParameters().getRetryAfter()).isEqualTo(3);
+                });
+        assertThat(client.execute(withButton("a")).getMessageId()).isPositive();
+    }
+}
