@@ -147,8 +147,8 @@ public final class JobService implements AutoCloseable {
             case Command.Replay replay -> fromEarlierJob(replay.requester(), replay.jobId(), origin, false);
             case Command.Reroll reroll -> fromEarlierJob(reroll.requester(), reroll.jobId(), origin, true);
             case Command.Vary vary -> new Reply.Refused("Variations are not available yet; they are coming. Meanwhile,"
-                    + " Re-roll draws the same prompt with a new seed.");
-            case Command.Upscale upscale -> new Reply.Refused("Upscaling is not available yet; it is coming.");
+                    + " Re-roll draws the same prompt with a new seed.", Reply.Refused.Reason.NOT_AVAILABLE);
+            case Command.Upscale upscale -> new Reply.Refused("Upscaling is not available yet; it is coming.", Reply.Refused.Reason.NOT_AVAILABLE);
             case Command.Cancel cancel -> cancel(cancel);
             case Command.Delete delete -> delete(delete);
             case Command.QueueStatus status -> new Reply.Info(queueStatus(status.requester().user()));
@@ -176,7 +176,8 @@ public final class JobService implements AutoCloseable {
     private Reply fromEarlierJob(Requester requester, String jobId, String origin, boolean newSeed) {
         Optional<Job> earlier = JobIds.looksValid(jobId) ? store.find(jobId) : Optional.empty();
         if (earlier.isEmpty()) {
-            return new Reply.Refused("I can't find that picture any more. Use /imagine to draw it again.");
+            return new Reply.Refused("I can't find that picture any more. Use /imagine to draw it again.",
+                    Reply.Refused.Reason.NOT_FOUND);
         }
         Optional<Reply.Refused> channel = channelRefusal(requester);
         if (channel.isPresent()) {
@@ -201,10 +202,11 @@ public final class JobService implements AutoCloseable {
     private Reply submit(Requester requester, JobParameters parameters, String origin, String sourceJobId) {
         if (!admitting) {
             return new Reply.Refused("Imagine is restarting and not taking new pictures right now; try again in a"
-                    + " minute.");
+                    + " minute.", Reply.Refused.Reason.SHUTTING_DOWN);
         }
         if (parameters.decoder() == Decoder.FAST && !settings.fastDecoderAvailable()) {
-            return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.");
+            return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
+                    Reply.Refused.Reason.NOT_AVAILABLE);
         }
         User user = requester.user();
         Job job = Job.queued(jobIds.get(), user, requester.community(), requester.channel(), parameters,
@@ -233,7 +235,7 @@ public final class JobService implements AutoCloseable {
             Admission<Job> admission = queue.offer(job.id(), user.key(), job, estimate(parameters));
             if (admission instanceof Admission.Refused<Job> refused) {
                 store.delete(job.id());
-                return new Reply.Refused(refused.message());
+                return new Reply.Refused(refused.message(), Reply.Refused.Reason.BUSY);
             }
             Admission.Accepted<Job> accepted = (Admission.Accepted<Job>) admission;
             leaderByRequest.put(requestKey, job.id());
@@ -253,7 +255,8 @@ public final class JobService implements AutoCloseable {
             return Optional.empty();
         }
         return Optional.of(new Reply.Refused("Imagine is not allowed in this channel; the admins of this community"
-                + " allow it in " + allowed.size() + (allowed.size() == 1 ? " channel." : " channels.")));
+                + " allow it in " + allowed.size() + (allowed.size() == 1 ? " channel." : " channels."),
+                Reply.Refused.Reason.NOT_ALLOWED));
     }
 
     private Limits limitsFor(Requester requester) {
@@ -444,11 +447,11 @@ public final class JobService implements AutoCloseable {
         Optional<Job> target = command.jobId() == null ? latestActiveJobOf(user)
                 : (JobIds.looksValid(command.jobId()) ? store.find(command.jobId()) : Optional.empty());
         if (target.isEmpty()) {
-            return new Reply.Refused("You have no waiting or running picture to cancel.");
+            return new Reply.Refused("You have no waiting or running picture to cancel.", Reply.Refused.Reason.NOT_FOUND);
         }
         Job job = target.get();
         if (!job.ownedBy(user)) {
-            return new Reply.Refused("Only the person who asked for a picture can cancel it.");
+            return new Reply.Refused("Only the person who asked for a picture can cancel it.", Reply.Refused.Reason.NOT_ALLOWED);
         }
         RunningJob now = running;
         if (now != null && now.job.id().equals(job.id())) {
@@ -456,7 +459,8 @@ public final class JobService implements AutoCloseable {
             return new Reply.Info("Stopping your picture after the current step.");
         }
         if (job.state() != JobState.QUEUED) {
-            return new Reply.Refused("That picture is already " + job.state().name().toLowerCase(Locale.ROOT) + ".");
+            return new Reply.Refused("That picture is already " + job.state().name().toLowerCase(Locale.ROOT) + ".",
+                    Reply.Refused.Reason.CONFLICT);
         }
         queue.cancel(job.id());
         boolean wasFollower;
@@ -491,11 +495,12 @@ public final class JobService implements AutoCloseable {
     private Reply delete(Command.Delete command) {
         Optional<Job> target = JobIds.looksValid(command.jobId()) ? store.find(command.jobId()) : Optional.empty();
         if (target.isEmpty()) {
-            return new Reply.Refused("I can't find that picture any more.");
+            return new Reply.Refused("I can't find that picture any more.", Reply.Refused.Reason.NOT_FOUND);
         }
         Job job = target.get();
         if (!job.ownedBy(command.requester().user())) {
-            return new Reply.Refused("Only the person who asked for this picture can delete it.");
+            return new Reply.Refused("Only the person who asked for this picture can delete it.",
+                    Reply.Refused.Reason.NOT_ALLOWED);
         }
         store.save(job.deleted(clock.instant()));
         return new Reply.Info("Deleted.");
@@ -550,7 +555,8 @@ public final class JobService implements AutoCloseable {
                     yield new Reply.Refused("Community limits are set inside a server or group, not in a private chat.");
                 }
                 if (!requester.communityAdmin()) {
-                    yield new Reply.Refused("Only admins of this community can change its limits.");
+                    yield new Reply.Refused("Only admins of this community can change its limits.",
+                            Reply.Refused.Reason.NOT_ALLOWED);
                 }
                 try {
                     settings.limits().tightenedBy(change);

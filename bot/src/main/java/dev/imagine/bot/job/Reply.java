@@ -17,8 +17,31 @@ public sealed interface Reply {
         }
     }
 
-    /** Not accepted; the message says why and what to change. Adapters show it only to the requester. */
-    record Refused(String message) implements Reply {
+    /**
+     * Not accepted; the message says why and what to change. Adapters show it only to the requester; the reason lets
+     * an HTTP API pick its status code.
+     */
+    record Refused(String message, Reason reason) implements Reply {
+        public Refused(String message) {
+            this(message, Reason.INVALID);
+        }
+
+        public enum Reason {
+            /** A value is wrong or over a limit: change the request. */
+            INVALID,
+            /** The job or picture does not exist (any more). */
+            NOT_FOUND,
+            /** Not this person's to change, or not in this channel. */
+            NOT_ALLOWED,
+            /** The job is not in a state where that makes sense. */
+            CONFLICT,
+            /** The feature does not exist yet or is not installed. */
+            NOT_AVAILABLE,
+            /** The queue or the person's share of it is full: try again later. */
+            BUSY,
+            /** Imagine is stopping. */
+            SHUTTING_DOWN
+        }
     }
 
     /** A plain answer: queue status, settings, help, a confirmation. */

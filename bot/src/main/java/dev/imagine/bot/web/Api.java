@@ -305,7 +305,6 @@ final class Api {
         }
         Job now = jobs.job(job.id()).orElse(job);
         if (now.state().isFinal()) {
-            // A waiting job is cancelled at once and the sink is not told; a running one reports through the sink.
             events.refresh(now);
         }
         JsonObject body = new JsonObject();
@@ -332,7 +331,7 @@ final class Api {
                 request.header("Location", "/api/jobs/" + finished.job().id());
                 request.json(200, body);
             }
-            case Reply.Refused refused -> request.error(429, refused.message());
+            case Reply.Refused refused -> request.error(statusOf(refused.reason()), refused.message());
             case Reply.Info info -> {
                 JsonObject body = new JsonObject();
                 body.addProperty("message", info.text());
@@ -342,6 +341,19 @@ final class Api {
     }
 
     // ---- helpers ----
+
+    /** Only a full queue is "too many requests"; the other refusals have their own HTTP meaning. */
+    static int statusOf(Reply.Refused.Reason reason) {
+        return switch (reason) {
+            case INVALID -> 400;
+            case NOT_ALLOWED -> 403;
+            case NOT_FOUND -> 404;
+            case CONFLICT -> 409;
+            case NOT_AVAILABLE -> 501;
+            case BUSY -> 429;
+            case SHUTTING_DOWN -> 503;
+        };
+    }
 
     private Job existing(Request request) {
         String id = request.param("id");

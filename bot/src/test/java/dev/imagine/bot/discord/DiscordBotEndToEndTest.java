@@ -12,13 +12,9 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.pipeline.CancellationSignal;
-import dev.imagine.pipeline.GenerationRequest;
-import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.bot.testing.CountingGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.ProgressListener;
-import dev.imagine.pipeline.TokenizedPrompt;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -28,9 +24,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import javax.imageio.ImageIO;
@@ -81,46 +75,6 @@ class DiscordBotEndToEndTest {
             running.close();
         }
         discord.close();
-    }
-
-    /** The real pipeline, counting real generations; a job can be held at a gate until the test opens it. */
-    static final class CountingGenerator implements ImageGenerator {
-        final AtomicInteger generations = new AtomicInteger();
-        final CountDownLatch started = new CountDownLatch(1);
-        volatile CountDownLatch gate;
-
-        @Override
-        public TokenizedPrompt tokenize(String prompt) {
-            return pipeline.tokenize(prompt);
-        }
-
-        @Override
-        public GenerationResult generate(GenerationRequest request, ProgressListener progress,
-                                         CancellationSignal cancel) {
-            generations.incrementAndGet();
-            started.countDown();
-            CountDownLatch holdAt = gate;
-            if (holdAt != null) {
-                try {
-                    if (!holdAt.await(30, TimeUnit.SECONDS)) {
-                        throw new IllegalStateException("the test never opened the gate");
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException(e);
-                }
-            }
-            return pipeline.generate(request, progress, cancel);
-        }
-
-        @Override
-        public String modelName() {
-            return pipeline.modelName();
-        }
-
-        @Override
-        public void close() {
-        }
     }
 
     private record Running(JobService service, JobStore store, DiscordBot bot) implements AutoCloseable {
@@ -210,7 +164,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void imagine_isAcknowledgedAtOnce_thenTheReplyBecomesThePicture_withEmbedAndButtons() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
+        CountingGenerator generator = new CountingGenerator(pipeline);
         running = start(generator);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
@@ -255,7 +209,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void imagine_worksInADirectMessageWithTheBot() throws Exception {
-        running = start(new CountingGenerator());
+        running = start(new CountingGenerator(pipeline));
 
         String token = discord.slashInDirectMessage(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("seed", 5L), FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
@@ -268,7 +222,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void progressEdits_areThrottledToTheConfiguredInterval() throws Exception {
-        running = start(new CountingGenerator(), QueueSettings.DEFAULTS, Duration.ofHours(1));
+        running = start(new CountingGenerator(pipeline), QueueSettings.DEFAULTS, Duration.ofHours(1));
 
         String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("steps", 8), FakeDiscord.option("size", "256x256"));
@@ -282,7 +236,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void sameSeed_clickedByAnyone_givesIdenticalBytesFromTheCache_withoutRunningThePipeline() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
+        CountingGenerator generator = new CountingGenerator(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -299,7 +253,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void reroll_drawsTheSamePromptWithANewSeed() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
+        CountingGenerator generator = new CountingGenerator(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -314,7 +268,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void delete_byAStranger_isRefusedPrivately_butTheOwnerDeletesTheMessage() throws Exception {
-        running = start(new CountingGenerator());
+        running = start(new CountingGenerator(pipeline));
         String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
 
         String strangers = discord.click(FakeDiscord.BOB, "del:" + jobId);
@@ -333,7 +287,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void afterTheTokenExpired_thePictureIsPostedInTheChannel_mentioningTheRequester() throws Exception {
-        running = start(new CountingGenerator());
+        running = start(new CountingGenerator(pipeline));
 
         String token = discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
                 FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("seed", 7L),
@@ -350,7 +304,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void whenTheChannelRefusesToo_thePictureArrivesByDirectMessage() throws Exception {
-        running = start(new CountingGenerator());
+        running = start(new CountingGenerator(pipeline));
         discord.denyChannelPosts(FakeDiscord.CHANNEL_ID);
 
         discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
@@ -367,12 +321,12 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aFullQueue_isRefusedPrivately_sayingWhatToDo_andAWaitingJobShowsItsPlace() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
-        generator.gate = new CountDownLatch(1);
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        generator.hold();
         running = start(generator, new QueueSettings(1, 1, Duration.ofHours(1), QueueSettings.DEFAULT_AGING_RATE));
         try {
             imagineFox(FakeDiscord.ALICE, 1);
-            assertThat(generator.started.await(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
             String waiting = imagineFox(FakeDiscord.BOB, 2);
             Request queued = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && waiting.equals(r.token()),
                     WAIT, "the queue position");
@@ -386,13 +340,13 @@ class DiscordBotEndToEndTest {
             discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && refused.equals(r.token()), WAIT,
                     "the public 'thinking' removed");
         } finally {
-            generator.gate.countDown();
+            generator.open();
         }
     }
 
     @Test
     void invalidOptionValues_areRefusedPrivately_andNothingIsQueued() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
+        CountingGenerator generator = new CountingGenerator(pipeline);
         running = start(generator);
 
         String badSize = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
@@ -418,13 +372,13 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aGatewayDisconnectDuringAJob_isResumed_andThePictureStillArrives() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
-        generator.gate = new CountDownLatch(1);
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        generator.hold();
         running = start(generator);
         String token;
         try {
             token = imagineFox(FakeDiscord.ALICE, 42);
-            assertThat(generator.started.await(20, TimeUnit.SECONDS)).isTrue();
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).isTrue();
 
             discord.dropGateway();
             // Dispatched while the bot is away: Discord replays it on RESUME.
@@ -438,14 +392,14 @@ class DiscordBotEndToEndTest {
                     WAIT, "the answer to the command sent while disconnected");
             assertThat(answered.payload().getString("content")).contains("waiting");
         } finally {
-            generator.gate.countDown();
+            generator.open();
         }
         parametersOf(awaitImage(token).files().get(0).bytes());
     }
 
     @Test
     void anEditAnswered429_isRetriedAfterTheRetryAfterDelay() throws Exception {
-        running = start(new CountingGenerator());
+        running = start(new CountingGenerator(pipeline));
         discord.rateLimitNextEdits(1, 1);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
@@ -460,13 +414,13 @@ class DiscordBotEndToEndTest {
 
     @Test
     void afterARestart_commandsAreNotRegisteredAgain_andOldButtonsStillWork() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
+        CountingGenerator generator = new CountingGenerator(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
         running.close();
         running = null;
 
-        CountingGenerator afterRestart = new CountingGenerator();
+        CountingGenerator afterRestart = new CountingGenerator(pipeline);
         running = start(afterRestart);
         Request replay = awaitImage(discord.click(FakeDiscord.BOB, "same:" + jobIdOf(first)));
 
@@ -478,7 +432,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aServerAdmin_canRestrictImagineToChannels_andOthersAreToldWhy() throws Exception {
-        running = start(new CountingGenerator());
+        running = start(new CountingGenerator(pipeline));
 
         String notAdmin = discord.slash(FakeDiscord.BOB, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>")));
@@ -501,7 +455,7 @@ class DiscordBotEndToEndTest {
     void aRejectedToken_endsStartUpWithAClearMessage_withoutTheToken() {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         try {
-            JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), new CountingGenerator(),
+            JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), new CountingGenerator(pipeline),
                     new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
                     new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store, InstantSource.system(),
                     () -> 0L, new JobIds(), () -> 1L);

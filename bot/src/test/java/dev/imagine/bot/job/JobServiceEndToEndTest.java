@@ -9,19 +9,14 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.pipeline.CancellationSignal;
-import dev.imagine.pipeline.GenerationRequest;
-import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.bot.testing.CountingGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.ProgressListener;
-import dev.imagine.pipeline.TokenizedPrompt;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicInteger;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,32 +47,6 @@ class JobServiceEndToEndTest {
         pipeline.close();
     }
 
-    /** The real pipeline, counting how often it really generates. */
-    static final class CountingGenerator implements ImageGenerator {
-        final AtomicInteger generations = new AtomicInteger();
-
-        @Override
-        public TokenizedPrompt tokenize(String prompt) {
-            return pipeline.tokenize(prompt);
-        }
-
-        @Override
-        public GenerationResult generate(GenerationRequest request, ProgressListener progress,
-                                         CancellationSignal cancel) {
-            generations.incrementAndGet();
-            return pipeline.generate(request, progress, cancel);
-        }
-
-        @Override
-        public String modelName() {
-            return pipeline.modelName();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private record Running(JobService service, JobStore store, RecordingSink sink) implements AutoCloseable {
         @Override
         public void close() {
@@ -104,7 +73,7 @@ class JobServiceEndToEndTest {
 
     @Test
     void imagine_generatesARealPng_andItsReplayComesFromTheCache_evenAfterARestart() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
+        CountingGenerator generator = new CountingGenerator(pipeline);
         byte[] generated;
         String jobId;
         try (Running first = startService(generator)) {
@@ -125,7 +94,7 @@ class JobServiceEndToEndTest {
         }
 
         // A new process: new store handle, new cache, new queue; the files on disk are all that is left.
-        CountingGenerator afterRestart = new CountingGenerator();
+        CountingGenerator afterRestart = new CountingGenerator(pipeline);
         try (Running second = startService(afterRestart)) {
             Reply replay = second.service().handle(new Command.Replay(BOB, jobId), "chat-701");
 
@@ -138,7 +107,7 @@ class JobServiceEndToEndTest {
 
     @Test
     void reroll_generatesAnotherPicture_withTheNewSeedInItsParameters() throws Exception {
-        CountingGenerator generator = new CountingGenerator();
+        CountingGenerator generator = new CountingGenerator(pipeline);
         try (Running running = startService(generator)) {
             String first = ((Reply.Accepted) running.service().handle(fox(ALICE), "c")).job().id();
             byte[] original = running.sink().await("finished", first).pngs().get(0);

@@ -268,6 +268,29 @@ class JobServiceTest {
     }
 
     @Test
+    void refusals_sayWhyInAFormAnHttpApiCanMapToAStatus() throws Exception {
+        Job first = accepted(service.handle(imagine(ALICE_IN_ART, "a lamp", 1L), "o"));
+        sink.await("finished", first.id());
+
+        assertThat(((Reply.Refused) service.handle(imagine(ALICE_IN_ART, "", 1L), "o")).reason())
+                .isEqualTo(Reply.Refused.Reason.INVALID);
+        assertThat(((Reply.Refused) service.handle(new Command.Replay(ALICE_IN_ART, "zzzzzzzzzz"), "o")).reason())
+                .isEqualTo(Reply.Refused.Reason.NOT_FOUND);
+        assertThat(((Reply.Refused) service.handle(new Command.Delete(BOB_IN_ART, first.id()), "o")).reason())
+                .isEqualTo(Reply.Refused.Reason.NOT_ALLOWED);
+        assertThat(((Reply.Refused) service.handle(new Command.Cancel(ALICE_IN_ART, first.id()), "o")).reason())
+                .isEqualTo(Reply.Refused.Reason.CONFLICT);
+        assertThat(((Reply.Refused) service.handle(new Command.Vary(ALICE_IN_ART, first.id()), "o")).reason())
+                .isEqualTo(Reply.Refused.Reason.NOT_AVAILABLE);
+
+        service.shutdown(Duration.ofSeconds(5));
+
+        Reply afterShutdown = service.handle(imagine(ALICE_IN_ART, "too late", 2L), "o");
+        assertThat(((Reply.Refused) afterShutdown).reason()).isEqualTo(Reply.Refused.Reason.SHUTTING_DOWN);
+        assertThat(((Reply.Refused) afterShutdown).message()).contains("restarting");
+    }
+
+    @Test
     void fastDecoder_isRefusedWhenNotInstalled() {
         Reply reply = service.handle(new Command.Imagine(ALICE_IN_ART, "fox", 1L, null, null, null, null, Decoder.FAST), "o");
 

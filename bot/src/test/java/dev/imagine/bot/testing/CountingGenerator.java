@@ -1,4 +1,4 @@
-package dev.imagine.bot.telegram;
+package dev.imagine.bot.testing;
 
 import dev.imagine.pipeline.CancellationSignal;
 import dev.imagine.pipeline.GenerationRequest;
@@ -11,34 +11,38 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** The real pipeline (tiny fixture model), counting how often it really generates; can hold generations back. */
-final class CountingGenerator implements ImageGenerator {
+/**
+ * The real pipeline (the tiny fixture model), counting how often it really generates, so a test can prove that a
+ * replay came from the cache; it can also hold generations back ({@link #hold()}) or release steps one by one.
+ */
+public final class CountingGenerator implements ImageGenerator {
     private final ImageGenerator pipeline;
-    final AtomicInteger generations = new AtomicInteger();
-    final Semaphore entered = new Semaphore(0);
+    public final AtomicInteger generations = new AtomicInteger();
+    /** Released once per generation that reached the pipeline (held or not). */
+    public final Semaphore entered = new Semaphore(0);
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile boolean stepping;
     private final Semaphore steps = new Semaphore(0);
 
-    CountingGenerator(ImageGenerator pipeline) {
+    public CountingGenerator(ImageGenerator pipeline) {
         this.pipeline = pipeline;
     }
 
     /** Generations wait until {@link #open()}. */
-    void hold() {
+    public void hold() {
         gate = new CountDownLatch(1);
     }
 
-    void open() {
+    public void open() {
         gate.countDown();
     }
 
     /** Each denoising step is reported only when the test {@link #releaseStep()}s it. */
-    void stepByStep() {
+    public void stepByStep() {
         stepping = true;
     }
 
-    void releaseStep() {
+    public void releaseStep() {
         steps.release();
     }
 
