@@ -299,7 +299,8 @@ public final class JobService implements AutoCloseable {
         JobParameters p = job.parameters();
         try {
             GenerationRequest request = new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(),
-                    p.size().width(), p.size().height(), p.count());
+                    p.size().width(), p.size().height(), p.count(),
+                    p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL);
             ProgressListener progress = update -> {
                 if (update.stage() == ProgressListener.Progress.Stage.STEP_DONE) {
                     sink.progress(job, update.step(), update.totalSteps());

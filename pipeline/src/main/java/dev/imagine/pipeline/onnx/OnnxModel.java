@@ -33,6 +33,13 @@ public final class OnnxModel implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new PipelineException("model file " + file + " is missing; the model folder is incomplete");
         }
+        if (settings.cacheOptimizedModels() && OptimizedModelCache.sourceBytes(file) >= settings.cacheMinBytes()) {
+            try {
+                return new OnnxModel(file, OptimizedModelCache.load(env, file, settings));
+            } catch (OrtException e) {
+                throw new PipelineException("ONNX Runtime could not load " + file + ": " + e.getMessage(), e);
+            }
+        }
         try (OrtSession.SessionOptions options = settings.toOptions()) {
             return new OnnxModel(file, env.createSession(file.toString(), options));
         } catch (OrtException e) {
@@ -91,12 +98,14 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    private java.util.Set<String> inputNames() {
-        try {
-            return session.getInputInfo().keySet();
-        } catch (OrtException e) {
-            return java.util.Set.of();
-        }
+    /** The graph's input names, in graph order. */
+    public java.util.List<String> inputNames() {
+        return java.util.List.copyOf(session.getInputNames());
+    }
+
+    /** The graph's output names, in graph order. */
+    public java.util.List<String> outputNames() {
+        return java.util.List.copyOf(session.getOutputNames());
     }
 
     private TensorSpec spec(String name, NodeInfo node) {
