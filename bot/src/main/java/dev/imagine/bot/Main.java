@@ -1,5 +1,6 @@
 package dev.imagine.bot;
 
+import dev.imagine.bot.cli.BenchCommand;
 import dev.imagine.bot.cli.GenerateCommand;
 import dev.imagine.bot.cli.ModelsCommand;
 import dev.imagine.bot.cli.TokensCommand;
@@ -9,7 +10,8 @@ import picocli.CommandLine.Command;
 /** The command line of {@code imagine.jar}; the one place where the application is wired together. */
 @Command(name = "imagine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime).",
-        subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, BenchCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
 
     @CommandLine.Spec

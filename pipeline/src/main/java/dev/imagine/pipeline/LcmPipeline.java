@@ -153,7 +153,8 @@ final class LcmPipeline implements ImageGenerator {
                 if (cancel.isCancelled()) {
                     throw new GenerationCancelledException(done, totalSteps);
                 }
-                float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance());
+                float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance(),
+                        i == timesteps.length - 1);
                 LcmScheduler.StepResult step = run.step(modelOutput, latents, () -> generator.randn(latentSize));
                 latents = step.prevSample();
                 denoised = step.denoised();
@@ -195,9 +196,11 @@ final class LcmPipeline implements ImageGenerator {
         return new Conditioning(hidden, shape, null, unconditional);
     }
 
-    private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance) {
+    private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance,
+                            boolean lastOfImage) {
         if (c.unconditional() == null) {
-            return unet.predict(latents, latentShape, t, c.hidden(), c.hiddenShape(), c.guidanceEmbedding());
+            return unet.predict(latents, latentShape, t, c.hidden(), c.hiddenShape(), c.guidanceEmbedding(),
+                    lastOfImage);
         }
         int n = latents.length;
         float[] doubled = new float[2 * n];
@@ -210,7 +213,7 @@ final class LcmPipeline implements ImageGenerator {
         doubledShape[0] = 2;
         long[] hiddenShape = c.hiddenShape().clone();
         hiddenShape[0] = 2;
-        float[] both = unet.predict(doubled, doubledShape, t, hidden, hiddenShape, null);
+        float[] both = unet.predict(doubled, doubledShape, t, hidden, hiddenShape, null, lastOfImage);
         float[] guided = new float[n];
         for (int i = 0; i < n; i++) {
             float uncond = both[i];
