@@ -22,13 +22,13 @@ os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 def memory():
     """VmHWM (peak since the last reset) and VmRSS of this process, in bytes."""
-    out = {"peak_bytes": -1, "current_bytes": -1}
+    keys = {"VmHWM:": "peak_bytes", "VmRSS:": "current_bytes", "RssAnon:": "anon_bytes", "RssFile:": "file_bytes"}
+    out = {v: -1 for v in keys.values()}
     with open("/proc/self/status") as f:
         for line in f:
-            if line.startswith("VmHWM:"):
-                out["peak_bytes"] = int(line.split()[1]) * 1024
-            elif line.startswith("VmRSS:"):
-                out["current_bytes"] = int(line.split()[1]) * 1024
+            name = line.split()[0] if line.strip() else ""
+            if name in keys:
+                out[keys[name]] = int(line.split()[1]) * 1024
     return out
 
 

@@ -43,6 +43,21 @@ an = np.random.rand(4096, 4096).astype(np.float32); bn = np.random.rand(4096, 40
 an @ bn
 best = min((lambda t0: (an @ bn, time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(4))
 out["numpy_sgemm_4096_gflops"] = 2 * 4096 ** 3 / best / 1e9
+# ONNX Runtime's own GEMM (MLAS), the kernel Imagine's MatMuls run on
+import onnx, onnxruntime as ort
+from onnx import TensorProto, helper
+n = 4096
+g = helper.make_graph([helper.make_node("MatMul", ["a", "b"], ["c"])], "mm",
+                      [helper.make_tensor_value_info("a", TensorProto.FLOAT, [n, n]),
+                       helper.make_tensor_value_info("b", TensorProto.FLOAT, [n, n])],
+                      [helper.make_tensor_value_info("c", TensorProto.FLOAT, [n, n])])
+so = ort.SessionOptions(); so.intra_op_num_threads = threads; so.inter_op_num_threads = 1
+sess = ort.InferenceSession(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString(),
+                            so, providers=["CPUExecutionProvider"])
+feed = {"a": an, "b": bn}
+sess.run(None, feed)
+best = min((lambda t0: (sess.run(None, feed), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(4))
+out["onnxruntime_sgemm_4096_gflops"] = 2 * n ** 3 / best / 1e9
 out["torch"] = torch.__version__
 print(json.dumps(out))
 """
@@ -83,11 +98,12 @@ def run_engine(engine, args, raw_dir):
         java = args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
         cmd = [java, "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
                "--fast-decoder", str(args.models / "taesd-onnx"), "--threads", str(args.threads),
-               "--runs", str(args.runs), "--save", str(raw_dir)]
+               "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir)]
     else:
         base, _, precision = engine.partition("-")
         cmd = [args.python, str(REPO / "bench/pipeline/peer.py"), "--engine", base, "--models", str(args.models),
-               "--threads", str(args.threads), "--runs", str(args.runs), "--save", str(raw_dir),
+               "--threads", str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps),
+               "--save", str(raw_dir),
                "--precision", precision or "default"]
     before = wait_for_quiet(args.max_load, args.wait)
     t0 = time.time()
@@ -151,6 +167,7 @@ def main():
     ap.add_argument("--engines", default=",".join(ENGINES))
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=4, help="UNet steps per image (4; fewer only for a smoke test)")
     ap.add_argument("--max-load", type=float, default=0.5, help="wait for a 1-minute load below this per engine")
     ap.add_argument("--wait", type=float, default=300, help="longest wait for a quiet machine, seconds")
     ap.add_argument("--reuse", action="store_true",
@@ -186,7 +203,7 @@ def report(results, gemm, args, raw_dir):
     lines = [f"# Pipeline benchmark, {args.date}", "",
              f"Machine: {m['cpu']}, {m['cores']} cores ({m['flags']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
              f"Model: tools/bench-model (full-size LCM SD 1.5 with random weights, TAESD), {args.threads} threads, "
-             f"512x512, 4 steps, batch 1, guidance 8, seed 0. {args.runs} timed images per engine and decoder after "
+             f"512x512, {args.steps} steps, batch 1, guidance 8, seed 0. {args.runs} timed images per engine and decoder after "
              "a warm-up image; median (min-max). Each engine runs in its own process; peak RSS is the process's "
              "VmHWM (load, and each decoder's runs after a reset).", "",
              f"Measured FP32 GEMM peak in this run: **{peak:.0f} GFLOP/s** ("

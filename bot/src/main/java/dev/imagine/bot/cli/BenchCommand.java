@@ -146,22 +146,29 @@ public final class BenchCommand implements Callable<Integer> {
         return new Timed((end - start) / 1e9, text, steps, decode, result);
     }
 
-    /** VmHWM (peak since the last reset) and VmRSS in bytes, from /proc/self/status. */
+    /** VmHWM (peak since the last reset), VmRSS and its anonymous and file-backed parts, from /proc/self/status. */
     private static String memory() {
         long peak = -1;
         long current = -1;
+        long anon = -1;
+        long file = -1;
         try {
             for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
                 if (line.startsWith("VmHWM:")) {
                     peak = kilobytes(line) * 1024;
                 } else if (line.startsWith("VmRSS:")) {
                     current = kilobytes(line) * 1024;
+                } else if (line.startsWith("RssAnon:")) {
+                    anon = kilobytes(line) * 1024;
+                } else if (line.startsWith("RssFile:")) {
+                    file = kilobytes(line) * 1024;
                 }
             }
         } catch (IOException | RuntimeException e) {
             // not Linux: leave -1
         }
-        return "{\"peak_bytes\":" + peak + ",\"current_bytes\":" + current + "}";
+        return "{\"peak_bytes\":" + peak + ",\"current_bytes\":" + current + ",\"anon_bytes\":" + anon
+                + ",\"file_bytes\":" + file + "}";
     }
 
     private static long kilobytes(String line) {
