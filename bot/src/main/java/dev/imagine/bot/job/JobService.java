@@ -186,7 +186,7 @@ public final class JobService implements AutoCloseable {
             return new Reply.Refused("Imagine is restarting and not taking new pictures right now; try again in a"
                     + " minute.");
         }
-        if (parameters.decoder() == Decoder.FAST && !settings.fastDecoderAvailable()) {
+        if (parameters.decoder() == Decoder.FAST && !(settings.fastDecoderAvailable() && generator.hasFastDecoder())) {
             return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.");
         }
         User user = requester.user();
