@@ -950,6 +950,136 @@ def dump_debug(pipe, prompt, cap, case):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# C. TAESD (the fast decoder): a tiny random AutoencoderTiny, its ONNX decoder, and reference images
+# ---------------------------------------------------------------------------------------------------------------
+
+TAESD_DIR = REF / "tiny-taesd"
+TAESD_REF = REF / "taesd"
+TAESD_LOG_PATH = Path(__file__).resolve().parent / "last-run-taesd.txt"
+
+TAESD_CASES = [
+    # id, model (the UNet/text encoder), prompt, seed, steps, guidance, width, height, count
+    ("t01-astronaut", "tiny-lcm", "a photograph of an astronaut riding a horse", 0, 4, 8.5, 256, 256, 1),
+    ("t02-onestep-nonsquare", "tiny-lcm", "a lighthouse on a cliff during a storm", 42, 1, 8.0, 320, 256, 1),
+    ("t03-batch2", "tiny-lcm", "a cozy cabin in the snowy woods", 2024, 2, 2.5, 256, 256, 2),
+]
+
+
+def build_tiny_taesd():
+    """diffusers' AutoencoderTiny with 16 channels and one block per level (the real TAESD: 64 channels, 3 blocks);
+    four levels, so latents are upsampled 8x like the SD VAE. The last convolution is rescaled per channel so that
+    random latents decode to mid-grey +- 0.25 (random weights alone give an almost black picture)."""
+    import torch
+    from diffusers import AutoencoderTiny
+    torch.manual_seed(3)
+    taesd = AutoencoderTiny(encoder_block_out_channels=(16, 16, 16, 16), decoder_block_out_channels=(16, 16, 16, 16),
+                            num_encoder_blocks=(1, 1, 1, 1), num_decoder_blocks=(1, 1, 1, 1)).eval()
+    last = taesd.decoder.layers[-1]
+    assert isinstance(last, torch.nn.Conv2d) and last.out_channels == 3
+    with torch.no_grad():
+        probe = torch.randn((2, 4, 32, 32), generator=torch.Generator("cpu").manual_seed(7)) * 2
+        y = (taesd.decode(probe).sample + 1) / 2  # the last conv's output (the decoder maps it by 2y - 1)
+        mean, std = y.mean(dim=(0, 2, 3)), y.std(dim=(0, 2, 3))
+        a = 0.25 / std
+        last.weight.mul_(a.view(3, 1, 1, 1))
+        last.bias.copy_(last.bias * a + 0.5 - a * mean)
+    return taesd
+
+
+def export_taesd_decoder(taesd, dst: Path):
+    """optimum's exporter with its VaeDecoderOnnxConfig (input `latent_sample`, output `sample`, the SD VAE
+    decoder's dynamic axes and opset); only the output axes are computed from AutoencoderTiny's config, which has
+    no `up_block_types`. tools/bench-model/build.py exports the full-size TAESD the same way."""
+    import copy
+    import onnx
+    import torch
+    from optimum.exporters.onnx.convert import export
+    from optimum.exporters.onnx.model_configs import VaeDecoderOnnxConfig
+
+    class TaesdDecoderOnnxConfig(VaeDecoderOnnxConfig):
+        @property
+        def outputs(self):
+            factor = 2 ** (len(self._config.decoder_block_out_channels) - 1)
+            return {"sample": {0: "batch_size", 2: f"latent_height * {factor}", 3: f"latent_width * {factor}"}}
+
+    decoder = copy.deepcopy(taesd)
+    decoder.forward = lambda latent_sample: decoder.decode(x=latent_sample)
+    config = TaesdDecoderOnnxConfig(taesd.config, task="semantic-segmentation")
+    if dst.exists():
+        shutil.rmtree(dst)
+    (dst / "vae_decoder").mkdir(parents=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        with torch.no_grad():
+            export(model=decoder, config=config, output=Path(tmp) / "model.onnx", opset=config.DEFAULT_ONNX_OPSET)
+        onnx.save(onnx.load(str(Path(tmp) / "model.onnx")), str(dst / "vae_decoder" / "model.onnx"))
+    cfg = dict(taesd.config)
+    cfg = {"_class_name": "AutoencoderTiny", "_diffusers_version": md.version("diffusers"),
+           **{k: (list(v) if isinstance(v, tuple) else v) for k, v in cfg.items() if not k.startswith("_")}}
+    (dst / "vae_decoder" / "config.json").write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n")
+
+
+def make_taesd():
+    import onnxruntime as ort
+    import torch
+    from diffusers import LCMScheduler
+    from PIL import Image
+    from transformers import CLIPTokenizer
+    start = len(_log_lines)
+    taesd = build_tiny_taesd()
+    log(f"\n== tiny-taesd: AutoencoderTiny, {sum(p.numel() for p in taesd.decoder.parameters())} decoder parameters, "
+        f"scaling_factor {taesd.config.scaling_factor}, shift_factor {taesd.config.shift_factor}")
+    export_taesd_decoder(taesd, TAESD_DIR)
+    s, ins, outs = session_signature(TAESD_DIR / "vae_decoder" / "model.onnx")
+    for x in ins:
+        log(f"    in  {x}")
+    for x in outs:
+        log(f"    out {x}")
+    g = torch.Generator("cpu").manual_seed(123)
+    lat = torch.randn((1, 4, 32, 40), generator=g) * 3
+    with torch.no_grad():
+        ref = taesd.decode(lat).sample.numpy()
+    got = s.run(None, {"latent_sample": lat.numpy()})[0]
+    log(f"  taesd vae_decoder sample max|ort-torch| = {np.abs(got - ref).max():.3e} "
+        f"(range {ref.min():.3f}..{ref.max():.3f})")
+
+    # reference images: the tiny-lcm UNet and text encoder, decoded by TAESD, as diffusers does it
+    # (LatentConsistencyModelPipeline with vae=AutoencoderTiny: vae.decode(denoised / 1.0), then denormalize)
+    if TAESD_REF.exists():
+        shutil.rmtree(TAESD_REF)
+    (TAESD_REF / "images").mkdir(parents=True)
+    folder = REF / "tiny-lcm"
+    unet, _, te, _ = build_torch_components()
+    tok = CLIPTokenizer.from_pretrained(str(folder / "tokenizer"))
+    sched = LCMScheduler.from_config(json.loads((folder / "scheduler" / "scheduler_config.json").read_text()))
+    pipe = make_pipeline(unet, taesd, te, tok, sched)
+    pipe.set_progress_bar_config(disable=True)
+    assert pipe.vae_scale_factor == 8
+    out = []
+    for cid, model, prompt, seed, steps, gs, w, h, count in TAESD_CASES:
+        gens = [torch.Generator("cpu").manual_seed(seed + i) for i in range(count)]
+        with torch.no_grad():
+            res = pipe(prompt=prompt, num_inference_steps=steps, guidance_scale=gs, width=w, height=h,
+                       num_images_per_prompt=count, generator=gens, output_type="pil")
+        images = []
+        for i, im in enumerate(res.images):
+            rel = f"taesd/images/{cid}-{i}.png"
+            save_png(im, REF / rel)
+            images.append(rel)
+            a = np.asarray(im)
+            log(f"  {rel}: {im.size[0]}x{im.size[1]} mean {a.mean():.1f} std {a.std():.1f} "
+                f"sat0 {np.mean(a == 0):.3f} sat255 {np.mean(a == 255):.3f}")
+        out.append({"id": cid, "model": model, "decoder": "tiny-taesd", "prompt": prompt, "seed": seed,
+                    "steps": steps, "guidance": gs, "width": w, "height": h, "count": count, "images": images})
+    (TAESD_REF / "cases.json").write_text(json.dumps(out, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    # how far the fast decoder is from the full VAE on the same latents (same seed/prompt as m01)
+    full = np.asarray(Image.open(REF / "images/m01-astronaut-0.png")).astype(int)
+    fast = np.asarray(Image.open(REF / "taesd/images/t01-astronaut-0.png")).astype(int)
+    log(f"  t01 (TAESD) vs m01 (full VAE), same latents: mean |diff| {np.abs(full - fast).mean():.1f} levels")
+    TAESD_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                              encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def versions():
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "onnx", "onnxruntime", "ftfy",
@@ -975,9 +1105,9 @@ def seed_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["tokenizer", "models", "images"], action="append")
+    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd"], action="append")
     args = ap.parse_args()
-    only = set(args.only or ["tokenizer", "models", "images"])
+    only = set(args.only or ["tokenizer", "models", "images", "taesd"])
     logging.getLogger("diffusers").setLevel(logging.ERROR)
     import torch
     from transformers.utils import logging as hf_logging
@@ -993,7 +1123,9 @@ def main():
         export_models()
     if "images" in only:
         make_images()
-    if only == {"tokenizer", "models", "images"}:
+    if "taesd" in only:
+        make_taesd()
+    if {"tokenizer", "models", "images"} <= only:
         LOG_PATH.write_text("\n".join(_log_lines) + "\n", encoding="utf-8")
 
 

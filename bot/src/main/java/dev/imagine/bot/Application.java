@@ -62,6 +62,10 @@ final class Application implements AutoCloseable {
         ModelChoice model = chooseModel(config, modelOverride, environment, downloadProgress);
         PipelineOptions options = config.threads() > 0 ? new PipelineOptions(config.threads())
                 : PipelineOptions.defaults();
+        Optional<Path> fastDecoder = chooseFastDecoder(config, modelOverride, environment, downloadProgress);
+        if (fastDecoder.isPresent()) {
+            options = options.withFastDecoder(fastDecoder.get());
+        }
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ImageGenerator generator = ImageGenerator.open(model.folder(), options);
@@ -72,7 +76,7 @@ final class Application implements AutoCloseable {
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), model.id(), model.revision(),
-                    config.jobTimeout(), 10.0, false);
+                    config.jobTimeout(), 10.0, generator.hasFastDecoder());
             SecureRandom random = new SecureRandom();
             JobService jobs = new JobService(settings, generator,
                     new FairShareQueue<>(config.queueSettings(), InstantSource.system()), cache, store,
@@ -107,25 +111,55 @@ final class Application implements AutoCloseable {
                 .cacheDir(config.modelCacheDir().orElse(null)).build();
         ModelRef ref = ModelRef.parse(config.modelRepository() + "@" + config.modelRevision());
         Optional<Path> cached = modelStore.cached(ref);
-        Path folder;
-        if (cached.isPresent()) {
-            folder = cached.get();
-        } else {
-            LOG.info("first run: downloading {} into {}", ref.repo(), modelStore.cacheDir());
-            DownloadListener listener = downloadProgress.get();
-            try {
-                folder = modelStore.pull(ref, listener);
-            } finally {
-                if (listener instanceof AutoCloseable closeable) {
-                    try {
-                        closeable.close();
-                    } catch (Exception ignored) {
-                        // a progress bar that cannot redraw its last line changes nothing
-                    }
+        Path folder = cached.isPresent() ? cached.get() : pullWithProgress(modelStore, ref, downloadProgress);
+        return ModelChoice.hub(folder, ref.repo());
+    }
+
+    /**
+     * The TAESD folder for decoder: fast: the configured folder, else the configured hub repository (cached, or
+     * fetched now). A fast decoder that cannot be had is not a reason to stay down: Imagine starts without it, says
+     * so, and refuses decoder: fast politely. With --model and no explicit fast decoder folder, none is fetched.
+     */
+    private static Optional<Path> chooseFastDecoder(ImagineConfig config, Path modelOverride,
+                                                    Map<String, String> environment,
+                                                    Supplier<DownloadListener> downloadProgress) {
+        if (config.fastDecoderFolder().isPresent()) {
+            return config.fastDecoderFolder();
+        }
+        if (config.fastDecoderRepository().isEmpty() || modelOverride != null) {
+            return Optional.empty();
+        }
+        ModelStore modelStore = ModelStore.builder().environment(environment)
+                .cacheDir(config.modelCacheDir().orElse(null)).build();
+        try {
+            ModelRef ref = ModelRef.parse(config.fastDecoderRepository().get());
+            Optional<Path> cached = modelStore.cached(ref);
+            if (cached.isPresent()) {
+                return cached;
+            }
+            return Optional.of(pullWithProgress(modelStore, ref, downloadProgress));
+        } catch (RuntimeException e) {
+            LOG.warn("the fast decoder {} is not available ({}); decoder: fast will be refused",
+                    config.fastDecoderRepository().get(), e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private static Path pullWithProgress(ModelStore modelStore, ModelRef ref,
+                                         Supplier<DownloadListener> downloadProgress) {
+        LOG.info("downloading {} into {}", ref.repo(), modelStore.cacheDir());
+        DownloadListener listener = downloadProgress.get();
+        try {
+            return modelStore.pull(ref, listener);
+        } finally {
+            if (listener instanceof AutoCloseable closeable) {
+                try {
+                    closeable.close();
+                } catch (Exception ignored) {
+                    // a progress bar that cannot redraw its last line changes nothing
                 }
             }
         }
-        return ModelChoice.hub(folder, ref.repo());
     }
 
     /** Starts the worker: jobs that were waiting before the last stop are resumed now. */

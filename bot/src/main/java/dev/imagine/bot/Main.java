@@ -1,5 +1,6 @@
 package dev.imagine.bot;
 
+import dev.imagine.bot.cli.BenchCommand;
 import dev.imagine.bot.cli.ConfigCommand;
 import dev.imagine.bot.cli.DownloadProgressBar;
 import dev.imagine.bot.cli.GenerateCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Option;
         description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime)."
                 + " Without a command it starts the bot and the local playground.",
         subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, ConfigCommand.class,
-                CommandLine.HelpCommand.class})
+                BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 

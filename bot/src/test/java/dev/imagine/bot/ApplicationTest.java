@@ -23,6 +23,9 @@ class ApplicationTest {
     static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath()
             .normalize();
 
+    static final Path TINY_TAESD = Path.of("../pipeline/src/test/resources/reference/tiny-taesd").toAbsolutePath()
+            .normalize();
+
     @TempDir
     Path data;
 
@@ -56,6 +59,32 @@ class ApplicationTest {
         try (Application again = Application.start(config(), TINY_MODEL, Map.of(), () -> DownloadListener.NONE)) {
             assertThat(again.jobs().job(jobId)).get().extracting(job -> job.state()).isEqualTo(JobState.DONE);
             assertThat(again.jobs().images(again.jobs().job(jobId).orElseThrow())).isPresent();
+        }
+    }
+
+    @Test
+    void start_withAFastDecoderFolder_servesDecoderFast_andWithoutOneRefusesIt() throws Exception {
+        ImagineConfig withTaesd = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
+                + "  fast-decoder-folder: " + TINY_TAESD + "\n", "test.yaml");
+        Command.Imagine fast = new Command.Imagine(Requester.direct(new User("web", "u1", "you")), "a lighthouse", 3L,
+                1, new ImageSize(256, 256), 8f, 1, dev.imagine.bot.command.Decoder.FAST);
+        try (Application application = Application.start(withTaesd, TINY_MODEL, Map.of(), () -> DownloadListener.NONE)) {
+            application.startWorking();
+            Reply reply = application.jobs().handle(fast, "origin");
+            assertThat(reply).isInstanceOf(Reply.Accepted.class);
+            String jobId = ((Reply.Accepted) reply).job().id();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (application.jobs().job(jobId).orElseThrow().state() != JobState.DONE
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(application.jobs().job(jobId).orElseThrow().state()).isEqualTo(JobState.DONE);
+        }
+
+        // With --model and no fast decoder folder nothing is fetched, and decoder: fast is refused politely.
+        try (Application application = Application.start(config(), TINY_MODEL, Map.of(), () -> DownloadListener.NONE)) {
+            Reply reply = application.jobs().handle(fast, "origin");
+            assertThat(((Reply.Refused) reply).message()).contains("fast decoder is not installed");
         }
     }
 }

@@ -30,6 +30,11 @@ public interface ImageGenerator extends AutoCloseable {
         return generate(request, ProgressListener.NONE, CancellationSignal.NEVER);
     }
 
+    /** Whether {@link GenerationRequest.Decoder#FAST} can be asked for (a fast decoder was loaded). */
+    default boolean hasFastDecoder() {
+        return false;
+    }
+
     /** A short name of the loaded model, as written into the PNG parameters. */
     String modelName();
 

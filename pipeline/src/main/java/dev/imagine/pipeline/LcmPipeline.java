@@ -12,6 +12,7 @@ import dev.imagine.pipeline.scheduler.TorchGenerator;
 import dev.imagine.pipeline.text.TextEncoder;
 import dev.imagine.pipeline.tokenizer.ClipTokenizer;
 import dev.imagine.pipeline.unet.Unet;
+import dev.imagine.pipeline.vae.DecoderFolder;
 import dev.imagine.pipeline.vae.VaeDecoder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,16 +35,20 @@ final class LcmPipeline implements ImageGenerator {
     private final TextEncoder textEncoder;
     private final Unet unet;
     private final VaeDecoder vaeDecoder;
+    private final VaeDecoder fastDecoder;
+    private final float fastScalingFactor;
     private final LcmScheduler scheduler;
     private final int guidanceEmbeddingDim;
 
     private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
-                        VaeDecoder vaeDecoder) {
+                        VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor) {
         this.folder = folder;
         this.tokenizer = tokenizer;
         this.textEncoder = textEncoder;
         this.unet = unet;
         this.vaeDecoder = vaeDecoder;
+        this.fastDecoder = fastDecoder;
+        this.fastScalingFactor = fastScalingFactor;
         this.scheduler = new LcmScheduler(folder.scheduler());
         this.guidanceEmbeddingDim = guidanceEmbeddingDim(folder, unet);
     }
@@ -51,7 +56,9 @@ final class LcmPipeline implements ImageGenerator {
     static LcmPipeline open(Path root, PipelineOptions options) {
         ModelFolder folder = ModelFolder.open(root);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
-        SessionSettings settings = SessionSettings.withThreads(options.intraOpThreads());
+        SessionSettings settings = SessionSettings.withThreads(options.intraOpThreads())
+                .withOptimizedModelCache(options.cacheOptimizedModels(), SessionSettings.DEFAULT_CACHE_MIN_BYTES);
+        DecoderFolder fast = options.fastDecoder() == null ? null : DecoderFolder.locate(options.fastDecoder());
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             long start = System.nanoTime();
@@ -59,9 +66,12 @@ final class LcmPipeline implements ImageGenerator {
             TextEncoder textEncoder = remember(opened, TextEncoder.load(env, folder.textEncoder(), settings));
             Unet unet = remember(opened, Unet.load(env, folder.unet(), settings));
             VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
-            LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae);
-            LOG.info("loaded model {} in {} ms ({} threads)", folder.root(),
-                    (System.nanoTime() - start) / 1_000_000, options.intraOpThreads());
+            VaeDecoder fastDecoder = fast == null ? null : remember(opened, VaeDecoder.load(env, fast.model(), settings));
+            LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae, fastDecoder,
+                    fast == null ? 1f : fast.scalingFactor());
+            LOG.info("loaded model {} in {} ms ({} threads{})", folder.root(),
+                    (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(),
+                    fast == null ? "" : ", fast decoder " + fast.model());
             return pipeline;
         } catch (RuntimeException e) {
             closeAll(opened, e);
@@ -103,8 +113,17 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     @Override
+    public boolean hasFastDecoder() {
+        return fastDecoder != null;
+    }
+
+    @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress,
                                      CancellationSignal cancel) {
+        if (request.decoder() == GenerationRequest.Decoder.FAST && fastDecoder == null) {
+            throw new PipelineException("the fast decoder was asked for, but this generator was opened without one "
+                    + "(PipelineOptions.withFastDecoder: a TAESD folder such as deinferno/taesd-onnx)");
+        }
         long t0 = System.nanoTime();
         TokenizedPrompt prompt = tokenizer.encode(request.prompt());
         Conditioning conditioning = condition(prompt, request.guidance());
@@ -134,7 +153,8 @@ final class LcmPipeline implements ImageGenerator {
                 if (cancel.isCancelled()) {
                     throw new GenerationCancelledException(done, totalSteps);
                 }
-                float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance());
+                float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance(),
+                        i == timesteps.length - 1);
                 LcmScheduler.StepResult step = run.step(modelOutput, latents, () -> generator.randn(latentSize));
                 latents = step.prevSample();
                 denoised = step.denoised();
@@ -176,9 +196,11 @@ final class LcmPipeline implements ImageGenerator {
         return new Conditioning(hidden, shape, null, unconditional);
     }
 
-    private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance) {
+    private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance,
+                            boolean lastOfImage) {
         if (c.unconditional() == null) {
-            return unet.predict(latents, latentShape, t, c.hidden(), c.hiddenShape(), c.guidanceEmbedding());
+            return unet.predict(latents, latentShape, t, c.hidden(), c.hiddenShape(), c.guidanceEmbedding(),
+                    lastOfImage);
         }
         int n = latents.length;
         float[] doubled = new float[2 * n];
@@ -191,7 +213,7 @@ final class LcmPipeline implements ImageGenerator {
         doubledShape[0] = 2;
         long[] hiddenShape = c.hiddenShape().clone();
         hiddenShape[0] = 2;
-        float[] both = unet.predict(doubled, doubledShape, t, hidden, hiddenShape, null);
+        float[] both = unet.predict(doubled, doubledShape, t, hidden, hiddenShape, null, lastOfImage);
         float[] guided = new float[n];
         for (int i = 0; i < n; i++) {
             float uncond = both[i];
@@ -201,17 +223,20 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     private GeneratedImage decode(float[] denoised, long[] latentShape, GenerationRequest request, int index) {
-        float scaling = folder.scalingFactor();
+        boolean fast = request.decoder() == GenerationRequest.Decoder.FAST;
+        VaeDecoder decoder = fast ? fastDecoder : vaeDecoder;
+        // diffusers: vae.decode(denoised / vae.config.scaling_factor); TAESD's factor is 1.0.
+        float scaling = fast ? fastScalingFactor : folder.scalingFactor();
         float[] scaled = new float[denoised.length];
         for (int i = 0; i < scaled.length; i++) {
             // A true division, as diffusers does; multiplying by 1/scaling can differ in the last bit.
             scaled[i] = denoised[i] / scaling;
         }
-        float[] image = vaeDecoder.decode(scaled, latentShape);
+        float[] image = decoder.decode(scaled, latentShape);
         int width = request.width();
         int height = request.height();
         if (image.length != 3 * width * height) {
-            throw new PipelineException(folder.vaeDecoder() + " returned " + image.length + " values; expected "
+            throw new PipelineException(decoder.file() + " returned " + image.length + " values; expected "
                     + 3 * width * height + " for a " + width + "x" + height + " image");
         }
         byte[] rgb = ImageConversion.toRgb(image, 0, width, height);
@@ -224,7 +249,8 @@ final class LcmPipeline implements ImageGenerator {
 
     @Override
     public void close() {
-        List<AutoCloseable> owned = List.of(tokenizer, textEncoder, unet, vaeDecoder);
+        List<AutoCloseable> owned = fastDecoder == null ? List.of(tokenizer, textEncoder, unet, vaeDecoder)
+                : List.of(tokenizer, textEncoder, unet, vaeDecoder, fastDecoder);
         closeAll(owned, null);
     }
 

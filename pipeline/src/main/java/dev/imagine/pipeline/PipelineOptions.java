@@ -10,18 +10,38 @@ import java.util.Set;
 /**
  * How the pipeline uses the machine.
  *
- * @param intraOpThreads threads ONNX Runtime uses inside one operator; default: the physical cores, because
- *                       hyper-threads add no FP32 throughput to these convolution- and GEMM-bound networks
+ * @param intraOpThreads        threads ONNX Runtime uses inside one operator; default: the physical cores, because
+ *                              hyper-threads add no FP32 throughput to these convolution- and GEMM-bound networks
+ * @param fastDecoder           an optional TAESD decoder for {@link GenerationRequest.Decoder#FAST}: a folder with
+ *                              {@code vae_decoder/model.onnx} (the {@code deinferno/taesd-onnx} layout), the
+ *                              {@code vae_decoder} folder itself, or the {@code .onnx} file; null for none
+ * @param cacheOptimizedModels  keep ONNX Runtime's optimized graph of each large network on disk beside the model
+ *                              (in {@code .imagine-ort/}, keyed by ONNX Runtime version, settings and CPU) and load
+ *                              that on later starts: loading drops from about 20 s to a few seconds. Files that
+ *                              cannot be written are skipped with a warning.
  */
-public record PipelineOptions(int intraOpThreads) {
+public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels) {
     public PipelineOptions {
         if (intraOpThreads < 1) {
             throw new PipelineException("threads must be at least 1, got " + intraOpThreads);
         }
     }
 
+    /** {@code threads} per operator, no fast decoder, optimized models cached. */
+    public PipelineOptions(int intraOpThreads) {
+        this(intraOpThreads, null, true);
+    }
+
     public static PipelineOptions defaults() {
         return new PipelineOptions(physicalCores());
+    }
+
+    public PipelineOptions withFastDecoder(Path folder) {
+        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels);
+    }
+
+    public PipelineOptions withOptimizedModelCache(boolean enabled) {
+        return new PipelineOptions(intraOpThreads, fastDecoder, enabled);
     }
 
     /** Physical cores from /proc/cpuinfo where there is one, else the processors the JVM may use. */

@@ -56,4 +56,22 @@ class GenerationRequestTest {
         assertThatThrownBy(() -> new GenerationRequest("fox", 1, 4, Float.NaN, 512, 512, 1))
                 .hasMessageContaining("guidance is NaN");
     }
+
+    @Test
+    void decoder_isTheFullVaeUnlessAskedFor() {
+        GenerationRequest request = new GenerationRequest("a fox", 1, 4, 8f, 512, 512, 1);
+
+        assertThat(request.decoder()).isEqualTo(GenerationRequest.Decoder.FULL);
+        assertThat(GenerationRequest.of("a fox", 1).decoder()).isEqualTo(GenerationRequest.Decoder.FULL);
+        GenerationRequest fast = request.withDecoder(GenerationRequest.Decoder.FAST);
+        assertThat(fast.decoder()).isEqualTo(GenerationRequest.Decoder.FAST);
+        assertThat(fast.withDecoder(GenerationRequest.Decoder.FULL)).isEqualTo(request);
+    }
+
+    @Test
+    void decoder_missing_isRefusedWithTheChoices() {
+        assertThatThrownBy(() -> new GenerationRequest("a fox", 1, 4, 8f, 512, 512, 1, null))
+                .isInstanceOf(PipelineException.class)
+                .hasMessageContaining("decoder is missing: use FULL or FAST");
+    }
 }

@@ -67,15 +67,22 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: the physical cores).")
     Integer threads;
 
+    @Option(names = "--fast-decoder", paramLabel = "DIR",
+            description = "Decode with TAESD from DIR (vae_decoder/model.onnx, as in deinferno/taesd-onnx): about"
+                    + " 17x cheaper than the full VAE, slightly softer pictures.")
+    Path fastDecoder;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         long chosenSeed = seed != null ? seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
-        GenerationRequest request = new GenerationRequest(prompt, chosenSeed, steps, guidance, width, height, count);
+        GenerationRequest request = new GenerationRequest(prompt, chosenSeed, steps, guidance, width, height, count,
+                fastDecoder == null ? GenerationRequest.Decoder.FULL : GenerationRequest.Decoder.FAST);
         if (seed == null) {
             err.println("seed: " + chosenSeed);
         }
-        PipelineOptions options = threads == null ? PipelineOptions.defaults() : new PipelineOptions(threads);
+        PipelineOptions options = (threads == null ? PipelineOptions.defaults() : new PipelineOptions(threads))
+                .withFastDecoder(fastDecoder);
         Path folder = model != null ? model : defaultModel(err);
         try (ImageGenerator generator = ImageGenerator.open(folder, options);
              ProgressBar progress = ProgressBar.forStderr(err, "generating")) {

@@ -35,6 +35,11 @@ record ConfigKey(String path, Kind kind, Object defaultValue, double min, double
         return new ConfigKey(path, Kind.OPTIONAL_STRING, null, 0, 0, List.of(), doc);
     }
 
+    /** A text with a default that an empty value turns off. */
+    static ConfigKey optionalString(String path, String defaultValue, String doc) {
+        return new ConfigKey(path, Kind.OPTIONAL_STRING, defaultValue, 0, 0, List.of(), doc);
+    }
+
     static ConfigKey path(String path, String doc) {
         return new ConfigKey(path, Kind.PATH, null, 0, 0, List.of(), doc);
     }

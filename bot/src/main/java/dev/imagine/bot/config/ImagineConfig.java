@@ -49,6 +49,15 @@ public final class ImagineConfig {
         return Optional.ofNullable(get("model.cache-dir"));
     }
 
+    /** The TAESD repository[@revision] to fetch for decoder: fast, or empty when it is turned off. */
+    public Optional<String> fastDecoderRepository() {
+        return Optional.ofNullable(get("model.fast-decoder"));
+    }
+
+    public Optional<Path> fastDecoderFolder() {
+        return Optional.ofNullable(get("model.fast-decoder-folder"));
+    }
+
     /** 0 means: the physical cores. */
     public int threads() {
         return get("model.threads");

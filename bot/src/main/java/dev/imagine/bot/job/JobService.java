@@ -204,7 +204,7 @@ public final class JobService implements AutoCloseable {
             return new Reply.Refused("Imagine is restarting and not taking new pictures right now; try again in a"
                     + " minute.", Reply.Refused.Reason.SHUTTING_DOWN);
         }
-        if (parameters.decoder() == Decoder.FAST && !settings.fastDecoderAvailable()) {
+        if (parameters.decoder() == Decoder.FAST && !(settings.fastDecoderAvailable() && generator.hasFastDecoder())) {
             return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
                     Reply.Refused.Reason.NOT_AVAILABLE);
         }
@@ -320,7 +320,8 @@ public final class JobService implements AutoCloseable {
         JobParameters p = job.parameters();
         try {
             GenerationRequest request = new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(),
-                    p.size().width(), p.size().height(), p.count());
+                    p.size().width(), p.size().height(), p.count(),
+                    p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL);
             ProgressListener progress = update -> {
                 if (update.stage() == ProgressListener.Progress.Stage.STEP_DONE) {
                     sink.progress(job, update.step(), update.totalSteps());
@@ -452,6 +453,11 @@ public final class JobService implements AutoCloseable {
         Job job = target.get();
         if (!job.ownedBy(user)) {
             return new Reply.Refused("Only the person who asked for a picture can cancel it.", Reply.Refused.Reason.NOT_ALLOWED);
+        }
+        if (job.state().isFinal()) {
+            // Checked before the running job: one that just finished is still "running" until its news is out.
+            return new Reply.Refused("That picture is already " + job.state().name().toLowerCase(Locale.ROOT) + ".",
+                    Reply.Refused.Reason.CONFLICT);
         }
         RunningJob now = running;
         if (now != null && now.job.id().equals(job.id())) {

@@ -11,7 +11,8 @@ import java.time.Duration;
  * @param modelRevision         ... and its revision, so a new model version never serves old pictures
  * @param jobTimeout            a job still running after this long is given up (checked between steps)
  * @param initialSecondsPerUnit the ETA guess for one 512x512 image-step before any job was measured
- * @param fastDecoderAvailable  whether the tiny TAESD decoder is installed (decoder: fast)
+ * @param fastDecoderAvailable  whether the tiny TAESD decoder is installed (decoder: fast); FAST jobs are also refused
+ *                              when the generator has none ({@code ImageGenerator.hasFastDecoder()})
  */
 public record JobSettings(Limits limits, Defaults defaults, String modelId, String modelRevision,
                           Duration jobTimeout, double initialSecondsPerUnit, boolean fastDecoderAvailable) {

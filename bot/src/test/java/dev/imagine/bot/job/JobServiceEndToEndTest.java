@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
  * and the disk cache on disk, including a restart of the whole service between a job and its replay.
  */
 class JobServiceEndToEndTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
+    static final Path REFERENCE = Path.of("../pipeline/src/test/resources/reference").toAbsolutePath();
+    static final Path TINY_MODEL = REFERENCE.resolve("tiny-lcm");
     static final Requester ALICE = Requester.direct(new User("telegram", "700", "alice"));
     static final Requester BOB = Requester.direct(new User("telegram", "701", "bob"));
 
@@ -56,9 +58,13 @@ class JobServiceEndToEndTest {
     }
 
     private Running startService(ImageGenerator generator) {
+        return startService(generator, JobSettings.defaults("tiny-lcm", "fixture"));
+    }
+
+    private Running startService(ImageGenerator generator, JobSettings settings) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
+        JobService service = new JobService(settings, generator,
                 new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()), cache, store,
                 InstantSource.system(), () -> 0L, new JobIds(), () -> 1234L);
         RecordingSink sink = new RecordingSink();
@@ -120,5 +126,42 @@ class JobServiceEndToEndTest {
             assertThat(rerolled).isNotEqualTo(original);
             assertThat(new String(rerolled, java.nio.charset.StandardCharsets.ISO_8859_1)).contains("Seed: 1234");
         }
+    }
+
+    @Test
+    void imagineWithTheFastDecoder_isDecodedByTaesd_asDiffusersDoes() throws Exception {
+        Path taesd = REFERENCE.resolve("tiny-taesd");
+        JobSettings defaults = JobSettings.defaults("tiny-lcm", "fixture");
+        JobSettings withFast = new JobSettings(defaults.limits(), defaults.defaults(), defaults.modelId(),
+                defaults.modelRevision(), defaults.jobTimeout(), defaults.initialSecondsPerUnit(), true);
+        try (ImageGenerator fast = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2).withFastDecoder(taesd));
+             Running running = startService(fast, withFast)) {
+            Command.Imagine astronaut = new Command.Imagine(ALICE, "a photograph of an astronaut riding a horse", 0L, 4,
+                    new ImageSize(256, 256), 8.5f, 1, Decoder.FAST);
+            Reply fastReply = running.service().handle(astronaut, "chat-700");
+            Reply fullReply = running.service().handle(new Command.Imagine(ALICE, astronaut.prompt(), 0L, 4,
+                    new ImageSize(256, 256), 8.5f, 1, Decoder.FULL), "chat-700");
+
+            byte[] fastPng = running.sink().await("finished", ((Reply.Accepted) fastReply).job().id()).pngs().get(0);
+            byte[] fullPng = running.sink().await("finished", ((Reply.Accepted) fullReply).job().id()).pngs().get(0);
+            assertThat(maxDifference(fastPng, REFERENCE.resolve("taesd/images/t01-astronaut-0.png"))).isLessThanOrEqualTo(2);
+            assertThat(maxDifference(fullPng, REFERENCE.resolve("images/m01-astronaut-0.png"))).isLessThanOrEqualTo(2);
+        }
+    }
+
+    private static int maxDifference(byte[] png, Path expectedFile) throws java.io.IOException {
+        BufferedImage actual = ImageIO.read(new ByteArrayInputStream(png));
+        BufferedImage expected = ImageIO.read(expectedFile.toFile());
+        int max = 0;
+        for (int y = 0; y < expected.getHeight(); y++) {
+            for (int x = 0; x < expected.getWidth(); x++) {
+                int a = expected.getRGB(x, y);
+                int b = actual.getRGB(x, y);
+                for (int shift = 0; shift <= 16; shift += 8) {
+                    max = Math.max(max, Math.abs(((a >> shift) & 0xff) - ((b >> shift) & 0xff)));
+                }
+            }
+        }
+        return max;
     }
 }

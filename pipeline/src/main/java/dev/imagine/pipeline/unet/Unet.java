@@ -71,6 +71,15 @@ public final class Unet implements AutoCloseable {
      */
     public float[] predict(float[] sample, long[] sampleShape, int t, float[] hiddenStates, long[] hiddenShape,
                            float[] timestepCond) {
+        return predict(sample, sampleShape, t, hiddenStates, hiddenShape, timestepCond, true);
+    }
+
+    /**
+     * As above; {@code lastOfImage} false keeps ONNX Runtime's working memory for the next step (set it on the
+     * last step of an image, so that the memory is free while the VAE decodes).
+     */
+    public float[] predict(float[] sample, long[] sampleShape, int t, float[] hiddenStates, long[] hiddenShape,
+                           float[] timestepCond, boolean lastOfImage) {
         int batch = (int) sampleShape[0];
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
@@ -83,7 +92,7 @@ public final class Unet implements AutoCloseable {
                 }
                 inputs.put(TIMESTEP_COND, Tensors.floats(env, timestepCond, batch, timestepCond.length / batch));
             }
-            return model.runForFloats(inputs, OUTPUT);
+            return model.runForFloats(inputs, OUTPUT, lastOfImage);
         } finally {
             inputs.values().forEach(OnnxTensor::close);
         }

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""The pipeline benchmark: Imagine (Java, ONNX Runtime) against FastSD CPU's two engines, diffusers on PyTorch CPU
+and optimum-intel's OpenVINO LCM pipeline, on the same random-weight full-size model (tools/bench-model), the
+same threads, 512x512, 4 steps, batch 1, with the full VAE and with TAESD. Each engine runs in its own process
+(so its peak RSS is its own); warm-up is excluded; medians and min-max of --runs timed images are reported per
+stage, with this machine's FP32 GEMM throughput measured in the same run.
+
+Writes bench/results/<date>.md (and raw JSON under bench/out/<date>/); the last line printed is the summary of
+ratios. See bench/pipeline/README.md.
+"""
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+UNET_TFLOP_PER_STEP_512 = 0.803  # performance-notes.md: conv 444 + linear 233 + attention matmuls 126 GFLOP
+ENGINES = ("imagine", "openvino", "openvino-f32", "pytorch")
+PEERS = ("openvino", "openvino-f32", "pytorch")
+LABEL = {"imagine": "Imagine (Java, ONNX Runtime, FP32)", "openvino": "OpenVINO (optimum-intel, its default precision)",
+         "openvino-f32": "OpenVINO (optimum-intel, FP32)", "pytorch": "PyTorch (diffusers, FP32)"}
+SHORT = {"openvino": "OpenVINO", "openvino-f32": "OpenVINO-FP32", "pytorch": "PyTorch"}
+
+GEMM_SCRIPT = r"""
+import json, os, sys, time
+threads = int(sys.argv[1])
+import torch, numpy as np
+torch.set_num_threads(threads)
+out = {}
+for n in (2048, 4096):
+    a = torch.randn(n, n); b = torch.randn(n, n)
+    torch.mm(a, b)
+    best = min((lambda t0: (torch.mm(a, b), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(6))
+    out[f"torch_sgemm_{n}_gflops"] = 2 * n ** 3 / best / 1e9
+an = np.random.rand(4096, 4096).astype(np.float32); bn = np.random.rand(4096, 4096).astype(np.float32)
+an @ bn
+best = min((lambda t0: (an @ bn, time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(4))
+out["numpy_sgemm_4096_gflops"] = 2 * 4096 ** 3 / best / 1e9
+# ONNX Runtime's own GEMM (MLAS), the kernel Imagine's MatMuls run on
+import onnx, onnxruntime as ort
+from onnx import TensorProto, helper
+n = 4096
+g = helper.make_graph([helper.make_node("MatMul", ["a", "b"], ["c"])], "mm",
+                      [helper.make_tensor_value_info("a", TensorProto.FLOAT, [n, n]),
+                       helper.make_tensor_value_info("b", TensorProto.FLOAT, [n, n])],
+                      [helper.make_tensor_value_info("c", TensorProto.FLOAT, [n, n])])
+so = ort.SessionOptions(); so.intra_op_num_threads = threads; so.inter_op_num_threads = 1
+sess = ort.InferenceSession(helper.make_model(g, opset_imports=[helper.make_opsetid("", 17)], ir_version=8).SerializeToString(),
+                            so, providers=["CPUExecutionProvider"])
+feed = {"a": an, "b": bn}
+sess.run(None, feed)
+best = min((lambda t0: (sess.run(None, feed), time.perf_counter() - t0)[1])(time.perf_counter()) for _ in range(4))
+out["onnxruntime_sgemm_4096_gflops"] = 2 * n ** 3 / best / 1e9
+out["torch"] = torch.__version__
+print(json.dumps(out))
+"""
+
+
+def loadavg():
+    return float(Path("/proc/loadavg").read_text().split()[0])
+
+
+def wait_for_quiet(max_load, wait_s):
+    """Wait (up to wait_s) until the 1-minute load is below max_load; returns the load seen."""
+    deadline = time.time() + wait_s
+    load = loadavg()
+    while load >= max_load and time.time() < deadline:
+        print(f"  load {load:.2f} >= {max_load}: waiting", file=sys.stderr, flush=True)
+        time.sleep(15)
+        load = loadavg()
+    return load
+
+
+def machine():
+    info = {"cpu": "?", "flags": ""}
+    for line in Path("/proc/cpuinfo").read_text().splitlines():
+        if line.startswith("model name") and info["cpu"] == "?":
+            info["cpu"] = line.split(":", 1)[1].strip()
+        if line.startswith("flags") and not info["flags"]:
+            flags = line.split(":", 1)[1].split()
+            info["flags"] = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile") if f in flags)
+    info["cores"] = os.cpu_count()
+    mem = [l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")][0]
+    info["ram_gib"] = round(int(mem.split()[1]) / 2 ** 20, 1)
+    info["kernel"] = platform.release()
+    return info
+
+
+def run_engine(engine, args, raw_dir):
+    if engine == "imagine":
+        java = args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
+        cmd = [java, "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
+               "--fast-decoder", str(args.models / "taesd-onnx"), "--threads", str(args.threads),
+               "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir)]
+    else:
+        base, _, precision = engine.partition("-")
+        cmd = [args.python, str(REPO / "bench/pipeline/peer.py"), "--engine", base, "--models", str(args.models),
+               "--threads", str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps),
+               "--save", str(raw_dir),
+               "--precision", precision or "default"]
+    before = wait_for_quiet(args.max_load, args.wait)
+    t0 = time.time()
+    print(f"== {engine}: {' '.join(cmd)} (load {before:.2f})", file=sys.stderr, flush=True)
+    with open(raw_dir / f"{engine}.log", "w") as log:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    after = loadavg()
+    if proc.returncode != 0:
+        sys.exit(f"{engine} failed (exit {proc.returncode}); see {raw_dir / (engine + '.log')}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["load_before"], result["load_after"], result["wall_s"] = before, after, time.time() - t0
+    result["measured_at"] = dt.datetime.now(dt.timezone.utc).strftime("%H:%M UTC")
+    (raw_dir / f"{engine}.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"   {engine} done in {result['wall_s']:.0f} s (load {before:.2f} -> {after:.2f})", file=sys.stderr)
+    return result
+
+
+def summarize(result, decoder):
+    d = result["decoders"][decoder]
+    runs = d["runs"]
+    totals = [r["total_s"] for r in runs]
+    steps = [r["unet_steps_s"] for r in runs]
+    per_step = [statistics.median(s[i] for s in steps) for i in range(len(steps[0]))]
+    all_steps = [x for s in steps for x in s]
+    return {
+        "total": statistics.median(totals), "min": min(totals), "max": max(totals),
+        "text": statistics.median(r["text_s"] for r in runs),
+        "steps": per_step, "step": statistics.median(all_steps),
+        "decode": statistics.median(r["decode_s"] for r in runs),
+        "peak": d["rss"]["peak_bytes"],
+    }
+
+
+def process_peak(result):
+    peaks = [result["rss_after_load"]["peak_bytes"]] + [d["rss"]["peak_bytes"] for d in result["decoders"].values()]
+    return max(peaks)
+
+
+def files_size(paths):
+    return sum(p.stat().st_size for p in paths if p.is_file())
+
+
+def model_sizes(models):
+    onnx = models / "onnx"
+    imagine = [onnx / "text_encoder/model.onnx", onnx / "unet/model.onnx", onnx / "unet/model.onnx_data",
+               onnx / "vae_decoder/model.onnx", models / "taesd-onnx/vae_decoder/model.onnx"]
+    full_only = imagine[:4]
+    return {"imagine_files": files_size(imagine), "full_pipeline_files": files_size(full_only)}
+
+
+def gb(n):
+    return f"{n / 1e9:.2f} GB"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--models", type=Path, default=Path(os.environ.get("BENCH_MODELS", "/work/bench-models")))
+    ap.add_argument("--jar", type=Path, default=REPO / "bot/target/imagine.jar")
+    ap.add_argument("--java", help="java binary (default: $JAVA_HOME/bin/java)")
+    ap.add_argument("--python", default=sys.executable, help="python with tools/bench-model/requirements.txt")
+    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--steps", type=int, default=4, help="UNet steps per image (4; fewer only for a smoke test)")
+    ap.add_argument("--max-load", type=float, default=0.5, help="wait for a 1-minute load below this per engine")
+    ap.add_argument("--wait", type=float, default=300, help="longest wait for a quiet machine, seconds")
+    ap.add_argument("--reuse", action="store_true",
+                    help="take engines not in --engines from an earlier run's raw JSON of the same date")
+    ap.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"))
+    args = ap.parse_args()
+
+    raw_dir = REPO / "bench/out" / args.date
+    raw_dir.mkdir(parents=True, exist_ok=True)
+    print(f"GEMM (FP32, {args.threads} threads) ...", file=sys.stderr, flush=True)
+    gemm_load = wait_for_quiet(args.max_load, args.wait)
+    gemm = json.loads(subprocess.run([args.python, "-c", GEMM_SCRIPT, str(args.threads)], capture_output=True,
+                                     text=True, check=True).stdout.strip().splitlines()[-1])
+    gemm["load_before"] = gemm_load
+    gemm["peak_gflops"] = max(v for k, v in gemm.items() if k.endswith("_gflops"))
+    (raw_dir / "gemm.json").write_text(json.dumps(gemm, indent=1) + "\n")
+    print(f"   peak {gemm['peak_gflops']:.0f} GFLOP/s", file=sys.stderr)
+
+    wanted = [e for e in args.engines.split(",") if e]
+    results = {}
+    for engine in ENGINES:
+        if engine in wanted:
+            results[engine] = run_engine(engine, args, raw_dir)
+        elif args.reuse and (raw_dir / f"{engine}.json").exists():
+            results[engine] = json.loads((raw_dir / f"{engine}.json").read_text())
+    report(results, gemm, args, raw_dir)
+
+
+def report(results, gemm, args, raw_dir):
+    m = machine()
+    sizes = model_sizes(args.models)
+    peak = gemm["peak_gflops"]
+    lines = [f"# Pipeline benchmark, {args.date}", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores ({m['flags']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
+             f"Model: tools/bench-model (full-size LCM SD 1.5 with random weights, TAESD), {args.threads} threads, "
+             f"512x512, {args.steps} steps, batch 1, guidance 8, seed 0. {args.runs} timed images per engine and decoder after "
+             "a warm-up image; median (min-max). Each engine runs in its own process; peak RSS is the process's "
+             "VmHWM (load, and each decoder's runs after a reset).", "",
+             f"Measured FP32 GEMM peak in this run: **{peak:.0f} GFLOP/s** ("
+             + ", ".join(f"{k.replace('_gflops', '')} {v:.0f}" for k, v in gemm.items() if k.endswith("_gflops")
+                         and k != "peak_gflops") + f"; load {gemm['load_before']:.2f}).", ""]
+    for decoder, title in (("full", "full VAE decoder"), ("fast", "TAESD decoder")):
+        lines += [f"## With the {title}", "",
+                  "| engine | time per image | text encoder | UNet step (median; steps 1-4) | UNet share of peak "
+                  "| decoder | peak RSS of these runs |",
+                  "|---|---|---|---|---|---|---|"]
+        for engine, r in results.items():
+            s = summarize(r, decoder)
+            share = UNET_TFLOP_PER_STEP_512 * 1000 / s["step"] / peak
+            lines.append(f"| {LABEL[engine]} | **{s['total']:.2f} s** ({s['min']:.2f}-{s['max']:.2f}) "
+                         f"| {s['text'] * 1000:.0f} ms | {s['step']:.2f} s ({' '.join(f'{x:.2f}' for x in s['steps'])}) "
+                         f"| {share * 100:.0f}% | {s['decode']:.2f} s | {gb(s['peak'])} |")
+        lines.append("")
+    lines += ["## Load, memory, conditions", "",
+              "| engine | load | ready since process start | peak RSS while loading | peak RSS of the process "
+              "| load avg before / after | measured at |", "|---|---|---|---|---|---|---|"]
+    for engine, r in results.items():
+        ready = r.get("ready_since_jvm_start_s", r.get("ready_since_process_start_s", float("nan")))
+        lines.append(f"| {LABEL[engine]} | {r['load_s']:.1f} s | {ready:.1f} s | {gb(r['rss_after_load']['peak_bytes'])} "
+                     f"| **{gb(process_peak(r))}** | {r['load_before']:.2f} / {r['load_after']:.2f} "
+                     f"| {r.get('measured_at', '?')} |")
+    lines += ["", f"Model files Imagine loads: {gb(sizes['imagine_files'])} (without TAESD "
+                  f"{gb(sizes['full_pipeline_files'])}); 1.25x = {gb(1.25 * sizes['imagine_files'])}.", ""]
+    versions = {e: {k: v for k, v in r.items() if k in ("torch", "openvino", "inference_precision")}
+                for e, r in results.items()}
+    lines += [f"Versions: {json.dumps(versions)}; raw JSON and logs in bench/out/{args.date}/.", ""]
+
+    summary = []
+    if "imagine" in results:
+        for decoder, name in (("full", "full VAE"), ("fast", "TAESD")):
+            mine = summarize(results["imagine"], decoder)["total"]
+            parts = [f"Imagine/{SHORT[p]} {mine / summarize(results[p], decoder)['total']:.2f}x"
+                     for p in PEERS if p in results]
+            summary.append(f"{name}: " + ", ".join(parts))
+        mine_peak = process_peak(results["imagine"])
+        summary.append("peak RSS: " + ", ".join(f"Imagine/{SHORT[p]} {mine_peak / process_peak(results[p]):.2f}x"
+                                                for p in PEERS if p in results)
+                       + f", Imagine/model files {mine_peak / sizes['imagine_files']:.2f}x")
+    summary_line = "summary: " + "; ".join(summary)
+    lines += ["## Summary", "", summary_line, ""]
+    out = REPO / "bench/results" / f"{args.date}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines))
+    print("\n".join(lines[:-3]))
+    print(f"written to {out.relative_to(REPO)}")
+    print(summary_line)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,201 @@
+package dev.imagine.bot.cli;
+
+import dev.imagine.pipeline.GenerationRequest;
+import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.PipelineOptions;
+import dev.imagine.pipeline.ProgressListener;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code imagine bench} (hidden): the Java side of bench/pipeline. Loads the pipeline, warms it up, times
+ * {@code --runs} images with the full VAE and with the fast decoder, and prints one JSON object on stdout: load
+ * time, time from JVM start to ready, per run the text encoder, each UNet step and the decoder, and the peak
+ * resident memory (Linux VmHWM) of the load and of each decoder's runs.
+ */
+@Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
+        description = "Time the pipeline per stage and print JSON (used by bench/pipeline).")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--model", required = true, paramLabel = "DIR", description = "Model folder (optimum ONNX layout).")
+    Path model;
+
+    @Option(names = "--fast-decoder", paramLabel = "DIR", description = "TAESD folder; also times decoder: fast.")
+    Path fastDecoder;
+
+    @Option(names = "--threads", defaultValue = "2", paramLabel = "N")
+    int threads;
+
+    @Option(names = "--runs", defaultValue = "3", paramLabel = "N", description = "Timed images per decoder.")
+    int runs;
+
+    @Option(names = "--steps", defaultValue = "4", paramLabel = "N")
+    int steps;
+
+    @Option(names = "--size", defaultValue = "512", paramLabel = "PX")
+    int size;
+
+    @Option(names = "--seed", defaultValue = "0", paramLabel = "N")
+    long seed;
+
+    @Option(names = "--prompt", defaultValue = "a photograph of an astronaut riding a horse", paramLabel = "TEXT")
+    String prompt;
+
+    @Option(names = "--no-cache", description = "Do not use the optimized-model cache beside the model.")
+    boolean noCache;
+
+    @Option(names = "--save", paramLabel = "DIR", description = "Write the first timed image of each decoder here.")
+    Path save;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        PipelineOptions options = new PipelineOptions(threads).withFastDecoder(fastDecoder)
+                .withOptimizedModelCache(!noCache);
+        StringBuilder json = new StringBuilder("{");
+        long loadStart = System.nanoTime();
+        try (ImageGenerator generator = ImageGenerator.open(model, options)) {
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            double readySeconds = (System.currentTimeMillis() - jvmStart) / 1e3;
+            field(json, "engine", quote("imagine"));
+            field(json, "threads", Integer.toString(threads));
+            field(json, "load_s", num(loadSeconds));
+            field(json, "ready_since_jvm_start_s", num(readySeconds));
+            field(json, "rss_after_load", memory());
+            err.printf(Locale.ROOT, "loaded in %.1f s (%.1f s since JVM start)%n", loadSeconds, readySeconds);
+            List<GenerationRequest.Decoder> decoders = new ArrayList<>(List.of(GenerationRequest.Decoder.FULL));
+            if (generator.hasFastDecoder()) {
+                decoders.add(GenerationRequest.Decoder.FAST);
+            }
+            StringBuilder phases = new StringBuilder("{");
+            for (GenerationRequest.Decoder decoder : decoders) {
+                resetPeak();
+                GenerationRequest request = new GenerationRequest(prompt, seed, steps, 8f, size, size, 1, decoder);
+                // Warm-up (the first runs of a session are slow): a whole image for the full decoder, one step for
+                // the fast one (the UNet is warm by then).
+                long warmStart = System.nanoTime();
+                generator.generate(decoder == GenerationRequest.Decoder.FULL ? request
+                        : new GenerationRequest(prompt, seed, 1, 8f, size, size, 1, decoder));
+                double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
+                err.printf(Locale.ROOT, "%s: warm-up %.1f s%n", decoder, warmSeconds);
+                List<String> runJson = new ArrayList<>();
+                for (int run = 0; run < runs; run++) {
+                    Timed timed = timed(generator, request);
+                    runJson.add(timed.json());
+                    err.printf(Locale.ROOT, "%s run %d: %.2f s (text %.2f, unet %s, decode %.2f)%n", decoder, run + 1,
+                            timed.total, timed.text, timed.steps.stream().map(BenchCommand::num)
+                                    .collect(Collectors.joining(" ")), timed.decode);
+                    if (run == 0 && save != null) {
+                        Files.createDirectories(save);
+                        Files.write(save.resolve("imagine-" + decoder.name().toLowerCase(Locale.ROOT) + ".png"),
+                                timed.result.images().get(0).png());
+                    }
+                }
+                if (phases.length() > 1) {
+                    phases.append(',');
+                }
+                phases.append(quote(decoder.name().toLowerCase(Locale.ROOT))).append(":{\"warmup_s\":")
+                        .append(num(warmSeconds)).append(",\"runs\":[").append(String.join(",", runJson))
+                        .append("],\"rss\":").append(memory()).append('}');
+            }
+            field(json, "decoders", phases.append('}').toString());
+        }
+        field(json, "rss_end", memory());
+        spec.commandLine().getOut().println(json.append('}'));
+        return 0;
+    }
+
+    private record Timed(double total, double text, List<Double> steps, double decode, GenerationResult result) {
+        String json() {
+            return "{\"total_s\":" + num(total) + ",\"text_s\":" + num(text) + ",\"unet_steps_s\":["
+                    + steps.stream().map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"decode_s\":"
+                    + num(decode) + "}";
+        }
+    }
+
+    private static Timed timed(ImageGenerator generator, GenerationRequest request) {
+        List<Long> marks = new ArrayList<>();
+        long start = System.nanoTime();
+        ProgressListener listener = progress -> marks.add(System.nanoTime());
+        GenerationResult result = generator.generate(request, listener, () -> false);
+        long end = System.nanoTime();
+        // marks: TEXT_ENCODED, one STEP_DONE per step, DECODED (the last includes the PNG encoding)
+        double text = (marks.get(0) - start) / 1e9;
+        List<Double> steps = new ArrayList<>();
+        for (int i = 1; i < marks.size() - 1; i++) {
+            steps.add((marks.get(i) - marks.get(i - 1)) / 1e9);
+        }
+        double decode = (marks.get(marks.size() - 1) - marks.get(marks.size() - 2)) / 1e9;
+        return new Timed((end - start) / 1e9, text, steps, decode, result);
+    }
+
+    /** VmHWM (peak since the last reset), VmRSS and its anonymous and file-backed parts, from /proc/self/status. */
+    private static String memory() {
+        long peak = -1;
+        long current = -1;
+        long anon = -1;
+        long file = -1;
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) {
+                    peak = kilobytes(line) * 1024;
+                } else if (line.startsWith("VmRSS:")) {
+                    current = kilobytes(line) * 1024;
+                } else if (line.startsWith("RssAnon:")) {
+                    anon = kilobytes(line) * 1024;
+                } else if (line.startsWith("RssFile:")) {
+                    file = kilobytes(line) * 1024;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // not Linux: leave -1
+        }
+        return "{\"peak_bytes\":" + peak + ",\"current_bytes\":" + current + ",\"anon_bytes\":" + anon
+                + ",\"file_bytes\":" + file + "}";
+    }
+
+    private static long kilobytes(String line) {
+        return Long.parseLong(line.replaceAll("[^0-9]", ""));
+    }
+
+    /** Resets VmHWM to the current RSS (Linux: write 5 to /proc/self/clear_refs). */
+    private static void resetPeak() {
+        try {
+            Files.writeString(Path.of("/proc/self/clear_refs"), "5");
+        } catch (IOException | RuntimeException e) {
+            // best effort
+        }
+    }
+
+    private static void field(StringBuilder json, String name, String value) {
+        if (json.length() > 1) {
+            json.append(',');
+        }
+        json.append(quote(name)).append(':').append(value);
+    }
+
+    private static String quote(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
+    }
+
+    private static String num(double value) {
+        return String.format(Locale.ROOT, "%.4f", value);
+    }
+}
