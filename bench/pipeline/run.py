@@ -172,11 +172,17 @@ def main():
     ap.add_argument("--wait", type=float, default=300, help="longest wait for a quiet machine, seconds")
     ap.add_argument("--reuse", action="store_true",
                     help="take engines not in --engines from an earlier run's raw JSON of the same date")
+    ap.add_argument("--report-only", action="store_true", help="rewrite the table from bench/out/<date>/*.json")
     ap.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"))
     args = ap.parse_args()
 
     raw_dir = REPO / "bench/out" / args.date
     raw_dir.mkdir(parents=True, exist_ok=True)
+    if args.report_only:
+        results = {e: json.loads((raw_dir / f"{e}.json").read_text()) for e in ENGINES
+                   if (raw_dir / f"{e}.json").exists()}
+        report(results, json.loads((raw_dir / "gemm.json").read_text()), args, raw_dir)
+        return
     print(f"GEMM (FP32, {args.threads} threads) ...", file=sys.stderr, flush=True)
     gemm_load = wait_for_quiet(args.max_load, args.wait)
     gemm = json.loads(subprocess.run([args.python, "-c", GEMM_SCRIPT, str(args.threads)], capture_output=True,
@@ -205,7 +211,8 @@ def report(results, gemm, args, raw_dir):
              f"Model: tools/bench-model (full-size LCM SD 1.5 with random weights, TAESD), {args.threads} threads, "
              f"512x512, {args.steps} steps, batch 1, guidance 8, seed 0. {args.runs} timed images per engine and decoder after "
              "a warm-up image; median (min-max). Each engine runs in its own process; peak RSS is the process's "
-             "VmHWM (load, and each decoder's runs after a reset).", "",
+             "VmHWM (load, and each decoder's runs after a reset). UNet share = 0.803 TFLOP per step / step time / "
+             "the FP32 GEMM peak below.", "",
              f"Measured FP32 GEMM peak in this run: **{peak:.0f} GFLOP/s** ("
              + ", ".join(f"{k.replace('_gflops', '')} {v:.0f}" for k, v in gemm.items() if k.endswith("_gflops")
                          and k != "peak_gflops") + f"; load {gemm['load_before']:.2f}).", ""]
@@ -217,13 +224,16 @@ def report(results, gemm, args, raw_dir):
         for engine, r in results.items():
             s = summarize(r, decoder)
             share = UNET_TFLOP_PER_STEP_512 * 1000 / s["step"] / peak
+            achieved = f"{UNET_TFLOP_PER_STEP_512 * 1000 / s['step']:.0f} GFLOP/s"
+            share_text = (f"{share * 100:.0f}% ({achieved})" if "bfloat16" not in str(r.get("inference_precision"))
+                          else f"n/a: bf16 ({achieved} FP32-equivalent)")
             lines.append(f"| {LABEL[engine]} | **{s['total']:.2f} s** ({s['min']:.2f}-{s['max']:.2f}) "
                          f"| {s['text'] * 1000:.0f} ms | {s['step']:.2f} s ({' '.join(f'{x:.2f}' for x in s['steps'])}) "
-                         f"| {share * 100:.0f}% | {s['decode']:.2f} s | {gb(s['peak'])} |")
+                         f"| {share_text} | {s['decode']:.2f} s | {gb(s['peak'])} |")
         lines.append("")
     lines += ["## Load, memory, conditions", "",
               "| engine | load | ready since process start | peak RSS while loading | peak RSS of the process "
-              "| load avg before / after | measured at |", "|---|---|---|---|---|---|---|"]
+              "| load avg before / after (after includes the engine itself) | measured at |", "|---|---|---|---|---|---|---|"]
     for engine, r in results.items():
         ready = r.get("ready_since_jvm_start_s", r.get("ready_since_process_start_s", float("nan")))
         lines.append(f"| {LABEL[engine]} | {r['load_s']:.1f} s | {ready:.1f} s | {gb(r['rss_after_load']['peak_bytes'])} "

@@ -280,6 +280,34 @@ def export_taesd_openvino(out: Path):
     log("exported TAESD decoder to", dst)
 
 
+def fuse_attention(out: Path):
+    """Experiment (README, "Tried and not made default"): ONNX Runtime's transformer optimizer on the UNet, with
+    only the fusions ONNX Runtime's CPU provider runs (Attention, MultiHeadAttention, LayerNormalization, Gelu).
+    Writes onnx-fused-attention/, the onnx/ folder with that UNet (the other parts are symbolic links)."""
+    from onnxruntime.transformers.fusion_options import FusionOptions
+    from onnxruntime.transformers.optimizer import optimize_model
+
+    options = FusionOptions("unet")
+    for name in ("enable_group_norm", "enable_nhwc_conv", "enable_bias_splitgelu", "enable_bias_add",
+                 "enable_skip_group_norm", "enable_packed_qkv", "enable_packed_kv", "enable_qordered_matmul",
+                 "enable_bias_skip_layer_norm", "enable_skip_layer_norm", "enable_gelu_approximation"):
+        if hasattr(options, name):
+            setattr(options, name, False)  # CUDA-only contrib ops, or numerics changes
+    dst = out / "onnx-fused-attention"
+    if dst.exists():
+        shutil.rmtree(dst)
+    (dst / "unet").mkdir(parents=True)
+    for part in ("model_index.json", "scheduler", "tokenizer", "text_encoder", "vae_decoder", "vae_encoder"):
+        (dst / part).symlink_to(out / "onnx" / part)
+    shutil.copy(out / "onnx/unet/config.json", dst / "unet/config.json")
+    model = optimize_model(str(out / "onnx/unet/model.onnx"), model_type="unet", num_heads=0, hidden_size=0,
+                           opt_level=0, optimization_options=options, use_gpu=False)
+    log("fused:", model.get_fused_operator_statistics())
+    model.save_model_to_file(str(dst / "unet/model.onnx"), use_external_data_format=True,
+                             all_tensors_to_one_file=True)
+    (dst / "unet/model.onnx_data").symlink_to("model.onnx.data")
+
+
 def versions():
     from importlib.metadata import version
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "optimum-intel", "onnx",
@@ -291,7 +319,7 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.environ.get("BENCH_MODELS", "/work/bench-models"))
     ap.add_argument("--only", default="diffusers,onnx,openvino",
-                    help="comma-separated steps: diffusers (build), onnx, openvino")
+                    help="comma-separated steps: diffusers (build), onnx, openvino; fused (an experiment, needs onnx)")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -308,6 +336,8 @@ def main():
     if "openvino" in steps:
         export_openvino(out)
         export_taesd_openvino(out)
+    if "fused" in steps:
+        fuse_attention(out)
     info["sizes_bytes"] = {p.name: dir_size(p) for p in sorted(out.iterdir()) if p.is_dir()}
     info["onnx_files_bytes"] = {str(p.relative_to(out)): p.stat().st_size
                                for p in sorted(out.glob("onnx/*/model.onnx*"))}

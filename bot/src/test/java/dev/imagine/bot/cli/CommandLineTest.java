@@ -124,4 +124,31 @@ class CommandLineTest {
         assertThat(exit).isEqualTo(2);
         assertThat(stderr()).contains("Missing required option: '--prompt=TEXT'");
     }
+
+    @Test
+    void bench_timesEachStageOfBothDecoders_andPrintsOneJsonObject() {
+        Path taesd = TINY_MODEL.resolveSibling("tiny-taesd");
+
+        int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--fast-decoder", taesd.toString(),
+                "--runs", "2", "--steps", "3", "--size", "256", "--threads", "1", "--save", dir.toString());
+
+        assertThat(exit).isZero();
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(stdout().trim()).getAsJsonObject();
+        assertThat(json.get("engine").getAsString()).isEqualTo("imagine");
+        assertThat(json.get("load_s").getAsDouble()).isPositive();
+        for (String decoder : new String[] {"full", "fast"}) {
+            com.google.gson.JsonObject phase = json.getAsJsonObject("decoders").getAsJsonObject(decoder);
+            assertThat(phase.getAsJsonArray("runs")).hasSize(2);
+            com.google.gson.JsonObject run = phase.getAsJsonArray("runs").get(0).getAsJsonObject();
+            assertThat(run.getAsJsonArray("unet_steps_s")).hasSize(3);
+            double stages = run.get("text_s").getAsDouble() + run.get("decode_s").getAsDouble();
+            for (var step : run.getAsJsonArray("unet_steps_s")) {
+                stages += step.getAsDouble();
+            }
+            // each figure is rounded to 0.1 ms
+            assertThat(stages).isPositive().isLessThanOrEqualTo(run.get("total_s").getAsDouble() + 0.001);
+            assertThat(phase.getAsJsonObject("rss").get("peak_bytes").getAsLong()).isPositive();
+            assertThat(dir.resolve("imagine-" + decoder + ".png")).isRegularFile();
+        }
+    }
 }
