@@ -442,19 +442,30 @@ public final class JobService implements AutoCloseable {
                          long cpuNanos) {
         long budget = Math.max(0, state.deadlineNanos - System.nanoTime());
         Job back = job.requeued();
-        // From here a cancel finds the job QUEUED: it removes it from the queue (or the worker finds it cancelled
-        // when it takes it again) and closes the parked generation.
-        running = null;
         store.save(back);
         parked.put(job.id(), new Parked(generation, job, wallNanos, cpuNanos, budget));
-        if (queue.requeue(entry).isPresent()) {
-            LOG.info("job {} parked after step {} of {} for a more deserving job", job.id(), generation.stepsDone(),
-                    generation.totalSteps());
-            return true;
+        // From here a cancel finds the job QUEUED and not running: it takes it out of the queue (or the worker finds
+        // it cancelled when it takes it again) and closes the parked generation.
+        running = null;
+        if (queue.requeue(entry).isEmpty()) {
+            parked.remove(job.id());
+            sinkFor(back).notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
+            return false;
         }
-        parked.remove(job.id());
-        sinkFor(back).notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
-        return false;
+        String reason = state.cancelReason;
+        if (reason != null && !reason.equals(SHUTDOWN) && queue.cancel(job.id()).isPresent()) {
+            // Cancelled while it was being parked, when the cancel still found it running.
+            closeParked(job.id());
+            Job cancelled = back.cancelled(clock.instant(), reason);
+            store.save(cancelled);
+            observer.ended(cancelled, JobObserver.Outcome.CANCELLED);
+            sinkFor(cancelled).cancelled(cancelled, reason);
+            requeueFollowers(job);
+            return false;
+        }
+        LOG.info("job {} parked after step {} of {} for a more deserving job", job.id(), generation.stepsDone(),
+                generation.totalSteps());
+        return true;
     }
 
     private void closeParked(String jobId) {
