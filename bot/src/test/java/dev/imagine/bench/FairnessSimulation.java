@@ -2,6 +2,7 @@ package dev.imagine.bench;
 
 import dev.imagine.bot.queue.Admission;
 import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.bot.queue.QueueSettings;
 import java.time.Duration;
@@ -34,7 +35,14 @@ public final class FairnessSimulation {
 
     /** Workload and queue settings. */
     public record Config(long seed, Duration warmUp, Duration horizon, int lightUsers, Duration lightMeanInterval,
-                         Duration meanService, double serviceSpread, Duration window, QueueSettings settings) {
+                         Duration meanService, double serviceSpread, Duration window, QueueSettings settings,
+                         int steps, double decodeShare) {
+
+        public Config(long seed, Duration warmUp, Duration horizon, int lightUsers, Duration lightMeanInterval,
+                      Duration meanService, double serviceSpread, Duration window, QueueSettings settings) {
+            this(seed, warmUp, horizon, lightUsers, lightMeanInterval, meanService, serviceSpread, window, settings,
+                    STANDARD_STEPS, STANDARD_DECODE_SHARE);
+        }
 
         /**
          * Six hours, the first of which warms up (everybody starts with no usage) and is not measured; ten light
@@ -47,33 +55,48 @@ public final class FairnessSimulation {
 
         public Config withSeed(long newSeed) {
             return new Config(newSeed, warmUp, horizon, lightUsers, lightMeanInterval, meanService, serviceSpread, window,
-                    settings);
+                    settings, steps, decodeShare);
         }
 
         public Config withHorizon(Duration newHorizon) {
             return new Config(seed, warmUp, newHorizon, lightUsers, lightMeanInterval, meanService, serviceSpread, window,
-                    settings);
+                    settings, steps, decodeShare);
         }
 
         public Config withWarmUp(Duration newWarmUp) {
             return new Config(seed, newWarmUp, horizon, lightUsers, lightMeanInterval, meanService, serviceSpread, window,
-                    settings);
+                    settings, steps, decodeShare);
         }
 
         public Config withSettings(QueueSettings newSettings) {
             return new Config(seed, warmUp, horizon, lightUsers, lightMeanInterval, meanService, serviceSpread, window,
-                    newSettings);
+                    newSettings, steps, decodeShare);
         }
 
         public Config withLightMeanInterval(Duration interval) {
-            return new Config(seed, warmUp, horizon, lightUsers, interval, meanService, serviceSpread, window, settings);
+            return new Config(seed, warmUp, horizon, lightUsers, interval, meanService, serviceSpread, window, settings,
+                    steps, decodeShare);
+        }
+
+        /**
+         * How a job's time splits for the preempting worker: {@code steps} equal denoising steps (the first also
+         * encodes the prompt), then the decoder's share. A job can be parked only after a step that leaves more
+         * steps to do (the worker does not park a job that has only its decoding left).
+         */
+        public Config withSteps(int newSteps, double newDecodeShare) {
+            return new Config(seed, warmUp, horizon, lightUsers, lightMeanInterval, meanService, serviceSpread, window,
+                    settings, newSteps, newDecodeShare);
         }
     }
+
+    /** LCM with 4 steps: 4 x 7 s of UNet (the first with the text encoder) and 12 s of VAE decoding, of 40 s. */
+    static final int STANDARD_STEPS = 4;
+    static final double STANDARD_DECODE_SHARE = 0.3;
 
     /** What one policy did with the workload. */
     public record Outcome(String policy, double lightWaitP50, double lightWaitP95, double lightWaitMax,
                           int lightJobsServed, int lightRefused, double heavyShare, double jainMean, double jainMin,
-                          int windows) {
+                          int windows, int preemptions) {
     }
 
     /**
@@ -81,7 +104,7 @@ public final class FairnessSimulation {
      * non-preemptive worker can do for light users: light jobs always first, FIFO among them (unfair to the heavy user,
      * and not something the bot should do; it shows how much of the light users' wait no queue can remove).
      */
-    public record Report(Config config, Outcome fair, Outcome fifo, Outcome lightFirst) {
+    public record Report(Config config, Outcome fair, Outcome fifo, Outcome lightFirst, Outcome preempting) {
         /** Light users' p95 wait under fair share divided by under FIFO; the target is at most 0.25. */
         public double p95Ratio() {
             return fair.lightWaitP95() / fifo.lightWaitP95();
@@ -89,6 +112,11 @@ public final class FairnessSimulation {
 
         public boolean meetsTargets() {
             return p95Ratio() <= 0.25 && fair.jainMean() >= 0.95;
+        }
+
+        /** The same ratio for the fair-share queue with preemption at step boundaries. */
+        public double preemptingP95Ratio() {
+            return preempting.lightWaitP95() / fifo.lightWaitP95();
         }
     }
 
@@ -109,8 +137,15 @@ public final class FairnessSimulation {
                         Math.round(Double.parseDouble(args[i + 1]) * 60)));
                 case "--aging-rate" -> config = config.withSettings(
                         config.settings().withAgingRate(Double.parseDouble(args[i + 1])));
+                case "--steps" -> config = config.withSteps(Integer.parseInt(args[i + 1]), config.decodeShare());
+                case "--decode-share" -> config = config.withSteps(config.steps(), Double.parseDouble(args[i + 1]));
+                case "--preemption-margin" -> config = config.withSettings(config.settings().withPreemption(
+                        new Preemption(Double.parseDouble(args[i + 1]), config.settings().preemption().maxPerJob())));
+                case "--max-preemptions" -> config = config.withSettings(config.settings().withPreemption(
+                        new Preemption(config.settings().preemption().margin(), Integer.parseInt(args[i + 1]))));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
-                        + " (known: --seed N, --hours H, --light-interval-minutes M, --aging-rate R)");
+                        + " (known: --seed N, --hours H, --light-interval-minutes M, --aging-rate R, --steps N,"
+                        + " --decode-share F, --preemption-margin CPU_SECONDS, --max-preemptions N)");
             }
         }
         Report report = run(config);
@@ -123,7 +158,8 @@ public final class FairnessSimulation {
         return new Report(config,
                 simulate("fair share", config, arrivals, new FairShare(config.settings(), config.meanService())),
                 simulate("FIFO", config, arrivals, new Fifo(config.settings())),
-                simulate("light first", config, arrivals, new LightFirst(config.settings())));
+                simulate("light first", config, arrivals, new LightFirst(config.settings())),
+                simulatePreempting(config, arrivals));
     }
 
     // ---- workload ------------------------------------------------------------------------------------------------
@@ -136,6 +172,9 @@ public final class FairnessSimulation {
         final Duration service;
         Instant start;
         Instant end;
+        /** When the worker ran it: one slice, or more when it was parked and resumed. */
+        final List<Instant[]> slices = new ArrayList<>();
+        int stepsDone;
 
         Job(String id, String user, Instant arrival, Duration service) {
             this.id = id;
@@ -333,6 +372,116 @@ public final class FairnessSimulation {
         return outcome(name, config, served, lightRefused);
     }
 
+    /**
+     * The fair-share queue with a worker that checks {@link FairShareQueue#shouldYield} after every denoising step
+     * that leaves more to do, and when told so parks the job, {@link FairShareQueue#requeue}s it and takes the next
+     * one. A job's time is split into {@link Config#steps()} equal steps and the decoder's share; it is charged its
+     * whole time when it completes, as the job service does.
+     */
+    static Outcome simulatePreempting(Config config, List<Job> lightArrivals) {
+        Instant[] clock = {START};
+        FairShareQueue<Job> queue = new FairShareQueue<>(config.settings(), () -> clock[0]);
+        Policy offering = new Policy() {
+            @Override
+            public boolean offer(Job job, Instant now) {
+                clock[0] = now;
+                return queue.offer(job.id, job.user, job, config.meanService()).accepted();
+            }
+
+            @Override
+            public Job next(Instant now) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void completed(Job job, Instant now) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        Random heavyRandom = new Random(config.seed() ^ 0x5DEECE66DL);
+        Instant horizon = START.plus(config.horizon());
+        List<Job> served = new ArrayList<>();
+        int[] heavyCount = {0};
+        int heavyWaiting = refillHeavy(config, offering, START, 0, heavyRandom, heavyCount);
+        int lightRefused = 0;
+        int lightWaiting = 0;
+        QueueEntry<Job> running = null;
+        Instant sliceStart = null;
+        Instant boundary = null;
+        int next = 0;
+        while (true) {
+            Instant now;
+            Job arriving = next < lightArrivals.size() ? lightArrivals.get(next) : null;
+            if (arriving != null && (running == null || !arriving.arrival.isAfter(boundary))) {
+                now = arriving.arrival;
+                next++;
+                if (offering.offer(arriving.copy(), now)) {
+                    lightWaiting++;
+                } else {
+                    lightRefused++;
+                }
+            } else if (running != null) {
+                now = boundary;
+                clock[0] = now;
+                Job job = running.job();
+                job.stepsDone++;
+                if (job.stepsDone > config.steps()) { // decoded
+                    job.slices.add(new Instant[] {sliceStart, now});
+                    job.end = now;
+                    queue.charge(job.user, job.service);
+                    running = null;
+                } else if (job.stepsDone < config.steps() && queue.shouldYield(job.id)) {
+                    job.slices.add(new Instant[] {sliceStart, now});
+                    queue.requeue(running);
+                    running = null;
+                } else {
+                    boundary = now.plus(phase(config, job));
+                }
+            } else {
+                break;
+            }
+            if (running == null) {
+                clock[0] = now;
+                running = queue.poll().orElse(null);
+                if (running != null) {
+                    Job job = running.job();
+                    sliceStart = now;
+                    boundary = now.plus(phase(config, job));
+                    if (job.start == null) {
+                        job.start = now;
+                        served.add(job);
+                        if (job.user.equals(HEAVY)) {
+                            heavyWaiting--;
+                            heavyWaiting += refillHeavy(config, offering, now, heavyWaiting, heavyRandom, heavyCount);
+                        } else {
+                            lightWaiting--;
+                        }
+                    }
+                }
+            }
+            if (lightWaiting == 0 && next == lightArrivals.size() && now.isAfter(horizon)) {
+                break;
+            }
+        }
+        // Jobs still parked or running at the end count only the work they got.
+        for (Job job : served) {
+            if (job.end == null) {
+                if (running != null && running.job() == job) {
+                    job.slices.add(new Instant[] {sliceStart, boundary});
+                }
+                job.end = job.slices.isEmpty() ? job.start : job.slices.get(job.slices.size() - 1)[1];
+            }
+        }
+        return outcome("fair share + preemption", config, served, lightRefused);
+    }
+
+    /** The time of the job's next phase: a denoising step, or the decoding after the last one. */
+    private static Duration phase(Config config, Job job) {
+        double total = toSeconds(job.service);
+        double step = total * (1 - config.decodeShare()) / config.steps();
+        return job.stepsDone < config.steps() ? seconds(step) : job.service.minus(seconds(step).multipliedBy(config.steps()));
+    }
+
     /** The heavy user submits until their per-user limit is full; returns how many were accepted. */
     private static int refillHeavy(Config config, Policy policy, Instant now, int waiting, Random random,
                                    int[] count) {
@@ -357,7 +506,7 @@ public final class FairnessSimulation {
         double heavy = 0;
         double total = 0;
         for (Job j : served) {
-            double inHorizon = overlap(j.start, j.end, measured, horizon);
+            double inHorizon = served(j, measured, horizon);
             total += inHorizon;
             if (j.user.equals(HEAVY)) {
                 heavy += inHorizon;
@@ -374,7 +523,8 @@ public final class FairnessSimulation {
         return new Outcome(name, percentile(lightWaits, 50), percentile(lightWaits, 95),
                 lightWaits.length == 0 ? 0 : lightWaits[lightWaits.length - 1], lightWaits.length, lightRefused,
                 heavy / total, indices.stream().mapToDouble(d -> d).average().orElse(Double.NaN),
-                indices.stream().mapToDouble(d -> d).min().orElse(Double.NaN), indices.size());
+                indices.stream().mapToDouble(d -> d).min().orElse(Double.NaN), indices.size(),
+                served.stream().mapToInt(j -> Math.max(0, j.slices.size() - 1)).sum());
     }
 
     /**
@@ -398,9 +548,9 @@ public final class FairnessSimulation {
         Map<String, Double> service = new HashMap<>();
         for (Job j : served) {
             if (j.arrival.isBefore(b) && j.end.isAfter(a)) {
-                double remaining = j.start.isBefore(a) ? toSeconds(Duration.between(a, j.end)) : toSeconds(j.service);
+                double remaining = toSeconds(j.service) - served(j, Instant.MIN, a);
                 demand.merge(j.user, remaining, Double::sum);
-                service.merge(j.user, overlap(j.start, j.end, a, b), Double::sum);
+                service.merge(j.user, served(j, a, b), Double::sum);
             }
         }
         if (demand.isEmpty()) {
@@ -440,6 +590,18 @@ public final class FairnessSimulation {
         return sorted[Math.max(0, rank - 1)];
     }
 
+    /** The CPU time the worker spent on the job within [a, b). */
+    private static double served(Job j, Instant a, Instant b) {
+        if (j.slices.isEmpty()) {
+            return overlap(j.start, j.end, a, b);
+        }
+        double sum = 0;
+        for (Instant[] slice : j.slices) {
+            sum += overlap(slice[0], slice[1], a, b);
+        }
+        return sum;
+    }
+
     private static double overlap(Instant start, Instant end, Instant a, Instant b) {
         Instant from = start.isAfter(a) ? start : a;
         Instant to = end.isBefore(b) ? end : b;
@@ -471,13 +633,19 @@ public final class FairnessSimulation {
                 "  queue: perUserLimit %d, totalLimit %d, usageHalfLife %s, agingRate %.2f; FIFO has the same limits%n%n",
                 c.settings().perUserLimit(), c.settings().totalLimit(), c.settings().usageHalfLife(),
                 c.settings().agingRate()));
-        out.append(String.format(Locale.ROOT, "  %-42s %12s %12s %14s%n", "", "fair share", "FIFO",
-                "(light first)"));
+        out.append(String.format(Locale.ROOT,
+                "  preemption: after each of %d steps but the last (%.0f %% of a job's time is decoding), margin %.0f"
+                        + " CPU-s, at most %d per job%n%n",
+                c.steps(), c.decodeShare() * 100, c.settings().preemption().margin(),
+                c.settings().preemption().maxPerJob()));
+        out.append(String.format(Locale.ROOT, "  %-42s %12s %14s %12s %14s%n", "", "fair share", "+ preemption",
+                "FIFO", "(light first)"));
         row(out, "light jobs measured (refused)", o -> o.lightJobsServed() + " (" + o.lightRefused() + ")", r);
         row(out, "light users' wait p50 (s)", o -> num(o.lightWaitP50()), r);
         row(out, "light users' wait p95 (s)", o -> num(o.lightWaitP95()), r);
         row(out, "light users' wait max (s)", o -> num(o.lightWaitMax()), r);
         row(out, "heavy user's share of CPU time", o -> pct(o.heavyShare()), r);
+        row(out, "preemptions (jobs parked at a step)", o -> String.valueOf(o.preemptions()), r);
         row(out, "Jain's index, mean over " + r.fair().windows() + " windows", o -> jain(o.jainMean()), r);
         row(out, "Jain's index, worst window", o -> jain(o.jainMin()), r);
         out.append(String.format(Locale.ROOT, "%n"));
@@ -487,6 +655,11 @@ public final class FairnessSimulation {
                 r.lightFirst().lightWaitP95() / r.fifo().lightWaitP95()));
         out.append(String.format(Locale.ROOT, "  Jain's index, fair share: %.3f (target >= 0.95)  %s%n",
                 r.fair().jainMean(), r.fair().jainMean() >= 0.95 ? "PASS" : "FAIL"));
+        out.append(String.format(Locale.ROOT, "  with preemption: p50 ratio %.3f, p95 ratio %.3f (target <= 0.25)  %s,"
+                        + " Jain's index %.3f  %s%n",
+                r.preempting().lightWaitP50() / r.fifo().lightWaitP50(), r.preemptingP95Ratio(),
+                r.preemptingP95Ratio() <= 0.25 ? "PASS" : "FAIL", r.preempting().jainMean(),
+                r.preempting().jainMean() >= 0.95 ? "PASS" : "FAIL"));
         out.append(String.format(Locale.ROOT, "%n"));
         out.append(String.format(Locale.ROOT,
                 "  Wait: from submission until the job starts, for every light job submitted after the %s warm-up;%n"
@@ -503,8 +676,8 @@ public final class FairnessSimulation {
     }
 
     private static void row(StringBuilder out, String label, Function<Outcome, String> value, Report r) {
-        out.append(String.format(Locale.ROOT, "  %-42s %12s %12s %14s%n", label, value.apply(r.fair()),
-                value.apply(r.fifo()), value.apply(r.lightFirst())));
+        out.append(String.format(Locale.ROOT, "  %-42s %12s %14s %12s %14s%n", label, value.apply(r.fair()),
+                value.apply(r.preempting()), value.apply(r.fifo()), value.apply(r.lightFirst())));
     }
 
     private static String num(double v) {

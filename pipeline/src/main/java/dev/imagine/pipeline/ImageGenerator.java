@@ -30,6 +30,17 @@ public interface ImageGenerator extends AutoCloseable {
         return generate(request, ProgressListener.NONE, CancellationSignal.NEVER);
     }
 
+    /**
+     * Starts a generation that can be stepped, parked between denoising steps while other generations run on
+     * this generator, and resumed with the same pixels as {@link #generate}. The pipeline encodes the prompt here.
+     * This default, for generators that cannot stop in the middle, runs the whole {@code generate} in one step.
+     *
+     * @throws PipelineException on failure
+     */
+    default Generation begin(GenerationRequest request) {
+        return new WholeGeneration(this, request);
+    }
+
     /** Whether {@link GenerationRequest.Decoder#FAST} can be asked for (a fast decoder was loaded). */
     default boolean hasFastDecoder() {
         return false;

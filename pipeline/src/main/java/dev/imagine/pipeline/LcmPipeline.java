@@ -120,63 +120,151 @@ final class LcmPipeline implements ImageGenerator {
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress,
                                      CancellationSignal cancel) {
+        try (SteppedGeneration generation = begin(request)) {
+            progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.TEXT_ENCODED, 0,
+                    generation.totalSteps()));
+            while (generation.step(progress, cancel)) {
+                // every step reports its own progress
+            }
+            if (cancel.isCancelled()) {
+                throw new GenerationCancelledException(generation.totalSteps(), generation.totalSteps());
+            }
+            GenerationResult result = generation.finish();
+            progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.DECODED,
+                    generation.totalSteps(), generation.totalSteps()));
+            return result;
+        }
+    }
+
+    @Override
+    public SteppedGeneration begin(GenerationRequest request) {
         if (request.decoder() == GenerationRequest.Decoder.FAST && fastDecoder == null) {
             throw new PipelineException("the fast decoder was asked for, but this generator was opened without one "
                     + "(PipelineOptions.withFastDecoder: a TAESD folder such as deinferno/taesd-onnx)");
         }
-        long t0 = System.nanoTime();
-        TokenizedPrompt prompt = tokenizer.encode(request.prompt());
-        Conditioning conditioning = condition(prompt, request.guidance());
-        progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.TEXT_ENCODED, 0,
-                request.steps() * request.count()));
-        long t1 = System.nanoTime();
-
         int scale = folder.vaeScaleFactor();
         int latentH = request.height() / scale;
         int latentW = request.width() / scale;
         if (latentH * scale != request.height() || latentW * scale != request.width()) {
             throw new PipelineException("width and height must be multiples of " + scale + " for this model");
         }
+        long t0 = System.nanoTime();
+        TokenizedPrompt prompt = tokenizer.encode(request.prompt());
+        Conditioning conditioning = condition(prompt, request.guidance());
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
-        int latentSize = folder.latentChannels() * latentH * latentW;
-        int totalSteps = request.steps() * request.count();
+        return new SteppedGeneration(request, prompt, conditioning, latentShape,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
 
-        List<float[]> finalLatents = new ArrayList<>();
-        for (int index = 0; index < request.count(); index++) {
-            TorchGenerator generator = new TorchGenerator(request.seedOf(index));
-            float[] latents = generator.randn(latentSize);
-            LcmScheduler.Run run = scheduler.start(request.steps());
-            int[] timesteps = run.timesteps();
-            float[] denoised = latents;
-            for (int i = 0; i < timesteps.length; i++) {
-                int done = index * request.steps() + i;
-                if (cancel.isCancelled()) {
-                    throw new GenerationCancelledException(done, totalSteps);
-                }
-                float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance(),
-                        i == timesteps.length - 1);
-                LcmScheduler.StepResult step = run.step(modelOutput, latents, () -> generator.randn(latentSize));
-                latents = step.prevSample();
-                denoised = step.denoised();
-                progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE,
-                        done + 1, totalSteps));
-            }
-            finalLatents.add(denoised);
+    /**
+     * The loop of {@link #generate} turned inside out: what were its locals (per image: the random generator, the
+     * latents, the scheduler run, the last denoised sample) are fields, so that it can stop after any step.
+     */
+    final class SteppedGeneration implements Generation {
+        private final GenerationRequest request;
+        private final TokenizedPrompt prompt;
+        private final Conditioning conditioning;
+        private final long[] latentShape;
+        private final int latentSize;
+        private final Duration textEncoding;
+        private final List<float[]> finalLatents = new ArrayList<>();
+        private long denoisingNanos;
+        private int done;
+        // The image being denoised: set by its first step, cleared by its last.
+        private TorchGenerator generator;
+        private float[] latents;
+        private LcmScheduler.Run run;
+        private boolean closed;
+
+        private SteppedGeneration(GenerationRequest request, TokenizedPrompt prompt, Conditioning conditioning,
+                                  long[] latentShape, Duration textEncoding) {
+            this.request = request;
+            this.prompt = prompt;
+            this.conditioning = conditioning;
+            this.latentShape = latentShape;
+            this.latentSize = (int) (latentShape[1] * latentShape[2] * latentShape[3]);
+            this.textEncoding = textEncoding;
         }
-        long t2 = System.nanoTime();
 
-        List<GeneratedImage> images = new ArrayList<>();
-        for (int index = 0; index < finalLatents.size(); index++) {
+        @Override
+        public GenerationRequest request() {
+            return request;
+        }
+
+        @Override
+        public boolean step(ProgressListener progress, CancellationSignal cancel) {
+            requireOpen();
+            int total = totalSteps();
+            if (done >= total) {
+                return false;
+            }
             if (cancel.isCancelled()) {
-                throw new GenerationCancelledException(totalSteps, totalSteps);
+                throw new GenerationCancelledException(done, total);
             }
-            images.add(decode(finalLatents.get(index), latentShape, request, index));
+            long start = System.nanoTime();
+            if (run == null) {
+                generator = new TorchGenerator(request.seedOf(done / request.steps()));
+                latents = generator.randn(latentSize);
+                run = scheduler.start(request.steps());
+            }
+            int[] timesteps = run.timesteps();
+            int i = run.stepIndex();
+            boolean last = i == timesteps.length - 1;
+            float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance(), last);
+            TorchGenerator noise = generator;
+            LcmScheduler.StepResult result = run.step(modelOutput, latents, () -> noise.randn(latentSize));
+            latents = result.prevSample();
+            done++;
+            if (last) {
+                finalLatents.add(result.denoised());
+                generator = null;
+                latents = null;
+                run = null;
+            }
+            denoisingNanos += System.nanoTime() - start;
+            progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE, done, total));
+            return true;
         }
-        progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.DECODED, totalSteps,
-                totalSteps));
-        long t3 = System.nanoTime();
-        return new GenerationResult(images, prompt, Duration.ofNanos(t1 - t0), Duration.ofNanos(t2 - t1),
-                Duration.ofNanos(t3 - t2));
+
+        @Override
+        public int stepsDone() {
+            return done;
+        }
+
+        @Override
+        public int totalSteps() {
+            return request.steps() * request.count();
+        }
+
+        @Override
+        public GenerationResult finish() {
+            requireOpen();
+            if (!denoised()) {
+                throw new IllegalStateException("finish() with " + (totalSteps() - done) + " steps left");
+            }
+            long start = System.nanoTime();
+            List<GeneratedImage> images = new ArrayList<>();
+            for (int index = 0; index < finalLatents.size(); index++) {
+                images.add(decode(finalLatents.get(index), latentShape, request, index));
+            }
+            return new GenerationResult(images, prompt, textEncoding, Duration.ofNanos(denoisingNanos),
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+
+        private void requireOpen() {
+            if (closed) {
+                throw new IllegalStateException("the generation was closed");
+            }
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+            finalLatents.clear();
+            generator = null;
+            latents = null;
+            run = null;
+        }
     }
 
     /** The text embedding and, for LCM UNets, the guidance embedding; for plain UNets, the unconditional one. */

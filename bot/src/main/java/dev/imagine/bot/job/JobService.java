@@ -13,8 +13,11 @@ import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.Admission;
 import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.bot.queue.QueueSnapshot;
 import dev.imagine.bot.queue.QueuedJob;
+import dev.imagine.pipeline.CancellationSignal;
+import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationCancelledException;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
@@ -66,6 +69,8 @@ public final class JobService implements AutoCloseable {
     private final Map<String, String> leaderByRequest = new HashMap<>();
     private final Map<String, List<Job>> followersByLeader = new HashMap<>();
     private volatile RunningJob running;
+    // Jobs parked at a step boundary for a more deserving one, by id: back in the queue, QUEUED in the store.
+    private final Map<String, Parked> parked = new ConcurrentHashMap<>();
     private volatile boolean admitting = true;
 
     /** The job on the worker and whether someone asked it to stop. */
@@ -78,6 +83,13 @@ public final class JobService implements AutoCloseable {
             this.job = job;
             this.deadlineNanos = deadlineNanos;
         }
+    }
+
+    /**
+     * A job that yielded the worker: its generation where it stopped, the job as it ran (with its first start), what
+     * it has used so far, and what is left of its time limit.
+     */
+    private record Parked(Generation generation, Job job, long wallNanos, long cpuNanos, long budgetNanos) {
     }
 
     public JobService(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
@@ -303,34 +315,72 @@ public final class JobService implements AutoCloseable {
 
     // ---- running ----
 
-    private void run(Job queued) {
+    /**
+     * Runs a job step by step. After each step it checks, as {@code generate} does, whether the job was cancelled or
+     * ran out of time, and asks the queue whether it should yield: then the generation is parked, the job goes back
+     * to the head of its owner's line (QUEUED in the store, so that a restart draws it from scratch) and the worker
+     * takes the more deserving job. When the parked job is taken again it goes on from the step where it stopped,
+     * with the same pixels. Its owner is not told about the pause: the status message simply shows the next step a
+     * little later (a pause is at most one short job), which reads better than "paused" and "resumed" notes.
+     * The job is charged once, when it completes, all the time it ran.
+     */
+    private void run(QueueEntry<Job> entry) {
+        Job queued = entry.job();
+        Parked resumed = parked.remove(queued.id());
         Optional<Job> current = store.find(queued.id());
         if (current.isEmpty() || current.get().state() != JobState.QUEUED) {
+            if (resumed != null) {
+                resumed.generation().close();
+            }
             return;
         }
-        Job job = current.get().running(clock.instant());
+        Job job = resumed == null ? current.get().running(clock.instant()) : resumed.job();
         store.save(job);
-        RunningJob state = new RunningJob(job, System.nanoTime() + settings.jobTimeout().toNanos());
+        long budget = resumed == null ? settings.jobTimeout().toNanos() : resumed.budgetNanos();
+        RunningJob state = new RunningJob(job, System.nanoTime() + budget);
         running = state;
-        observer.started(job, Duration.between(job.createdAt(), job.startedAt()));
         ReplySink sink = sinkFor(job);
-        sink.started(job);
+        if (resumed == null) {
+            observer.started(job, Duration.between(job.createdAt(), job.startedAt()));
+            sink.started(job);
+        }
         long cpuBefore = processCpuNanos.getAsLong();
         long wallBefore = System.nanoTime();
         JobParameters p = job.parameters();
+        Generation generation = resumed == null ? null : resumed.generation();
+        boolean keep = false;
         try {
-            GenerationRequest request = new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(),
-                    p.size().width(), p.size().height(), p.count(),
-                    p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL);
+            if (generation == null) {
+                GenerationRequest request = new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(),
+                        p.size().width(), p.size().height(), p.count(),
+                        p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL);
+                generation = generator.begin(request);
+            }
             ProgressListener progress = update -> {
                 if (update.stage() == ProgressListener.Progress.Stage.STEP_DONE) {
                     sink.progress(job, update.step(), update.totalSteps());
                 }
             };
-            GenerationResult result = generator.generate(request, progress,
-                    () -> state.cancelReason != null || System.nanoTime() > state.deadlineNanos);
-            Duration took = Duration.ofNanos(System.nanoTime() - wallBefore);
-            double cpuSeconds = Math.max(0, processCpuNanos.getAsLong() - cpuBefore) / 1e9;
+            CancellationSignal stop =
+                    () -> state.cancelReason != null || System.nanoTime() > state.deadlineNanos;
+            while (generation.step(progress, stop)) {
+                if (!generation.denoised() && state.cancelReason == null && queue.shouldYield(job.id())) {
+                    long wall = System.nanoTime() - wallBefore;
+                    long cpu = Math.max(0, processCpuNanos.getAsLong() - cpuBefore);
+                    keep = park(entry, job, generation, state,
+                            (resumed == null ? 0 : resumed.wallNanos()) + wall,
+                            (resumed == null ? 0 : resumed.cpuNanos()) + cpu);
+                    return;
+                }
+            }
+            if (stop.isCancelled()) {
+                throw new GenerationCancelledException(generation.totalSteps(), generation.totalSteps());
+            }
+            GenerationResult result = generation.finish();
+            Duration took = Duration.ofNanos(System.nanoTime() - wallBefore
+                    + (resumed == null ? 0 : resumed.wallNanos()));
+            double cpuSeconds = (Math.max(0, processCpuNanos.getAsLong() - cpuBefore)
+                    + (resumed == null ? 0 : resumed.cpuNanos())) / 1e9;
             List<CacheKey> keys = cacheKeys(p);
             List<byte[]> pngs = new ArrayList<>();
             for (int i = 0; i < result.images().size(); i++) {
@@ -375,7 +425,53 @@ public final class JobService implements AutoCloseable {
                     + " you can try again.");
         } finally {
             running = null;
-            releaseLeadership(job.id());
+            if (!keep) {
+                if (generation != null) {
+                    generation.close();
+                }
+                releaseLeadership(job.id());
+            }
+        }
+    }
+
+    /**
+     * Parks a job at a step boundary and puts it back in the queue. Returns whether the generation was kept; when
+     * the queue was shut down meanwhile, the job simply stays QUEUED for the next start.
+     */
+    private boolean park(QueueEntry<Job> entry, Job job, Generation generation, RunningJob state, long wallNanos,
+                         long cpuNanos) {
+        long budget = Math.max(0, state.deadlineNanos - System.nanoTime());
+        Job back = job.requeued();
+        store.save(back);
+        parked.put(job.id(), new Parked(generation, job, wallNanos, cpuNanos, budget));
+        // From here a cancel finds the job QUEUED and not running: it takes it out of the queue (or the worker finds
+        // it cancelled when it takes it again) and closes the parked generation.
+        running = null;
+        if (queue.requeue(entry).isEmpty()) {
+            parked.remove(job.id());
+            sinkFor(back).notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
+            return false;
+        }
+        String reason = state.cancelReason;
+        if (reason != null && !reason.equals(SHUTDOWN) && queue.cancel(job.id()).isPresent()) {
+            // Cancelled while it was being parked, when the cancel still found it running.
+            closeParked(job.id());
+            Job cancelled = back.cancelled(clock.instant(), reason);
+            store.save(cancelled);
+            observer.ended(cancelled, JobObserver.Outcome.CANCELLED);
+            sinkFor(cancelled).cancelled(cancelled, reason);
+            requeueFollowers(job);
+            return false;
+        }
+        LOG.info("job {} parked after step {} of {} for a more deserving job", job.id(), generation.stepsDone(),
+                generation.totalSteps());
+        return true;
+    }
+
+    private void closeParked(String jobId) {
+        Parked gone = parked.remove(jobId);
+        if (gone != null) {
+            gone.generation().close();
         }
     }
 
@@ -469,6 +565,7 @@ public final class JobService implements AutoCloseable {
                     Reply.Refused.Reason.CONFLICT);
         }
         queue.cancel(job.id());
+        closeParked(job.id());
         boolean wasFollower;
         synchronized (lock) {
             wasFollower = followersByLeader.values().stream().anyMatch(list -> list.removeIf(f -> f.id().equals(job.id())));
@@ -694,6 +791,8 @@ public final class JobService implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         worker.close();
+        // Parked jobs are QUEUED in the store like the other waiting ones: they start from scratch next time.
+        List.copyOf(parked.keySet()).forEach(this::closeParked);
     }
 
     @Override

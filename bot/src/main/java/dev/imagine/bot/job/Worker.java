@@ -2,6 +2,7 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueEntry;
+import dev.imagine.bot.queue.QueueEntry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -18,7 +19,7 @@ final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
     interface JobRunner {
-        void run(Job job);
+        void run(QueueEntry<Job> entry);
     }
 
     private final FairShareQueue<Job> queue;
@@ -47,7 +48,7 @@ final class Worker implements AutoCloseable {
                     return;
                 }
                 try {
-                    runner.run(next.get().job());
+                    runner.run(next.get());
                 } catch (RuntimeException | Error e) {
                     // The runner reports job failures itself; this is the last line that keeps the queue moving.
                     LOG.error("job {} failed outside its own error handling", next.get().jobId(), e);

@@ -31,6 +31,11 @@ import java.util.concurrent.locks.ReentrantLock;
  * The queue remembers the job it handed out last (until the next {@code take}/{@code poll} or the charge of its user)
  * and counts what remains of its estimated cost in the waits it estimates.
  *
+ * <p>Preemption: a worker that can stop a job between steps asks {@link #shouldYield} at each step boundary; when it
+ * answers true the worker parks the job and hands it back with {@link #requeue}, at the head of its user's line with
+ * its original submit time, and takes the next job. The yielded job is charged only when it completes, for all the
+ * time it ran, so that a parked job that is then cancelled costs nothing, as a waiting one does.
+ *
  * @param <J> the payload type
  */
 public final class FairShareQueue<J> implements AutoCloseable {
@@ -49,6 +54,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
     private boolean shutDown;
     private QueueEntry<J> running;
     private Instant runningSince;
+    private double runningAgingCredit;
     private Instant lastForgetting = Instant.MIN;
 
     public FairShareQueue(QueueSettings settings, InstantSource clock) {
@@ -182,6 +188,83 @@ public final class FairShareQueue<J> implements AutoCloseable {
     }
 
     /**
+     * Whether the running job {@code jobId} (the one handed out last) should give the worker up now, at a step
+     * boundary, for a waiting job. True when all of these hold:
+     * <ul>
+     *   <li>preemption is on and the job has been parked fewer than {@link Preemption#maxPerJob()} times (so no job
+     *       is delayed without bound, and a resumed job is not parked again by default);</li>
+     *   <li>the job the policy would serve next belongs to another user and was never parked itself (a parked job
+     *       comes back by the ordinary order, it never preempts);</li>
+     *   <li>that user's priority is better than the running user's by at least {@link Preemption#margin()}, where
+     *       the running user's priority is their usage now minus the aging credit their job had when it started,
+     *       i.e. the priority it won the worker with. Users of similar usage (two occasional users) never preempt
+     *       each other, so they cannot ping-pong.</li>
+     * </ul>
+     */
+    public boolean shouldYield(String jobId) {
+        Objects.requireNonNull(jobId, "jobId");
+        Preemption rule = settings.preemption();
+        if (!rule.enabled()) {
+            return false;
+        }
+        Instant now = clock.instant();
+        lock.lock();
+        try {
+            if (shutDown || running == null || !running.jobId().equals(jobId)
+                    || running.preemptions() >= rule.maxPerJob() || waitingById.isEmpty()) {
+                return false;
+            }
+            String next = FairSharePolicy.nextUser(waitingByUser, usageByUser, settings, now);
+            if (next == null || next.equals(running.user())) {
+                return false;
+            }
+            QueueEntry<J> head = waitingByUser.get(next).peekFirst();
+            if (head.preemptions() > 0) {
+                return false;
+            }
+            double challenger = FairSharePolicy.priority(usageByUser.getOrDefault(next, Usage.NONE), head, settings,
+                    now);
+            double incumbent = usageByUser.getOrDefault(running.user(), Usage.NONE).at(now, settings.usageHalfLife())
+                    - runningAgingCredit;
+            return challenger + rule.margin() <= incumbent;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Puts a job that was handed out and then parked (see {@link #shouldYield}) back at the head of its user's line,
+     * keeping its submit time and sequence, whatever the limits say (it was admitted once), and counts the
+     * preemption. The worker forgets it as the running job; nobody is charged.
+     *
+     * @return the entry as it now waits, or empty if the queue was shut down (the caller keeps the job for the next
+     *         start, as the other waiting jobs)
+     * @throws IllegalArgumentException if a job with this id is already waiting
+     */
+    public Optional<QueueEntry<J>> requeue(QueueEntry<J> entry) {
+        Objects.requireNonNull(entry, "entry");
+        lock.lock();
+        try {
+            if (running != null && running.jobId().equals(entry.jobId())) {
+                running = null;
+            }
+            if (shutDown) {
+                return Optional.empty();
+            }
+            if (waitingById.containsKey(entry.jobId())) {
+                throw new IllegalArgumentException("job " + entry.jobId() + " is already waiting");
+            }
+            QueueEntry<J> parked = entry.preempted();
+            waitingByUser.computeIfAbsent(parked.user(), u -> new ArrayDeque<>()).addFirst(parked);
+            waitingById.put(parked.jobId(), parked);
+            jobWaiting.signal();
+            return Optional.of(parked);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
      * Adds CPU time that a completed job of {@code user} consumed to their usage. Call it only for completed jobs.
      */
     public void charge(String user, Duration cpuTime) {
@@ -286,6 +369,8 @@ public final class FairShareQueue<J> implements AutoCloseable {
         waitingById.remove(entry.jobId());
         running = entry;
         runningSince = now;
+        runningAgingCredit = settings.agingRate()
+                * Math.max(0, Usage.seconds(Duration.between(entry.submittedAt(), now)));
         return entry;
     }
 

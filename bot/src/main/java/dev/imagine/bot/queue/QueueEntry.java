@@ -13,10 +13,22 @@ import java.util.Objects;
  * @param estimatedCost the expected CPU time, for positions, waits and refusals; the user is charged the real time
  * @param submittedAt   when the queue accepted it
  * @param sequence      the order of acceptance, which breaks ties between equal submit times
+ * @param preemptions   how often the job was parked at a step boundary for another and {@linkplain
+ *                      FairShareQueue#requeue requeued}
  * @param <J>           the payload type
  */
 public record QueueEntry<J>(String jobId, String user, J job, Duration estimatedCost, Instant submittedAt,
-                            long sequence) {
+                            long sequence, int preemptions) {
+
+    public QueueEntry(String jobId, String user, J job, Duration estimatedCost, Instant submittedAt, long sequence) {
+        this(jobId, user, job, estimatedCost, submittedAt, sequence, 0);
+    }
+
+    /** The same entry, parked once more. */
+    public QueueEntry<J> preempted() {
+        return new QueueEntry<>(jobId, user, job, estimatedCost, submittedAt, sequence, preemptions + 1);
+    }
+
     public QueueEntry {
         Objects.requireNonNull(jobId, "jobId");
         Objects.requireNonNull(user, "user");

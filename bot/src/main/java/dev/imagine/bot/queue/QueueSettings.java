@@ -14,8 +14,11 @@ import java.util.Objects;
  * @param usageHalfLife how fast recent usage is forgotten: usage charged now counts half after one half-life
  * @param agingRate     CPU-seconds of usage forgiven per second a user's oldest job has waited; see
  *                      {@link #DEFAULT_AGING_RATE}
+ * @param preemption    when a running job yields to a waiting one at a step boundary ({@link Preemption#DEFAULTS}
+ *                      unless given)
  */
-public record QueueSettings(int perUserLimit, int totalLimit, Duration usageHalfLife, double agingRate) {
+public record QueueSettings(int perUserLimit, int totalLimit, Duration usageHalfLife, double agingRate,
+                            Preemption preemption) {
 
     /**
      * Two seconds of waiting offset one CPU-second of usage.
@@ -35,8 +38,14 @@ public record QueueSettings(int perUserLimit, int totalLimit, Duration usageHalf
     /** Three waiting jobs per user, fifty in total, a one-hour half-life and {@link #DEFAULT_AGING_RATE}. */
     public static final QueueSettings DEFAULTS = new QueueSettings(3, 50, Duration.ofHours(1), DEFAULT_AGING_RATE);
 
+    /** With {@link Preemption#DEFAULTS}. */
+    public QueueSettings(int perUserLimit, int totalLimit, Duration usageHalfLife, double agingRate) {
+        this(perUserLimit, totalLimit, usageHalfLife, agingRate, Preemption.DEFAULTS);
+    }
+
     public QueueSettings {
         Objects.requireNonNull(usageHalfLife, "usageHalfLife");
+        Objects.requireNonNull(preemption, "preemption");
         if (perUserLimit < 1) {
             throw new IllegalArgumentException("perUserLimit must be at least 1, was " + perUserLimit);
         }
@@ -56,18 +65,22 @@ public record QueueSettings(int perUserLimit, int totalLimit, Duration usageHalf
     }
 
     public QueueSettings withPerUserLimit(int limit) {
-        return new QueueSettings(limit, totalLimit, usageHalfLife, agingRate);
+        return new QueueSettings(limit, totalLimit, usageHalfLife, agingRate, preemption);
     }
 
     public QueueSettings withTotalLimit(int limit) {
-        return new QueueSettings(perUserLimit, limit, usageHalfLife, agingRate);
+        return new QueueSettings(perUserLimit, limit, usageHalfLife, agingRate, preemption);
     }
 
     public QueueSettings withUsageHalfLife(Duration halfLife) {
-        return new QueueSettings(perUserLimit, totalLimit, halfLife, agingRate);
+        return new QueueSettings(perUserLimit, totalLimit, halfLife, agingRate, preemption);
     }
 
     public QueueSettings withAgingRate(double rate) {
-        return new QueueSettings(perUserLimit, totalLimit, usageHalfLife, rate);
+        return new QueueSettings(perUserLimit, totalLimit, usageHalfLife, rate, preemption);
+    }
+
+    public QueueSettings withPreemption(Preemption rule) {
+        return new QueueSettings(perUserLimit, totalLimit, usageHalfLife, agingRate, rule);
     }
 }

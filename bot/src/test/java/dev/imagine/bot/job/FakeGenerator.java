@@ -2,6 +2,7 @@ package dev.imagine.bot.job;
 
 import dev.imagine.pipeline.CancellationSignal;
 import dev.imagine.pipeline.GeneratedImage;
+import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationCancelledException;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
@@ -13,6 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -62,36 +65,99 @@ final class FakeGenerator implements ImageGenerator {
 
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress, CancellationSignal cancel) {
+        try (Generation generation = begin(request)) {
+            while (generation.step(progress, cancel)) {
+                // each step reports itself
+            }
+            return generation.finish();
+        }
+    }
+
+    /** Every step taken, in order, as "prompt#step", so tests can see which job ran when. */
+    final List<String> stepLog = new CopyOnWriteArrayList<>();
+    /** Generations begun and not yet closed, by prompt. */
+    final Set<String> open = ConcurrentHashMap.newKeySet();
+
+    @Override
+    public Generation begin(GenerationRequest request) {
         generated.add(request);
         if (request.prompt().equals(failOnPrompt)) {
             throw new PipelineException("the fake network broke");
         }
-        int total = request.steps() * request.count();
-        for (int step = 0; step < total; step++) {
+        open.add(request.prompt());
+        return new FakeGeneration(request);
+    }
+
+    private final class FakeGeneration implements Generation {
+        private final GenerationRequest request;
+        private final int total;
+        private int done;
+
+        FakeGeneration(GenerationRequest request) {
+            this.request = request;
+            this.total = request.steps() * request.count();
+        }
+
+        @Override
+        public GenerationRequest request() {
+            return request;
+        }
+
+        @Override
+        public boolean step(ProgressListener progress, CancellationSignal cancel) {
+            if (done >= total) {
+                return false;
+            }
             if (cancel.isCancelled()) {
-                throw new GenerationCancelledException(step, total);
+                throw new GenerationCancelledException(done, total);
             }
             if (holding) {
                 stepWaiting.release();
                 try {
                     while (!steps.tryAcquire(10, TimeUnit.MILLISECONDS)) {
                         if (cancel.isCancelled()) {
-                            throw new GenerationCancelledException(step, total);
+                            throw new GenerationCancelledException(done, total);
                         }
                     }
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    throw new GenerationCancelledException(step, total);
+                    throw new GenerationCancelledException(done, total);
                 }
             }
-            progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE, step + 1, total));
+            done++;
+            stepLog.add(request.prompt() + "#" + done);
+            progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE, done, total));
+            return true;
         }
-        List<GeneratedImage> images = new ArrayList<>();
-        for (int i = 0; i < request.count(); i++) {
-            images.add(new GeneratedImage(request.seedOf(i), request.width(), request.height(), pngFor(request, i)));
+
+        @Override
+        public int stepsDone() {
+            return done;
         }
-        return new GenerationResult(images, tokenize(request.prompt()), Duration.ZERO, Duration.ofMillis(1),
-                Duration.ZERO);
+
+        @Override
+        public int totalSteps() {
+            return total;
+        }
+
+        @Override
+        public GenerationResult finish() {
+            if (done < total) {
+                throw new IllegalStateException("steps left");
+            }
+            List<GeneratedImage> images = new ArrayList<>();
+            for (int i = 0; i < request.count(); i++) {
+                images.add(new GeneratedImage(request.seedOf(i), request.width(), request.height(),
+                        pngFor(request, i)));
+            }
+            return new GenerationResult(images, tokenize(request.prompt()), Duration.ZERO, Duration.ofMillis(1),
+                    Duration.ZERO);
+        }
+
+        @Override
+        public void close() {
+            open.remove(request.prompt());
+        }
     }
 
     @Override
