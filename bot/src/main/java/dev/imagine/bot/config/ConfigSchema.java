@@ -41,6 +41,11 @@ final class ConfigSchema {
                     "How fast a person's recent usage is forgotten in the fair-share order."),
             ConfigKey.number("queue.aging-rate", 0.5, 0.0, 100.0,
                     "Seconds of usage forgiven per second of waiting, so nobody waits forever."),
+            ConfigKey.number("queue.preemption-margin", 120.0, 0.0, 1_000_000.0,
+                    "Seconds of usage by which a waiting person must be ahead of the running job's owner before that"
+                            + " job pauses at a step boundary to let them through."),
+            ConfigKey.integer("queue.max-preemptions-per-job", 1, 0, 100,
+                    "How often one job may be paused that way; 0 turns preemption off."),
             ConfigKey.duration("queue.job-timeout", "10m", Duration.ofSeconds(10), Duration.ofHours(6),
                     "A job still running after this long is given up."),
             ConfigKey.integer("cache.memory-mb", 256, 0, 1_048_576, "Memory for recent results, in MiB."),

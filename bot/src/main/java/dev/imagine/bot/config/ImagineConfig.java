@@ -4,6 +4,7 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
 import java.net.URI;
 import java.nio.file.Path;
@@ -76,7 +77,8 @@ public final class ImagineConfig {
 
     public QueueSettings queueSettings() {
         return new QueueSettings(get("queue.per-user-limit"), get("queue.total-limit"), get("queue.usage-half-life"),
-                (double) get("queue.aging-rate"));
+                (double) get("queue.aging-rate"),
+                new Preemption((double) get("queue.preemption-margin"), get("queue.max-preemptions-per-job")));
     }
 
     public Duration jobTimeout() {

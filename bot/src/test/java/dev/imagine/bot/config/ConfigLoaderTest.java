@@ -43,6 +43,7 @@ class ConfigLoaderTest {
         assertThat(config.queueSettings().perUserLimit()).isEqualTo(3);
         assertThat(config.queueSettings().totalLimit()).isEqualTo(50);
         assertThat(config.queueSettings().usageHalfLife()).isEqualTo(Duration.ofHours(1));
+        assertThat(config.queueSettings().preemption()).isEqualTo(dev.imagine.bot.queue.Preemption.DEFAULTS);
         assertThat(config.jobTimeout()).isEqualTo(Duration.ofMinutes(10));
         assertThat(config.webHost()).isEqualTo("127.0.0.1");
         assertThat(config.webPort()).isEqualTo(8080);
