@@ -4,12 +4,10 @@ import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
-import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.Limits;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.command.Requester;
-import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.Admission;
 import dev.imagine.bot.queue.FairShareQueue;
@@ -25,17 +23,14 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ProgressListener;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.time.Duration;
-import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
@@ -59,6 +54,7 @@ public final class JobService implements AutoCloseable {
     private final LongSupplier processCpuNanos;
     private final Supplier<String> jobIds;
     private final RequestValidator validator;
+    private final Preferences preferences;
     private final CostModel costs;
     private final Map<String, ReplySink> sinks = new ConcurrentHashMap<>();
     private volatile JobObserver observer = JobObserver.NONE;
@@ -104,6 +100,7 @@ public final class JobService implements AutoCloseable {
         this.processCpuNanos = processCpuNanos;
         this.jobIds = jobIds;
         this.validator = new RequestValidator(randomSeeds);
+        this.preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
         this.costs = new CostModel(settings.initialSecondsPerUnit());
         this.worker = new Worker(queue, this::run);
     }
@@ -164,7 +161,7 @@ public final class JobService implements AutoCloseable {
             case Command.Cancel cancel -> cancel(cancel);
             case Command.Delete delete -> delete(delete);
             case Command.QueueStatus status -> new Reply.Info(queueStatus(status.requester().user()));
-            case Command.Settings change -> settings(change);
+            case Command.Settings change -> preferences.handle(change);
             case Command.Help help -> new Reply.Info(HelpText.TEXT);
         };
     }
@@ -173,13 +170,12 @@ public final class JobService implements AutoCloseable {
 
     private Reply imagine(Command.Imagine command, String origin) {
         Requester requester = command.requester();
-        Optional<Reply.Refused> channel = channelRefusal(requester);
+        Optional<Reply.Refused> channel = preferences.channelRefusal(requester);
         if (channel.isPresent()) {
             return channel.get();
         }
-        Defaults defaults = settings.defaults()
-                .overriddenBy(store.userDefaults(requester.user().key()).orElse(null));
-        return switch (validator.validate(command, defaults, limitsFor(requester))) {
+        return switch (validator.validate(command, preferences.defaultsFor(requester.user()),
+                preferences.limitsFor(requester))) {
             case RequestValidator.Refused refused -> new Reply.Refused(refused.message());
             case RequestValidator.Valid valid -> submit(requester, valid.parameters(), origin, null);
         };
@@ -191,7 +187,7 @@ public final class JobService implements AutoCloseable {
             return new Reply.Refused("I can't find that picture any more. Use /imagine to draw it again.",
                     Reply.Refused.Reason.NOT_FOUND);
         }
-        Optional<Reply.Refused> channel = channelRefusal(requester);
+        Optional<Reply.Refused> channel = preferences.channelRefusal(requester);
         if (channel.isPresent()) {
             return channel.get();
         }
@@ -201,7 +197,7 @@ public final class JobService implements AutoCloseable {
         }
         // A click by anyone makes a new job owned by the clicker and charged to the clicker's share; it still has to
         // fit the clicker's community limits.
-        Limits limits = limitsFor(requester);
+        Limits limits = preferences.limitsFor(requester);
         if (parameters.steps() > limits.maxSteps() || parameters.size().width() > limits.maxSide()
                 || parameters.size().height() > limits.maxSide() || parameters.count() > limits.maxCount()) {
             return new Reply.Refused("That picture is over this community's limits (steps " + limits.maxSteps()
@@ -254,29 +250,6 @@ public final class JobService implements AutoCloseable {
             LOG.info("job {} for {} queued at #{}", job.id(), user.key(), accepted.position());
             return new Reply.Accepted(job, accepted.position(), accepted.estimatedWait());
         }
-    }
-
-    private Optional<Reply.Refused> channelRefusal(Requester requester) {
-        String community = requester.communityKey();
-        if (community == null || requester.channel() == null) {
-            return Optional.empty();
-        }
-        Set<String> allowed = store.communityLimits(community)
-                .map(SettingsChange.CommunityLimits::allowedChannels).orElse(null);
-        if (allowed == null || allowed.isEmpty() || allowed.contains(requester.channel())) {
-            return Optional.empty();
-        }
-        return Optional.of(new Reply.Refused("Imagine is not allowed in this channel; the admins of this community"
-                + " allow it in " + allowed.size() + (allowed.size() == 1 ? " channel." : " channels."),
-                Reply.Refused.Reason.NOT_ALLOWED));
-    }
-
-    private Limits limitsFor(Requester requester) {
-        String community = requester.communityKey();
-        if (community == null) {
-            return settings.limits();
-        }
-        return settings.limits().tightenedBy(store.communityLimits(community).orElse(null));
     }
 
     private Duration estimate(JobParameters parameters) {
@@ -631,82 +604,6 @@ public final class JobService implements AutoCloseable {
 
     private static String shorten(String prompt) {
         return prompt.length() <= 60 ? prompt : prompt.substring(0, 57) + "…";
-    }
-
-    private Reply settings(Command.Settings command) {
-        Requester requester = command.requester();
-        String userKey = requester.user().key();
-        return switch (command.change()) {
-            case SettingsChange.Show show -> new Reply.Info(describeSettings(requester));
-            case SettingsChange.ResetUserDefaults reset -> {
-                store.clearUserDefaults(userKey);
-                yield new Reply.Info("Your defaults are reset.\n" + describeSettings(requester));
-            }
-            case SettingsChange.UserDefaults change -> {
-                Command.Imagine probe = new Command.Imagine(requester, "probe", 0L, change.steps(), change.size(),
-                        change.guidance(), change.count(), change.decoder());
-                Defaults merged = settings.defaults().overriddenBy(store.userDefaults(userKey).orElse(null));
-                if (validator.validate(probe, merged, limitsFor(requester)) instanceof RequestValidator.Refused r) {
-                    yield new Reply.Refused(r.message().replace("I can't draw that yet", "I can't save those defaults"));
-                }
-                SettingsChange.UserDefaults previous = store.userDefaults(userKey).orElse(null);
-                store.saveUserDefaults(userKey, mergeDefaults(previous, change));
-                yield new Reply.Info("Saved.\n" + describeSettings(requester));
-            }
-            case SettingsChange.CommunityLimits change -> {
-                if (requester.communityKey() == null) {
-                    yield new Reply.Refused("Community limits are set inside a server or group, not in a private chat.");
-                }
-                if (!requester.communityAdmin()) {
-                    yield new Reply.Refused("Only admins of this community can change its limits.",
-                            Reply.Refused.Reason.NOT_ALLOWED);
-                }
-                try {
-                    settings.limits().tightenedBy(change);
-                } catch (IllegalArgumentException e) {
-                    yield new Reply.Refused("Those limits are not valid: " + e.getMessage() + ".");
-                }
-                SettingsChange.CommunityLimits previous = store.communityLimits(requester.communityKey()).orElse(null);
-                store.saveCommunityLimits(requester.communityKey(), mergeLimits(previous, change));
-                yield new Reply.Info("Saved.\n" + describeSettings(requester));
-            }
-        };
-    }
-
-    private static SettingsChange.UserDefaults mergeDefaults(SettingsChange.UserDefaults old,
-                                                             SettingsChange.UserDefaults change) {
-        if (old == null) {
-            return change;
-        }
-        return new SettingsChange.UserDefaults(
-                change.steps() != null ? change.steps() : old.steps(),
-                change.size() != null ? change.size() : old.size(),
-                change.guidance() != null ? change.guidance() : old.guidance(),
-                change.count() != null ? change.count() : old.count(),
-                change.decoder() != null ? change.decoder() : old.decoder());
-    }
-
-    private static SettingsChange.CommunityLimits mergeLimits(SettingsChange.CommunityLimits old,
-                                                              SettingsChange.CommunityLimits change) {
-        if (old == null) {
-            return change;
-        }
-        return new SettingsChange.CommunityLimits(
-                change.maxSteps() != null ? change.maxSteps() : old.maxSteps(),
-                change.maxSide() != null ? change.maxSide() : old.maxSide(),
-                change.maxCount() != null ? change.maxCount() : old.maxCount(),
-                change.maxPromptLength() != null ? change.maxPromptLength() : old.maxPromptLength(),
-                change.allowedChannels() != null ? new LinkedHashSet<>(change.allowedChannels()) : old.allowedChannels());
-    }
-
-    private String describeSettings(Requester requester) {
-        Defaults defaults = settings.defaults()
-                .overriddenBy(store.userDefaults(requester.user().key()).orElse(null));
-        Limits limits = limitsFor(requester);
-        return "Your defaults: " + defaults.steps() + " steps, " + defaults.size() + ", guidance " + defaults.guidance()
-                + ", " + defaults.count() + (defaults.count() == 1 ? " image" : " images") + ", " + defaults.decoder().label()
-                + " decoder.\nLimits here: up to " + limits.maxSteps() + " steps, " + limits.maxSide() + " pixels a side, "
-                + limits.maxCount() + " images, " + limits.maxPromptLength() + " characters of prompt.";
     }
 
     // ---- lifecycle and observation ----
