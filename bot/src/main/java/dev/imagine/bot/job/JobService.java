@@ -216,9 +216,20 @@ public final class JobService implements AutoCloseable {
             return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
                     Reply.Refused.Reason.NOT_AVAILABLE);
         }
-        User user = requester.user();
-        Job job = Job.queued(jobIds.get(), user, requester.community(), requester.channel(), parameters,
+        Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(), parameters,
                 clock.instant(), origin, sourceJobId);
+        return admit(job, false);
+    }
+
+    /**
+     * Answers a new job from the cache, attaches it to an identical job in flight, or offers it to the queue.
+     *
+     * @param known true for a job that is already in the store under its id (a follower taking its leader's place):
+     *              a refusal then ends it as failed instead of forgetting it
+     */
+    private Reply admit(Job job, boolean known) {
+        User user = job.owner();
+        JobParameters parameters = job.parameters();
         List<CacheKey> keys = cacheKeys(parameters);
         List<byte[]> cached = cachedImages(keys);
         if (cached != null) {
@@ -242,7 +253,11 @@ public final class JobService implements AutoCloseable {
             store.save(job);
             Admission<Job> admission = queue.offer(job.id(), user.key(), job, estimate(parameters));
             if (admission instanceof Admission.Refused<Job> refused) {
-                store.delete(job.id());
+                if (known) {
+                    store.save(job.failed(clock.instant(), refused.message()));
+                } else {
+                    store.delete(job.id());
+                }
                 return new Reply.Refused(refused.message(), Reply.Refused.Reason.BUSY);
             }
             Admission.Accepted<Job> accepted = (Admission.Accepted<Job>) admission;
@@ -497,10 +512,15 @@ public final class JobService implements AutoCloseable {
             return;
         }
         for (Job follower : followers) {
-            Requester requester = new Requester(follower.owner(), follower.community(), follower.channel(), false);
-            store.save(follower.cancelled(clock.instant(), "superseded"));
-            Reply reply = submit(requester, follower.parameters(), follower.origin(), follower.sourceJobId());
             ReplySink sink = sinkFor(follower);
+            if (!admitting) {
+                // Still QUEUED in the store: it is resumed with the other waiting jobs at the next start.
+                sink.notice(follower, "Imagine is restarting; your picture keeps its place and will be drawn when it"
+                        + " is back.");
+                continue;
+            }
+            // The follower keeps its id, so the message or page that shows it keeps following the right job.
+            Reply reply = admit(follower, true);
             switch (reply) {
                 case Reply.Accepted accepted -> sink.queued(accepted.job(), accepted.position(), accepted.eta());
                 case Reply.Finished finished -> sink.finished(finished.job(), finished.pngs(), Duration.ZERO);

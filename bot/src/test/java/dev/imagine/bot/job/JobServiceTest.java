@@ -116,6 +116,25 @@ class JobServiceTest {
     }
 
     @Test
+    void whenTheSharedJobIsCancelled_theJobWaitingForIt_takesItsPlaceUnderItsOwnId() throws Exception {
+        generator.holdSteps();
+        accepted(service.handle(imagine(ALICE_IN_ART, "someone else first", 9L), "o"));
+        waitUntilRunning();
+        Job leader = accepted(service.handle(imagine(ALICE_IN_ART, "a boat", 7L), "o"));
+        Job follower = accepted(service.handle(imagine(BOB_IN_ART, "a boat", 7L), "o"));
+
+        assertThat(((Reply.Info) service.handle(new Command.Cancel(ALICE_IN_ART, leader.id()), "o")).text())
+                .contains("Cancelled");
+        generator.releaseAll();
+
+        assertThat(sink.await("queued", follower.id()).job().id()).isEqualTo(follower.id());
+        RecordingSink.Event finished = sink.await("finished", follower.id());
+        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a boat:7:4:512x512");
+        assertThat(store.find(follower.id()).orElseThrow().state()).isEqualTo(JobState.DONE);
+        assertThat(store.find(leader.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
     void reroll_drawsTheSameParametersWithANewSeed_ownedByTheClicker() throws Exception {
         Job first = accepted(service.handle(new Command.Imagine(ALICE_IN_ART, "a tower", 5L, 2, new ImageSize(384, 384),
                 6f, 1, Decoder.FULL), "o"));
