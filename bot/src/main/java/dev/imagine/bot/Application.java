@@ -107,8 +107,7 @@ final class Application implements AutoCloseable {
         if (configured.isPresent()) {
             return ModelChoice.local(configured.get());
         }
-        ModelStore modelStore = ModelStore.builder().environment(environment)
-                .cacheDir(config.modelCacheDir().orElse(null)).build();
+        ModelStore modelStore = modelStore(config, environment);
         ModelRef ref = ModelRef.parse(config.modelRepository() + "@" + config.modelRevision());
         Optional<Path> cached = modelStore.cached(ref);
         Path folder = cached.isPresent() ? cached.get() : pullWithProgress(modelStore, ref, downloadProgress);
@@ -129,8 +128,7 @@ final class Application implements AutoCloseable {
         if (config.fastDecoderRepository().isEmpty() || modelOverride != null) {
             return Optional.empty();
         }
-        ModelStore modelStore = ModelStore.builder().environment(environment)
-                .cacheDir(config.modelCacheDir().orElse(null)).build();
+        ModelStore modelStore = modelStore(config, environment);
         try {
             ModelRef ref = ModelRef.parse(config.fastDecoderRepository().get());
             Optional<Path> cached = modelStore.cached(ref);
@@ -143,6 +141,11 @@ final class Application implements AutoCloseable {
                     config.fastDecoderRepository().get(), e.getMessage());
             return Optional.empty();
         }
+    }
+
+    /** The model cache as configured: hub, token and offline flag from the environment, folder from the config. */
+    private static ModelStore modelStore(ImagineConfig config, Map<String, String> environment) {
+        return ModelStore.builder().environment(environment).cacheDir(config.modelCacheDir().orElse(null)).build();
     }
 
     private static Path pullWithProgress(ModelStore modelStore, ModelRef ref,
