@@ -1,7 +1,6 @@
 package dev.imagine.pipeline;
 
 import ai.onnxruntime.OrtEnvironment;
-import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.ImageConversion;
 import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.model.ModelFolder;
@@ -328,11 +327,9 @@ final class LcmPipeline implements ImageGenerator {
                     + 3 * width * height + " for a " + width + "x" + height + " image");
         }
         byte[] rgb = ImageConversion.toRgb(image, 0, width, height);
-        long seed = request.seedOf(index);
-        GenerationParameters parameters = new GenerationParameters(request.prompt(), request.steps(),
-                request.guidance(), seed, width, height, folder.name(), VERSION);
-        byte[] png = PngEncoder.encode(rgb, width, height, Map.of(GenerationParameters.PNG_KEYWORD, parameters.toText()));
-        return new GeneratedImage(seed, width, height, png);
+        byte[] png = PngEncoder.encode(rgb, width, height,
+                Map.of(PngParameters.KEYWORD, PngParameters.textOf(request, index, folder.name())));
+        return new GeneratedImage(request.seedOf(index), width, height, png);
     }
 
     @Override

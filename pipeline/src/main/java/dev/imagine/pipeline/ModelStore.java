@@ -18,8 +18,9 @@ import java.util.function.ToLongFunction;
 
 /**
  * The local store of models fetched from a Hugging Face–style hub: the first {@link #pull} downloads a model's
- * files, verifies each against the hub's sha256 (or git blob id) and marks the folder complete; afterwards the folder
- * is used without the network. Downloads resume after an interruption, and two processes pulling the same model at
+ * files (those its {@link ModelRef} selects: by default only what the pipeline reads from an ONNX export), verifies
+ * each against the hub's sha256 (or git blob id) and marks the folder complete; afterwards the folder is used without
+ * the network. Downloads resume after an interruption, and two processes pulling the same model at
  * once wait for each other instead of writing the same files.
  *
  * <p>Settings, as {@code huggingface_hub} reads them in {@link #fromEnvironment}: {@code HF_ENDPOINT} (default
@@ -131,7 +132,8 @@ public final class ModelStore {
 
     /** The exact command line that fetches {@code ref} into this store's cache. */
     public String pullCommand(ModelRef ref) {
-        return PULL_COMMAND + " " + ref + (explicitCacheDir ? " --cache-dir " + cacheDir : "");
+        return PULL_COMMAND + " " + ref + (ref.selection() == ModelRef.Selection.ALL ? " --all-files" : "")
+                + (explicitCacheDir ? " --cache-dir " + cacheDir : "");
     }
 
     @Override

@@ -14,7 +14,10 @@ public class ModelStoreException extends PipelineException {
         UNAUTHORIZED,
         /** HTTP 403: the token is valid but has no access (gated repository whose conditions were not accepted). */
         FORBIDDEN,
-        /** HTTP 404, or no file of the revision matches an include pattern. */
+        /**
+         * HTTP 404, no file of the revision matches an include pattern, the revision is not an ONNX export, or a
+         * model refers to an external data file the revision does not have.
+         */
         NOT_FOUND,
         /** Not enough free space in the cache folder. */
         DISK_FULL,

@@ -9,6 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * Finished images by {@link CacheKey}: a memory tier (Caffeine, weighted by PNG bytes within a budget) in front of
  * a disk tier that survives restarts. A repeated request is answered from here without entering the queue.
+ *
+ * <p>A key names pixels, not words: two prompts that tokenize alike share an entry. The job service therefore puts
+ * pictures here without their text chunk and writes each requester's own text on the way out; this class stores
+ * the bytes as given.
  */
 public final class ResultCache {
     private final Cache<CacheKey, byte[]> memory;

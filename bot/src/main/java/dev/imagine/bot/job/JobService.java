@@ -17,7 +17,6 @@ import dev.imagine.bot.queue.QueuedJob;
 import dev.imagine.pipeline.CancellationSignal;
 import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationCancelledException;
-import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ProgressListener;
@@ -56,6 +55,7 @@ public final class JobService implements AutoCloseable {
     private final RequestValidator validator;
     private final Preferences preferences;
     private final CostModel costs;
+    private final PictureLabels labels;
     private final Map<String, ReplySink> sinks = new ConcurrentHashMap<>();
     private volatile JobObserver observer = JobObserver.NONE;
     private final Worker worker;
@@ -102,6 +102,7 @@ public final class JobService implements AutoCloseable {
         this.validator = new RequestValidator(randomSeeds);
         this.preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
         this.costs = new CostModel(settings.initialSecondsPerUnit());
+        this.labels = new PictureLabels(generator);
         this.worker = new Worker(queue, this::run);
     }
 
@@ -236,7 +237,7 @@ public final class JobService implements AutoCloseable {
             Job done = job.done(clock.instant(), digests(keys), true, 0);
             store.save(done);
             LOG.info("job {} for {} answered from the cache", done.id(), user.key());
-            return new Reply.Finished(done, cached);
+            return new Reply.Finished(done, labels.forJob(done, cached));
         }
         String requestKey = String.join(",", digests(keys));
         synchronized (lock) {
@@ -339,10 +340,7 @@ public final class JobService implements AutoCloseable {
         boolean keep = false;
         try {
             if (generation == null) {
-                GenerationRequest request = new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(),
-                        p.size().width(), p.size().height(), p.count(),
-                        p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL);
-                generation = generator.begin(request);
+                generation = generator.begin(PictureLabels.requestOf(p));
             }
             ProgressListener progress = update -> {
                 if (update.stage() == ProgressListener.Progress.Stage.STEP_DONE) {
@@ -370,11 +368,13 @@ public final class JobService implements AutoCloseable {
             double cpuSeconds = (Math.max(0, processCpuNanos.getAsLong() - cpuBefore)
                     + (resumed == null ? 0 : resumed.cpuNanos())) / 1e9;
             List<CacheKey> keys = cacheKeys(p);
-            List<byte[]> pngs = new ArrayList<>();
+            // The cache keeps the pixels only; each job that gets them (this one, those waiting for it, later cache
+            // answers) gets its own text on them.
+            List<byte[]> pictures = new ArrayList<>();
             for (int i = 0; i < result.images().size(); i++) {
-                byte[] png = result.images().get(i).png();
-                cache.put(keys.get(i), png);
-                pngs.add(png);
+                byte[] picture = PictureLabels.forCache(result.images().get(i).png());
+                cache.put(keys.get(i), picture);
+                pictures.add(picture);
             }
             Job done = job.done(clock.instant(), digests(keys), false, cpuSeconds);
             // Counted before it becomes visible as DONE, so whoever sees the state also sees it in the metrics.
@@ -387,8 +387,8 @@ public final class JobService implements AutoCloseable {
             costs.record(p, took);
             LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
                     String.format(Locale.ROOT, "%.1f", cpuSeconds));
-            sink.finished(done, pngs, took);
-            finishFollowers(done, pngs, took);
+            sink.finished(done, labels.forJob(done, pictures), took);
+            finishFollowers(done, pictures, took);
         } catch (GenerationCancelledException e) {
             String reason = state.cancelReason;
             if (reason == null) {
@@ -486,7 +486,7 @@ public final class JobService implements AutoCloseable {
         }
     }
 
-    private void finishFollowers(Job leader, List<byte[]> pngs, Duration took) {
+    private void finishFollowers(Job leader, List<byte[]> pictures, Duration took) {
         List<Job> followers;
         synchronized (lock) {
             followers = followersByLeader.remove(leader.id());
@@ -498,7 +498,7 @@ public final class JobService implements AutoCloseable {
             Job done = follower.done(clock.instant(), leader.resultKeys(), true, 0);
             store.save(done);
             observer.ended(done, JobObserver.Outcome.CACHED);
-            sinkFor(done).finished(done, pngs, took);
+            sinkFor(done).finished(done, labels.forJob(done, pictures), took);
         }
     }
 
@@ -636,7 +636,7 @@ public final class JobService implements AutoCloseable {
         return JobIds.looksValid(jobId) ? store.find(jobId) : Optional.empty();
     }
 
-    /** The finished images of a job, when they are still in the cache. */
+    /** The finished images of a job, each with the job's own parameters, when they are still in the cache. */
     public Optional<List<byte[]>> images(Job job) {
         if (job.state() != JobState.DONE) {
             return Optional.empty();
@@ -649,7 +649,7 @@ public final class JobService implements AutoCloseable {
             }
             images.add(png.get());
         }
-        return Optional.of(images);
+        return Optional.of(labels.forJob(job, images));
     }
 
     /** The limits, defaults and model identity this service was configured with. */

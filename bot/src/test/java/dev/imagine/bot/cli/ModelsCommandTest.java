@@ -51,6 +51,30 @@ class ModelsCommandTest {
     }
 
     @Test
+    void pull_allFiles_asksForEveryFile_andTheCommandItNamesKeepsTheFlag() {
+        int exit = run("pull", "--all-files", "someone/model@v1");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("models pull someone/model@v1 --all-files");
+    }
+
+    @Test
+    void pull_withoutAllFiles_asksOnlyForThePipelineFiles() {
+        assertThat(run("pull", "someone/model@v1")).isEqualTo(1);
+
+        assertThat(err.toString()).contains("models pull someone/model@v1").doesNotContain("--all-files");
+    }
+
+    @Test
+    void pull_help_explainsWhichFilesAreFetched() {
+        assertThat(run("pull", "--help")).isZero();
+
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("--all-files")
+                .contains("Only the files the pipeline reads are fetched").contains("external data")
+                .contains("PyTorch weights");
+    }
+
+    @Test
     void path_ofAModelNotCached_failsNamingThePullCommand() {
         int exit = run("path", "someone/model@v1");
 

@@ -8,20 +8,32 @@ import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.PngParameters;
 import dev.imagine.pipeline.ProgressListener;
 import dev.imagine.pipeline.TokenizedPrompt;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.imageio.ImageIO;
 
 /**
- * A generator whose "PNG" is the request written out as text, so tests can see exactly what was generated. Steps
+ * A generator of small real PNGs whose text chunk is the request, so tests can see exactly what was generated and
+ * delivered ({@link #describe}). Steps
  * can be held back with {@link #holdSteps()} / {@link #releaseSteps(int)} to test what happens while a job runs.
  */
 final class FakeGenerator implements ImageGenerator {
@@ -48,9 +60,62 @@ final class FakeGenerator implements ImageGenerator {
         failOnPrompt = prompt;
     }
 
-    static byte[] pngFor(GenerationRequest request, int index) {
-        return ("png:" + request.prompt() + ":" + request.seedOf(index) + ":" + request.steps() + ":"
-                + request.width() + "x" + request.height()).getBytes(StandardCharsets.UTF_8);
+    /**
+     * A small real PNG: its pixels depend on what decides the pixels (the prompt as tokenized, seed, steps, size,
+     * guidance), its text chunk is the request's own parameters, as the real pipeline writes them.
+     */
+    byte[] pngFor(GenerationRequest request, int index) {
+        int[] pixelsOf = Arrays.copyOf(tokenize(request.prompt()).ids(), 77 + 5);
+        pixelsOf[77] = (int) request.seedOf(index);
+        pixelsOf[78] = request.steps();
+        pixelsOf[79] = request.width();
+        pixelsOf[80] = request.height();
+        pixelsOf[81] = Float.floatToIntBits(request.guidance());
+        Random random = new Random(Arrays.hashCode(pixelsOf));
+        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < 8; y++) {
+            for (int x = 0; x < 8; x++) {
+                image.setRGB(x, y, random.nextInt(1 << 24));
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return PngParameters.labelled(png.toByteArray(), request, index, modelName());
+    }
+
+    /**
+     * What a PNG of this generator says it is, "png:prompt:seed:steps:WxH", read from its text chunk: the prompt and
+     * parameters the person it was delivered to sees.
+     */
+    static String describe(byte[] png) {
+        String text = PngParameters.read(png).orElseThrow(() -> new AssertionError("the PNG has no parameters"));
+        int lastBreak = text.lastIndexOf('\n');
+        String fields = text.substring(lastBreak + 1);
+        return "png:" + text.substring(0, lastBreak) + ":" + field(fields, "Seed") + ":" + field(fields, "Steps") + ":"
+                + field(fields, "Size");
+    }
+
+    private static String field(String fields, String name) {
+        Matcher m = Pattern.compile("(?:^|, )" + name + ": ([^,]*)").matcher(fields);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + " in " + fields);
+        }
+        return m.group(1);
+    }
+
+    /** The image data (IDAT) of a PNG: what two deliveries of one picture share byte for byte. */
+    static byte[] pixelData(byte[] png) {
+        ByteBuffer buffer = ByteBuffer.wrap(png);
+        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
+            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
+                return Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
+            }
+        }
+        throw new AssertionError("no IDAT");
     }
 
     @Override

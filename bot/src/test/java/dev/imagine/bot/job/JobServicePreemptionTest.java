@@ -95,7 +95,7 @@ class JobServicePreemptionTest {
         sink.await("finished", light.id());
         assertThat(generator.stepLog).containsExactly("a castle#1", "a cat#1", "a cat#2", "a cat#3", "a cat#4",
                 "a castle#2", "a castle#3", "a castle#4");
-        assertThat(new String(heavyDone.pngs().get(0))).isEqualTo("png:a castle:42:4:512x512");
+        assertThat(FakeGenerator.describe(heavyDone.pngs().get(0))).isEqualTo("png:a castle:42:4:512x512");
         assertThat(generator.generated).as("the heavy job was begun once, not restarted").hasSize(2);
         assertThat(sink.events.stream().filter(e -> e.kind().equals("progress") && e.job().id().equals(heavy.id()))
                 .map(RecordingSink.Event::detail)).containsExactly("1/4", "2/4", "3/4", "4/4");

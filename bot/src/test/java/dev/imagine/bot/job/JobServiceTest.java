@@ -75,7 +75,7 @@ class JobServiceTest {
         assertThat(((Reply.Accepted) reply).position()).isEqualTo(1);
         Job job = accepted(reply);
         RecordingSink.Event finished = sink.await("finished", job.id());
-        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
+        assertThat(FakeGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
         assertThat(sink.events).extracting(RecordingSink.Event::kind).contains("started", "progress");
         assertThat(sink.events.stream().filter(e -> e.kind().equals("progress")).map(RecordingSink.Event::detail))
                 .containsExactly("1/4", "2/4", "3/4", "4/4");
@@ -94,7 +94,7 @@ class JobServiceTest {
 
         assertThat(replay).isInstanceOf(Reply.Finished.class);
         Reply.Finished finished = (Reply.Finished) replay;
-        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
+        assertThat(FakeGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
         assertThat(finished.job().owner()).isEqualTo(BOB);
         assertThat(finished.job().fromCache()).isTrue();
         assertThat(generator.generated).hasSize(1);
@@ -129,7 +129,7 @@ class JobServiceTest {
 
         assertThat(sink.await("queued", follower.id()).job().id()).isEqualTo(follower.id());
         RecordingSink.Event finished = sink.await("finished", follower.id());
-        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a boat:7:4:512x512");
+        assertThat(FakeGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a boat:7:4:512x512");
         assertThat(store.find(follower.id()).orElseThrow().state()).isEqualTo(JobState.DONE);
         assertThat(store.find(leader.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
     }
