@@ -377,6 +377,13 @@ final class FakeDiscord implements AutoCloseable {
         }
     }
 
+    /** The id of the interaction with {@code token}. */
+    String interactionId(String token) {
+        synchronized (arrivals) {
+            return interactions.get(token).id;
+        }
+    }
+
     /** The message interaction {@code token}'s "@original" means now, or null before the initial response. */
     Shown originalOf(String token) {
         synchronized (arrivals) {
