@@ -48,6 +48,15 @@ public final class DiscordBot implements AutoCloseable {
      *                               ready in time; the message says which
      */
     public static DiscordBot start(String token, DiscordSettings settings, JobService jobs, Path dataDir) {
+        return start(token, settings, jobs, dataDir, InstantSource.system(), InteractionListener.DECISION_BUDGET);
+    }
+
+    /**
+     * As {@link #start(String, DiscordSettings, JobService, Path)}, with the clock that decides when interaction
+     * tokens have expired and the time the job service may take before an interaction is deferred (tests).
+     */
+    static DiscordBot start(String token, DiscordSettings settings, JobService jobs, Path dataDir, InstantSource clock,
+                            Duration decisionBudget) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(jobs, "jobs");
         Objects.requireNonNull(dataDir, "dataDir");
@@ -57,7 +66,7 @@ public final class DiscordBot implements AutoCloseable {
         }
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("discord-", 0)
                 .factory());
-        DiscordSink sink = new DiscordSink(executor, InstantSource.system(), settings.progressInterval());
+        DiscordSink sink = new DiscordSink(executor, clock, settings.progressInterval());
         CountDownLatch ready = new CountDownLatch(1);
         JDA jda;
         try {
@@ -67,7 +76,7 @@ public final class DiscordBot implements AutoCloseable {
                     // Interactions are small; plain JSON text frames keep the gateway simple to proxy.
                     .setCompression(Compression.NONE)
                     .setEnableShutdownHook(false)
-                    .addEventListeners(new InteractionListener(jobs, sink, executor), new ListenerAdapter() {
+                    .addEventListeners(new InteractionListener(jobs, sink, executor, decisionBudget), new ListenerAdapter() {
                         @Override
                         public void onReady(ReadyEvent event) {
                             ready.countDown();

@@ -9,6 +9,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
@@ -26,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * Tells Discord users about their jobs: edits the interaction reply ("queued #3", progress, the picture), and once
  * the 15-minute interaction token has expired (or the edit fails) posts in the channel mentioning the requester,
  * or else sends a direct message. Everything about one job runs in order on its own serial lane; the worker thread
- * that calls in never waits for Discord.
+ * that calls in never waits for Discord. A job's lane starts only once its interaction has its initial response
+ * ({@link #holdUpdatesUntil}): before that, Discord has no message to edit.
  */
 final class DiscordSink implements ReplySink {
     private static final Logger LOG = LoggerFactory.getLogger(DiscordSink.class);
@@ -44,6 +47,9 @@ final class DiscordSink implements ReplySink {
             return size() > REMEMBERED_JOBS;
         }
     };
+
+    // Interactions whose initial response is on its way, by interaction id; removed once it went through (or failed).
+    private final Map<String, CompletableFuture<?>> pendingResponses = new ConcurrentHashMap<>();
 
     DiscordSink(Executor executor, InstantSource clock, Duration progressInterval) {
         this.executor = executor;
@@ -64,6 +70,8 @@ final class DiscordSink implements ReplySink {
         final Origin origin;
         final Queue<Runnable> lane = new ArrayDeque<>();
         boolean draining;
+        // True until the interaction's initial response went out: tasks wait in the lane.
+        boolean held;
         Phase phase = Phase.NEW;
         long lastEditNanos;
         boolean edited;
@@ -77,11 +85,27 @@ final class DiscordSink implements ReplySink {
         void submit(Runnable task) {
             synchronized (this) {
                 lane.add(task);
-                if (draining) {
+                if (draining || held) {
                     return;
                 }
                 draining = true;
             }
+            startDraining();
+        }
+
+        /** The initial response went out (or could not): what waited in the lane goes now, in order. */
+        void release() {
+            synchronized (this) {
+                held = false;
+                if (draining || lane.isEmpty()) {
+                    return;
+                }
+                draining = true;
+            }
+            startDraining();
+        }
+
+        private void startDraining() {
             try {
                 executor.execute(this::drain);
             } catch (RejectedExecutionException e) {
@@ -156,6 +180,11 @@ final class DiscordSink implements ReplySink {
                 return null;
             }
             Conversation created = new Conversation(jobId, origin);
+            CompletableFuture<?> response = pendingResponses.get(origin.interactionId());
+            if (response != null && !response.isDone()) {
+                created.held = true;
+                response.whenComplete((ignored, failure) -> created.release());
+            }
             conversations.put(jobId, created);
             return created;
         }
@@ -163,7 +192,19 @@ final class DiscordSink implements ReplySink {
 
     // ---- called by the interaction listener ----
 
-    /** The job was accepted: the deferred reply becomes "queued #3 · about 1 min" unless the job is already further. */
+    /**
+     * Updates about jobs of interaction {@code interactionId} wait until {@code responded} completes: the listener
+     * decides and then sends the initial response, while the worker may already report on the job.
+     */
+    void holdUpdatesUntil(String interactionId, CompletableFuture<?> responded) {
+        pendingResponses.put(interactionId, responded);
+        responded.whenComplete((ignored, failure) -> pendingResponses.remove(interactionId, responded));
+    }
+
+    /**
+     * The job was accepted after a deferred reply: the reply becomes "queued #3 · about 1 min" unless the job is
+     * already further.
+     */
     void accepted(Job job, int position, Duration eta) {
         Conversation c = conversation(job);
         if (c == null || !c.advance(Phase.QUEUED)) {

@@ -27,6 +27,9 @@ final class Messages {
     private Messages() {
     }
 
+    /** What a public placeholder says for a moment before it is deleted, when a refusal had to follow a deferral. */
+    static final String NOT_TAKEN = "Imagine could not take this request; the reason went to the person who asked.";
+
     static String queued(int position, Duration eta) {
         if (position <= 0) {
             return "⏳ Queued · the same picture is being drawn right now; you get it when it is done";

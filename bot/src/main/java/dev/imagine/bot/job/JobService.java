@@ -632,6 +632,14 @@ public final class JobService implements AutoCloseable {
         return queue.snapshot().jobs().stream().filter(q -> q.entry().jobId().equals(jobId)).findFirst().orElse(null);
     }
 
+    /**
+     * A community got a new id on its platform (a Telegram group that became a supergroup, key
+     * "telegram:-100…"): its limits and allowed channels carry over, unless the new id has its own already.
+     */
+    public void communityMoved(String fromKey, String toKey) {
+        preferences.communityMoved(fromKey, toKey);
+    }
+
     public Optional<Job> job(String jobId) {
         return JobIds.looksValid(jobId) ? store.find(jobId) : Optional.empty();
     }

@@ -37,7 +37,7 @@ final class CallbackAnswer {
             answer.text(Texts.shorten(text, Texts.CALLBACK_ANSWER_LIMIT)).showAlert(alert);
         }
         AnswerCallbackQuery built = answer.build();
-        outbox.side("callbacks", "answerCallbackQuery", client -> client.executeAsync(built))
+        outbox.side("callbacks", "answerCallbackQuery", (client, ignored) -> client.executeAsync(built))
                 .exceptionally(e -> {
                     LOG.debug("callback query not answered: {}", e.getMessage());
                     return null;

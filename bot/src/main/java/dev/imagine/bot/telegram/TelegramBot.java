@@ -85,6 +85,7 @@ public final class TelegramBot implements AutoCloseable {
     private ScheduledExecutorService pollThread;
     private ExecutorService updatesThread;
     private Outbox outbox;
+    private ChatMigrations migrations;
     private TelegramReplies replies;
     private TelegramBotsLongPollingApplication polling;
     private volatile String username = "";
@@ -128,7 +129,8 @@ public final class TelegramBot implements AutoCloseable {
             username = me.getUserName() == null ? "" : me.getUserName();
             await("setMyCommands", client.executeAsync(SetMyCommands.builder().commands(COMMANDS).build()));
 
-            outbox = new Outbox(client, new RateLimiter(settings.pacing()), outboxThread, System::nanoTime);
+            migrations = new ChatMigrations(this::groupMoved);
+            outbox = new Outbox(client, migrations, new RateLimiter(settings.pacing()), outboxThread, System::nanoTime);
             replies = new TelegramReplies(outbox, jobs, outboxThread, settings, System::nanoTime);
             jobs.registerSink(PLATFORM, replies);
 
@@ -211,6 +213,14 @@ public final class TelegramBot implements AutoCloseable {
     }
 
     private void onMessage(Message message) {
+        if (message.getChat() != null && message.getMigrateToChatId() != null) {
+            migrations.moved(message.getChatId(), message.getMigrateToChatId());
+            return;
+        }
+        if (message.getChat() != null && message.getMigrateFromChatId() != null) {
+            migrations.moved(message.getMigrateFromChatId(), message.getChatId());
+            return;
+        }
         if (!message.hasText() || message.getFrom() == null || message.getChat() == null) {
             return;
         }
@@ -287,14 +297,14 @@ public final class TelegramBot implements AutoCloseable {
      */
     private void startJob(Origin origin, Command command, CallbackAnswer answer) {
         outbox.message(origin.chat(), "sendMessage",
-                        client -> TelegramReplies.sendText(client, origin, Texts.PLACEHOLDER, null))
+                        (client, chat) -> TelegramReplies.sendText(client, origin, chat, Texts.PLACEHOLDER, null))
                 .whenCompleteAsync((status, failure) -> {
                     if (failure != null) {
                         LOG.warn("no status message in chat {}: {}", origin.chatId(), failure.getMessage());
                         answer.answer("Telegram did not let me answer in this chat.", true);
                         return;
                     }
-                    Origin full = origin.withStatus(status.getMessageId());
+                    Origin full = origin.withStatus(status.getChatId(), status.getMessageId());
                     try {
                         replies.onReply(full, jobs.handle(command, full.encode()), answer);
                     } catch (RuntimeException e) {
@@ -338,6 +348,21 @@ public final class TelegramBot implements AutoCloseable {
         }
     }
 
+    /**
+     * A group became supergroup {@code to}: what its admins set (limits, topics) carries over to the new id, which
+     * commands from the supergroup come with. Pictures already on their way follow through {@link ChatMigrations}.
+     */
+    private void groupMoved(long from, long to) {
+        LOG.info("Telegram group {} became supergroup {}; its pictures and settings follow", from, to);
+        // At once, on whichever thread learned it (a store write): a command from the supergroup that is handled
+        // next must already find the group's settings there.
+        try {
+            jobs.communityMoved(PLATFORM + ":" + from, PLATFORM + ":" + to);
+        } catch (RuntimeException e) {
+            LOG.error("the settings of Telegram group {} could not be moved to {}", from, to, e);
+        }
+    }
+
     /** Whether the sender may change the group's limits: a creator or administrator (asked, then remembered). */
     private CompletableFuture<Boolean> isAdmin(Origin origin, Message message) {
         if (message.getSenderChat() != null && Objects.equals(message.getSenderChat().getId(), message.getChatId())) {
@@ -350,7 +375,7 @@ public final class TelegramBot implements AutoCloseable {
         if (known != null && known.expiresAtNanos() - now > 0) {
             return CompletableFuture.completedFuture(known.admin());
         }
-        return outbox.side("admins", "getChatMember", client -> client.executeAsync(GetChatMember.builder()
+        return outbox.side("admins", "getChatMember", (client, ignored) -> client.executeAsync(GetChatMember.builder()
                         .chatId(origin.chatId()).userId(userId).build()))
                 .thenApply(member -> {
                     boolean admin = member != null

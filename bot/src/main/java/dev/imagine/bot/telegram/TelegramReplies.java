@@ -58,6 +58,8 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         final String jobId;
         final Origin origin;
         volatile int statusId;
+        /** The chat the status message is in: the origin's, unless the group has become a supergroup since. */
+        volatile long statusChatId;
         volatile String text = Texts.PLACEHOLDER;
         private int phase; // guarded by this: news from two threads never moves the status backwards
         volatile String lastSent;
@@ -73,6 +75,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
             this.jobId = jobId;
             this.origin = origin;
             this.statusId = origin.statusMessageId();
+            this.statusChatId = origin.chatId();
         }
 
         /** Sets the status text unless the job is already further along; returns whether it did. */
@@ -279,24 +282,29 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }
         t.edited = true;
         t.lastEditNanos = now;
-        outbox.<Serializable>message(t.origin.chat(), "editMessageText", client -> {
+        outbox.<Serializable>message(t.origin.chat(), "editMessageText", (client, chat) -> {
             t.editQueued.set(false);
             String text = t.text;
-            if (t.statusGone || text.equals(t.lastSent)) {
+            if (t.statusGone || (text.equals(t.lastSent) && chat == t.statusChatId)) {
                 return null;
             }
             t.lastSent = text;
             InlineKeyboardMarkup keyboard = t.closed ? null : cancelKeyboard(t.jobId);
+            if (chat != t.statusChatId) {
+                // The group became a supergroup: its messages stayed behind, so a new status message is sent.
+                t.statusId = 0;
+                t.statusChatId = chat;
+            }
             if (t.statusId == 0) {
                 if (t.closed) {
-                    return sendText(client, t.origin, text, null).thenApply(m -> (Serializable) m);
+                    return sendText(client, t.origin, chat, text, null).thenApply(m -> (Serializable) m);
                 }
-                return sendText(client, t.origin, text, keyboard).thenApply(m -> {
+                return sendText(client, t.origin, chat, text, keyboard).thenApply(m -> {
                     t.statusId = m.getMessageId();
                     return (Serializable) m;
                 });
             }
-            return client.executeAsync(EditMessageText.builder().chatId(t.origin.chatId()).messageId(t.statusId)
+            return client.executeAsync(EditMessageText.builder().chatId(chat).messageId(t.statusId)
                     .text(Texts.shorten(text, Texts.MESSAGE_LIMIT)).replyMarkup(keyboard).build());
         }).exceptionally(e -> {
             LOG.debug("status of job {} not updated: {}", t.jobId, e.getMessage());
@@ -307,8 +315,8 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     private void deleteStatus(Tracked t) {
         t.statusGone = true;
         // Queued behind the photo in the chat's lane, so the status goes only when the picture is there.
-        outbox.light(t.origin.chat(), "deleteMessage", client -> t.statusId == 0 ? null
-                : client.executeAsync(DeleteMessage.builder().chatId(t.origin.chatId()).messageId(t.statusId).build()))
+        outbox.light(t.origin.chat(), "deleteMessage", (client, chat) -> t.statusId == 0 || chat != t.statusChatId
+                ? null : client.executeAsync(DeleteMessage.builder().chatId(chat).messageId(t.statusId).build()))
                 .exceptionally(e -> {
                     LOG.debug("status message of job {} not deleted: {}", t.jobId, e.getMessage());
                     return null;
@@ -325,13 +333,13 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
                 if (t.closed || !t.actionQueued.compareAndSet(false, true)) {
                     return;
                 }
-                outbox.light(t.origin.chat(), "sendChatAction", client -> {
+                outbox.light(t.origin.chat(), "sendChatAction", (client, chat) -> {
                     t.actionQueued.set(false);
                     if (t.closed) {
                         return null;
                     }
                     SendChatAction.SendChatActionBuilder<?, ?> action = SendChatAction.builder()
-                            .chatId(t.origin.chatId()).action(ActionType.UPLOAD_PHOTO.toString());
+                            .chatId(chat).action(ActionType.UPLOAD_PHOTO.toString());
                     if (t.origin.threadId() > 0) {
                         action.messageThreadId(t.origin.threadId());
                     }
@@ -352,12 +360,14 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         String caption = Texts.caption(job, elapsed);
         if (pngs.size() == 1) {
             byte[] png = pngs.get(0);
-            return outbox.message(origin.chat(), "sendPhoto", client -> {
-                SendPhoto.SendPhotoBuilder<?, ?> photo = SendPhoto.builder().chatId(origin.chatId())
+            return outbox.message(origin.chat(), "sendPhoto", (client, chat) -> {
+                SendPhoto.SendPhotoBuilder<?, ?> photo = SendPhoto.builder().chatId(chat)
                         .photo(new InputFile(new ByteArrayInputStream(png), fileName(job, 0)))
                         .caption(caption)
-                        .replyMarkup(resultKeyboard(job.id(), CallbackData.of(CallbackData.DELETE, job.id())))
-                        .replyParameters(replyTo(origin.requestMessageId()));
+                        .replyMarkup(resultKeyboard(job.id(), CallbackData.of(CallbackData.DELETE, job.id())));
+                if (repliesIn(origin, chat)) {
+                    photo.replyParameters(replyTo(origin.requestMessageId()));
+                }
                 if (origin.threadId() > 0) {
                     photo.messageThreadId(origin.threadId());
                 }
@@ -366,7 +376,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }
         // An album keeps the pictures together (one message in the chat, not four), but an album cannot carry
         // buttons: they go on a message right after it, whose Delete also removes the album.
-        return outbox.message(origin.chat(), "sendMediaGroup", client -> {
+        return outbox.message(origin.chat(), "sendMediaGroup", (client, chat) -> {
             List<InputMedia> media = new ArrayList<>();
             for (int i = 0; i < pngs.size(); i++) {
                 InputMediaPhoto photo = new InputMediaPhoto(new ByteArrayInputStream(pngs.get(i)), fileName(job, i));
@@ -375,8 +385,10 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
                 }
                 media.add(photo);
             }
-            SendMediaGroup.SendMediaGroupBuilder<?, ?> album = SendMediaGroup.builder().chatId(origin.chatId())
-                    .medias(media).replyParameters(replyTo(origin.requestMessageId()));
+            SendMediaGroup.SendMediaGroupBuilder<?, ?> album = SendMediaGroup.builder().chatId(chat).medias(media);
+            if (repliesIn(origin, chat)) {
+                album.replyParameters(replyTo(origin.requestMessageId()));
+            }
             if (origin.threadId() > 0) {
                 album.messageThreadId(origin.threadId());
             }
@@ -384,8 +396,9 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }).thenCompose(messages -> {
             List<Integer> ids = messages.stream().map(Message::getMessageId).toList();
             String delete = CallbackData.deleteWithMessages(job.id(), ids);
-            return outbox.message(origin.chat(), "sendMessage", client -> sendText(client,
-                    new Origin(origin.chatId(), origin.chatType(), ids.get(0), 0, origin.threadId()),
+            // The buttons reply to the album, in the chat the album went to.
+            Origin album = new Origin(messages.get(0).getChatId(), origin.chatType(), ids.get(0), 0, origin.threadId());
+            return outbox.message(album.chat(), "sendMessage", (client, chat) -> sendText(client, album, chat,
                     Texts.shorten(caption, Texts.MESSAGE_LIMIT), resultKeyboard(job.id(), delete)));
         });
     }
@@ -422,12 +435,21 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         return ReplyParameters.builder().messageId(messageId).allowSendingWithoutReply(true).build();
     }
 
+    /**
+     * Whether an answer in {@code chat} can reply to the origin's request: not once the group has become a
+     * supergroup, whose message ids start anew (the same number would name some other message there).
+     */
+    static boolean repliesIn(Origin origin, long chat) {
+        return origin.requestMessageId() > 0 && chat == origin.chatId();
+    }
+
+    /** Sends {@code text} to {@code chat} (the origin's chat, or the supergroup it became). */
     static CompletableFuture<Message> sendText(org.telegram.telegrambots.meta.generics.TelegramClient client,
-                                               Origin origin, String text, InlineKeyboardMarkup keyboard)
+                                               Origin origin, long chat, String text, InlineKeyboardMarkup keyboard)
             throws org.telegram.telegrambots.meta.exceptions.TelegramApiException {
-        SendMessage.SendMessageBuilder<?, ?> message = SendMessage.builder().chatId(origin.chatId())
+        SendMessage.SendMessageBuilder<?, ?> message = SendMessage.builder().chatId(chat)
                 .text(Texts.shorten(text, Texts.MESSAGE_LIMIT)).replyMarkup(keyboard);
-        if (origin.requestMessageId() > 0) {
+        if (repliesIn(origin, chat)) {
             message.replyParameters(replyTo(origin.requestMessageId()));
         }
         if (origin.threadId() > 0) {
@@ -439,13 +461,15 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     /** Replaces the text of a message the bot sent (a status message that became an answer). */
     void editText(Origin origin, int messageId, String text) {
         if (messageId == 0) {
-            outbox.message(origin.chat(), "sendMessage", client -> sendText(client, origin, text, null))
+            outbox.message(origin.chat(), "sendMessage", (client, chat) -> sendText(client, origin, chat, text, null))
                     .exceptionally(e -> null);
             return;
         }
-        outbox.message(origin.chat(), "editMessageText", client -> client.executeAsync(EditMessageText.builder()
-                        .chatId(origin.chatId()).messageId(messageId).text(Texts.shorten(text, Texts.MESSAGE_LIMIT))
-                        .build()))
+        outbox.<Serializable>message(origin.chat(), "editMessageText", (client, chat) -> chat != origin.chatId()
+                        // The message stayed behind in the group that became this supergroup: answer anew.
+                        ? sendText(client, origin, chat, text, null).thenApply(m -> (Serializable) m)
+                        : client.executeAsync(EditMessageText.builder().chatId(chat).messageId(messageId)
+                                .text(Texts.shorten(text, Texts.MESSAGE_LIMIT)).build()))
                 .exceptionally(e -> {
                     LOG.debug("answer not shown: {}", e.getMessage());
                     return null;
@@ -456,8 +480,8 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         if (messageId == 0) {
             return;
         }
-        outbox.light(origin.chat(), "deleteMessage", client -> client.executeAsync(DeleteMessage.builder()
-                        .chatId(origin.chatId()).messageId(messageId).build()))
+        outbox.light(origin.chat(), "deleteMessage", (client, chat) -> chat != origin.chatId() ? null
+                        : client.executeAsync(DeleteMessage.builder().chatId(chat).messageId(messageId).build()))
                 .exceptionally(e -> {
                     LOG.debug("message not deleted: {}", e.getMessage());
                     return null;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.User;
 import dev.imagine.bot.discord.FakeDiscord.Request;
 import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
@@ -27,6 +28,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
@@ -94,6 +96,11 @@ class DiscordBotEndToEndTest {
     }
 
     private Running start(ImageGenerator generator, QueueSettings queue, Duration progressInterval) {
+        return start(generator, queue, progressInterval, InteractionListener.DECISION_BUDGET);
+    }
+
+    private Running start(ImageGenerator generator, QueueSettings queue, Duration progressInterval,
+                          Duration decisionBudget) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
         JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
@@ -101,7 +108,8 @@ class DiscordBotEndToEndTest {
                 () -> 0L, new JobIds(), seeds::incrementAndGet);
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
                 .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
-        DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data);
+        DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data, discord.clock(),
+                decisionBudget);
         service.start();
         return new Running(service, store, bot);
     }
@@ -119,10 +127,6 @@ class DiscordBotEndToEndTest {
     private static Predicate<Request> imageEditOf(String token) {
         return r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token()) && !r.files().isEmpty()
                 && r.status() == 200;
-    }
-
-    private static Predicate<Request> followUpOf(String token) {
-        return r -> r.is("POST", "/api/v10/webhooks/") && token.equals(r.token());
     }
 
     private Request awaitImage(String token) throws InterruptedException {
@@ -160,19 +164,41 @@ class DiscordBotEndToEndTest {
                 FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
     }
 
+    /**
+     * What the person who asked sees, and only they: the reason in an ephemeral message that stays. No public
+     * message of the interaction ever showed the reason, and none is left; Discord refused none of the bot's calls.
+     */
+    private FakeDiscord.Shown assertRefusedPrivately(String token, String... reason) throws InterruptedException {
+        Predicate<FakeDiscord.Shown> refusal = m -> m.ephemeral && !m.deleted && !m.loading
+                && Stream.of(reason).allMatch(m.content::contains);
+        List<FakeDiscord.Shown> shown = discord.awaitMessages(token, all -> all.stream().anyMatch(refusal)
+                        && all.stream().allMatch(m -> m.ephemeral || m.deleted), WAIT,
+                "an ephemeral message saying " + List.of(reason) + " and no public message");
+        for (FakeDiscord.Shown message : shown) {
+            if (!message.ephemeral) {
+                assertThat(List.of(reason)).as("the public %s never showed the reason", message)
+                        .noneMatch(message::everShowed);
+            }
+        }
+        assertThat(discord.requests(r -> token.equals(r.token()) && r.status() >= 400))
+                .as("Discord accepted every call for this interaction").isEmpty();
+        return shown.stream().filter(refusal).findFirst().orElseThrow();
+    }
+
     // ---- tests ----
 
     @Test
-    void imagine_isAcknowledgedAtOnce_thenTheReplyBecomesThePicture_withEmbedAndButtons() throws Exception {
+    void imagine_isAnsweredAtOnceWithItsPlaceInTheQueue_thenTheReplyBecomesThePicture_withEmbedAndButtons()
+            throws Exception {
         CountingGenerator generator = new CountingGenerator(pipeline);
         running = start(generator);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
 
-        Request ack = discord.await(callbackOf(token), WAIT, "the acknowledgement");
-        assertThat(ack.payload().getInt("type")).as("deferred channel message").isEqualTo(5);
-        assertThat(ack.payload().optObject("data").map(d -> d.getInt("flags", 0)).orElse(0) & 64)
-                .as("public, not ephemeral").isZero();
+        Request answer = discord.await(callbackOf(token), WAIT, "the initial response");
+        assertThat(answer.payload().getInt("type")).as("a message at once").isEqualTo(4);
+        assertThat(answer.payload().getObject("data").getInt("flags", 0) & 64).as("public, not ephemeral").isZero();
+        assertThat(answer.payload().getObject("data").getString("content")).startsWith("⏳ Queued #1 · ");
 
         Request image = awaitImage(token);
         assertThat(image.files()).hasSize(1);
@@ -272,26 +298,34 @@ class DiscordBotEndToEndTest {
         String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
 
         String strangers = discord.click(FakeDiscord.BOB, "del:" + jobId);
-        Request refusal = discord.await(followUpOf(strangers), WAIT, "the refusal");
-        assertThat(refusal.payload().getInt("flags") & 64).as("ephemeral").isEqualTo(64);
-        assertThat(refusal.payload().getString("content")).contains("Only the person who asked");
-        assertThat(discord.await(callbackOf(strangers), WAIT, "the ack").payload().getInt("type"))
-                .as("deferred update of the picture's message").isEqualTo(6);
+        assertRefusedPrivately(strangers, "Only the person who asked");
 
         String owners = discord.click(FakeDiscord.ALICE, "del:" + jobId);
         discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && owners.equals(r.token()), WAIT, "the delete");
-        assertThat(discord.requests(r -> r.is("DELETE", "/api/v10/webhooks/") && strangers.equals(r.token())))
-                .as("the stranger's click deleted nothing").isEmpty();
+        assertThat(discord.await(callbackOf(owners), WAIT, "the ack").payload().getInt("type"))
+                .as("deferred update of the picture's message").isEqualTo(6);
+        assertThat(discord.originalOf(owners).deleted).as("the picture's message is gone").isTrue();
+        assertThat(discord.messagesOf(owners)).as("no message of its own").isEmpty();
         assertThat(running.service().job(jobId).orElseThrow().state()).hasToString("DELETED");
     }
 
     @Test
     void afterTheTokenExpired_thePictureIsPostedInTheChannel_mentioningTheRequester() throws Exception {
-        running = start(new CountingGenerator(pipeline));
-
-        String token = discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
-                FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("seed", 7L),
-                FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        generator.hold();
+        running = start(generator);
+        String token;
+        try {
+            token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                    FakeDiscord.option("seed", 7L), FakeDiscord.option("steps", 2),
+                    FakeDiscord.option("size", "256x256"));
+            discord.await(callbackOf(token), WAIT, "the initial response");
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+            // The picture takes longer than the interaction token lives.
+            discord.advanceClock(Duration.ofMinutes(16));
+        } finally {
+            generator.open();
+        }
 
         Request posted = discord.await(r -> r.is("POST", "/api/v10/channels/" + FakeDiscord.CHANNEL_ID + "/messages")
                 && !r.files().isEmpty(), WAIT, "the channel message");
@@ -304,12 +338,19 @@ class DiscordBotEndToEndTest {
 
     @Test
     void whenTheChannelRefusesToo_thePictureArrivesByDirectMessage() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        generator.hold();
+        running = start(generator);
         discord.denyChannelPosts(FakeDiscord.CHANNEL_ID);
-
-        discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
-                FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("steps", 2),
-                FakeDiscord.option("size", "256x256"));
+        try {
+            String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                    FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+            discord.await(callbackOf(token), WAIT, "the initial response");
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+            discord.advanceClock(Duration.ofMinutes(16));
+        } finally {
+            generator.open();
+        }
 
         discord.await(r -> r.is("POST", "/api/v10/users/@me/channels"), WAIT, "a DM channel");
         Request dm = discord.await(r -> r.is("POST", "/api/v10/channels/" + FakeDiscord.DM_CHANNEL_PREFIX)
@@ -328,46 +369,134 @@ class DiscordBotEndToEndTest {
             imagineFox(FakeDiscord.ALICE, 1);
             assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
             String waiting = imagineFox(FakeDiscord.BOB, 2);
-            Request queued = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && waiting.equals(r.token()),
-                    WAIT, "the queue position");
-            assertThat(queued.payload().getString("content")).startsWith("⏳ Queued #1 · ");
+            FakeDiscord.Shown queued = discord.awaitMessage(waiting, m -> m.content.startsWith("⏳"), WAIT,
+                    "the queue position");
+            assertThat(queued.content).startsWith("⏳ Queued #1 · ");
+            assertThat(queued.ephemeral).as("everyone sees the job").isFalse();
 
             String refused = imagineFox(FakeDiscord.ADMIN, 3);
 
-            Request refusal = discord.await(followUpOf(refused), WAIT, "the refusal");
-            assertThat(refusal.payload().getInt("flags") & 64).as("ephemeral").isEqualTo(64);
-            assertThat(refusal.payload().getString("content")).containsIgnoringCase("queue").containsIgnoringCase("full");
-            discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && refused.equals(r.token()), WAIT,
-                    "the public 'thinking' removed");
+            assertRefusedPrivately(refused, "queue is full", "Try again");
         } finally {
             generator.open();
         }
     }
 
     @Test
-    void invalidOptionValues_areRefusedPrivately_andNothingIsQueued() throws Exception {
+    void onePersonsFourthWaitingPicture_isRefusedPrivately() throws Exception {
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        generator.hold();
+        running = start(generator, QueueSettings.DEFAULTS);
+        try {
+            imagineFox(FakeDiscord.ALICE, 1);
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
+            for (int place = 1; place <= 3; place++) {
+                String waiting = imagineFox(FakeDiscord.ALICE, 1 + place);
+                String expected = "⏳ Queued #" + place;
+                discord.awaitMessage(waiting, m -> m.content.startsWith(expected), WAIT, "waiting job " + place);
+            }
+
+            String fourth = imagineFox(FakeDiscord.ALICE, 5);
+
+            assertRefusedPrivately(fourth, "You already have 3 jobs waiting");
+            assertThat(running.service().queueLength()).isEqualTo(3);
+        } finally {
+            generator.open();
+        }
+    }
+
+    @Test
+    void reroll_bySomeoneWhoAlreadyHasThreeWaiting_isRefusedOnlyToThem() throws Exception {
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        running = start(generator, QueueSettings.DEFAULTS);
+        String alicesPicture = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
+        generator.hold();
+        try {
+            imagineFox(FakeDiscord.BOB, 1);
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("Bob's first job runs").isTrue();
+            for (long seed = 2; seed <= 4; seed++) {
+                String waiting = imagineFox(FakeDiscord.BOB, seed);
+                discord.awaitMessage(waiting, m -> m.content.startsWith("⏳ Queued"), WAIT, "a waiting job");
+            }
+
+            String click = discord.click(FakeDiscord.BOB, "rr:" + alicesPicture);
+
+            assertRefusedPrivately(click, "You already have 3 jobs waiting");
+        } finally {
+            generator.open();
+        }
+    }
+
+    @Test
+    void outOfRangeOptions_sentByAClientAnyway_areRefusedPrivately_andNothingIsQueued() throws Exception {
         CountingGenerator generator = new CountingGenerator(pipeline);
         running = start(generator);
 
         String badSize = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("size", "500x500"));
-        Request reply = discord.await(callbackOf(badSize), WAIT, "the answer");
-        assertThat(reply.payload().getInt("type")).as("an immediate message").isEqualTo(4);
-        assertThat(reply.payload().getObject("data").getInt("flags") & 64).isEqualTo(64);
-        assertThat(reply.payload().getObject("data").getString("content")).contains("500x500").contains("512x768");
+        assertRefusedPrivately(badSize, "500x500", "512x768");
 
         String badSteps = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
-                FakeDiscord.option("steps", 12));
-        Request refusal = discord.await(followUpOf(badSteps), WAIT, "the refusal");
-        assertThat(refusal.payload().getInt("flags") & 64).isEqualTo(64);
-        assertThat(refusal.payload().getString("content")).contains("steps 12").contains("1 to 8");
+                FakeDiscord.option("steps", 50));
+        assertRefusedPrivately(badSteps, "steps 50", "1 to 8");
 
         String emptyPrompt = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", "   "));
-        assertThat(discord.await(followUpOf(emptyPrompt), WAIT, "the refusal").payload().getString("content"))
-                .contains("prompt is empty");
-        discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && emptyPrompt.equals(r.token()), WAIT,
-                "the public 'thinking' removed");
+        assertRefusedPrivately(emptyPrompt, "prompt is empty");
+
+        String badSeed = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("seed", -1L));
+        assertRefusedPrivately(badSeed, "seed -1 is outside");
         assertThat(generator.generations).hasValue(0);
+        assertThat(running.service().queueLength()).isZero();
+    }
+
+    @Test
+    void whenTheJobServiceIsSlowToDecide_theInteractionIsDeferred_andARefusalStillReachesOnlyTheRequester()
+            throws Exception {
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        running = start(generator, QueueSettings.DEFAULTS, Duration.ZERO, Duration.ZERO);
+
+        String refused = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("steps", 50));
+
+        assertThat(discord.await(callbackOf(refused), WAIT, "the deferral").payload().getInt("type")).isEqualTo(5);
+        assertRefusedPrivately(refused, "steps 50");
+        FakeDiscord.Shown placeholder = discord.messagesOf(refused).get(0);
+        assertThat(placeholder.ephemeral).isFalse();
+        assertThat(placeholder.everShowed(Messages.NOT_TAKEN)).isTrue();
+
+        String accepted = imagineFox(FakeDiscord.ALICE, 42);
+        parametersOf(awaitImage(accepted).files().get(0).bytes());
+        assertThat(discord.messagesOf(accepted)).hasSize(1).allMatch(m -> !m.ephemeral && !m.deleted);
+    }
+
+    @Test
+    void anInteractionThatCouldNotBeAnsweredInTime_leavesNoJobBehind() throws Exception {
+        CountingGenerator generator = new CountingGenerator(pipeline);
+        generator.hold();
+        running = start(generator);
+        try {
+            imagineFox(FakeDiscord.ALICE, 1);
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
+
+            // Discord created the interaction 5 s ago (a slow network or gateway): the 3 s to answer are gone.
+            String late = discord.slashAt(discord.now().minusSeconds(5), FakeDiscord.BOB, "imagine",
+                    FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("seed", 2L),
+                    FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+
+            Request answer = discord.await(callbackOf(late), WAIT, "the late answer");
+            assertThat(answer.status()).as("Unknown interaction").isEqualTo(404);
+            // The cancellation's notice tries the token too, which Discord invalidated.
+            Request notice = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && late.equals(r.token()), WAIT,
+                    "the cancellation notice");
+            assertThat(notice.status()).isEqualTo(401);
+            User bob = new User("discord", FakeDiscord.BOB.id(), "bob");
+            assertThat(running.service().jobsOf(bob, 5)).as("the job nobody saw was cancelled")
+                    .extracting(j -> j.state().name()).containsExactly("CANCELLED");
+            assertThat(running.service().queueLength()).isZero();
+        } finally {
+            generator.open();
+        }
     }
 
     @Test
@@ -388,9 +517,10 @@ class DiscordBotEndToEndTest {
             assertThat(resume.getString("token")).isEqualTo(FakeDiscord.TOKEN);
             assertThat(discord.gatewayReceived.stream().filter(f -> f.getInt("op") == 2)).as("no new IDENTIFY")
                     .hasSize(1);
-            Request answered = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && whileAway.equals(r.token()),
-                    WAIT, "the answer to the command sent while disconnected");
-            assertThat(answered.payload().getString("content")).contains("waiting");
+            FakeDiscord.Shown answered = discord.awaitMessage(whileAway, m -> !m.loading, WAIT,
+                    "the answer to the command sent while disconnected");
+            assertThat(answered.content).contains("waiting");
+            assertThat(answered.ephemeral).isTrue();
         } finally {
             generator.open();
         }
@@ -436,19 +566,29 @@ class DiscordBotEndToEndTest {
 
         String notAdmin = discord.slash(FakeDiscord.BOB, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>")));
-        assertThat(discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && notAdmin.equals(r.token()), WAIT,
-                "the answer").payload().getString("content")).contains("Only admins");
+        assertRefusedPrivately(notAdmin, "Only admins");
 
         String admin = discord.slash(FakeDiscord.ADMIN, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>"), FakeDiscord.option("max_steps", 4)));
-        assertThat(discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && admin.equals(r.token()), WAIT,
-                "the answer").payload().getString("content")).startsWith("Saved.").contains("up to 4 steps");
+        FakeDiscord.Shown saved = discord.awaitMessage(admin, m -> !m.loading, WAIT, "the answer");
+        assertThat(saved.content).startsWith("Saved.").contains("up to 4 steps");
+        assertThat(saved.ephemeral).isTrue();
 
         String here = imagineFox(FakeDiscord.ALICE, 1);
-        assertThat(discord.await(followUpOf(here), WAIT, "the refusal").payload().getString("content"))
-                .contains("not allowed in this channel");
-        discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && here.equals(r.token()), WAIT,
-                "the public 'thinking' removed");
+        assertRefusedPrivately(here, "not allowed in this channel");
+    }
+
+    @Test
+    void sameSeed_inAChannelImagineMayNotUse_isRefusedOnlyToThePresser() throws Exception {
+        running = start(new CountingGenerator(pipeline));
+        String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
+        String admin = discord.slash(FakeDiscord.ADMIN, "settings", FakeDiscord.subcommand("server",
+                FakeDiscord.option("channels", "<#123456789012345678>")));
+        discord.awaitMessage(admin, m -> m.content.startsWith("Saved."), WAIT, "the settings saved");
+
+        String click = discord.click(FakeDiscord.BOB, "same:" + jobId);
+
+        assertRefusedPrivately(click, "not allowed in this channel");
     }
 
     @Test

@@ -535,4 +535,77 @@ class TelegramBotEndToEndTest {
                 .filter(c -> c.param("message_id").equals(Integer.toString(groupStatus)))
                 .map(c -> c.param("text"))).noneMatch(text -> text.contains("step"));
     }
+
+    // ---- a group that becomes a supergroup ----
+
+    static final long BASIC_GROUP = -4001L;
+
+    /** Calls Telegram answered "group chat was upgraded to a supergroup chat", naming {@code supergroup}. */
+    private List<FakeTelegram.Call> upgradeAnswers(long supergroup) {
+        return telegram.calls().stream().filter(c -> c.result() != null
+                && c.result().path("parameters").path("migrate_to_chat_id").asLong() == supergroup).toList();
+    }
+
+    @Test
+    void aGroupThatBecomesASupergroupWhileItsPictureIsDrawn_getsThePictureInTheSupergroup() throws Exception {
+        Imagine imagine = startImagine();
+        imagine.generator.hold();
+        long supergroup;
+        try {
+            int asked = telegram.sendText(BASIC_GROUP, "group", ALICE, "alice", "/imagine " + FOX);
+            telegram.await("sendMessage", c -> c.replyToMessageId() == asked && c.chatId() == BASIC_GROUP);
+            assertThat(imagine.generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+            // The bot does not see the service messages (it was not polling, say): it learns from Telegram's answer.
+            supergroup = telegram.upgradeToSupergroup(BASIC_GROUP, ALICE, "alice", false);
+        } finally {
+            imagine.generator.open();
+        }
+
+        FakeTelegram.Call photo = telegram.await("sendPhoto", c -> c.chatId() == supergroup
+                && c.result().has("photo"));
+        assertThat(pngText(onlyFile(photo))).contains("Seed: 42");
+        assertThat(photo.replyToMessageId()).as("the request stayed behind in the old group").isZero();
+        assertThat(upgradeAnswers(supergroup)).as("one answer taught the bot the new id").hasSize(1);
+        String jobId = jobIdOf(photo, "same");
+
+        // The group goes on: Same seed under the picture answers in the supergroup, straight away.
+        String query = telegram.press(supergroup, BOB, "bob", photo.resultMessageId(), "same:" + jobId);
+        telegram.await("answerCallbackQuery", c -> c.param("callback_query_id").equals(query));
+        FakeTelegram.Call again = telegram.await("sendPhoto", c -> c.chatId() == supergroup
+                && c.replyToMessageId() == photo.resultMessageId());
+        assertThat(onlyFile(again)).isEqualTo(onlyFile(photo));
+        assertThat(upgradeAnswers(supergroup)).hasSize(1);
+    }
+
+    @Test
+    void aGroupUpgradeAnnouncedByTelegram_carriesTheGroupsLimitsOver_andWaitingPicturesFollow() throws Exception {
+        Imagine imagine = startImagine();
+        telegram.makeAdmin(BASIC_GROUP, ALICE);
+        int limits = telegram.sendText(BASIC_GROUP, "group", ALICE, "alice", "/settings group steps 2");
+        assertThat(telegram.await("sendMessage", c -> c.replyToMessageId() == limits).param("text"))
+                .startsWith("Saved.").contains("up to 2 steps");
+        imagine.generator.hold();
+        long supergroup;
+        try {
+            int asked = telegram.sendText(BASIC_GROUP, "group", ALICE, "alice", "/imagine " + FOX);
+            telegram.await("sendMessage", c -> c.replyToMessageId() == asked && c.chatId() == BASIC_GROUP);
+            assertThat(imagine.generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+
+            supergroup = telegram.upgradeToSupergroup(BASIC_GROUP, ALICE, "alice", true);
+
+            int tooMany = telegram.sendText(supergroup, "supergroup", BOB, "bob", "/imagine a cat --steps 4");
+            FakeTelegram.Call status = telegram.await("sendMessage", c -> c.replyToMessageId() == tooMany);
+            assertThat(status.chatId()).isEqualTo(supergroup);
+            assertThat(telegram.await("editMessageText", c -> c.chatId() == supergroup && c.param("message_id")
+                    .equals(Integer.toString(status.resultMessageId()))).param("text"))
+                    .as("the group's limit holds in the supergroup").contains("outside 1 to 2");
+        } finally {
+            imagine.generator.open();
+        }
+
+        FakeTelegram.Call photo = telegram.await("sendPhoto", c -> c.chatId() == supergroup
+                && c.result().has("photo"));
+        assertThat(pngText(onlyFile(photo))).contains("Seed: 42");
+        assertThat(telegram.calls("sendPhoto")).as("no picture tried the old group").hasSize(1);
+    }
 }
