@@ -259,7 +259,7 @@ class WebApiTest {
         assertThat(alice.get("/api/nothing").status()).isEqualTo(404);
         Person.Answer wrong = alice.send(alice.request("/api/queue").DELETE().build());
         assertThat(wrong.status()).isEqualTo(405);
-        assertThat(wrong.response().headers().firstValue("Allow")).hasValue("GET");
+        assertThat(wrong.response().headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
     }
 
     @Test
