@@ -8,6 +8,7 @@ import com.fasterxml.jackson.core.exc.InputCoercionException;
 import com.fasterxml.jackson.core.exc.StreamReadException;
 import com.fasterxml.jackson.core.io.JsonEOFException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -44,7 +45,8 @@ final class StrictJson {
                 // Lenient JsonReadFeatures (comments, quotes, leading zeros, NaN...) are all off by default.
                 .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                // Trailing tokens are checked by read() itself, to say so in its own words.
+                .disable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
                 .disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
                 .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
@@ -94,23 +96,35 @@ final class StrictJson {
             if (first != JsonToken.START_OBJECT) {
                 throw new Request.Failure(400, "the body must be a JSON object such as " + example);
             }
+            T value;
             try {
-                return MAPPER.readValue(parser, type);
+                value = MAPPER.readValue(parser, type);
             } catch (UnrecognizedPropertyException e) {
                 throw new Request.Failure(400, "unknown field " + shorten(e.getPropertyName()) + "; the fields are "
                         + String.join(", ", new TreeSet<>(fields.keySet())));
             } catch (MismatchedInputException e) {
                 String field = e.getPath().isEmpty() ? null : e.getPath().getFirst().getFieldName();
-                if (field == null) {
-                    throw trailing(e);
-                }
-                throw wrongValue(field, fields, parser);
+                throw wrongValue(field == null ? "the body" : field, fields, parser);
+            } catch (JsonMappingException e) {
+                // Such as a number too large for its field (wrapped by the mapper).
+                String field = e.getPath().isEmpty() ? parser.currentName() : e.getPath().getFirst().getFieldName();
+                throw wrongValue(field == null ? "a value" : field, fields, parser);
             } catch (InputCoercionException e) {
                 String field = parser.currentName();
                 throw wrongValue(field == null ? "a value" : field, fields, parser);
             } catch (StreamReadException e) {
                 throw syntax(e);
             }
+            JsonToken after;
+            try {
+                after = parser.nextToken();
+            } catch (StreamReadException e) {
+                throw trailing(e);
+            }
+            if (after != null) {
+                throw trailing(parser);
+            }
+            return value;
         } catch (IOException e) {
             throw new Request.Failure(400, "the body could not be read as JSON");
         }
@@ -121,9 +135,15 @@ final class StrictJson {
         return new Request.Failure(400, field + " must be " + what + ", got " + shown(parser));
     }
 
-    private static Request.Failure trailing(MismatchedInputException e) {
+    private static Request.Failure trailing(JsonProcessingException e) {
         return new Request.Failure(400, "the body has more after its JSON object" + at(e)
                 + "; send one object and nothing else");
+    }
+
+    private static Request.Failure trailing(JsonParser parser) {
+        var location = parser.currentTokenLocation();
+        return new Request.Failure(400, "the body has more after its JSON object at line " + location.getLineNr()
+                + ", column " + location.getColumnNr() + "; send one object and nothing else");
     }
 
     /** The offending token as the person wrote it, shortened. */
@@ -151,7 +171,8 @@ final class StrictJson {
         if (e instanceof JsonEOFException || jackson.contains("end-of-input")) {
             what = "it ends too early; a closing }, ] or \" is missing";
         } else if (jackson.startsWith("Duplicate field")) {
-            what = "a field appears twice; give each field once";
+            Matcher name = DUPLICATE.matcher(jackson);
+            what = (name.find() ? "field " + shorten(name.group(1)) : "a field") + " appears twice; give each field once";
         } else if (jackson.contains("Leading zero")) {
             what = "a number starts with 0; write 1, not 01";
         } else if (jackson.contains("(''' (code 39))")) {
@@ -175,6 +196,7 @@ final class StrictJson {
     }
 
     private static final Pattern CHARACTER = Pattern.compile("character \\(.*?\\(code (\\d+)\\)\\)");
+    private static final Pattern DUPLICATE = Pattern.compile("Duplicate field '([^']*)'");
     private static final Pattern WORD = Pattern.compile("token '([^']*)'");
 
     /** The character or word the parser stopped at, read from its report. */
