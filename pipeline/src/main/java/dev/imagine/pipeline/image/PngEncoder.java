@@ -38,11 +38,34 @@ public final class PngEncoder {
         header[9] = 2; // colour type: truecolour
         writeChunk(out, "IHDR", header);
         for (Map.Entry<String, String> entry : new LinkedHashMap<>(text).entrySet()) {
-            writeChunk(out, textChunkType(entry.getValue()), textChunk(entry.getKey(), entry.getValue()));
+            String value = writable(entry.getValue());
+            writeChunk(out, textChunkType(value), textChunk(entry.getKey(), value));
         }
         writeChunk(out, "IDAT", compress(filterRows(rgb, width, height)));
         writeChunk(out, "IEND", new byte[0]);
         return out.toByteArray();
+    }
+
+    /**
+     * The text as a PNG text chunk may carry it: the PNG specification forbids NUL in text and wants line breaks as
+     * a single LF, so other control characters become spaces (and a lone surrogate U+FFFD); callers that care, such as
+     * the bot's request validator, refuse them before they get here.
+     */
+    static String writable(String value) {
+        StringBuilder out = new StringBuilder(value.length());
+        String text = value.replace("\r\n", "\n");
+        for (int i = 0; i < text.length(); ) {
+            int c = text.codePointAt(i);
+            if (Character.isISOControl(c) && c != '\n') {
+                out.append(' ');
+            } else if (c <= 0xFFFF && Character.isSurrogate((char) c)) {
+                out.append('\uFFFD');
+            } else {
+                out.appendCodePoint(c);
+            }
+            i += Character.charCount(c);
+        }
+        return out.toString();
     }
 
     private static String textChunkType(String value) {

@@ -117,4 +117,18 @@ class PngEncoderTest {
         }
         return texts;
     }
+
+    @Test
+    void encode_neverWritesNulOrOtherControlCharactersIntoATextChunk() {
+        byte[] png = PngEncoder.encode(randomRgb(8, 8, 1), 8, 8,
+                Map.of("parameters", "a fox\u0000 in\u001b snow\r\nSteps: 4"));
+
+        assertThat(PngText.read(png)).containsEntry("parameters", "a fox  in  snow\nSteps: 4");
+        // Between the keyword's terminating NUL and the end of the chunk there is no other NUL.
+        String text = new String(png, java.nio.charset.StandardCharsets.ISO_8859_1);
+        int start = text.indexOf("tEXtparameters\u0000") + "tEXtparameters\u0000".length();
+        int end = text.indexOf("Steps: 4", start);
+        assertThat(text.substring(start, end)).doesNotContain("\u0000").doesNotContain("\u001b")
+                .doesNotContain("\r");
+    }
 }
