@@ -28,6 +28,9 @@ final class Dispatcher extends HttpServlet {
     private static final Set<String> KNOWN_METHODS = Set.of("GET", "HEAD", "POST", "PUT", "DELETE", "PATCH",
             "OPTIONS", "TRACE", "CONNECT");
 
+    /** The request attribute that holds the route template (or NOT_FOUND, REFUSED...) for the HTTP metrics. */
+    private static final String ROUTE = "imagine.route";
+
     private final transient List<Route> routes;
     private final transient Access access;
     private final boolean loopback;
@@ -45,11 +48,10 @@ final class Dispatcher extends HttpServlet {
         long started = System.nanoTime();
         String method = http.getMethod();
         String path = http.getServletPath() + Objects.requireNonNullElse(http.getPathInfo(), "");
-        String template = "UNKNOWN";
         Request bare = new Request(http, response, Map.of(), null);
         securityHeaders(response);
         try {
-            template = dispatch(http, response, method, path, bare);
+            dispatch(http, response, method, path, bare);
         } catch (Request.Failure failure) {
             bare.error(failure.status, failure.getMessage());
         } catch (InterruptedException e) {
@@ -63,44 +65,50 @@ final class Dispatcher extends HttpServlet {
             bare.error(500, "something went wrong on the server; the log says what");
         } finally {
             int status = response.getStatus();
+            Object template = Objects.requireNonNullElse(http.getAttribute(ROUTE), "UNKNOWN");
             Timer.builder("http.server.requests").description("HTTP requests to the playground and the API, by route.")
                     .tag("method", KNOWN_METHODS.contains(method) ? method : "OTHER")
-                    .tag("uri", template)
+                    .tag("uri", template.toString())
                     .tag("status", Integer.toString(status))
                     .tag("outcome", outcome(status))
                     .register(meters).record(System.nanoTime() - started, java.util.concurrent.TimeUnit.NANOSECONDS);
         }
     }
 
-    /** Answers the request; returns the route template it went to (for the metrics), or what refused it. */
-    private String dispatch(HttpServletRequest http, HttpServletResponse response, String method, String path,
+    /** Answers the request, and notes in {@link #ROUTE} the route template it went to, or what refused it. */
+    private void dispatch(HttpServletRequest http, HttpServletResponse response, String method, String path,
                             Request bare) throws Exception {
         List<String> hosts = Collections.list(http.getHeaders("Host"));
         if (hosts.size() > 1) {
             bare.error(400, "the request has " + hosts.size() + " Host headers; send exactly one");
-            return "REFUSED";
+            http.setAttribute(ROUTE, "REFUSED");
+            return;
         }
         String host = hosts.isEmpty() ? null : hosts.getFirst();
         if (host != null && !Access.sameHost(host, http.getServerName())) {
             // An absolute-form request line ("GET http://elsewhere/...") names the host it is for: it must be us.
             bare.error(400, "the request line names another host than the Host header; send the path alone");
-            return "REFUSED";
+            http.setAttribute(ROUTE, "REFUSED");
+            return;
         }
         if (loopback && !Access.loopbackHost(host)) {
             bare.error(403, "this Imagine answers only to localhost, 127.0.0.1 or [::1]");
-            return "REFUSED";
+            http.setAttribute(ROUTE, "REFUSED");
+            return;
         }
         boolean api = path.startsWith("/api/") || path.equals("/api");
         if (api && !access.authorized(http.getHeader("Authorization"), http.getHeader("Cookie"),
                 method.equals("GET") || method.equals("HEAD"))) {
             response.setHeader("WWW-Authenticate", "Bearer realm=\"imagine\"");
             bare.error(401, "this Imagine needs its API key: send Authorization: Bearer <key>");
-            return "REFUSED";
+            http.setAttribute(ROUTE, "REFUSED");
+            return;
         }
         boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
         if (!safe && !Access.sameOrigin(http.getHeader("Origin"), host, scheme(http))) {
             bare.error(403, "requests from other web sites are not accepted");
-            return "REFUSED";
+            http.setAttribute(ROUTE, "REFUSED");
+            return;
         }
         Set<String> allowed = new LinkedHashSet<>();
         for (Route route : routes) {
@@ -114,22 +122,25 @@ final class Dispatcher extends HttpServlet {
             }
             if (route.method().equals(method) || (method.equals("HEAD") && route.method().equals("GET"))) {
                 User user = api || path.equals("/") ? user(http, response) : null;
+                http.setAttribute(ROUTE, route.template());
                 route.handler().handle(new Request(http, response, params, user));
-                return route.template();
+                return;
             }
         }
         if (allowed.isEmpty()) {
             bare.error(404, "nothing at " + path + (api ? "; see /api/openapi.yaml" : ""));
-            return "NOT_FOUND";
+            http.setAttribute(ROUTE, "NOT_FOUND");
+            return;
         }
         allowed.add("OPTIONS");
         response.setHeader("Allow", String.join(", ", allowed));
         if (method.equals("OPTIONS")) {
             response.setStatus(204);
-            return "OPTIONS";
+            http.setAttribute(ROUTE, "OPTIONS");
+            return;
         }
         bare.error(405, method + " is not allowed on " + path + "; use " + String.join(", ", new ArrayList<>(allowed)));
-        return "METHOD_NOT_ALLOWED";
+        http.setAttribute(ROUTE, "METHOD_NOT_ALLOWED");
     }
 
     /** The scheme the page was loaded with: http here, or what a TLS-terminating proxy says it used. */
