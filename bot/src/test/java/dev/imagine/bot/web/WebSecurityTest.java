@@ -131,6 +131,24 @@ class WebSecurityTest {
         }
     }
 
+    @Test
+    void health_whileDraining_is503Draining_notOk() throws Exception {
+        try (TinyImagine imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null))) {
+            Person probe = new Person(imagine.base());
+            assertThat(probe.get("/healthz").status()).isEqualTo(200);
+
+            imagine.jobs.shutdown(java.time.Duration.ofSeconds(5));
+            Person.Answer draining = probe.get("/healthz");
+            Person.Answer refused = probe.post("/api/jobs", "{\"prompt\":\"a late fox\"}");
+
+            assertThat(draining.status()).isEqualTo(503);
+            assertThat(draining.json().get("status").getAsString()).isEqualTo("draining");
+            assertThat(draining.json().get("draining").getAsBoolean()).isTrue();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.response().headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+
     /** java.net.http will not send a Host header of our choosing, so this speaks HTTP/1.1 by hand. */
     private static int rawStatus(int port, String host) throws Exception {
         try (Socket socket = new Socket("127.0.0.1", port)) {
