@@ -97,6 +97,7 @@ class WebMetricsTest {
         double before = value(refusals);
 
         assertThat(bob.post("/api/jobs", "{\"prompt\":\"x\",\"steps\":12}").status()).isEqualTo(400);
+        assertThat(value(refusals)).as("a value out of range").isEqualTo(before + 1);
         assertThat(bob.post("/api/jobs", "{prompt:\"x\"}").status()).isEqualTo(400);
         assertThat(bob.post("/api/jobs", "{\"prompt\":\"   \"}").status()).isEqualTo(400);
         assertThat(value(refusals)).isEqualTo(before + 3);
