@@ -17,9 +17,11 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -111,9 +113,10 @@ public final class WebServer implements AutoCloseable {
         var registry = metrics.registry();
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("imagine-web");
-        this.requests = ExecutorServiceMetrics.monitor(registry, Executors.newVirtualThreadPerTaskExecutor(),
-                "imagine.web.requests");
-        threads.setVirtualThreadsExecutor(requests);
+        this.requests = Executors.newVirtualThreadPerTaskExecutor();
+        // Timed as a plain Executor: a virtual thread per task has no pool size or queue to report.
+        Executor perTask = requests::execute;
+        threads.setVirtualThreadsExecutor(ExecutorServiceMetrics.monitor(registry, perTask, "imagine.web.requests"));
         this.server = new Server(threads);
         server.setStopTimeout(1_000);
         HttpConfiguration http = new HttpConfiguration();
@@ -142,7 +145,7 @@ public final class WebServer implements AutoCloseable {
             throw e;
         }
 
-        this.ticker = ExecutorServiceMetrics.monitor(registry, Executors.newSingleThreadScheduledExecutor(runnable -> {
+        this.ticker = ExecutorServiceMetrics.monitor(registry, new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "imagine-web-events");
             thread.setDaemon(true);
             return thread;

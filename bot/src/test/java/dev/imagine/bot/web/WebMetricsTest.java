@@ -133,7 +133,8 @@ class WebMetricsTest {
                 + "status=\"404\",uri=\"/api/jobs/{id}\"}").doesNotContain("uri=\"/api/jobs/abcdefghij\"")
                 .contains("uri=\"NOT_FOUND\"")
                 .contains("jetty_threads_current ").contains("jetty_connections_current")
-                .contains("executor_seconds_count{name=\"imagine.web.requests\"")
+                .contains("executor_execution_seconds_count{name=\"imagine.web.requests\"")
+                .contains("executor_pool_size_threads{name=\"imagine.web.events\"")
                 .contains("imagine_queue_length ");
     }
 }
