@@ -92,15 +92,20 @@ final class Request {
         return StrictJson.read(body, type, fields, example);
     }
 
-    /** A body that stopped arriving is a 408, a malformed one (such as a bad chunk size) a 400; else it is rethrown. */
+    /**
+     * A body that stopped arriving, or came too slowly, is a 408, a malformed one (such as a bad chunk size) a 400;
+     * a client that went away is rethrown.
+     */
     private static RuntimeException readFailure(Exception e) throws IOException {
         for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TimeoutException) {
-                return new Failure(408, "the request body did not arrive in time; send it whole, promptly");
+            if (cause instanceof TimeoutException || cause instanceof HttpException http && http.getCode() == 408) {
+                return new Failure(408, "the request body did not arrive in time (it stalled, or came slower than "
+                        + WebServer.MIN_BODY_BYTES_PER_SECOND + " bytes a second); send it whole, promptly");
             }
-            if (cause instanceof HttpException http && http.getCode() == 400) {
-                return new Failure(400, "the request body is not well-formed HTTP/1.1 (check Content-Length and"
-                        + " the chunk sizes)");
+            if (cause instanceof HttpException http) {
+                return new Failure(http.getCode(), http.getCode() == 400
+                        ? "the request body is not well-formed HTTP/1.1 (check Content-Length and the chunk sizes)"
+                        : JsonErrorHandler.message(http.getCode()));
             }
         }
         if (e instanceof IOException io) {

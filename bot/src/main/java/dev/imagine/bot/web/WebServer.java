@@ -55,6 +55,8 @@ public final class WebServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     static final String PLATFORM = "web";
     static final int MAX_REMEMBERED_JOBS = 2_000;
+    /** The slowest a request body may arrive (any real client, even on a poor mobile link, is far faster). */
+    static final long MIN_BODY_BYTES_PER_SECOND = 1_024;
 
     private final WebSettings settings;
     private final Server server;
@@ -122,6 +124,8 @@ public final class WebServer implements AutoCloseable {
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
+        // A body dripped a byte at a time keeps resetting the idle timeout; a floor on its rate ends that too.
+        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
         this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
         connector.setHost(address.getHostAddress());
         connector.setPort(settings.port());

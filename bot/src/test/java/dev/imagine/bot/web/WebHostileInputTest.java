@@ -91,6 +91,38 @@ class WebHostileInputTest {
     }
 
     @Test
+    void aBodyDrippedAByteAtATime_isCutOff_althoughItNeverFallsSilentForTheIdleTimeout() throws Exception {
+        String body = "{\"prompt\":\"" + "a slow fox ".repeat(40) + "\"}";
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.getOutputStream().write(("POST /api/jobs HTTP/1.1\r\nHost: " + host()
+                    + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+            long started = System.nanoTime();
+            boolean cutOff = false;
+            for (int i = 0; i < body.length() && System.nanoTime() - started < BOUND.toNanos(); i++) {
+                try {
+                    socket.getOutputStream().write(body.charAt(i));
+                    socket.getOutputStream().flush();
+                } catch (java.io.IOException e) {
+                    cutOff = true;
+                    break;
+                }
+                ByteArrayOutputStream answer = new ByteArrayOutputStream();
+                if (RawHttp.read(socket, answer, System.nanoTime(), Duration.ofMillis(IDLE.toMillis() / 2))
+                        || answer.size() > 0) {
+                    RawHttp.Answer parsed = RawHttp.parse(answer.toByteArray(), true, Duration.ZERO);
+                    assertThat(parsed.statusLine() == null || parsed.status() == 408 || parsed.status() == 400)
+                            .as(parsed.toString()).isTrue();
+                    cutOff = true;
+                    break;
+                }
+            }
+
+            assertThat(cutOff).as("the dripped body was cut off within %s", BOUND).isTrue();
+        }
+    }
+
+    @Test
     void aMalformedChunkSize_isA400() throws Exception {
         RawHttp.Answer answer = RawHttp.exchange(port, "POST /api/jobs HTTP/1.1\r\nHost: " + host()
                 + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n{\"prompt\":\"a\"}\r\n0\r\n\r\n",
