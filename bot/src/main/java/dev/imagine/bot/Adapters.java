@@ -63,7 +63,7 @@ final class Adapters {
             try {
                 web = WebServer.start(new WebSettings(config.webHost(), config.webPort(),
                                 environment.get("IMAGINE_API_KEY")), application.jobs(),
-                        () -> health(application, connected), application.metrics()::scrape);
+                        () -> health(application, connected), application.metrics());
             } catch (IllegalStateException e) {
                 throw new StartupException(e.getMessage(), e);
             }

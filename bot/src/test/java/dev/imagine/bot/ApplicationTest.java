@@ -49,7 +49,7 @@ class ApplicationTest {
                 Thread.onSpinWait();
             }
             assertThat(application.jobs().job(jobId).orElseThrow().state()).isEqualTo(JobState.DONE);
-            assertThat(application.metrics().scrape()).contains("imagine_jobs_total{platform=\"web\",outcome=\"done\"} 1");
+            assertThat(application.metrics().scrape()).contains("imagine_jobs_total{outcome=\"done\",platform=\"web\"} 1.0");
             assertThat(application.model().id()).isEqualTo(TINY_MODEL.toString());
             assertThat(application.model().revision()).startsWith("local-");
         }

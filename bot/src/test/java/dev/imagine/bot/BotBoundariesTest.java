@@ -58,8 +58,19 @@ class BotBoundariesTest {
     @Test
     void theHttpServer_isImportedOnlyByTheWebAdapter() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.bot.web..")
-                .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..", "jakarta.servlet..")
                 .because("the playground and the JSON API are the web adapter's; nothing else serves HTTP")
+                .check(bot);
+        noClasses().should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
+                .because("the JDK's built-in server cannot time out slow clients; Jetty serves HTTP")
+                .check(bot);
+    }
+
+    @Test
+    void theWebAdapter_speaksJsonThroughJacksonAlone() {
+        noClasses().that().resideInAPackage("dev.imagine.bot.web..")
+                .should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+                .because("one JSON library with strict parsing and data binding to records (StrictJson)")
                 .check(bot);
     }
 }

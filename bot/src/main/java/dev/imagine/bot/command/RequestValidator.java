@@ -34,12 +34,17 @@ public final class RequestValidator {
 
     public Outcome validate(Command.Imagine command, Defaults defaults, Limits limits) {
         List<String> problems = new ArrayList<>();
-        String prompt = command.prompt() == null ? "" : command.prompt().strip();
+        String prompt = command.prompt() == null ? "" : normalizeLineBreaks(command.prompt()).strip();
+        int length = prompt.codePointCount(0, prompt.length());
+        String unwritable = unwritable(prompt);
         if (prompt.isEmpty()) {
             problems.add("the prompt is empty: describe the picture you want, e.g. /imagine a lighthouse at dusk");
-        } else if (prompt.length() > limits.maxPromptLength()) {
-            problems.add("the prompt is " + prompt.length() + " characters long; the limit is "
+        } else if (length > limits.maxPromptLength()) {
+            problems.add("the prompt is " + length + " characters long; the limit is "
                     + limits.maxPromptLength() + " (the model reads only about the first 75 words anyway)");
+        } else if (unwritable != null) {
+            problems.add("the prompt contains " + unwritable + ", which cannot be written into the picture's"
+                    + " description: remove it");
         }
         int steps = command.steps() != null ? command.steps() : Math.min(defaults.steps(), limits.maxSteps());
         if (steps < 1 || steps > limits.maxSteps()) {
@@ -67,6 +72,29 @@ public final class RequestValidator {
             return new Refused("I can't draw that yet: " + String.join("; ", problems) + ".");
         }
         return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder));
+    }
+
+    /** Line breaks as a single LF (what a PNG text chunk allows), tabs as spaces. */
+    private static String normalizeLineBreaks(String text) {
+        return text.replace("\r\n", "\n").replace('\r', '\n').replace('\t', ' ');
+    }
+
+    /**
+     * The first character a PNG text chunk must not carry (NUL and the other control characters but the line
+     * break, and halves of a surrogate pair), named for the person; null when there is none.
+     */
+    private static String unwritable(String prompt) {
+        for (int i = 0; i < prompt.length(); ) {
+            int c = prompt.codePointAt(i);
+            boolean control = Character.isISOControl(c) && c != '\n';
+            boolean halfPair = c <= 0xFFFF && Character.isSurrogate((char) c);
+            if (control || halfPair) {
+                return String.format("%s U+%04X at position %d", control ? "the control character"
+                        : "half of a character (an unpaired surrogate)", c, prompt.codePointCount(0, i) + 1);
+            }
+            i += Character.charCount(c);
+        }
+        return null;
     }
 
     private static void checkSide(String name, int value, Limits limits, List<String> problems) {

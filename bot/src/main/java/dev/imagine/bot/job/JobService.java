@@ -283,19 +283,9 @@ public final class JobService implements AutoCloseable {
         return keys;
     }
 
+    /** The request's pictures when the cache has all of them (counted there as one hit or one miss), else null. */
     private List<byte[]> cachedImages(List<CacheKey> keys) {
-        if (!keys.stream().allMatch(cache::contains)) {
-            return null;
-        }
-        List<byte[]> images = new ArrayList<>();
-        for (CacheKey key : keys) {
-            Optional<byte[]> png = cache.get(key);
-            if (png.isEmpty()) {
-                return null;
-            }
-            images.add(png.get());
-        }
-        return images;
+        return cache.lookup(keys).orElse(null);
     }
 
     private static List<String> digests(List<CacheKey> keys) {
@@ -651,7 +641,7 @@ public final class JobService implements AutoCloseable {
         }
         List<byte[]> images = new ArrayList<>();
         for (String digest : job.resultKeys()) {
-            Optional<byte[]> png = cache.get(new CacheKey(digest));
+            Optional<byte[]> png = cache.read(new CacheKey(digest));
             if (png.isEmpty()) {
                 return Optional.empty();
             }
@@ -679,6 +669,19 @@ public final class JobService implements AutoCloseable {
     /** A person's most recent jobs, newest first, at most {@code limit} (deleted ones left out). */
     public List<Job> jobsOf(User user, int limit) {
         return store.findByOwner(user.key(), limit);
+    }
+
+    /** False once {@link #shutdown} began: Imagine is draining and refuses new pictures. */
+    public boolean admitting() {
+        return admitting;
+    }
+
+    /**
+     * Counts a request for a picture that an adapter refused before it became a command (input it could not read),
+     * as {@link #handle} counts the refusals it answers itself.
+     */
+    public void refusedByAdapter(String platform) {
+        observer.refused(platform);
     }
 
     public boolean workerAlive() {

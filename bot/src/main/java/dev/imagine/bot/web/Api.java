@@ -1,9 +1,7 @@
 package dev.imagine.bot.web;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
@@ -20,34 +18,49 @@ import dev.imagine.bot.queue.QueueSnapshot;
 import dev.imagine.bot.queue.QueuedJob;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.nio.file.Path;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import dev.imagine.bot.ops.Metrics;
 
 /** The JSON API's handlers: each turns a request into a {@link Command} for the job service, or reads its state. */
 final class Api {
     static final String ORIGIN = "web";
     static final List<ImageSize> SIZE_CHOICES = List.of(new ImageSize(512, 512), new ImageSize(512, 768),
             new ImageSize(768, 512), new ImageSize(384, 384), new ImageSize(256, 256));
-    static final Set<String> SUBMIT_FIELDS = Set.of("prompt", "seed", "steps", "size", "width", "height", "guidance",
-            "count", "decoder");
+    /** The fields of a submit body and what each must be (also the words of the 400 that names a wrong one). */
+    static final Map<String, String> SUBMIT_FIELDS = Map.of(
+            "prompt", "text",
+            "seed", "a whole number from 0 to 4294967295",
+            "steps", "a whole number",
+            "size", "text such as \"512x768\"",
+            "width", "a whole number",
+            "height", "a whole number",
+            "guidance", "a number",
+            "count", "a whole number",
+            "decoder", "\"full\" or \"fast\"");
+    static final String SUBMIT_EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
+
+    /** What {@code POST /api/jobs} accepts; absent or null fields take the person's defaults. */
+    record SubmitBody(String prompt, Long seed, Integer steps, String size, Integer width, Integer height,
+                      Float guidance, Integer count, String decoder) {
+    }
     static final Duration KEEP_ALIVE = Duration.ofSeconds(15);
     static final int HISTORY_LIMIT = 50;
 
     private final JobService jobs;
     private final EventHub events;
     private final Supplier<HealthReport> health;
-    private final Supplier<String> metrics;
+    private final Metrics metrics;
     private final boolean keyRequired;
 
-    Api(JobService jobs, EventHub events, Supplier<HealthReport> health, Supplier<String> metrics,
-        boolean keyRequired) {
+    Api(JobService jobs, EventHub events, Supplier<HealthReport> health, Metrics metrics, boolean keyRequired) {
         this.jobs = jobs;
         this.events = events;
         this.health = health;
@@ -57,22 +70,24 @@ final class Api {
 
     // ---- operations ----
 
+    /** 200 "ok" when healthy; 503 "draining" while Imagine stops (it refuses new pictures), else 503 "unhealthy". */
     void healthz(Request request) throws IOException {
-        JsonObject body = new JsonObject();
+        ObjectNode body = StrictJson.object();
         int status;
         try {
             HealthReport report = health.get();
-            status = report.healthy() ? 200 : 503;
-            body.addProperty("status", report.healthy() ? "ok" : "unhealthy");
-            body.addProperty("modelLoaded", report.modelLoaded());
-            body.addProperty("workerAlive", report.workerAlive());
-            JsonObject adapters = new JsonObject();
-            report.sortedAdapters().forEach(adapters::addProperty);
-            body.add("adapters", adapters);
+            boolean draining = !jobs.admitting();
+            status = report.healthy() && !draining ? 200 : 503;
+            body.put("status", draining ? "draining" : report.healthy() ? "ok" : "unhealthy");
+            body.put("modelLoaded", report.modelLoaded());
+            body.put("workerAlive", report.workerAlive());
+            body.put("draining", draining);
+            ObjectNode adapters = body.putObject("adapters");
+            report.sortedAdapters().forEach(adapters::put);
         } catch (RuntimeException e) {
             status = 503;
-            body.addProperty("status", "unhealthy");
-            body.addProperty("error", "the health check itself failed: " + e.getClass().getSimpleName());
+            body.put("status", "unhealthy");
+            body.put("error", "the health check itself failed: " + e.getClass().getSimpleName());
         }
         request.header("Cache-Control", "no-store");
         request.json(status, body);
@@ -80,7 +95,7 @@ final class Api {
 
     void metrics(Request request) throws IOException {
         request.header("Cache-Control", "no-store");
-        request.send(200, "text/plain; version=0.0.4; charset=utf-8", metrics.get().getBytes(StandardCharsets.UTF_8));
+        request.send(200, Metrics.CONTENT_TYPE, metrics.scrape().getBytes(StandardCharsets.UTF_8));
     }
 
     // ---- reading ----
@@ -89,41 +104,47 @@ final class Api {
         JobSettings settings = jobs.settings();
         Limits limits = settings.limits();
         Defaults defaults = settings.defaults();
-        JsonObject body = new JsonObject();
-        body.addProperty("model", settings.modelId());
-        body.addProperty("revision", settings.modelRevision());
-        body.addProperty("user", request.user.key());
-        body.addProperty("apiKeyRequired", keyRequired);
-        JsonObject limitsJson = new JsonObject();
-        limitsJson.addProperty("minSteps", 1);
-        limitsJson.addProperty("maxSteps", limits.maxSteps());
-        limitsJson.addProperty("minSide", Limits.MIN_SIDE);
-        limitsJson.addProperty("maxSide", limits.maxSide());
-        limitsJson.addProperty("maxCount", limits.maxCount());
-        limitsJson.addProperty("maxPromptLength", limits.maxPromptLength());
-        limitsJson.addProperty("minGuidance", 1);
-        limitsJson.addProperty("maxGuidance", 20);
-        limitsJson.addProperty("maxSeed", 0xFFFF_FFFFL);
-        body.add("limits", limitsJson);
-        JsonObject defaultsJson = new JsonObject();
-        defaultsJson.addProperty("steps", Math.min(defaults.steps(), limits.maxSteps()));
-        defaultsJson.addProperty("size", defaults.size().toString());
-        defaultsJson.addProperty("guidance", defaults.guidance());
-        defaultsJson.addProperty("count", Math.min(defaults.count(), limits.maxCount()));
-        defaultsJson.addProperty("decoder", defaults.decoder().label());
-        body.add("defaults", defaultsJson);
-        JsonArray sizes = new JsonArray();
+        ObjectNode body = StrictJson.object();
+        body.put("model", modelName(settings.modelId()));
+        body.put("revision", settings.modelRevision());
+        body.put("user", request.user.key());
+        body.put("apiKeyRequired", keyRequired);
+        ObjectNode limitsJson = body.putObject("limits");
+        limitsJson.put("minSteps", 1);
+        limitsJson.put("maxSteps", limits.maxSteps());
+        limitsJson.put("minSide", Limits.MIN_SIDE);
+        limitsJson.put("maxSide", limits.maxSide());
+        limitsJson.put("maxCount", limits.maxCount());
+        limitsJson.put("maxPromptLength", limits.maxPromptLength());
+        limitsJson.put("minGuidance", 1);
+        limitsJson.put("maxGuidance", 20);
+        limitsJson.put("maxSeed", 0xFFFF_FFFFL);
+        ObjectNode defaultsJson = body.putObject("defaults");
+        defaultsJson.put("steps", Math.min(defaults.steps(), limits.maxSteps()));
+        defaultsJson.put("size", defaults.size().toString());
+        defaultsJson.put("guidance", defaults.guidance());
+        defaultsJson.put("count", Math.min(defaults.count(), limits.maxCount()));
+        defaultsJson.put("decoder", defaults.decoder().label());
+        ArrayNode sizes = body.putArray("sizes");
         for (ImageSize size : sizes(settings)) {
             sizes.add(size.toString());
         }
-        body.add("sizes", sizes);
-        JsonArray decoders = new JsonArray();
+        ArrayNode decoders = body.putArray("decoders");
         decoders.add(Decoder.FULL.label());
         if (settings.fastDecoderAvailable()) {
             decoders.add(Decoder.FAST.label());
         }
-        body.add("decoders", decoders);
         request.json(200, body);
+    }
+
+    /** A model folder is shown by its name: its absolute path says nothing to a visitor and too much about the host. */
+    static String modelName(String modelId) {
+        try {
+            Path path = Path.of(modelId);
+            return path.isAbsolute() && path.getFileName() != null ? path.getFileName().toString() : modelId;
+        } catch (java.nio.file.InvalidPathException e) {
+            return modelId;
+        }
     }
 
     /** The size choices within the limits, the default one always among them. */
@@ -153,12 +174,11 @@ final class Api {
             }
         }
         QueueSnapshot<Job> snapshot = jobs.queueSnapshot();
-        JsonArray list = new JsonArray();
+        ObjectNode body = StrictJson.object();
+        ArrayNode list = body.putArray("jobs");
         for (Job job : jobs.jobsOf(request.user, limit)) {
             list.add(Views.job(job, request.user, placeOf(snapshot, job.id())));
         }
-        JsonObject body = new JsonObject();
-        body.add("jobs", list);
         request.json(200, body);
     }
 
@@ -169,21 +189,19 @@ final class Api {
 
     void queue(Request request) throws IOException {
         QueueSnapshot<Job> snapshot = jobs.queueSnapshot();
-        JsonObject body = new JsonObject();
-        body.addProperty("waiting", snapshot.size());
-        body.addProperty("drawing", jobs.runningJob().isPresent());
-        JsonArray mine = new JsonArray();
+        ObjectNode body = StrictJson.object();
+        body.put("waiting", snapshot.size());
+        body.put("drawing", jobs.runningJob().isPresent());
+        ArrayNode mine = body.putArray("mine");
         for (QueuedJob<Job> queued : snapshot.jobsOf(request.user.key())) {
-            JsonObject entry = new JsonObject();
-            entry.addProperty("jobId", queued.entry().jobId());
+            ObjectNode entry = mine.addObject();
+            entry.put("jobId", queued.entry().jobId());
             Views.addPosition(entry, queued.position(), queued.estimatedWait());
-            mine.add(entry);
         }
-        body.add("mine", mine);
         Optional<Job> running = jobs.runningJob().filter(job -> job.ownedBy(request.user));
-        body.addProperty("drawingMine", running.isPresent());
+        body.put("drawingMine", running.isPresent());
         Reply reply = jobs.handle(new Command.QueueStatus(requester(request)), ORIGIN);
-        body.addProperty("text", reply instanceof Reply.Info info ? info.text() : "");
+        body.put("text", reply instanceof Reply.Info info ? info.text() : "");
         request.json(200, body);
     }
 
@@ -220,12 +238,15 @@ final class Api {
     /** Server-sent events: the current state first, then every change until a final event ends the stream. */
     void events(Request request) throws IOException, InterruptedException {
         Job job = existing(request);
+        request.response.setStatus(200);
         request.header("Content-Type", "text/event-stream; charset=utf-8");
         request.header("Cache-Control", "no-store");
         request.header("X-Accel-Buffering", "no");
-        request.exchange.sendResponseHeaders(200, 0);
+        if (request.head()) {
+            return;
+        }
         try (EventHub.Subscription subscription = events.subscribe(job);
-             OutputStream out = request.exchange.getResponseBody()) {
+             OutputStream out = request.response.getOutputStream()) {
             write(out, "retry: 3000\n\n");
             while (true) {
                 Optional<EventHub.Event> next = subscription.next(KEEP_ALIVE);
@@ -237,7 +258,8 @@ final class Api {
                 if (EventHub.Subscription.isClosed(event)) {
                     return;
                 }
-                write(out, "event: " + event.name() + "\ndata: " + event.data(request.user) + "\n\n");
+                String data = new String(StrictJson.write(event.data(request.user)), StandardCharsets.UTF_8);
+                write(out, "event: " + event.name() + "\ndata: " + data + "\n\n");
                 if (event.terminal()) {
                     return;
                 }
@@ -255,16 +277,23 @@ final class Api {
     // ---- acting ----
 
     void submit(Request request) throws IOException {
-        JsonObject body = request.jsonBody();
-        Command.Imagine command = imagine(requester(request), body);
-        JobSettings settings = jobs.settings();
-        // Checked here first so that a mistake in the request is a 400 and only a full queue is a 429.
-        if (new RequestValidator(() -> 0L).validate(command, settings.defaults(), settings.limits())
-                instanceof RequestValidator.Refused refused) {
-            throw new Request.Failure(400, refused.message());
-        }
-        if (command.decoder() == Decoder.FAST && !settings.fastDecoderAvailable()) {
-            throw new Request.Failure(400, "decoder 'fast' is not installed on this Imagine; use decoder: full");
+        Command.Imagine command;
+        try {
+            SubmitBody body = request.jsonBody(SubmitBody.class, SUBMIT_FIELDS, SUBMIT_EXAMPLE);
+            command = imagine(requester(request), body);
+            JobSettings settings = jobs.settings();
+            // Checked here first so that a mistake in the request is a 400 and only a full queue is a 429.
+            if (new RequestValidator(() -> 0L).validate(command, settings.defaults(), settings.limits())
+                    instanceof RequestValidator.Refused refused) {
+                throw new Request.Failure(400, refused.message());
+            }
+            if (command.decoder() == Decoder.FAST && !settings.fastDecoderAvailable()) {
+                throw new Request.Failure(400, "decoder 'fast' is not installed on this Imagine; use decoder: full");
+            }
+        } catch (Request.Failure failure) {
+            // A picture request refused for its input is a refusal like the job service's own (imagine_refusals_total).
+            jobs.refusedByAdapter(WebServer.PLATFORM);
+            throw failure;
         }
         answer(request, jobs.handle(command, ORIGIN));
     }
@@ -291,9 +320,9 @@ final class Api {
         }
         Job deleted = jobs.job(job.id()).orElse(job);
         events.refresh(deleted);
-        JsonObject body = new JsonObject();
-        body.addProperty("message", reply instanceof Reply.Info info ? info.text() : "Deleted.");
-        body.add("job", Views.job(deleted, request.user, null));
+        ObjectNode body = StrictJson.object();
+        body.put("message", reply instanceof Reply.Info info ? info.text() : "Deleted.");
+        body.set("job", Views.job(deleted, request.user, null));
         request.json(200, body);
     }
 
@@ -307,9 +336,9 @@ final class Api {
         if (now.state().isFinal()) {
             events.refresh(now);
         }
-        JsonObject body = new JsonObject();
-        body.addProperty("message", reply instanceof Reply.Info info ? info.text() : "");
-        body.add("job", Views.job(now, request.user, null));
+        ObjectNode body = StrictJson.object();
+        body.put("message", reply instanceof Reply.Info info ? info.text() : "");
+        body.set("job", Views.job(now, request.user, null));
         request.json(now.state().isFinal() ? 200 : 202, body);
     }
 
@@ -317,30 +346,50 @@ final class Api {
         switch (reply) {
             case Reply.Accepted accepted -> {
                 events.accepted(accepted.job(), accepted.position(), accepted.eta());
-                JsonObject body = new JsonObject();
-                body.add("job", Views.job(accepted.job(), request.user, null));
+                ObjectNode body = StrictJson.object();
+                body.set("job", Views.job(accepted.job(), request.user, null));
                 Views.addPosition(body, accepted.position(), accepted.eta());
-                body.addProperty("events", "/api/jobs/" + accepted.job().id() + "/events");
+                body.put("events", "/api/jobs/" + accepted.job().id() + "/events");
                 request.header("Location", "/api/jobs/" + accepted.job().id());
                 request.json(202, body);
             }
             case Reply.Finished finished -> {
                 events.refresh(finished.job());
-                JsonObject body = new JsonObject();
-                body.add("job", Views.job(finished.job(), request.user, null));
+                ObjectNode body = StrictJson.object();
+                body.set("job", Views.job(finished.job(), request.user, null));
                 request.header("Location", "/api/jobs/" + finished.job().id());
                 request.json(200, body);
             }
-            case Reply.Refused refused -> request.error(statusOf(refused.reason()), refused.message());
+            case Reply.Refused refused -> {
+                int status = statusOf(refused.reason());
+                if (status == 429 || status == 503) {
+                    request.header("Retry-After", Long.toString(retryAfter(request.user).toSeconds()));
+                }
+                request.error(status, refused.message());
+            }
             case Reply.Info info -> {
-                JsonObject body = new JsonObject();
-                body.addProperty("message", info.text());
+                ObjectNode body = StrictJson.object();
+                body.put("message", info.text());
                 request.json(200, body);
             }
         }
     }
 
     // ---- helpers ----
+
+    /**
+     * When asking again may work: a full share frees a place when the person's next waiting job starts, a full queue
+     * when the first waiting job starts (the estimates of the queue; at least 1 s, at most an hour).
+     */
+    Duration retryAfter(dev.imagine.bot.command.User user) {
+        QueueSnapshot<Job> snapshot = jobs.queueSnapshot();
+        List<QueuedJob<Job>> mine = snapshot.jobsOf(user.key());
+        List<QueuedJob<Job>> relevant = mine.isEmpty() ? snapshot.jobs() : mine;
+        Duration soonest = relevant.stream().map(QueuedJob::estimatedWait).min(Duration::compareTo)
+                .orElse(Duration.ofSeconds(10));
+        long seconds = Math.max(1, Math.min(3600, (soonest.toMillis() + 999) / 1000));
+        return Duration.ofSeconds(seconds);
+    }
 
     /** Only a full queue is "too many requests"; the other refusals have their own HTTP meaning. */
     static int statusOf(Reply.Refused.Reason reason) {
@@ -376,36 +425,19 @@ final class Api {
         return snapshot.jobs().stream().filter(q -> q.entry().jobId().equals(jobId)).findFirst().orElse(null);
     }
 
-    /** Reads the submit body; a field of the wrong type or an unknown field is a 400 that names it. */
-    static Command.Imagine imagine(Requester requester, JsonObject body) {
-        List<String> unknown = new ArrayList<>();
-        for (String field : body.keySet()) {
-            if (!SUBMIT_FIELDS.contains(field)) {
-                unknown.add(field);
-            }
+    /** Turns a bound submit body into the command; a value of the right type but the wrong form is a 400 naming it. */
+    static Command.Imagine imagine(Requester requester, SubmitBody body) {
+        Long seed = body.seed();
+        if (seed != null && (seed < 0 || seed > 0xFFFF_FFFFL)) {
+            throw new Request.Failure(400, "seed must be " + SUBMIT_FIELDS.get("seed") + ", got " + seed);
         }
-        if (!unknown.isEmpty()) {
-            throw new Request.Failure(400, "unknown field " + String.join(", ", unknown) + "; the fields are "
-                    + String.join(", ", SUBMIT_FIELDS.stream().sorted().toList()));
+        if (body.guidance() != null && !Float.isFinite(body.guidance())) {
+            throw new Request.Failure(400, "guidance must be a number from 1 to 20, got " + body.guidance());
         }
-        JsonElement promptJson = body.get("prompt");
-        String prompt = null;
-        if (promptJson != null && !promptJson.isJsonNull()) {
-            if (!(promptJson.isJsonPrimitive() && promptJson.getAsJsonPrimitive().isString())) {
-                throw new Request.Failure(400, "prompt must be text, got " + promptJson);
-            }
-            prompt = promptJson.getAsString();
-        }
-        Long seed = whole(body, "seed", 0, 0xFFFF_FFFFL);
-        Long steps = whole(body, "steps", Integer.MIN_VALUE, Integer.MAX_VALUE);
-        Long count = whole(body, "count", Integer.MIN_VALUE, Integer.MAX_VALUE);
-        Float guidance = decimal(body, "guidance");
         ImageSize size = null;
-        String sizeText = text(body, "size");
-        Long width = whole(body, "width", Integer.MIN_VALUE, Integer.MAX_VALUE);
-        Long height = whole(body, "height", Integer.MIN_VALUE, Integer.MAX_VALUE);
+        String sizeText = blankToNull(body.size());
         if (sizeText != null) {
-            if (width != null || height != null) {
+            if (body.width() != null || body.height() != null) {
                 throw new Request.Failure(400, "give either size or width and height, not both");
             }
             try {
@@ -413,14 +445,14 @@ final class Api {
             } catch (IllegalArgumentException e) {
                 throw new Request.Failure(400, e.getMessage());
             }
-        } else if (width != null || height != null) {
-            if (width == null || height == null) {
+        } else if (body.width() != null || body.height() != null) {
+            if (body.width() == null || body.height() == null) {
                 throw new Request.Failure(400, "give both width and height, or size such as \"512x768\"");
             }
-            size = new ImageSize(width.intValue(), height.intValue());
+            size = new ImageSize(body.width(), body.height());
         }
         Decoder decoder = null;
-        String decoderText = text(body, "decoder");
+        String decoderText = blankToNull(body.decoder());
         if (decoderText != null) {
             try {
                 decoder = Decoder.parse(decoderText);
@@ -428,66 +460,11 @@ final class Api {
                 throw new Request.Failure(400, e.getMessage());
             }
         }
-        return new Command.Imagine(requester, prompt, seed, steps == null ? null : steps.intValue(), size, guidance,
-                count == null ? null : count.intValue(), decoder);
+        return new Command.Imagine(requester, body.prompt(), seed, body.steps(), size, body.guidance(), body.count(),
+                decoder);
     }
 
-    private static Long whole(JsonObject body, String field, long min, long max) {
-        JsonElement value = body.get(field);
-        if (value == null || value.isJsonNull()) {
-            return null;
-        }
-        String shown = value.toString();
-        if (value.isJsonPrimitive()) {
-            JsonPrimitive primitive = value.getAsJsonPrimitive();
-            if (primitive.isString() && primitive.getAsString().isBlank()) {
-                return null;
-            }
-            try {
-                BigDecimal number = new BigDecimal(primitive.getAsString().strip());
-                long whole = number.longValueExact();
-                if (whole >= min && whole <= max) {
-                    return whole;
-                }
-            } catch (NumberFormatException | ArithmeticException e) {
-                // falls through to the message below
-            }
-        }
-        String range = min == Integer.MIN_VALUE ? "" : " from " + min + " to " + max;
-        throw new Request.Failure(400, field + " must be a whole number" + range + ", got " + shown);
-    }
-
-    private static Float decimal(JsonObject body, String field) {
-        JsonElement value = body.get(field);
-        if (value == null || value.isJsonNull()) {
-            return null;
-        }
-        if (value.isJsonPrimitive()) {
-            String text = value.getAsJsonPrimitive().getAsString().strip();
-            if (text.isEmpty()) {
-                return null;
-            }
-            try {
-                float number = Float.parseFloat(text);
-                if (Float.isFinite(number)) {
-                    return number;
-                }
-            } catch (NumberFormatException e) {
-                // falls through to the message below
-            }
-        }
-        throw new Request.Failure(400, field + " must be a number, got " + value);
-    }
-
-    private static String text(JsonObject body, String field) {
-        JsonElement value = body.get(field);
-        if (value == null || value.isJsonNull()) {
-            return null;
-        }
-        if (value.isJsonPrimitive() && value.getAsJsonPrimitive().isString()) {
-            String text = value.getAsString().strip();
-            return text.isEmpty() ? null : text;
-        }
-        throw new Request.Failure(400, field + " must be text, got " + value);
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
     }
 }

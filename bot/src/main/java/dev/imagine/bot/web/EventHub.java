@@ -1,6 +1,6 @@
 package dev.imagine.bot.web;
 
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
@@ -34,7 +34,7 @@ final class EventHub implements ReplySink, AutoCloseable {
     static final int SUBSCRIBER_BUFFER = 64;
 
     /** One server-sent event; {@code job} (when set) is rendered for each viewer, {@code extra} is added as is. */
-    record Event(String name, String jobId, Job job, JsonObject extra) {
+    record Event(String name, String jobId, Job job, ObjectNode extra) {
         boolean terminal() {
             return switch (name) {
                 case "finished", "failed", "cancelled", "deleted" -> true;
@@ -47,14 +47,14 @@ final class EventHub implements ReplySink, AutoCloseable {
         }
 
         /** The JSON of the event's data line as {@code viewer} sees it. */
-        JsonObject data(User viewer) {
-            JsonObject data = new JsonObject();
-            data.addProperty("jobId", jobId);
+        ObjectNode data(User viewer) {
+            ObjectNode data = StrictJson.object();
+            data.put("jobId", jobId);
             if (job != null) {
-                data.add("job", Views.job(job, viewer, null));
+                data.set("job", Views.job(job, viewer, null));
             }
             if (extra != null) {
-                extra.entrySet().forEach(e -> data.add(e.getKey(), e.getValue()));
+                data.setAll(extra);
             }
             return data;
         }
@@ -178,16 +178,16 @@ final class EventHub implements ReplySink, AutoCloseable {
 
     @Override
     public void progress(Job job, int step, int totalSteps) {
-        JsonObject extra = new JsonObject();
-        extra.addProperty("step", step);
-        extra.addProperty("totalSteps", totalSteps);
+        ObjectNode extra = StrictJson.object();
+        extra.put("step", step);
+        extra.put("totalSteps", totalSteps);
         publish(new Event("progress", job.id(), null, extra));
     }
 
     @Override
     public void finished(Job job, List<byte[]> pngs, Duration elapsed) {
-        JsonObject extra = new JsonObject();
-        extra.addProperty("elapsedSeconds", elapsed.toMillis() / 1000.0);
+        ObjectNode extra = StrictJson.object();
+        extra.put("elapsedSeconds", elapsed.toMillis() / 1000.0);
         publish(new Event("finished", job.id(), job, extra));
     }
 
@@ -305,12 +305,12 @@ final class EventHub implements ReplySink, AutoCloseable {
     }
 
     private static boolean movedSince(Event last, QueuedJob<Job> place) {
-        JsonObject extra = last.extra();
+        ObjectNode extra = last.extra();
         if (extra == null || !extra.has("position")) {
             return true;
         }
-        return extra.get("position").getAsInt() != place.position()
-                || !extra.get("eta").getAsString().equals(Durations.about(place.estimatedWait()));
+        return extra.get("position").asInt() != place.position()
+                || !extra.get("eta").asText().equals(Durations.about(place.estimatedWait()));
     }
 
     private static QueuedJob<Job> placeOf(QueueSnapshot<Job> snapshot, String jobId) {
@@ -334,14 +334,14 @@ final class EventHub implements ReplySink, AutoCloseable {
     }
 
     private static Event queuedEvent(Job job, int position, Duration eta) {
-        JsonObject extra = new JsonObject();
+        ObjectNode extra = StrictJson.object();
         Views.addPosition(extra, position, eta);
         return new Event("queued", job.id(), job, extra);
     }
 
-    private static JsonObject message(String text) {
-        JsonObject extra = new JsonObject();
-        extra.addProperty("message", text == null ? "" : text);
+    private static ObjectNode message(String text) {
+        ObjectNode extra = StrictJson.object();
+        extra.put("message", text == null ? "" : text);
         return extra;
     }
 

@@ -50,6 +50,32 @@ class ResultCacheTest {
     }
 
     @Test
+    void lookup_countsOneHitOrOneMissPerRequest_whateverItsNumberOfPictures() {
+        ResultCache cache = new ResultCache(1 << 20, null, 0);
+        cache.put(key(1), new byte[] {1});
+        cache.put(key(2), new byte[] {2});
+
+        assertThat(cache.lookup(java.util.List.of(key(1), key(2)))).isPresent();
+        assertThat(cache.lookup(java.util.List.of(key(1), key(3)))).isEmpty();
+        assertThat(cache.lookup(java.util.List.of(key(3), key(4)))).isEmpty();
+
+        assertThat(cache.stats().hits()).isEqualTo(1);
+        assertThat(cache.stats().misses()).isEqualTo(2);
+    }
+
+    @Test
+    void read_deliversAStoredPicture_withoutCountingAHitOrAMiss() {
+        ResultCache cache = new ResultCache(1 << 20, null, 0);
+        cache.put(key(1), new byte[] {1});
+
+        assertThat(cache.read(key(1))).contains(new byte[] {1});
+        assertThat(cache.read(key(2))).isEmpty();
+
+        assertThat(cache.stats().hits()).isZero();
+        assertThat(cache.stats().misses()).isZero();
+    }
+
+    @Test
     void memoryTier_staysWithinItsByteBudget() {
         ResultCache cache = new ResultCache(10_000, null, 0);
         for (int i = 0; i < 50; i++) {

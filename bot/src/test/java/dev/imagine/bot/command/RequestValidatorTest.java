@@ -74,4 +74,31 @@ class RequestValidatorTest {
         assertThat(Decoder.parse("taesd")).isEqualTo(Decoder.FAST);
         assertThatThrownBy(() -> Decoder.parse("turbo")).hasMessageContaining("use full or fast");
     }
+
+    @Test
+    void promptLength_countsCharactersAsPeopleSeeThem_notUtf16Units() {
+        String emoji = "\uD83E\uDD8A".repeat(600);
+        Limits limits = new Limits(8, 1024, 4, 600);
+
+        RequestValidator.Outcome fits = validator.validate(Command.Imagine.of(alice, emoji), Defaults.STANDARD, limits);
+        RequestValidator.Outcome over = validator.validate(Command.Imagine.of(alice, emoji + "\uD83E\uDD8A"),
+                Defaults.STANDARD, limits);
+
+        assertThat(fits).isInstanceOf(RequestValidator.Valid.class);
+        assertThat(((RequestValidator.Refused) over).message()).contains("601 characters").contains("limit is 600");
+    }
+
+    @Test
+    void aControlCharacter_isRefusedNamingIt_whileLineBreaksAreKeptAsLf() {
+        RequestValidator.Outcome nul = validator.validate(Command.Imagine.of(alice, "a fox\u0000 in snow"),
+                Defaults.STANDARD, Limits.DEFAULTS);
+        RequestValidator.Outcome escape = validator.validate(Command.Imagine.of(alice, "a \u001b[31mred fox"),
+                Defaults.STANDARD, Limits.DEFAULTS);
+        RequestValidator.Outcome lines = validator.validate(Command.Imagine.of(alice, "a fox\r\nin\tsnow"),
+                Defaults.STANDARD, Limits.DEFAULTS);
+
+        assertThat(((RequestValidator.Refused) nul).message()).contains("U+0000 at position 6");
+        assertThat(((RequestValidator.Refused) escape).message()).contains("U+001B");
+        assertThat(((RequestValidator.Valid) lines).parameters().prompt()).isEqualTo("a fox\nin snow");
+    }
 }

@@ -10,6 +10,7 @@ import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
+import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.pipeline.CancellationSignal;
@@ -44,12 +45,14 @@ final class TinyImagine implements AutoCloseable {
     final JobService jobs;
     final JobStore store;
     final WebServer web;
+    final Metrics metrics;
 
     private final AtomicReference<Hold> gate;
 
     private TinyImagine(JobService jobs, JobStore store, WebServer web,
-                        AtomicReference<Hold> gate) {
+                        AtomicReference<Hold> gate, Metrics metrics) {
         this.gate = gate;
+        this.metrics = metrics;
         this.jobs = jobs;
         this.store = store;
         this.web = web;
@@ -64,12 +67,10 @@ final class TinyImagine implements AutoCloseable {
     }
 
     static TinyImagine start(Path data, WebSettings settings) {
-        return start(data, settings, () -> new HealthReport(true, true, Map.of("web", true)),
-                () -> "# TYPE imagine_queue_length gauge\nimagine_queue_length 0\n");
+        return start(data, settings, () -> new HealthReport(true, true, Map.of("web", true)));
     }
 
-    static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health,
-                             Supplier<String> metrics) {
+    static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
         AtomicLong seeds = new AtomicLong(1000);
@@ -79,15 +80,18 @@ final class TinyImagine implements AutoCloseable {
         JobService jobs = new JobService(jobSettings, gated(model(), gate),
                 new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()), cache, store,
                 InstantSource.system(), () -> 0L, new JobIds(), seeds::incrementAndGet);
+        Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
+        jobs.observe(metrics);
         WebServer web;
         try {
             web = WebServer.start(settings, jobs, health, metrics);
         } catch (RuntimeException e) {
             store.close();
+            metrics.close();
             throw e;
         }
         jobs.start();
-        return new TinyImagine(jobs, store, web, gate);
+        return new TinyImagine(jobs, store, web, gate, metrics);
     }
 
     /**
@@ -127,6 +131,7 @@ final class TinyImagine implements AutoCloseable {
         web.close();
         jobs.shutdown(Duration.ofSeconds(30));
         store.close();
+        metrics.close();
     }
 
     private static ImageGenerator gated(ImageGenerator generator,

@@ -202,10 +202,38 @@ class WebApiTest {
 
             assertThat(fourth.status()).isEqualTo(429);
             assertThat(fourth.error()).contains("3");
+            assertThat(fourth.response().headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
+                    assertThat(Long.parseLong(seconds)).isBetween(1L, 3600L));
             Person.Answer queue = dave.get("/api/queue");
             assertThat(queue.json().getAsJsonArray("mine")).hasSize(3);
             assertThat(queue.json().get("drawing").getAsBoolean()).isTrue();
         }
+    }
+
+    @Test
+    void a429_carriesItsReasonPhrase_andRetryAfter_onTheWire() throws Exception {
+        String cookie = "imagine_user=rawhttpuser00000000";
+        try (TinyImagine.Hold held = imagine.holdWorker()) {
+            person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+            held.awaitHeld();
+            RawHttp.Answer last = null;
+            for (int i = 0; i < 4; i++) {
+                String body = "{\"prompt\":\"raw wave " + i + "\",\"seed\":" + i + "}";
+                last = RawHttp.exchange(imagine.web.port(), "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Cookie: " + cookie + "\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length() + "\r\nConnection: close\r\n\r\n" + body, java.time.Duration.ofSeconds(10));
+            }
+
+            assertThat(last.statusLine()).isEqualTo("HTTP/1.1 429 Too Many Requests");
+            assertThat(Long.parseLong(last.header("Retry-After"))).isBetween(1L, 3600L);
+            assertThat(last.header("Content-Type")).startsWith("application/json");
+        }
+    }
+
+    @Test
+    void info_showsAModelFolderByItsName_neverItsPath() {
+        assertThat(Api.modelName("/home/someone/models/LCM_Dreamshaper_v7")).isEqualTo("LCM_Dreamshaper_v7");
+        assertThat(Api.modelName("SimianLuo/LCM_Dreamshaper_v7")).isEqualTo("SimianLuo/LCM_Dreamshaper_v7");
     }
 
     @Test
@@ -259,7 +287,7 @@ class WebApiTest {
         assertThat(alice.get("/api/nothing").status()).isEqualTo(404);
         Person.Answer wrong = alice.send(alice.request("/api/queue").DELETE().build());
         assertThat(wrong.status()).isEqualTo(405);
-        assertThat(wrong.response().headers().firstValue("Allow")).hasValue("GET");
+        assertThat(wrong.response().headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
     }
 
     @Test

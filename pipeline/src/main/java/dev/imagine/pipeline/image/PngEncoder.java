@@ -78,8 +78,9 @@ public final class PngEncoder {
 
     /**
      * Text as a PNG text chunk may hold it: CR LF and lone CR become LF, a tab becomes a space, and every other
-     * control character (C0, DEL, C1; NUL among them) is removed. The PNG specification forbids NUL in text and
-     * discourages the other control characters; a line feed is its only line break.
+     * control character (C0, DEL, C1; NUL among them) is removed, and a lone surrogate becomes U+FFFD. The PNG
+     * specification forbids NUL in text and discourages the other control characters; a line feed is its only line
+     * break.
      */
     public static String cleanText(String value) {
         StringBuilder clean = new StringBuilder(value.length());
@@ -92,6 +93,12 @@ public final class PngEncoder {
                 }
             } else if (c == '\t') {
                 clean.append(' ');
+            } else if (Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(i + 1))) {
+                clean.append(c).append(value.charAt(++i));
+            } else if (Character.isSurrogate(c)) {
+                // A lone surrogate has no UTF-8 form; an iTXt chunk would otherwise carry a '?'.
+                clean.append('\uFFFD');
             } else if (c == '\n' || !(c < 0x20 || (c >= 0x7f && c <= 0x9f))) {
                 clean.append(c);
             }

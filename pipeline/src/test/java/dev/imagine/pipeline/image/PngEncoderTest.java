@@ -230,4 +230,10 @@ class PngEncoderTest {
         }
         return texts;
     }
+
+    @Test
+    void cleanText_replacesALoneSurrogate_soTheTextIsValidUtf8() {
+        assertThat(PngEncoder.cleanText("fox \uD83E end \uDC00")).isEqualTo("fox \uFFFD end \uFFFD");
+        assertThat(PngEncoder.cleanText("🌸 pair")).isEqualTo("🌸 pair");
+    }
 }
