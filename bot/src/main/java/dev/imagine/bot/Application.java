@@ -143,9 +143,14 @@ final class Application implements AutoCloseable {
         }
     }
 
-    /** The model cache as configured: hub, token and offline flag from the environment, folder from the config. */
-    private static ModelStore modelStore(ImagineConfig config, Map<String, String> environment) {
-        return ModelStore.builder().environment(environment).cacheDir(config.modelCacheDir().orElse(null)).build();
+    /**
+     * The model cache as configured: hub, token and offline flag from the environment; the folder from the config,
+     * else the default one ({@code $XDG_CACHE_HOME/imagine/models} or {@code ~/.cache/imagine/models}).
+     */
+    static ModelStore modelStore(ImagineConfig config, Map<String, String> environment) {
+        ModelStore.Builder builder = ModelStore.builder().environment(environment);
+        config.modelCacheDir().ifPresent(builder::cacheDir);
+        return builder.build();
     }
 
     private static Path pullWithProgress(ModelStore modelStore, ModelRef ref,
