@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ final class Application implements AutoCloseable {
     private final Metrics metrics;
     private final ModelChoice model;
     private final Path dataDir;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private Application(ImagineConfig config, ModelChoice model, ImageGenerator generator, JobStore store,
                         JobService jobs, Metrics metrics, Path dataDir) {
@@ -155,7 +159,9 @@ final class Application implements AutoCloseable {
 
     private static Path pullWithProgress(ModelStore modelStore, ModelRef ref,
                                          Supplier<DownloadListener> downloadProgress) {
-        LOG.info("downloading {} into {}", ref.repo(), modelStore.cacheDir());
+        if (!modelStore.offline()) {
+            LOG.info("downloading {} into {}", ref.repo(), modelStore.cacheDir());
+        }
         DownloadListener listener = downloadProgress.get();
         try {
             return modelStore.pull(ref, listener);
@@ -214,13 +220,47 @@ final class Application implements AutoCloseable {
      */
     @Override
     public void close() {
-        jobs.shutdown(config.shutdownGrace());
-        for (int i = adapters.size() - 1; i >= 0; i--) {
-            closeQuietly(adapters.get(i));
+        if (!closing.compareAndSet(false, true)) {
+            // Closed by the main thread and the shutdown hook alike: the second caller waits for the first.
+            awaitClosed();
+            return;
         }
-        closeQuietly(store);
-        closeQuietly(generator);
-        LOG.info("stopped");
+        try {
+            jobs.shutdown(config.shutdownGrace());
+            for (int i = adapters.size() - 1; i >= 0; i--) {
+                closeQuietly(adapters.get(i));
+            }
+            closeQuietly(store);
+            closeQuietly(generator);
+            LOG.info("stopped");
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** Whether {@link #close} has begun. */
+    boolean closing() {
+        return closing.get();
+    }
+
+    /** While closing: the running picture stops after its current step and is kept, instead of finishing. */
+    void stopRunningJobNow() {
+        jobs.stopRunningJobNow();
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -32,6 +32,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -68,6 +69,8 @@ public final class JobService implements AutoCloseable {
     // Jobs parked at a step boundary for a more deserving one, by id: back in the queue, QUEUED in the store.
     private final Map<String, Parked> parked = new ConcurrentHashMap<>();
     private volatile boolean admitting = true;
+    // Replaced by tests: whether the JVM has begun its shutdown (its hooks run, whoever started it).
+    private volatile BooleanSupplier jvmStopping = JobService::jvmShuttingDown;
 
     /** The job on the worker and whether someone asked it to stop. */
     private static final class RunningJob {
@@ -396,9 +399,10 @@ public final class JobService implements AutoCloseable {
                 fail(job, "It took longer than the limit of " + Durations.words(settings.jobTimeout())
                         + ", so I gave up on it. Try fewer steps or a smaller size.");
             } else if (reason.equals(SHUTDOWN)) {
-                Job back = job.requeued();
-                store.save(back);
-                sink.notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
+                LOG.info("job {} kept for the next start: stopped after step {} of {} because Imagine is stopping",
+                        job.id(), generation == null ? 0 : generation.stepsDone(),
+                        generation == null ? p.steps() : generation.totalSteps());
+                keepForNextStart(job, sink);
             } else {
                 Job cancelled = job.cancelled(clock.instant(), reason);
                 store.save(cancelled);
@@ -407,10 +411,20 @@ public final class JobService implements AutoCloseable {
                 requeueFollowers(job);
             }
         } catch (RuntimeException | Error e) {
-            LOG.error("job {} failed", job.id(), e);
-            observer.ended(job, JobObserver.Outcome.FAILED);
-            fail(job, "Something went wrong while drawing your picture (" + shortReason(e) + "). The queue goes on;"
-                    + " you can try again.");
+            if (stopping()) {
+                // The runtime may have been torn down under the job by a JVM shutdown that did not come through
+                // Imagine's own stop (ONNX Runtime closes its environment in a shutdown hook of its own): the picture
+                // is not at fault, so it is kept, not failed.
+                LOG.warn("job {} kept for the next start: it could not go on while Imagine is stopping ({})",
+                        job.id(), e.toString());
+                keepForNextStart(job, sink);
+            } else {
+                // The detail (file paths, the library's own words) is for the operator; the person gets the job id.
+                LOG.error("job {} failed", job.id(), e);
+                observer.ended(job, JobObserver.Outcome.FAILED);
+                fail(job, "Something went wrong while drawing your picture. The queue goes on; you can try again."
+                        + " (If it happens again, tell the bot's operator: job " + job.id() + ".)");
+            }
         } finally {
             running = null;
             if (!keep) {
@@ -472,12 +486,16 @@ public final class JobService implements AutoCloseable {
         requeueFollowers(job);
     }
 
-    private static String shortReason(Throwable e) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    /** Back to QUEUED in the store, so the next start draws it from the beginning; its owner is told. */
+    private void keepForNextStart(Job job, ReplySink sink) {
+        Job back = job.requeued();
+        store.save(back);
+        sink.notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
+    }
+
+    /** Imagine is shutting down, by {@link #shutdown} or because the JVM is exiting. */
+    private boolean stopping() {
+        return !admitting || jvmStopping.getAsBoolean();
     }
 
     private void releaseLeadership(String jobId) {
@@ -712,9 +730,43 @@ public final class JobService implements AutoCloseable {
         List.copyOf(parked.keySet()).forEach(this::closeParked);
     }
 
+    /**
+     * While {@link #shutdown} waits for the running job to finish: stop it after its current step instead, and keep
+     * it for the next start (someone asked a second time to stop). Does nothing before a shutdown has begun.
+     */
+    public void stopRunningJobNow() {
+        if (admitting) {
+            return;
+        }
+        RunningJob now = running;
+        if (now != null) {
+            now.cancelReason = SHUTDOWN;
+        }
+    }
+
     @Override
     public void close() {
         shutdown(Duration.ofSeconds(30));
+    }
+
+    /** For tests: pretends the JVM is (or is not) shutting down. */
+    void jvmStoppingForTest(BooleanSupplier stopping) {
+        this.jvmStopping = stopping;
+    }
+
+    /**
+     * Whether the JVM has begun to shut down: {@link Runtime#addShutdownHook} refuses a new hook from then on (its
+     * documented behaviour), which is the one portable way to ask.
+     */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { }, "imagine-shutdown-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     private ReplySink sinkFor(Job job) {

@@ -260,15 +260,52 @@ class JobServiceTest {
     }
 
     @Test
-    void aFailingJob_tellsItsOwner_andTheNextJobStillRuns() throws Exception {
+    void aFailingJob_tellsItsOwnerWithTheJobIdButNoInternals_andTheNextJobStillRuns() throws Exception {
         generator.failWhenPromptIs("cursed");
         Job bad = accepted(service.handle(imagine(ALICE_IN_ART, "cursed", 1L), "o"));
         Job good = accepted(service.handle(imagine(BOB_IN_ART, "fine", 1L), "o"));
 
-        assertThat(sink.await("failed", bad.id()).detail()).contains("Something went wrong").contains("fake network broke");
+        String told = sink.await("failed", bad.id()).detail();
+        assertThat(told).contains("Something went wrong").contains(bad.id())
+                .doesNotContain("fake network broke").doesNotContain("/").doesNotContain("Exception");
+        assertThat(store.find(bad.id()).orElseThrow().error()).isEqualTo(told);
         sink.await("finished", good.id());
         assertThat(service.workerAlive()).isTrue();
         assertThat(queue.usage(ALICE.key())).isZero();
+    }
+
+    @Test
+    void aJobThatFailsWhileTheJvmShutsDown_isKeptForTheNextStart_notShownAsFailed() throws Exception {
+        // As when ONNX Runtime's own shutdown hook has released its environment under the running picture.
+        service.jvmStoppingForTest(() -> true);
+        generator.failWhenPromptIs("torn down");
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "torn down", 1L), "o"));
+
+        assertThat(sink.await("notice", job.id()).detail()).contains("will be drawn when it is back");
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(sink.events).noneSatisfy(e -> assertThat(e.kind()).isEqualTo("failed"));
+    }
+
+    @Test
+    void stopRunningJobNow_duringAShutdown_stopsTheRunningJobAfterItsStep_andKeepsIt() throws Exception {
+        generator.holdSteps();
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "long one", 1L), "o"));
+        waitUntilRunning();
+        service.stopRunningJobNow();
+        assertThat(store.find(job.id()).orElseThrow().state()).as("no effect before a shutdown")
+                .isEqualTo(JobState.RUNNING);
+
+        Thread shutdown = new Thread(() -> service.shutdown(Duration.ofMinutes(5)));
+        shutdown.start();
+        while (!(service.handle(imagine(BOB_IN_ART, "late", 2L), "o") instanceof Reply.Refused)) {
+            Thread.onSpinWait();
+        }
+        service.stopRunningJobNow();
+        generator.releaseSteps(1);
+        shutdown.join(Duration.ofSeconds(10));
+
+        assertThat(shutdown.isAlive()).as("shutdown still waiting for the grace").isFalse();
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
     }
 
     @Test
