@@ -14,6 +14,7 @@ import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.bot.queue.QueueSnapshot;
 import dev.imagine.bot.queue.QueuedJob;
+import dev.imagine.bot.queue.Usage;
 import dev.imagine.pipeline.CancellationSignal;
 import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationCancelledException;
@@ -27,10 +28,12 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
@@ -123,22 +126,54 @@ public final class JobService implements AutoCloseable {
      * then starts the worker.
      */
     public void start() {
+        Map<String, Usage> ledger = store.usageLedger();
+        Set<String> restored = queue.restoreUsage(ledger);
+        Set<String> forgotten = new HashSet<>(ledger.keySet());
+        forgotten.removeAll(restored);
+        store.forgetUsage(forgotten);
+        if (!restored.isEmpty()) {
+            LOG.info("fair-share usage of {} {} restored from the job store", restored.size(),
+                    restored.size() == 1 ? "person" : "people");
+        }
+        int wereWaiting = 0;
+        int wereRunning = 0;
+        int refused = 0;
         for (Job job : store.findByState(EnumSet.of(JobState.QUEUED, JobState.RUNNING))) {
             Job waiting = job.state() == JobState.RUNNING ? job.requeued() : job;
             Admission<Job> admission = queue.offer(waiting.id(), waiting.owner().key(), waiting,
                     estimate(waiting.parameters()));
             if (admission instanceof Admission.Accepted<Job> accepted) {
                 store.save(waiting);
+                if (job.state() == JobState.RUNNING) {
+                    wereRunning++;
+                } else {
+                    wereWaiting++;
+                }
                 sinkFor(waiting).notice(waiting, "Imagine restarted; your picture is back in the queue at #"
                         + accepted.position() + ", " + Durations.about(accepted.estimatedWait()) + ".");
             } else {
+                refused++;
                 Job failed = waiting.failed(clock.instant(), "Imagine restarted and could not take your request back"
                         + " into the queue; please ask again.");
                 store.save(failed);
                 sinkFor(failed).failed(failed, failed.error());
             }
         }
+        logResumed(wereWaiting, wereRunning, refused);
         worker.start();
+    }
+
+    /** Says after a restart how many jobs came back, and from which state. */
+    private static void logResumed(int wereWaiting, int wereRunning, int refused) {
+        int resumed = wereWaiting + wereRunning;
+        if (resumed > 0) {
+            LOG.info("resumed {} {} from the last run: {} {} waiting, {} {} running{}", resumed,
+                    resumed == 1 ? "job" : "jobs", wereWaiting, wereWaiting == 1 ? "was" : "were", wereRunning,
+                    wereRunning == 1 ? "was" : "were", wereRunning > 0 ? " (drawn again from the start)" : "");
+        }
+        if (refused > 0) {
+            LOG.warn("{} job(s) of the last run did not fit in the queue any more and were marked failed", refused);
+        }
     }
 
     /** Answers a command at once; later news about the job arrives through the sink of the requester's platform. */
@@ -386,7 +421,7 @@ public final class JobService implements AutoCloseable {
             store.save(done);
             // The share is charged the time the job held the worker, i.e. the whole machine (every core runs it);
             // summing CPU time over cores would make one job count twice on two cores and skew the aging credit.
-            queue.charge(done.owner().key(), took);
+            store.saveUsage(done.owner().key(), queue.charge(done.owner().key(), took));
             costs.record(p, took);
             LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
                     String.format(Locale.ROOT, "%.1f", cpuSeconds));
