@@ -75,7 +75,7 @@ final class Application implements AutoCloseable {
             ImageGenerator generator = ImageGenerator.open(model.folder(), options);
             opened.add(generator);
             Path data = config.dataDir(environment);
-            JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
+            JobStore store = openJobStore(data.resolve("jobs.mv"));
             opened.add(store);
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
@@ -99,6 +99,15 @@ final class Application implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /** The job store; one that cannot be opened (most often: another Imagine uses it) stops start-up in one line. */
+    private static JobStore openJobStore(Path file) {
+        try {
+            return MvJobStore.open(file);
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 

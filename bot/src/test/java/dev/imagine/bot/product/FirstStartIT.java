@@ -78,6 +78,23 @@ class FirstStartIT {
     }
 
     @Test
+    void aSecondStart_whileImagineRuns_exitsNonZeroWithOneLineSayingTheJobStoreIsInUse() throws Exception {
+        Map<String, String> environment = sandbox.environment(hub.endpoint().toString(), Map.of());
+        imagine = ImagineProcess.start(sandbox, "first", environment);
+        URI playground = imagine.awaitHealthy(START);
+
+        try (ImagineProcess second = ImagineProcess.start(sandbox, "second", environment)) {
+            assertThat(second.awaitExit(START)).isNotZero();
+            String stderr = second.stderr();
+            assertThat(stderr.lines().filter(line -> line.startsWith("error: ")).toList()).singleElement()
+                    .asString().contains("cannot open the job store").contains("another Imagine process");
+            assertThat(stderr).doesNotContain("unexpected failure").doesNotContainPattern("(?m)^\\s+at \\S+\\(");
+        }
+        assertThat(new PlaygroundClient().at(playground).draw("{\"prompt\": \"still here\", \"steps\": 1,"
+                + " \"size\": \"256x256\"}").get("state").getAsString()).isIn("queued", "running", "done");
+    }
+
+    @Test
     void firstStartOffline_withAnEmptyCache_exitsNonZeroWithOneLineNamingModelsPull() throws Exception {
         imagine = ImagineProcess.start(sandbox, "offline-first-start",
                 sandbox.environment(hub.endpoint().toString(), Map.of("HF_HUB_OFFLINE", "1")));
