@@ -122,8 +122,9 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * Puts jobs that were waiting or running when the process stopped back into the queue (their owners are told),
-     * then starts the worker.
+     * Takes back everyone's fair-share usage from the store, puts jobs that were waiting or running when the process
+     * stopped back into the queue (their owners are told, the log says how many and from which state), then starts
+     * the worker.
      */
     public void start() {
         Map<String, Usage> ledger = store.usageLedger();
