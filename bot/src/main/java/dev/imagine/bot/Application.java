@@ -22,6 +22,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,6 +43,8 @@ final class Application implements AutoCloseable {
     private final Metrics metrics;
     private final ModelChoice model;
     private final Path dataDir;
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
     private Application(ImagineConfig config, ModelChoice model, ImageGenerator generator, JobStore store,
                         JobService jobs, Metrics metrics, Path dataDir) {
@@ -71,7 +75,7 @@ final class Application implements AutoCloseable {
             ImageGenerator generator = ImageGenerator.open(model.folder(), options);
             opened.add(generator);
             Path data = config.dataDir(environment);
-            JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
+            JobStore store = openJobStore(data.resolve("jobs.mv"));
             opened.add(store);
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
@@ -95,6 +99,15 @@ final class Application implements AutoCloseable {
                 }
             }
             throw e;
+        }
+    }
+
+    /** The job store; one that cannot be opened (most often: another Imagine uses it) stops start-up in one line. */
+    private static JobStore openJobStore(Path file) {
+        try {
+            return MvJobStore.open(file);
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 
@@ -143,14 +156,21 @@ final class Application implements AutoCloseable {
         }
     }
 
-    /** The model cache as configured: hub, token and offline flag from the environment, folder from the config. */
-    private static ModelStore modelStore(ImagineConfig config, Map<String, String> environment) {
-        return ModelStore.builder().environment(environment).cacheDir(config.modelCacheDir().orElse(null)).build();
+    /**
+     * The model cache as configured: hub, token and offline flag from the environment; the folder from the config,
+     * else the default one ({@code $XDG_CACHE_HOME/imagine/models} or {@code ~/.cache/imagine/models}).
+     */
+    static ModelStore modelStore(ImagineConfig config, Map<String, String> environment) {
+        ModelStore.Builder builder = ModelStore.builder().environment(environment);
+        config.modelCacheDir().ifPresent(builder::cacheDir);
+        return builder.build();
     }
 
     private static Path pullWithProgress(ModelStore modelStore, ModelRef ref,
                                          Supplier<DownloadListener> downloadProgress) {
-        LOG.info("downloading {} into {}", ref.repo(), modelStore.cacheDir());
+        if (!modelStore.offline()) {
+            LOG.info("downloading {} into {}", ref.repo(), modelStore.cacheDir());
+        }
         DownloadListener listener = downloadProgress.get();
         try {
             return modelStore.pull(ref, listener);
@@ -209,13 +229,47 @@ final class Application implements AutoCloseable {
      */
     @Override
     public void close() {
-        jobs.shutdown(config.shutdownGrace());
-        for (int i = adapters.size() - 1; i >= 0; i--) {
-            closeQuietly(adapters.get(i));
+        if (!closing.compareAndSet(false, true)) {
+            // Closed by the main thread and the shutdown hook alike: the second caller waits for the first.
+            awaitClosed();
+            return;
         }
-        closeQuietly(store);
-        closeQuietly(generator);
-        LOG.info("stopped");
+        try {
+            jobs.shutdown(config.shutdownGrace());
+            for (int i = adapters.size() - 1; i >= 0; i--) {
+                closeQuietly(adapters.get(i));
+            }
+            closeQuietly(store);
+            closeQuietly(generator);
+            LOG.info("stopped");
+        } finally {
+            closed.countDown();
+        }
+    }
+
+    /** Whether {@link #close} has begun. */
+    boolean closing() {
+        return closing.get();
+    }
+
+    /** While closing: the running picture stops after its current step and is kept, instead of finishing. */
+    void stopRunningJobNow() {
+        jobs.stopRunningJobNow();
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private static void closeQuietly(AutoCloseable resource) {

@@ -63,6 +63,19 @@ class ApplicationTest {
     }
 
     @Test
+    void modelStore_withoutACacheFolderInTheConfig_usesTheDefaultCacheFolder() {
+        // The shipped config.yaml leaves model.cache-dir empty: the README's first command takes this path.
+        ImagineConfig shipped = ConfigLoader.parse("model:\n  cache-dir:\n", "config.yaml");
+
+        assertThat(Application.modelStore(shipped, Map.of("HOME", "/home/someone")).cacheDir())
+                .isEqualTo(Path.of("/home/someone/.cache/imagine/models"));
+        assertThat(Application.modelStore(shipped, Map.of("XDG_CACHE_HOME", "/var/cache/someone")).cacheDir())
+                .isEqualTo(Path.of("/var/cache/someone/imagine/models"));
+        assertThat(Application.modelStore(ConfigLoader.parse("model:\n  cache-dir: " + data + "\n", "config.yaml"),
+                Map.of("HOME", "/home/someone")).cacheDir()).isEqualTo(data);
+    }
+
+    @Test
     void start_withAFastDecoderFolder_servesDecoderFast_andWithoutOneRefusesIt() throws Exception {
         ImagineConfig withTaesd = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
                 + "  fast-decoder-folder: " + TINY_TAESD + "\n", "test.yaml");

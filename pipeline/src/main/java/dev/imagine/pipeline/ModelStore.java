@@ -26,7 +26,7 @@ import java.util.function.ToLongFunction;
  * <p>Settings, as {@code huggingface_hub} reads them in {@link #fromEnvironment}: {@code HF_ENDPOINT} (default
  * {@value #DEFAULT_ENDPOINT}; a mirror or another hub), {@code HF_TOKEN} (sent as {@code Authorization: Bearer} to
  * the hub only, never logged), {@code HF_HUB_OFFLINE=1} (never touch the network). The cache folder defaults to
- * {@code $XDG_CACHE_HOME/imagine/models}, else {@code ~/.cache/imagine/models}; its layout is described in
+ * {@code $XDG_CACHE_HOME/imagine/models}, else {@code $HOME/.cache/imagine/models}; its layout is described in
  * {@link ModelCache}.
  *
  * <pre>{@code
@@ -58,7 +58,7 @@ public final class ModelStore {
 
     /**
      * A store configured from the environment ({@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE},
-     * {@code XDG_CACHE_HOME}, {@code user.home}).
+     * {@code XDG_CACHE_HOME}, {@code HOME}).
      *
      * @param cacheDirOrNull the cache folder, or null for the default
      */
@@ -142,12 +142,22 @@ public final class ModelStore {
                 + (hasToken ? ", token set" : "") + "]";
     }
 
-    /** The cache folder used when none is given: {@code $XDG_CACHE_HOME/imagine/models} or {@code ~/.cache/...}. */
+    /**
+     * The cache folder used when none is given: {@code $XDG_CACHE_HOME/imagine/models}, else
+     * {@code ~/.cache/imagine/models}, where {@code ~} is {@code $HOME} as in a shell (the JVM's {@code user.home}
+     * comes from the password database and ignores {@code HOME}; it is used only when {@code HOME} is unset).
+     */
     public static Path defaultCacheDir(Map<String, String> env) {
         String xdg = env.get("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+                ? Path.of(xdg) : homeFolder(env).resolve(".cache");
         return base.resolve("imagine").resolve("models");
+    }
+
+    private static Path homeFolder(Map<String, String> env) {
+        String home = env.get("HOME");
+        return home != null && !home.isBlank() && Path.of(home).isAbsolute()
+                ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 
     /** Settings of a {@link ModelStore}; each has a default, and {@link #build()} checks them. */
@@ -167,7 +177,7 @@ public final class ModelStore {
 
         /**
          * Applies {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE} (1, ON, YES or TRUE) and the
-         * default cache folder from {@code XDG_CACHE_HOME} found in {@code env}.
+         * default cache folder from {@code XDG_CACHE_HOME} or {@code HOME} found in {@code env}.
          */
         public Builder environment(Map<String, String> env) {
             cacheDir = defaultCacheDir(env);

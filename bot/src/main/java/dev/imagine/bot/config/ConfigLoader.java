@@ -251,7 +251,14 @@ public final class ConfigLoader {
     }
 
     private static String expandHome(String text) {
-        return text.startsWith("~/") ? System.getProperty("user.home") + text.substring(1) : text;
+        return text.startsWith("~/") ? homeFolder(System.getenv()) + text.substring(1) : text;
+    }
+
+    /** ~ as a shell reads it: $HOME, else the JVM's user.home (which comes from the password database). */
+    static Path homeFolder(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        return home != null && !home.isBlank() && Path.of(home).isAbsolute()
+                ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 
     static String display(Object value) {

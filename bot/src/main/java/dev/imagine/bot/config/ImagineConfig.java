@@ -93,7 +93,10 @@ public final class ImagineConfig {
         return (long) (int) get("cache.disk-mb") << 20;
     }
 
-    /** The data folder: the given one, else $XDG_DATA_HOME/imagine, else ~/.local/share/imagine. */
+    /**
+     * The data folder: the given one, else $XDG_DATA_HOME/imagine, else ~/.local/share/imagine, where ~ is $HOME as
+     * in a shell (the JVM's user.home ignores HOME; it is used only when HOME is unset).
+     */
     public Path dataDir(Map<String, String> environment) {
         Path configured = get("data.dir");
         if (configured != null) {
@@ -103,7 +106,7 @@ public final class ImagineConfig {
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "imagine");
         }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "imagine");
+        return ConfigLoader.homeFolder(environment).resolve(".local").resolve("share").resolve("imagine");
     }
 
     public URI discordRestUrl() {

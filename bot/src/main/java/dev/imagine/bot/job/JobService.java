@@ -14,6 +14,7 @@ import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.bot.queue.QueueSnapshot;
 import dev.imagine.bot.queue.QueuedJob;
+import dev.imagine.bot.queue.Usage;
 import dev.imagine.pipeline.CancellationSignal;
 import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationCancelledException;
@@ -26,11 +27,14 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
@@ -68,6 +72,8 @@ public final class JobService implements AutoCloseable {
     // Jobs parked at a step boundary for a more deserving one, by id: back in the queue, QUEUED in the store.
     private final Map<String, Parked> parked = new ConcurrentHashMap<>();
     private volatile boolean admitting = true;
+    // Replaced by tests: whether the JVM has begun its shutdown (its hooks run, whoever started it).
+    private volatile BooleanSupplier jvmStopping = JobService::jvmShuttingDown;
 
     /** The job on the worker and whether someone asked it to stop. */
     private static final class RunningJob {
@@ -117,26 +123,59 @@ public final class JobService implements AutoCloseable {
     }
 
     /**
-     * Puts jobs that were waiting or running when the process stopped back into the queue (their owners are told),
-     * then starts the worker.
+     * Takes back everyone's fair-share usage from the store, puts jobs that were waiting or running when the process
+     * stopped back into the queue (their owners are told, the log says how many and from which state), then starts
+     * the worker.
      */
     public void start() {
+        Map<String, Usage> ledger = store.usageLedger();
+        Set<String> restored = queue.restoreUsage(ledger);
+        Set<String> forgotten = new HashSet<>(ledger.keySet());
+        forgotten.removeAll(restored);
+        store.forgetUsage(forgotten);
+        if (!restored.isEmpty()) {
+            LOG.info("fair-share usage of {} {} restored from the job store", restored.size(),
+                    restored.size() == 1 ? "person" : "people");
+        }
+        int wereWaiting = 0;
+        int wereRunning = 0;
+        int refused = 0;
         for (Job job : store.findByState(EnumSet.of(JobState.QUEUED, JobState.RUNNING))) {
             Job waiting = job.state() == JobState.RUNNING ? job.requeued() : job;
             Admission<Job> admission = queue.offer(waiting.id(), waiting.owner().key(), waiting,
                     estimate(waiting.parameters()));
             if (admission instanceof Admission.Accepted<Job> accepted) {
                 store.save(waiting);
+                if (job.state() == JobState.RUNNING) {
+                    wereRunning++;
+                } else {
+                    wereWaiting++;
+                }
                 sinkFor(waiting).notice(waiting, "Imagine restarted; your picture is back in the queue at #"
                         + accepted.position() + ", " + Durations.about(accepted.estimatedWait()) + ".");
             } else {
+                refused++;
                 Job failed = waiting.failed(clock.instant(), "Imagine restarted and could not take your request back"
                         + " into the queue; please ask again.");
                 store.save(failed);
                 sinkFor(failed).failed(failed, failed.error());
             }
         }
+        logResumed(wereWaiting, wereRunning, refused);
         worker.start();
+    }
+
+    /** Says after a restart how many jobs came back, and from which state. */
+    private static void logResumed(int wereWaiting, int wereRunning, int refused) {
+        int resumed = wereWaiting + wereRunning;
+        if (resumed > 0) {
+            LOG.info("resumed {} {} from the last run: {} {} waiting, {} {} running{}", resumed,
+                    resumed == 1 ? "job" : "jobs", wereWaiting, wereWaiting == 1 ? "was" : "were", wereRunning,
+                    wereRunning == 1 ? "was" : "were", wereRunning > 0 ? " (drawn again from the start)" : "");
+        }
+        if (refused > 0) {
+            LOG.warn("{} job(s) of the last run did not fit in the queue any more and were marked failed", refused);
+        }
     }
 
     /** Answers a command at once; later news about the job arrives through the sink of the requester's platform. */
@@ -373,7 +412,7 @@ public final class JobService implements AutoCloseable {
             store.save(done);
             // The share is charged the time the job held the worker, i.e. the whole machine (every core runs it);
             // summing CPU time over cores would make one job count twice on two cores and skew the aging credit.
-            queue.charge(done.owner().key(), took);
+            store.saveUsage(done.owner().key(), queue.charge(done.owner().key(), took));
             costs.record(p, took);
             LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
                     String.format(Locale.ROOT, "%.1f", cpuSeconds));
@@ -386,9 +425,10 @@ public final class JobService implements AutoCloseable {
                 fail(job, "It took longer than the limit of " + Durations.words(settings.jobTimeout())
                         + ", so I gave up on it. Try fewer steps or a smaller size.");
             } else if (reason.equals(SHUTDOWN)) {
-                Job back = job.requeued();
-                store.save(back);
-                sink.notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
+                LOG.info("job {} kept for the next start: stopped after step {} of {} because Imagine is stopping",
+                        job.id(), generation == null ? 0 : generation.stepsDone(),
+                        generation == null ? p.steps() : generation.totalSteps());
+                keepForNextStart(job, sink);
             } else {
                 Job cancelled = job.cancelled(clock.instant(), reason);
                 store.save(cancelled);
@@ -397,10 +437,20 @@ public final class JobService implements AutoCloseable {
                 requeueFollowers(job);
             }
         } catch (RuntimeException | Error e) {
-            LOG.error("job {} failed", job.id(), e);
-            observer.ended(job, JobObserver.Outcome.FAILED);
-            fail(job, "Something went wrong while drawing your picture (" + shortReason(e) + "). The queue goes on;"
-                    + " you can try again.");
+            if (stopping()) {
+                // The runtime may have been torn down under the job by a JVM shutdown that did not come through
+                // Imagine's own stop (ONNX Runtime closes its environment in a shutdown hook of its own): the picture
+                // is not at fault, so it is kept, not failed.
+                LOG.warn("job {} kept for the next start: it could not go on while Imagine is stopping ({})",
+                        job.id(), e.toString());
+                keepForNextStart(job, sink);
+            } else {
+                // The detail (file paths, the library's own words) is for the operator; the person gets the job id.
+                LOG.error("job {} failed", job.id(), e);
+                observer.ended(job, JobObserver.Outcome.FAILED);
+                fail(job, "Something went wrong while drawing your picture. The queue goes on; you can try again."
+                        + " (If it happens again, tell the bot's operator: job " + job.id() + ".)");
+            }
         } finally {
             running = null;
             if (!keep) {
@@ -462,12 +512,16 @@ public final class JobService implements AutoCloseable {
         requeueFollowers(job);
     }
 
-    private static String shortReason(Throwable e) {
-        String message = e.getMessage();
-        if (message == null || message.isBlank()) {
-            return e.getClass().getSimpleName();
-        }
-        return message.length() > 200 ? message.substring(0, 200) + "…" : message;
+    /** Back to QUEUED in the store, so the next start draws it from the beginning; its owner is told. */
+    private void keepForNextStart(Job job, ReplySink sink) {
+        Job back = job.requeued();
+        store.save(back);
+        sink.notice(back, "Imagine is restarting; your picture will be drawn when it is back.");
+    }
+
+    /** Imagine is shutting down, by {@link #shutdown} or because the JVM is exiting. */
+    private boolean stopping() {
+        return !admitting || jvmStopping.getAsBoolean();
     }
 
     private void releaseLeadership(String jobId) {
@@ -723,9 +777,43 @@ public final class JobService implements AutoCloseable {
         List.copyOf(parked.keySet()).forEach(this::closeParked);
     }
 
+    /**
+     * While {@link #shutdown} waits for the running job to finish: stop it after its current step instead, and keep
+     * it for the next start (someone asked a second time to stop). Does nothing before a shutdown has begun.
+     */
+    public void stopRunningJobNow() {
+        if (admitting) {
+            return;
+        }
+        RunningJob now = running;
+        if (now != null) {
+            now.cancelReason = SHUTDOWN;
+        }
+    }
+
     @Override
     public void close() {
         shutdown(Duration.ofSeconds(30));
+    }
+
+    /** For tests: pretends the JVM is (or is not) shutting down. */
+    void jvmStoppingForTest(BooleanSupplier stopping) {
+        this.jvmStopping = stopping;
+    }
+
+    /**
+     * Whether the JVM has begun to shut down: {@link Runtime#addShutdownHook} refuses a new hook from then on (its
+     * documented behaviour), which is the one portable way to ask.
+     */
+    private static boolean jvmShuttingDown() {
+        Thread probe = new Thread(() -> { }, "imagine-shutdown-probe");
+        try {
+            Runtime.getRuntime().addShutdownHook(probe);
+            Runtime.getRuntime().removeShutdownHook(probe);
+            return false;
+        } catch (IllegalStateException e) {
+            return true;
+        }
     }
 
     private ReplySink sinkFor(Job job) {

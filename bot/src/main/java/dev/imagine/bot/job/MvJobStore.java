@@ -8,12 +8,14 @@ import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
 import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.queue.Usage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -35,6 +37,7 @@ public final class MvJobStore implements JobStore {
     private final MVMap<String, String> jobs;
     private final MVMap<String, String> userDefaults;
     private final MVMap<String, String> communityLimits;
+    private final MVMap<String, String> usage;
     private final Gson gson = new GsonBuilder().registerTypeAdapter(Instant.class, new InstantAdapter()).create();
 
     private MvJobStore(MVStore store) {
@@ -42,6 +45,7 @@ public final class MvJobStore implements JobStore {
         this.jobs = store.openMap("jobs");
         this.userDefaults = store.openMap("user-defaults");
         this.communityLimits = store.openMap("community-limits");
+        this.usage = store.openMap("fair-share-usage");
     }
 
     /** Opens (or creates) the store file; its folder is created when missing. */
@@ -134,6 +138,35 @@ public final class MvJobStore implements JobStore {
     @Override
     public synchronized void saveCommunityLimits(String communityKey, SettingsChange.CommunityLimits limits) {
         communityLimits.put(communityKey, gson.toJson(limits));
+        store.commit();
+    }
+
+    @Override
+    public synchronized Map<String, Usage> usageLedger() {
+        Map<String, Usage> ledger = new HashMap<>();
+        for (Map.Entry<String, String> entry : usage.entrySet()) {
+            try {
+                ledger.put(entry.getKey(), gson.fromJson(entry.getValue(), Usage.class));
+            } catch (JsonParseException | IllegalArgumentException | NullPointerException e) {
+                // One unreadable entry costs that person their history, not everybody theirs.
+                LOG.warn("the fair-share usage of {} in the store cannot be read: {}", entry.getKey(), e.getMessage());
+            }
+        }
+        return ledger;
+    }
+
+    @Override
+    public synchronized void saveUsage(String userKey, Usage value) {
+        usage.put(userKey, gson.toJson(value));
+        store.commit();
+    }
+
+    @Override
+    public synchronized void forgetUsage(Set<String> userKeys) {
+        if (userKeys.isEmpty()) {
+            return;
+        }
+        userKeys.forEach(usage::remove);
         store.commit();
     }
 

@@ -151,4 +151,13 @@ class ConfigLoaderTest {
         assertThat(config.dataDir(Map.of())).isAbsolute();
         assertThat(config.dataDir(Map.of()).toString()).endsWith("/.local/share/imagine");
     }
+
+    @Test
+    void dataDir_withoutXdgDataHome_isUnderHomeFromTheEnvironment_asAShellReadsTilde() {
+        // The JVM's user.home comes from the password database and ignores HOME; a user who sets HOME expects ~ there.
+        ImagineConfig config = ConfigLoader.defaults();
+
+        assertThat(config.dataDir(Map.of("HOME", "/home/someone")))
+                .isEqualTo(Path.of("/home/someone/.local/share/imagine"));
+    }
 }

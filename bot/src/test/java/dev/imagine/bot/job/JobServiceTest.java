@@ -2,6 +2,10 @@ package dev.imagine.bot.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
@@ -11,6 +15,7 @@ import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.queue.Usage;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,6 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The job service with a fake generator: admission, cache, sharing, cancellation, failures, settings. */
 class JobServiceTest {
@@ -260,15 +266,72 @@ class JobServiceTest {
     }
 
     @Test
-    void aFailingJob_tellsItsOwner_andTheNextJobStillRuns() throws Exception {
+    void aFailingJob_tellsItsOwnerWithTheJobIdButNoInternals_andTheNextJobStillRuns() throws Exception {
         generator.failWhenPromptIs("cursed");
         Job bad = accepted(service.handle(imagine(ALICE_IN_ART, "cursed", 1L), "o"));
         Job good = accepted(service.handle(imagine(BOB_IN_ART, "fine", 1L), "o"));
 
-        assertThat(sink.await("failed", bad.id()).detail()).contains("Something went wrong").contains("fake network broke");
+        String told = sink.await("failed", bad.id()).detail();
+        assertThat(told).contains("Something went wrong").contains(bad.id())
+                .doesNotContain("fake network broke").doesNotContain("/").doesNotContain("Exception");
+        assertThat(store.find(bad.id()).orElseThrow().error()).isEqualTo(told);
         sink.await("finished", good.id());
         assertThat(service.workerAlive()).isTrue();
         assertThat(queue.usage(ALICE.key())).isZero();
+    }
+
+    @Test
+    void aJobThatFailsWhileTheJvmShutsDown_isKeptForTheNextStart_notShownAsFailed() throws Exception {
+        // As when ONNX Runtime's own shutdown hook has released its environment under the running picture.
+        service.jvmStoppingForTest(() -> true);
+        generator.failWhenPromptIs("torn down");
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "torn down", 1L), "o"));
+
+        assertThat(sink.await("notice", job.id()).detail()).contains("will be drawn when it is back");
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(sink.events).noneSatisfy(e -> assertThat(e.kind()).isEqualTo("failed"));
+    }
+
+    @Test
+    void stopRunningJobNow_duringAShutdown_stopsTheRunningJobAfterItsStep_andKeepsIt() throws Exception {
+        generator.holdSteps();
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "long one", 1L), "o"));
+        waitUntilRunning();
+        service.stopRunningJobNow();
+        assertThat(store.find(job.id()).orElseThrow().state()).as("no effect before a shutdown")
+                .isEqualTo(JobState.RUNNING);
+
+        Thread shutdown = new Thread(() -> service.shutdown(Duration.ofMinutes(5)));
+        shutdown.start();
+        while (!(service.handle(imagine(BOB_IN_ART, "late", 2L), "o") instanceof Reply.Refused)) {
+            Thread.onSpinWait();
+        }
+        service.stopRunningJobNow();
+        generator.releaseSteps(1);
+        shutdown.join(Duration.ofSeconds(10));
+
+        assertThat(shutdown.isAlive()).as("shutdown still waiting for the grace").isFalse();
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+    }
+
+    @Test
+    void aCompletedJob_keepsItsOwnersFairShareUsageInTheStore() throws Exception {
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "a fox", 1L), "o"));
+        sink.await("finished", job.id());
+
+        assertThat(store.usageLedger()).containsOnlyKeys(ALICE.key());
+        assertThat(store.usageLedger().get(ALICE.key()).asOf()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void restart_takesBackEachPersonsFairShareUsageFromTheStore() throws Exception {
+        service.shutdown(Duration.ofSeconds(5));
+        store.saveUsage(ALICE.key(), new Usage(120, clock.instant()));
+
+        startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+
+        assertThat(queue.usage(ALICE.key())).isEqualTo(120);
+        assertThat(queue.usage(BOB.key())).isZero();
     }
 
     @Test
@@ -340,11 +403,47 @@ class JobServiceTest {
         assertThat(sink.events).anySatisfy(e -> assertThat(e.detail()).contains("keeps its place"));
 
         generator.releaseAll();
-        startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(JobService.class);
+        serviceLog.addAppender(log);
+        try {
+            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        } finally {
+            serviceLog.detachAppender(log);
+        }
 
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("resumed 2 jobs from the last run: 2 were waiting, 0 were running");
         assertThat(sink.await("notice", waiting.id()).detail()).contains("back in the queue");
         sink.await("finished", running.id());
         sink.await("finished", waiting.id());
+    }
+
+    @Test
+    void restart_afterACrash_saysInTheLogWhichJobsWereRunningAndWhichWaiting() throws Exception {
+        // What a kill -9 leaves in the store: one job RUNNING, one QUEUED.
+        Instant now = clock.instant();
+        store.save(Job.queued("aaaaaaaaaa", ALICE, "900", "art", new dev.imagine.bot.command.JobParameters("a fox", 1,
+                4, new ImageSize(512, 512), 8f, 1, Decoder.FULL), now, "o", null).running(now));
+        store.save(Job.queued("bbbbbbbbbb", BOB, "900", "art", new dev.imagine.bot.command.JobParameters("a cat", 1,
+                4, new ImageSize(512, 512), 8f, 1, Decoder.FULL), now, "o", null));
+        service.shutdown(Duration.ofSeconds(5));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(JobService.class);
+        serviceLog.addAppender(log);
+        try {
+            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        } finally {
+            serviceLog.detachAppender(log);
+        }
+
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("resumed 2 jobs from the last run: 1 was waiting, 1 was running (drawn again from the"
+                        + " start)");
+        sink.await("finished", "aaaaaaaaaa");
+        sink.await("finished", "bbbbbbbbbb");
     }
 
     private void waitUntilRunning() {

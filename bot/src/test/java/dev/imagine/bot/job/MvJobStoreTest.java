@@ -7,10 +7,12 @@ import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
+import dev.imagine.bot.queue.Usage;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -45,6 +47,24 @@ class MvJobStoreTest {
             assertThat(job.origin()).isEqualTo("{\"interaction\":\"tok\"}");
             assertThat(store.userDefaults("discord:1").orElseThrow().decoder()).isEqualTo(Decoder.FAST);
             assertThat(store.communityLimits("discord:900").orElseThrow().allowedChannels()).containsExactly("art");
+        }
+    }
+
+    @Test
+    void fairShareUsage_survivesClosingAndReopeningTheFile_andForgottenUsersAreGone() {
+        Instant charged = Instant.parse("2026-01-01T10:00:00Z");
+        try (MvJobStore store = MvJobStore.open(dir.resolve("jobs.mv"))) {
+            store.saveUsage("discord:1", new Usage(412.5, charged));
+            store.saveUsage("web:abc", new Usage(3, charged.plusSeconds(60)));
+            store.saveUsage("web:abc", new Usage(7.25, charged.plusSeconds(90)));
+            store.saveUsage("telegram:9", new Usage(0.5, charged));
+            store.forgetUsage(Set.of("telegram:9"));
+        }
+
+        try (MvJobStore store = MvJobStore.open(dir.resolve("jobs.mv"))) {
+            assertThat(store.usageLedger()).containsOnly(
+                    Map.entry("discord:1", new Usage(412.5, charged)),
+                    Map.entry("web:abc", new Usage(7.25, charged.plusSeconds(90))));
         }
     }
 

@@ -70,6 +70,7 @@ public final class FakeHub implements AutoCloseable {
         private final String id;
         private final Map<String, FakeFile> files = new LinkedHashMap<>();
         private final List<String> branches = new CopyOnWriteArrayList<>(List.of("main"));
+        private volatile String pinnedCommit;
 
         Repo(String id) {
             this.id = id;
@@ -89,8 +90,23 @@ public final class FakeHub implements AutoCloseable {
             return id;
         }
 
-        /** The commit sha (derived from the content, so it changes when a file does). */
+        /**
+         * Serves this repository's files as the given commit, as the real hub serves a pinned revision (a test can
+         * then stand in for a repository at the commit Imagine pins, such as its default model's).
+         */
+        public Repo atCommit(String sha) {
+            if (!sha.matches("[0-9a-f]{40}")) {
+                throw new IllegalArgumentException("a commit is 40 lower-case hex digits, got " + sha);
+            }
+            this.pinnedCommit = sha;
+            return this;
+        }
+
+        /** The commit sha: the one set by {@link #atCommit}, else derived from the content (changes with a file). */
         public String commit() {
+            if (pinnedCommit != null) {
+                return pinnedCommit;
+            }
             StringBuilder all = new StringBuilder(id);
             files.values().forEach(f -> all.append('\n').append(f.path()).append(' ').append(f.sha256()));
             return Hashing.gitBlobSha1(all.toString().getBytes(StandardCharsets.UTF_8));
