@@ -122,6 +122,11 @@ final class InteractionListener extends ListenerAdapter {
         sink.holdUpdatesUntil(origin.interactionId(), responded);
         CompletableFuture<Reply> decision = CompletableFuture.supplyAsync(() -> decide(command, what, origin),
                 executor);
+        if (decisionBudget.isZero()) {
+            // No budget at all means: always defer first (a zero wait would still take a decision already made).
+            answerAfterDeferral(interaction, command, kind, what, origin, decision, responded);
+            return;
+        }
         Reply reply;
         try {
             reply = decision.get(decisionBudget.toNanos(), TimeUnit.NANOSECONDS);

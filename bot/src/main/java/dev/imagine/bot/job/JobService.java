@@ -392,6 +392,8 @@ public final class JobService implements AutoCloseable {
                 throw new GenerationCancelledException(generation.totalSteps(), generation.totalSteps());
             }
             GenerationResult result = generation.finish();
+            // Its latents are no longer needed: free them before the slow part (delivery) rather than after it.
+            generation.close();
             Duration took = Duration.ofNanos(System.nanoTime() - wallBefore
                     + (resumed == null ? 0 : resumed.wallNanos()));
             double cpuSeconds = (Math.max(0, processCpuNanos.getAsLong() - cpuBefore)
