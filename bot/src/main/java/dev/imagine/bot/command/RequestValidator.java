@@ -39,7 +39,7 @@ public final class RequestValidator {
             problems.add("the prompt is empty: describe the picture you want, e.g. /imagine a lighthouse at dusk");
         } else if (prompt.length() > limits.maxPromptLength()) {
             problems.add("the prompt is " + prompt.length() + " characters long; the limit is "
-                    + limits.maxPromptLength() + " (the model reads only about the first 75 words anyway)");
+                    + limits.maxPromptLength());
         }
         int steps = command.steps() != null ? command.steps() : Math.min(defaults.steps(), limits.maxSteps());
         if (steps < 1 || steps > limits.maxSteps()) {
@@ -66,7 +66,8 @@ public final class RequestValidator {
         if (!problems.isEmpty()) {
             return new Refused("I can't draw that yet: " + String.join("; ", problems) + ".");
         }
-        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder));
+        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder,
+                defaults.promptSyntax()));
     }
 
     private static void checkSide(String name, int value, Limits limits, List<String> problems) {

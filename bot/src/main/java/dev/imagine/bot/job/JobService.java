@@ -272,14 +272,19 @@ public final class JobService implements AutoCloseable {
     }
 
     List<CacheKey> cacheKeys(JobParameters parameters) {
-        TokenizedPrompt tokens = generator.tokenize(parameters.prompt());
+        TokenizedPrompt tokens = generator.tokenize(parameters.prompt(), promptSyntax(parameters));
         List<CacheKey> keys = new ArrayList<>();
         for (int i = 0; i < parameters.count(); i++) {
-            keys.add(CacheKey.of(settings.modelId(), settings.modelRevision(), tokens.ids(), parameters.seed() + i,
+            keys.add(CacheKey.of(settings.modelId(), settings.modelRevision(), tokens, parameters.seed() + i,
                     parameters.steps(), parameters.size().width(), parameters.size().height(), parameters.guidance(),
                     parameters.decoder().label()));
         }
         return keys;
+    }
+
+    private static dev.imagine.pipeline.PromptSyntax promptSyntax(JobParameters parameters) {
+        return parameters.promptSyntax() == dev.imagine.bot.command.PromptSyntax.PLAIN
+                ? dev.imagine.pipeline.PromptSyntax.PLAIN : dev.imagine.pipeline.PromptSyntax.A1111;
     }
 
     private List<byte[]> cachedImages(List<CacheKey> keys) {
@@ -341,7 +346,8 @@ public final class JobService implements AutoCloseable {
             if (generation == null) {
                 GenerationRequest request = new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(),
                         p.size().width(), p.size().height(), p.count(),
-                        p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL);
+                        p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL,
+                        promptSyntax(p));
                 generation = generator.begin(request);
             }
             ProgressListener progress = update -> {

@@ -9,6 +9,8 @@ import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.PromptChunk;
+import dev.imagine.pipeline.PromptSyntax;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -54,13 +56,14 @@ final class FakeGenerator implements ImageGenerator {
     }
 
     @Override
-    public TokenizedPrompt tokenize(String prompt) {
+    public TokenizedPrompt tokenize(String prompt, PromptSyntax syntax) {
         int[] ids = new int[77];
         String lower = prompt.strip().toLowerCase(java.util.Locale.ROOT);
         for (int i = 0; i < Math.min(lower.length(), 75); i++) {
             ids[i + 1] = lower.charAt(i);
         }
-        return new TokenizedPrompt(ids, lower.length(), Math.min(lower.length(), 75));
+        return new TokenizedPrompt(syntax, java.util.List.of(PromptChunk.unweighted(ids)), lower.length(),
+                Math.min(lower.length(), 75));
     }
 
     @Override
