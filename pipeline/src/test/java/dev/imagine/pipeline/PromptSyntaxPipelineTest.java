@@ -92,6 +92,19 @@ class PromptSyntaxPipelineTest {
         }
     }
 
+    @org.junit.jupiter.api.Test
+    void generate_promptOfMoreThanTenChunks_isRefusedSayingWhatToChange() {
+        try (ImageGenerator generator = ImageGenerator.open(REFERENCE.resolve("tiny-lcm"), new PipelineOptions(1))) {
+            GenerationRequest request = new GenerationRequest("a fox BREAK ".repeat(11), 1, 1, 8f, 256, 256, 1);
+
+            assertThat(generator.tokenize(request.prompt()).chunks()).hasSize(11);
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> generator.generate(request))
+                    .isInstanceOf(PipelineException.class)
+                    .hasMessageStartingWith("the prompt is read in 11 chunks of up to 75 tokens (")
+                    .hasMessageEndingWith("tokens and its BREAKs); at most 10 are drawn: shorten it or use fewer BREAKs");
+        }
+    }
+
     private static int[] pixels(GeneratedImage image) throws IOException {
         BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(image.png()));
         return decoded.getRGB(0, 0, decoded.getWidth(), decoded.getHeight(), null, 0, decoded.getWidth());

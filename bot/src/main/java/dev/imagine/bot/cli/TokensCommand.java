@@ -65,7 +65,7 @@ public final class TokensCommand implements Callable<Integer> {
                 for (int i = 0; i < chunks.size(); i++) {
                     List<PromptTokenizer.WeightedText> runs = tokenizer.runs(chunks.get(i));
                     int count = runs.stream().mapToInt(PromptTokenizer.WeightedText::tokens).sum();
-                    err.printf("chunk %d (%d tokens): %s%n", i + 1, count, runs.stream()
+                    err.printf("chunk %d (%d token%s): %s%n", i + 1, count, count == 1 ? "" : "s", runs.stream()
                             .map(TokensCommand::show).collect(Collectors.joining(" ")));
                 }
             }

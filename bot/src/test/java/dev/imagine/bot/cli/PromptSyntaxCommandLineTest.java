@@ -46,7 +46,7 @@ class PromptSyntaxCommandLineTest {
         assertThat(exit).isZero();
         assertThat(streams.out().trim().split("\n")).hasSize(2);
         assertThat(streams.err()).contains("chunk 1 (6 tokens): a (red:1.3) fox in (the snow:0.9091)")
-                .contains("chunk 2 (1 tokens): (masterpiece:1.21)");
+                .contains("chunk 2 (1 token): (masterpiece:1.21)");
     }
 
     @Test
