@@ -153,11 +153,10 @@ final class LcmPipeline implements ImageGenerator {
         }
         long t0 = System.nanoTime();
         TokenizedPrompt prompt = promptReader.read(request.prompt(), request.promptSyntax());
-        if (prompt.chunks().size() > PromptReader.MAX_CHUNKS) {
-            // Each chunk is a text-encoder run and 77 more positions in every cross-attention of every step.
+        if (prompt.overChunkLimit()) {
             throw new PipelineException("the prompt is read in " + prompt.chunks().size() + " chunks of up to 75"
-                    + " tokens (" + prompt.contentTokens() + " tokens and its BREAKs); at most " + PromptReader.MAX_CHUNKS
-                    + " are drawn: shorten it or use fewer BREAKs");
+                    + " tokens (" + prompt.contentTokens() + " tokens and its BREAKs); at most "
+                    + TokenizedPrompt.MAX_CHUNKS + " are drawn: shorten it or use fewer BREAKs");
         }
         Conditioning conditioning = condition(prompt, request.guidance());
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};

@@ -16,6 +16,13 @@ import java.util.Objects;
  */
 public record TokenizedPrompt(PromptSyntax syntax, List<PromptChunk> chunks, int contentTokens, int keptTokens) {
 
+    /**
+     * The most chunks a generation reads (770 positions): more than a 1000-character prompt gives without BREAKs,
+     * and a bound on what one prompt can cost (each chunk is one more text-encoder run and 77 more positions in
+     * every cross-attention of every step). {@link ImageGenerator#begin} refuses a prompt with more.
+     */
+    public static final int MAX_CHUNKS = 10;
+
     public TokenizedPrompt {
         Objects.requireNonNull(syntax, "syntax");
         chunks = List.copyOf(chunks);
@@ -61,6 +68,11 @@ public record TokenizedPrompt(PromptSyntax syntax, List<PromptChunk> chunks, int
     /** Whether the prompt was read in more than one chunk (it was long, or said BREAK). */
     public boolean chunked() {
         return chunks.size() > 1;
+    }
+
+    /** Whether the prompt has more chunks than a generation reads ({@link #MAX_CHUNKS}). */
+    public boolean overChunkLimit() {
+        return chunks.size() > MAX_CHUNKS;
     }
 
     /** Whether some token weighs other than 1. */

@@ -216,6 +216,12 @@ public final class JobService implements AutoCloseable {
             return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
                     Reply.Refused.Reason.NOT_AVAILABLE);
         }
+        TokenizedPrompt read = generator.tokenize(parameters.prompt(), promptSyntax(parameters));
+        if (read.overChunkLimit()) {
+            return new Reply.Refused("Your prompt is read in " + read.chunks().size() + " chunks of up to 75 tokens;"
+                    + " at most " + TokenizedPrompt.MAX_CHUNKS + " are drawn. Shorten it or use fewer BREAKs.",
+                    Reply.Refused.Reason.INVALID);
+        }
         Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(), parameters,
                 clock.instant(), origin, sourceJobId);
         return admit(job, false);

@@ -62,8 +62,10 @@ final class FakeGenerator implements ImageGenerator {
         for (int i = 0; i < Math.min(lower.length(), 75); i++) {
             ids[i + 1] = lower.charAt(i);
         }
-        return new TokenizedPrompt(syntax, java.util.List.of(PromptChunk.unweighted(ids)), lower.length(),
-                Math.min(lower.length(), 75));
+        // Like the pipeline, each BREAK of an a1111 prompt starts another chunk.
+        int chunks = syntax == PromptSyntax.A1111 ? prompt.split("\\bBREAK\\b", -1).length : 1;
+        return new TokenizedPrompt(syntax, java.util.Collections.nCopies(chunks, PromptChunk.unweighted(ids)),
+                lower.length(), Math.min(lower.length(), 75));
     }
 
     @Override

@@ -294,6 +294,17 @@ class JobServiceTest {
     }
 
     @Test
+    void promptOfMoreChunksThanAreDrawn_isRefusedAtOnce_sayingWhatToChange() {
+        Reply reply = service.handle(imagine(ALICE_IN_ART, "a fox BREAK ".repeat(10) + "a fox", 5L), "o");
+
+        assertThat(reply).isInstanceOf(Reply.Refused.class);
+        assertThat(((Reply.Refused) reply).message()).isEqualTo("Your prompt is read in 11 chunks of up to 75 tokens;"
+                + " at most 10 are drawn. Shorten it or use fewer BREAKs.");
+        assertThat(((Reply.Refused) reply).reason()).isEqualTo(Reply.Refused.Reason.INVALID);
+        assertThat(generator.generated).isEmpty();
+    }
+
+    @Test
     void aJobOverTheTimeout_isGivenUp_withAMessageSayingTheLimit() throws Exception {
         service.shutdown(Duration.ofSeconds(5));
         JobSettings defaults = JobSettings.defaults("fake-model", "r1");

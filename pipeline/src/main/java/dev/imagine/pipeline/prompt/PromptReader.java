@@ -13,13 +13,6 @@ import org.slf4j.LoggerFactory;
 public final class PromptReader {
     private static final Logger LOG = LoggerFactory.getLogger(PromptReader.class);
 
-    /**
-     * The most chunks a generation reads (770 positions): more than the 1000-character prompt limit gives without
-     * BREAKs, and a bound on what one prompt can cost (a chunk is one more text-encoder run and 77 more positions
-     * in every cross-attention of every step).
-     */
-    public static final int MAX_CHUNKS = 10;
-
     private final ClipTokenizer tokenizer;
     private final PromptChunker.Layout layout;
 
