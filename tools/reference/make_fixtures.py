@@ -14,9 +14,11 @@ It writes (relative to the repository root):
   pipeline/src/test/resources/reference/debug/             raw float32/int64 tensors of the first case
   pipeline/src/test/resources/tokenizer/clip/              full CLIP ViT-L/14 tokenizer files
   pipeline/src/test/resources/tokenizer/cases.json         tokenizer cases (slow and fast ids)
+  pipeline/src/test/resources/reference/prompts/           A1111 prompt syntax: parsed parts, chunks, hidden states,
+                                                           and diffusers images from those hidden states
   tools/reference/last-run.txt                             the log of the last run (versions, diffs, interfaces)
 
-Sections can be run alone with --only tokenizer|models|images (images needs models).
+Sections can be run alone with --only tokenizer|models|images|taesd|prompts (images, taesd, prompts need models).
 Nothing is downloaded: every model is built from a config with seeded random weights, and the CLIP BPE merges
 come from the copy of bpe_simple_vocab_16e6.txt.gz shipped inside the open_clip_torch wheel.
 """
@@ -39,6 +41,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import prompt_syntax  # noqa: E402  (the A1111 prompt rules, written for this reference)
 
 REPO = Path(__file__).resolve().parents[2]
 RES = REPO / "pipeline" / "src" / "test" / "resources"
@@ -1080,6 +1085,236 @@ def make_taesd():
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# D. prompts in AUTOMATIC1111's syntax: weights, BREAK, long prompts in chunks (prompt_syntax.py has the rules)
+# ---------------------------------------------------------------------------------------------------------------
+
+PROMPTS_DIR = REF / "prompts"
+PROMPTS_LOG_PATH = Path(__file__).resolve().parent / "last-run-prompts.txt"
+
+WEIGHTED_LONG_PROMPT = (
+    "(masterpiece:1.2), a highly detailed fantasy landscape with (towering crystal mountains:1.3), a winding river "
+    "of [liquid silver], ancient ruins covered in ((glowing moss)), a fleet of airships drifting through golden "
+    "clouds, a lone wanderer in a (red cloak:1.4) standing on a cliff, dramatic volumetric lighting, intricate "
+    "details, cinematic composition, by a famous concept artist, [[trending on artstation]], 8k resolution, sharp "
+    "focus, vivid colors, (epic scale:0.8), atmospheric perspective, morning mist, birds in the distance")
+
+PROMPT_CASES = [
+    # id, model, prompt
+    ("e01-no-syntax", "tiny-lcm", "a photograph of an astronaut riding a horse"),
+    ("e02-weighted", "tiny-lcm", "a (red:1.3) fox in [the snow], ((masterpiece)), (blurry:0.5)"),
+    ("e03-webui-example", "tiny-lcm", "a (((house:1.3)) [on] a (hill:0.5), sun, (((sky)))."),
+    ("e04-break", "tiny-lcm", "a red fox in the snow BREAK a (dark forest:1.2) at night"),
+    ("e05-long-weighted", "tiny-lcm", WEIGHTED_LONG_PROMPT),
+    ("e06-long-plain-words", "tiny-lcm", LONG_PROMPT.replace(",", "") + " and a small boat on a quiet lake"),
+    ("e07-escapes-unclosed", "tiny-lcm", "a sign that says \\(open\\) and \\[closed\\], ((a glowing castle"),
+    ("e08-leading-break", "tiny-lcm", "BREAK a lighthouse on a cliff"),
+    ("e09-zero-and-negative", "tiny-lcm", "a cat (wearing a hat:0) and (a dog : -0.5)"),
+    ("e10-legacy-long-break", "tiny-lcm-legacy", "wow! BREAK " + WEIGHTED_LONG_PROMPT),
+    ("e11-legacy-weighted", "tiny-lcm-legacy", "wow! a (dragon:1.4)!"),
+]
+
+PROMPT_IMAGE_CASES = [
+    # id, encoding case (its model and prompt), seed, steps, guidance, width, height
+    ("i01-weighted", "e02-weighted", 42, 4, 8.0, 256, 256),
+    ("i02-long-weighted", "e05-long-weighted", 0, 2, 8.5, 256, 256),
+    ("i03-legacy-long-break", "e10-legacy-long-break", 2024, 3, 8.0, 320, 256),
+]
+
+
+def _json_parts(parts):
+    return ["BREAK" if p is prompt_syntax.BREAK else [p[0], p[1]] for p in parts]
+
+
+def _write_f32(path: Path, t):
+    arr = np.ascontiguousarray(t.detach().cpu().numpy().astype(np.float32))
+    arr.astype(arr.dtype.newbyteorder("<")).tofile(str(path))
+
+
+def build_emphasis_text_encoder():
+    """The tiny text encoder (seed 2) with its final layer norm scaled by 10 and given a seeded non-zero bias.
+    With the default weight 1 and bias 0 every hidden state averages to about 0, so the emphasis rescaling
+    (mean before / mean after) would divide rounding noise (the real CLIP's learned bias keeps the mean well away
+    from 0); and the tiny UNet hardly listens to such small hidden states: the weights would move its picture by
+    0.02 levels on average, below any image tolerance. Scaled, weighting a prompt moves the picture by about 2
+    levels on average (up to 18), so an image test can tell weighted from unweighted."""
+    import torch
+    _, _, te, _ = build_torch_components()
+    bias = torch.randn(te.config.hidden_size, generator=torch.Generator("cpu").manual_seed(4)) * 0.5 + 0.25
+    with torch.no_grad():
+        te.text_model.final_layer_norm.weight.mul_(EMPHASIS_NORM_SCALE)
+        te.text_model.final_layer_norm.bias.copy_(bias * EMPHASIS_NORM_SCALE)
+    return te
+
+
+EMPHASIS_NORM_SCALE = 10.0
+
+
+def export_text_encoder(te, dst: Path):
+    """optimum's exporter with the CLIP text config it uses for Stable Diffusion's text_encoder (input_ids int64
+    [batch_size, sequence_length]; last_hidden_state, pooler_output)."""
+    import onnx
+    import torch
+    from optimum.exporters.onnx.convert import export
+    from optimum.exporters.onnx.model_configs import CLIPTextOnnxConfig
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir(parents=True)
+    config = CLIPTextOnnxConfig(te.config, task="feature-extraction")
+    with tempfile.TemporaryDirectory() as tmp:
+        with torch.no_grad():
+            export(model=te, config=config, output=Path(tmp) / "model.onnx", opset=config.DEFAULT_ONNX_OPSET)
+        onnx.save(onnx.load(str(Path(tmp) / "model.onnx")), str(dst / "model.onnx"))
+    cfg = te.config.to_dict()
+    cfg["_name_or_path"] = "imagine/tiny-lcm/text_encoder-emphasis"
+    cfg.pop("transformers_version", None)
+    (dst / "config.json").write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def make_prompts():
+    import onnxruntime as ort
+    import torch
+    from diffusers import LCMScheduler
+    from transformers import CLIPTokenizer
+    start = len(_log_lines)
+    prompt_syntax.self_check()
+    log("\n== prompts: AUTOMATIC1111 syntax, chunks and Original emphasis on a tiny text encoder "
+        "(the web UI's documented parser examples pass)")
+    if PROMPTS_DIR.exists():
+        shutil.rmtree(PROMPTS_DIR)
+    (PROMPTS_DIR / "hidden").mkdir(parents=True)
+    (PROMPTS_DIR / "images").mkdir(parents=True)
+    te = build_emphasis_text_encoder()
+    export_text_encoder(te, PROMPTS_DIR / "text_encoder")
+    ort_te, ins, outs = session_signature(PROMPTS_DIR / "text_encoder" / "model.onnx")
+    log(f"  text_encoder/model.onnx: in {ins}, out {outs}")
+    tokenizers = {m: CLIPTokenizer.from_pretrained(str(REF / m / "tokenizer")) for m in ("tiny-lcm", "tiny-lcm-legacy")}
+    cases, embeds = [], {}
+    for cid, model, prompt in PROMPT_CASES:
+        tok = tokenizers[model]
+        parts = prompt_syntax.parse(prompt)
+        chunks, count = prompt_syntax.chunk(
+            parts, lambda text: tok(text, add_special_tokens=False, truncation=False).input_ids,
+            tok.bos_token_id, tok.eos_token_id, tok.pad_token_id, tok.get_vocab().get(",</w>", -1))
+        hidden = prompt_syntax.encode(chunks, te)
+        embeds[cid] = hidden
+        rel = f"prompts/hidden/{cid}.f32"
+        _write_f32(REF / rel, hidden)
+        # the same with ONNX Runtime's text encoder (what the Java pipeline runs), emphasis in numpy float32
+        ort_hidden = []
+        means = []
+        for ids, weights in chunks:
+            z = ort_te.run(None, {"input_ids": np.array([ids], dtype=np.int64)})[0]
+            zw = z * np.array(weights, dtype=np.float32).reshape(1, -1, 1)
+            ort_hidden.append(zw * (z.mean(dtype=np.float32) / zw.mean(dtype=np.float32)))
+            means.append(f"{z.mean():.3f}->{zw.mean():.3f}")
+        diff = np.abs(np.concatenate(ort_hidden, axis=1) - hidden.numpy()).max()
+        lengths = [len(ids) - 2 - ids[1:].count(tok.pad_token_id) + (tok.pad_token_id == tok.eos_token_id)
+                   if tok.pad_token_id == tok.eos_token_id else ids.index(tok.eos_token_id) - 1
+                   for ids, _ in chunks]
+        log(f"  {cid} ({model} tokenizer): {count} tokens in {len(chunks)} chunks {lengths}, "
+            f"hidden {list(hidden.shape)}, weights {sorted({round(w, 4) for _, ws in chunks for w in ws})}, "
+            f"chunk means before->after weighting {means}, max|ort-torch| {diff:.2e}")
+        cases.append({"id": cid, "model": model, "prompt": prompt, "parts": _json_parts(parts),
+                      "content_tokens": count, "chunks": [{"ids": ids, "weights": ws} for ids, ws in chunks],
+                      "hidden": rel, "shape": list(hidden.shape)})
+    (PROMPTS_DIR / "cases.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    # whole-pipeline images: diffusers' LatentConsistencyModelPipeline (the fixture UNet and VAE, this text
+    # encoder) with the prompt_embeds computed above
+    unet, vae, _, _ = build_torch_components()
+    pipes = {}
+    for m in tokenizers:
+        sched = LCMScheduler.from_config(json.loads((REF / m / "scheduler" / "scheduler_config.json").read_text()))
+        pipes[m] = make_pipeline(unet, vae, te, tokenizers[m], sched)
+        pipes[m].set_progress_bar_config(disable=True)
+    # A prompt without syntax and within 75 tokens reads exactly as diffusers reads it.
+    first = cases[0]
+    assert first["id"] == "e01-no-syntax"
+    with torch.no_grad():
+        diffusers_embeds = pipes["tiny-lcm"].encode_prompt(first["prompt"], "cpu", 1, False)[0]
+    ids = tokenizers["tiny-lcm"](first["prompt"], padding="max_length", max_length=77, truncation=True).input_ids
+    same = first["chunks"][0]["ids"] == ids and torch.equal(diffusers_embeds, embeds["e01-no-syntax"])
+    log(f"  e01-no-syntax equals diffusers' own encode_prompt bit for bit: {same}")
+    assert same
+    image_cases = []
+    for iid, cid, seed, steps, gs, w, h in PROMPT_IMAGE_CASES:
+        case = next(c for c in cases if c["id"] == cid)
+        with torch.no_grad():
+            res = pipes[case["model"]](prompt_embeds=embeds[cid], num_inference_steps=steps, guidance_scale=gs,
+                                       width=w, height=h, generator=[torch.Generator("cpu").manual_seed(seed)],
+                                       output_type="pil")
+        rel = f"prompts/images/{iid}-0.png"
+        save_png(res.images[0], REF / rel)
+        a = np.asarray(res.images[0])
+        log(f"  {rel}: {case['model']} {list(embeds[cid].shape)} seed {seed} steps {steps} guidance {gs} {w}x{h}: "
+            f"mean {a.mean():.1f} std {a.std():.1f}")
+        image_cases.append({"id": iid, "model": case["model"], "text_encoder": "prompts/text_encoder",
+                            "prompt": case["prompt"], "seed": seed, "steps": steps, "guidance": gs, "width": w,
+                            "height": h, "count": 1, "images": [rel], "encoding": cid})
+    (PROMPTS_DIR / "images.json").write_text(json.dumps(image_cases, indent=1, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+    _prompt_images_ort_replay(image_cases, embeds)
+    # how much the weights change the picture: each image case again with the same words, unweighted, unbroken
+    from PIL import Image
+    for c in image_cases:
+        p = pipes[c["model"]]
+        with torch.no_grad():
+            emb = prompt_syntax.encode(prompt_syntax.chunk(
+                [(prompt_syntax_plain_text(next(e for e in cases if e["id"] == c["encoding"])), 1.0)],
+                lambda text: p.tokenizer(text, add_special_tokens=False, truncation=False).input_ids,
+                p.tokenizer.bos_token_id, p.tokenizer.eos_token_id, p.tokenizer.pad_token_id,
+                p.tokenizer.get_vocab().get(",</w>", -1))[0], p.text_encoder)
+            plain = p(prompt_embeds=emb, num_inference_steps=c["steps"], guidance_scale=c["guidance"],
+                      width=c["width"], height=c["height"], generator=[torch.Generator("cpu").manual_seed(c["seed"])],
+                      output_type="pil").images[0]
+        d = np.abs(np.asarray(Image.open(REF / c["images"][0])).astype(int) - np.asarray(plain).astype(int))
+        log(f"  {c['id']} vs the same words without weights or BREAK, same seed: mean |diff| {d.mean():.2f}, "
+            f"max {d.max()} levels")
+    PROMPTS_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                                encoding="utf-8")
+
+
+def prompt_syntax_plain_text(case):
+    """The case's words without any weight syntax (the parsed runs joined)."""
+    return "".join(p[0] for p in case["parts"] if p != "BREAK")
+
+
+def _prompt_images_ort_replay(image_cases, embeds):
+    """The ONNX UNet with the longer encoder_hidden_states (ORT), diffusers' scheduler and the ONNX VAE decoder,
+    against the torch PNGs: the UNet's export takes any sequence length."""
+    import onnxruntime as ort
+    import torch
+    from diffusers import LCMScheduler
+    from diffusers import LatentConsistencyModelPipeline as P
+    from PIL import Image
+    log("  ORT replay (ONNX UNet and VAE decoder with these hidden states, diffusers LCMScheduler) vs the torch PNGs:")
+    for c in image_cases:
+        folder = REF / c["model"]
+        legacy = c["model"].endswith("legacy")
+        so = lambda part: ort.InferenceSession(str(folder / part / "model.onnx"),  # noqa: E731
+                                               providers=["CPUExecutionProvider"])
+        unet, dec = so("unet"), so("vae_decoder")  # the text encoder's output is the given hidden states
+        sched = LCMScheduler.from_config(json.loads((folder / "scheduler" / "scheduler_config.json").read_text()))
+        sf = json.loads((folder / "vae_decoder" / "config.json").read_text())["scaling_factor"]
+        gen = torch.Generator("cpu").manual_seed(c["seed"])
+        lat = torch.randn((1, 4, c["height"] // 8, c["width"] // 8), generator=gen)
+        wemb = P.get_guidance_scale_embedding(None, torch.full((1,), c["guidance"] - 1.0), embedding_dim=32)
+        emb = embeds[c["encoding"]].numpy()
+        sched.set_timesteps(c["steps"])
+        for t in sched.timesteps:
+            tf = np.array([int(t)], dtype=np.int64) if legacy else np.array(float(t), dtype=np.float32)
+            eps = unet.run(None, {"sample": lat.numpy(), "timestep": tf, "encoder_hidden_states": emb,
+                                  "timestep_cond": wemb.numpy()})[0]
+            lat, den = sched.step(torch.from_numpy(eps), t, lat, generator=gen, return_dict=False)
+        img = dec.run(None, {"latent_sample": (den / sf).numpy()})[0]
+        img = (np.clip(img / 2 + 0.5, 0, 1).transpose(0, 2, 3, 1) * 255).round().astype(np.uint8)
+        ref = np.asarray(Image.open(REF / c["images"][0])).astype(int)
+        d = np.abs(ref - img[0].astype(int))
+        log(f"    {c['images'][0]}: encoder_hidden_states {list(emb.shape)}: max |ort-torch| = {d.max()} (uint8), "
+            f"pixels differing: {np.mean(d > 0):.5f}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def versions():
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "onnx", "onnxruntime", "ftfy",
@@ -1105,9 +1340,9 @@ def seed_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd"], action="append")
+    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd", "prompts"], action="append")
     args = ap.parse_args()
-    only = set(args.only or ["tokenizer", "models", "images", "taesd"])
+    only = set(args.only or ["tokenizer", "models", "images", "taesd", "prompts"])
     logging.getLogger("diffusers").setLevel(logging.ERROR)
     import torch
     from transformers.utils import logging as hf_logging
@@ -1125,6 +1360,8 @@ def main():
         make_images()
     if "taesd" in only:
         make_taesd()
+    if "prompts" in only:
+        make_prompts()
     if {"tokenizer", "models", "images"} <= only:
         LOG_PATH.write_text("\n".join(_log_lines) + "\n", encoding="utf-8")
 

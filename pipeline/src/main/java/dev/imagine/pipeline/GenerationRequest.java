@@ -11,9 +11,11 @@ import java.util.List;
  * @param count     how many images, 1..4
  * @param decoder   which decoder turns the latents into pixels; {@link Decoder#FAST} needs a generator opened
  *                  with a fast decoder ({@link PipelineOptions#fastDecoder()})
+ * @param promptSyntax how the prompt's text is read: {@link PromptSyntax#A1111} (weights, BREAK, long prompts in
+ *                  chunks; the default) or {@link PromptSyntax#PLAIN} (as written, cut after 75 tokens, as diffusers)
  */
 public record GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height,
-                                int count, Decoder decoder) {
+                                int count, Decoder decoder, PromptSyntax promptSyntax) {
     public static final int MIN_SIZE = 256;
     public static final int MAX_SIZE = 1024;
     public static final int MIN_STEPS = 1;
@@ -32,9 +34,15 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
      */
     public enum Decoder { FULL, FAST }
 
-    /** A request decoded with the full VAE. */
+    /** A request decoded with the full VAE, its prompt read in the default syntax (A1111). */
     public GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height, int count) {
         this(prompt, seed, steps, guidance, width, height, count, Decoder.FULL);
+    }
+
+    /** A request whose prompt is read in the default syntax (A1111). */
+    public GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height, int count,
+                             Decoder decoder) {
+        this(prompt, seed, steps, guidance, width, height, count, decoder, PromptSyntax.DEFAULT);
     }
 
     /** Rejects bad input with one message that names every wrong value and what would be accepted. */
@@ -42,6 +50,9 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
         List<String> problems = new ArrayList<>();
         if (decoder == null) {
             problems.add("the decoder is missing: use FULL or FAST");
+        }
+        if (promptSyntax == null) {
+            problems.add("the prompt syntax is missing: use A1111 or PLAIN");
         }
         if (prompt == null || prompt.isBlank()) {
             problems.add("the prompt is empty: describe the picture you want");
@@ -75,7 +86,12 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
 
     /** The same request decoded with {@code choice}. */
     public GenerationRequest withDecoder(Decoder choice) {
-        return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, choice);
+        return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, choice, promptSyntax);
+    }
+
+    /** The same request with its prompt read in {@code syntax}. */
+    public GenerationRequest withPromptSyntax(PromptSyntax syntax) {
+        return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, decoder, syntax);
     }
 
     public long seedOf(int index) {

@@ -14,8 +14,16 @@ public interface ImageGenerator extends AutoCloseable {
         return LcmPipeline.open(modelFolder, options);
     }
 
-    /** The prompt as the text encoder will see it (77 ids for CLIP), without running any network. */
-    TokenizedPrompt tokenize(String prompt);
+    /**
+     * The prompt as the text encoder will read it in {@code syntax} (chunks of 77 ids for CLIP, with the weight of
+     * each), without running any network.
+     */
+    TokenizedPrompt tokenize(String prompt, PromptSyntax syntax);
+
+    /** {@link #tokenize(String, PromptSyntax)} in the default syntax, {@link PromptSyntax#A1111}. */
+    default TokenizedPrompt tokenize(String prompt) {
+        return tokenize(prompt, PromptSyntax.DEFAULT);
+    }
 
     /**
      * Generates {@code request.count()} images. Progress is reported after each denoising step; the signal is

@@ -5,6 +5,7 @@ import dev.imagine.pipeline.image.ImageConversion;
 import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.model.ModelFolder;
 import dev.imagine.pipeline.onnx.SessionSettings;
+import dev.imagine.pipeline.prompt.PromptReader;
 import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
 import dev.imagine.pipeline.scheduler.LcmScheduler;
 import dev.imagine.pipeline.scheduler.TorchGenerator;
@@ -31,6 +32,7 @@ final class LcmPipeline implements ImageGenerator {
 
     private final ModelFolder folder;
     private final ClipTokenizer tokenizer;
+    private final PromptReader promptReader;
     private final TextEncoder textEncoder;
     private final Unet unet;
     private final VaeDecoder vaeDecoder;
@@ -43,6 +45,7 @@ final class LcmPipeline implements ImageGenerator {
                         VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor) {
         this.folder = folder;
         this.tokenizer = tokenizer;
+        this.promptReader = new PromptReader(tokenizer);
         this.textEncoder = textEncoder;
         this.unet = unet;
         this.vaeDecoder = vaeDecoder;
@@ -102,8 +105,8 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     @Override
-    public TokenizedPrompt tokenize(String prompt) {
-        return tokenizer.encode(prompt);
+    public TokenizedPrompt tokenize(String prompt, PromptSyntax syntax) {
+        return promptReader.read(prompt, syntax);
     }
 
     @Override
@@ -148,7 +151,12 @@ final class LcmPipeline implements ImageGenerator {
             throw new PipelineException("width and height must be multiples of " + scale + " for this model");
         }
         long t0 = System.nanoTime();
-        TokenizedPrompt prompt = tokenizer.encode(request.prompt());
+        TokenizedPrompt prompt = promptReader.read(request.prompt(), request.promptSyntax());
+        if (prompt.overChunkLimit()) {
+            throw new PipelineException("the prompt is read in " + prompt.chunks().size() + " chunks of up to 75"
+                    + " tokens (" + prompt.contentTokens() + " tokens and its BREAKs); at most "
+                    + TokenizedPrompt.MAX_CHUNKS + " are drawn: shorten it or use fewer BREAKs");
+        }
         Conditioning conditioning = condition(prompt, request.guidance());
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
         return new SteppedGeneration(request, prompt, conditioning, latentShape,
@@ -271,15 +279,24 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     private Conditioning condition(TokenizedPrompt prompt, float guidance) {
-        int[] ids = prompt.ids();
-        float[] hidden = textEncoder.encode(ids);
-        long[] shape = {1, ids.length, hidden.length / ids.length};
+        // A prompt read in chunks has 77 hidden states per chunk; the UNet's cross-attention takes any length.
+        float[] hidden = textEncoder.encode(prompt);
+        int length = prompt.sequenceLength();
+        long[] shape = {1, length, hidden.length / length};
         if (unet.hasTimestepCond()) {
             return new Conditioning(hidden, shape, GuidanceEmbedding.embedGuidance(guidance, guidanceEmbeddingDim), null);
         }
         // A UNet without timestep_cond (LCM-LoRA style) is run as diffusers' StableDiffusionPipeline runs it:
-        // classifier-free guidance against the empty prompt when the scale is above 1.
-        float[] unconditional = guidance > 1f ? textEncoder.encode(tokenizer.encode("").ids()) : null;
+        // classifier-free guidance against the empty prompt when the scale is above 1. Against a prompt read in
+        // chunks, the empty prompt's chunk is repeated to the same length, as the web UI pads it.
+        float[] unconditional = null;
+        if (guidance > 1f) {
+            float[] empty = textEncoder.encode(tokenizer.encode("").ids());
+            unconditional = new float[hidden.length];
+            for (int at = 0; at < unconditional.length; at += empty.length) {
+                System.arraycopy(empty, 0, unconditional, at, empty.length);
+            }
+        }
         return new Conditioning(hidden, shape, null, unconditional);
     }
 

@@ -25,7 +25,7 @@ public final class PngParameters {
     /** The text image {@code index} of {@code request} carries, as the generator writes it. */
     public static String textOf(GenerationRequest request, int index, String modelName) {
         return new GenerationParameters(request.prompt(), request.steps(), request.guidance(), request.seedOf(index),
-                request.width(), request.height(), modelName, LcmPipeline.VERSION).toText();
+                request.width(), request.height(), modelName, LcmPipeline.VERSION, request.promptSyntax()).toText();
     }
 
     /**

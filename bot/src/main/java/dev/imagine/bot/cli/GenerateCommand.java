@@ -7,6 +7,8 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ModelRef;
 import dev.imagine.pipeline.ModelStore;
 import dev.imagine.pipeline.PipelineOptions;
+import dev.imagine.pipeline.PromptSyntax;
+import dev.imagine.pipeline.TokenizedPrompt;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -67,6 +69,10 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", paramLabel = "N", description = "Intra-op threads (default: the physical cores).")
     Integer threads;
 
+    @Option(names = "--prompt-syntax", defaultValue = "a1111", paramLabel = "a1111|plain",
+            converter = PromptSyntaxConverter.class, description = PromptSyntaxConverter.DESCRIPTION)
+    PromptSyntax promptSyntax;
+
     @Option(names = "--fast-decoder", paramLabel = "DIR",
             description = "Decode with TAESD from DIR (vae_decoder/model.onnx, as in deinferno/taesd-onnx): about"
                     + " 17x cheaper than the full VAE, slightly softer pictures.")
@@ -77,7 +83,7 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long chosenSeed = seed != null ? seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
         GenerationRequest request = new GenerationRequest(prompt, chosenSeed, steps, guidance, width, height, count,
-                fastDecoder == null ? GenerationRequest.Decoder.FULL : GenerationRequest.Decoder.FAST);
+                fastDecoder == null ? GenerationRequest.Decoder.FULL : GenerationRequest.Decoder.FAST, promptSyntax);
         if (seed == null) {
             err.println("seed: " + chosenSeed);
         }
@@ -98,9 +104,14 @@ public final class GenerateCommand implements Callable<Integer> {
             err.printf("took %.1f s: text %.2f s, denoising %.1f s, decoding %.1f s%n",
                     result.total().toMillis() / 1000.0, result.textEncoding().toMillis() / 1000.0,
                     result.denoising().toMillis() / 1000.0, result.decoding().toMillis() / 1000.0);
-            if (result.prompt().truncated()) {
-                err.printf("note: the prompt was cut: %d of its %d tokens were dropped (the model reads at most %d)%n",
-                        result.prompt().droppedTokens(), result.prompt().contentTokens(), result.prompt().keptTokens());
+            TokenizedPrompt read = result.prompt();
+            if (read.truncated()) {
+                err.printf("note: the prompt was cut: %d of its %d tokens were dropped (the model reads at most %d;"
+                                + " --prompt-syntax a1111 reads it all in chunks)%n",
+                        read.droppedTokens(), read.contentTokens(), read.keptTokens());
+            } else if (read.chunked()) {
+                err.printf("note: the prompt was read in %d chunks (%d tokens; the model reads 75 at a time)%n",
+                        read.chunks().size(), read.contentTokens());
             }
         }
         return 0;

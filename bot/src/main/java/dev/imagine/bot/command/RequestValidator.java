@@ -41,7 +41,7 @@ public final class RequestValidator {
             problems.add("the prompt is empty: describe the picture you want, e.g. /imagine a lighthouse at dusk");
         } else if (length > limits.maxPromptLength()) {
             problems.add("the prompt is " + length + " characters long; the limit is "
-                    + limits.maxPromptLength() + " (the model reads only about the first 75 words anyway)");
+                    + limits.maxPromptLength());
         } else if (unwritable != null) {
             problems.add("the prompt contains " + unwritable + ", which cannot be written into the picture's"
                     + " description: remove it");
@@ -71,7 +71,8 @@ public final class RequestValidator {
         if (!problems.isEmpty()) {
             return new Refused("I can't draw that yet: " + String.join("; ", problems) + ".");
         }
-        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder));
+        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder,
+                defaults.promptSyntax()));
     }
 
     /** Line breaks as a single LF (what a PNG text chunk allows), tabs as spaces. */

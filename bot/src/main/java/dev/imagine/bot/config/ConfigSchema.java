@@ -35,6 +35,9 @@ final class ConfigSchema {
             ConfigKey.integer("defaults.count", 1, 1, 4, "Images per request when a request does not say."),
             ConfigKey.choice("defaults.decoder", "full", List.of("full", "fast"),
                     "Decoder when a request does not say: full (the SD VAE) or fast (TAESD)."),
+            ConfigKey.choice("defaults.prompt-syntax", "a1111", List.of("a1111", "plain"),
+                    "How prompts are read: a1111 (AUTOMATIC1111's (word:1.2), [word], BREAK, long prompts in chunks)"
+                            + " or plain (the text as written, cut after 75 tokens, as diffusers reads it)."),
             ConfigKey.integer("queue.per-user-limit", 3, 1, 100, "Most waiting jobs one person may have."),
             ConfigKey.integer("queue.total-limit", 50, 1, 100_000, "Most waiting jobs in all."),
             ConfigKey.duration("queue.usage-half-life", "1h", Duration.ofMinutes(1), Duration.ofDays(30),

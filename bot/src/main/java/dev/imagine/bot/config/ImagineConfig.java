@@ -4,6 +4,7 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
 import java.net.URI;
@@ -72,7 +73,8 @@ public final class ImagineConfig {
     public Defaults defaults() {
         double guidance = get("defaults.guidance");
         return new Defaults(get("defaults.steps"), (ImageSize) get("defaults.size"), (float) guidance,
-                get("defaults.count"), Decoder.parse(get("defaults.decoder")));
+                get("defaults.count"), Decoder.parse(get("defaults.decoder")),
+                PromptSyntax.parse(get("defaults.prompt-syntax")));
     }
 
     public QueueSettings queueSettings() {

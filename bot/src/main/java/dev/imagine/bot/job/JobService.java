@@ -256,6 +256,12 @@ public final class JobService implements AutoCloseable {
             return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
                     Reply.Refused.Reason.NOT_AVAILABLE);
         }
+        TokenizedPrompt read = generator.tokenize(parameters.prompt(), PictureLabels.promptSyntaxOf(parameters));
+        if (read.overChunkLimit()) {
+            return new Reply.Refused("Your prompt is read in " + read.chunks().size() + " chunks of up to 75 tokens;"
+                    + " at most " + TokenizedPrompt.MAX_CHUNKS + " are drawn. Shorten it or use fewer BREAKs.",
+                    Reply.Refused.Reason.INVALID);
+        }
         Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(), parameters,
                 clock.instant(), origin, sourceJobId);
         return admit(job, false);
@@ -312,10 +318,10 @@ public final class JobService implements AutoCloseable {
     }
 
     List<CacheKey> cacheKeys(JobParameters parameters) {
-        TokenizedPrompt tokens = generator.tokenize(parameters.prompt());
+        TokenizedPrompt tokens = generator.tokenize(parameters.prompt(), PictureLabels.promptSyntaxOf(parameters));
         List<CacheKey> keys = new ArrayList<>();
         for (int i = 0; i < parameters.count(); i++) {
-            keys.add(CacheKey.of(settings.modelId(), settings.modelRevision(), tokens.ids(), parameters.seed() + i,
+            keys.add(CacheKey.of(settings.modelId(), settings.modelRevision(), tokens, parameters.seed() + i,
                     parameters.steps(), parameters.size().width(), parameters.size().height(), parameters.guidance(),
                     parameters.decoder().label()));
         }

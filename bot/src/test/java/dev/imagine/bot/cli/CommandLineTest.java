@@ -44,8 +44,9 @@ class CommandLineTest {
     }
 
     @Test
-    void tokens_longPrompt_saysHowManyTokensWereDropped() {
-        int exit = Main.run("tokens", "--model", CLIP_TOKENIZER.toString(), "red ".repeat(80).trim());
+    void tokens_longPlainPrompt_saysHowManyTokensWereDropped() {
+        int exit = Main.run("tokens", "--model", CLIP_TOKENIZER.toString(), "--prompt-syntax", "plain",
+                "red ".repeat(80).trim());
 
         assertThat(exit).isZero();
         assertThat(stderr()).contains("80 tokens; cut: 5 dropped");

@@ -10,6 +10,8 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.PngParameters;
 import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.PromptChunk;
+import dev.imagine.pipeline.PromptSyntax;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -119,13 +121,16 @@ final class FakeGenerator implements ImageGenerator {
     }
 
     @Override
-    public TokenizedPrompt tokenize(String prompt) {
+    public TokenizedPrompt tokenize(String prompt, PromptSyntax syntax) {
         int[] ids = new int[77];
         String lower = prompt.strip().toLowerCase(java.util.Locale.ROOT);
         for (int i = 0; i < Math.min(lower.length(), 75); i++) {
             ids[i + 1] = lower.charAt(i);
         }
-        return new TokenizedPrompt(ids, lower.length(), Math.min(lower.length(), 75));
+        // Like the pipeline, each BREAK of an a1111 prompt starts another chunk.
+        int chunks = syntax == PromptSyntax.A1111 ? prompt.split("\\bBREAK\\b", -1).length : 1;
+        return new TokenizedPrompt(syntax, java.util.Collections.nCopies(chunks, PromptChunk.unweighted(ids)),
+                lower.length(), Math.min(lower.length(), 75));
     }
 
     @Override

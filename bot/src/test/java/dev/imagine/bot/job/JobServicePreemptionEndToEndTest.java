@@ -52,8 +52,8 @@ class JobServicePreemptionEndToEndTest {
         volatile boolean gated = true;
 
         @Override
-        public TokenizedPrompt tokenize(String prompt) {
-            return pipeline.tokenize(prompt);
+        public TokenizedPrompt tokenize(String prompt, dev.imagine.pipeline.PromptSyntax syntax) {
+            return pipeline.tokenize(prompt, syntax);
         }
 
         @Override

@@ -5,6 +5,7 @@ import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.PromptSyntax;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -47,8 +48,8 @@ public final class CountingGenerator implements ImageGenerator {
     }
 
     @Override
-    public TokenizedPrompt tokenize(String prompt) {
-        return pipeline.tokenize(prompt);
+    public TokenizedPrompt tokenize(String prompt, PromptSyntax syntax) {
+        return pipeline.tokenize(prompt, syntax);
     }
 
     @Override

@@ -138,8 +138,8 @@ final class TinyImagine implements AutoCloseable {
                                         AtomicReference<Hold> gate) {
         return new ImageGenerator() {
             @Override
-            public TokenizedPrompt tokenize(String prompt) {
-                return generator.tokenize(prompt);
+            public TokenizedPrompt tokenize(String prompt, dev.imagine.pipeline.PromptSyntax syntax) {
+                return generator.tokenize(prompt, syntax);
             }
 
             @Override

@@ -1,5 +1,6 @@
 package dev.imagine.pipeline.image;
 
+import dev.imagine.pipeline.PromptSyntax;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -8,11 +9,27 @@ import java.util.Map;
  * The generation parameters in the text form AUTOMATIC1111's web UI writes into the PNG {@code parameters} chunk
  * (and Civitai and image viewers read): the prompt, then one line of {@code Key: value} pairs separated by
  * {@code ", "}. Values that contain a comma, a colon or a quote are written as JSON strings, as the web UI does.
+ *
+ * <p>The prompt is written as it was typed, weights and all, so the web UI reads it back the same. The web UI reads
+ * prompts in its own syntax, which is Imagine's default ({@link PromptSyntax#A1111}); a picture whose prompt was
+ * read as plain text says so with {@code Prompt syntax: plain} (a key the web UI keeps and ignores, as it does
+ * every key it does not know). Without that key, the prompt was read in the web UI's syntax.
  */
 public record GenerationParameters(String prompt, int steps, float guidance, long seed, int width, int height,
-                                   String model, String version) {
+                                   String model, String version, PromptSyntax promptSyntax) {
     public static final String PNG_KEYWORD = "parameters";
     static final String SAMPLER = "LCM";
+    static final String PROMPT_SYNTAX = "Prompt syntax";
+
+    public GenerationParameters {
+        java.util.Objects.requireNonNull(promptSyntax, "promptSyntax");
+    }
+
+    /** Parameters of a prompt read in the default syntax (A1111). */
+    public GenerationParameters(String prompt, int steps, float guidance, long seed, int width, int height,
+                                String model, String version) {
+        this(prompt, steps, guidance, seed, width, height, model, version, PromptSyntax.DEFAULT);
+    }
 
     public String toText() {
         Map<String, String> fields = new LinkedHashMap<>();
@@ -22,6 +39,9 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
         fields.put("Seed", Long.toString(seed));
         fields.put("Size", width + "x" + height);
         fields.put("Model", model);
+        if (promptSyntax != PromptSyntax.A1111) {
+            fields.put(PROMPT_SYNTAX, promptSyntax.label());
+        }
         fields.put("Version", version);
         StringBuilder line = new StringBuilder();
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -36,6 +56,8 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
     /**
      * Reads text written by {@link #toText()} or by the web UI (a "Negative prompt:" line is skipped: LCM has no
      * negative prompt). Fields this pipeline does not use are ignored.
+     *
+     * @throws IllegalArgumentException when a field this pipeline uses is missing or malformed
      */
     public static GenerationParameters parse(String text) {
         String normalized = text.replace("\r\n", "\n");
@@ -61,7 +83,8 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
                 Integer.parseInt(size.substring(0, x).trim()),
                 Integer.parseInt(size.substring(x + 1).trim()),
                 fields.getOrDefault("Model", ""),
-                fields.getOrDefault("Version", ""));
+                fields.getOrDefault("Version", ""),
+                fields.containsKey(PROMPT_SYNTAX) ? PromptSyntax.parse(fields.get(PROMPT_SYNTAX)) : PromptSyntax.A1111);
     }
 
     private static String require(Map<String, String> fields, String key) {
