@@ -29,8 +29,12 @@ public final class CountingGenerator implements ImageGenerator {
         this.pipeline = pipeline;
     }
 
-    /** Generations wait until {@link #open()}. */
+    /**
+     * Generations wait until {@link #open()}; {@link #entered} counts from here, so a generation that finished
+     * before cannot pass for one that is held.
+     */
     public void hold() {
+        entered.drainPermits();
         gate = new CountDownLatch(1);
     }
 
