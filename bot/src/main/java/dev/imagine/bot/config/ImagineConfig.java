@@ -6,6 +6,8 @@ import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
 import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.safety.SafetyPolicy;
+import dev.imagine.bot.safety.SafetySettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -104,6 +106,14 @@ public final class ImagineConfig {
             return Path.of(xdg, "imagine");
         }
         return Path.of(System.getProperty("user.home"), ".local", "share", "imagine");
+    }
+
+    /** The safety section; {@link ConfigLoader} has checked that its keys fit together. */
+    public SafetySettings safety() {
+        double threshold = get("safety.threshold");
+        return new SafetySettings(Optional.ofNullable(get("safety.classifier")),
+                Optional.ofNullable(get("safety.classifier-folder")), get("safety.label"), threshold,
+                SafetyPolicy.parse(get("safety.policy")));
     }
 
     public URI discordRestUrl() {
