@@ -185,8 +185,8 @@ final class Application implements AutoCloseable {
                     .toString()));
         } catch (ModelStoreException e) {
             throw new StartupException("the picture classifier " + ref + " (safety.classifier) is not available: "
-                    + e.getMessage() + " To start without a classifier, set safety.classifier to nothing and "
-                    + "safety.policy to allow in config.yaml; safety.classifier-folder can name a local copy instead.",
+                    + e.getMessage() + " To start without a classifier, set safety.classifier: \"\" and "
+                    + "safety.policy: allow in config.yaml; safety.classifier-folder can name a local copy instead.",
                     e);
         }
     }
