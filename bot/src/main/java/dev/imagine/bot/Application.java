@@ -184,8 +184,9 @@ final class Application implements AutoCloseable {
             return Optional.of(new ModelChoice(folder, ref.repo() + "@" + folder.getFileName(), folder.getFileName()
                     .toString()));
         } catch (ModelStoreException e) {
+            String reason = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
             throw new StartupException("the picture classifier " + ref + " (safety.classifier) is not available: "
-                    + e.getMessage() + " To start without a classifier, set safety.classifier: \"\" and "
+                    + reason + " To start without a classifier, set safety.classifier: \"\" and "
                     + "safety.policy: allow in config.yaml; safety.classifier-folder can name a local copy instead.",
                     e);
         }

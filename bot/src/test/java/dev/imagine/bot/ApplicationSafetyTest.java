@@ -82,7 +82,9 @@ class ApplicationSafetyTest {
                 .hasMessageStartingWith("the picture classifier onnx-community/nsfw_image_detection-ONNX@"
                         + "1ceb3c7fe1e9f3f2507e6df577437f23a9149fd5 (safety.classifier) is not available: ")
                 .hasMessageContaining("models pull onnx-community/nsfw_image_detection-ONNX@1ceb3c7fe1e9f3f2507e6df577437f23a9149fd5")
-                .hasMessageEndingWith("To start without a classifier, set safety.classifier: \"\" and "
+                .hasMessageNotContaining("..")
+                .hasMessageEndingWith("1ceb3c7fe1e9f3f2507e6df577437f23a9149fd5 --cache-dir " + data.resolve("models")
+                        + ". To start without a classifier, set safety.classifier: \"\" and "
                         + "safety.policy: allow in config.yaml; safety.classifier-folder can name a local copy instead.");
         assertThat(data.resolve("jobs.mv")).as("nothing was opened").doesNotExist();
     }
