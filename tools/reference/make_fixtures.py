@@ -14,11 +14,15 @@ It writes (relative to the repository root):
   pipeline/src/test/resources/reference/debug/             raw float32/int64 tensors of the first case
   pipeline/src/test/resources/tokenizer/clip/              full CLIP ViT-L/14 tokenizer files
   pipeline/src/test/resources/tokenizer/cases.json         tokenizer cases (slow and fast ids)
+  pipeline/src/test/resources/reference/tiny-taesd/, taesd/  tiny TAESD decoder and its reference images
   pipeline/src/test/resources/reference/prompts/           A1111 prompt syntax: parsed parts, chunks, hidden states,
                                                            and diffusers images from those hidden states
+  pipeline/src/test/resources/reference/tiny-vit-classifier/  tiny random-weight ViT image classifier (HF ONNX layout)
+  pipeline/src/test/resources/reference/safety/            pictures, ViTImageProcessor pixel values, torch logits
   tools/reference/last-run.txt                             the log of the last run (versions, diffs, interfaces)
 
-Sections can be run alone with --only tokenizer|models|images|taesd|prompts (images, taesd, prompts need models).
+Sections can be run alone with --only tokenizer|models|images|taesd|prompts|safety (images, taesd, prompts need
+models).
 Nothing is downloaded: every model is built from a config with seeded random weights, and the CLIP BPE merges
 come from the copy of bpe_simple_vocab_16e6.txt.gz shipped inside the open_clip_torch wheel.
 """
@@ -1315,6 +1319,162 @@ def _prompt_images_ort_replay(image_cases, embeds):
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# The picture classifier (NSFW detection): a tiny ViTForImageClassification in the Hugging Face ONNX layout
+# ---------------------------------------------------------------------------------------------------------------
+
+SAFETY_DIR = REF / "tiny-vit-classifier"
+SAFETY_REF = REF / "safety"
+SAFETY_LOG_PATH = Path(__file__).resolve().parent / "last-run-safety.txt"
+SAFETY_SIZE = 64  # the model's input side; every picture but one needs the resize
+SAFETY_LABELS = {0: "normal", 1: "nsfw"}
+# id, width, height: 64x64 is the model's own size (no resize); the others shrink, stretch or both
+SAFETY_PICTURES = [
+    ("exact-64x64", 64, 64),
+    ("square-256x256", 256, 256),
+    ("nonsquare-320x256", 320, 256),
+    ("portrait-512x768", 512, 768),
+    ("mixed-48x80", 48, 80),
+]
+# Pillow's resampling filters by number, each checked on its own against Image.resize
+PIL_FILTERS = {1: "lanczos", 2: "bilinear", 3: "bicubic", 4: "box", 5: "hamming"}
+SAFETY_RESIZES = [("nonsquare-320x256", 64, 64), ("nonsquare-320x256", 100, 37), ("mixed-48x80", 64, 64)]
+
+
+def safety_picture(width, height, seed):
+    """A deterministic test picture with what stresses a resampler: smooth gradients, hard-edged discs, one-pixel
+    stripes and a patch of noise (kept small so the PNG stays small)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    img = np.stack([255 * x / max(width - 1, 1), 255 * y / max(height - 1, 1),
+                    128 + 100 * np.sin((x + y) / 9.0)], axis=-1)
+    for _ in range(6):
+        cx, cy = rng.uniform(0, width), rng.uniform(0, height)
+        r = rng.uniform(0.05, 0.3) * min(width, height)
+        img[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = rng.integers(0, 256, 3)
+    band = (y > height * 0.7) & (y < height * 0.8)
+    img[band & (x.astype(int) % 2 == 0)] = 255
+    img[band & (x.astype(int) % 2 == 1)] = 0
+    n = max(4, min(width, height) // 8)
+    img[:n, :n] = rng.integers(0, 256, (n, n, 3))
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def build_tiny_vit():
+    """ViTForImageClassification with the architecture of Falconsai/nsfw_image_detection (ViT with a linear head
+    on the [CLS] token, labels normal/nsfw) at toy width: hidden 32, 2 layers, 4 heads, patch 16 on 64x64. The head
+    is scaled up and then centred on the test pictures (see make_safety), so that the random network's
+    probabilities spread over (0, 1) instead of sitting at 0.5 or all on one side."""
+    import torch
+    from transformers import ViTConfig, ViTForImageClassification
+    torch.manual_seed(4)
+    config = ViTConfig(image_size=SAFETY_SIZE, patch_size=16, num_channels=3, hidden_size=32, num_hidden_layers=2,
+                       num_attention_heads=4, intermediate_size=37, hidden_act="gelu",
+                       id2label=dict(SAFETY_LABELS), label2id={v: k for k, v in SAFETY_LABELS.items()})
+    model = ViTForImageClassification(config).eval()
+    with torch.no_grad():
+        model.classifier.weight.mul_(40.0)
+    return model
+
+
+def make_safety():
+    import onnxruntime as ort
+    import torch
+    import transformers
+    from PIL import Image
+    from transformers import ViTImageProcessor
+    start = len(_log_lines)
+    model = build_tiny_vit()
+    processor = ViTImageProcessor(size={"height": SAFETY_SIZE, "width": SAFETY_SIZE})
+    pictures = {cid: safety_picture(w, h, seed=100 + i) for i, (cid, w, h) in enumerate(SAFETY_PICTURES)}
+    with torch.no_grad():
+        batch = processor(images=[Image.fromarray(p, "RGB") for p in pictures.values()],
+                          return_tensors="pt")["pixel_values"]
+        model.classifier.bias.sub_(model(pixel_values=batch).logits.mean(dim=0))
+    log(f"\n== tiny-vit-classifier: ViTForImageClassification, {sum(p.numel() for p in model.parameters())} "
+        f"parameters, labels {SAFETY_LABELS}; processor {type(processor).__name__} (transformers "
+        f"{transformers.__version__}): size {processor.size}, resample {processor.resample}, rescale_factor "
+        f"{processor.rescale_factor}, mean {processor.image_mean}, std {processor.image_std}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        model.save_pretrained(str(tmp / "pt"), safe_serialization=True)
+        processor.save_pretrained(str(tmp / "pt"))
+        cli = Path(sys.executable).parent / "optimum-cli"
+        cmd = [str(cli), "export", "onnx", "--model", str(tmp / "pt"), "--task", "image-classification",
+               "--framework", "pt", str(tmp / "onnx")]
+        log("running: optimum-cli export onnx --model <tmp>/pt --task image-classification <tmp>/onnx")
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stdout[-4000:], r.stderr[-4000:])
+            sys.exit("optimum export failed")
+        exported = sorted(str(p.relative_to(tmp / "onnx")) for p in (tmp / "onnx").rglob("*") if p.is_file())
+        log("optimum exported:", ", ".join(exported))
+        if SAFETY_DIR.exists():
+            shutil.rmtree(SAFETY_DIR)
+        SAFETY_DIR.mkdir(parents=True)
+        for name in ("config.json", "preprocessor_config.json"):
+            cfg = json.loads((tmp / "onnx" / name).read_text(encoding="utf-8"))
+            if "_name_or_path" in cfg:
+                cfg["_name_or_path"] = "imagine/tiny-vit-classifier"
+            (SAFETY_DIR / name).write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        shutil.copy(tmp / "onnx" / "model.onnx", SAFETY_DIR / "model.onnx")
+    session, ins, outs = session_signature(SAFETY_DIR / "model.onnx")
+    for x in ins:
+        log(f"    in  {x}")
+    for x in outs:
+        log(f"    out {x}")
+
+    if SAFETY_REF.exists():
+        shutil.rmtree(SAFETY_REF)
+    (SAFETY_REF / "pictures").mkdir(parents=True)
+    (SAFETY_REF / "resized").mkdir()
+    (SAFETY_REF / "pixel_values").mkdir()
+    cases = []
+    for cid, w, h in SAFETY_PICTURES:
+        pixels = pictures[cid]
+        rel = f"safety/pictures/{cid}.png"
+        save_png(Image.fromarray(pixels, "RGB"), REF / rel)
+        picture = Image.open(REF / rel)  # what a user of transformers would do: open the file
+        assert np.array_equal(np.asarray(picture), pixels)
+        pv = processor(images=picture, return_tensors="pt")["pixel_values"]
+        with torch.no_grad():
+            logits = model(pixel_values=pv).logits[0]
+        probabilities = torch.softmax(logits, dim=-1)
+        ort_logits = session.run(None, {"pixel_values": pv.numpy()})[0][0]
+        pv_rel = f"safety/pixel_values/{cid}.f32"
+        pv.numpy().astype("<f4").tofile(REF / pv_rel)
+        # what a wrong preprocessing would change: nearest-neighbour resizing, and transformers' fast (torchvision)
+        # processor, which resamples with its own antialiased bilinear
+        nearest = processor(images=picture, resample=0, return_tensors="pt")["pixel_values"]
+        fast = transformers.ViTImageProcessorFast(size={"height": SAFETY_SIZE, "width": SAFETY_SIZE})(
+            images=picture, return_tensors="pt")["pixel_values"]
+        with torch.no_grad():
+            d_nearest = (model(pixel_values=nearest).logits[0] - logits).abs().max().item()
+            d_fast = (model(pixel_values=fast).logits[0] - logits).abs().max().item()
+        log(f"  {cid}: probabilities {[round(float(p), 4) for p in probabilities]}, logits "
+            f"{[round(float(v), 5) for v in logits]}, max|ort-torch| {np.abs(ort_logits - logits.numpy()).max():.2e}; "
+            f"max|logit diff| with nearest resize {d_nearest:.2e}, with ViTImageProcessorFast {d_fast:.2e} "
+            f"(pixel_values max diff {(fast - pv).abs().max().item():.3f})")
+        cases.append({"id": cid, "picture": rel, "width": w, "height": h, "pixel_values": pv_rel,
+                      "pixel_values_shape": list(pv.shape),
+                      "logits": [float(v) for v in logits], "probabilities": [float(p) for p in probabilities]})
+    (SAFETY_REF / "cases.json").write_text(json.dumps(cases, indent=2) + "\n", encoding="utf-8")
+
+    resizes = []
+    for cid, w, h in SAFETY_RESIZES:
+        picture = Image.open(REF / f"safety/pictures/{cid}.png")
+        for number, name in PIL_FILTERS.items():
+            out = picture.resize((w, h), resample=number)
+            rel = f"safety/resized/{cid}-{w}x{h}-{name}.png"
+            save_png(out, REF / rel)
+            resizes.append({"picture": f"safety/pictures/{cid}.png", "resample": number, "width": w, "height": h,
+                            "expected": rel})
+    (SAFETY_REF / "resizes.json").write_text(json.dumps(resizes, indent=2) + "\n", encoding="utf-8")
+    log(f"  {len(resizes)} Pillow resizes (filters {sorted(PIL_FILTERS)}) written for the resampler's own test")
+    SAFETY_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                               encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def versions():
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "onnx", "onnxruntime", "ftfy",
@@ -1340,9 +1500,9 @@ def seed_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd", "prompts"], action="append")
+    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd", "prompts", "safety"], action="append")
     args = ap.parse_args()
-    only = set(args.only or ["tokenizer", "models", "images", "taesd", "prompts"])
+    only = set(args.only or ["tokenizer", "models", "images", "taesd", "prompts", "safety"])
     logging.getLogger("diffusers").setLevel(logging.ERROR)
     import torch
     from transformers.utils import logging as hf_logging
@@ -1362,6 +1522,8 @@ def main():
         make_taesd()
     if "prompts" in only:
         make_prompts()
+    if "safety" in only:
+        make_safety()
     if {"tokenizer", "models", "images"} <= only:
         LOG_PATH.write_text("\n".join(_log_lines) + "\n", encoding="utf-8")
 

@@ -9,10 +9,14 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.safety.PictureClassifier;
+import dev.imagine.bot.safety.SafetySettings;
+import dev.imagine.bot.safety.ThresholdClassifier;
 import dev.imagine.pipeline.DownloadListener;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ModelRef;
 import dev.imagine.pipeline.ModelStore;
+import dev.imagine.pipeline.ModelStoreException;
 import dev.imagine.pipeline.PipelineOptions;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -29,8 +33,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running application: model, job store, cache, queue, job service and the adapters, started in that order and
- * closed in reverse. This is the one place where the parts are wired together.
+ * The running application: model, picture classifier, job store, cache, queue, job service and the adapters, started
+ * in that order and closed in reverse. This is the one place where the parts are wired together.
  */
 final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
@@ -38,6 +42,7 @@ final class Application implements AutoCloseable {
     private final ImagineConfig config;
     private final List<AutoCloseable> adapters = new ArrayList<>();
     private final ImageGenerator generator;
+    private final PictureClassifier classifier;
     private final JobStore store;
     private final JobService jobs;
     private final Metrics metrics;
@@ -46,20 +51,21 @@ final class Application implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Application(ImagineConfig config, ModelChoice model, ImageGenerator generator, JobStore store,
-                        JobService jobs, Metrics metrics, Path dataDir) {
+    private Application(ImagineConfig config, ModelChoice model, ImageGenerator generator, PictureClassifier classifier,
+                        JobStore store, JobService jobs, Metrics metrics, Path dataDir) {
         this.config = config;
         this.dataDir = dataDir;
         this.model = model;
         this.generator = generator;
+        this.classifier = classifier;
         this.store = store;
         this.jobs = jobs;
         this.metrics = metrics;
     }
 
     /**
-     * Loads the model (downloading it first when it is not cached), opens the job store and the cache, and starts
-     * the job service. Adapters are attached afterwards with {@link #attach}.
+     * Loads the model and the picture classifier (downloading them first when they are not cached), opens the job
+     * store and the cache, and starts the job service. Adapters are attached afterwards with {@link #attach}.
      */
     static Application start(ImagineConfig config, Path modelOverride, Map<String, String> environment,
                              Supplier<DownloadListener> downloadProgress) {
@@ -70,10 +76,17 @@ final class Application implements AutoCloseable {
         if (fastDecoder.isPresent()) {
             options = options.withFastDecoder(fastDecoder.get());
         }
+        Optional<ModelChoice> classifierFolder = chooseClassifier(config, environment, downloadProgress);
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ImageGenerator generator = ImageGenerator.open(model.folder(), options);
             opened.add(generator);
+            PictureClassifier classifier = null;
+            if (classifierFolder.isPresent()) {
+                classifier = ThresholdClassifier.open(classifierFolder.get().folder(), classifierFolder.get().id(),
+                        config.safety(), options);
+                opened.add(classifier);
+            }
             Path data = config.dataDir(environment);
             JobStore store = openJobStore(data.resolve("jobs.mv"));
             opened.add(store);
@@ -87,8 +100,13 @@ final class Application implements AutoCloseable {
                     InstantSource.system(), Application::processCpuNanos, new JobIds(), random::nextLong);
             Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
             jobs.observe(metrics);
-            Application application = new Application(config, model, generator, store, jobs, metrics, data);
+            Application application = new Application(config, model, generator, classifier, store, jobs, metrics,
+                    data);
             LOG.info("model {} ({}) loaded; data in {}", model.id(), model.revision(), data);
+            if (classifier != null) {
+                LOG.info("picture classifier {}: flags '{}' above {}, policy {}", classifier.name(),
+                        config.safety().label(), config.safety().threshold(), config.safety().policy().configName());
+            }
             return application;
         } catch (RuntimeException e) {
             for (int i = opened.size() - 1; i >= 0; i--) {
@@ -157,6 +175,37 @@ final class Application implements AutoCloseable {
     }
 
     /**
+     * The folder of the picture classifier and its name for the records: the configured folder, else the configured
+     * hub repository (cached, or fetched now). Unlike the fast decoder, a configured classifier that cannot be had
+     * stops the start: running without it would deliver flagged pictures plainly, against the configured policy.
+     */
+    private static Optional<ModelChoice> chooseClassifier(ImagineConfig config, Map<String, String> environment,
+                                                          Supplier<DownloadListener> downloadProgress) {
+        SafetySettings safety = config.safety();
+        if (safety.classifierFolder().isPresent()) {
+            return Optional.of(ModelChoice.local(safety.classifierFolder().get()));
+        }
+        Optional<ModelRef> hub = safety.hubReference();
+        if (hub.isEmpty()) {
+            return Optional.empty();
+        }
+        ModelStore modelStore = modelStore(config, environment);
+        ModelRef ref = hub.get();
+        try {
+            Optional<Path> cached = modelStore.cached(ref);
+            Path folder = cached.isPresent() ? cached.get() : pullWithProgress(modelStore, ref, downloadProgress);
+            return Optional.of(new ModelChoice(folder, ref.repo() + "@" + folder.getFileName(), folder.getFileName()
+                    .toString()));
+        } catch (ModelStoreException e) {
+            String reason = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+            throw new StartupException("the picture classifier " + ref + " (safety.classifier) is not available: "
+                    + reason + " To start without a classifier, set safety.classifier: \"\" and "
+                    + "safety.policy: allow in config.yaml; safety.classifier-folder can name a local copy instead.",
+                    e);
+        }
+    }
+
+    /**
      * The model cache as configured: hub, token and offline flag from the environment; the folder from the config,
      * else the default one ({@code $XDG_CACHE_HOME/imagine/models} or {@code ~/.cache/imagine/models}).
      */
@@ -207,6 +256,11 @@ final class Application implements AutoCloseable {
         return model;
     }
 
+    /** The picture classifier the job engine asks before delivering a picture; empty when none is configured. */
+    Optional<PictureClassifier> pictureClassifier() {
+        return Optional.ofNullable(classifier);
+    }
+
     ImagineConfig config() {
         return config;
     }
@@ -240,6 +294,9 @@ final class Application implements AutoCloseable {
                 closeQuietly(adapters.get(i));
             }
             closeQuietly(store);
+            if (classifier != null) {
+                closeQuietly(classifier);
+            }
             closeQuietly(generator);
             LOG.info("stopped");
         } finally {

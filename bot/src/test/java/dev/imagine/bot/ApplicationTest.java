@@ -26,12 +26,18 @@ class ApplicationTest {
     static final Path TINY_TAESD = Path.of("../pipeline/src/test/resources/reference/tiny-taesd").toAbsolutePath()
             .normalize();
 
+    static final Path TINY_CLASSIFIER = Path.of("../pipeline/src/test/resources/reference/tiny-vit-classifier")
+            .toAbsolutePath().normalize();
+
+    /** The default classifier comes from the hub, which tests cannot reach: they use the tiny one. */
+    static final String TINY_SAFETY = "safety:\n  classifier-folder: " + TINY_CLASSIFIER + "\n";
+
     @TempDir
     Path data;
 
     private ImagineConfig config() {
-        return ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nshutdown:\n  grace: 10s\n",
-                "test.yaml");
+        return ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nshutdown:\n  grace: 10s\n"
+                + TINY_SAFETY, "test.yaml");
     }
 
     @Test
@@ -78,7 +84,7 @@ class ApplicationTest {
     @Test
     void start_withAFastDecoderFolder_servesDecoderFast_andWithoutOneRefusesIt() throws Exception {
         ImagineConfig withTaesd = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
-                + "  fast-decoder-folder: " + TINY_TAESD + "\n", "test.yaml");
+                + "  fast-decoder-folder: " + TINY_TAESD + "\n" + TINY_SAFETY, "test.yaml");
         Command.Imagine fast = new Command.Imagine(Requester.direct(new User("web", "u1", "you")), "a lighthouse", 3L,
                 1, new ImageSize(256, 256), 8f, 1, dev.imagine.bot.command.Decoder.FAST);
         try (Application application = Application.start(withTaesd, TINY_MODEL, Map.of(), () -> DownloadListener.NONE)) {

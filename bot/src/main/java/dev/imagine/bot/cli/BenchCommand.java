@@ -2,7 +2,9 @@ package dev.imagine.bot.cli;
 
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.pipeline.ImageClassifier;
 import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.LabelScores;
 import dev.imagine.pipeline.PipelineOptions;
 import dev.imagine.pipeline.ProgressListener;
 import java.io.IOException;
@@ -24,7 +26,8 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code imagine bench} (hidden): the Java side of bench/pipeline. Loads the pipeline, warms it up, times
  * {@code --runs} images with the full VAE and with the fast decoder, and prints one JSON object on stdout: load
  * time, time from JVM start to ready, per run the text encoder, each UNet step and the decoder, and the peak
- * resident memory (Linux VmHWM) of the load and of each decoder's runs.
+ * resident memory (Linux VmHWM) of the load and of each decoder's runs. With {@code --classifier}, also the picture
+ * classifier's load and its time per picture on the first image (bench/classifier).
  */
 @Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
         description = "Time the pipeline per stage and print JSON (used by bench/pipeline).")
@@ -63,6 +66,14 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "DIR", description = "Write the first timed image of each decoder here.")
     Path save;
 
+    @Option(names = "--classifier", paramLabel = "DIR",
+            description = "Picture classifier folder; also times classifying the generated picture.")
+    Path classifier;
+
+    @Option(names = "--classifier-runs", defaultValue = "20", paramLabel = "N",
+            description = "Timed classifications (after one warm-up).")
+    int classifierRuns;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -85,6 +96,7 @@ public final class BenchCommand implements Callable<Integer> {
                 decoders.add(GenerationRequest.Decoder.FAST);
             }
             StringBuilder phases = new StringBuilder("{");
+            byte[] firstImage = null;
             for (GenerationRequest.Decoder decoder : decoders) {
                 resetPeak();
                 GenerationRequest request = new GenerationRequest(prompt, seed, steps, 8f, size, size, 1, decoder);
@@ -98,6 +110,9 @@ public final class BenchCommand implements Callable<Integer> {
                 List<String> runJson = new ArrayList<>();
                 for (int run = 0; run < runs; run++) {
                     Timed timed = timed(generator, request);
+                    if (firstImage == null) {
+                        firstImage = timed.result.images().get(0).png();
+                    }
                     runJson.add(timed.json());
                     err.printf(Locale.ROOT, "%s run %d: %.2f s (text %.2f, unet %s, decode %.2f)%n", decoder, run + 1,
                             timed.total, timed.text, timed.steps.stream().map(BenchCommand::num)
@@ -116,10 +131,59 @@ public final class BenchCommand implements Callable<Integer> {
                         .append("],\"rss\":").append(memory()).append('}');
             }
             field(json, "decoders", phases.append('}').toString());
+            if (classifier != null) {
+                field(json, "classifier", timeClassifier(firstImage, options, err));
+            }
         }
         field(json, "rss_end", memory());
         spec.commandLine().getOut().println(json.append('}'));
         return 0;
+    }
+
+    /**
+     * Loads the classifier beside the generator, then times it on the picture: the whole check from PNG bytes
+     * (decode, resize, normalise, network) and the network's part alone (from RGB already decoded and resized
+     * to the model's size, so that only normalisation and the network remain).
+     */
+    private String timeClassifier(byte[] png, PipelineOptions options, PrintWriter err) throws IOException {
+        resetPeak();
+        long loadStart = System.nanoTime();
+        try (ImageClassifier nsfw = ImageClassifier.open(classifier, options)) {
+            double loadSeconds = (System.nanoTime() - loadStart) / 1e9;
+            String afterLoad = memory();
+            java.awt.image.BufferedImage decoded = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+            int side = 224;
+            byte[] rgb = new byte[side * side * 3];
+            for (int i = 0; i < rgb.length; i++) {
+                rgb[i] = (byte) (i * 31);
+            }
+            nsfw.classifyPng(png);
+            List<Double> fromPng = new ArrayList<>();
+            List<Double> fromRgb = new ArrayList<>();
+            LabelScores last = null;
+            for (int run = 0; run < classifierRuns; run++) {
+                long start = System.nanoTime();
+                last = nsfw.classifyPng(png);
+                fromPng.add((System.nanoTime() - start) / 1e9);
+                start = System.nanoTime();
+                nsfw.classify(rgb, side, side);
+                fromRgb.add((System.nanoTime() - start) / 1e9);
+            }
+            err.printf(Locale.ROOT, "classifier: loaded in %.2f s; per %dx%d picture median %.3f s (network at %dx%d: "
+                            + "%.3f s); %s%n", loadSeconds, decoded.getWidth(), decoded.getHeight(), median(fromPng), side,
+                    side, median(fromRgb), last);
+            return "{\"load_s\":" + num(loadSeconds) + ",\"picture\":\"" + decoded.getWidth() + "x"
+                    + decoded.getHeight() + "\",\"png_s\":[" + fromPng.stream().map(BenchCommand::num)
+                    .collect(Collectors.joining(",")) + "],\"rgb_224_s\":[" + fromRgb.stream()
+                    .map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"rss_after_load\":" + afterLoad
+                    + ",\"rss\":" + memory() + "}";
+        }
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private record Timed(double total, double text, List<Double> steps, double decode, GenerationResult result) {

@@ -7,6 +7,8 @@ import dev.imagine.bot.command.Limits;
 import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.safety.SafetyPolicy;
+import dev.imagine.bot.safety.SafetySettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -109,6 +111,14 @@ public final class ImagineConfig {
             return Path.of(xdg, "imagine");
         }
         return ConfigLoader.homeFolder(environment).resolve(".local").resolve("share").resolve("imagine");
+    }
+
+    /** The safety section; {@link ConfigLoader} has checked that its keys fit together. */
+    public SafetySettings safety() {
+        double threshold = get("safety.threshold");
+        return new SafetySettings(Optional.ofNullable(get("safety.classifier")),
+                Optional.ofNullable(get("safety.classifier-folder")), get("safety.label"), threshold,
+                SafetyPolicy.parse(get("safety.policy")));
     }
 
     public URI discordRestUrl() {

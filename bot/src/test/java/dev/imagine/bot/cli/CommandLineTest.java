@@ -152,4 +152,21 @@ class CommandLineTest {
             assertThat(dir.resolve("imagine-" + decoder + ".png")).isRegularFile();
         }
     }
+
+    @Test
+    void bench_withAClassifier_alsoTimesClassifyingTheGeneratedPicture() {
+        Path classifier = TINY_MODEL.resolveSibling("tiny-vit-classifier");
+
+        int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--classifier", classifier.toString(),
+                "--classifier-runs", "3", "--runs", "1", "--steps", "1", "--size", "256", "--threads", "1");
+
+        assertThat(exit).isZero();
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(stdout().trim()).getAsJsonObject();
+        com.google.gson.JsonObject timing = json.getAsJsonObject("classifier");
+        assertThat(timing.get("load_s").getAsDouble()).isPositive();
+        assertThat(timing.get("picture").getAsString()).isEqualTo("256x256");
+        assertThat(timing.getAsJsonArray("png_s")).hasSize(3);
+        assertThat(timing.getAsJsonArray("rgb_224_s")).hasSize(3);
+        assertThat(stderr()).contains("classifier: loaded in").contains("nsfw");
+    }
 }
