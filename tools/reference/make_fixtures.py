@@ -16,7 +16,9 @@ It writes (relative to the repository root):
   pipeline/src/test/resources/tokenizer/cases.json         tokenizer cases (slow and fast ids)
   tools/reference/last-run.txt                             the log of the last run (versions, diffs, interfaces)
 
-Sections can be run alone with --only tokenizer|models|images (images needs models).
+Sections can be run alone with --only tokenizer|models|images|taesd|img2img (images, taesd and img2img need models);
+img2img (image to image, PIL's Lanczos, the legacy VAE encoder, the upscalers) lives in img2img_fixtures.py and
+writes pipeline/src/test/resources/reference/img2img/ and tools/reference/last-run-img2img.txt.
 Nothing is downloaded: every model is built from a config with seeded random weights, and the CLIP BPE merges
 come from the copy of bpe_simple_vocab_16e6.txt.gz shipped inside the open_clip_torch wheel.
 """
@@ -1080,6 +1082,22 @@ def make_taesd():
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# D. image to image and the upscalers (img2img_fixtures.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+IMG2IMG_LOG_PATH = Path(__file__).resolve().parent / "last-run-img2img.txt"
+
+
+def make_img2img():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import img2img_fixtures
+    start = len(_log_lines)
+    img2img_fixtures.make_img2img(REF, build_torch_components, save_png, log)
+    IMG2IMG_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                                encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def versions():
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "onnx", "onnxruntime", "ftfy",
@@ -1105,9 +1123,9 @@ def seed_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd"], action="append")
+    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd", "img2img"], action="append")
     args = ap.parse_args()
-    only = set(args.only or ["tokenizer", "models", "images", "taesd"])
+    only = set(args.only or ["tokenizer", "models", "images", "taesd", "img2img"])
     logging.getLogger("diffusers").setLevel(logging.ERROR)
     import torch
     from transformers.utils import logging as hf_logging
@@ -1125,6 +1143,8 @@ def main():
         make_images()
     if "taesd" in only:
         make_taesd()
+    if "img2img" in only:
+        make_img2img()
     if {"tokenizer", "models", "images"} <= only:
         LOG_PATH.write_text("\n".join(_log_lines) + "\n", encoding="utf-8")
 
