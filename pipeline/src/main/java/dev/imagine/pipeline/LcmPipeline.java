@@ -14,6 +14,7 @@ import dev.imagine.pipeline.tokenizer.ClipTokenizer;
 import dev.imagine.pipeline.unet.Unet;
 import dev.imagine.pipeline.vae.DecoderFolder;
 import dev.imagine.pipeline.vae.VaeDecoder;
+import dev.imagine.pipeline.vae.VaeEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +24,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * diffusers' {@code LatentConsistencyModelPipeline} (text to image) on ONNX Runtime: tokenizer, text encoder,
- * LCM loop of UNet and scheduler, VAE decoder, PNG. Owns the three sessions and the tokenizer.
+ * diffusers' {@code LatentConsistencyModelPipeline} (text to image) and {@code LatentConsistencyModelImg2ImgPipeline}
+ * (image to image) on ONNX Runtime: tokenizer, text encoder, [VAE encoder,] LCM loop of UNet and scheduler, VAE
+ * decoder, PNG. Owns the sessions and the tokenizer; the VAE encoder is loaded on the first image-to-image request.
  */
 final class LcmPipeline implements ImageGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(LcmPipeline.class);
@@ -39,9 +41,14 @@ final class LcmPipeline implements ImageGenerator {
     private final float fastScalingFactor;
     private final LcmScheduler scheduler;
     private final int guidanceEmbeddingDim;
+    private final int sizeStep;
+    private final OrtEnvironment env;
+    private final SessionSettings settings;
+    private VaeEncoder vaeEncoder;
 
     private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
-                        VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor) {
+                        VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor, OrtEnvironment env,
+                        SessionSettings settings) {
         this.folder = folder;
         this.tokenizer = tokenizer;
         this.textEncoder = textEncoder;
@@ -51,6 +58,9 @@ final class LcmPipeline implements ImageGenerator {
         this.fastScalingFactor = fastScalingFactor;
         this.scheduler = new LcmScheduler(folder.scheduler());
         this.guidanceEmbeddingDim = guidanceEmbeddingDim(folder, unet);
+        this.sizeStep = ModelSizes.sizeStep(folder);
+        this.env = env;
+        this.settings = settings;
     }
 
     static LcmPipeline open(Path root, PipelineOptions options) {
@@ -68,7 +78,7 @@ final class LcmPipeline implements ImageGenerator {
             VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
             VaeDecoder fastDecoder = fast == null ? null : remember(opened, VaeDecoder.load(env, fast.model(), settings));
             LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae, fastDecoder,
-                    fast == null ? 1f : fast.scalingFactor());
+                    fast == null ? 1f : fast.scalingFactor(), env, settings);
             LOG.info("loaded model {} in {} ms ({} threads{})", folder.root(),
                     (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(),
                     fast == null ? "" : ", fast decoder " + fast.model());
@@ -118,6 +128,64 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     @Override
+    public boolean supportsImageToImage() {
+        return folder.vaeEncoder().isPresent();
+    }
+
+    @Override
+    public int sizeStep() {
+        return sizeStep;
+    }
+
+    /** The VAE encoder, loaded on first use (text-to-image-only deployments never pay for it). */
+    VaeEncoder vaeEncoder() {
+        if (vaeEncoder == null) {
+            Path file = folder.vaeEncoder().orElseThrow(() -> new PipelineException("this model folder has no "
+                    + ModelFolder.VAE_ENCODER + ", which image to image needs: use a complete optimum export"));
+            long start = System.nanoTime();
+            vaeEncoder = VaeEncoder.load(env, file, settings);
+            LOG.info("loaded the VAE encoder {} in {} ms{}", file, (System.nanoTime() - start) / 1_000_000,
+                    vaeEncoder.isLegacyExport() ? " (a sampling export, rewritten to expose mean and std)" : "");
+        }
+        return vaeEncoder;
+    }
+
+    /**
+     * diffusers' image processor on a prepared picture ({@code x / 255 * 2 - 1}, NCHW, float32), then
+     * {@code vae.encode(x).latent_dist}.
+     */
+    VaeEncoder.Posterior encodePicture(Picture picture) {
+        int width = picture.width();
+        int height = picture.height();
+        int plane = width * height;
+        byte[] rgb = picture.rgb();
+        float[] chw = new float[3 * plane];
+        for (int p = 0; p < plane; p++) {
+            for (int c = 0; c < 3; c++) {
+                chw[c * plane + p] = 2f * ((rgb[p * 3 + c] & 0xff) / 255f) - 1f;
+            }
+        }
+        return vaeEncoder().encode(chw, new long[] {1, 3, height, width});
+    }
+
+    /**
+     * diffusers' img2img {@code prepare_latents} for one image: {@code x = mean + std * randn(generator)}, times
+     * {@code scaling_factor}, then {@code add_noise(x, randn(generator), t0)}. Two draws from the image's own
+     * generator, before the steps' draws.
+     */
+    float[] imageToImageLatents(VaeEncoder.Posterior posterior, TorchGenerator generator, int firstTimestep) {
+        float[] mean = posterior.mean();
+        float[] std = posterior.std();
+        float[] z = generator.randn(mean.length);
+        float scaling = folder.scalingFactor();
+        float[] x = new float[mean.length];
+        for (int i = 0; i < x.length; i++) {
+            x[i] = scaling * (mean[i] + std[i] * z[i]);
+        }
+        return scheduler.addNoise(x, generator.randn(mean.length), firstTimestep);
+    }
+
+    @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress,
                                      CancellationSignal cancel) {
         try (SteppedGeneration generation = begin(request)) {
@@ -148,11 +216,18 @@ final class LcmPipeline implements ImageGenerator {
         if (latentH * scale != request.height() || latentW * scale != request.width()) {
             throw new PipelineException("width and height must be multiples of " + scale + " for this model");
         }
+        if (request.width() % sizeStep != 0 || request.height() % sizeStep != 0) {
+            // The exported UNet upsamples by a fixed factor, so an odd latent size fails inside ONNX Runtime.
+            throw new PipelineException("width and height must be multiples of " + sizeStep + " for this model (its "
+                    + "UNet halves the latent " + Integer.numberOfTrailingZeros(sizeStep / scale) + " times); got "
+                    + request.width() + "x" + request.height());
+        }
         long t0 = System.nanoTime();
         TokenizedPrompt prompt = tokenizer.encode(request.prompt());
         Conditioning conditioning = condition(prompt, request.guidance());
+        VaeEncoder.Posterior posterior = request.isImageToImage() ? encodePicture(request.source()) : null;
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
-        return new SteppedGeneration(request, prompt, conditioning, latentShape,
+        return new SteppedGeneration(request, prompt, conditioning, posterior, latentShape,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -164,6 +239,7 @@ final class LcmPipeline implements ImageGenerator {
         private final GenerationRequest request;
         private final TokenizedPrompt prompt;
         private final Conditioning conditioning;
+        private final VaeEncoder.Posterior posterior; // image to image: the source's latent distribution
         private final long[] latentShape;
         private final int latentSize;
         private final Duration textEncoding;
@@ -177,10 +253,11 @@ final class LcmPipeline implements ImageGenerator {
         private boolean closed;
 
         private SteppedGeneration(GenerationRequest request, TokenizedPrompt prompt, Conditioning conditioning,
-                                  long[] latentShape, Duration textEncoding) {
+                                  VaeEncoder.Posterior posterior, long[] latentShape, Duration textEncoding) {
             this.request = request;
             this.prompt = prompt;
             this.conditioning = conditioning;
+            this.posterior = posterior;
             this.latentShape = latentShape;
             this.latentSize = (int) (latentShape[1] * latentShape[2] * latentShape[3]);
             this.textEncoding = textEncoding;
@@ -204,8 +281,13 @@ final class LcmPipeline implements ImageGenerator {
             long start = System.nanoTime();
             if (run == null) {
                 generator = new TorchGenerator(request.seedOf(done / request.steps()));
-                latents = generator.randn(latentSize);
-                run = scheduler.start(request.steps());
+                if (posterior == null) {
+                    latents = generator.randn(latentSize);
+                    run = scheduler.start(request.steps());
+                } else {
+                    run = scheduler.start(request.steps(), request.strength());
+                    latents = imageToImageLatents(posterior, generator, run.currentTimestep());
+                }
             }
             int[] timesteps = run.timesteps();
             int i = run.stepIndex();
@@ -329,16 +411,26 @@ final class LcmPipeline implements ImageGenerator {
         }
         byte[] rgb = ImageConversion.toRgb(image, 0, width, height);
         long seed = request.seedOf(index);
+        Map<String, String> extra = new java.util.LinkedHashMap<>();
+        if (request.isImageToImage()) {
+            extra.put(GenerationParameters.DENOISING_STRENGTH, GenerationParameters.formatStrength(request.strength()));
+            extra.put(GenerationParameters.INIT_IMAGE_HASH, request.source().pixelHash().substring(0, 16));
+        }
         GenerationParameters parameters = new GenerationParameters(request.prompt(), request.steps(),
-                request.guidance(), seed, width, height, folder.name(), VERSION);
+                request.guidance(), seed, width, height, folder.name(), VERSION, extra);
         byte[] png = PngEncoder.encode(rgb, width, height, Map.of(GenerationParameters.PNG_KEYWORD, parameters.toText()));
         return new GeneratedImage(seed, width, height, png);
     }
 
     @Override
     public void close() {
-        List<AutoCloseable> owned = fastDecoder == null ? List.of(tokenizer, textEncoder, unet, vaeDecoder)
-                : List.of(tokenizer, textEncoder, unet, vaeDecoder, fastDecoder);
+        List<AutoCloseable> owned = new ArrayList<>(List.of(tokenizer, textEncoder, unet, vaeDecoder));
+        if (fastDecoder != null) {
+            owned.add(fastDecoder);
+        }
+        if (vaeEncoder != null) {
+            owned.add(vaeEncoder);
+        }
         closeAll(owned, null);
     }
 

@@ -8,11 +8,27 @@ import java.util.Map;
  * The generation parameters in the text form AUTOMATIC1111's web UI writes into the PNG {@code parameters} chunk
  * (and Civitai and image viewers read): the prompt, then one line of {@code Key: value} pairs separated by
  * {@code ", "}. Values that contain a comma, a colon or a quote are written as JSON strings, as the web UI does.
+ *
+ * @param extra further keys in the web UI's vocabulary, written before {@code Version} in their order (image to
+ *              image: {@code Denoising strength}, {@code Init image hash}; upscales: {@code Postprocess upscaler} ...)
  */
 public record GenerationParameters(String prompt, int steps, float guidance, long seed, int width, int height,
-                                   String model, String version) {
+                                   String model, String version, Map<String, String> extra) {
     public static final String PNG_KEYWORD = "parameters";
+    public static final String DENOISING_STRENGTH = "Denoising strength";
+    public static final String INIT_IMAGE_HASH = "Init image hash";
     static final String SAMPLER = "LCM";
+    private static final java.util.Set<String> STANDARD = java.util.Set.of("Steps", "Sampler", "CFG scale", "Seed",
+            "Size", "Model", "Version");
+
+    public GenerationParameters {
+        extra = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(extra));
+    }
+
+    public GenerationParameters(String prompt, int steps, float guidance, long seed, int width, int height,
+                                String model, String version) {
+        this(prompt, steps, guidance, seed, width, height, model, version, Map.of());
+    }
 
     public String toText() {
         Map<String, String> fields = new LinkedHashMap<>();
@@ -22,6 +38,7 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
         fields.put("Seed", Long.toString(seed));
         fields.put("Size", width + "x" + height);
         fields.put("Model", model);
+        fields.putAll(extra);
         fields.put("Version", version);
         StringBuilder line = new StringBuilder();
         for (Map.Entry<String, String> field : fields.entrySet()) {
@@ -54,6 +71,8 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
         if (x < 0) {
             throw new IllegalArgumentException("Size must look like 512x512, got " + size);
         }
+        Map<String, String> extra = new LinkedHashMap<>(fields);
+        extra.keySet().removeAll(STANDARD);
         return new GenerationParameters(promptPart,
                 Integer.parseInt(require(fields, "Steps")),
                 Float.parseFloat(require(fields, "CFG scale")),
@@ -61,7 +80,8 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
                 Integer.parseInt(size.substring(0, x).trim()),
                 Integer.parseInt(size.substring(x + 1).trim()),
                 fields.getOrDefault("Model", ""),
-                fields.getOrDefault("Version", ""));
+                fields.getOrDefault("Version", ""),
+                extra);
     }
 
     private static String require(Map<String, String> fields, String key) {
@@ -114,6 +134,12 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
             return value;
         }
         return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
+    }
+
+    /** Python's repr of a strength (0.5, 0.55, 1.0), as the web UI prints {@code Denoising strength}. */
+    public static String formatStrength(double value) {
+        String text = Double.toString(value);
+        return text.contains("E") ? String.format(Locale.ROOT, "%.6f", value) : text;
     }
 
     /** "8.0", "8.5", "7.25": Python's repr for the float values people type, as the web UI prints them. */
