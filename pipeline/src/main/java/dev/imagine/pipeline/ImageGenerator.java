@@ -46,6 +46,22 @@ public interface ImageGenerator extends AutoCloseable {
         return false;
     }
 
+    /** Whether {@link #upscale} can run: an upscaler network was loaded ({@link PipelineOptions#upscaler()}). */
+    default boolean supportsUpscale() {
+        return false;
+    }
+
+    /**
+     * Upscales a picture 2x, plainly or with the detailed tiled refinement ({@link UpscaleRequest}). Progress is
+     * reported after each refinement step (tiles x steps in all); the signal is checked before each.
+     *
+     * @throws GenerationCancelledException when the signal said so
+     * @throws PipelineException            on any other failure, or when no upscaler was loaded
+     */
+    default GeneratedImage upscale(UpscaleRequest request, ProgressListener progress, CancellationSignal cancel) {
+        throw new PipelineException("this generator cannot upscale");
+    }
+
     /** Whether requests with a source picture (image to image) can be drawn: the model has a VAE encoder. */
     default boolean supportsImageToImage() {
         return false;

@@ -12,6 +12,7 @@ import dev.imagine.pipeline.scheduler.TorchGenerator;
 import dev.imagine.pipeline.text.TextEncoder;
 import dev.imagine.pipeline.tokenizer.ClipTokenizer;
 import dev.imagine.pipeline.unet.Unet;
+import dev.imagine.pipeline.upscale.SuperResolution;
 import dev.imagine.pipeline.vae.DecoderFolder;
 import dev.imagine.pipeline.vae.VaeDecoder;
 import dev.imagine.pipeline.vae.VaeEncoder;
@@ -45,6 +46,7 @@ final class LcmPipeline implements ImageGenerator {
     private final OrtEnvironment env;
     private final SessionSettings settings;
     private VaeEncoder vaeEncoder;
+    private SuperResolution upscaler;
 
     private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
                         VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor, OrtEnvironment env,
@@ -77,8 +79,11 @@ final class LcmPipeline implements ImageGenerator {
             Unet unet = remember(opened, Unet.load(env, folder.unet(), settings));
             VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
             VaeDecoder fastDecoder = fast == null ? null : remember(opened, VaeDecoder.load(env, fast.model(), settings));
+            SuperResolution upscaler = options.upscaler() == null ? null
+                    : remember(opened, SuperResolution.load(env, options.upscaler(), settings));
             LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae, fastDecoder,
                     fast == null ? 1f : fast.scalingFactor(), env, settings);
+            pipeline.upscaler = upscaler;
             LOG.info("loaded model {} in {} ms ({} threads{})", folder.root(),
                     (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(),
                     fast == null ? "" : ", fast decoder " + fast.model());
@@ -135,6 +140,63 @@ final class LcmPipeline implements ImageGenerator {
     @Override
     public int sizeStep() {
         return sizeStep;
+    }
+
+    @Override
+    public boolean supportsUpscale() {
+        return upscaler != null;
+    }
+
+    @Override
+    public GeneratedImage upscale(UpscaleRequest request, ProgressListener progress, CancellationSignal cancel) {
+        if (upscaler == null) {
+            throw new PipelineException("no upscaler was loaded (PipelineOptions.withUpscaler: a folder with "
+                    + "Real-ESRGAN's realesr-general-x4v3 in ONNX, see tools/upscaler)");
+        }
+        return Upscaling.run(this, upscaler, request, progress, cancel);
+    }
+
+    /** The text (and guidance) conditioning of a prompt, for running many image-to-image tiles with it. */
+    Conditioning conditioning(String prompt, float guidance) {
+        return condition(tokenizer.encode(prompt), guidance);
+    }
+
+    /**
+     * diffusers' img2img of one picture of any size the UNet accepts, with {@code output_type="np"}: the decoded
+     * picture [3, h, w] as {@code clamp(x / 2 + 0.5, 0, 1)} in float32, not rounded. {@code beforeStep} may throw
+     * to cancel; {@code afterStep} reports progress.
+     */
+    float[] imageToImageFloats(Conditioning conditioning, Picture picture, long seed, int steps, double strength,
+                               float guidance, Runnable beforeStep, Runnable afterStep) {
+        int scale = folder.vaeScaleFactor();
+        long[] latentShape = {1, folder.latentChannels(), picture.height() / scale, picture.width() / scale};
+        VaeEncoder.Posterior posterior = encodePicture(picture);
+        TorchGenerator generator = new TorchGenerator(seed);
+        LcmScheduler.Run run = scheduler.start(steps, strength);
+        float[] latents = imageToImageLatents(posterior, generator, run.currentTimestep());
+        float[] denoised = null;
+        int n = latents.length;
+        while (!run.isDone()) {
+            beforeStep.run();
+            int i = run.stepIndex();
+            boolean last = i == steps - 1;
+            float[] output = predict(latents, latentShape, run.currentTimestep(), conditioning, guidance, last);
+            LcmScheduler.StepResult result = run.step(output, latents, () -> generator.randn(n));
+            latents = result.prevSample();
+            denoised = result.denoised();
+            afterStep.run();
+        }
+        float scaling = folder.scalingFactor();
+        float[] scaled = new float[denoised.length];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = denoised[i] / scaling;
+        }
+        float[] image = vaeDecoder.decode(scaled, latentShape);
+        for (int i = 0; i < image.length; i++) {
+            float v = image[i] / 2f + 0.5f;
+            image[i] = v < 0f ? 0f : Math.min(v, 1f);
+        }
+        return image;
     }
 
     /** The VAE encoder, loaded on first use (text-to-image-only deployments never pay for it). */
@@ -350,7 +412,7 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     /** The text embedding and, for LCM UNets, the guidance embedding; for plain UNets, the unconditional one. */
-    private record Conditioning(float[] hidden, long[] hiddenShape, float[] guidanceEmbedding, float[] unconditional) {
+    record Conditioning(float[] hidden, long[] hiddenShape, float[] guidanceEmbedding, float[] unconditional) {
     }
 
     private Conditioning condition(TokenizedPrompt prompt, float guidance) {
@@ -430,6 +492,9 @@ final class LcmPipeline implements ImageGenerator {
         }
         if (vaeEncoder != null) {
             owned.add(vaeEncoder);
+        }
+        if (upscaler != null) {
+            owned.add(upscaler);
         }
         closeAll(owned, null);
     }
