@@ -66,6 +66,9 @@ final class Application implements AutoCloseable {
         if (fastDecoder.isPresent()) {
             options = options.withFastDecoder(fastDecoder.get());
         }
+        if (config.upscalerFolder().isPresent()) {
+            options = options.withUpscaler(config.upscalerFolder().get());
+        }
         List<AutoCloseable> opened = new ArrayList<>();
         try {
             ImageGenerator generator = ImageGenerator.open(model.folder(), options);
