@@ -254,6 +254,33 @@ class CommandLineTest {
         assertThat(stderr()).contains("error: --upscale needs --upscaler DIR");
     }
 
+    @Test
+    void benchImg2img_timesImageToImageFromTheSourcePicture() {
+        int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--task", "img2img", "--source",
+                IMG2IMG.resolve("sources/square-256.png").toString(), "--runs", "1", "--steps", "2", "--size", "256",
+                "--threads", "1");
+
+        assertThat(exit).as(stderr()).isZero();
+        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(stdout().trim()).getAsJsonObject();
+        assertThat(json.get("task").getAsString()).isEqualTo("img2img");
+        assertThat(json.getAsJsonObject("decoders").getAsJsonObject("full").getAsJsonArray("runs").get(0)
+                .getAsJsonObject().getAsJsonArray("unet_steps_s")).hasSize(2);
+    }
+
+    @Test
+    void benchUpscale_timesBothUpscales() {
+        int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--task", "upscale", "--source",
+                IMG2IMG.resolve("sources/small-96x80.png").toString(), "--upscaler",
+                IMG2IMG.resolve("tiny-srvgg").toString(), "--runs", "1", "--threads", "1");
+
+        assertThat(exit).as(stderr()).isZero();
+        com.google.gson.JsonObject upscales = com.google.gson.JsonParser.parseString(stdout().trim())
+                .getAsJsonObject().getAsJsonObject("upscales");
+        assertThat(upscales.getAsJsonObject("x2").getAsJsonArray("runs")).hasSize(1);
+        assertThat(upscales.getAsJsonObject("x2_detailed").getAsJsonArray("runs").get(0).getAsJsonObject()
+                .get("steps").getAsInt()).isEqualTo(2);
+    }
+
     private static int maxDifference(BufferedImage a, BufferedImage b) {
         assertThat(b.getWidth()).isEqualTo(a.getWidth());
         assertThat(b.getHeight()).isEqualTo(a.getHeight());
