@@ -36,6 +36,8 @@ def sha256(path: Path) -> str:
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--weights", type=Path, help="a local realesr-general-x4v3.pth instead of the download")
+    ap.add_argument("--random-weights", action="store_true",
+                    help="seeded random weights of the same architecture, for benchmarks (bench/pipeline)")
     ap.add_argument("--out", type=Path, required=True, help="the folder to write (model.onnx, config.json)")
     args = ap.parse_args()
     import torch
@@ -44,7 +46,11 @@ def main():
 
     with tempfile.TemporaryDirectory() as tmp:
         weights = args.weights
-        if weights is None:
+        if args.random_weights:
+            torch.manual_seed(0)
+            weights = Path(tmp) / "random.pth"
+            torch.save({"params": srvgg_class()(num_feat=64, num_conv=32, upscale=4).state_dict()}, str(weights))
+        elif weights is None:
             weights = Path(tmp) / f"{NAME}.pth"
             print(f"downloading {URL}", file=sys.stderr)
             urllib.request.urlretrieve(URL, weights)
@@ -60,8 +66,8 @@ def main():
                               dynamic_axes={"input": {0: "batch", 2: "height", 3: "width"},
                                             "output": {0: "batch", 2: "height_x4", 3: "width_x4"}})
         config = {"name": NAME, "scale": 4, "architecture": "SRVGGNetCompact", "num_feat": 64, "num_conv": 32,
-                  "act_type": "prelu", "license": "BSD-3-Clause (Real-ESRGAN)", "weights": URL if args.weights is None
-                  else str(args.weights), "weights_sha256": sha256(weights), "onnx_sha256": sha256(onnx_path)}
+                  "act_type": "prelu", "license": "BSD-3-Clause (Real-ESRGAN)", "weights": "random (seed 0)" if args.random_weights
+                  else URL if args.weights is None else str(args.weights), "weights_sha256": sha256(weights), "onnx_sha256": sha256(onnx_path)}
         (args.out / "config.json").write_text(json.dumps(config, indent=2) + "\n")
     check(net, onnx_path)
     print(f"wrote {args.out}: weights sha256 {config['weights_sha256']}, model.onnx sha256 {config['onnx_sha256']}")
