@@ -15,6 +15,7 @@ import dev.imagine.pipeline.unet.Unet;
 import dev.imagine.pipeline.upscale.SuperResolution;
 import dev.imagine.pipeline.vae.DecoderFolder;
 import dev.imagine.pipeline.vae.VaeDecoder;
+import dev.imagine.pipeline.vae.PictureEncoder;
 import dev.imagine.pipeline.vae.VaeEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,9 +44,7 @@ final class LcmPipeline implements ImageGenerator {
     private final LcmScheduler scheduler;
     private final int guidanceEmbeddingDim;
     private final int sizeStep;
-    private final OrtEnvironment env;
-    private final SessionSettings settings;
-    private VaeEncoder vaeEncoder;
+    private final PictureEncoder pictureEncoder;
     private SuperResolution upscaler;
 
     private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
@@ -61,8 +60,8 @@ final class LcmPipeline implements ImageGenerator {
         this.scheduler = new LcmScheduler(folder.scheduler());
         this.guidanceEmbeddingDim = guidanceEmbeddingDim(folder, unet);
         this.sizeStep = ModelSizes.sizeStep(folder);
-        this.env = env;
-        this.settings = settings;
+        this.pictureEncoder = new PictureEncoder(env, folder.vaeEncoder().orElse(null), settings,
+                folder.scalingFactor());
     }
 
     static LcmPipeline open(Path root, PipelineOptions options) {
@@ -134,7 +133,7 @@ final class LcmPipeline implements ImageGenerator {
 
     @Override
     public boolean supportsImageToImage() {
-        return folder.vaeEncoder().isPresent();
+        return pictureEncoder.available();
     }
 
     @Override
@@ -170,7 +169,7 @@ final class LcmPipeline implements ImageGenerator {
                                float guidance, Runnable beforeStep, Runnable afterStep) {
         int scale = folder.vaeScaleFactor();
         long[] latentShape = {1, folder.latentChannels(), picture.height() / scale, picture.width() / scale};
-        VaeEncoder.Posterior posterior = encodePicture(picture);
+        VaeEncoder.Posterior posterior = pictureEncoder.encode(picture);
         TorchGenerator generator = new TorchGenerator(seed);
         LcmScheduler.Run run = scheduler.start(steps, strength);
         float[] latents = imageToImageLatents(posterior, generator, run.currentTimestep());
@@ -199,52 +198,18 @@ final class LcmPipeline implements ImageGenerator {
         return image;
     }
 
-    /** The VAE encoder, loaded on first use (text-to-image-only deployments never pay for it). */
+    /** The VAE encoder (loaded on first use). */
     VaeEncoder vaeEncoder() {
-        if (vaeEncoder == null) {
-            Path file = folder.vaeEncoder().orElseThrow(() -> new PipelineException("this model folder has no "
-                    + ModelFolder.VAE_ENCODER + ", which image to image needs: use a complete optimum export"));
-            long start = System.nanoTime();
-            vaeEncoder = VaeEncoder.load(env, file, settings);
-            LOG.info("loaded the VAE encoder {} in {} ms{}", file, (System.nanoTime() - start) / 1_000_000,
-                    vaeEncoder.isLegacyExport() ? " (a sampling export, rewritten to expose mean and std)" : "");
-        }
-        return vaeEncoder;
+        return pictureEncoder.encoder();
     }
 
     /**
-     * diffusers' image processor on a prepared picture ({@code x / 255 * 2 - 1}, NCHW, float32), then
-     * {@code vae.encode(x).latent_dist}.
+     * diffusers' img2img {@code prepare_latents} for one image: the sampled, scaled posterior, then
+     * {@code add_noise(x, randn(generator), t0)}: two draws from the image's own generator, before the steps' draws.
      */
-    VaeEncoder.Posterior encodePicture(Picture picture) {
-        int width = picture.width();
-        int height = picture.height();
-        int plane = width * height;
-        byte[] rgb = picture.rgb();
-        float[] chw = new float[3 * plane];
-        for (int p = 0; p < plane; p++) {
-            for (int c = 0; c < 3; c++) {
-                chw[c * plane + p] = 2f * ((rgb[p * 3 + c] & 0xff) / 255f) - 1f;
-            }
-        }
-        return vaeEncoder().encode(chw, new long[] {1, 3, height, width});
-    }
-
-    /**
-     * diffusers' img2img {@code prepare_latents} for one image: {@code x = mean + std * randn(generator)}, times
-     * {@code scaling_factor}, then {@code add_noise(x, randn(generator), t0)}. Two draws from the image's own
-     * generator, before the steps' draws.
-     */
-    float[] imageToImageLatents(VaeEncoder.Posterior posterior, TorchGenerator generator, int firstTimestep) {
-        float[] mean = posterior.mean();
-        float[] std = posterior.std();
-        float[] z = generator.randn(mean.length);
-        float scaling = folder.scalingFactor();
-        float[] x = new float[mean.length];
-        for (int i = 0; i < x.length; i++) {
-            x[i] = scaling * (mean[i] + std[i] * z[i]);
-        }
-        return scheduler.addNoise(x, generator.randn(mean.length), firstTimestep);
+    private float[] imageToImageLatents(VaeEncoder.Posterior posterior, TorchGenerator generator, int firstTimestep) {
+        float[] x = pictureEncoder.sample(posterior, generator);
+        return scheduler.addNoise(x, generator.randn(x.length), firstTimestep);
     }
 
     @Override
@@ -287,7 +252,7 @@ final class LcmPipeline implements ImageGenerator {
         long t0 = System.nanoTime();
         TokenizedPrompt prompt = tokenizer.encode(request.prompt());
         Conditioning conditioning = condition(prompt, request.guidance());
-        VaeEncoder.Posterior posterior = request.isImageToImage() ? encodePicture(request.source()) : null;
+        VaeEncoder.Posterior posterior = request.isImageToImage() ? pictureEncoder.encode(request.source()) : null;
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
         return new SteppedGeneration(request, prompt, conditioning, posterior, latentShape,
                 Duration.ofNanos(System.nanoTime() - t0));
@@ -490,9 +455,7 @@ final class LcmPipeline implements ImageGenerator {
         if (fastDecoder != null) {
             owned.add(fastDecoder);
         }
-        if (vaeEncoder != null) {
-            owned.add(vaeEncoder);
-        }
+        owned.add(pictureEncoder);
         if (upscaler != null) {
             owned.add(upscaler);
         }
