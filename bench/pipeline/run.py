@@ -197,9 +197,15 @@ def task_report(results, args, raw_dir):
                          f"| {statistics.median(x['decode_s'] for x in runs):.2f} s "
                          f"| {gb(r['decoders']['full']['rss']['peak_bytes'])} | {load_text(r)} |")
     else:
-        lines += ["Upscale 2x of the 512x512 source (Real-ESRGAN SRVGGNetCompact x4 with random weights, then "
-                  "Pillow's Lanczos) and Upscale 2x detailed (that picture in 512x512 tiles overlapping by 64: 9 tiles, "
-                  "each LCM image to image at strength 0.3 with 2 steps, blended).", "",
+        from PIL import Image
+        sw, sh = Image.open(args.source).size
+        sys.path.insert(0, str(REPO / "tools" / "reference"))
+        from img2img_fixtures import axis_tiles
+        tiles = len(axis_tiles(2 * sw, 512, 64, 64)[0]) * len(axis_tiles(2 * sh, 512, 64, 64)[0])
+        lines += [f"Upscale 2x of the {sw}x{sh} source (Real-ESRGAN SRVGGNetCompact x4 with random weights, then "
+                  f"Pillow's Lanczos to {2 * sw}x{2 * sh}) and Upscale 2x detailed (that picture in 512x512 tiles "
+                  f"overlapping by at least 64: {tiles} tile(s), each LCM image to image at strength 0.3 with 2 steps, "
+                  "blended).", "",
                   "| engine | 2x | peak RSS | 2x detailed | peak RSS | load before/after each round |",
                   "|---|---|---|---|---|---|"]
         for engine, r in results.items():
