@@ -21,8 +21,9 @@ It writes (relative to the repository root):
   pipeline/src/test/resources/reference/safety/            pictures, ViTImageProcessor pixel values, torch logits
   tools/reference/last-run.txt                             the log of the last run (versions, diffs, interfaces)
 
-Sections can be run alone with --only tokenizer|models|images|taesd|prompts|safety (images, taesd, prompts need
-models).
+Sections can be run alone with --only tokenizer|models|images|taesd|prompts|safety|img2img (images, taesd, prompts
+and img2img need models); img2img (image to image, PIL's Lanczos, the legacy VAE encoder, the upscalers) lives in
+img2img_fixtures.py and writes pipeline/src/test/resources/reference/img2img/ and tools/reference/last-run-img2img.txt.
 Nothing is downloaded: every model is built from a config with seeded random weights, and the CLIP BPE merges
 come from the copy of bpe_simple_vocab_16e6.txt.gz shipped inside the open_clip_torch wheel.
 """
@@ -1475,6 +1476,22 @@ def make_safety():
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# F. image to image and the upscalers (img2img_fixtures.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+IMG2IMG_LOG_PATH = Path(__file__).resolve().parent / "last-run-img2img.txt"
+
+
+def make_img2img():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import img2img_fixtures
+    start = len(_log_lines)
+    img2img_fixtures.make_img2img(REF, build_torch_components, save_png, log)
+    IMG2IMG_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                                encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def versions():
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "onnx", "onnxruntime", "ftfy",
@@ -1500,9 +1517,10 @@ def seed_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd", "prompts", "safety"], action="append")
+    parts = ["tokenizer", "models", "images", "taesd", "prompts", "safety", "img2img"]
+    ap.add_argument("--only", choices=parts, action="append")
     args = ap.parse_args()
-    only = set(args.only or ["tokenizer", "models", "images", "taesd", "prompts", "safety"])
+    only = set(args.only or parts)
     logging.getLogger("diffusers").setLevel(logging.ERROR)
     import torch
     from transformers.utils import logging as hf_logging
@@ -1524,6 +1542,8 @@ def main():
         make_prompts()
     if "safety" in only:
         make_safety()
+    if "img2img" in only:
+        make_img2img()
     if {"tokenizer", "models", "images"} <= only:
         LOG_PATH.write_text("\n".join(_log_lines) + "\n", encoding="utf-8")
 

@@ -76,6 +76,9 @@ final class Application implements AutoCloseable {
         if (fastDecoder.isPresent()) {
             options = options.withFastDecoder(fastDecoder.get());
         }
+        if (config.upscalerFolder().isPresent()) {
+            options = options.withUpscaler(config.upscalerFolder().get());
+        }
         Optional<ModelChoice> classifierFolder = chooseClassifier(config, environment, downloadProgress);
         List<AutoCloseable> opened = new ArrayList<>();
         try {

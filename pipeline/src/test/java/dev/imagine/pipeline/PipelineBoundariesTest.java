@@ -46,6 +46,7 @@ class PipelineBoundariesTest {
     @Test
     void onnxRuntime_isUsedOnlyByTheClassesThatOwnSessions() {
         noClasses().that().resideOutsideOfPackages("dev.imagine.pipeline.onnx..", "dev.imagine.pipeline.text..",
+                        "dev.imagine.pipeline.upscale..",
                         "dev.imagine.pipeline.unet..", "dev.imagine.pipeline.vae..",
                         "dev.imagine.pipeline.safety..")
                 .and().doNotHaveSimpleName("LcmPipeline")

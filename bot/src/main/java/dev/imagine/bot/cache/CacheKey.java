@@ -12,7 +12,8 @@ import java.util.List;
 /**
  * Identifies one generated image by everything that changes its pixels or its PNG: the model and its revision,
  * the prompt as the text encoder reads it (the syntax it was read in, then every chunk's token ids and weights:
- * two prompts that read the same draw the same), seed, steps, size, guidance and decoder. The syntax is part of
+ * two prompts that read the same draw the same), seed, steps, size, guidance and decoder; for image to image also
+ * the prepared source picture's pixel hash ({@code Picture.pixelHash()}) and the strength. The syntax is part of
  * the key even where it reads a prompt the same, because a plain prompt's PNG says so in its parameters.
  * The digest is a file-name-safe SHA-256 hex string.
  */
@@ -53,6 +54,32 @@ public record CacheKey(String digest) {
                               int height, float guidance, String decoder) {
         return of(model, revision, new TokenizedPrompt(tokenIds, tokenIds.length, tokenIds.length), seed, steps,
                 width, height, guidance, decoder);
+    }
+
+    /** The image-to-image key of a prompt read as plain text into these ids (one chunk, every token weighing 1). */
+    public static CacheKey of(String model, String revision, int[] tokenIds, long seed, int steps, int width,
+                              int height, float guidance, String decoder, String sourcePixelHash, double strength) {
+        return of(model, revision, new TokenizedPrompt(tokenIds, tokenIds.length, tokenIds.length), seed, steps,
+                width, height, guidance, decoder, sourcePixelHash, strength);
+    }
+
+    /**
+     * The key of an image-to-image result: the text-to-image key's fields, the source picture's pixel hash (after
+     * decoding, orientation, flattening and resizing: {@code Picture.pixelHash()}) and the strength. Text-to-image keys
+     * are unchanged, so their cached results stay valid.
+     */
+    public static CacheKey of(String model, String revision, TokenizedPrompt prompt, long seed, int steps, int width,
+                              int height, float guidance, String decoder, String sourcePixelHash, double strength) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            putString(sha, "imagine-result-img2img-v1");
+            putString(sha, of(model, revision, prompt, seed, steps, width, height, guidance, decoder).digest());
+            putString(sha, sourcePixelHash);
+            sha.update(ByteBuffer.allocate(8).putDouble(strength).array());
+            return new CacheKey(HexFormat.of().formatHex(sha.digest()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
     }
 
     private static void putString(MessageDigest sha, String value) {

@@ -5,8 +5,13 @@ import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageClassifier;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.LabelScores;
+import dev.imagine.pipeline.CancellationSignal;
+import dev.imagine.pipeline.GeneratedImage;
+import dev.imagine.pipeline.Picture;
+import dev.imagine.pipeline.PictureDecoder;
 import dev.imagine.pipeline.PipelineOptions;
 import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.UpscaleRequest;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
@@ -27,7 +32,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * {@code --runs} images with the full VAE and with the fast decoder, and prints one JSON object on stdout: load
  * time, time from JVM start to ready, per run the text encoder, each UNet step and the decoder, and the peak
  * resident memory (Linux VmHWM) of the load and of each decoder's runs. With {@code --classifier}, also the picture
- * classifier's load and its time per picture on the first image (bench/classifier).
+ * classifier's load and its time per picture on the first image (bench/classifier). {@code --task img2img} does the
+ * same for image to image of {@code --source} (its {@code text_s} includes the VAE encoder); {@code --task upscale}
+ * times Upscale 2x and 2x detailed of {@code --source} with {@code --upscaler}.
  */
 @Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
         description = "Time the pipeline per stage and print JSON (used by bench/pipeline).")
@@ -73,13 +80,25 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--classifier-runs", defaultValue = "20", paramLabel = "N",
             description = "Timed classifications (after one warm-up).")
     int classifierRuns;
+    @Option(names = "--task", defaultValue = "txt2img", paramLabel = "txt2img|img2img|upscale")
+    String task;
+
+    @Option(names = "--source", paramLabel = "FILE", description = "The picture for --task img2img and upscale.")
+    Path source;
+
+    @Option(names = "--strength", defaultValue = "0.5", paramLabel = "S", description = "Image-to-image strength.")
+    double strength;
+
+    @Option(names = "--upscaler", paramLabel = "DIR", description = "The super-resolution network for --task upscale.")
+    Path upscaler;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         PipelineOptions options = new PipelineOptions(threads).withFastDecoder(fastDecoder)
-                .withOptimizedModelCache(!noCache);
+                .withOptimizedModelCache(!noCache).withUpscaler(upscaler);
+        Picture picture = task.equals("txt2img") ? null : PictureDecoder.DEFAULT.read(source);
         StringBuilder json = new StringBuilder("{");
         long loadStart = System.nanoTime();
         try (ImageGenerator generator = ImageGenerator.open(model, options)) {
@@ -91,6 +110,14 @@ public final class BenchCommand implements Callable<Integer> {
             field(json, "ready_since_jvm_start_s", num(readySeconds));
             field(json, "rss_after_load", memory());
             err.printf(Locale.ROOT, "loaded in %.1f s (%.1f s since JVM start)%n", loadSeconds, readySeconds);
+            field(json, "task", quote(task));
+            if (task.equals("upscale")) {
+                field(json, "upscales", upscales(generator, picture, err));
+                field(json, "rss_end", memory());
+                spec.commandLine().getOut().println(json.append('}'));
+                return 0;
+            }
+            Picture prepared = picture == null ? null : generator.prepareSource(picture, size, size);
             List<GenerationRequest.Decoder> decoders = new ArrayList<>(List.of(GenerationRequest.Decoder.FULL));
             if (generator.hasFastDecoder()) {
                 decoders.add(GenerationRequest.Decoder.FAST);
@@ -100,11 +127,16 @@ public final class BenchCommand implements Callable<Integer> {
             for (GenerationRequest.Decoder decoder : decoders) {
                 resetPeak();
                 GenerationRequest request = new GenerationRequest(prompt, seed, steps, 8f, size, size, 1, decoder);
+                GenerationRequest warmUp = decoder == GenerationRequest.Decoder.FULL ? request
+                        : new GenerationRequest(prompt, seed, 1, 8f, size, size, 1, decoder);
+                if (prepared != null) {
+                    request = request.withSource(prepared, strength);
+                    warmUp = warmUp.withSource(prepared, strength);
+                }
                 // Warm-up (the first runs of a session are slow): a whole image for the full decoder, one step for
                 // the fast one (the UNet is warm by then).
                 long warmStart = System.nanoTime();
-                generator.generate(decoder == GenerationRequest.Decoder.FULL ? request
-                        : new GenerationRequest(prompt, seed, 1, 8f, size, size, 1, decoder));
+                generator.generate(warmUp);
                 double warmSeconds = (System.nanoTime() - warmStart) / 1e9;
                 err.printf(Locale.ROOT, "%s: warm-up %.1f s%n", decoder, warmSeconds);
                 List<String> runJson = new ArrayList<>();
@@ -184,6 +216,45 @@ public final class BenchCommand implements Callable<Integer> {
         List<Double> sorted = values.stream().sorted().toList();
         int n = sorted.size();
         return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
+    }
+
+    /** Upscale 2x (warm-up, then --runs) and 2x detailed (--runs), each with its own peak. */
+    private String upscales(ImageGenerator generator, Picture picture, PrintWriter err) throws IOException {
+        StringBuilder out = new StringBuilder("{");
+        for (UpscaleRequest.Kind kind : UpscaleRequest.Kind.values()) {
+            resetPeak();
+            UpscaleRequest request = kind == UpscaleRequest.Kind.X2
+                    ? UpscaleRequest.x2(picture, prompt, seed, steps, 8f)
+                    : UpscaleRequest.detailed(picture, prompt, seed, 8f);
+            double warm = 0;
+            if (kind == UpscaleRequest.Kind.X2) {
+                long warmStart = System.nanoTime();
+                generator.upscale(request, ProgressListener.NONE, CancellationSignal.NEVER);
+                warm = (System.nanoTime() - warmStart) / 1e9;
+            }
+            List<String> runJson = new ArrayList<>();
+            for (int run = 0; run < runs; run++) {
+                List<Long> marks = new ArrayList<>();
+                long start = System.nanoTime();
+                GeneratedImage image = generator.upscale(request, p -> marks.add(System.nanoTime()),
+                        CancellationSignal.NEVER);
+                double total = (System.nanoTime() - start) / 1e9;
+                runJson.add("{\"total_s\":" + num(total) + ",\"steps\":" + marks.size() + "}");
+                err.printf(Locale.ROOT, "%s run %d: %.2f s (%d refinement steps)%n", kind, run + 1, total,
+                        marks.size());
+                if (run == 0 && save != null) {
+                    Files.createDirectories(save);
+                    Files.write(save.resolve("imagine-" + kind.name().toLowerCase(Locale.ROOT) + ".png"), image.png());
+                }
+            }
+            if (out.length() > 1) {
+                out.append(',');
+            }
+            out.append(quote(kind == UpscaleRequest.Kind.X2 ? "x2" : "x2_detailed")).append(":{\"warmup_s\":")
+                    .append(num(warm)).append(",\"runs\":[").append(String.join(",", runJson)).append("],\"rss\":")
+                    .append(memory()).append('}');
+        }
+        return out.append('}').toString();
     }
 
     private record Timed(double total, double text, List<Double> steps, double decode, GenerationResult result) {

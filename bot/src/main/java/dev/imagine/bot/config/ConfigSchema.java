@@ -23,6 +23,9 @@ final class ConfigSchema {
                     "Hub repository[@revision] of the tiny TAESD decoder for decoder: fast; empty for none."),
             ConfigKey.path("model.fast-decoder-folder",
                     "A local TAESD decoder folder (with vae_decoder/model.onnx) instead of the hub."),
+            ConfigKey.path("model.upscaler-folder",
+                    "The Upscale network: a folder with model.onnx (Real-ESRGAN's realesr-general-x4v3, made by"
+                            + " tools/upscaler/convert.py); empty: no upscaling."),
             ConfigKey.integer("model.threads", 0, 0, 256,
                     "Threads ONNX Runtime uses inside one operator; 0 means the physical cores."),
             ConfigKey.integer("limits.max-steps", 8, 1, 8, "Most denoising steps a request may ask for."),

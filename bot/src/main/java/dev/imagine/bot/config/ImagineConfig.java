@@ -62,6 +62,11 @@ public final class ImagineConfig {
         return Optional.ofNullable(get("model.fast-decoder-folder"));
     }
 
+    /** The super-resolution network for Upscale 2x (plain and detailed), when one is installed. */
+    public Optional<Path> upscalerFolder() {
+        return Optional.ofNullable(get("model.upscaler-folder"));
+    }
+
     /** 0 means: the physical cores. */
     public int threads() {
         return get("model.threads");

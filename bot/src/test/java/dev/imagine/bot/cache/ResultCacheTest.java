@@ -24,6 +24,21 @@ class ResultCacheTest {
     }
 
     @Test
+    void imageToImageKey_changesWithTheSourcePicturesPixelsAndTheStrength_andDiffersFromTextToImage() {
+        int[] ids = {49406, 320, 49407};
+        CacheKey textToImage = CacheKey.of("m", "r", ids, 1, 4, 512, 512, 8f, "full");
+        CacheKey base = CacheKey.of("m", "r", ids, 1, 4, 512, 512, 8f, "full", "abc", 0.5);
+
+        assertThat(CacheKey.of("m", "r", ids, 1, 4, 512, 512, 8f, "full", "abc", 0.5)).isEqualTo(base);
+        assertThat(Stream.of(textToImage,
+                CacheKey.of("m", "r", ids, 1, 4, 512, 512, 8f, "full", "abd", 0.5),
+                CacheKey.of("m", "r", ids, 1, 4, 512, 512, 8f, "full", "abc", 0.55),
+                CacheKey.of("m", "r", ids, 2, 4, 512, 512, 8f, "full", "abc", 0.5),
+                CacheKey.of("m", "r", ids, 1, 4, 512, 512, 8f, "fast", "abc", 0.5))).doesNotContain(base)
+                .doesNotHaveDuplicates();
+    }
+
+    @Test
     void cacheKey_changesWithEveryParameterThatChangesThePixels() {
         int[] ids = {49406, 320, 49407};
         CacheKey base = CacheKey.of("m", "r", ids, 1, 4, 512, 512, 8f, "full");
