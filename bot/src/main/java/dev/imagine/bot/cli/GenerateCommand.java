@@ -1,5 +1,6 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.pipeline.GeneratedImage;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
@@ -75,7 +76,7 @@ public final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
-        long chosenSeed = seed != null ? seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
+        long chosenSeed = seed != null ? seed : RequestRules.seedFrom(new SecureRandom().nextLong());
         GenerationRequest request = new GenerationRequest(prompt, chosenSeed, steps, guidance, width, height, count,
                 fastDecoder == null ? GenerationRequest.Decoder.FULL : GenerationRequest.Decoder.FAST);
         if (seed == null) {
