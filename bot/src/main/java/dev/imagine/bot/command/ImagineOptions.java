@@ -6,8 +6,9 @@ import java.util.regex.Pattern;
 
 /**
  * The options of a picture request by the names every platform uses (a Discord option, a Telegram flag, a JSON field),
- * read from text the same way everywhere. Only the form is checked here (a whole number, WIDTHxHEIGHT, full or fast);
- * whether a value is within the person's limits is for the job service to say, in the same words on every platform.
+ * read from their text the same way everywhere: {@link #read} is the one way in. Only the form is checked here (a
+ * whole number, WIDTHxHEIGHT, full or fast); whether a value is within the person's limits is for the job service to
+ * say, in the same words on every platform.
  * Absent options stay null: the person's saved defaults apply.
  */
 public final class ImagineOptions {
@@ -57,36 +58,6 @@ public final class ImagineOptions {
             case DECODER -> decoder = decoderOf(value);
             default -> throw new Unreadable(name + " is not an option; the options are " + String.join(", ", NAMES));
         }
-        return this;
-    }
-
-    public ImagineOptions seed(Long value) {
-        seed = value;
-        return this;
-    }
-
-    public ImagineOptions steps(Integer value) {
-        steps = value;
-        return this;
-    }
-
-    public ImagineOptions size(ImageSize value) {
-        size = value;
-        return this;
-    }
-
-    public ImagineOptions guidance(Float value) {
-        guidance = value;
-        return this;
-    }
-
-    public ImagineOptions count(Integer value) {
-        count = value;
-        return this;
-    }
-
-    public ImagineOptions decoder(Decoder value) {
-        decoder = value;
         return this;
     }
 

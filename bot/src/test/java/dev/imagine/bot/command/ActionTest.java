@@ -30,6 +30,14 @@ class ActionTest {
     }
 
     @Test
+    void theCodes_areThoseButtonsAlreadyInChatsCarry() {
+        // Pictures posted by earlier versions carry these in their buttons; a press must still mean the same.
+        assertThat(Arrays.stream(Action.values()).map(Action::code))
+                .containsExactly("same", "rr", "var", "up", "del", "cx");
+        assertThat(new ActionRef(Action.SAME_SEED, JOB).encode()).isEqualTo("same:" + JOB);
+    }
+
+    @Test
     void aRef_roundTrips_withItsExtra_andRefusesForeignIds() {
         ActionRef plain = new ActionRef(Action.REROLL, JOB);
         ActionRef withExtra = new ActionRef(Action.DELETE, JOB, "1a,2b");

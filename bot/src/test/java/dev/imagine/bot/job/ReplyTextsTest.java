@@ -38,7 +38,8 @@ class ReplyTextsTest {
 
         assertThat(ReplyTexts.text(new Reply.Refused("No."))).isEqualTo("No.");
         assertThat(ReplyTexts.text(new Reply.Info("Deleted."))).isEqualTo("Deleted.");
-        assertThat(ReplyTexts.text(new Reply.Accepted(job, 2, Duration.ofMinutes(3)))).isEqualTo("Queued #2 · about 3 min");
+        assertThat(ReplyTexts.text(new Reply.Accepted(job, 2, Duration.ofMinutes(3))))
+                .isEqualTo("Queued #2 · about 3 min");
         assertThat(ReplyTexts.text(new Reply.Finished(job, List.of()))).isEqualTo("Done.");
     }
 
