@@ -6,15 +6,12 @@ import dev.imagine.bot.job.ReplySink;
 import dev.imagine.bot.job.ReplyTexts;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import net.dv8tion.jda.api.JDA;
 import net.dv8tion.jda.api.entities.channel.concrete.PrivateChannel;
@@ -62,111 +59,6 @@ final class DiscordSink implements ReplySink {
         this.jda = connected;
     }
 
-    /** One job's message: its origin, a serial lane of Discord calls, and throttling state. */
-    private final class Conversation {
-        final String jobId;
-        final Origin origin;
-        final Queue<Runnable> lane = new ArrayDeque<>();
-        boolean draining;
-        // True until the interaction's initial response went out: tasks wait in the lane.
-        boolean held;
-        JobPhase phase = JobPhase.NEW;
-        long lastEditNanos;
-        boolean edited;
-
-        Conversation(String jobId, Origin origin) {
-            this.jobId = jobId;
-            this.origin = origin;
-        }
-
-        /** Runs {@code task} after every task submitted before it for this job. */
-        void submit(Runnable task) {
-            synchronized (this) {
-                lane.add(task);
-                if (draining || held) {
-                    return;
-                }
-                draining = true;
-            }
-            startDraining();
-        }
-
-        /** The initial response went out (or could not): what waited in the lane goes now, in order. */
-        void release() {
-            synchronized (this) {
-                held = false;
-                if (draining || lane.isEmpty()) {
-                    return;
-                }
-                draining = true;
-            }
-            startDraining();
-        }
-
-        private void startDraining() {
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                LOG.warn("job {}: the Discord adapter is stopped; its update was not sent", jobId);
-                synchronized (this) {
-                    lane.clear();
-                    draining = false;
-                }
-            }
-        }
-
-        private void drain() {
-            while (true) {
-                Runnable next;
-                synchronized (this) {
-                    next = lane.poll();
-                    if (next == null) {
-                        draining = false;
-                        return;
-                    }
-                }
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("job {}: a Discord update failed", jobId, e);
-                }
-            }
-        }
-
-        /** Moves to {@code next} unless the job is already past it. */
-        synchronized boolean advance(JobPhase next) {
-            if (!phase.allows(next)) {
-                return false;
-            }
-            phase = next;
-            return true;
-        }
-
-        /** A notice may be shown unless the job is over. */
-        synchronized boolean notice() {
-            JobPhase next = phase.afterNotice();
-            if (next == null) {
-                return false;
-            }
-            phase = next;
-            return true;
-        }
-
-        synchronized boolean editAllowedNow() {
-            long now = System.nanoTime();
-            if (edited && now - lastEditNanos < progressIntervalNanos) {
-                return false;
-            }
-            edited = true;
-            lastEditNanos = now;
-            return true;
-        }
-
-        synchronized boolean isPast(JobPhase other) {
-            return phase.compareTo(other) > 0;
-        }
-    }
-
     private Conversation conversation(Job job) {
         return conversation(job.id(), job.origin());
     }
@@ -187,11 +79,10 @@ final class DiscordSink implements ReplySink {
             if (origin == null) {
                 return null;
             }
-            Conversation created = new Conversation(jobId, origin);
+            Conversation created = new Conversation(jobId, origin, executor, progressIntervalNanos);
             CompletableFuture<?> response = pendingResponses.get(origin.interactionId());
             if (response != null && !response.isDone()) {
-                created.held = true;
-                response.whenComplete((ignored, failure) -> created.release());
+                created.holdUntil(response);
             }
             conversations.put(jobId, created);
             return created;

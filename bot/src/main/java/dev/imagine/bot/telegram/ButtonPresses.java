@@ -82,9 +82,9 @@ final class ButtonPresses {
     private void delete(Origin origin, ActionRef ref, Command command, CallbackAnswer answer) {
         Reply reply = jobs.handle(command, origin.encode());
         if (reply instanceof Reply.Info) {
-            replies.deleteMessage(origin, origin.requestMessageId());
+            requests.messages().delete(origin, origin.requestMessageId());
             for (int id : CallbackData.extraMessageIds(ref)) {
-                replies.deleteMessage(origin, id);
+                requests.messages().delete(origin, id);
             }
         }
         answerWith(answer, reply);

@@ -4,13 +4,18 @@ import dev.imagine.bot.command.Action;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.ReplyTexts;
 import java.io.ByteArrayInputStream;
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.send.SendMediaGroup;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
 import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
+import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
+import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
 import org.telegram.telegrambots.meta.api.objects.InputFile;
 import org.telegram.telegrambots.meta.api.objects.ReplyParameters;
 import org.telegram.telegrambots.meta.api.objects.media.InputMedia;
@@ -28,6 +33,8 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
  * {@link Outbox} into the chat's lane.
  */
 final class ChatMessages {
+    private static final Logger LOG = LoggerFactory.getLogger(ChatMessages.class);
+
     private final Outbox outbox;
 
     ChatMessages(Outbox outbox) {
@@ -81,6 +88,41 @@ final class ChatMessages {
             return outbox.message(album.chat(), "sendMessage", (client, chat) -> text(client, album, chat, caption,
                     resultKeyboard(job.id(), delete)));
         });
+    }
+
+    /**
+     * Replaces the text of a message the bot sent (a status message that became an answer); with no message yet
+     * ({@code messageId} 0), the text goes out as a new message replying to the request.
+     */
+    void replace(Origin origin, int messageId, String text) {
+        if (messageId == 0) {
+            outbox.message(origin.chat(), "sendMessage",
+                            (client, chat) -> text(client, origin, chat, text, null))
+                    .exceptionally(e -> null);
+            return;
+        }
+        outbox.<Serializable>message(origin.chat(), "editMessageText", (client, chat) -> chat != origin.chatId()
+                        // The message stayed behind in the group that became this supergroup: answer anew.
+                        ? text(client, origin, chat, text, null).thenApply(m -> (Serializable) m)
+                        : client.executeAsync(EditMessageText.builder().chatId(chat).messageId(messageId)
+                                .text(Texts.message(text)).build()))
+                .exceptionally(e -> {
+                    LOG.debug("answer not shown: {}", e.getMessage());
+                    return null;
+                });
+    }
+
+    /** Deletes a message the bot sent in the origin's chat (not once that chat became a supergroup). */
+    void delete(Origin origin, int messageId) {
+        if (messageId == 0) {
+            return;
+        }
+        outbox.light(origin.chat(), "deleteMessage", (client, chat) -> chat != origin.chatId() ? null
+                        : client.executeAsync(DeleteMessage.builder().chatId(chat).messageId(messageId).build()))
+                .exceptionally(e -> {
+                    LOG.debug("message not deleted: {}", e.getMessage());
+                    return null;
+                });
     }
 
     /** The actions under a picture, two rows; {@code deleteData} is Delete's (an album's carries its messages). */

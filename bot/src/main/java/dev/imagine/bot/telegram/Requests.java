@@ -22,6 +22,7 @@ final class Requests {
 
     private final JobService jobs;
     private final Outbox outbox;
+    private final ChatMessages messages;
     private final TelegramReplies replies;
     private final Executor updates;
 
@@ -29,8 +30,13 @@ final class Requests {
     Requests(JobService jobs, Outbox outbox, TelegramReplies replies, Executor updates) {
         this.jobs = jobs;
         this.outbox = outbox;
+        this.messages = replies.messages();
         this.replies = replies;
         this.updates = updates;
+    }
+
+    ChatMessages messages() {
+        return messages;
     }
 
     static String topicKey(int threadId) {
@@ -63,7 +69,7 @@ final class Requests {
 
     /** A new message replying to the request. */
     void answer(Origin origin, String text) {
-        replies.editText(origin, 0, text);
+        messages.replace(origin, 0, text);
     }
 
     /**
@@ -85,7 +91,7 @@ final class Requests {
                         replies.onReply(full, jobs.handle(command, full.encode()), answer);
                     } catch (RuntimeException e) {
                         LOG.error("command in chat {} failed", origin.chatId(), e);
-                        replies.editText(full, full.statusMessageId(), ReplyTexts.SOMETHING_WRONG);
+                        messages.replace(full, full.statusMessageId(), ReplyTexts.SOMETHING_WRONG);
                         answer.answer(ReplyTexts.SOMETHING_WRONG, false);
                     } finally {
                         answer.answerIfNot("");

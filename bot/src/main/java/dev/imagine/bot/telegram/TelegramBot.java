@@ -87,7 +87,8 @@ public final class TelegramBot implements Adapter {
         ChatMigrations migrations = new ChatMigrations(this::groupMoved);
         this.outbox = new Outbox(client, migrations, new RateLimiter(settings.pacing()), outboxThread,
                 System::nanoTime);
-        this.replies = new TelegramReplies(outbox, jobs, outboxThread, settings, System::nanoTime);
+        this.replies = new TelegramReplies(outbox, new ChatMessages(outbox), jobs, outboxThread, settings,
+                System::nanoTime);
         Requests requests = new Requests(jobs, outbox, replies, updatesThread);
         this.commands = new ChatCommands(requests, replies, migrations, outbox, settings, updatesThread,
                 () -> username, System::nanoTime);

@@ -16,7 +16,6 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -41,59 +40,12 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     private final ScheduledExecutorService timers;
     private final TelegramSettings settings;
     private final LongSupplier nanoClock;
-    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final Map<String, StatusMessage> tracked = new ConcurrentHashMap<>();
 
-    /** A job whose status message the bot keeps up to date. */
-    static final class Tracked {
-        final String jobId;
-        final Origin origin;
-        volatile int statusId;
-        /** The chat the status message is in: the origin's, unless the group has become a supergroup since. */
-        volatile long statusChatId;
-        volatile String text = Texts.PLACEHOLDER;
-        private JobPhase phase = JobPhase.NEW; // guarded by this: news never moves the status backwards
-        volatile String lastSent;
-        volatile boolean closed;
-        volatile boolean statusGone;
-        volatile long lastEditNanos;
-        volatile boolean edited;
-        final AtomicBoolean editQueued = new AtomicBoolean();
-        final AtomicBoolean actionQueued = new AtomicBoolean();
-        volatile ScheduledFuture<?> chatAction;
-
-        Tracked(String jobId, Origin origin) {
-            this.jobId = jobId;
-            this.origin = origin;
-            this.statusId = origin.statusMessageId();
-            this.statusChatId = origin.chatId();
-        }
-
-        /** Sets the status text unless the job is already further along; returns whether it did. */
-        synchronized boolean advance(JobPhase next, String newText) {
-            if (!phase.allows(next)) {
-                return false;
-            }
-            phase = next;
-            text = newText;
-            return true;
-        }
-
-        /** A notice replaces the text in any phase but the last. */
-        synchronized boolean note(String newText) {
-            JobPhase next = phase.afterNotice();
-            if (next == null) {
-                return false;
-            }
-            phase = next;
-            text = newText;
-            return true;
-        }
-    }
-
-    TelegramReplies(Outbox outbox, JobService jobs, ScheduledExecutorService timers, TelegramSettings settings,
-                    LongSupplier nanoClock) {
+    TelegramReplies(Outbox outbox, ChatMessages messages, JobService jobs, ScheduledExecutorService timers,
+                    TelegramSettings settings, LongSupplier nanoClock) {
         this.outbox = outbox;
-        this.messages = new ChatMessages(outbox);
+        this.messages = messages;
         this.jobs = jobs;
         this.timers = timers;
         this.settings = settings;
@@ -167,14 +119,14 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         });
     }
 
-    private interface TrackedAction {
-        void run(Tracked t);
+    private interface StatusAction {
+        void run(StatusMessage t);
     }
 
     /** Never throws into the worker thread. */
-    private void guarded(Job job, String event, TrackedAction action) {
+    private void guarded(Job job, String event, StatusAction action) {
         try {
-            Tracked t = track(job);
+            StatusMessage t = track(job);
             if (t == null) {
                 LOG.warn("job {} ({}) has no Telegram origin; its '{}' is not shown", job.id(), job.owner().key(),
                         event);
@@ -193,7 +145,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         switch (reply) {
             case Reply.Accepted accepted -> {
                 ReplyTexts.Line queued = ReplyTexts.queued(accepted.position(), accepted.eta());
-                Tracked t = track(accepted.job());
+                StatusMessage t = track(accepted.job());
                 if (t != null && t.advance(JobPhase.WAITING, queued.withIcon())) {
                     showStatus(t, true);
                 }
@@ -205,14 +157,14 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
             }
             case Reply.Refused refused -> {
                 if (answer.isCallback()) {
-                    deleteMessage(origin, origin.statusMessageId());
+                    messages.delete(origin, origin.statusMessageId());
                     answer.answer(refused.message(), true);
                 } else {
-                    editText(origin, origin.statusMessageId(), refused.message());
+                    messages.replace(origin, origin.statusMessageId(), refused.message());
                 }
             }
             case Reply.Info info -> {
-                editText(origin, origin.statusMessageId(), info.text());
+                messages.replace(origin, origin.statusMessageId(), info.text());
                 answer.answer(info.text(), false);
             }
         }
@@ -220,7 +172,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
 
     /** Jobs cancelled while they waited get no news from the job service: close their status messages here. */
     void refreshCancelled() {
-        for (Tracked t : List.copyOf(tracked.values())) {
+        for (StatusMessage t : List.copyOf(tracked.values())) {
             jobs.job(t.jobId).filter(job -> job.state() == JobState.CANCELLED)
                     .ifPresent(job -> finalStatus(t, ReplyTexts.cancelled(null).withIcon()));
         }
@@ -228,8 +180,8 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
 
     // ---- status messages ----
 
-    Tracked track(Job job) {
-        Tracked existing = tracked.get(job.id());
+    StatusMessage track(Job job) {
+        StatusMessage existing = tracked.get(job.id());
         if (existing != null) {
             return existing;
         }
@@ -237,10 +189,10 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         if (origin == null) {
             return null;
         }
-        return tracked.computeIfAbsent(job.id(), id -> new Tracked(id, origin));
+        return tracked.computeIfAbsent(job.id(), id -> new StatusMessage(id, origin));
     }
 
-    private void close(Tracked t) {
+    private void close(StatusMessage t) {
         t.closed = true;
         tracked.remove(t.jobId);
         ScheduledFuture<?> action = t.chatAction;
@@ -249,7 +201,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }
     }
 
-    private void finalStatus(Tracked t, String text) {
+    private void finalStatus(StatusMessage t, String text) {
         if (t.advance(JobPhase.OVER, text)) {
             close(t);
             showStatus(t, true);
@@ -261,7 +213,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
      * when its turn comes, so quick progress collapses into one edit. Progress ({@code force} false) is also held
      * to one edit per interval of the chat. With no status message yet, one is sent.
      */
-    private void showStatus(Tracked t, boolean force) {
+    private void showStatus(StatusMessage t, boolean force) {
         long now = nanoClock.getAsLong();
         Duration interval = t.origin.group() ? settings.groupEditInterval() : settings.privateEditInterval();
         if (!force && t.edited && now - t.lastEditNanos < interval.toNanos()) {
@@ -302,7 +254,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         });
     }
 
-    private void deleteStatus(Tracked t) {
+    private void deleteStatus(StatusMessage t) {
         t.statusGone = true;
         // Queued behind the photo in the chat's lane, so the status goes only when the picture is there.
         outbox.light(t.origin.chat(), "deleteMessage", (client, chat) -> t.statusId == 0 || chat != t.statusChatId
@@ -313,7 +265,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
                 });
     }
 
-    private void startChatAction(Tracked t) {
+    private void startChatAction(StatusMessage t) {
         if (t.chatAction != null) {
             return;
         }
@@ -344,40 +296,14 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }
     }
 
-    /** Replaces the text of a message the bot sent (a status message that became an answer). */
-    void editText(Origin origin, int messageId, String text) {
-        if (messageId == 0) {
-            outbox.message(origin.chat(), "sendMessage",
-                            (client, chat) -> ChatMessages.text(client, origin, chat, text, null))
-                    .exceptionally(e -> null);
-            return;
-        }
-        outbox.<Serializable>message(origin.chat(), "editMessageText", (client, chat) -> chat != origin.chatId()
-                        // The message stayed behind in the group that became this supergroup: answer anew.
-                        ? ChatMessages.text(client, origin, chat, text, null).thenApply(m -> (Serializable) m)
-                        : client.executeAsync(EditMessageText.builder().chatId(chat).messageId(messageId)
-                                .text(Texts.message(text)).build()))
-                .exceptionally(e -> {
-                    LOG.debug("answer not shown: {}", e.getMessage());
-                    return null;
-                });
-    }
-
-    void deleteMessage(Origin origin, int messageId) {
-        if (messageId == 0) {
-            return;
-        }
-        outbox.light(origin.chat(), "deleteMessage", (client, chat) -> chat != origin.chatId() ? null
-                        : client.executeAsync(DeleteMessage.builder().chatId(chat).messageId(messageId).build()))
-                .exceptionally(e -> {
-                    LOG.debug("message not deleted: {}", e.getMessage());
-                    return null;
-                });
+    /** The messages it sends besides the status messages (the picture, answers). */
+    ChatMessages messages() {
+        return messages;
     }
 
     @Override
     public void close() {
-        for (Tracked t : tracked.values()) {
+        for (StatusMessage t : tracked.values()) {
             ScheduledFuture<?> action = t.chatAction;
             if (action != null) {
                 action.cancel(false);

@@ -12,6 +12,7 @@ import dev.imagine.bot.job.Reply;
 import dev.imagine.bot.job.ReplyTexts;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -23,9 +24,13 @@ import java.util.Optional;
 final class JobRoutes {
     static final String ORIGIN = WebServer.PLATFORM;
     static final int HISTORY_LIMIT = 50;
-    /** The actions people take on a job by {@code POST /api/jobs/{id}/<route>}, and those routes. */
-    static final Map<Action, String> ACTION_ROUTES = Map.of(Action.SAME_SEED, "replay", Action.REROLL, "reroll",
-            Action.CANCEL, "cancel");
+    /**
+     * The actions people take on a job by {@code POST /api/jobs/{id}/<route>}, and those routes (Delete is
+     * {@code DELETE /api/jobs/{id}}). An action the job service does not do yet has no route; give it one here, in
+     * openapi.yaml and in the page, once it is ready.
+     */
+    static final Map<Action, String> ACTION_ROUTES = new EnumMap<>(Map.of(Action.SAME_SEED, "replay",
+            Action.REROLL, "reroll", Action.CANCEL, "cancel"));
 
     private final JobService jobs;
     private final EventHub events;
@@ -44,9 +49,8 @@ final class JobRoutes {
                 new Route("GET", "/api/jobs/{id}", true, this::get),
                 new Route("DELETE", "/api/jobs/{id}", true, this::delete),
                 new Route("GET", "/api/jobs/{id}/images/{n}", true, this::image)));
-        for (Action action : List.of(Action.SAME_SEED, Action.REROLL, Action.CANCEL)) {
-            routes.add(new Route("POST", "/api/jobs/{id}/" + ACTION_ROUTES.get(action), true, r -> act(r, action)));
-        }
+        ACTION_ROUTES.forEach((action, route) -> routes.add(new Route("POST", "/api/jobs/{id}/" + route, true,
+                r -> act(r, action))));
         return routes;
     }
 
