@@ -4,7 +4,6 @@ import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.Reply;
 import dev.imagine.bot.job.ReplyTexts;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -61,10 +60,8 @@ final class Requests {
     }
 
     /** Asks the job service; the answer goes into a new message replying to the request. */
-    Reply ask(Origin origin, Command command) {
-        Reply reply = jobs.handle(command, origin.encode());
-        answer(origin, ReplyTexts.text(reply));
-        return reply;
+    void ask(Origin origin, Command command) {
+        answer(origin, ReplyTexts.text(jobs.handle(command, origin.encode())));
     }
 
     /** A new message replying to the request. */
