@@ -111,7 +111,7 @@ class ApplicationTest {
 
         @Override
         public void close() {
-            seenAtClose = "admitting=" + jobs.admitting() + ", worker=" + jobs.workerAlive();
+            seenAtClose = "admitting=" + jobs.admitting();
             connected = false;
         }
     }
@@ -163,9 +163,12 @@ class ApplicationTest {
         assertThat(up).isEqualTo(new HealthReport(true, true, false, Map.of("watching", true)));
         assertThat(up.status()).isEqualTo(HealthReport.OK);
         assertThat(adapterDown.status()).isEqualTo(HealthReport.UNHEALTHY);
-        assertThat(adapter.seenAtClose).as("closed after the drain, so it could still tell people")
-                .isEqualTo("admitting=false, worker=false");
-        assertThat(stopped).isEqualTo(new HealthReport(false, false, true, Map.of("watching", false)));
+        assertThat(adapter.seenAtClose).as("closed after the drain began, so it could still tell people")
+                .isEqualTo("admitting=false");
+        assertThat(stopped.modelLoaded()).isFalse();
+        assertThat(stopped.draining()).isTrue();
+        assertThat(stopped.adapters()).isEqualTo(Map.of("watching", false));
+        assertThat(stopped.status()).isEqualTo(HealthReport.DRAINING);
     }
 
     @Test
