@@ -1,5 +1,6 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.pipeline.GeneratedImage;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
@@ -114,7 +115,7 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkCombination();
         Picture picture = image == null ? null : PictureDecoder.DEFAULT.read(image);
-        long chosenSeed = seed != null ? seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
+        long chosenSeed = seed != null ? seed : RequestRules.seedFrom(new SecureRandom().nextLong());
         GenerationRequest request = null;
         if (upscale == null) {
             request = new GenerationRequest(prompt, chosenSeed, steps == null ? GenerationRequest.DEFAULT_STEPS : steps,

@@ -827,4 +827,10 @@ public final class JobService implements AutoCloseable {
     private ReplySink sinkFor(Job job) {
         return sinks.getOrDefault(job.owner().platform(), LoggingSink.INSTANCE);
     }
+
+    /** The queue as data for adapters: every waiting job with its place and estimated wait, and the job being drawn. */
+    public QueueView queueView() {
+        RunningJob now = running;
+        return QueueView.of(queue.snapshot(), now == null ? null : now.job);
+    }
 }

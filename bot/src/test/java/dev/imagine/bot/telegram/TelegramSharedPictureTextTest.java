@@ -1,28 +1,17 @@
 package dev.imagine.bot.telegram;
 
+import static dev.imagine.bot.testing.Pngs.imageData;
+import static dev.imagine.bot.testing.Pngs.promptOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.cache.ResultCache;
-import dev.imagine.bot.job.JobIds;
-import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.JobSettings;
-import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.testing.CountingGenerator;
-import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.PngParameters;
-import java.nio.ByteBuffer;
+import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.TinyModel;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.InstantSource;
-import java.util.Arrays;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,52 +20,34 @@ import org.junit.jupiter.api.io.TempDir;
  * photo's PNG and its caption show the second user's own prompt, never the first one's.
  */
 class TelegramSharedPictureTextTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final long ALICE = 700;
     static final long BOB = 701;
     static final String OPTIONS = " --seed 21 --steps 1 --size 256x256";
 
-    private static ImageGenerator pipeline;
-
     @TempDir
     Path data;
 
-    private FakeTelegram telegram;
-    private JobStore store;
-    private JobService jobs;
-    private TelegramBot bot;
+    private final FakeTelegram telegram = new FakeTelegram();
+    private Engine engine;
 
-    @BeforeAll
-    static void loadModel() {
-        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-    }
-
-    @AfterAll
-    static void closeModel() {
-        pipeline.close();
+    TelegramSharedPictureTextTest() throws IOException {
     }
 
     @AfterEach
     void stop() {
-        if (bot != null) {
-            bot.close();
-            jobs.shutdown(Duration.ofSeconds(30));
-            store.close();
+        try (FakeTelegram stopped = telegram) {
+            if (engine != null) {
+                engine.close();
+            }
         }
-        telegram.close();
     }
 
     private CountingGenerator start() throws Exception {
-        telegram = new FakeTelegram();
-        CountingGenerator generator = new CountingGenerator(pipeline);
-        store = MvJobStore.open(data.resolve("jobs.mv"));
-        jobs = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store, InstantSource.system(),
-                () -> 0L, new JobIds(), () -> 1234L);
-        bot = new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), jobs);
-        bot.start(FakeTelegram.TOKEN);
-        jobs.start();
+        CountingGenerator generator = new CountingGenerator(TinyModel.shared());
+        engine = new Engine(data, generator, QueueSettings.DEFAULTS, () -> 1234L);
+        engine.open(new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), engine.jobs(),
+                FakeTelegram.TOKEN));
+        engine.startWorking();
         return generator;
     }
 
@@ -88,21 +59,6 @@ class TelegramSharedPictureTextTest {
     private static byte[] onlyFile(FakeTelegram.Call photo) {
         assertThat(photo.files()).hasSize(1);
         return photo.files().values().iterator().next();
-    }
-
-    private static String promptOf(byte[] png) {
-        String text = PngParameters.read(png).orElseThrow();
-        return text.substring(0, text.lastIndexOf('\n'));
-    }
-
-    private static byte[] imageData(byte[] png) {
-        ByteBuffer buffer = ByteBuffer.wrap(png);
-        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
-            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
-                return Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
-            }
-        }
-        throw new AssertionError("no IDAT");
     }
 
     @Test

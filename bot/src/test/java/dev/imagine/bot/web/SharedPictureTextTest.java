@@ -1,13 +1,12 @@
 package dev.imagine.bot.web;
 
+import static dev.imagine.bot.testing.Pngs.imageData;
+import static dev.imagine.bot.testing.Pngs.promptOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import dev.imagine.pipeline.PngParameters;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,21 +63,6 @@ class SharedPictureTextTest {
         Person.Answer answer = who.get(job.getAsJsonArray("images").get(0).getAsString());
         assertThat(answer.status()).isEqualTo(200);
         return answer.response().body();
-    }
-
-    private static String promptOf(byte[] png) {
-        String text = PngParameters.read(png).orElseThrow();
-        return text.substring(0, text.lastIndexOf('\n'));
-    }
-
-    private static byte[] imageData(byte[] png) {
-        ByteBuffer buffer = ByteBuffer.wrap(png);
-        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
-            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
-                return Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
-            }
-        }
-        throw new AssertionError("no IDAT");
     }
 
     @Test
