@@ -23,10 +23,16 @@ class StopAndRestartIT {
     static final Duration START = Duration.ofSeconds(120);
     static final Duration DRAW = Duration.ofSeconds(180);
     /**
-     * A picture the tiny model needs several seconds for (8 UNet steps at 512x512, about 1 s each here), so that a
-     * signal sent after its first step certainly finds it inside ONNX Runtime.
+     * A picture the tiny model needs a while for (8 UNet steps at 512x512: about 1 s each on a busy machine, far less
+     * on an idle one), so that a signal sent after its first step finds it inside ONNX Runtime.
      */
     static final String SLOW = "\"seed\": 7, \"steps\": 8, \"size\": \"512x512\"";
+    /**
+     * Four of {@link #SLOW} in one job: on an idle machine the tiny model draws a {@code SLOW} picture in well under a
+     * second, so a stop with no grace could still find it finished; four take long enough that a signal sent after
+     * the first step always finds steps left to do.
+     */
+    static final String SLOWEST = SLOW + ", \"count\": 4";
     static final String QUICK = "\"seed\": 9, \"steps\": 2, \"size\": \"256x256\"";
 
     FakeHub hub;
@@ -74,9 +80,10 @@ class StopAndRestartIT {
 
     @Test
     void sigterm_whenThePictureCannotFinishWithinTheGrace_keepsItForTheNextStart_whichDrawsIt() throws Exception {
-        sandbox.writeConfig(ProductTests.withKey(TinyHub.config(hub), "shutdown.grace", "1s"));
+        // No grace at all: the running picture stops after its current step whatever the machine's speed.
+        sandbox.writeConfig(ProductTests.withKey(TinyHub.config(hub), "shutdown.grace", "0s"));
         PlaygroundClient person = new PlaygroundClient().at(start("before-sigterm"));
-        String id = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOW + "}").get("id").getAsString();
+        String id = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOWEST + "}").get("id").getAsString();
         person.firstStep(id).get(DRAW.toSeconds(), TimeUnit.SECONDS);
 
         imagine.sigterm();
@@ -90,7 +97,9 @@ class StopAndRestartIT {
         assertThat(imagine.stderr()).contains("resumed 1 job");
         JsonObject done = person.awaitDone(id, DRAW);
         assertThat(done.has("message")).as("no failure text: %s", done).isFalse();
-        person.png(id, 0, 512, 512);
+        for (int picture = 0; picture < 4; picture++) {
+            person.png(id, picture, 512, 512);
+        }
     }
 
     @Test
