@@ -115,7 +115,7 @@ class StopAndRestartIT {
         heavy.awaitDone(earlier, DRAW);
         byte[] earlierPicture = heavy.png(earlier, 0, 512, 512);
 
-        String running = heavy.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOW + "}").get("id").getAsString();
+        String running = heavy.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOWEST + "}").get("id").getAsString();
         heavy.firstStep(running).get(DRAW.toSeconds(), TimeUnit.SECONDS);
         String waiting1 = light.draw("{\"prompt\": \"a boat\", " + QUICK + "}").get("id").getAsString();
         String waiting2 = light.draw("{\"prompt\": \"a castle\", " + QUICK + "}").get("id").getAsString();
