@@ -28,6 +28,13 @@ class BotBoundariesTest {
     }
 
     @Test
+    void json_isReadWithJacksonAlone() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+                .because("one JSON library with data binding to records and strict parsing (architecture.md)")
+                .check(bot);
+    }
+
+    @Test
     void caffeine_isImportedOnlyByTheCachePackage() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.bot.cache..")
                 .should().dependOnClassesThat().resideInAPackage("com.github.benmanes.caffeine..")
