@@ -2,7 +2,10 @@ package dev.imagine.bot;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +28,19 @@ class BotBoundariesTest {
                         "dev.imagine.pipeline.*..", "ai.onnxruntime..", "ai.djl..")
                 .because("pipeline's subpackages are internal; its API is the package dev.imagine.pipeline")
                 .check(bot);
+    }
+
+    @Test
+    void botTests_useOnlyThePipelineApi_andItsFakeHub() {
+        JavaClasses tests = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .importPackages("dev.imagine.bot", "dev.imagine.bench");
+        noClasses().should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage("dev.imagine.pipeline.*..")
+                        .and(DescribedPredicate.not(HasName.Predicates.nameStartingWith(
+                                "dev.imagine.pipeline.model.FakeHub"))))
+                .because("the bot's tests see the pipeline as the bot does: through its API package; the fake hub"
+                        + " of the pipeline's test helpers stands in for Hugging Face")
+                .check(tests);
     }
 
     @Test
