@@ -123,12 +123,7 @@ final class LcmPipeline implements ImageGenerator {
         try (SteppedGeneration generation = begin(request)) {
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.TEXT_ENCODED, 0,
                     generation.totalSteps()));
-            while (generation.step(progress, cancel)) {
-                // every step reports its own progress
-            }
-            if (cancel.isCancelled()) {
-                throw new GenerationCancelledException(generation.totalSteps(), generation.totalSteps());
-            }
+            generation.run(StepControl.of(progress, cancel));
             GenerationResult result = generation.finish();
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.DECODED,
                     generation.totalSteps(), generation.totalSteps()));

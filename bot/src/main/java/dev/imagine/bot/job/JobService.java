@@ -21,6 +21,7 @@ import dev.imagine.pipeline.GenerationCancelledException;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.StepControl;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -378,18 +379,15 @@ public final class JobService implements AutoCloseable {
             };
             CancellationSignal stop =
                     () -> state.cancelReason != null || System.nanoTime() > state.deadlineNanos;
-            while (generation.step(progress, stop)) {
-                if (!generation.denoised() && state.cancelReason == null && queue.shouldYield(job.id())) {
-                    long wall = System.nanoTime() - wallBefore;
-                    long cpu = Math.max(0, processCpuNanos.getAsLong() - cpuBefore);
-                    keep = park(entry, job, generation, state,
-                            (resumed == null ? 0 : resumed.wallNanos()) + wall,
-                            (resumed == null ? 0 : resumed.cpuNanos()) + cpu);
-                    return;
-                }
-            }
-            if (stop.isCancelled()) {
-                throw new GenerationCancelledException(generation.totalSteps(), generation.totalSteps());
+            StepControl control = new StepControl(progress, stop,
+                    () -> state.cancelReason == null && queue.shouldYield(job.id()));
+            if (!generation.run(control)) {
+                long wall = System.nanoTime() - wallBefore;
+                long cpu = Math.max(0, processCpuNanos.getAsLong() - cpuBefore);
+                keep = park(entry, job, generation, state,
+                        (resumed == null ? 0 : resumed.wallNanos()) + wall,
+                        (resumed == null ? 0 : resumed.cpuNanos()) + cpu);
+                return;
             }
             GenerationResult result = generation.finish();
             // Its latents are no longer needed: free them before the slow part (delivery) rather than after it.

@@ -10,6 +10,7 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.PngParameters;
 import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.StepControl;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -131,9 +132,7 @@ final class FakeGenerator implements ImageGenerator {
     @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress, CancellationSignal cancel) {
         try (Generation generation = begin(request)) {
-            while (generation.step(progress, cancel)) {
-                // each step reports itself
-            }
+            generation.run(StepControl.of(progress, cancel));
             return generation.finish();
         }
     }
