@@ -548,6 +548,8 @@ public final class JobService implements AutoCloseable {
 
     /** When the job others were waiting for did not finish, the first of them takes its place in the queue. */
     private void requeueFollowers(Job leader) {
+        // First, so that the followers do not find the leader in flight again and follow it into nothing.
+        releaseLeadership(leader.id());
         List<Job> followers;
         synchronized (lock) {
             followers = followersByLeader.remove(leader.id());

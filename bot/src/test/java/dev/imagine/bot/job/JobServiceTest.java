@@ -141,6 +141,23 @@ class JobServiceTest {
     }
 
     @Test
+    void whenTheRunningSharedJobIsCancelled_theJobWaitingForIt_isDrawnUnderItsOwnId() throws Exception {
+        generator.holdSteps();
+        Job leader = accepted(service.handle(imagine(ALICE_IN_ART, "a boat", 7L), "o"));
+        waitUntilRunning();
+        Job follower = accepted(service.handle(imagine(BOB_IN_ART, "a boat", 7L), "o"));
+
+        service.handle(new Command.Cancel(ALICE_IN_ART, leader.id()), "o");
+        generator.releaseAll();
+
+        sink.await("cancelled", leader.id());
+        RecordingSink.Event finished = sink.await("finished", follower.id());
+        assertThat(FakeGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a boat:7:4:512x512");
+        assertThat(store.find(follower.id()).orElseThrow().state()).isEqualTo(JobState.DONE);
+        assertThat(generator.generated).hasSize(2);
+    }
+
+    @Test
     void reroll_drawsTheSameParametersWithANewSeed_ownedByTheClicker() throws Exception {
         Job first = accepted(service.handle(new Command.Imagine(ALICE_IN_ART, "a tower", 5L, 2, new ImageSize(384, 384),
                 6f, 1, Decoder.FULL), "o"));
