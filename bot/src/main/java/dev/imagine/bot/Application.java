@@ -2,7 +2,6 @@ package dev.imagine.bot;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.config.ImagineConfig;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -14,9 +13,7 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ModelRef;
 import dev.imagine.pipeline.ModelStore;
 import dev.imagine.pipeline.PipelineOptions;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,10 +78,9 @@ final class Application implements AutoCloseable {
                     config.cacheDiskBytes());
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), model.id(), model.revision(),
                     config.jobTimeout(), 10.0, generator.hasFastDecoder());
-            SecureRandom random = new SecureRandom();
-            JobService jobs = new JobService(settings, generator,
-                    new FairShareQueue<>(config.queueSettings(), InstantSource.system()), cache, store,
-                    InstantSource.system(), Application::processCpuNanos, new JobIds(), random::nextLong);
+            JobService jobs = JobService.builder(settings, generator)
+                    .queue(new FairShareQueue<>(config.queueSettings(), InstantSource.system()))
+                    .cache(cache).store(store).build();
             Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
             jobs.observe(metrics);
             Application application = new Application(config, model, generator, store, jobs, metrics, data);
@@ -214,13 +210,6 @@ final class Application implements AutoCloseable {
     /** Where the job store, the result cache and adapters' own small state files live. */
     Path dataDir() {
         return dataDir;
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
     }
 
     /**

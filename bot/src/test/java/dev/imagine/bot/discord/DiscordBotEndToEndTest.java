@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.discord.FakeDiscord.Request;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -103,9 +102,9 @@ class DiscordBotEndToEndTest {
                           Duration decisionBudget) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                new FairShareQueue<>(queue, InstantSource.system()), cache, store, InstantSource.system(),
-                () -> 0L, new JobIds(), seeds::incrementAndGet);
+        JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
+                .queue(new FairShareQueue<>(queue, InstantSource.system())).cache(cache).store(store)
+                .randomSeeds(seeds::incrementAndGet).build();
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
                 .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
         DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data, discord.clock(),
@@ -595,10 +594,11 @@ class DiscordBotEndToEndTest {
     void aRejectedToken_endsStartUpWithAClearMessage_withoutTheToken() {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         try {
-            JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), new CountingGenerator(pipeline),
-                    new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                    new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store, InstantSource.system(),
-                    () -> 0L, new JobIds(), () -> 1L);
+            JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"),
+                            new CountingGenerator(pipeline))
+                    .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
+                    .cache(new ResultCache(1 << 20, data.resolve("results"), 1 << 20)).store(store)
+                    .randomSeeds(() -> 1L).build();
             DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl());
             String wrong = "not-the-token-1234";
 

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.discord.FakeDiscord.Request;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -72,10 +71,10 @@ class DiscordSharedPictureTextTest {
         CountingGenerator generator = new CountingGenerator(pipeline);
         store = MvJobStore.open(data.resolve("jobs.mv"));
         AtomicLong seeds = new AtomicLong(1000);
-        service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store, InstantSource.system(),
-                () -> 0L, new JobIds(), seeds::incrementAndGet);
+        service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
+                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
+                .cache(new ResultCache(8 << 20, data.resolve("results"), 64 << 20)).store(store)
+                .randomSeeds(seeds::incrementAndGet).build();
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
                 .withReadyTimeout(Duration.ofSeconds(15));
         bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data);

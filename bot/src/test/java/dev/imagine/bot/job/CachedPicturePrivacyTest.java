@@ -55,10 +55,11 @@ class CachedPicturePrivacyTest {
 
     private JobService startService() {
         sink = new RecordingSink();
-        JobService started = new JobService(JobSettings.defaults("fake-model", "r1"), generator,
-                new FairShareQueue<>(QueueSettings.DEFAULTS, clock),
-                new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store, clock, () -> 0L, new JobIds(),
-                seeds::incrementAndGet);
+        JobService started = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator)
+                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, clock))
+                .cache(new ResultCache(1 << 20, data.resolve("results"), 1 << 20)).store(store)
+                .clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L)).randomSeeds(seeds::incrementAndGet)
+                .build();
         started.registerSink("discord", sink);
         started.registerSink("telegram", sink);
         started.start();

@@ -64,9 +64,9 @@ class JobServiceEndToEndTest {
     private Running startService(ImageGenerator generator, JobSettings settings) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = new JobService(settings, generator,
-                new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()), cache, store,
-                InstantSource.system(), () -> 0L, new JobIds(), () -> 1234L);
+        JobService service = JobService.builder(settings, generator)
+                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system())).cache(cache).store(store)
+                .randomSeeds(() -> 1234L).build();
         RecordingSink sink = new RecordingSink();
         service.registerSink("telegram", sink);
         service.start();

@@ -52,8 +52,9 @@ class JobServiceTest {
     private void startService(JobSettings settings, QueueSettings queueSettings) {
         queue = new FairShareQueue<>(queueSettings, clock);
         sink = new RecordingSink();
-        service = new JobService(settings, generator, queue, new ResultCache(1 << 20, null, 0), store, clock,
-                () -> 0L, new JobIds(), seeds::incrementAndGet);
+        service = JobService.builder(settings, generator).queue(queue).cache(new ResultCache(1 << 20, null, 0))
+                .store(store).clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L))
+                .randomSeeds(seeds::incrementAndGet).build();
         service.registerSink("discord", sink);
         service.start();
     }
@@ -422,7 +423,7 @@ class JobServiceTest {
         generator.releaseAll();
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(JobService.class);
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
         serviceLog.addAppender(log);
         try {
             startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
@@ -448,7 +449,7 @@ class JobServiceTest {
         service.shutdown(Duration.ofSeconds(5));
         ListAppender<ILoggingEvent> log = new ListAppender<>();
         log.start();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(JobService.class);
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
         serviceLog.addAppender(log);
         try {
             startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);

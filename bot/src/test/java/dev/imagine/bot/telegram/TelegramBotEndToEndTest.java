@@ -9,7 +9,6 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
 import dev.imagine.bot.cache.ResultCache;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -112,9 +111,9 @@ class TelegramBotEndToEndTest {
         Imagine(QueueSettings queue, TelegramSettings telegramSettings) {
             store = MvJobStore.open(data.resolve("jobs.mv"));
             ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-            jobs = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                    new FairShareQueue<>(queue, InstantSource.system()), cache, store, InstantSource.system(),
-                    () -> 0L, new JobIds(), () -> 1234L);
+            jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
+                    .queue(new FairShareQueue<>(queue, InstantSource.system())).cache(cache).store(store)
+                    .randomSeeds(() -> 1234L).build();
             bot = new TelegramBot(telegramSettings, jobs);
             bot.start(FakeTelegram.TOKEN);
             jobs.start();

@@ -3,7 +3,6 @@ package dev.imagine.bot.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.cache.ResultCache;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -70,10 +69,10 @@ class TelegramSharedPictureTextTest {
         telegram = new FakeTelegram();
         CountingGenerator generator = new CountingGenerator(pipeline);
         store = MvJobStore.open(data.resolve("jobs.mv"));
-        jobs = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store, InstantSource.system(),
-                () -> 0L, new JobIds(), () -> 1234L);
+        jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
+                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
+                .cache(new ResultCache(8 << 20, data.resolve("results"), 64 << 20)).store(store)
+                .randomSeeds(() -> 1234L).build();
         bot = new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), jobs);
         bot.start(FakeTelegram.TOKEN);
         jobs.start();

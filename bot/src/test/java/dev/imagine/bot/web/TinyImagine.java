@@ -5,7 +5,6 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -77,9 +76,9 @@ final class TinyImagine implements AutoCloseable {
         JobSettings jobSettings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture",
                 Duration.ofMinutes(1), 0.5, false);
         AtomicReference<Hold> gate = new AtomicReference<>();
-        JobService jobs = new JobService(jobSettings, gated(model(), gate),
-                new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()), cache, store,
-                InstantSource.system(), () -> 0L, new JobIds(), seeds::incrementAndGet);
+        JobService jobs = JobService.builder(jobSettings, gated(model(), gate))
+                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system())).cache(cache).store(store)
+                .randomSeeds(seeds::incrementAndGet).build();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
         jobs.observe(metrics);
         WebServer web;

@@ -1,0 +1,80 @@
+package dev.imagine.bot.job;
+
+import dev.imagine.bot.cache.CacheKey;
+import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.User;
+import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.QueueSnapshot;
+import dev.imagine.bot.queue.QueuedJob;
+import java.util.List;
+import java.util.Optional;
+
+/** What is known about jobs, the queue and the worker, without changing anything. */
+final class Queries {
+    private final JobStore store;
+    private final FairShareQueue<Job> queue;
+    private final WorkerSlot slot;
+    private final Pictures pictures;
+
+    Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictures pictures) {
+        this.store = store;
+        this.queue = queue;
+        this.slot = slot;
+        this.pictures = pictures;
+    }
+
+    /** A job by the id a button or a page carries; anything that cannot be an id finds nothing. */
+    Optional<Job> job(String jobId) {
+        return JobIds.looksValid(jobId) ? store.find(jobId) : Optional.empty();
+    }
+
+    Optional<List<byte[]>> images(Job job) {
+        return pictures.images(job);
+    }
+
+    List<Job> jobsOf(User user, int limit) {
+        return store.findByOwner(user.key(), limit);
+    }
+
+    QueueSnapshot<Job> queueSnapshot() {
+        return queue.snapshot();
+    }
+
+    Optional<QueuedJob<Job>> positionOf(String jobId) {
+        return queue.snapshot().positionOf(jobId);
+    }
+
+    Optional<Job> runningJob() {
+        return slot.job();
+    }
+
+    int queueLength() {
+        return queue.snapshot().size();
+    }
+
+    List<CacheKey> cacheKeys(JobParameters parameters) {
+        return pictures.keysOf(parameters);
+    }
+
+    ResultCache.Stats cacheStats() {
+        return pictures.stats();
+    }
+
+    QueueStatus queueStatus(User user) {
+        QueueSnapshot<Job> snapshot = queue.snapshot();
+        Optional<Job> running = slot.job();
+        return new QueueStatus(running.filter(job -> job.ownedBy(user)).isPresent(), snapshot.jobsOf(user.key()),
+                snapshot.size(), running.isPresent());
+    }
+
+    /** The person's most recently queued waiting job, else their running one. */
+    Optional<Job> latestActiveJobOf(User user) {
+        Optional<Job> running = slot.job();
+        List<QueuedJob<Job>> waiting = queue.snapshot().jobsOf(user.key());
+        if (!waiting.isEmpty()) {
+            return store.find(waiting.get(waiting.size() - 1).entry().jobId());
+        }
+        return running.filter(job -> job.ownedBy(user));
+    }
+}
