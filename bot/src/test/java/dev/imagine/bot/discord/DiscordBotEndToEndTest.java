@@ -12,7 +12,7 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
@@ -189,7 +189,7 @@ class DiscordBotEndToEndTest {
     @Test
     void imagine_isAnsweredAtOnceWithItsPlaceInTheQueue_thenTheReplyBecomesThePicture_withEmbedAndButtons()
             throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
@@ -234,7 +234,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void imagine_worksInADirectMessageWithTheBot() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
 
         String token = discord.slashInDirectMessage(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("seed", 5L), FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
@@ -247,7 +247,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void progressEdits_areThrottledToTheConfiguredInterval() throws Exception {
-        running = start(new CountingGenerator(pipeline), QueueSettings.DEFAULTS, Duration.ofHours(1));
+        running = start(TestGenerator.over(pipeline), QueueSettings.DEFAULTS, Duration.ofHours(1));
 
         String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("steps", 8), FakeDiscord.option("size", "256x256"));
@@ -261,7 +261,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void sameSeed_clickedByAnyone_givesIdenticalBytesFromTheCache_withoutRunningThePipeline() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -278,7 +278,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void reroll_drawsTheSamePromptWithANewSeed() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -293,7 +293,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void delete_byAStranger_isRefusedPrivately_butTheOwnerDeletesTheMessage() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
 
         String strangers = discord.click(FakeDiscord.BOB, "del:" + jobId);
@@ -310,7 +310,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void afterTheTokenExpired_thePictureIsPostedInTheChannel_mentioningTheRequester() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         String token;
@@ -337,7 +337,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void whenTheChannelRefusesToo_thePictureArrivesByDirectMessage() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         discord.denyChannelPosts(FakeDiscord.CHANNEL_ID);
@@ -361,7 +361,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aFullQueue_isRefusedPrivately_sayingWhatToDo_andAWaitingJobShowsItsPlace() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator, new QueueSettings(1, 1, Duration.ofHours(1), QueueSettings.DEFAULT_AGING_RATE));
         try {
@@ -383,7 +383,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void onePersonsFourthWaitingPicture_isRefusedPrivately() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator, QueueSettings.DEFAULTS);
         try {
@@ -406,7 +406,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void reroll_bySomeoneWhoAlreadyHasThreeWaiting_isRefusedOnlyToThem() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator, QueueSettings.DEFAULTS);
         String alicesPicture = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
         generator.hold();
@@ -428,7 +428,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void outOfRangeOptions_sentByAClientAnyway_areRefusedPrivately_andNothingIsQueued() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
 
         String badSize = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
@@ -452,7 +452,7 @@ class DiscordBotEndToEndTest {
     @Test
     void whenTheJobServiceIsSlowToDecide_theInteractionIsDeferred_andARefusalStillReachesOnlyTheRequester()
             throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator, QueueSettings.DEFAULTS, Duration.ZERO, Duration.ZERO);
 
         String refused = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
@@ -471,7 +471,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void anInteractionThatCouldNotBeAnsweredInTime_leavesNoJobBehind() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         try {
@@ -500,7 +500,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aGatewayDisconnectDuringAJob_isResumed_andThePictureStillArrives() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         String token;
@@ -528,7 +528,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void anEditAnswered429_isRetriedAfterTheRetryAfterDelay() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         discord.rateLimitNextEdits(1, 1);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
@@ -543,13 +543,13 @@ class DiscordBotEndToEndTest {
 
     @Test
     void afterARestart_commandsAreNotRegisteredAgain_andOldButtonsStillWork() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
         running.close();
         running = null;
 
-        CountingGenerator afterRestart = new CountingGenerator(pipeline);
+        TestGenerator afterRestart = TestGenerator.over(pipeline);
         running = start(afterRestart);
         Request replay = awaitImage(discord.click(FakeDiscord.BOB, "same:" + jobIdOf(first)));
 
@@ -561,7 +561,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aServerAdmin_canRestrictImagineToChannels_andOthersAreToldWhy() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
 
         String notAdmin = discord.slash(FakeDiscord.BOB, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>")));
@@ -579,7 +579,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void sameSeed_inAChannelImagineMayNotUse_isRefusedOnlyToThePresser() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
         String admin = discord.slash(FakeDiscord.ADMIN, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>")));
@@ -595,7 +595,7 @@ class DiscordBotEndToEndTest {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         try {
             JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"),
-                            new CountingGenerator(pipeline))
+                            TestGenerator.over(pipeline))
                     .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
                     .cache(new ResultCache(1 << 20, data.resolve("results"), 1 << 20)).store(store)
                     .randomSeeds(() -> 1L).build();

@@ -10,16 +10,14 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
 import dev.imagine.pipeline.PngParameters;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import net.dv8tion.jda.api.utils.data.DataObject;
 import org.junit.jupiter.api.AfterAll;
@@ -66,9 +64,9 @@ class DiscordSharedPictureTextTest {
         discord.close();
     }
 
-    private CountingGenerator start() throws Exception {
+    private TestGenerator start() throws Exception {
         discord = new FakeDiscord();
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         store = MvJobStore.open(data.resolve("jobs.mv"));
         AtomicLong seeds = new AtomicLong(1000);
         service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
@@ -98,19 +96,9 @@ class DiscordSharedPictureTextTest {
         return text.substring(0, text.lastIndexOf('\n'));
     }
 
-    private static byte[] imageData(byte[] png) {
-        ByteBuffer buffer = ByteBuffer.wrap(png);
-        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
-            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
-                return Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
-            }
-        }
-        throw new AssertionError("no IDAT");
-    }
-
     @Test
     void aCachedPicture_isPostedWithTheSecondUsersOwnPrompt_inThePngAndTheEmbed() throws Exception {
-        CountingGenerator generator = start();
+        TestGenerator generator = start();
         Request alices = picture(imagine(FakeDiscord.ALICE, "My Private Diary Entry"));
 
         Request bobs = picture(imagine(FakeDiscord.BOB, "my   private diary entry"));
@@ -120,7 +108,7 @@ class DiscordSharedPictureTextTest {
         byte[] alicesPng = alices.files().get(0).bytes();
         assertThat(promptOf(bobsPng)).isEqualTo("my   private diary entry");
         assertThat(new String(bobsPng, StandardCharsets.ISO_8859_1)).doesNotContain("My Private Diary Entry");
-        assertThat(imageData(bobsPng)).isEqualTo(imageData(alicesPng));
+        assertThat(TestGenerator.pixelData(bobsPng)).isEqualTo(TestGenerator.pixelData(alicesPng));
         DataObject embed = bobs.payload().getArray("embeds").getObject(0);
         assertThat(embed.getString("description")).isEqualTo("my   private diary entry");
         assertThat(embed.toString()).doesNotContain("My Private Diary Entry");

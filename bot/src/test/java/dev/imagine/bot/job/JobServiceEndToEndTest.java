@@ -10,7 +10,7 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
@@ -79,7 +79,7 @@ class JobServiceEndToEndTest {
 
     @Test
     void imagine_generatesARealPng_andItsReplayComesFromTheCache_evenAfterARestart() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         byte[] generated;
         String jobId;
         try (Running first = startService(generator)) {
@@ -100,7 +100,7 @@ class JobServiceEndToEndTest {
         }
 
         // A new process: new store handle, new cache, new queue; the files on disk are all that is left.
-        CountingGenerator afterRestart = new CountingGenerator(pipeline);
+        TestGenerator afterRestart = TestGenerator.over(pipeline);
         try (Running second = startService(afterRestart)) {
             Reply replay = second.service().handle(new Command.Replay(BOB, jobId), "chat-701");
 
@@ -113,7 +113,7 @@ class JobServiceEndToEndTest {
 
     @Test
     void reroll_generatesAnotherPicture_withTheNewSeedInItsParameters() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         try (Running running = startService(generator)) {
             String first = ((Reply.Accepted) running.service().handle(fox(ALICE), "c")).job().id();
             byte[] original = running.sink().await("finished", first).pngs().get(0);

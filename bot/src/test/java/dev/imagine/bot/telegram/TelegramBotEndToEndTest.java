@@ -15,7 +15,7 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
@@ -102,7 +102,7 @@ class TelegramBotEndToEndTest {
 
     /** One running Imagine: store, cache, job service and Telegram bot, on this test's data folder. */
     private final class Imagine implements AutoCloseable {
-        final CountingGenerator generator = new CountingGenerator(pipeline);
+        final TestGenerator generator = TestGenerator.over(pipeline);
         final JobStore store;
         final JobService jobs;
         final TelegramBot bot;
@@ -511,11 +511,11 @@ class TelegramBotEndToEndTest {
         TelegramSettings quick = settings(telegram.url())
                 .withEditIntervals(Duration.ofNanos(1), Duration.ofSeconds(30));
         Imagine imagine = startImagine(QueueSettings.DEFAULTS, quick);
-        imagine.generator.stepByStep();
+        imagine.generator.holdSteps();
         int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine " + FOX);
         int status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked).resultMessageId();
         for (int step = 1; step <= 2; step++) {
-            imagine.generator.releaseStep();
+            imagine.generator.releaseSteps(1);
             String text = Texts.running(step, 2);
             telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(status))
                     && c.param("text").equals(text));
@@ -527,8 +527,8 @@ class TelegramBotEndToEndTest {
         int groupStatus = telegram.await("sendMessage", c -> c.replyToMessageId() == inGroup).resultMessageId();
         telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(groupStatus))
                 && c.param("text").equals(Texts.running(0, 2)));
-        imagine.generator.releaseStep();
-        imagine.generator.releaseStep();
+        imagine.generator.releaseSteps(1);
+        imagine.generator.releaseSteps(1);
         photoReplyingTo(inGroup);
         assertThat(telegram.calls("editMessageText").stream()
                 .filter(c -> c.param("message_id").equals(Integer.toString(groupStatus)))

@@ -9,16 +9,14 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
 import dev.imagine.pipeline.PngParameters;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.Arrays;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -65,9 +63,9 @@ class TelegramSharedPictureTextTest {
         telegram.close();
     }
 
-    private CountingGenerator start() throws Exception {
+    private TestGenerator start() throws Exception {
         telegram = new FakeTelegram();
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         store = MvJobStore.open(data.resolve("jobs.mv"));
         jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
                 .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
@@ -94,19 +92,9 @@ class TelegramSharedPictureTextTest {
         return text.substring(0, text.lastIndexOf('\n'));
     }
 
-    private static byte[] imageData(byte[] png) {
-        ByteBuffer buffer = ByteBuffer.wrap(png);
-        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
-            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
-                return Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
-            }
-        }
-        throw new AssertionError("no IDAT");
-    }
-
     @Test
     void aCachedPicture_isSentWithTheSecondUsersOwnPrompt_inThePngAndTheCaption() throws Exception {
-        CountingGenerator generator = start();
+        TestGenerator generator = start();
         FakeTelegram.Call alices = photoFor(ALICE, "alice", "My Private Diary Entry");
 
         FakeTelegram.Call bobs = photoFor(BOB, "bob", "my   private diary entry");
@@ -115,7 +103,7 @@ class TelegramSharedPictureTextTest {
         byte[] bobsPng = onlyFile(bobs);
         assertThat(promptOf(bobsPng)).isEqualTo("my   private diary entry");
         assertThat(new String(bobsPng, StandardCharsets.ISO_8859_1)).doesNotContain("My Private Diary Entry");
-        assertThat(imageData(bobsPng)).isEqualTo(imageData(onlyFile(alices)));
+        assertThat(TestGenerator.pixelData(bobsPng)).isEqualTo(TestGenerator.pixelData(onlyFile(alices)));
         assertThat(bobs.param("caption")).startsWith("my   private diary entry\n")
                 .doesNotContain("My Private Diary Entry");
         assertThat(promptOf(onlyFile(alices))).isEqualTo("My Private Diary Entry");

@@ -3,11 +3,10 @@ package dev.imagine.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.PngParameters;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -71,16 +70,6 @@ class SharedPictureTextTest {
         return text.substring(0, text.lastIndexOf('\n'));
     }
 
-    private static byte[] imageData(byte[] png) {
-        ByteBuffer buffer = ByteBuffer.wrap(png);
-        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
-            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
-                return Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
-            }
-        }
-        throw new AssertionError("no IDAT");
-    }
-
     @Test
     void aCacheHit_showsTheRequesterOwnPromptInTheJobAndInThePng_onIdenticalPixels() throws Exception {
         imagine = start();
@@ -97,7 +86,7 @@ class SharedPictureTextTest {
                 .isEqualTo(BOBS_PROMPT);
         assertThat(promptOf(bobsPng)).isEqualTo(BOBS_PROMPT);
         assertThat(new String(bobsPng, StandardCharsets.ISO_8859_1)).doesNotContain(ALICES_PROMPT);
-        assertThat(imageData(bobsPng)).isEqualTo(imageData(alicesPng));
+        assertThat(TestGenerator.pixelData(bobsPng)).isEqualTo(TestGenerator.pixelData(alicesPng));
         assertThat(promptOf(image(alice, alicesJob))).isEqualTo(ALICES_PROMPT);
         assertThat(promptOf(image(bob, alicesJob))).as("anyone looking at Alice's job sees Alice's prompt")
                 .isEqualTo(ALICES_PROMPT);
@@ -118,6 +107,6 @@ class SharedPictureTextTest {
 
         assertThat(promptOf(carolsPng)).isEqualTo("MY PRIVATE DIARY ENTRY");
         assertThat(new String(carolsPng, StandardCharsets.ISO_8859_1)).doesNotContain(ALICES_PROMPT);
-        assertThat(imageData(carolsPng)).isEqualTo(imageData(alicesPng));
+        assertThat(TestGenerator.pixelData(carolsPng)).isEqualTo(TestGenerator.pixelData(alicesPng));
     }
 }

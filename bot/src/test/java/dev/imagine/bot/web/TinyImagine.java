@@ -12,22 +12,16 @@ import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.pipeline.CancellationSignal;
-import dev.imagine.pipeline.GenerationRequest;
-import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.ProgressListener;
-import dev.imagine.pipeline.TokenizedPrompt;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * A whole Imagine for tests: the job service with the durable store and the disk cache in a folder, running the real
@@ -46,11 +40,10 @@ final class TinyImagine implements AutoCloseable {
     final WebServer web;
     final Metrics metrics;
 
-    private final AtomicReference<Hold> gate;
+    private final TestGenerator generator;
 
-    private TinyImagine(JobService jobs, JobStore store, WebServer web,
-                        AtomicReference<Hold> gate, Metrics metrics) {
-        this.gate = gate;
+    private TinyImagine(JobService jobs, JobStore store, WebServer web, TestGenerator generator, Metrics metrics) {
+        this.generator = generator;
         this.metrics = metrics;
         this.jobs = jobs;
         this.store = store;
@@ -75,8 +68,8 @@ final class TinyImagine implements AutoCloseable {
         AtomicLong seeds = new AtomicLong(1000);
         JobSettings jobSettings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture",
                 Duration.ofMinutes(1), 0.5, false);
-        AtomicReference<Hold> gate = new AtomicReference<>();
-        JobService jobs = JobService.builder(jobSettings, gated(model(), gate))
+        TestGenerator generator = TestGenerator.over(model());
+        JobService jobs = JobService.builder(jobSettings, generator)
                 .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system())).cache(cache).store(store)
                 .randomSeeds(seeds::incrementAndGet).build();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
@@ -90,7 +83,7 @@ final class TinyImagine implements AutoCloseable {
             throw e;
         }
         jobs.start();
-        return new TinyImagine(jobs, store, web, gate, metrics);
+        return new TinyImagine(jobs, store, web, generator, metrics);
     }
 
     /**
@@ -98,26 +91,28 @@ final class TinyImagine implements AutoCloseable {
      * the jobs submitted after it wait in the queue.
      */
     Hold holdWorker() {
-        Hold hold = new Hold();
-        gate.set(hold);
-        return hold;
+        generator.holdPrompt(HOLD_PROMPT);
+        return new Hold(generator);
     }
 
     /** Holds the next job with {@link #HOLD_PROMPT} on the worker until closed. */
     static final class Hold implements AutoCloseable {
-        private final CountDownLatch holding = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
+        private final TestGenerator generator;
+
+        private Hold(TestGenerator generator) {
+            this.generator = generator;
+        }
 
         /** Waits until the held job is on the worker (so later jobs really wait in the queue). */
         void awaitHeld() throws InterruptedException {
-            if (!holding.await(30, TimeUnit.SECONDS)) {
+            if (!generator.held.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("the held job never reached the worker");
             }
         }
 
         @Override
         public void close() {
-            released.countDown();
+            generator.open();
         }
     }
 
@@ -131,43 +126,5 @@ final class TinyImagine implements AutoCloseable {
         jobs.shutdown(Duration.ofSeconds(30));
         store.close();
         metrics.close();
-    }
-
-    private static ImageGenerator gated(ImageGenerator generator,
-                                        AtomicReference<Hold> gate) {
-        return new ImageGenerator() {
-            @Override
-            public TokenizedPrompt tokenize(String prompt) {
-                return generator.tokenize(prompt);
-            }
-
-            @Override
-            public GenerationResult generate(GenerationRequest request,
-                                                                  ProgressListener progress,
-                                                                  CancellationSignal cancel) {
-                Hold hold = gate.get();
-                if (request.prompt().equals(HOLD_PROMPT) && hold != null) {
-                    hold.holding.countDown();
-                    try {
-                        if (!hold.released.await(30, TimeUnit.SECONDS)) {
-                            throw new IllegalStateException("the test never let the held job go");
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                }
-                return generator.generate(request, progress, cancel);
-            }
-
-            @Override
-            public String modelName() {
-                return generator.modelName();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }
