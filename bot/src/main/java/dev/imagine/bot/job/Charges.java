@@ -7,16 +7,7 @@ import java.time.Duration;
  * A finished job is charged to its owner's fair share (kept in the store, so that a restart remembers it), and
  * teaches the cost model how long work takes on this machine.
  */
-final class Charges {
-    private final FairShareQueue<Job> queue;
-    private final JobStore store;
-    private final CostModel costs;
-
-    Charges(FairShareQueue<Job> queue, JobStore store, CostModel costs) {
-        this.queue = queue;
-        this.store = store;
-        this.costs = costs;
-    }
+record Charges(FairShareQueue<Job> queue, JobStore store, CostModel costs) {
 
     /**
      * The share is charged the time the job held the worker, i.e. the whole machine (every core runs it); summing CPU

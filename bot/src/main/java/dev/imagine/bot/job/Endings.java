@@ -12,26 +12,10 @@ import org.slf4j.LoggerFactory;
  * How a job that ran ends: done (its pictures cached, its owner's share charged, those waiting for it served),
  * stopped (cancelled, out of time, or kept for the next start when Imagine stops), or broken.
  */
-final class Endings {
+record Endings(Transitions transitions, Pictures pictures, Charges charges, Followers followers, AdmissionGate gate,
+               Duration jobTimeout) {
     private static final Logger LOG = LoggerFactory.getLogger(Endings.class);
     static final String CANCELLED_BY_YOU = "cancelled by you";
-
-    private final Transitions transitions;
-    private final Pictures pictures;
-    private final Charges charges;
-    private final Followers followers;
-    private final AdmissionGate gate;
-    private final Duration jobTimeout;
-
-    Endings(Transitions transitions, Pictures pictures, Charges charges, Followers followers, AdmissionGate gate,
-            Duration jobTimeout) {
-        this.transitions = transitions;
-        this.pictures = pictures;
-        this.charges = charges;
-        this.followers = followers;
-        this.gate = gate;
-        this.jobTimeout = jobTimeout;
-    }
 
     /** Its generation is finished; {@code spent} is what the job used over all its runs. */
     void done(Job job, GenerationResult result, Spent spent) {

@@ -4,23 +4,8 @@ import java.time.Duration;
 import java.util.List;
 
 /** What becomes of the jobs that waited for an identical one ({@link InFlight}) when that one ends. */
-final class Followers {
-    private final InFlight inFlight;
-    private final Intake intake;
-    private final Transitions transitions;
-    private final Pictures pictures;
-    private final AdmissionGate gate;
-    private final Audience audience;
-
-    Followers(InFlight inFlight, Intake intake, Transitions transitions, Pictures pictures, AdmissionGate gate,
-              Audience audience) {
-        this.inFlight = inFlight;
-        this.intake = intake;
-        this.transitions = transitions;
-        this.pictures = pictures;
-        this.gate = gate;
-        this.audience = audience;
-    }
+record Followers(InFlight inFlight, Intake intake, Transitions transitions, Pictures pictures, AdmissionGate gate,
+                 Audience audience) {
 
     /** The leader is done: each follower is done too, with its pictures labelled with its own words. */
     void finish(Job leader, List<byte[]> made, Duration took) {

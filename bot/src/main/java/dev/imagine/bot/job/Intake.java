@@ -17,27 +17,9 @@ import org.slf4j.LoggerFactory;
  * ({@link InFlight}), or offers it to the fair-share queue, which may refuse it (the queue or the person's share of
  * it is full).
  */
-final class Intake {
+record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
+              Transitions transitions, InstantSource clock) {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
-
-    private final JobStore store;
-    private final FairShareQueue<Job> queue;
-    private final Pictures pictures;
-    private final InFlight inFlight;
-    private final CostModel costs;
-    private final Transitions transitions;
-    private final InstantSource clock;
-
-    Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
-           Transitions transitions, InstantSource clock) {
-        this.store = store;
-        this.queue = queue;
-        this.pictures = pictures;
-        this.inFlight = inFlight;
-        this.costs = costs;
-        this.transitions = transitions;
-        this.clock = clock;
-    }
 
     /**
      * @param known true for a job that is already in the store under its id (a follower taking its leader's place):

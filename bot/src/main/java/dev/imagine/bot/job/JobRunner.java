@@ -20,27 +20,8 @@ import java.util.Optional;
  * all the time it ran. A job stops after its current step when its owner cancels it, when it runs out of time, or
  * when Imagine stops.
  */
-final class JobRunner {
-    private final ImageGenerator generator;
-    private final FairShareQueue<Job> queue;
-    private final WorkerSlot slot;
-    private final Parking parking;
-    private final Endings endings;
-    private final Transitions transitions;
-    private final JobClocks clocks;
-    private final Duration jobTimeout;
-
-    JobRunner(ImageGenerator generator, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, Endings endings,
-              Transitions transitions, JobClocks clocks, Duration jobTimeout) {
-        this.generator = generator;
-        this.queue = queue;
-        this.slot = slot;
-        this.parking = parking;
-        this.endings = endings;
-        this.transitions = transitions;
-        this.clocks = clocks;
-        this.jobTimeout = jobTimeout;
-    }
+record JobRunner(ImageGenerator generator, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, Endings endings,
+                 Transitions transitions, JobClocks clocks, Duration jobTimeout) {
 
     void run(QueueEntry<Job> entry) {
         Optional<Parking.Parked> resumed = parking.resume(entry.jobId());

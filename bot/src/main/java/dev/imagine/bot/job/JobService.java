@@ -23,22 +23,16 @@ import java.util.function.BooleanSupplier;
  */
 public final class JobService implements AutoCloseable {
     private final JobSettings settings;
-    private final Audience audience;
-    private final Requests requests;
-    private final OwnerActions owners;
-    private final Preferences preferences;
-    private final Queries queries;
-    private final Lifecycle lifecycle;
+    private final Engine engine;
 
-    JobService(JobSettings settings, Audience audience, Requests requests, OwnerActions owners, Preferences preferences,
-               Queries queries, Lifecycle lifecycle) {
+    /** The parts behind the front, as {@link JobServiceBuilder} wired them. */
+    record Engine(Audience audience, Requests requests, OwnerActions owners, Preferences preferences, Queries queries,
+                  Lifecycle lifecycle) {
+    }
+
+    JobService(JobSettings settings, Engine engine) {
         this.settings = settings;
-        this.audience = audience;
-        this.requests = requests;
-        this.owners = owners;
-        this.preferences = preferences;
-        this.queries = queries;
-        this.lifecycle = lifecycle;
+        this.engine = engine;
     }
 
     /** A job service for {@code generator}, configured by {@code settings}; the builder says what else it needs. */
@@ -48,12 +42,12 @@ public final class JobService implements AutoCloseable {
 
     /** Registers the adapter that answers people of {@code platform} ("discord", "telegram", "web"). */
     public void registerSink(String platform, ReplySink sink) {
-        audience.register(platform, sink);
+        engine.audience().register(platform, sink);
     }
 
     /** Sets who is told about job events (metrics). */
     public void observe(JobObserver jobObserver) {
-        audience.observe(jobObserver);
+        engine.audience().observe(jobObserver);
     }
 
     /**
@@ -62,13 +56,13 @@ public final class JobService implements AutoCloseable {
      * the worker.
      */
     public void start() {
-        lifecycle.start();
+        engine.lifecycle().start();
     }
 
     /** Answers a command at once; later news about the job arrives through the sink of the requester's platform. */
     public Reply handle(Command command, String origin) {
         Reply reply = answer(command, origin);
-        JobObserver observer = audience.observer();
+        JobObserver observer = engine.audience().observer();
         switch (reply) {
             case Reply.Refused refused -> observer.refused(command.requester().user().platform());
             case Reply.Accepted accepted -> observer.queued(accepted.job());
@@ -80,17 +74,17 @@ public final class JobService implements AutoCloseable {
 
     private Reply answer(Command command, String origin) {
         return switch (command) {
-            case Command.Imagine imagine -> requests.imagine(imagine, origin);
-            case Command.Replay replay -> requests.again(replay.requester(), replay.jobId(), origin, false);
-            case Command.Reroll reroll -> requests.again(reroll.requester(), reroll.jobId(), origin, true);
+            case Command.Imagine imagine -> engine.requests().imagine(imagine, origin);
+            case Command.Replay replay -> engine.requests().again(replay.requester(), replay.jobId(), origin, false);
+            case Command.Reroll reroll -> engine.requests().again(reroll.requester(), reroll.jobId(), origin, true);
             case Command.Vary vary -> new Reply.Refused("Variations are not available yet; they are coming. Meanwhile,"
                     + " Re-roll draws the same prompt with a new seed.", Reply.Refused.Reason.NOT_AVAILABLE);
             case Command.Upscale upscale -> new Reply.Refused("Upscaling is not available yet; it is coming.",
                     Reply.Refused.Reason.NOT_AVAILABLE);
-            case Command.Cancel cancel -> owners.cancel(cancel);
-            case Command.Delete delete -> owners.delete(delete);
-            case Command.QueueStatus status -> new Reply.Info(queries.queueStatus(status.requester().user()).text());
-            case Command.Settings change -> preferences.handle(change);
+            case Command.Cancel cancel -> engine.owners().cancel(cancel);
+            case Command.Delete delete -> engine.owners().delete(delete);
+            case Command.QueueStatus status -> new Reply.Info(queueStatus(status.requester().user()).text());
+            case Command.Settings change -> engine.preferences().handle(change);
             case Command.Help help -> new Reply.Info(HelpText.TEXT);
         };
     }
@@ -100,16 +94,16 @@ public final class JobService implements AutoCloseable {
      * "telegram:-100…"): its limits and allowed channels carry over, unless the new id has its own already.
      */
     public void communityMoved(String fromKey, String toKey) {
-        preferences.communityMoved(fromKey, toKey);
+        engine.preferences().communityMoved(fromKey, toKey);
     }
 
     public Optional<Job> job(String jobId) {
-        return queries.job(jobId);
+        return engine.queries().job(jobId);
     }
 
     /** The finished images of a job, each with the job's own parameters, when they are still in the cache. */
     public Optional<List<byte[]>> images(Job job) {
-        return queries.images(job);
+        return engine.queries().images(job);
     }
 
     /** The limits, defaults and model identity this service was configured with. */
@@ -119,32 +113,32 @@ public final class JobService implements AutoCloseable {
 
     /** The waiting jobs in fair-share order, with positions and estimated waits. */
     public QueueSnapshot<Job> queueSnapshot() {
-        return queries.queueSnapshot();
+        return engine.queries().queueSnapshot();
     }
 
     /** Where a job waits in the queue (position and estimated wait), if it is waiting. */
     public Optional<QueuedJob<Job>> positionOf(String jobId) {
-        return queries.positionOf(jobId);
+        return engine.queries().positionOf(jobId);
     }
 
     /** One person's view of the queue, as data ({@link QueueStatus#text()} is what /queue answers). */
     public QueueStatus queueStatus(User user) {
-        return queries.queueStatus(user);
+        return engine.queries().queueStatus(user);
     }
 
     /** The job on the worker now, if any. */
     public Optional<Job> runningJob() {
-        return queries.runningJob();
+        return engine.queries().runningJob();
     }
 
     /** A person's most recent jobs, newest first, at most {@code limit} (deleted ones left out). */
     public List<Job> jobsOf(User user, int limit) {
-        return queries.jobsOf(user, limit);
+        return engine.queries().jobsOf(user, limit);
     }
 
     /** False once {@link #shutdown} began: Imagine is draining and refuses new pictures. */
     public boolean admitting() {
-        return lifecycle.admitting();
+        return engine.lifecycle().admitting();
     }
 
     /**
@@ -152,19 +146,19 @@ public final class JobService implements AutoCloseable {
      * as {@link #handle} counts the refusals it answers itself.
      */
     public void refusedByAdapter(String platform) {
-        audience.observer().refused(platform);
+        engine.audience().observer().refused(platform);
     }
 
     public boolean workerAlive() {
-        return lifecycle.workerAlive();
+        return engine.lifecycle().workerAlive();
     }
 
     public ResultCache.Stats cacheStats() {
-        return queries.cacheStats();
+        return engine.queries().cacheStats();
     }
 
     public int queueLength() {
-        return queries.queueLength();
+        return engine.queries().queueLength();
     }
 
     /**
@@ -172,7 +166,7 @@ public final class JobService implements AutoCloseable {
      * {@code grace} (or stops it and keeps it queued for the next start), and stops the worker.
      */
     public void shutdown(Duration grace) {
-        lifecycle.shutdown(grace);
+        engine.lifecycle().shutdown(grace);
     }
 
     /**
@@ -180,7 +174,7 @@ public final class JobService implements AutoCloseable {
      * it for the next start (someone asked a second time to stop). Does nothing before a shutdown has begun.
      */
     public void stopRunningJobNow() {
-        lifecycle.stopRunningJobNow();
+        engine.lifecycle().stopRunningJobNow();
     }
 
     @Override
@@ -190,11 +184,11 @@ public final class JobService implements AutoCloseable {
 
     /** For tests: the cache keys of a job with these parameters. */
     List<CacheKey> cacheKeys(JobParameters parameters) {
-        return queries.cacheKeys(parameters);
+        return engine.queries().cacheKeys(parameters);
     }
 
     /** For tests: pretends the JVM is (or is not) shutting down. */
     void jvmStoppingForTest(BooleanSupplier stopping) {
-        lifecycle.jvmStoppingForTest(stopping);
+        engine.lifecycle().jvmStoppingForTest(stopping);
     }
 }

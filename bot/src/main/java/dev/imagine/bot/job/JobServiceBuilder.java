@@ -93,12 +93,14 @@ public final class JobServiceBuilder {
         OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
                 new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
-        return new JobService(settings, audience, requests, owners, preferences, queries, lifecycle);
+        return new JobService(settings,
+                new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle));
     }
 
     private static void requireSet(Object part, String name) {
         if (part == null) {
-            throw new IllegalStateException("a job service needs a " + name + ": call " + name + "(...) before build()");
+            throw new IllegalStateException("a job service needs a " + name + ": call " + name
+                    + "(...) before build()");
         }
     }
 }

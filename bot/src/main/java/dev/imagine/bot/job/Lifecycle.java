@@ -9,27 +9,9 @@ import java.util.function.BooleanSupplier;
  * new pictures are refused, waiting ones keep their place for the next start, and the running one may finish within
  * the grace (or is stopped after its current step and kept).
  */
-final class Lifecycle {
+record Lifecycle(Resumption resumption, Worker worker, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking,
+                 AdmissionGate gate, Transitions transitions) {
     private static final Duration AFTER_THE_GRACE = Duration.ofSeconds(30);
-
-    private final Resumption resumption;
-    private final Worker worker;
-    private final FairShareQueue<Job> queue;
-    private final WorkerSlot slot;
-    private final Parking parking;
-    private final AdmissionGate gate;
-    private final Transitions transitions;
-
-    Lifecycle(Resumption resumption, Worker worker, FairShareQueue<Job> queue, WorkerSlot slot,
-              Parking parking, AdmissionGate gate, Transitions transitions) {
-        this.resumption = resumption;
-        this.worker = worker;
-        this.queue = queue;
-        this.slot = slot;
-        this.parking = parking;
-        this.gate = gate;
-        this.transitions = transitions;
-    }
 
     void start() {
         resumption.resume();

@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded job store: one H2 MVStore file with a map per kind of record, values as JSON (readable when
- * debugging, tolerant of added fields; see {@link StoreJson}). Every write is committed before it returns, so a crash loses nothing
- * that was acknowledged to a user.
+ * debugging, tolerant of added fields; see {@link StoreJson}). Every write is committed before it returns, so a crash
+ * loses nothing that was acknowledged to a user.
  */
 public final class MvJobStore implements JobStore {
     private static final Logger LOG = LoggerFactory.getLogger(MvJobStore.class);
@@ -161,7 +161,7 @@ public final class MvJobStore implements JobStore {
         store.commit();
     }
 
-    /** A setting that cannot be read any more is as if it had never been saved: the defaults apply, and the log says so. */
+    /** A setting that cannot be read any more is as if it was never saved: the defaults apply, and the log says so. */
     private static <T> Optional<T> readSetting(MVMap<String, String> map, String key, Class<T> type) {
         String json = map.get(key);
         if (json == null) {

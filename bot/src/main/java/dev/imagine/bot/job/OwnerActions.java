@@ -7,32 +7,16 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** Cancel and Delete: what only the person who asked for a picture may do with it. */
-final class OwnerActions {
-    private final Queries queries;
-    private final FairShareQueue<Job> queue;
-    private final WorkerSlot slot;
-    private final Parking parking;
-    private final InFlight inFlight;
-    private final Endings endings;
-    private final Transitions transitions;
-
-    OwnerActions(Queries queries, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, InFlight inFlight,
-                 Endings endings, Transitions transitions) {
-        this.queries = queries;
-        this.queue = queue;
-        this.slot = slot;
-        this.parking = parking;
-        this.inFlight = inFlight;
-        this.endings = endings;
-        this.transitions = transitions;
-    }
+record OwnerActions(Queries queries, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, InFlight inFlight,
+                    Endings endings, Transitions transitions) {
 
     /** A waiting job ends at once and costs nothing; the running one stops after its current step. */
     Reply cancel(Command.Cancel command) {
         User user = command.requester().user();
         Optional<Job> target = command.jobId() == null ? queries.latestActiveJobOf(user) : queries.job(command.jobId());
         if (target.isEmpty()) {
-            return new Reply.Refused("You have no waiting or running picture to cancel.", Reply.Refused.Reason.NOT_FOUND);
+            return new Reply.Refused("You have no waiting or running picture to cancel.",
+                    Reply.Refused.Reason.NOT_FOUND);
         }
         Job job = target.get();
         if (!job.ownedBy(user)) {

@@ -14,22 +14,11 @@ import java.util.Optional;
  * The pictures of jobs in the result cache: keyed on every parameter that changes the pixels (the model and its
  * revision, the prompt as tokenized, seed, steps, size, guidance, decoder), kept without words, handed out labelled
  * with each job's own parameters ({@link PictureLabels}).
+ *
+ * @param generator  the tokenizer of the cache keys
  */
-final class Pictures {
-    private final String modelId;
-    private final String modelRevision;
-    private final ImageGenerator generator;
-    private final ResultCache cache;
-    private final PictureLabels labels;
-
-    /** @param generator the tokenizer of cache keys */
-    Pictures(String modelId, String modelRevision, ImageGenerator generator, ResultCache cache, PictureLabels labels) {
-        this.modelId = modelId;
-        this.modelRevision = modelRevision;
-        this.generator = generator;
-        this.cache = cache;
-        this.labels = labels;
-    }
+record Pictures(String modelId, String modelRevision, ImageGenerator generator, ResultCache cache,
+                PictureLabels labels) {
 
     /** One key per picture of a job with these parameters. */
     List<CacheKey> keysOf(JobParameters parameters) {

@@ -11,18 +11,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** What is known about jobs, the queue and the worker, without changing anything. */
-final class Queries {
-    private final JobStore store;
-    private final FairShareQueue<Job> queue;
-    private final WorkerSlot slot;
-    private final Pictures pictures;
-
-    Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictures pictures) {
-        this.store = store;
-        this.queue = queue;
-        this.slot = slot;
-        this.pictures = pictures;
-    }
+record Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictures pictures) {
 
     /** A job by the id a button or a page carries; anything that cannot be an id finds nothing. */
     Optional<Job> job(String jobId) {

@@ -14,27 +14,8 @@ import java.util.function.Supplier;
  * The commands that ask for a picture (Imagine, and Same seed and Re-roll under an earlier one): checked against the
  * person's limits and channel, made a new job, and handed to {@link Intake}.
  */
-final class Requests {
-    private final RequestValidator validator;
-    private final Preferences preferences;
-    private final Queries queries;
-    private final Intake intake;
-    private final AdmissionGate gate;
-    private final Supplier<String> jobIds;
-    private final InstantSource clock;
-    private final boolean fastDecoderAvailable;
-
-    Requests(RequestValidator validator, Preferences preferences, Queries queries, Intake intake, AdmissionGate gate,
-             Supplier<String> jobIds, InstantSource clock, boolean fastDecoderAvailable) {
-        this.validator = validator;
-        this.preferences = preferences;
-        this.queries = queries;
-        this.intake = intake;
-        this.gate = gate;
-        this.jobIds = jobIds;
-        this.clock = clock;
-        this.fastDecoderAvailable = fastDecoderAvailable;
-    }
+record Requests(RequestValidator validator, Preferences preferences, Queries queries, Intake intake, AdmissionGate gate,
+                Supplier<String> jobIds, InstantSource clock, boolean fastDecoderAvailable) {
 
     Reply imagine(Command.Imagine command, String origin) {
         Requester requester = command.requester();

@@ -15,20 +15,8 @@ import org.slf4j.LoggerFactory;
  * or running when it stopped (a running one is drawn again from the start). Their owners are told, and the log says
  * how many came back and from which state.
  */
-final class Resumption {
+record Resumption(JobStore store, FairShareQueue<Job> queue, Intake intake, Transitions transitions) {
     private static final Logger LOG = LoggerFactory.getLogger(Resumption.class);
-
-    private final JobStore store;
-    private final FairShareQueue<Job> queue;
-    private final Intake intake;
-    private final Transitions transitions;
-
-    Resumption(JobStore store, FairShareQueue<Job> queue, Intake intake, Transitions transitions) {
-        this.store = store;
-        this.queue = queue;
-        this.intake = intake;
-        this.transitions = transitions;
-    }
 
     void resume() {
         restoreUsage();

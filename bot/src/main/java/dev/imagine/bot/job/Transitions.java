@@ -10,16 +10,7 @@ import java.util.Optional;
  * Each change of a job's state, always in the same order: saved in the store first (whoever hears of it finds it
  * there), counted by the observer, then told to the person through their platform's sink.
  */
-final class Transitions {
-    private final JobStore store;
-    private final Audience audience;
-    private final InstantSource clock;
-
-    Transitions(JobStore store, Audience audience, InstantSource clock) {
-        this.store = store;
-        this.audience = audience;
-        this.clock = clock;
-    }
+record Transitions(JobStore store, Audience audience, InstantSource clock) {
 
     Optional<Job> find(String jobId) {
         return store.find(jobId);
