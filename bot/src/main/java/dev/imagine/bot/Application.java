@@ -2,6 +2,7 @@ package dev.imagine.bot;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -78,9 +79,8 @@ final class Application implements AutoCloseable {
                     config.cacheDiskBytes());
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), model.id(), model.revision(),
                     config.jobTimeout(), 10.0, generator.hasFastDecoder());
-            JobService jobs = JobService.builder(settings, generator)
-                    .queue(new FairShareQueue<>(config.queueSettings(), InstantSource.system()))
-                    .cache(cache).store(store).build();
+            FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
+            JobService jobs = JobService.builder(settings, generator, queue, cache, store).build();
             Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
             jobs.observe(metrics);
             Application application = new Application(config, model, generator, store, jobs, metrics, data);

@@ -5,6 +5,7 @@ import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
+import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSnapshot;
 import dev.imagine.bot.queue.QueuedJob;
 import dev.imagine.pipeline.ImageGenerator;
@@ -35,9 +36,13 @@ public final class JobService implements AutoCloseable {
         this.engine = engine;
     }
 
-    /** A job service for {@code generator}, configured by {@code settings}; the builder says what else it needs. */
-    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator) {
-        return new JobServiceBuilder(settings, generator);
+    /**
+     * A job service that draws with {@code generator} as {@code settings} say, lets jobs wait in {@code queue}, keeps
+     * their pictures in {@code cache} and the jobs themselves in {@code store}.
+     */
+    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue,
+                                            ResultCache cache, JobStore store) {
+        return new JobServiceBuilder(settings, generator, queue, cache, store);
     }
 
     /** Registers the adapter that answers people of {@code platform} ("discord", "telegram", "web"). */

@@ -7,55 +7,32 @@ import dev.imagine.pipeline.ImageGenerator;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /**
- * Puts a {@link JobService} together: the one place where the engine's parts are made and wired. The queue, the
- * result cache and the job store are required; the clocks, job ids and random seeds have production defaults that
- * tests replace.
+ * Puts a {@link JobService} together: the one place where the engine's parts are made and wired. The clocks and the
+ * random seeds have production defaults that tests replace.
  */
 public final class JobServiceBuilder {
     private final JobSettings settings;
     private final ImageGenerator generator;
-    private FairShareQueue<Job> queue;
-    private ResultCache cache;
-    private JobStore store;
+    private final FairShareQueue<Job> queue;
+    private final ResultCache cache;
+    private final JobStore store;
     private JobClocks clocks = JobClocks.system();
-    private Supplier<String> jobIds = new JobIds();
     private LongSupplier randomSeeds = new SecureRandom()::nextLong;
 
-    JobServiceBuilder(JobSettings settings, ImageGenerator generator) {
+    JobServiceBuilder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
+                      JobStore store) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.generator = Objects.requireNonNull(generator, "generator");
-    }
-
-    /** The fair-share queue jobs wait in (required). */
-    public JobServiceBuilder queue(FairShareQueue<Job> value) {
-        this.queue = Objects.requireNonNull(value, "queue");
-        return this;
-    }
-
-    /** Where finished pictures are kept and answered from (required). */
-    public JobServiceBuilder cache(ResultCache value) {
-        this.cache = Objects.requireNonNull(value, "cache");
-        return this;
-    }
-
-    /** Where jobs, settings and usage are kept across restarts (required). */
-    public JobServiceBuilder store(JobStore value) {
-        this.store = Objects.requireNonNull(value, "store");
-        return this;
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.store = Objects.requireNonNull(store, "store");
     }
 
     /** The clocks (default: the system's, and this process's CPU time). */
     public JobServiceBuilder clocks(JobClocks value) {
         this.clocks = Objects.requireNonNull(value, "clocks");
-        return this;
-    }
-
-    /** Where new job ids come from (default: {@link JobIds}). */
-    public JobServiceBuilder jobIds(Supplier<String> value) {
-        this.jobIds = Objects.requireNonNull(value, "jobIds");
         return this;
     }
 
@@ -65,11 +42,7 @@ public final class JobServiceBuilder {
         return this;
     }
 
-    /** @throws IllegalStateException naming what is missing */
     public JobService build() {
-        requireSet(queue, "queue");
-        requireSet(cache, "cache");
-        requireSet(store, "store");
         Audience audience = new Audience();
         AdmissionGate gate = new AdmissionGate();
         WorkerSlot slot = new WorkerSlot();
@@ -88,19 +61,12 @@ public final class JobServiceBuilder {
         Parking parking = new Parking(queue, slot, transitions, endings);
         JobRunner runner = new JobRunner(generator, queue, slot, parking, endings, transitions, clocks,
                 settings.jobTimeout());
-        Requests requests = new Requests(validator, preferences, queries, intake, gate, jobIds, clocks.wall(),
+        Requests requests = new Requests(validator, preferences, queries, intake, gate, new JobIds(), clocks.wall(),
                 settings.fastDecoderAvailable() && generator.hasFastDecoder());
         OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
                 new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
         return new JobService(settings,
                 new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle));
-    }
-
-    private static void requireSet(Object part, String name) {
-        if (part == null) {
-            throw new IllegalStateException("a job service needs a " + name + ": call " + name
-                    + "(...) before build()");
-        }
     }
 }

@@ -102,9 +102,9 @@ class DiscordBotEndToEndTest {
                           Duration decisionBudget) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
-                .queue(new FairShareQueue<>(queue, InstantSource.system())).cache(cache).store(store)
-                .randomSeeds(seeds::incrementAndGet).build();
+        JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
+                new FairShareQueue<>(queue, InstantSource.system()), cache, store).randomSeeds(seeds::incrementAndGet)
+                .build();
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
                 .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
         DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data, discord.clock(),
@@ -595,10 +595,8 @@ class DiscordBotEndToEndTest {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         try {
             JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"),
-                            TestGenerator.over(pipeline))
-                    .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
-                    .cache(new ResultCache(1 << 20, data.resolve("results"), 1 << 20)).store(store)
-                    .randomSeeds(() -> 1L).build();
+                    TestGenerator.over(pipeline), new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
+                    new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store).randomSeeds(() -> 1L).build();
             DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl());
             String wrong = "not-the-token-1234";
 

@@ -69,9 +69,9 @@ class DiscordSharedPictureTextTest {
         TestGenerator generator = TestGenerator.over(pipeline);
         store = MvJobStore.open(data.resolve("jobs.mv"));
         AtomicLong seeds = new AtomicLong(1000);
-        service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
-                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
-                .cache(new ResultCache(8 << 20, data.resolve("results"), 64 << 20)).store(store)
+        service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
+                        new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
+                        new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
                 .randomSeeds(seeds::incrementAndGet).build();
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
                 .withReadyTimeout(Duration.ofSeconds(15));

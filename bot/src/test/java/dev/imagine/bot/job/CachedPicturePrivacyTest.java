@@ -56,11 +56,10 @@ class CachedPicturePrivacyTest {
 
     private JobService startService() {
         sink = new RecordingSink();
-        JobService started = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator)
-                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, clock))
-                .cache(new ResultCache(1 << 20, data.resolve("results"), 1 << 20)).store(store)
-                .clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L)).randomSeeds(seeds::incrementAndGet)
-                .build();
+        JobService started = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator,
+                        new FairShareQueue<>(QueueSettings.DEFAULTS, clock),
+                        new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store)
+                .clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
         started.registerSink("discord", sink);
         started.registerSink("telegram", sink);
         started.start();

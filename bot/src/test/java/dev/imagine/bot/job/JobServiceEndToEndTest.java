@@ -64,9 +64,9 @@ class JobServiceEndToEndTest {
     private Running startService(ImageGenerator generator, JobSettings settings) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = JobService.builder(settings, generator)
-                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system())).cache(cache).store(store)
-                .randomSeeds(() -> 1234L).build();
+        FairShareQueue<Job> queue = new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system());
+        JobService service = JobService.builder(settings, generator, queue, cache, store).randomSeeds(() -> 1234L)
+                .build();
         RecordingSink sink = new RecordingSink();
         service.registerSink("telegram", sink);
         service.start();

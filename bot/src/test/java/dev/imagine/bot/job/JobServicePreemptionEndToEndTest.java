@@ -48,8 +48,8 @@ class JobServicePreemptionEndToEndTest {
         FairShareQueue<Job> queue = new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system());
         queue.charge(HEAVY.user().key(), Duration.ofMinutes(60));
         JobStore store = MvJobStore.inMemory();
-        JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
-                .queue(queue).cache(new ResultCache(8 << 20, null, 0)).store(store).randomSeeds(() -> 1L).build();
+        JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator, queue,
+                new ResultCache(8 << 20, null, 0), store).randomSeeds(() -> 1L).build();
         RecordingSink sink = new RecordingSink();
         service.registerSink("telegram", sink);
         service.start();

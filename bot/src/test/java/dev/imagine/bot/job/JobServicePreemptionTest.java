@@ -41,10 +41,9 @@ class JobServicePreemptionTest {
     @BeforeEach
     void start() {
         queue = new FairShareQueue<>(QueueSettings.DEFAULTS, clock);
-        service = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator).queue(queue)
-                .cache(new ResultCache(1 << 20, null, 0)).store(store)
-                .clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L)).randomSeeds(seeds::incrementAndGet)
-                .build();
+        service = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator, queue,
+                new ResultCache(1 << 20, null, 0), store).clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L))
+                .randomSeeds(seeds::incrementAndGet).build();
         service.registerSink("discord", sink);
         // The heavy user has kept the machine busy for the last hour.
         queue.charge(HEAVY.key(), Duration.ofMinutes(60));

@@ -54,9 +54,8 @@ class JobServiceTest {
     private void startService(JobSettings settings, QueueSettings queueSettings) {
         queue = new FairShareQueue<>(queueSettings, clock);
         sink = new RecordingSink();
-        service = JobService.builder(settings, generator).queue(queue).cache(new ResultCache(1 << 20, null, 0))
-                .store(store).clocks(new JobClocks(clock, ticker, () -> 0L))
-                .randomSeeds(seeds::incrementAndGet).build();
+        service = JobService.builder(settings, generator, queue, new ResultCache(1 << 20, null, 0), store)
+                .clocks(new JobClocks(clock, ticker, () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
         service.registerSink("discord", sink);
         service.start();
     }
@@ -313,7 +312,8 @@ class JobServiceTest {
         Thread shutdown = new Thread(() -> service.shutdown(Duration.ofMinutes(5)));
         shutdown.start();
         sink.await("notice", waiting.id());
-        assertThat(service.handle(imagine(BOB_IN_ART, "late", 3L), "o")).as("draining").isInstanceOf(Reply.Refused.class);
+        assertThat(service.handle(imagine(BOB_IN_ART, "late", 3L), "o")).as("draining")
+                .isInstanceOf(Reply.Refused.class);
         service.stopRunningJobNow();
         generator.releaseSteps(1);
         shutdown.join(Duration.ofSeconds(10));

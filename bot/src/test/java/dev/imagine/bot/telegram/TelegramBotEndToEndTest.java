@@ -111,9 +111,9 @@ class TelegramBotEndToEndTest {
         Imagine(QueueSettings queue, TelegramSettings telegramSettings) {
             store = MvJobStore.open(data.resolve("jobs.mv"));
             ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-            jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
-                    .queue(new FairShareQueue<>(queue, InstantSource.system())).cache(cache).store(store)
-                    .randomSeeds(() -> 1234L).build();
+            jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
+                    new FairShareQueue<>(queue, InstantSource.system()), cache, store).randomSeeds(() -> 1234L)
+                    .build();
             bot = new TelegramBot(telegramSettings, jobs);
             bot.start(FakeTelegram.TOKEN);
             jobs.start();

@@ -67,9 +67,9 @@ class TelegramSharedPictureTextTest {
         telegram = new FakeTelegram();
         TestGenerator generator = TestGenerator.over(pipeline);
         store = MvJobStore.open(data.resolve("jobs.mv"));
-        jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator)
-                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()))
-                .cache(new ResultCache(8 << 20, data.resolve("results"), 64 << 20)).store(store)
+        jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
+                        new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
+                        new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
                 .randomSeeds(() -> 1234L).build();
         bot = new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), jobs);
         bot.start(FakeTelegram.TOKEN);

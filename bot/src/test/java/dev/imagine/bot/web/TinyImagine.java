@@ -5,6 +5,7 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -69,8 +70,8 @@ final class TinyImagine implements AutoCloseable {
         JobSettings jobSettings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture",
                 Duration.ofMinutes(1), 0.5, false);
         TestGenerator generator = TestGenerator.over(model());
-        JobService jobs = JobService.builder(jobSettings, generator)
-                .queue(new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system())).cache(cache).store(store)
+        FairShareQueue<Job> queue = new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system());
+        JobService jobs = JobService.builder(jobSettings, generator, queue, cache, store)
                 .randomSeeds(seeds::incrementAndGet).build();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
         jobs.observe(metrics);
