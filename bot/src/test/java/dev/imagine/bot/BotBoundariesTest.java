@@ -44,6 +44,19 @@ class BotBoundariesTest {
     }
 
     @Test
+    void theJobEngineAndTheQueue_readTimeOnlyFromTheClocksTheyAreGiven() {
+        noClasses().that().resideInAnyPackage("dev.imagine.bot.job..", "dev.imagine.bot.queue..")
+                .and().doNotHaveSimpleName("JobClocks").and().doNotHaveSimpleName("Ticker")
+                .should().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(java.time.InstantSource.class, "system")
+                .because("time is injected (JobClocks, the queue's InstantSource), so that tests move it instead of"
+                        + " sleeping")
+                .check(bot);
+    }
+
+    @Test
     void json_isReadWithJacksonAlone() {
         noClasses().should().dependOnClassesThat().resideInAPackage("com.google.gson..")
                 .because("one JSON library with data binding to records and strict parsing (architecture.md)")
