@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -67,6 +68,40 @@ public final class JsonFiles {
     /** Reads {@code file} as a generic type such as {@code Map<String, Integer>}. */
     public static <T> T read(Path file, TypeReference<T> type) {
         return parse(bytesOf(file), MAPPER.getTypeFactory().constructType(type), file.toString());
+    }
+
+    /**
+     * Reads a JSON object whose values change shape from one file to the next (a size written as a number, a list or
+     * an object, as Hugging Face preprocessor configs do) as a map: numbers come back as {@link Number}s, arrays as
+     * lists, objects as maps. Where the shape is fixed, bind a record with {@link #read(Path, Class)} instead.
+     */
+    public static Map<String, Object> readObject(Path file) {
+        return read(file, new TypeReference<LinkedHashMap<String, Object>>() { });
+    }
+
+    /** An integer setting of a {@link #readObject} map, or {@code fallback} when the key is absent or null. */
+    public static int intValue(Map<String, ?> json, String key, int fallback, Path file) {
+        Object value = json.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number n && n.doubleValue() == Math.rint(n.doubleValue())
+                && Math.abs(n.doubleValue()) <= Integer.MAX_VALUE) {
+            return n.intValue();
+        }
+        throw new PipelineException(file + ": '" + key + "' must be an integer, got " + value);
+    }
+
+    /** A number setting of a {@link #readObject} map, or {@code fallback} when the key is absent or null. */
+    public static double doubleValue(Map<String, ?> json, String key, double fallback, Path file) {
+        Object value = json.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        if (value instanceof Number n) {
+            return n.doubleValue();
+        }
+        throw new PipelineException(file + ": '" + key + "' must be a number, got " + value);
     }
 
     /**
