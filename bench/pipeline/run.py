@@ -93,7 +93,19 @@ def machine():
     return info
 
 
-def run_engine(engine, args, raw_dir):
+def task_args(engine, args):
+    """The extra arguments of --task img2img/upscale, the same picture and settings for every engine."""
+    if args.task == "txt2img":
+        return []
+    extra = ["--task", args.task, "--source", str(args.source), "--strength", str(args.strength)]
+    if args.task == "upscale":
+        extra += ["--upscaler", str(args.upscaler)]
+    return extra
+
+
+def run_engine(engine, args, raw_dir, round_index=0):
+    if args.task != "txt2img":
+        return run_task_engine(engine, args, raw_dir, round_index)
     if engine == "imagine":
         java = args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
         cmd = [java, "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
@@ -119,6 +131,107 @@ def run_engine(engine, args, raw_dir):
     (raw_dir / f"{engine}.json").write_text(json.dumps(result, indent=1) + "\n")
     print(f"   {engine} done in {result['wall_s']:.0f} s (load {before:.2f} -> {after:.2f})", file=sys.stderr)
     return result
+
+
+def run_task_engine(engine, args, raw_dir, round_index):
+    """One engine, one round of --task img2img or upscale; raw output in bench/out/<date>/<task>-<engine>-<round>."""
+    if engine == "imagine":
+        java = args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
+        cmd = [java, "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"), "--threads",
+               str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir)]
+    else:
+        base, _, precision = engine.partition("-")
+        cmd = [args.python, str(REPO / "bench/pipeline/peer.py"), "--engine", base, "--models", str(args.models),
+               "--threads", str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps),
+               "--save", str(raw_dir), "--precision", precision or "default"]
+    cmd += task_args(engine, args)
+    before = wait_for_quiet(args.max_load, args.wait)
+    t0 = time.time()
+    name = f"{args.task}-{engine}-{round_index + 1}"
+    print(f"== {name}: {' '.join(cmd)} (load {before:.2f})", file=sys.stderr, flush=True)
+    with open(raw_dir / f"{name}.log", "w") as log:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    after = loadavg()
+    if proc.returncode != 0:
+        sys.exit(f"{engine} failed (exit {proc.returncode}); see {raw_dir / (name + '.log')}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["load_before"], result["load_after"], result["wall_s"] = before, after, time.time() - t0
+    result["measured_at"] = dt.datetime.now(dt.timezone.utc).strftime("%H:%M UTC")
+    (raw_dir / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"   {name} done in {result['wall_s']:.0f} s (load {before:.2f} -> {after:.2f})", file=sys.stderr)
+    return result
+
+
+def merge_rounds(rounds):
+    """One result per engine: the runs of every round together, the largest peak, the loads seen."""
+    merged = json.loads(json.dumps(rounds[0]))
+    merged["loads"] = [(r["load_before"], r["load_after"]) for r in rounds]
+    for key in ("decoders", "upscales"):
+        for part, data in merged.get(key, {}).items():
+            data["runs"] = [run for r in rounds for run in r[key][part]["runs"]]
+            data["rss"]["peak_bytes"] = max(r[key][part]["rss"]["peak_bytes"] for r in rounds)
+    return merged
+
+
+def task_report(results, args, raw_dir):
+    m = machine()
+    load_text = lambda r: ", ".join(f"{a:.1f}/{b:.1f}" for a, b in r["loads"])  # noqa: E731
+    lines = [f"# {args.task} benchmark, {args.date}", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores ({m['flags']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
+             f"Model: tools/bench-model (full-size LCM SD 1.5, random weights), {args.threads} threads, source "
+             f"{args.source.name}, seed 0, guidance 8. {args.rounds} rounds of the engines in turn, {args.runs} timed "
+             "runs each after a warm-up; medians (min-max) over all rounds. Peak RSS: the largest VmHWM of these "
+             "runs. The machine is shared: the 1-minute load before/after each round is listed.", ""]
+    if args.task == "img2img":
+        lines += [f"Image to image, 512x512, strength {args.strength}, {args.steps} steps, full VAE.", "",
+                  "| engine | time per picture | text encoder (+ VAE encoder for Imagine) | VAE encoder | UNet step "
+                  "| VAE decoder | peak RSS | load before/after each round |", "|---|---|---|---|---|---|---|---|"]
+        for engine, r in results.items():
+            runs = r["decoders"]["full"]["runs"]
+            totals = [x["total_s"] for x in runs]
+            steps = [s for x in runs for s in x["unet_steps_s"]]
+            enc = statistics.median(x.get("encode_s", float("nan")) for x in runs)
+            lines.append(f"| {LABEL[engine]} | **{statistics.median(totals):.2f} s** ({min(totals):.2f}-"
+                         f"{max(totals):.2f}) | {statistics.median(x['text_s'] for x in runs):.2f} s "
+                         f"| {'in text' if engine == 'imagine' else f'{enc:.2f} s'} | {statistics.median(steps):.2f} s "
+                         f"| {statistics.median(x['decode_s'] for x in runs):.2f} s "
+                         f"| {gb(r['decoders']['full']['rss']['peak_bytes'])} | {load_text(r)} |")
+    else:
+        from PIL import Image
+        sw, sh = Image.open(args.source).size
+        sys.path.insert(0, str(REPO / "tools" / "reference"))
+        from img2img_fixtures import axis_tiles
+        tiles = len(axis_tiles(2 * sw, 512, 64, 64)[0]) * len(axis_tiles(2 * sh, 512, 64, 64)[0])
+        lines += [f"Upscale 2x of the {sw}x{sh} source (Real-ESRGAN SRVGGNetCompact x4 with random weights, then "
+                  f"Pillow's Lanczos to {2 * sw}x{2 * sh}) and Upscale 2x detailed (that picture in 512x512 tiles "
+                  f"overlapping by at least 64: {tiles} tile(s), each LCM image to image at strength 0.3 with 2 steps, "
+                  "blended).", "",
+                  "| engine | 2x | peak RSS | 2x detailed | peak RSS | load before/after each round |",
+                  "|---|---|---|---|---|---|"]
+        for engine, r in results.items():
+            cells = []
+            for part in ("x2", "x2_detailed"):
+                totals = [x["total_s"] for x in r["upscales"][part]["runs"]]
+                cells.append(f"**{statistics.median(totals):.2f} s** ({min(totals):.2f}-{max(totals):.2f})")
+                cells.append(gb(r["upscales"][part]["rss"]["peak_bytes"]))
+            lines.append(f"| {LABEL[engine]} | " + " | ".join(cells) + f" | {load_text(r)} |")
+    summary = []
+    if "imagine" in results:
+        def med(r, part):
+            key = "decoders" if args.task == "img2img" else "upscales"
+            return statistics.median(x["total_s"] for x in r[key][part]["runs"])
+        parts = ["full"] if args.task == "img2img" else ["x2", "x2_detailed"]
+        for part in parts:
+            summary.append(f"{part}: " + ", ".join(f"Imagine/{SHORT[p]} {med(results['imagine'], part) / med(results[p], part):.2f}x"
+                                                 for p in PEERS if p in results))
+    summary_line = "summary: " + "; ".join(summary)
+    lines += ["", f"Raw JSON and logs in bench/out/{args.date}/ ({args.task}-<engine>-<round>.json).", "",
+              "## Summary", "", summary_line, ""]
+    out = REPO / "bench/results" / f"{args.date}-{args.task}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines))
+    print("\n".join(lines))
+    print(f"written to {out.relative_to(REPO)}")
 
 
 def summarize(result, decoder):
@@ -174,10 +287,34 @@ def main():
                     help="take engines not in --engines from an earlier run's raw JSON of the same date")
     ap.add_argument("--report-only", action="store_true", help="rewrite the table from bench/out/<date>/*.json")
     ap.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"))
+    ap.add_argument("--task", choices=["txt2img", "img2img", "upscale"], default="txt2img",
+                    help="img2img: 512x512, strength 0.5; upscale: 2x and 2x detailed of a 512x512 picture")
+    ap.add_argument("--source", type=Path, help="the picture for img2img/upscale (default: a synthetic 512x512 one)")
+    ap.add_argument("--strength", type=float, default=0.5)
+    ap.add_argument("--upscaler", type=Path, help="upscaler folder (default: <models>/upscaler, made by "
+                                                  "tools/upscaler/convert.py --random-weights)")
+    ap.add_argument("--rounds", type=int, default=1, help="img2img/upscale: engines in turn, this many times")
     args = ap.parse_args()
 
     raw_dir = REPO / "bench/out" / args.date
     raw_dir.mkdir(parents=True, exist_ok=True)
+    if args.task != "txt2img":
+        if args.engines == ",".join(ENGINES):
+            args.engines = "imagine,openvino,pytorch"
+        args.upscaler = args.upscaler or args.models / "upscaler"
+        if args.source is None:
+            sys.path.insert(0, str(REPO / "tools" / "reference"))
+            from img2img_fixtures import source_rgb
+            from PIL import Image
+            args.source = raw_dir / "source-512.png"
+            Image.fromarray(source_rgb(512, 512, 11)).save(args.source)
+        wanted = [e for e in args.engines.split(",") if e]
+        rounds = {e: [] for e in wanted}
+        for k in range(args.rounds):
+            for engine in wanted:
+                rounds[engine].append(run_engine(engine, args, raw_dir, k))
+        task_report({e: merge_rounds(r) for e, r in rounds.items()}, args, raw_dir)
+        return
     if args.report_only:
         results = {e: json.loads((raw_dir / f"{e}.json").read_text()) for e in ENGINES
                    if (raw_dir / f"{e}.json").exists()}

@@ -6,6 +6,8 @@
 @SuppressWarnings("requires-automatic") // ONNX Runtime and DJL ship no module descriptor of their own
 module dev.imagine.pipeline {
     requires com.fasterxml.jackson.databind;
+    // ImageIO and AWT rasters: pictures given as input (PictureDecoder) and the classifier reading PNGs (PngPixels).
+    requires java.desktop;
     requires com.microsoft.onnxruntime;
     requires ai.djl.tokenizers;
     requires org.slf4j;

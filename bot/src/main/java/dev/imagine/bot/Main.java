@@ -8,12 +8,14 @@ import dev.imagine.bot.cli.ModelsCommand;
 import dev.imagine.bot.cli.TokensCommand;
 import dev.imagine.bot.config.ConfigLoader;
 import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.job.Adapter;
 import dev.imagine.bot.job.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -69,7 +71,9 @@ public final class Main implements Callable<Integer> {
         // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
         StopSignals signals = StopSignals.install();
         try {
-            Adapters.attachAll(application, environment, err);
+            for (Supplier<Adapter> adapter : Adapters.configured(application, environment)) {
+                err.println(application.open(adapter).readyLine());
+            }
             application.startWorking();
         } catch (RuntimeException e) {
             application.close();

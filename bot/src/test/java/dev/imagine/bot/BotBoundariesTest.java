@@ -1,6 +1,10 @@
 package dev.imagine.bot;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
@@ -8,11 +12,21 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The bot talks to the pipeline only through its public API package. */
+/** The boundaries of architecture.md: the pipeline's API package, one owner per library, thin adapters. */
 class BotBoundariesTest {
+    private static final List<String> ADAPTERS = List.of("discord", "telegram", "web");
+
+    /**
+     * What adapters may use of the job package: the job service and the types of its answers and news, the shared
+     * texts, the Adapter contract; not the store, the worker, the cost model or anything else inside the engine.
+     */
+    private static final List<String> JOB_API = List.of("Adapter", "Durations", "Job", "JobIds", "JobPhase",
+            "JobService", "JobSettings", "JobState", "QueueView", "Reply", "ReplySink", "ReplyTexts");
+
     private static JavaClasses bot;
 
     @BeforeAll
@@ -99,6 +113,31 @@ class BotBoundariesTest {
                 .check(bot);
         noClasses().should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
                 .because("the JDK's built-in server cannot time out slow clients; Jetty serves HTTP")
+                .check(bot);
+    }
+
+    @Test
+    void adapters_dependOnTheCommandModelAndTheJobApiOnly() {
+        DescribedPredicate<JavaClass> jobApi = DescribedPredicate.describe("the job API " + JOB_API,
+                type -> type.getPackageName().equals("dev.imagine.bot.job")
+                        && JOB_API.contains(type.getName().substring("dev.imagine.bot.job.".length())
+                        .split("\\$")[0]));
+        for (String adapter : ADAPTERS) {
+            classes().that().resideInAPackage("dev.imagine.bot." + adapter + "..")
+                    .should().onlyDependOnClassesThat(resideOutsideOfPackage("dev.imagine..")
+                            .or(resideInAPackage("dev.imagine.bot." + adapter + ".."))
+                            .or(resideInAPackage("dev.imagine.bot.command.."))
+                            .or(jobApi))
+                    .because("an adapter only translates between its platform and the job service (architecture.md);"
+                            + " what two adapters both need lives in command or job")
+                    .check(bot);
+        }
+    }
+
+    @Test
+    void adapters_doNotDependOnEachOther() {
+        slices().matching("dev.imagine.bot.(discord|telegram|web)..").should().notDependOnEachOther()
+                .because("what two adapters share lives below them, written once")
                 .check(bot);
     }
 

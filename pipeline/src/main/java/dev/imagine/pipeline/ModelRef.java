@@ -64,6 +64,15 @@ public record ModelRef(String repo, String revision, List<String> includePattern
             List.of("vae_decoder/model.onnx", "vae_decoder/*"));
 
     /**
+     * The default picture classifier: {@code Falconsai/nsfw_image_detection} (ViT-base 224x224, labels normal and
+     * nsfw, Apache-2.0) as exported to ONNX by onnx-community, pinned to a commit, with only the FP32 model and its
+     * two JSON files (not the quantized variants beside it). See {@code ImageClassifier}.
+     */
+    public static final ModelRef NSFW_CLASSIFIER = new ModelRef("onnx-community/nsfw_image_detection-ONNX",
+            "1ceb3c7fe1e9f3f2507e6df577437f23a9149fd5",
+            List.of("config.json", "preprocessor_config.json", "onnx/model.onnx"));
+
+    /**
      * A reference that fetches the files matching {@code includePatterns}, or every file when there are none (the
      * meaning include patterns had before {@link Selection} existed).
      */
@@ -98,8 +107,9 @@ public record ModelRef(String repo, String revision, List<String> includePattern
 
     /**
      * Reads {@code owner/name} or {@code owner/name@revision}. A well-known repository ({@link #LCM_DREAMSHAPER_V7},
-     * {@link #TAESD}) keeps its include patterns, and its pinned revision when none is given; any other repository
-     * gets the files the pipeline reads ({@link Selection#PIPELINE}) of {@code main} unless a revision is given.
+     * {@link #TAESD}, {@link #NSFW_CLASSIFIER}) keeps its include patterns, and its pinned revision when none is
+     * given; any other repository gets the files the pipeline reads ({@link Selection#PIPELINE}) of {@code main}
+     * unless a revision is given.
      */
     public static ModelRef parse(String spec) {
         Objects.requireNonNull(spec, "spec");
@@ -110,7 +120,7 @@ public record ModelRef(String repo, String revision, List<String> includePattern
         if (revision != null && revision.isEmpty()) {
             throw new IllegalArgumentException("'" + spec + "': nothing after '@'; expected owner/name@revision");
         }
-        for (ModelRef known : List.of(LCM_DREAMSHAPER_V7, TAESD)) {
+        for (ModelRef known : List.of(LCM_DREAMSHAPER_V7, TAESD, NSFW_CLASSIFIER)) {
             if (known.repo.equalsIgnoreCase(repo)) {
                 return known.withRevision(revision == null ? known.revision : revision);
             }

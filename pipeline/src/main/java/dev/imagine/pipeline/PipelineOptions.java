@@ -19,8 +19,11 @@ import java.util.Set;
  *                              (in {@code .imagine-ort/}, keyed by ONNX Runtime version, settings and CPU) and load
  *                              that on later starts: loading drops from about 20 s to a few seconds. Files that
  *                              cannot be written are skipped with a warning.
+ * @param upscaler              an optional super-resolution network for {@link ImageGenerator#upscale}: a folder with
+ *                              {@code model.onnx} (Real-ESRGAN's realesr-general-x4v3 in ONNX, see tools/upscaler), or
+ *                              the {@code .onnx} file; null for none
  */
-public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels) {
+public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler) {
     public PipelineOptions {
         if (intraOpThreads < 1) {
             throw new PipelineException("threads must be at least 1, got " + intraOpThreads);
@@ -32,16 +35,24 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
         this(intraOpThreads, null, true);
     }
 
+    public PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels) {
+        this(intraOpThreads, fastDecoder, cacheOptimizedModels, null);
+    }
+
     public static PipelineOptions defaults() {
         return new PipelineOptions(physicalCores());
     }
 
     public PipelineOptions withFastDecoder(Path folder) {
-        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels);
+        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, upscaler);
     }
 
     public PipelineOptions withOptimizedModelCache(boolean enabled) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, enabled);
+        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, upscaler);
+    }
+
+    public PipelineOptions withUpscaler(Path folder) {
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, folder);
     }
 
     /** Physical cores from /proc/cpuinfo where there is one, else the processors the JVM may use. */

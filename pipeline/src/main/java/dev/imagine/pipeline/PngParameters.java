@@ -3,6 +3,7 @@ package dev.imagine.pipeline;
 import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.image.PngText;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -24,8 +25,14 @@ public final class PngParameters {
 
     /** The text image {@code index} of {@code request} carries, as the generator writes it. */
     public static String textOf(GenerationRequest request, int index, String modelName) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (request.isImageToImage()) {
+            extra.put(GenerationParameters.DENOISING_STRENGTH, GenerationParameters.formatStrength(request.strength()));
+            extra.put(GenerationParameters.INIT_IMAGE_HASH, request.source().pixelHash().substring(0, 16));
+        }
         return new GenerationParameters(request.prompt(), request.steps(), request.guidance(), request.seedOf(index),
-                request.width(), request.height(), modelName, LcmPipeline.VERSION).toText();
+                request.width(), request.height(), modelName, LcmPipeline.VERSION, request.promptSyntax(), extra)
+                .toText();
     }
 
     /**

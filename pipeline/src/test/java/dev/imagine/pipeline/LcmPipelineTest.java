@@ -117,8 +117,8 @@ class LcmPipelineTest {
     }
 
     @Test
-    void tokenize_longPrompt_reportsTheDroppedTokens() {
-        TokenizedPrompt tokens = generator.tokenize("a ".repeat(100));
+    void tokenize_longPlainPrompt_reportsTheDroppedTokens() {
+        TokenizedPrompt tokens = generator.tokenize("a ".repeat(100), PromptSyntax.PLAIN);
 
         assertThat(tokens.ids()).hasSize(77);
         assertThat(tokens.contentTokens()).isEqualTo(100);

@@ -21,6 +21,9 @@ import org.junit.jupiter.api.Test;
  */
 class ModuleDescriptorTest {
     private static final Path CLASSES = Path.of("target/classes");
+    /** A lossless WebP, turned by its EXIF orientation: the JDK has no reader of its own, TwelveMonkeys has. */
+    private static final Path WEBP = Path.of("src/test/resources/reference/img2img/inputs/exif-3-lossless.webp")
+            .toAbsolutePath();
 
     @Test
     void onlyTheApiPackage_isExported() {
@@ -36,7 +39,7 @@ class ModuleDescriptorTest {
     }
 
     @Test
-    void aModularApplication_drawsWithTheTinyModel() throws Exception {
+    void aModularApplication_drawsWithTheTinyModel_andReadsAWebPPicture() throws Exception {
         // A JVM of its own: a native library loads into one class loader per JVM, and this one has the class path's.
         String modulePath = Stream.concat(Stream.of(CLASSES.toString()),
                         Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
@@ -46,13 +49,17 @@ class ModuleDescriptorTest {
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         Process consumer = new ProcessBuilder(java, "--module-path", modulePath,
                 "--add-modules", "dev.imagine.pipeline", "--enable-native-access=ALL-UNNAMED",
-                "-cp", "target/test-classes", ModularConsumer.class.getName(), LcmPipelineTest.TINY.toString())
+                "-cp", "target/test-classes", ModularConsumer.class.getName(), LcmPipelineTest.TINY.toString(),
+                WEBP.toString())
                 .redirectErrorStream(true).start();
         String output = new String(consumer.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
 
         assertThat(consumer.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(consumer.exitValue()).as(output).isZero();
         assertThat(output).as(output).containsPattern("DREW \\d+ dev\\.imagine\\.pipeline");
+        // the same pixels as the picture it shows, read here on the class path
+        Picture shown = PictureDecoder.DEFAULT.read(WEBP.resolveSibling("displayed.png"));
+        assertThat(output).as(output).contains("READ " + shown.pixelHash());
     }
 
     private static boolean isTestLibrary(String jar) {

@@ -53,7 +53,9 @@ class PipelineBoundariesTest {
     @Test
     void onnxRuntime_isUsedOnlyByTheClassesThatOwnSessions() {
         noClasses().that().resideOutsideOfPackages("dev.imagine.pipeline.onnx..", "dev.imagine.pipeline.text..",
-                        "dev.imagine.pipeline.unet..", "dev.imagine.pipeline.vae..")
+                        "dev.imagine.pipeline.upscale..",
+                        "dev.imagine.pipeline.unet..", "dev.imagine.pipeline.vae..",
+                        "dev.imagine.pipeline.safety..")
                 .and().doNotHaveSimpleName("LcmPipeline")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..")
                 .because("each native session has one owner (architecture.md style notes)")

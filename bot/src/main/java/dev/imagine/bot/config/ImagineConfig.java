@@ -4,8 +4,11 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.safety.SafetyPolicy;
+import dev.imagine.bot.safety.SafetySettings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,6 +62,11 @@ public final class ImagineConfig {
         return Optional.ofNullable(get("model.fast-decoder-folder"));
     }
 
+    /** The super-resolution network for Upscale 2x (plain and detailed), when one is installed. */
+    public Optional<Path> upscalerFolder() {
+        return Optional.ofNullable(get("model.upscaler-folder"));
+    }
+
     /** 0 means: the physical cores. */
     public int threads() {
         return get("model.threads");
@@ -72,7 +80,8 @@ public final class ImagineConfig {
     public Defaults defaults() {
         double guidance = get("defaults.guidance");
         return new Defaults(get("defaults.steps"), (ImageSize) get("defaults.size"), (float) guidance,
-                get("defaults.count"), Decoder.parse(get("defaults.decoder")));
+                get("defaults.count"), Decoder.parse(get("defaults.decoder")),
+                PromptSyntax.parse(get("defaults.prompt-syntax")));
     }
 
     public QueueSettings queueSettings() {
@@ -107,6 +116,14 @@ public final class ImagineConfig {
             return Path.of(xdg, "imagine");
         }
         return ConfigLoader.homeFolder(environment).resolve(".local").resolve("share").resolve("imagine");
+    }
+
+    /** The safety section; {@link ConfigLoader} has checked that its keys fit together. */
+    public SafetySettings safety() {
+        double threshold = get("safety.threshold");
+        return new SafetySettings(Optional.ofNullable(get("safety.classifier")),
+                Optional.ofNullable(get("safety.classifier-folder")), get("safety.label"), threshold,
+                SafetyPolicy.parse(get("safety.policy")));
     }
 
     public URI discordRestUrl() {

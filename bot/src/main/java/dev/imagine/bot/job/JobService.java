@@ -6,8 +6,6 @@ import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
-import dev.imagine.bot.queue.QueueSnapshot;
-import dev.imagine.bot.queue.QueuedJob;
 import dev.imagine.pipeline.ImageGenerator;
 import java.time.Duration;
 import java.util.List;
@@ -88,7 +86,7 @@ public final class JobService implements AutoCloseable {
                     Reply.Refused.Reason.NOT_AVAILABLE);
             case Command.Cancel cancel -> engine.owners().cancel(cancel);
             case Command.Delete delete -> engine.owners().delete(delete);
-            case Command.QueueStatus status -> new Reply.Info(queueStatus(status.requester().user()).text());
+            case Command.QueueStatus status -> new Reply.Info(ReplyTexts.queue(queueView(), status.requester().user()));
             case Command.Settings change -> engine.preferences().handle(change);
             case Command.Help help -> new Reply.Info(HelpText.TEXT);
         };
@@ -116,19 +114,12 @@ public final class JobService implements AutoCloseable {
         return settings;
     }
 
-    /** The waiting jobs in fair-share order, with positions and estimated waits. */
-    public QueueSnapshot<Job> queueSnapshot() {
-        return engine.queries().queueSnapshot();
-    }
-
-    /** Where a job waits in the queue (position and estimated wait), if it is waiting. */
-    public Optional<QueuedJob<Job>> positionOf(String jobId) {
-        return engine.queries().positionOf(jobId);
-    }
-
-    /** One person's view of the queue, as data ({@link QueueStatus#text()} is what /queue answers). */
-    public QueueStatus queueStatus(User user) {
-        return engine.queries().queueStatus(user);
+    /**
+     * The queue as data for adapters: every waiting job with its place and estimated wait, and the job being drawn
+     * ({@link QueueView#placeOf} is where one job waits; {@link ReplyTexts#queue} is what /queue answers).
+     */
+    public QueueView queueView() {
+        return engine.queries().queueView();
     }
 
     /** The job on the worker now, if any. */

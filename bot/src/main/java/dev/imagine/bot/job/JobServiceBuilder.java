@@ -61,8 +61,8 @@ public final class JobServiceBuilder {
         Parking parking = new Parking(queue, slot, transitions, endings);
         JobRunner runner = new JobRunner(generator, queue, slot, parking, endings, transitions, clocks,
                 settings.jobTimeout());
-        Requests requests = new Requests(validator, preferences, queries, intake, gate, new JobIds(), clocks.wall(),
-                settings.fastDecoderAvailable() && generator.hasFastDecoder());
+        Requests requests = new Requests(validator, preferences, queries, pictures, intake, gate, new JobIds(),
+                clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
         OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
                 new Worker(queue, runner::run), queue, slot, parking, gate, transitions);

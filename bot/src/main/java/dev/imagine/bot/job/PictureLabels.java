@@ -26,7 +26,14 @@ final class PictureLabels {
     static GenerationRequest requestOf(JobParameters p) {
         return new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(), p.size().width(),
                 p.size().height(), p.count(),
-                p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL);
+                p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL,
+                promptSyntaxOf(p));
+    }
+
+    /** How the pipeline reads the job's prompt. */
+    static dev.imagine.pipeline.PromptSyntax promptSyntaxOf(JobParameters parameters) {
+        return parameters.promptSyntax() == dev.imagine.bot.command.PromptSyntax.PLAIN
+                ? dev.imagine.pipeline.PromptSyntax.PLAIN : dev.imagine.pipeline.PromptSyntax.A1111;
     }
 
     /** The picture as the cache keeps it: nothing of whoever asked for it first. */

@@ -12,20 +12,25 @@ import java.util.Optional;
 
 /**
  * The pictures of jobs in the result cache: keyed on every parameter that changes the pixels (the model and its
- * revision, the prompt as tokenized, seed, steps, size, guidance, decoder), kept without words, handed out labelled
- * with each job's own parameters ({@link PictureLabels}).
+ * revision, the prompt as read in its syntax, seed, steps, size, guidance, decoder), kept without words, handed out
+ * labelled with each job's own parameters ({@link PictureLabels}).
  *
  * @param generator  the tokenizer of the cache keys
  */
 record Pictures(String modelId, String modelRevision, ImageGenerator generator, ResultCache cache,
                 PictureLabels labels) {
 
+    /** The job's prompt as the pipeline will read it, in the job's prompt syntax. */
+    TokenizedPrompt promptOf(JobParameters parameters) {
+        return generator.tokenize(parameters.prompt(), PictureLabels.promptSyntaxOf(parameters));
+    }
+
     /** One key per picture of a job with these parameters. */
     List<CacheKey> keysOf(JobParameters parameters) {
-        TokenizedPrompt tokens = generator.tokenize(parameters.prompt());
+        TokenizedPrompt tokens = promptOf(parameters);
         List<CacheKey> keys = new ArrayList<>();
         for (int i = 0; i < parameters.count(); i++) {
-            keys.add(CacheKey.of(modelId, modelRevision, tokens.ids(), parameters.seed() + i, parameters.steps(),
+            keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
                     parameters.size().width(), parameters.size().height(), parameters.guidance(),
                     parameters.decoder().label()));
         }

@@ -5,7 +5,6 @@ import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
-import dev.imagine.bot.queue.QueueSnapshot;
 import dev.imagine.bot.queue.QueuedJob;
 import java.util.List;
 import java.util.Optional;
@@ -26,12 +25,8 @@ record Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictu
         return store.findByOwner(user.key(), limit);
     }
 
-    QueueSnapshot<Job> queueSnapshot() {
-        return queue.snapshot();
-    }
-
-    Optional<QueuedJob<Job>> positionOf(String jobId) {
-        return queue.snapshot().positionOf(jobId);
+    QueueView queueView() {
+        return QueueView.of(queue.snapshot(), slot.job().orElse(null));
     }
 
     Optional<Job> runningJob() {
@@ -48,13 +43,6 @@ record Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictu
 
     ResultCache.Stats cacheStats() {
         return pictures.stats();
-    }
-
-    QueueStatus queueStatus(User user) {
-        QueueSnapshot<Job> snapshot = queue.snapshot();
-        Optional<Job> running = slot.job();
-        return new QueueStatus(running.filter(job -> job.ownedBy(user)).isPresent(), snapshot.jobsOf(user.key()),
-                snapshot.size(), running.isPresent());
     }
 
     /** The person's most recently queued waiting job, else their running one. */

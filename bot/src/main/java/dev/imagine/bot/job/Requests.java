@@ -6,6 +6,7 @@ import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.Limits;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.command.Requester;
+import dev.imagine.pipeline.TokenizedPrompt;
 import java.time.InstantSource;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -14,8 +15,8 @@ import java.util.function.Supplier;
  * The commands that ask for a picture (Imagine, and Same seed and Re-roll under an earlier one): checked against the
  * person's limits and channel, made a new job, and handed to {@link Intake}.
  */
-record Requests(RequestValidator validator, Preferences preferences, Queries queries, Intake intake, AdmissionGate gate,
-                Supplier<String> jobIds, InstantSource clock, boolean fastDecoderAvailable) {
+record Requests(RequestValidator validator, Preferences preferences, Queries queries, Pictures pictures, Intake intake,
+                AdmissionGate gate, Supplier<String> jobIds, InstantSource clock, boolean fastDecoderAvailable) {
 
     Reply imagine(Command.Imagine command, String origin) {
         Requester requester = command.requester();
@@ -67,6 +68,12 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
         if (parameters.decoder() == Decoder.FAST && !fastDecoderAvailable) {
             return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
                     Reply.Refused.Reason.NOT_AVAILABLE);
+        }
+        TokenizedPrompt read = pictures.promptOf(parameters);
+        if (read.overChunkLimit()) {
+            return new Reply.Refused("Your prompt is read in " + read.chunks().size() + " chunks of up to 75 tokens;"
+                    + " at most " + TokenizedPrompt.MAX_CHUNKS + " are drawn. Shorten it or use fewer BREAKs.",
+                    Reply.Refused.Reason.INVALID);
         }
         Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(), parameters,
                 clock.instant(), origin, sourceJobId);

@@ -58,7 +58,9 @@ public final class Metrics implements JobObserver, AutoCloseable {
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
 
-        Gauge.builder("imagine.queue.length", queueLength, IntSupplier::getAsInt)
+        // Held strongly: a gauge keeps only a weak reference to what it reads, and nothing else holds this lambda, so
+        // after a garbage collection the gauge would read NaN.
+        Gauge.builder("imagine.queue.length", queueLength, IntSupplier::getAsInt).strongReference(true)
                 .description("Jobs waiting in the fair-share queue.").register(registry);
         this.wait = Timer.builder("imagine.job.wait")
                 .description("Time from acceptance until the worker started the job.")

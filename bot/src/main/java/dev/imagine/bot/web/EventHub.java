@@ -6,9 +6,8 @@ import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobState;
+import dev.imagine.bot.job.QueueView;
 import dev.imagine.bot.job.ReplySink;
-import dev.imagine.bot.queue.QueueSnapshot;
-import dev.imagine.bot.queue.QueuedJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -276,7 +275,7 @@ final class EventHub implements ReplySink, AutoCloseable {
         if (followed.isEmpty()) {
             return;
         }
-        QueueSnapshot<Job> snapshot = jobs.queueSnapshot();
+        QueueView queue = jobs.queueView();
         for (String jobId : followed) {
             Optional<Job> stored = jobs.job(jobId);
             if (stored.isEmpty()) {
@@ -296,35 +295,29 @@ final class EventHub implements ReplySink, AutoCloseable {
             } else if (job.state() == JobState.RUNNING && last.name().equals("queued")) {
                 publish(new Event("started", jobId, job, null));
             } else if (job.state() == JobState.QUEUED && last.name().equals("queued")) {
-                QueuedJob<Job> place = placeOf(snapshot, jobId);
-                if (place != null && movedSince(last, place)) {
-                    publish(queuedEvent(job, place.position(), place.estimatedWait()));
+                Optional<QueueView.Place> place = queue.placeOf(jobId);
+                if (place.isPresent() && movedSince(last, place.get())) {
+                    publish(queuedEvent(job, place.get().position(), place.get().eta()));
                 }
             }
         }
     }
 
-    private static boolean movedSince(Event last, QueuedJob<Job> place) {
+    private static boolean movedSince(Event last, QueueView.Place place) {
         ObjectNode extra = last.extra();
         if (extra == null || !extra.has("position")) {
             return true;
         }
         return extra.get("position").asInt() != place.position()
-                || !extra.get("eta").asText().equals(Durations.about(place.estimatedWait()));
-    }
-
-    private static QueuedJob<Job> placeOf(QueueSnapshot<Job> snapshot, String jobId) {
-        return snapshot.jobs().stream().filter(q -> q.entry().jobId().equals(jobId)).findFirst().orElse(null);
+                || !extra.get("eta").asText().equals(Durations.about(place.eta()));
     }
 
     /** The event that describes a job's state in the store right now. */
     private Event fromStore(Job job) {
         return switch (job.state()) {
-            case QUEUED -> {
-                QueuedJob<Job> place = placeOf(jobs.queueSnapshot(), job.id());
-                yield place == null ? new Event("queued", job.id(), job, null)
-                        : queuedEvent(job, place.position(), place.estimatedWait());
-            }
+            case QUEUED -> jobs.queueView().placeOf(job.id())
+                    .map(place -> queuedEvent(job, place.position(), place.eta()))
+                    .orElseGet(() -> new Event("queued", job.id(), job, null));
             case RUNNING -> new Event("started", job.id(), job, null);
             case DONE -> new Event("finished", job.id(), job, null);
             case FAILED -> new Event("failed", job.id(), job, message(job.error()));

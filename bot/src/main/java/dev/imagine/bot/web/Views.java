@@ -7,7 +7,7 @@ import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
-import dev.imagine.bot.queue.QueuedJob;
+import dev.imagine.bot.job.QueueView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -21,12 +21,16 @@ final class Views {
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    static String imageUrl(String jobId, int index) {
-        return "/api/jobs/" + jobId + "/images/" + index;
+    static String jobUrl(String jobId) {
+        return "/api/jobs/" + jobId;
     }
 
-    /** A job as the API shows it; {@code viewer} decides {@code mine}; {@code queued} adds the place in the queue. */
-    static ObjectNode job(Job job, User viewer, QueuedJob<Job> queued) {
+    static String imageUrl(String jobId, int index) {
+        return jobUrl(jobId) + "/images/" + index;
+    }
+
+    /** A job as the API shows it; {@code viewer} decides {@code mine}; {@code place} adds the place in the queue. */
+    static ObjectNode job(Job job, User viewer, QueueView.Place place) {
         JobParameters p = job.parameters();
         ObjectNode json = StrictJson.object();
         json.put("id", job.id());
@@ -60,8 +64,8 @@ final class Views {
                 images.add(imageUrl(job.id(), i));
             }
         }
-        if (queued != null) {
-            addPosition(json, queued.position(), queued.estimatedWait());
+        if (place != null) {
+            addPosition(json, place.position(), place.eta());
         }
         return json;
     }

@@ -1,7 +1,8 @@
 package dev.imagine.bot.web;
 
+import dev.imagine.bot.job.Adapter;
 import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.ops.Metrics;
+import dev.imagine.bot.job.ReplySink;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
@@ -14,6 +15,7 @@ import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,21 +39,23 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The local playground and the JSON API over the same {@link JobService} as the chat adapters, plus
- * {@code /healthz} and {@code /metrics}. It is the "web" platform's {@code ReplySink}.
+ * {@code /healthz} and {@code /metrics}. It is the "web" platform's {@link Adapter}: its {@link #sink()} turns job
+ * news into server-sent events.
  *
  * <pre>{@code
- * WebServer web = WebServer.start(new WebSettings("127.0.0.1", 8080, System.getenv("IMAGINE_API_KEY")),
- *         jobService, () -> new HealthReport(true, jobService.workerAlive(), Map.of()), metrics);
+ * WebServer web = new WebServer(new WebSettings("127.0.0.1", 8080, System.getenv("IMAGINE_API_KEY")), jobService,
+ *         health, metricsPage);
+ * jobService.registerSink(web.platform(), web.sink());
+ * web.start();
  * }</pre>
  *
  * <p>It runs on Jetty 12 (a maintained server that times out slow clients, answers malformed framing with 400 and
  * bounds open connections) with one ee10 servlet context: the {@link Dispatcher} servlet at {@code /} serves every
  * route, and another servlet (such as an MCP transport at {@code /mcp}) can be added to {@link #context} beside it.
- * Handlers run on virtual threads, so an event stream that waits costs no platform thread.
- *
- * <p>Register it before {@code jobService.start()} so that resumed web jobs report to it: {@code start} does that.
+ * Handlers run on virtual threads, so an event stream that waits costs no platform thread. The routes live with their
+ * resource: {@link JobRoutes}, {@link EventStream}, {@link ServiceRoutes}.
  */
-public final class WebServer implements AutoCloseable {
+public final class WebServer implements Adapter {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     static final String PLATFORM = "web";
     static final int MAX_REMEMBERED_JOBS = 2_000;
@@ -68,8 +72,21 @@ public final class WebServer implements AutoCloseable {
     private final List<Route> routes;
     private final Map<String, byte[]> files;
 
-    private WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, Metrics metrics,
-                      InstantSource clock) throws Exception {
+    /**
+     * Prepares the server; {@link #start()} listens.
+     *
+     * @param health  called on every {@code GET /healthz}: 200 when it says "ok", else 503
+     * @param metrics what {@code GET /metrics} shows; the server adds its HTTP, connection and executor meters to its
+     *                registry
+     * @throws IllegalStateException when asked to listen beyond loopback without an API key, or with one too short
+     *                               (the message says what to do)
+     */
+    public WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, MetricsPage metrics) {
+        this(settings, jobs, health, metrics, InstantSource.system());
+    }
+
+    WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, MetricsPage metrics,
+              InstantSource clock) {
         this.settings = settings;
         InetAddress address = address(settings.host());
         boolean loopback = address.isLoopbackAddress();
@@ -90,28 +107,20 @@ public final class WebServer implements AutoCloseable {
                 "/app.js", resource("app.js"),
                 "/app.css", resource("app.css"),
                 "/api/openapi.yaml", resource("openapi.yaml"));
-        Api api = new Api(jobs, events, Objects.requireNonNull(health, "health"), metrics, settings.hasApiKey());
-        this.routes = List.of(
+        ServiceRoutes service = new ServiceRoutes(jobs, Objects.requireNonNull(health, "health"), metrics,
+                settings.hasApiKey());
+        List<Route> all = new ArrayList<>(List.of(
                 new Route("GET", "/", false, r -> file(r, "/", "text/html; charset=utf-8")),
                 new Route("GET", "/app.js", false, r -> file(r, "/app.js", "text/javascript; charset=utf-8")),
-                new Route("GET", "/app.css", false, r -> file(r, "/app.css", "text/css; charset=utf-8")),
-                new Route("GET", "/healthz", true, api::healthz),
-                new Route("GET", "/metrics", true, api::metrics),
-                new Route("GET", "/api/openapi.yaml", true,
-                        r -> file(r, "/api/openapi.yaml", "application/yaml; charset=utf-8")),
-                new Route("GET", "/api/info", true, api::info),
-                new Route("GET", "/api/queue", true, api::queue),
-                new Route("GET", "/api/jobs", true, api::myJobs),
-                new Route("POST", "/api/jobs", true, api::submit),
-                new Route("GET", "/api/jobs/{id}", true, api::job),
-                new Route("DELETE", "/api/jobs/{id}", true, api::delete),
-                new Route("GET", "/api/jobs/{id}/events", true, api::events),
-                new Route("GET", "/api/jobs/{id}/images/{n}", true, api::image),
-                new Route("POST", "/api/jobs/{id}/replay", true, api::replay),
-                new Route("POST", "/api/jobs/{id}/reroll", true, api::reroll),
-                new Route("POST", "/api/jobs/{id}/cancel", true, api::cancel));
+                new Route("GET", "/app.css", false, r -> file(r, "/app.css", "text/css; charset=utf-8"))));
+        all.addAll(service.operations());
+        all.add(new Route("GET", "/api/openapi.yaml", true,
+                r -> file(r, "/api/openapi.yaml", "application/yaml; charset=utf-8")));
+        all.addAll(service.api());
+        all.addAll(new JobRoutes(jobs, events).routes());
+        all.add(new EventStream(jobs, events).route());
+        this.routes = List.copyOf(all);
 
-        jobs.registerSink(PLATFORM, events);
         var registry = metrics.registry();
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
         threads.setName("imagine-web");
@@ -141,50 +150,33 @@ public final class WebServer implements AutoCloseable {
         server.setHandler(context);
         new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);
         JettyConnectionMetrics.addToAllConnectors(server, registry);
-        try {
-            server.start();
-        } catch (Exception e) {
-            server.stop();
-            requests.shutdownNow();
-            throw e;
-        }
-
         this.ticker = ExecutorServiceMetrics.monitor(registry, new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "imagine-web-events");
             thread.setDaemon(true);
             return thread;
         }), "imagine.web.events");
-        ticker.scheduleWithFixedDelay(() -> {
-            try {
-                events.tick();
-            } catch (RuntimeException e) {
-                LOG.warn("updating live job events failed", e);
-            }
-        }, 1, 1, TimeUnit.SECONDS);
-        LOG.info("playground and API at http://{}:{}/ ({})", hostForUrl(settings.host()), port(),
-                settings.hasApiKey() ? "API key required" : "loopback only, no API key");
+    }
+
+    @Override
+    public String platform() {
+        return PLATFORM;
+    }
+
+    /** The live job events of web jobs; register it with the job service before its worker starts. */
+    @Override
+    public ReplySink sink() {
+        return events;
     }
 
     /**
-     * Starts listening and registers the web adapter with {@code jobs} for platform "web".
+     * Starts listening.
      *
-     * @param health  called on every {@code GET /healthz}; 200 when {@link HealthReport#healthy()} and the job service
-     *                admits new pictures, else 503
-     * @param metrics what {@code GET /metrics} shows; the server adds its HTTP, connection and executor meters to it
-     * @throws IllegalStateException when asked to listen beyond loopback without an API key (the message says what
-     *                               to do), or the port is taken
+     * @throws IllegalStateException when the port is taken (the message says so)
      */
-    public static WebServer start(WebSettings settings, JobService jobs, Supplier<HealthReport> health,
-                                  Metrics metrics) {
-        return start(settings, jobs, health, metrics, InstantSource.system());
-    }
-
-    static WebServer start(WebSettings settings, JobService jobs, Supplier<HealthReport> health, Metrics metrics,
-                           InstantSource clock) {
+    @Override
+    public void start() {
         try {
-            return new WebServer(settings, jobs, health, metrics, clock);
-        } catch (IllegalStateException | IllegalArgumentException e) {
-            throw e;
+            server.start();
         } catch (Exception e) {
             for (Throwable cause = e; cause != null; cause = cause.getCause()) {
                 if (cause instanceof BindException bind) {
@@ -195,6 +187,27 @@ public final class WebServer implements AutoCloseable {
             throw new UncheckedIOException("cannot start the web server on " + settings.host() + ":"
                     + settings.port(), e instanceof IOException io ? io : new IOException(e));
         }
+        ticker.scheduleWithFixedDelay(() -> {
+            try {
+                events.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("updating live job events failed", e);
+            }
+        }, 1, 1, TimeUnit.SECONDS);
+        LOG.info("playground and API at {} ({})", uri(), settings.hasApiKey() ? "API key required"
+                : "loopback only, no API key");
+    }
+
+    /** True while it listens. */
+    @Override
+    public boolean connected() {
+        return server.isStarted() && connector.isOpen();
+    }
+
+    /** The line the product tests read to find the playground: keep its form. */
+    @Override
+    public String readyLine() {
+        return "Playground and API: " + uri() + "  (health: " + uri() + "healthz, metrics: " + uri() + "metrics)";
     }
 
     /** The port it listens on (the chosen one when the settings said 0). */
@@ -224,6 +237,9 @@ public final class WebServer implements AutoCloseable {
     /** Ends open event streams and stops listening. */
     @Override
     public void close() {
+        if (ticker.isShutdown()) {
+            return;
+        }
         ticker.shutdownNow();
         events.close();
         try {
@@ -243,12 +259,14 @@ public final class WebServer implements AutoCloseable {
         request.send(200, contentType, files.get(name));
     }
 
-    private static byte[] resource(String name) throws IOException {
+    private static byte[] resource(String name) {
         try (InputStream in = WebServer.class.getResourceAsStream("/web/" + name)) {
             if (in == null) {
-                throw new IOException("web/" + name + " is missing from the application's resources");
+                throw new IllegalStateException("web/" + name + " is missing from the application's resources");
             }
             return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("web/" + name + " could not be read", e);
         }
     }
 

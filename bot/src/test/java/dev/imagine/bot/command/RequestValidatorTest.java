@@ -19,6 +19,36 @@ class RequestValidatorTest {
     }
 
     @Test
+    void validate_readsThePromptInTheConfiguredSyntax_a1111ByDefault() {
+        Defaults plain = new Defaults(4, ImageSize.SQUARE_512, 8f, 1, Decoder.FULL, PromptSyntax.PLAIN);
+
+        JobParameters standard = ((RequestValidator.Valid) validator.validate(Command.Imagine.of(alice, "(a fox:1.2)"),
+                Defaults.STANDARD, Limits.DEFAULTS)).parameters();
+        JobParameters configured = ((RequestValidator.Valid) validator.validate(Command.Imagine.of(alice,
+                "(a fox:1.2)"), plain, Limits.DEFAULTS)).parameters();
+
+        assertThat(standard.promptSyntax()).isEqualTo(PromptSyntax.A1111);
+        assertThat(configured.promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(configured.withSeed(5).promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(Defaults.STANDARD.overriddenBy(new SettingsChange.UserDefaults(2, null, null, null, null)))
+                .extracting(Defaults::promptSyntax).isEqualTo(PromptSyntax.A1111);
+    }
+
+    @Test
+    void jobParametersWithoutASyntax_areAJobStoredBeforeThereWasOne_andReadPlain() {
+        assertThat(new JobParameters("fox", 1, 4, ImageSize.SQUARE_512, 8f, 1, Decoder.FULL, null).promptSyntax())
+                .isEqualTo(PromptSyntax.PLAIN);
+    }
+
+    @Test
+    void promptSyntax_parsesTheConfigAndCommandLineNames() {
+        assertThat(PromptSyntax.parse(" A1111 ")).isEqualTo(PromptSyntax.A1111);
+        assertThat(PromptSyntax.parse("plain")).isEqualTo(PromptSyntax.PLAIN);
+        assertThatThrownBy(() -> PromptSyntax.parse("compel")).hasMessageContaining("use a1111")
+                .hasMessageContaining("or plain");
+    }
+
+    @Test
     void validate_userDefaultsOverrideConfiguredOnes_butExplicitOptionsWin() {
         Defaults mine = Defaults.STANDARD.overriddenBy(
                 new SettingsChange.UserDefaults(2, new ImageSize(384, 384), 5f, null, null));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ class ConfigLoaderTest {
         assertThat(config.limits()).isEqualTo(Limits.DEFAULTS);
         assertThat(config.defaults().size()).isEqualTo(ImageSize.SQUARE_512);
         assertThat(config.defaults().decoder()).isEqualTo(Decoder.FULL);
+        assertThat(config.defaults().promptSyntax()).isEqualTo(PromptSyntax.A1111);
         assertThat(config.queueSettings().perUserLimit()).isEqualTo(3);
         assertThat(config.queueSettings().totalLimit()).isEqualTo(50);
         assertThat(config.queueSettings().usageHalfLife()).isEqualTo(Duration.ofHours(1));
@@ -49,6 +51,21 @@ class ConfigLoaderTest {
         assertThat(config.webPort()).isEqualTo(8080);
         assertThat(config.discordRestUrl()).isEqualTo(URI.create("https://discord.com/api/v10/"));
         assertThat(config.modelFolder()).isEmpty();
+    }
+
+    @Test
+    void defaultsPromptSyntax_plain_isRead_inAnyCase() {
+        assertThat(ConfigLoader.parse("defaults:\n  prompt-syntax: plain\n", "c.yaml").defaults().promptSyntax())
+                .isEqualTo(PromptSyntax.PLAIN);
+        assertThat(ConfigLoader.parse("defaults:\n  prompt-syntax: A1111\n", "c.yaml").defaults().promptSyntax())
+                .isEqualTo(PromptSyntax.A1111);
+    }
+
+    @Test
+    void defaultsPromptSyntax_unknown_namesTheLineAndTheChoices() {
+        assertThatThrownBy(() -> ConfigLoader.parse("defaults:\n  prompt-syntax: compel\n", "c.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("c.yaml line 2: 'defaults.prompt-syntax': expected one of a1111, plain, got 'compel'");
     }
 
     @Test

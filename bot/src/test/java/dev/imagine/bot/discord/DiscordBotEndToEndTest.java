@@ -3,26 +3,20 @@ package dev.imagine.bot.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.discord.FakeDiscord.Request;
-import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.JobSettings;
-import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.OutOfRange;
 import dev.imagine.bot.testing.TestGenerator;
+import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -31,9 +25,7 @@ import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,27 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  * service, store and cache on disk, and real pictures from the small fixture model.
  */
 class DiscordBotEndToEndTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String PROMPT = "a red fox in the snow";
 
-    private static ImageGenerator pipeline;
+    private static final ImageGenerator pipeline = TinyModel.shared();
 
     @TempDir
     Path data;
 
     private FakeDiscord discord;
-    private Running running;
-
-    @BeforeAll
-    static void loadModel() {
-        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-    }
-
-    @AfterAll
-    static void closeModel() {
-        pipeline.close();
-    }
+    private Engine running;
 
     @BeforeEach
     void startDiscord() throws IOException {
@@ -78,42 +59,26 @@ class DiscordBotEndToEndTest {
         discord.close();
     }
 
-    private record Running(JobService service, JobStore store, DiscordBot bot) implements AutoCloseable {
-        @Override
-        /** As the application shuts down: the job service first (it still tells people), then Discord. */
-        public void close() {
-            service.shutdown(Duration.ofSeconds(30));
-            bot.close();
-            store.close();
-        }
-    }
-
     private final AtomicLong seeds = new AtomicLong(1000);
 
-    private Running start(ImageGenerator generator, QueueSettings queue) {
+    private Engine start(ImageGenerator generator, QueueSettings queue) {
         return start(generator, queue, Duration.ZERO);
     }
 
-    private Running start(ImageGenerator generator, QueueSettings queue, Duration progressInterval) {
+    private Engine start(ImageGenerator generator, QueueSettings queue, Duration progressInterval) {
         return start(generator, queue, progressInterval, InteractionListener.DECISION_BUDGET);
     }
 
-    private Running start(ImageGenerator generator, QueueSettings queue, Duration progressInterval,
-                          Duration decisionBudget) {
-        JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
-        ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                new FairShareQueue<>(queue, InstantSource.system()), cache, store).randomSeeds(seeds::incrementAndGet)
-                .build();
+    private Engine start(ImageGenerator generator, QueueSettings queue, Duration progressInterval,
+                         Duration decisionBudget) {
+        Engine engine = new Engine(data, generator, queue, seeds::incrementAndGet);
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
                 .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
-        DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data, discord.clock(),
-                decisionBudget);
-        service.start();
-        return new Running(service, store, bot);
+        engine.open(new DiscordBot(FakeDiscord.TOKEN, settings, engine.jobs(), data, discord.clock(), decisionBudget));
+        return engine.startWorking();
     }
 
-    private Running start(ImageGenerator generator) {
+    private Engine start(ImageGenerator generator) {
         return start(generator, QueueSettings.DEFAULTS);
     }
 
@@ -210,7 +175,7 @@ class DiscordBotEndToEndTest {
         assertThat(field(embed, "Seed").getString("value")).isEqualTo("42");
         assertThat(field(embed, "Steps").getString("value")).isEqualTo("2");
         assertThat(field(embed, "Size").getString("value")).isEqualTo("256x256");
-        assertThat(field(embed, "Guidance").getString("value")).isEqualTo("8.0");
+        assertThat(field(embed, "Guidance").getString("value")).isEqualTo("8");
         assertThat(field(embed, "Time").getString("value")).endsWith(" s");
         assertThat(embed.getObject("image").getString("url")).isEqualTo("attachment://" + png.fileName());
 
@@ -242,7 +207,7 @@ class DiscordBotEndToEndTest {
         Request image = awaitImage(token);
         assertThat(parametersOf(image.files().get(0).bytes())).contains("Seed: 5");
         String jobId = jobIdOf(image);
-        assertThat(running.service().job(jobId).orElseThrow().community()).as("no server in a DM").isNull();
+        assertThat(running.jobs().job(jobId).orElseThrow().community()).as("no server in a DM").isNull();
     }
 
     @Test
@@ -305,7 +270,7 @@ class DiscordBotEndToEndTest {
                 .as("deferred update of the picture's message").isEqualTo(6);
         assertThat(discord.originalOf(owners).deleted).as("the picture's message is gone").isTrue();
         assertThat(discord.messagesOf(owners)).as("no message of its own").isEmpty();
-        assertThat(running.service().job(jobId).orElseThrow().state()).hasToString("DELETED");
+        assertThat(running.jobs().job(jobId).orElseThrow().state()).hasToString("DELETED");
     }
 
     @Test
@@ -398,7 +363,7 @@ class DiscordBotEndToEndTest {
             String fourth = imagineFox(FakeDiscord.ALICE, 5);
 
             assertRefusedPrivately(fourth, "You already have 3 jobs waiting");
-            assertThat(running.service().queueLength()).isEqualTo(3);
+            assertThat(running.jobs().queueLength()).isEqualTo(3);
         } finally {
             generator.open();
         }
@@ -446,7 +411,20 @@ class DiscordBotEndToEndTest {
                 FakeDiscord.option("seed", -1L));
         assertRefusedPrivately(badSeed, "seed -1 is outside");
         assertThat(generator.generations).hasValue(0);
-        assertThat(running.service().queueLength()).isZero();
+        assertThat(running.jobs().queueLength()).isZero();
+    }
+
+    @Test
+    void optionsOutOfRange_areRefusedPrivately_inTheSameWordsAsOnEveryPlatform() throws Exception {
+        running = start(TestGenerator.over(pipeline));
+        for (OutOfRange.Case wrong : OutOfRange.CASES) {
+            Object value = wrong.option().equals("guidance") ? (Object) (double) wrong.value() : wrong.value();
+            String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                    FakeDiscord.option(wrong.option(), value));
+
+            assertThat(assertRefusedPrivately(token, wrong.refusal()).content).as(wrong.option())
+                    .isEqualTo(wrong.refusal());
+        }
     }
 
     @Test
@@ -490,9 +468,9 @@ class DiscordBotEndToEndTest {
                     "the cancellation notice");
             assertThat(notice.status()).isEqualTo(401);
             User bob = new User("discord", FakeDiscord.BOB.id(), "bob");
-            assertThat(running.service().jobsOf(bob, 5)).as("the job nobody saw was cancelled")
+            assertThat(running.jobs().jobsOf(bob, 5)).as("the job nobody saw was cancelled")
                     .extracting(j -> j.state().name()).containsExactly("CANCELLED");
-            assertThat(running.service().queueLength()).isZero();
+            assertThat(running.jobs().queueLength()).isZero();
         } finally {
             generator.open();
         }
@@ -592,21 +570,14 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aRejectedToken_endsStartUpWithAClearMessage_withoutTheToken() {
-        JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
-        try {
-            JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"),
-                    TestGenerator.over(pipeline), new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                    new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store).randomSeeds(() -> 1L).build();
+        try (Engine engine = new Engine(data, TestGenerator.over(pipeline), QueueSettings.DEFAULTS, () -> 1L)) {
             DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl());
             String wrong = "not-the-token-1234";
 
-            assertThatThrownBy(() -> DiscordBot.start(wrong, settings, service, data))
+            assertThatThrownBy(() -> engine.open(new DiscordBot(wrong, settings, engine.jobs(), data)))
                     .isInstanceOf(DiscordStartException.class)
                     .hasMessageStartingWith("DISCORD_TOKEN was rejected by Discord: ")
                     .hasMessageNotContaining(wrong);
-            // The service was never started, so there is no worker to stop.
-        } finally {
-            store.close();
         }
     }
 }

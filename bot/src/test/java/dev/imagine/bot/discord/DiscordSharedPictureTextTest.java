@@ -1,28 +1,21 @@
 package dev.imagine.bot.discord;
 
+import static dev.imagine.bot.testing.Pngs.imageData;
+import static dev.imagine.bot.testing.Pngs.promptOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.discord.FakeDiscord.Request;
-import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.JobSettings;
-import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.testing.Engine;
 import dev.imagine.bot.testing.TestGenerator;
+import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.PngParameters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.concurrent.atomic.AtomicLong;
 import net.dv8tion.jda.api.utils.data.DataObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,35 +24,20 @@ import org.junit.jupiter.api.io.TempDir;
  * attached PNG and the embed show the second user's own prompt, never the first one's.
  */
 class DiscordSharedPictureTextTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final Duration WAIT = Duration.ofSeconds(20);
 
-    private static ImageGenerator pipeline;
+    private static final ImageGenerator pipeline = TinyModel.shared();
 
     @TempDir
     Path data;
 
     private FakeDiscord discord;
-    private JobStore store;
-    private JobService service;
-    private DiscordBot bot;
-
-    @BeforeAll
-    static void loadModel() {
-        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-    }
-
-    @AfterAll
-    static void closeModel() {
-        pipeline.close();
-    }
+    private Engine engine;
 
     @AfterEach
     void stop() throws Exception {
-        if (service != null) {
-            service.shutdown(Duration.ofSeconds(30));
-            bot.close();
-            store.close();
+        if (engine != null) {
+            engine.close();
         }
         discord.close();
     }
@@ -67,16 +45,12 @@ class DiscordSharedPictureTextTest {
     private TestGenerator start() throws Exception {
         discord = new FakeDiscord();
         TestGenerator generator = TestGenerator.over(pipeline);
-        store = MvJobStore.open(data.resolve("jobs.mv"));
         AtomicLong seeds = new AtomicLong(1000);
-        service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                        new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                        new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
-                .randomSeeds(seeds::incrementAndGet).build();
+        engine = new Engine(data, generator, QueueSettings.DEFAULTS, seeds::incrementAndGet);
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
                 .withReadyTimeout(Duration.ofSeconds(15));
-        bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data);
-        service.start();
+        engine.open(new DiscordBot(FakeDiscord.TOKEN, settings, engine.jobs(), data));
+        engine.startWorking();
         return generator;
     }
 
@@ -91,11 +65,6 @@ class DiscordSharedPictureTextTest {
                 "the picture for " + token);
     }
 
-    private static String promptOf(byte[] png) {
-        String text = PngParameters.read(png).orElseThrow();
-        return text.substring(0, text.lastIndexOf('\n'));
-    }
-
     @Test
     void aCachedPicture_isPostedWithTheSecondUsersOwnPrompt_inThePngAndTheEmbed() throws Exception {
         TestGenerator generator = start();
@@ -108,7 +77,7 @@ class DiscordSharedPictureTextTest {
         byte[] alicesPng = alices.files().get(0).bytes();
         assertThat(promptOf(bobsPng)).isEqualTo("my   private diary entry");
         assertThat(new String(bobsPng, StandardCharsets.ISO_8859_1)).doesNotContain("My Private Diary Entry");
-        assertThat(TestGenerator.pixelData(bobsPng)).isEqualTo(TestGenerator.pixelData(alicesPng));
+        assertThat(imageData(bobsPng)).isEqualTo(imageData(alicesPng));
         DataObject embed = bobs.payload().getArray("embeds").getObject(0);
         assertThat(embed.getString("description")).isEqualTo("my   private diary entry");
         assertThat(embed.toString()).doesNotContain("My Private Diary Entry");

@@ -9,6 +9,7 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.PngParameters;
@@ -102,8 +103,8 @@ class CachedPicturePrivacyTest {
             assertThat(TestGenerator.describe(bobs.pngs().get(i))).isEqualTo("png:" + BOBS_PROMPT + ":" + (5 + i)
                     + ":4:512x512");
             assertThat(text(bobs.pngs().get(i))).doesNotContain(ALICES_PROMPT);
-            assertThat(TestGenerator.pixelData(bobs.pngs().get(i)))
-                    .isEqualTo(TestGenerator.pixelData(alicePngs.get(i)));
+            assertThat(Pngs.imageData(bobs.pngs().get(i)))
+                    .isEqualTo(Pngs.imageData(alicePngs.get(i)));
             assertThat(TestGenerator.describe(alicePngs.get(i))).isEqualTo("png:" + ALICES_PROMPT + ":" + (5 + i)
                     + ":4:512x512");
         }
@@ -123,7 +124,7 @@ class CachedPicturePrivacyTest {
         assertThat(TestGenerator.describe(alicePng)).isEqualTo("png:" + ALICES_PROMPT + ":7:4:512x512");
         assertThat(TestGenerator.describe(bobPng)).isEqualTo("png:" + BOBS_PROMPT + ":7:4:512x512");
         assertThat(text(bobPng)).doesNotContain(ALICES_PROMPT);
-        assertThat(TestGenerator.pixelData(bobPng)).isEqualTo(TestGenerator.pixelData(alicePng));
+        assertThat(Pngs.imageData(bobPng)).isEqualTo(Pngs.imageData(alicePng));
         assertThat(store.find(bobs.id()).orElseThrow().parameters().prompt()).isEqualTo(BOBS_PROMPT);
     }
 
@@ -154,7 +155,7 @@ class CachedPicturePrivacyTest {
 
         assertThat(TestGenerator.describe(forBob)).isEqualTo("png:" + BOBS_PROMPT + ":11:4:512x512");
         assertThat(TestGenerator.describe(forAlice)).isEqualTo("png:" + ALICES_PROMPT + ":11:4:512x512");
-        assertThat(TestGenerator.pixelData(forBob)).isEqualTo(TestGenerator.pixelData(forAlice));
+        assertThat(Pngs.imageData(forBob)).isEqualTo(Pngs.imageData(forAlice));
     }
 
     @Test
@@ -177,7 +178,7 @@ class CachedPicturePrivacyTest {
 
         assertThat(bobs.job().fromCache()).isTrue();
         assertThat(TestGenerator.describe(bobs.pngs().get(0))).isEqualTo("png:" + BOBS_PROMPT + ":13:4:512x512");
-        assertThat(TestGenerator.pixelData(bobs.pngs().get(0))).isEqualTo(TestGenerator.pixelData(alicePng));
+        assertThat(Pngs.imageData(bobs.pngs().get(0))).isEqualTo(Pngs.imageData(alicePng));
     }
 
     @Test
@@ -193,6 +194,6 @@ class CachedPicturePrivacyTest {
 
         assertThat(TestGenerator.describe(bobs.pngs().get(0))).isEqualTo("png:" + BOBS_PROMPT + ":17:4:512x512");
         assertThat(text(bobs.pngs().get(0))).doesNotContain(ALICES_PROMPT);
-        assertThat(TestGenerator.pixelData(bobs.pngs().get(0))).isEqualTo(TestGenerator.pixelData(withAlicesText));
+        assertThat(Pngs.imageData(bobs.pngs().get(0))).isEqualTo(Pngs.imageData(withAlicesText));
     }
 }

@@ -344,6 +344,39 @@ class JobServiceTest {
     }
 
     @Test
+    void prompts_areReadInTheConfiguredSyntax_a1111ByDefault_andTheSyntaxIsPartOfTheCacheKey() throws Exception {
+        Job a1111 = accepted(service.handle(imagine(ALICE_IN_ART, "a (red:1.3) fox", 5L), "o"));
+        sink.await("finished", a1111.id());
+        service.shutdown(Duration.ofSeconds(5));
+        JobSettings standard = JobSettings.defaults("fake-model", "r1");
+        dev.imagine.bot.command.Defaults plainDefaults = new dev.imagine.bot.command.Defaults(4,
+                dev.imagine.bot.command.ImageSize.SQUARE_512, 8f, 1, dev.imagine.bot.command.Decoder.FULL,
+                dev.imagine.bot.command.PromptSyntax.PLAIN);
+        startService(new JobSettings(standard.limits(), plainDefaults, "fake-model", "r1", standard.jobTimeout(), 10,
+                false), QueueSettings.DEFAULTS);
+
+        Job plain = accepted(service.handle(imagine(ALICE_IN_ART, "a (red:1.3) fox", 5L), "o"));
+        sink.await("finished", plain.id());
+
+        assertThat(generator.generated).extracting(dev.imagine.pipeline.GenerationRequest::promptSyntax)
+                .containsExactly(dev.imagine.pipeline.PromptSyntax.A1111, dev.imagine.pipeline.PromptSyntax.PLAIN);
+        assertThat(plain.parameters().promptSyntax()).isEqualTo(dev.imagine.bot.command.PromptSyntax.PLAIN);
+        assertThat(service.cacheKeys(plain.parameters())).doesNotContainAnyElementsOf(
+                service.cacheKeys(a1111.parameters()));
+    }
+
+    @Test
+    void promptOfMoreChunksThanAreDrawn_isRefusedAtOnce_sayingWhatToChange() {
+        Reply reply = service.handle(imagine(ALICE_IN_ART, "a fox BREAK ".repeat(10) + "a fox", 5L), "o");
+
+        assertThat(reply).isInstanceOf(Reply.Refused.class);
+        assertThat(((Reply.Refused) reply).message()).isEqualTo("Your prompt is read in 11 chunks of up to 75 tokens;"
+                + " at most 10 are drawn. Shorten it or use fewer BREAKs.");
+        assertThat(((Reply.Refused) reply).reason()).isEqualTo(Reply.Refused.Reason.INVALID);
+        assertThat(generator.generated).isEmpty();
+    }
+
+    @Test
     void aJobOverTheTimeout_isGivenUp_withAMessageSayingTheLimit() throws Exception {
         service.shutdown(Duration.ofSeconds(5));
         JobSettings defaults = JobSettings.defaults("fake-model", "r1");

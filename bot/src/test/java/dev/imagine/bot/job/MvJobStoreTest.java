@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.Usage;
@@ -29,6 +30,25 @@ class MvJobStoreTest {
         return Job.queued(id, new User("discord", "1", "alice"), "900", "art",
                 new JobParameters("a fox", 42, 4, new ImageSize(512, 768), 8.5f, 2, Decoder.FULL), created,
                 "{\"interaction\":\"tok\"}", null);
+    }
+
+    @Test
+    void jobStoredBeforePromptsHadASyntax_isReadAsPlain_soItsReplayDrawsTheSamePicture() {
+        Path file = dir.resolve("old.mv");
+        try (MvJobStore store = MvJobStore.open(file)) {
+            store.save(job("bbbbbbbbbb", Instant.parse("2026-01-01T10:00:00Z")));
+        }
+        org.h2.mvstore.MVStore raw = new org.h2.mvstore.MVStore.Builder().fileName(file.toString()).open();
+        org.h2.mvstore.MVMap<String, String> jobs = raw.openMap("jobs");
+        String json = jobs.get("bbbbbbbbbb");
+        assertThat(json).contains("\"promptSyntax\":\"A1111\"");
+        jobs.put("bbbbbbbbbb", json.replace(",\"promptSyntax\":\"A1111\"", ""));
+        raw.close();
+
+        try (MvJobStore store = MvJobStore.open(file)) {
+            assertThat(store.find("bbbbbbbbbb").orElseThrow().parameters().promptSyntax())
+                    .isEqualTo(PromptSyntax.PLAIN);
+        }
     }
 
     @Test
@@ -132,10 +152,11 @@ class MvJobStoreTest {
         User alice = new User("discord", "1", "alice");
         User bob = new User("telegram", "-100200", "-100200");
         Instant t = Instant.parse("2026-01-02T03:04:05.123456789Z");
+        // Jobs from before prompts had a syntax were drawn with the prompt read as plain text.
         JobParameters fox = new JobParameters("a red fox \"in\" snow \u2603", 42, 4, new ImageSize(512, 768), 8f, 2,
-                Decoder.FULL);
+                Decoder.FULL, PromptSyntax.PLAIN);
         JobParameters cat = new JobParameters("a cat", 9_000_000_000L, 1, new ImageSize(256, 256), 1.5f, 1,
-                Decoder.FAST);
+                Decoder.FAST, PromptSyntax.PLAIN);
 
         try (MvJobStore store = MvJobStore.open(file)) {
             assertThat(store.find("aaaaaaaaaa")).contains(

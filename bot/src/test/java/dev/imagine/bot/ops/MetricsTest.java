@@ -11,6 +11,7 @@ import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobObserver;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -50,6 +51,18 @@ class MetricsTest {
         for (String line : text.split("\n")) {
             assertThat(line).as("every line is a comment or 'name[{labels}] value'")
                     .matches("# (HELP|TYPE) .*|[a-zA-Z_:][a-zA-Z0-9_:]*(\\{.*})? [-+0-9.eE]+|.*(NaN|Inf)");
+        }
+    }
+
+    @Test
+    void theQueueLength_isStillReadAfterAGarbageCollection() {
+        AtomicInteger waiting = new AtomicInteger(5);
+        // A method reference made here, as the application makes it: nothing but the gauge holds it.
+        try (Metrics fresh = new Metrics(waiting::get, cache::get)) {
+            for (int i = 0; i < 3; i++) {
+                System.gc();
+            }
+            assertThat(value(fresh.scrape(), "imagine_queue_length")).isEqualTo(5.0);
         }
     }
 

@@ -17,7 +17,10 @@ import java.util.stream.Stream;
  *   <li>{@code deinferno/taesd-onnx} on {@code main}: the fast decoder config.yaml names, here the tiny TAESD, so
  *       that key stays as shipped and {@code decoder: fast} works;</li>
  *   <li>{@code SimianLuo/LCM_Dreamshaper_v7} at the commit Imagine pins, holding the tiny model too: what
- *       {@code models pull} and {@code generate} without a model fetch by default.</li>
+ *       {@code models pull} and {@code generate} without a model fetch by default;</li>
+ *   <li>{@code onnx-community/nsfw_image_detection-ONNX} at the commit Imagine pins, holding the tiny ViT
+ *       classifier in that repository's layout ({@code onnx/model.onnx}): the picture classifier config.yaml names,
+ *       so the {@code safety} keys stay as shipped.</li>
  * </ul>
  * The hub records every request, so a test can count them.
  */
@@ -35,6 +38,13 @@ final class TinyHub {
             addFolder(hub.repo(ModelRef.TAESD.repo()), reference.resolve("tiny-taesd"));
             addFolder(hub.repo(ModelRef.LCM_DREAMSHAPER_V7.repo()).atCommit(ModelRef.LCM_DREAMSHAPER_V7.revision()),
                     reference.resolve("tiny-lcm"));
+            FakeHub.Repo classifier = hub.repo(ModelRef.NSFW_CLASSIFIER.repo())
+                    .atCommit(ModelRef.NSFW_CLASSIFIER.revision());
+            Path tinyClassifier = reference.resolve("tiny-vit-classifier");
+            classifier.file("config.json", Files.readAllBytes(tinyClassifier.resolve("config.json")), false);
+            classifier.file("preprocessor_config.json",
+                    Files.readAllBytes(tinyClassifier.resolve("preprocessor_config.json")), false);
+            classifier.file("onnx/model.onnx", Files.readAllBytes(tinyClassifier.resolve("model.onnx")), true);
             return hub;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -8,30 +8,25 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.JobSettings;
-import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.job.ReplyTexts;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.OutOfRange;
 import dev.imagine.bot.testing.TestGenerator;
+import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,13 +37,12 @@ import org.slf4j.LoggerFactory;
  * the job service, the real pipeline on the tiny fixture model, and the durable store and cache on disk.
  */
 class TelegramBotEndToEndTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final long GROUP = -1001234567890L;
     static final long ALICE = 700;
     static final long BOB = 701;
     static final String FOX = "a red fox --seed 42 --steps 2 --size 256x256";
 
-    private static ImageGenerator pipeline;
+    private static final ImageGenerator pipeline = TinyModel.shared();
 
     @TempDir
     Path data;
@@ -57,16 +51,6 @@ class TelegramBotEndToEndTest {
     private final List<Imagine> started = new ArrayList<>();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final List<Logger> debugLoggers = new ArrayList<>();
-
-    @BeforeAll
-    static void loadModel() {
-        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-    }
-
-    @AfterAll
-    static void closeModel() {
-        pipeline.close();
-    }
 
     @BeforeEach
     void startFakeTelegram() throws IOException {
@@ -103,31 +87,19 @@ class TelegramBotEndToEndTest {
     /** One running Imagine: store, cache, job service and Telegram bot, on this test's data folder. */
     private final class Imagine implements AutoCloseable {
         final TestGenerator generator = TestGenerator.over(pipeline);
-        final JobStore store;
+        final Engine engine;
         final JobService jobs;
-        final TelegramBot bot;
-        private boolean closed;
 
         Imagine(QueueSettings queue, TelegramSettings telegramSettings) {
-            store = MvJobStore.open(data.resolve("jobs.mv"));
-            ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-            jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                    new FairShareQueue<>(queue, InstantSource.system()), cache, store).randomSeeds(() -> 1234L)
-                    .build();
-            bot = new TelegramBot(telegramSettings, jobs);
-            bot.start(FakeTelegram.TOKEN);
-            jobs.start();
+            engine = new Engine(data, generator, queue, () -> 1234L);
+            jobs = engine.jobs();
+            engine.open(new TelegramBot(telegramSettings, jobs, FakeTelegram.TOKEN));
+            engine.startWorking();
         }
 
         @Override
         public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            bot.close();
-            jobs.shutdown(Duration.ofSeconds(30));
-            store.close();
+            engine.close();
         }
     }
 
@@ -322,6 +294,21 @@ class TelegramBotEndToEndTest {
     }
 
     @Test
+    void optionsOutOfRange_areRefusedInTheStatusMessage_inTheSameWordsAsOnEveryPlatform() throws Exception {
+        startImagine();
+        for (OutOfRange.Case wrong : OutOfRange.CASES) {
+            int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine a red fox --" + wrong.option()
+                    + " " + wrong.text());
+
+            FakeTelegram.Call status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked);
+            FakeTelegram.Call refusal = telegram.await("editMessageText",
+                    c -> c.param("message_id").equals(Integer.toString(status.resultMessageId())));
+
+            assertThat(refusal.param("text")).as(wrong.option()).isEqualTo(wrong.refusal());
+        }
+    }
+
+    @Test
     void refusals_sayWhatToChange_inTheStatusMessage() throws Exception {
         startImagine();
         int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine a red fox --steps 12");
@@ -469,10 +456,10 @@ class TelegramBotEndToEndTest {
     @Test
     void aTokenTelegramRejects_failsTheStartWithAMessage_thatDoesNotContainIt() throws Exception {
         try (Imagine ignored = startImagine()) {
-            TelegramBot bot = new TelegramBot(settings(telegram.url()), ignored.jobs);
             String wrong = "7012345678:AAWrongTokenWrongTokenWrongToken123";
+            TelegramBot bot = new TelegramBot(settings(telegram.url()), ignored.jobs, wrong);
 
-            assertThatThrownBy(() -> bot.start(wrong))
+            assertThatThrownBy(() -> ignored.engine.open(bot))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("did not accept the bot token")
                     .hasMessageNotContaining("AAWrongToken")
@@ -516,7 +503,7 @@ class TelegramBotEndToEndTest {
         int status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked).resultMessageId();
         for (int step = 1; step <= 2; step++) {
             imagine.generator.releaseSteps(1);
-            String text = Texts.running(step, 2);
+            String text = ReplyTexts.drawing(step, 2).withIcon();
             telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(status))
                     && c.param("text").equals(text));
         }
@@ -526,7 +513,7 @@ class TelegramBotEndToEndTest {
                 + " --size 256x256");
         int groupStatus = telegram.await("sendMessage", c -> c.replyToMessageId() == inGroup).resultMessageId();
         telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(groupStatus))
-                && c.param("text").equals(Texts.running(0, 2)));
+                && c.param("text").equals(ReplyTexts.drawing(0, 2).withIcon()));
         imagine.generator.releaseSteps(1);
         imagine.generator.releaseSteps(1);
         photoReplyingTo(inGroup);

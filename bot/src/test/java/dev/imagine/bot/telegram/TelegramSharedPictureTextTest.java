@@ -1,25 +1,17 @@
 package dev.imagine.bot.telegram;
 
+import static dev.imagine.bot.testing.Pngs.imageData;
+import static dev.imagine.bot.testing.Pngs.promptOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.cache.ResultCache;
-import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.JobSettings;
-import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.testing.Engine;
 import dev.imagine.bot.testing.TestGenerator;
-import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.PngParameters;
+import dev.imagine.bot.testing.TinyModel;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.InstantSource;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -28,52 +20,34 @@ import org.junit.jupiter.api.io.TempDir;
  * photo's PNG and its caption show the second user's own prompt, never the first one's.
  */
 class TelegramSharedPictureTextTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final long ALICE = 700;
     static final long BOB = 701;
     static final String OPTIONS = " --seed 21 --steps 1 --size 256x256";
 
-    private static ImageGenerator pipeline;
-
     @TempDir
     Path data;
 
-    private FakeTelegram telegram;
-    private JobStore store;
-    private JobService jobs;
-    private TelegramBot bot;
+    private final FakeTelegram telegram = new FakeTelegram();
+    private Engine engine;
 
-    @BeforeAll
-    static void loadModel() {
-        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-    }
-
-    @AfterAll
-    static void closeModel() {
-        pipeline.close();
+    TelegramSharedPictureTextTest() throws IOException {
     }
 
     @AfterEach
     void stop() {
-        if (bot != null) {
-            bot.close();
-            jobs.shutdown(Duration.ofSeconds(30));
-            store.close();
+        try (FakeTelegram stopped = telegram) {
+            if (engine != null) {
+                engine.close();
+            }
         }
-        telegram.close();
     }
 
     private TestGenerator start() throws Exception {
-        telegram = new FakeTelegram();
-        TestGenerator generator = TestGenerator.over(pipeline);
-        store = MvJobStore.open(data.resolve("jobs.mv"));
-        jobs = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                        new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                        new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
-                .randomSeeds(() -> 1234L).build();
-        bot = new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), jobs);
-        bot.start(FakeTelegram.TOKEN);
-        jobs.start();
+        TestGenerator generator = TestGenerator.over(TinyModel.shared());
+        engine = new Engine(data, generator, QueueSettings.DEFAULTS, () -> 1234L);
+        engine.open(new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), engine.jobs(),
+                FakeTelegram.TOKEN));
+        engine.startWorking();
         return generator;
     }
 
@@ -87,11 +61,6 @@ class TelegramSharedPictureTextTest {
         return photo.files().values().iterator().next();
     }
 
-    private static String promptOf(byte[] png) {
-        String text = PngParameters.read(png).orElseThrow();
-        return text.substring(0, text.lastIndexOf('\n'));
-    }
-
     @Test
     void aCachedPicture_isSentWithTheSecondUsersOwnPrompt_inThePngAndTheCaption() throws Exception {
         TestGenerator generator = start();
@@ -103,7 +72,7 @@ class TelegramSharedPictureTextTest {
         byte[] bobsPng = onlyFile(bobs);
         assertThat(promptOf(bobsPng)).isEqualTo("my   private diary entry");
         assertThat(new String(bobsPng, StandardCharsets.ISO_8859_1)).doesNotContain("My Private Diary Entry");
-        assertThat(TestGenerator.pixelData(bobsPng)).isEqualTo(TestGenerator.pixelData(onlyFile(alices)));
+        assertThat(imageData(bobsPng)).isEqualTo(imageData(onlyFile(alices)));
         assertThat(bobs.param("caption")).startsWith("my   private diary entry\n")
                 .doesNotContain("My Private Diary Entry");
         assertThat(promptOf(onlyFile(alices))).isEqualTo("My Private Diary Entry");

@@ -10,17 +10,18 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.PngParameters;
 import dev.imagine.pipeline.ProgressListener;
+import dev.imagine.pipeline.PromptChunk;
+import dev.imagine.pipeline.PromptSyntax;
 import dev.imagine.pipeline.StepControl;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
@@ -52,7 +53,7 @@ public final class TestGenerator implements ImageGenerator {
     public final List<GenerationRequest> generated = new CopyOnWriteArrayList<>();
     /** How many generations were begun. */
     public final AtomicInteger generations = new AtomicInteger();
-    /** A permit for each generation begun (held or not). */
+    /** A permit for each generation begun (held or not) since the last {@link #hold()} or {@link #holdPrompt}. */
     public final Semaphore entered = new Semaphore(0);
     /** A permit for each generation that waits at its start for {@link #open()}. */
     public final Semaphore held = new Semaphore(0);
@@ -85,14 +86,22 @@ public final class TestGenerator implements ImageGenerator {
 
     // ---- what the test lets happen ----
 
-    /** From now on every generation waits at its start until {@link #open()}. */
+    /**
+     * From now on every generation waits at its start until {@link #open()}; {@link #entered} counts from here, so a
+     * generation that finished before cannot pass for one that is held.
+     */
     public void hold() {
+        entered.drainPermits();
         heldPrompt = null;
         gate = new CountDownLatch(1);
     }
 
-    /** From now on the generations of {@code prompt} wait at their start until {@link #open()}. */
+    /**
+     * From now on the generations of {@code prompt} wait at their start until {@link #open()}; {@link #entered} counts
+     * from here.
+     */
     public void holdPrompt(String prompt) {
+        entered.drainPermits();
         heldPrompt = prompt;
         gate = new CountDownLatch(1);
     }
@@ -125,17 +134,23 @@ public final class TestGenerator implements ImageGenerator {
 
     // ---- the generator ----
 
+    /**
+     * The pipeline's reading, or the fake's: the prompt's lower-case characters, in one chunk, and like the pipeline
+     * one more chunk for each BREAK of an A1111 prompt.
+     */
     @Override
-    public TokenizedPrompt tokenize(String prompt) {
+    public TokenizedPrompt tokenize(String prompt, PromptSyntax syntax) {
         if (pipeline != null) {
-            return pipeline.tokenize(prompt);
+            return pipeline.tokenize(prompt, syntax);
         }
         int[] ids = new int[77];
         String lower = prompt.strip().toLowerCase(Locale.ROOT);
         for (int i = 0; i < Math.min(lower.length(), 75); i++) {
             ids[i + 1] = lower.charAt(i);
         }
-        return new TokenizedPrompt(ids, lower.length(), Math.min(lower.length(), 75));
+        int chunks = syntax == PromptSyntax.A1111 ? prompt.split("\\bBREAK\\b", -1).length : 1;
+        return new TokenizedPrompt(syntax, Collections.nCopies(chunks, PromptChunk.unweighted(ids)), lower.length(),
+                Math.min(lower.length(), 75));
     }
 
     @Override
@@ -306,8 +321,8 @@ public final class TestGenerator implements ImageGenerator {
                 images.add(new GeneratedImage(request.seedOf(i), request.width(), request.height(),
                         pngFor(request, i)));
             }
-            return new GenerationResult(images, tokenize(request.prompt()), Duration.ZERO, Duration.ofMillis(1),
-                    Duration.ZERO);
+            return new GenerationResult(images, tokenize(request.prompt(), request.promptSyntax()), Duration.ZERO,
+                    Duration.ofMillis(1), Duration.ZERO);
         }
 
         @Override
@@ -320,7 +335,7 @@ public final class TestGenerator implements ImageGenerator {
      * guidance), its text chunk is the request's own parameters, as the real pipeline writes them.
      */
     public byte[] pngFor(GenerationRequest request, int index) {
-        int[] pixelsOf = Arrays.copyOf(tokenize(request.prompt()).ids(), 77 + 5);
+        int[] pixelsOf = Arrays.copyOf(tokenize(request.prompt(), request.promptSyntax()).ids(), 77 + 5);
         pixelsOf[77] = (int) request.seedOf(index);
         pixelsOf[78] = request.steps();
         pixelsOf[79] = request.width();
@@ -360,16 +375,5 @@ public final class TestGenerator implements ImageGenerator {
             throw new AssertionError("no " + name + " in " + fields);
         }
         return m.group(1);
-    }
-
-    /** The image data (IDAT) of a PNG: what two deliveries of one picture share byte for byte. */
-    public static byte[] pixelData(byte[] png) {
-        ByteBuffer buffer = ByteBuffer.wrap(png);
-        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
-            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
-                return Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
-            }
-        }
-        throw new AssertionError("no IDAT");
     }
 }

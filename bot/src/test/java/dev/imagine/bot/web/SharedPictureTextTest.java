@@ -1,10 +1,10 @@
 package dev.imagine.bot.web;
 
+import static dev.imagine.bot.testing.Pngs.imageData;
+import static dev.imagine.bot.testing.Pngs.promptOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
-import dev.imagine.bot.testing.TestGenerator;
-import dev.imagine.pipeline.PngParameters;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
@@ -65,11 +65,6 @@ class SharedPictureTextTest {
         return answer.response().body();
     }
 
-    private static String promptOf(byte[] png) {
-        String text = PngParameters.read(png).orElseThrow();
-        return text.substring(0, text.lastIndexOf('\n'));
-    }
-
     @Test
     void aCacheHit_showsTheRequesterOwnPromptInTheJobAndInThePng_onIdenticalPixels() throws Exception {
         imagine = start();
@@ -86,7 +81,7 @@ class SharedPictureTextTest {
                 .isEqualTo(BOBS_PROMPT);
         assertThat(promptOf(bobsPng)).isEqualTo(BOBS_PROMPT);
         assertThat(new String(bobsPng, StandardCharsets.ISO_8859_1)).doesNotContain(ALICES_PROMPT);
-        assertThat(TestGenerator.pixelData(bobsPng)).isEqualTo(TestGenerator.pixelData(alicesPng));
+        assertThat(imageData(bobsPng)).isEqualTo(imageData(alicesPng));
         assertThat(promptOf(image(alice, alicesJob))).isEqualTo(ALICES_PROMPT);
         assertThat(promptOf(image(bob, alicesJob))).as("anyone looking at Alice's job sees Alice's prompt")
                 .isEqualTo(ALICES_PROMPT);
@@ -107,6 +102,6 @@ class SharedPictureTextTest {
 
         assertThat(promptOf(carolsPng)).isEqualTo("MY PRIVATE DIARY ENTRY");
         assertThat(new String(carolsPng, StandardCharsets.ISO_8859_1)).doesNotContain(ALICES_PROMPT);
-        assertThat(TestGenerator.pixelData(carolsPng)).isEqualTo(TestGenerator.pixelData(alicesPng));
+        assertThat(imageData(carolsPng)).isEqualTo(imageData(alicesPng));
     }
 }

@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import dev.imagine.bot.testing.OutOfRange;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,7 @@ class WebApiTest {
 
         Person.Answer stranger = person().delete("/api/jobs/" + id);
         assertThat(stranger.status()).isEqualTo(403);
-        assertThat(stranger.error()).contains("only the person who asked");
+        assertThat(stranger.error()).containsIgnoringCase("only the person who asked");
         assertThat(image(alice, job)).isNotEmpty();
 
         Person.Answer owner = alice.delete("/api/jobs/" + id);
@@ -187,6 +188,18 @@ class WebApiTest {
     }
 
     @Test
+    void optionsOutOfRange_are400_inTheSameWordsAsOnEveryPlatform() throws Exception {
+        Person alice = person();
+        for (OutOfRange.Case wrong : OutOfRange.CASES) {
+            Person.Answer answer = alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"" + wrong.option() + "\":"
+                    + wrong.text() + "}");
+
+            assertThat(answer.status()).as(wrong.option()).isEqualTo(400);
+            assertThat(answer.error()).as(wrong.option()).isEqualTo(wrong.refusal());
+        }
+    }
+
+    @Test
     void aFullShareOfTheQueue_isA429_withThePoliteRefusal() throws Exception {
         Person dave = person();
         try (TinyImagine.Hold held = imagine.holdWorker()) {
@@ -232,8 +245,9 @@ class WebApiTest {
 
     @Test
     void info_showsAModelFolderByItsName_neverItsPath() {
-        assertThat(Api.modelName("/home/someone/models/LCM_Dreamshaper_v7")).isEqualTo("LCM_Dreamshaper_v7");
-        assertThat(Api.modelName("SimianLuo/LCM_Dreamshaper_v7")).isEqualTo("SimianLuo/LCM_Dreamshaper_v7");
+        assertThat(ServiceRoutes.modelName("/home/someone/models/LCM_Dreamshaper_v7"))
+                .isEqualTo("LCM_Dreamshaper_v7");
+        assertThat(ServiceRoutes.modelName("SimianLuo/LCM_Dreamshaper_v7")).isEqualTo("SimianLuo/LCM_Dreamshaper_v7");
     }
 
     @Test
@@ -265,7 +279,7 @@ class WebApiTest {
 
         assertThat(info.status()).isEqualTo(200);
         assertThat(info.json().getAsJsonArray("sizes").asList()).extracting(e -> e.getAsString())
-                .containsExactly("512x512", "512x768", "768x512", "384x384", "256x256");
+                .containsExactly("512x512", "512x768", "768x512", "384x384", "256x256", "768x768", "1024x1024");
         assertThat(info.json().getAsJsonObject("defaults").get("size").getAsString()).isEqualTo("256x256");
         assertThat(info.json().getAsJsonObject("limits").get("maxSteps").getAsInt()).isEqualTo(8);
         assertThat(info.json().get("model").getAsString()).isEqualTo("tiny-lcm");

@@ -112,7 +112,7 @@ class WebSecurityTest {
     void health_is200WhenEverythingIsUp_and503NamingWhatIsDown_metricsArePrometheusText() throws Exception {
         AtomicBoolean discordUp = new AtomicBoolean(true);
         try (TinyImagine imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null),
-                () -> new HealthReport(true, true, Map.of("discord", discordUp.get(), "web", true)))) {
+                () -> new HealthReport(true, true, false, Map.of("discord", discordUp.get(), "web", true)))) {
             Person probe = new Person(imagine.base());
 
             Person.Answer up = probe.get("/healthz");
