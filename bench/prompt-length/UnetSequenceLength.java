@@ -1,4 +1,5 @@
 import ai.onnxruntime.OrtEnvironment;
+import dev.imagine.pipeline.onnx.FloatTensor;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.text.TextEncoder;
 import dev.imagine.pipeline.unet.Unet;
@@ -32,8 +33,7 @@ public final class UnetSequenceLength {
         SessionSettings settings = SessionSettings.withThreads(threads);
         Random random = new Random(42);
         int latent = size / 8;
-        long[] sampleShape = {1, 4, latent, latent};
-        float[] sample = gaussian(random, 4 * latent * latent);
+        FloatTensor sample = new FloatTensor(gaussian(random, 4 * latent * latent), new long[] {1, 4, latent, latent});
         float[] guidance = gaussian(random, 256);
         OperatingSystemMXBean os = (OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         double[][] unetSeconds = new double[chunks.length][rounds];
@@ -42,11 +42,11 @@ public final class UnetSequenceLength {
         try (Unet unet = Unet.load(env, model.resolve("unet/model.onnx"), settings);
              TextEncoder text = TextEncoder.load(env, model.resolve("text_encoder/model.onnx"), settings)) {
             int hidden = 768;
-            float[][] states = new float[chunks.length][];
+            FloatTensor[] states = new FloatTensor[chunks.length];
             for (int c = 0; c < chunks.length; c++) {
-                states[c] = gaussian(random, chunks[c] * 77 * hidden);
-                unet.predict(sample, sampleShape, 999, states[c], new long[] {1, chunks[c] * 77L, hidden}, guidance,
-                        false); // warm-up
+                states[c] = new FloatTensor(gaussian(random, chunks[c] * 77 * hidden),
+                        new long[] {1, chunks[c] * 77L, hidden});
+                unet.predict(sample, 999, states[c], guidance, false); // warm-up
             }
             int[] ids = new int[77];
             Arrays.fill(ids, 49407);
@@ -56,8 +56,7 @@ public final class UnetSequenceLength {
                     int c = (r + k) % chunks.length; // rotate the order every round
                     long cpuStart = os.getProcessCpuTime();
                     long start = System.nanoTime();
-                    unet.predict(sample, sampleShape, 759, states[c], new long[] {1, chunks[c] * 77L, hidden},
-                            guidance, false);
+                    unet.predict(sample, 759, states[c], guidance, false);
                     unetSeconds[c][r] = (System.nanoTime() - start) / 1e9;
                     unetCpuSeconds[c][r] = (os.getProcessCpuTime() - cpuStart) / 1e9;
                     start = System.nanoTime();

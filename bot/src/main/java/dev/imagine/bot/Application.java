@@ -3,7 +3,7 @@ package dev.imagine.bot;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.config.ImagineConfig;
 import dev.imagine.bot.job.Adapter;
-import dev.imagine.bot.job.JobIds;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
@@ -14,9 +14,7 @@ import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.MetricsPage;
 import dev.imagine.pipeline.DownloadListener;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,10 +74,8 @@ final class Application implements AutoCloseable {
             ModelChoice choice = model.choice();
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
-            SecureRandom random = new SecureRandom();
-            JobService jobs = new JobService(settings, model.generator(),
-                    new FairShareQueue<>(config.queueSettings(), InstantSource.system()), cache, store,
-                    InstantSource.system(), Application::processCpuNanos, new JobIds(), random::nextLong);
+            FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
+            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store).build();
             Metrics metrics = closer.add("the metrics", new Metrics(jobs::queueLength, jobs::cacheStats));
             jobs.observe(metrics);
             LOG.info("model {} ({}) loaded; data in {}", choice.id(), choice.revision(), data);
@@ -173,13 +169,6 @@ final class Application implements AutoCloseable {
     /** Where the job store, the result cache and adapters' own small state files live. */
     Path dataDir() {
         return dataDir;
-    }
-
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
     }
 
     /**

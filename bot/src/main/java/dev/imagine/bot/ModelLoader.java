@@ -1,5 +1,6 @@
 package dev.imagine.bot;
 
+import dev.imagine.bot.cli.PullCommand;
 import dev.imagine.bot.config.ImagineConfig;
 import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.safety.SafetySettings;
@@ -163,7 +164,8 @@ final class ModelLoader {
             return Optional.of(new ModelChoice(folder, ref.repo() + "@" + folder.getFileName(), folder.getFileName()
                     .toString()));
         } catch (ModelStoreException e) {
-            String reason = e.getMessage().endsWith(".") ? e.getMessage() : e.getMessage() + ".";
+            String explained = PullCommand.explain(e);
+            String reason = explained.endsWith(".") ? explained : explained + ".";
             throw new StartupException("the picture classifier " + ref + " (safety.classifier) is not available: "
                     + reason + " To start without a classifier, set safety.classifier: \"\" and "
                     + "safety.policy: allow in config.yaml; safety.classifier-folder can name a local copy instead.",

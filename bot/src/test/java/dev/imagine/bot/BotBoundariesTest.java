@@ -9,6 +9,7 @@ import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.sli
 import com.tngtech.archunit.base.DescribedPredicate;
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.List;
@@ -40,6 +41,39 @@ class BotBoundariesTest {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(
                         "dev.imagine.pipeline.*..", "ai.onnxruntime..", "ai.djl..")
                 .because("pipeline's subpackages are internal; its API is the package dev.imagine.pipeline")
+                .check(bot);
+    }
+
+    @Test
+    void botTests_useOnlyThePipelineApi_andItsFakeHub() {
+        JavaClasses tests = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .importPackages("dev.imagine.bot", "dev.imagine.bench");
+        noClasses().should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage("dev.imagine.pipeline.*..")
+                        .and(DescribedPredicate.not(HasName.Predicates.nameStartingWith(
+                                "dev.imagine.pipeline.model.FakeHub"))))
+                .because("the bot's tests see the pipeline as the bot does: through its API package; the fake hub"
+                        + " of the pipeline's test helpers stands in for Hugging Face")
+                .check(tests);
+    }
+
+    @Test
+    void theJobEngineAndTheQueue_readTimeOnlyFromTheClocksTheyAreGiven() {
+        noClasses().that().resideInAnyPackage("dev.imagine.bot.job..", "dev.imagine.bot.queue..")
+                .and().doNotHaveSimpleName("JobClocks").and().doNotHaveSimpleName("Ticker")
+                .should().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(java.time.InstantSource.class, "system")
+                .because("time is injected (JobClocks, the queue's InstantSource), so that tests move it instead of"
+                        + " sleeping")
+                .check(bot);
+    }
+
+    @Test
+    void json_isReadWithJacksonAlone() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+                .because("one JSON library with data binding to records and strict parsing (architecture.md)")
                 .check(bot);
     }
 

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.image.ImageConversion;
 import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.model.ModelFolder;
+import dev.imagine.pipeline.onnx.FloatTensor;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.prompt.PromptReader;
 import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
@@ -220,12 +221,7 @@ final class LcmPipeline implements ImageGenerator {
         try (SteppedGeneration generation = begin(request)) {
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.TEXT_ENCODED, 0,
                     generation.totalSteps()));
-            while (generation.step(progress, cancel)) {
-                // every step reports its own progress
-            }
-            if (cancel.isCancelled()) {
-                throw new GenerationCancelledException(generation.totalSteps(), generation.totalSteps());
-            }
+            generation.run(StepControl.of(progress, cancel));
             GenerationResult result = generation.finish();
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.DECODED,
                     generation.totalSteps(), generation.totalSteps()));
@@ -411,22 +407,15 @@ final class LcmPipeline implements ImageGenerator {
 
     private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance,
                             boolean lastOfImage) {
+        FloatTensor sample = new FloatTensor(latents, latentShape);
+        FloatTensor hidden = new FloatTensor(c.hidden(), c.hiddenShape());
         if (c.unconditional() == null) {
-            return unet.predict(latents, latentShape, t, c.hidden(), c.hiddenShape(), c.guidanceEmbedding(),
-                    lastOfImage);
+            return unet.predict(sample, t, hidden, c.guidanceEmbedding(), lastOfImage);
         }
         int n = latents.length;
-        float[] doubled = new float[2 * n];
-        System.arraycopy(latents, 0, doubled, 0, n);
-        System.arraycopy(latents, 0, doubled, n, n);
-        float[] hidden = new float[2 * c.hidden().length];
-        System.arraycopy(c.unconditional(), 0, hidden, 0, c.hidden().length);
-        System.arraycopy(c.hidden(), 0, hidden, c.hidden().length, c.hidden().length);
-        long[] doubledShape = latentShape.clone();
-        doubledShape[0] = 2;
-        long[] hiddenShape = c.hiddenShape().clone();
-        hiddenShape[0] = 2;
-        float[] both = unet.predict(doubled, doubledShape, t, hidden, hiddenShape, null, lastOfImage);
+        float[] both = unet.predict(FloatTensor.concatenated(sample, sample), t,
+                FloatTensor.concatenated(new FloatTensor(c.unconditional(), c.hiddenShape()), hidden), null,
+                lastOfImage);
         float[] guided = new float[n];
         for (int i = 0; i < n; i++) {
             float uncond = both[i];

@@ -36,11 +36,8 @@ import java.util.function.ToLongFunction;
  */
 public final class ModelStore {
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
-    /** The command that fetches a model, named in error messages. */
-    public static final String PULL_COMMAND = "java -jar bot/target/imagine.jar models pull";
 
     private final Path cacheDir;
-    private final boolean explicitCacheDir;
     private final URI endpoint;
     private final boolean offline;
     private final boolean hasToken;
@@ -48,12 +45,11 @@ public final class ModelStore {
 
     private ModelStore(Builder b) {
         this.cacheDir = b.cacheDir;
-        this.explicitCacheDir = b.explicitCacheDir;
         this.endpoint = b.endpoint;
         this.offline = b.offline;
         this.hasToken = b.token != null;
         HubClient hub = new HubClient(b.endpoint, b.token, b.timeout);
-        this.store = new SnapshotStore(new ModelCache(b.cacheDir), hub, b.offline, b.usableSpace, this::pullCommand);
+        this.store = new SnapshotStore(new ModelCache(b.cacheDir), hub, b.offline, b.usableSpace, !b.explicitCacheDir);
     }
 
     /**
@@ -78,7 +74,9 @@ public final class ModelStore {
      * The verified folder of {@code ref}, downloading what is missing. A pinned (commit sha) reference whose folder
      * is complete, or any reference when offline, makes no network request.
      *
-     * @throws ModelStoreException with a message saying what to do (set HF_TOKEN, free disk space, pull first...)
+     * @throws ModelStoreException with a message saying what to do (set HF_TOKEN, free disk space...); when the model
+     *                             must be fetched with the network first, {@link ModelStoreException#missing()}
+     *                             says which
      */
     public Path pull(ModelRef ref, DownloadListener listener) {
         return store.pull(Objects.requireNonNull(ref, "ref"), listener == null ? DownloadListener.NONE : listener);
@@ -89,7 +87,11 @@ public final class ModelStore {
         return store.cached(Objects.requireNonNull(ref, "ref"));
     }
 
-    /** The folder the pipeline will use for {@code ref}; fails with the command that fetches it if not cached. */
+    /**
+     * The folder the pipeline will use for {@code ref}.
+     *
+     * @throws ModelStoreException when it is not cached; {@link ModelStoreException#missing()} says what to fetch
+     */
     public Path path(ModelRef ref) {
         return store.path(Objects.requireNonNull(ref, "ref"));
     }
@@ -128,12 +130,6 @@ public final class ModelStore {
     /** Whether a hub token is set (the token itself is not readable). */
     public boolean hasToken() {
         return hasToken;
-    }
-
-    /** The exact command line that fetches {@code ref} into this store's cache. */
-    public String pullCommand(ModelRef ref) {
-        return PULL_COMMAND + " " + ref + (ref.selection() == ModelRef.Selection.ALL ? " --all-files" : "")
-                + (explicitCacheDir ? " --cache-dir " + cacheDir : "");
     }
 
     @Override

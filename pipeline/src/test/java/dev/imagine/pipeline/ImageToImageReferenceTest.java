@@ -2,10 +2,10 @@ package dev.imagine.pipeline;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.PngText;
+import dev.imagine.pipeline.model.JsonFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,8 +51,7 @@ class ImageToImageReferenceTest {
     private final Map<String, ImageGenerator> generators = new HashMap<>();
 
     static Stream<Case> cases() throws IOException {
-        List<Case> cases = new Gson().fromJson(Files.readString(IMG2IMG.resolve("cases.json")),
-                new TypeToken<List<Case>>() { }.getType());
+        List<Case> cases = JsonFiles.read(IMG2IMG.resolve("cases.json"), new TypeReference<List<Case>>() { });
         return cases.stream();
     }
 

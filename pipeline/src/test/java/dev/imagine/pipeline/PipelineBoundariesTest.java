@@ -29,16 +29,23 @@ class PipelineBoundariesTest {
                         "picocli..",
                         "redis..", "io.lettuce..",
                         "okhttp3..",
-                        "com.fasterxml.jackson..",
                         "ch.qos.logback..")
                 .because("pipeline/ is a library that knows nothing of chat, queues or caches (architecture.md)")
                 .check(pipeline);
     }
 
     @Test
+    void json_isReadWithJacksonAlone() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+                .because("one JSON library with data binding to records and strict parsing (JsonFiles)")
+                .check(pipeline);
+    }
+
+    @Test
     void scheduler_isPlainJavaWithoutOnnxRuntime() {
         noClasses().that().resideInAPackage("dev.imagine.pipeline.scheduler..")
-                .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "ai.djl..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "ai.djl..",
+                        "com.fasterxml.jackson..")
                 .because("the scheduler and random generator are pure math, tested against diffusers' vectors")
                 .check(pipeline);
     }

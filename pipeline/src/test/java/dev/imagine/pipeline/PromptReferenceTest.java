@@ -3,20 +3,18 @@ package dev.imagine.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import ai.onnxruntime.OrtEnvironment;
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.reflect.TypeToken;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.pipeline.ReferenceImagesTest.Difference;
 import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.PngText;
+import dev.imagine.pipeline.model.JsonFiles;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.prompt.A1111PromptParser;
 import dev.imagine.pipeline.prompt.PromptPart;
 import dev.imagine.pipeline.prompt.PromptReader;
 import dev.imagine.pipeline.text.TextEncoder;
 import dev.imagine.pipeline.tokenizer.ClipTokenizer;
-import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -61,7 +59,7 @@ class PromptReferenceTest {
     record ChunkJson(int[] ids, double[] weights) {
     }
 
-    record EncodingCase(String id, String model, String prompt, JsonArray parts, int content_tokens,
+    record EncodingCase(String id, String model, String prompt, JsonNode parts, int content_tokens,
                         List<ChunkJson> chunks, String hidden, int[] shape) {
         @Override
         public String toString() {
@@ -97,13 +95,11 @@ class PromptReferenceTest {
     }
 
     static Stream<EncodingCase> encodingCases() throws IOException {
-        return new Gson().<List<EncodingCase>>fromJson(Files.readString(PROMPTS.resolve("cases.json")),
-                new TypeToken<List<EncodingCase>>() { }.getType()).stream();
+        return JsonFiles.read(PROMPTS.resolve("cases.json"), new TypeReference<List<EncodingCase>>() { }).stream();
     }
 
     static Stream<ImageCase> imageCases() throws IOException {
-        return new Gson().<List<ImageCase>>fromJson(Files.readString(PROMPTS.resolve("images.json")),
-                new TypeToken<List<ImageCase>>() { }.getType()).stream();
+        return JsonFiles.read(PROMPTS.resolve("images.json"), new TypeReference<List<ImageCase>>() { }).stream();
     }
 
     private ClipTokenizer tokenizer(String model) {
@@ -114,10 +110,9 @@ class PromptReferenceTest {
     @MethodSource("encodingCases")
     void parse_givesTheReferenceRuns(EncodingCase c) {
         List<PromptPart> expected = new ArrayList<>();
-        for (JsonElement part : c.parts()) {
-            expected.add(part.isJsonPrimitive() ? PromptPart.BREAK
-                    : new PromptPart.Text(part.getAsJsonArray().get(0).getAsString(),
-                    part.getAsJsonArray().get(1).getAsDouble()));
+        for (JsonNode part : c.parts()) {
+            expected.add(part.isTextual() ? PromptPart.BREAK
+                    : new PromptPart.Text(part.get(0).textValue(), part.get(1).doubleValue()));
         }
 
         assertThat(A1111PromptParser.parse(c.prompt())).containsExactlyElementsOf(expected);

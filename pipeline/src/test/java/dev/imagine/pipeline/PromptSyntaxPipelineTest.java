@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.PngText;
+import dev.imagine.pipeline.onnx.FloatTensor;
 import dev.imagine.pipeline.onnx.OnnxModel;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.unet.Unet;
@@ -46,8 +47,8 @@ class PromptSyntaxPipelineTest {
                     hidden[i] = (float) random.nextGaussian();
                 }
 
-                float[] out = unet.predict(latents, new long[] {1, 4, 32, 32}, 759, hidden,
-                        new long[] {1, length, 32}, guidance);
+                float[] out = unet.predict(new FloatTensor(latents, new long[] {1, 4, 32, 32}), 759,
+                        new FloatTensor(hidden, new long[] {1, length, 32}), guidance, true);
 
                 assertThat(out).as("sequence length %d", length).hasSize(latents.length);
                 for (float value : out) {

@@ -3,10 +3,9 @@ package dev.imagine.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
 import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.PngText;
+import dev.imagine.pipeline.model.JsonFiles;
 import dev.imagine.pipeline.prompt.A1111PromptParser;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -49,9 +48,7 @@ class ReferenceImagesTest {
     private final Map<String, ImageGenerator> generators = new HashMap<>();
 
     static Stream<Case> cases() throws IOException {
-        String json = Files.readString(REFERENCE.resolve("cases.json"));
-        List<Case> cases = new Gson().fromJson(json, new TypeToken<List<Case>>() { }.getType());
-        return cases.stream();
+        return Stream.of(JsonFiles.read(REFERENCE.resolve("cases.json"), Case[].class));
     }
 
     private ImageGenerator generator(String model) {

@@ -4,14 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.onnxruntime.OrtEnvironment;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.PngText;
+import dev.imagine.pipeline.model.JsonFiles;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.upscale.SuperResolution;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,16 +27,16 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class UpscaleReferenceTest {
     static final Path IMG2IMG = Path.of("src/test/resources/reference/img2img");
-    private JsonObject meta;
+    private JsonNode meta;
     private ImageGenerator generator;
     private Picture source;
 
     @BeforeAll
     void open() throws IOException {
-        meta = JsonParser.parseString(Files.readString(IMG2IMG.resolve("upscale.json"))).getAsJsonObject();
+        meta = JsonFiles.read(IMG2IMG.resolve("upscale.json"), JsonNode.class);
         generator = ImageGenerator.open(Path.of("src/test/resources/reference/tiny-lcm"),
                 new PipelineOptions(2).withUpscaler(IMG2IMG.resolve("tiny-srvgg")));
-        source = PictureDecoder.DEFAULT.read(IMG2IMG.resolve(meta.get("source").getAsString()));
+        source = PictureDecoder.DEFAULT.read(IMG2IMG.resolve(meta.get("source").textValue()));
     }
 
     @AfterAll
@@ -55,7 +54,7 @@ class UpscaleReferenceTest {
                 IMG2IMG.resolve("tiny-srvgg"), SessionSettings.withThreads(2))) {
             byte[] up = network.upscale(source.rgb(), source.width(), source.height());
             assertThat(network.scale()).isEqualTo(4);
-            Picture expected = read(meta.get("x4").getAsString());
+            Picture expected = read(meta.get("x4").textValue());
             Picture got = Picture.ofRgb(up, source.width() * 4, source.height() * 4);
             assertThat(maxDifference(got, expected)).isLessThanOrEqualTo(1);
         }
@@ -77,7 +76,7 @@ class UpscaleReferenceTest {
                 ProgressListener.NONE, CancellationSignal.NEVER);
         assertThat(image.width()).isEqualTo(source.width() * 2);
         Picture got = PictureDecoder.DEFAULT.decode(image.png());
-        assertThat(maxDifference(got, read(meta.get("x2").getAsString()))).isLessThanOrEqualTo(1);
+        assertThat(maxDifference(got, read(meta.get("x2").textValue()))).isLessThanOrEqualTo(1);
         GenerationParameters parameters = GenerationParameters.parse(PngText.read(image.png()).get("parameters"));
         assertThat(parameters.extra()).containsEntry("Postprocess upscale by", "2")
                 .containsEntry("Postprocess upscaler", "tiny-srvgg")
@@ -86,19 +85,19 @@ class UpscaleReferenceTest {
 
     @Test
     void detailedTwice_equalsDiffusersTileByTileBlended() {
-        JsonObject d = meta.getAsJsonObject("detailed");
+        JsonNode d = meta.get("detailed");
         UpscaleRequest request = new UpscaleRequest(source, UpscaleRequest.Kind.X2_DETAILED,
-                d.get("prompt").getAsString(), d.get("seed").getAsLong(), d.get("steps").getAsInt(),
-                d.get("guidance").getAsFloat(), d.get("strength").getAsDouble(), d.get("tile").getAsInt(),
-                d.get("overlap").getAsInt());
+                d.get("prompt").textValue(), d.get("seed").longValue(), d.get("steps").intValue(),
+                d.get("guidance").floatValue(), d.get("strength").doubleValue(), d.get("tile").intValue(),
+                d.get("overlap").intValue());
         List<Integer> progress = new ArrayList<>();
 
         GeneratedImage image = generator.upscale(request, p -> progress.add(p.step()), CancellationSignal.NEVER);
 
-        int tiles = d.getAsJsonArray("tiles").size();
+        int tiles = d.get("tiles").size();
         assertThat(progress).hasSize(tiles * request.steps()).endsWith(tiles * request.steps());
         Picture got = PictureDecoder.DEFAULT.decode(image.png());
-        Picture expected = read(d.get("image").getAsString());
+        Picture expected = read(d.get("image").textValue());
         org.slf4j.LoggerFactory.getLogger(UpscaleReferenceTest.class).info("detailed 2x: max difference {} levels, "
                 + "mean {}", maxDifference(got, expected), meanDifference(got, expected));
         assertThat(maxDifference(got, expected)).isLessThanOrEqualTo(2);
@@ -110,7 +109,7 @@ class UpscaleReferenceTest {
 
     @Test
     void tiles_coverThePictureAsTheReferenceCutIt() {
-        JsonObject d = meta.getAsJsonObject("detailed");
+        JsonNode d = meta.get("detailed");
         Upscaling.Tiles xs = Upscaling.Tiles.along(source.width() * 2, 128, 32, 16);
         Upscaling.Tiles ys = Upscaling.Tiles.along(source.height() * 2, 128, 32, 16);
         List<String> cut = new ArrayList<>();
@@ -120,11 +119,8 @@ class UpscaleReferenceTest {
             }
         }
         List<String> reference = new ArrayList<>();
-        d.getAsJsonArray("tiles").forEach(t -> {
-            JsonObject o = t.getAsJsonObject();
-            reference.add(o.get("x").getAsInt() + "," + o.get("y").getAsInt() + "," + o.get("width").getAsInt() + ","
-                    + o.get("height").getAsInt());
-        });
+        d.get("tiles").forEach(o -> reference.add(o.get("x").intValue() + "," + o.get("y").intValue() + ","
+                + o.get("width").intValue() + "," + o.get("height").intValue()));
         assertThat(cut).isEqualTo(reference);
     }
 

@@ -2,9 +2,11 @@ package dev.imagine.bot.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagine.bot.Main;
+import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.StandardStreams;
-import dev.imagine.pipeline.image.GenerationParameters;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -63,11 +65,8 @@ class CommandLineTest {
         assertThat(stdout().trim()).isEqualTo(output.toString());
         BufferedImage image = ImageIO.read(output.toFile());
         assertThat(image.getWidth()).isEqualTo(256);
-        GenerationParameters parameters = GenerationParameters.parse(
-                dev.imagine.pipeline.image.PngText.read(output).get("parameters"));
-        assertThat(parameters.prompt()).isEqualTo("a red fox");
-        assertThat(parameters.seed()).isEqualTo(42);
-        assertThat(parameters.steps()).isEqualTo(2);
+        String parameters = Pngs.parametersOf(output);
+        assertThat(parameters).startsWith("a red fox\n").contains("Steps: 2,").contains("Seed: 42,");
         assertThat(stderr()).contains("step 2/2");
     }
 
@@ -92,8 +91,7 @@ class CommandLineTest {
         assertThat(exit).as(stderr()).isZero();
         for (int i = 1; i <= 3; i++) {
             Path file = dir.resolve("batch-" + i + ".png");
-            assertThat(GenerationParameters.parse(dev.imagine.pipeline.image.PngText.read(file).get("parameters"))
-                    .seed()).isEqualTo(6 + i);
+            assertThat(Pngs.parametersOf(file)).contains("Seed: " + (6 + i) + ",");
         }
     }
 
@@ -144,9 +142,8 @@ class CommandLineTest {
         assertThat(got.getWidth()).isEqualTo(320);
         assertThat(got.getHeight()).isEqualTo(256);
         assertThat(maxDifference(expected, got)).isLessThanOrEqualTo(2);
-        GenerationParameters parameters = GenerationParameters.parse(
-                dev.imagine.pipeline.image.PngText.read(output).get("parameters"));
-        assertThat(parameters.extra()).containsEntry("Denoising strength", "0.5").containsKey("Init image hash");
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(output))).containsEntry("Denoising strength", "0.5")
+                .containsKey("Init image hash");
     }
 
     @Test
@@ -161,8 +158,7 @@ class CommandLineTest {
         assertThat(stderr()).contains("the picture is 327x262; drawing at 320x256");
         BufferedImage got = ImageIO.read(output.toFile());
         assertThat(got.getWidth()).isEqualTo(320);
-        assertThat(GenerationParameters.parse(dev.imagine.pipeline.image.PngText.read(output).get("parameters"))
-                .extra()).containsEntry("Denoising strength", "0.5");
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(output))).containsEntry("Denoising strength", "0.5");
     }
 
     @Test
@@ -225,8 +221,7 @@ class CommandLineTest {
         BufferedImage expected = ImageIO.read(IMG2IMG.resolve("upscale/x2.png").toFile());
         assertThat(got.getWidth()).isEqualTo(192);
         assertThat(maxDifference(expected, got)).isLessThanOrEqualTo(1);
-        assertThat(GenerationParameters.parse(dev.imagine.pipeline.image.PngText.read(output).get("parameters"))
-                .extra()).containsEntry("Postprocess upscaler", "tiny-srvgg");
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(output))).containsEntry("Postprocess upscaler", "tiny-srvgg");
     }
 
     @Test
@@ -242,8 +237,8 @@ class CommandLineTest {
         assertThat(exit).as(stderr()).isZero();
         assertThat(ImageIO.read(output.toFile()).getHeight()).isEqualTo(160);
         assertThat(stderr()).contains("step 2/2");
-        assertThat(GenerationParameters.parse(dev.imagine.pipeline.image.PngText.read(output).get("parameters"))
-                .extra()).containsEntry("Denoising strength", "0.3").containsEntry("SD upscale upscaler", "tiny-srvgg");
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(output))).containsEntry("Denoising strength", "0.3")
+                .containsEntry("SD upscale upscaler", "tiny-srvgg");
     }
 
     @Test
@@ -256,30 +251,27 @@ class CommandLineTest {
     }
 
     @Test
-    void benchImg2img_timesImageToImageFromTheSourcePicture() {
+    void benchImg2img_timesImageToImageFromTheSourcePicture() throws IOException {
         int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--task", "img2img", "--source",
                 IMG2IMG.resolve("sources/square-256.png").toString(), "--runs", "1", "--steps", "2", "--size", "256",
                 "--threads", "1");
 
         assertThat(exit).as(stderr()).isZero();
-        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(stdout().trim()).getAsJsonObject();
-        assertThat(json.get("task").getAsString()).isEqualTo("img2img");
-        assertThat(json.getAsJsonObject("decoders").getAsJsonObject("full").getAsJsonArray("runs").get(0)
-                .getAsJsonObject().getAsJsonArray("unet_steps_s")).hasSize(2);
+        JsonNode json = new ObjectMapper().readTree(stdout().trim());
+        assertThat(json.get("task").textValue()).isEqualTo("img2img");
+        assertThat(json.get("decoders").get("full").get("runs").get(0).get("unet_steps_s")).hasSize(2);
     }
 
     @Test
-    void benchUpscale_timesBothUpscales() {
+    void benchUpscale_timesBothUpscales() throws IOException {
         int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--task", "upscale", "--source",
                 IMG2IMG.resolve("sources/small-96x80.png").toString(), "--upscaler",
                 IMG2IMG.resolve("tiny-srvgg").toString(), "--runs", "1", "--threads", "1");
 
         assertThat(exit).as(stderr()).isZero();
-        com.google.gson.JsonObject upscales = com.google.gson.JsonParser.parseString(stdout().trim())
-                .getAsJsonObject().getAsJsonObject("upscales");
-        assertThat(upscales.getAsJsonObject("x2").getAsJsonArray("runs")).hasSize(1);
-        assertThat(upscales.getAsJsonObject("x2_detailed").getAsJsonArray("runs").get(0).getAsJsonObject()
-                .get("steps").getAsInt()).isEqualTo(2);
+        JsonNode upscales = new ObjectMapper().readTree(stdout().trim()).get("upscales");
+        assertThat(upscales.get("x2").get("runs")).hasSize(1);
+        assertThat(upscales.get("x2_detailed").get("runs").get(0).get("steps").intValue()).isEqualTo(2);
     }
 
     private static int maxDifference(BufferedImage a, BufferedImage b) {
@@ -299,46 +291,45 @@ class CommandLineTest {
     }
 
     @Test
-    void bench_timesEachStageOfBothDecoders_andPrintsOneJsonObject() {
+    void bench_timesEachStageOfBothDecoders_andPrintsOneJsonObject() throws IOException {
         Path taesd = TINY_MODEL.resolveSibling("tiny-taesd");
 
         int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--fast-decoder", taesd.toString(),
                 "--runs", "2", "--steps", "3", "--size", "256", "--threads", "1", "--save", dir.toString());
 
         assertThat(exit).isZero();
-        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(stdout().trim()).getAsJsonObject();
-        assertThat(json.get("engine").getAsString()).isEqualTo("imagine");
-        assertThat(json.get("load_s").getAsDouble()).isPositive();
+        JsonNode json = new ObjectMapper().readTree(stdout().trim());
+        assertThat(json.get("engine").textValue()).isEqualTo("imagine");
+        assertThat(json.get("load_s").doubleValue()).isPositive();
         for (String decoder : new String[] {"full", "fast"}) {
-            com.google.gson.JsonObject phase = json.getAsJsonObject("decoders").getAsJsonObject(decoder);
-            assertThat(phase.getAsJsonArray("runs")).hasSize(2);
-            com.google.gson.JsonObject run = phase.getAsJsonArray("runs").get(0).getAsJsonObject();
-            assertThat(run.getAsJsonArray("unet_steps_s")).hasSize(3);
-            double stages = run.get("text_s").getAsDouble() + run.get("decode_s").getAsDouble();
-            for (var step : run.getAsJsonArray("unet_steps_s")) {
-                stages += step.getAsDouble();
+            JsonNode phase = json.get("decoders").get(decoder);
+            assertThat(phase.get("runs")).hasSize(2);
+            JsonNode run = phase.get("runs").get(0);
+            assertThat(run.get("unet_steps_s")).hasSize(3);
+            double stages = run.get("text_s").doubleValue() + run.get("decode_s").doubleValue();
+            for (JsonNode step : run.get("unet_steps_s")) {
+                stages += step.doubleValue();
             }
             // each figure is rounded to 0.1 ms
-            assertThat(stages).isPositive().isLessThanOrEqualTo(run.get("total_s").getAsDouble() + 0.001);
-            assertThat(phase.getAsJsonObject("rss").get("peak_bytes").getAsLong()).isPositive();
+            assertThat(stages).isPositive().isLessThanOrEqualTo(run.get("total_s").doubleValue() + 0.001);
+            assertThat(phase.get("rss").get("peak_bytes").longValue()).isPositive();
             assertThat(dir.resolve("imagine-" + decoder + ".png")).isRegularFile();
         }
     }
 
     @Test
-    void bench_withAClassifier_alsoTimesClassifyingTheGeneratedPicture() {
+    void bench_withAClassifier_alsoTimesClassifyingTheGeneratedPicture() throws IOException {
         Path classifier = TINY_MODEL.resolveSibling("tiny-vit-classifier");
 
         int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--classifier", classifier.toString(),
                 "--classifier-runs", "3", "--runs", "1", "--steps", "1", "--size", "256", "--threads", "1");
 
         assertThat(exit).isZero();
-        com.google.gson.JsonObject json = com.google.gson.JsonParser.parseString(stdout().trim()).getAsJsonObject();
-        com.google.gson.JsonObject timing = json.getAsJsonObject("classifier");
-        assertThat(timing.get("load_s").getAsDouble()).isPositive();
-        assertThat(timing.get("picture").getAsString()).isEqualTo("256x256");
-        assertThat(timing.getAsJsonArray("png_s")).hasSize(3);
-        assertThat(timing.getAsJsonArray("rgb_224_s")).hasSize(3);
+        JsonNode timing = new ObjectMapper().readTree(stdout().trim()).get("classifier");
+        assertThat(timing.get("load_s").doubleValue()).isPositive();
+        assertThat(timing.get("picture").textValue()).isEqualTo("256x256");
+        assertThat(timing.get("png_s")).hasSize(3);
+        assertThat(timing.get("rgb_224_s")).hasSize(3);
         assertThat(stderr()).contains("classifier: loaded in").contains("nsfw");
     }
 }

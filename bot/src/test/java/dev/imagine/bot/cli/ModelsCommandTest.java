@@ -33,7 +33,7 @@ class ModelsCommandTest {
                     if (!(e instanceof PipelineException)) {
                         throw e;
                     }
-                    cl.getErr().println("error: " + e.getMessage());
+                    cl.getErr().println("error: " + PullCommand.explain((PipelineException) e));
                     return 1;
                 })
                 .execute(args);

@@ -3,10 +3,8 @@ package dev.imagine.bot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.Main;
+import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.StandardStreams;
-import dev.imagine.pipeline.PromptSyntax;
-import dev.imagine.pipeline.image.GenerationParameters;
-import dev.imagine.pipeline.image.PngText;
 import java.io.IOException;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -79,11 +77,11 @@ class PromptSyntaxCommandLineTest {
                 "1", "--steps", "1", "--width", "256", "--height", "256", "--prompt-syntax", "plain", "--output",
                 plain.toString())).as(streams.err()).isZero();
 
-        String a1111Text = PngText.read(a1111).get("parameters");
-        String plainText = PngText.read(plain).get("parameters");
+        String a1111Text = Pngs.parametersOf(a1111);
+        String plainText = Pngs.parametersOf(plain);
         assertThat(a1111Text).startsWith("a (red:1.3) fox\n").doesNotContain("Prompt syntax");
-        assertThat(plainText).startsWith("a (red:1.3) fox\n").contains("Prompt syntax: plain");
-        assertThat(GenerationParameters.parse(plainText).promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(plainText).startsWith("a (red:1.3) fox\n");
+        assertThat(Pngs.settingsOf(plainText)).containsEntry("Prompt syntax", "plain");
     }
 
     @Test

@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.discord.FakeDiscord.Request;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
 import dev.imagine.bot.testing.Engine;
 import dev.imagine.bot.testing.OutOfRange;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
 import java.awt.image.BufferedImage;
@@ -154,7 +154,7 @@ class DiscordBotEndToEndTest {
     @Test
     void imagine_isAnsweredAtOnceWithItsPlaceInTheQueue_thenTheReplyBecomesThePicture_withEmbedAndButtons()
             throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
@@ -199,7 +199,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void imagine_worksInADirectMessageWithTheBot() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
 
         String token = discord.slashInDirectMessage(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("seed", 5L), FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
@@ -212,7 +212,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void progressEdits_areThrottledToTheConfiguredInterval() throws Exception {
-        running = start(new CountingGenerator(pipeline), QueueSettings.DEFAULTS, Duration.ofHours(1));
+        running = start(TestGenerator.over(pipeline), QueueSettings.DEFAULTS, Duration.ofHours(1));
 
         String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("steps", 8), FakeDiscord.option("size", "256x256"));
@@ -226,7 +226,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void sameSeed_clickedByAnyone_givesIdenticalBytesFromTheCache_withoutRunningThePipeline() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -243,7 +243,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void reroll_drawsTheSamePromptWithANewSeed() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -258,7 +258,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void delete_byAStranger_isRefusedPrivately_butTheOwnerDeletesTheMessage() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
 
         String strangers = discord.click(FakeDiscord.BOB, "del:" + jobId);
@@ -275,7 +275,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void afterTheTokenExpired_thePictureIsPostedInTheChannel_mentioningTheRequester() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         String token;
@@ -302,7 +302,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void whenTheChannelRefusesToo_thePictureArrivesByDirectMessage() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         discord.denyChannelPosts(FakeDiscord.CHANNEL_ID);
@@ -326,7 +326,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aFullQueue_isRefusedPrivately_sayingWhatToDo_andAWaitingJobShowsItsPlace() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator, new QueueSettings(1, 1, Duration.ofHours(1), QueueSettings.DEFAULT_AGING_RATE));
         try {
@@ -348,7 +348,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void onePersonsFourthWaitingPicture_isRefusedPrivately() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator, QueueSettings.DEFAULTS);
         try {
@@ -371,7 +371,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void reroll_bySomeoneWhoAlreadyHasThreeWaiting_isRefusedOnlyToThem() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator, QueueSettings.DEFAULTS);
         String alicesPicture = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
         generator.hold();
@@ -393,7 +393,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void outOfRangeOptions_sentByAClientAnyway_areRefusedPrivately_andNothingIsQueued() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
 
         String badSize = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
@@ -416,7 +416,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void optionsOutOfRange_areRefusedPrivately_inTheSameWordsAsOnEveryPlatform() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         for (OutOfRange.Case wrong : OutOfRange.CASES) {
             Object value = wrong.option().equals("guidance") ? (Object) (double) wrong.value() : wrong.value();
             String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
@@ -430,7 +430,7 @@ class DiscordBotEndToEndTest {
     @Test
     void whenTheJobServiceIsSlowToDecide_theInteractionIsDeferred_andARefusalStillReachesOnlyTheRequester()
             throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator, QueueSettings.DEFAULTS, Duration.ZERO, Duration.ZERO);
 
         String refused = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
@@ -449,7 +449,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void anInteractionThatCouldNotBeAnsweredInTime_leavesNoJobBehind() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         try {
@@ -478,7 +478,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aGatewayDisconnectDuringAJob_isResumed_andThePictureStillArrives() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         String token;
@@ -506,7 +506,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void anEditAnswered429_isRetriedAfterTheRetryAfterDelay() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         discord.rateLimitNextEdits(1, 1);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
@@ -521,13 +521,13 @@ class DiscordBotEndToEndTest {
 
     @Test
     void afterARestart_commandsAreNotRegisteredAgain_andOldButtonsStillWork() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
         running.close();
         running = null;
 
-        CountingGenerator afterRestart = new CountingGenerator(pipeline);
+        TestGenerator afterRestart = TestGenerator.over(pipeline);
         running = start(afterRestart);
         Request replay = awaitImage(discord.click(FakeDiscord.BOB, "same:" + jobIdOf(first)));
 
@@ -539,7 +539,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aServerAdmin_canRestrictImagineToChannels_andOthersAreToldWhy() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
 
         String notAdmin = discord.slash(FakeDiscord.BOB, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>")));
@@ -557,7 +557,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void sameSeed_inAChannelImagineMayNotUse_isRefusedOnlyToThePresser() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
         String admin = discord.slash(FakeDiscord.ADMIN, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>")));
@@ -570,7 +570,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aRejectedToken_endsStartUpWithAClearMessage_withoutTheToken() {
-        try (Engine engine = new Engine(data, new CountingGenerator(pipeline), QueueSettings.DEFAULTS, () -> 1L)) {
+        try (Engine engine = new Engine(data, TestGenerator.over(pipeline), QueueSettings.DEFAULTS, () -> 1L)) {
             DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl());
             String wrong = "not-the-token-1234";
 

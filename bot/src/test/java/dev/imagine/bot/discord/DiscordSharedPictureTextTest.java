@@ -6,8 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.discord.FakeDiscord.Request;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
 import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
 import java.nio.charset.StandardCharsets;
@@ -42,9 +42,9 @@ class DiscordSharedPictureTextTest {
         discord.close();
     }
 
-    private CountingGenerator start() throws Exception {
+    private TestGenerator start() throws Exception {
         discord = new FakeDiscord();
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         AtomicLong seeds = new AtomicLong(1000);
         engine = new Engine(data, generator, QueueSettings.DEFAULTS, seeds::incrementAndGet);
         DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
@@ -67,7 +67,7 @@ class DiscordSharedPictureTextTest {
 
     @Test
     void aCachedPicture_isPostedWithTheSecondUsersOwnPrompt_inThePngAndTheEmbed() throws Exception {
-        CountingGenerator generator = start();
+        TestGenerator generator = start();
         Request alices = picture(imagine(FakeDiscord.ALICE, "My Private Diary Entry"));
 
         Request bobs = picture(imagine(FakeDiscord.BOB, "my   private diary entry"));

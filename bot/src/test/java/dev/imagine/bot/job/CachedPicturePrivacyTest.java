@@ -9,6 +9,8 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.testing.Pngs;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.PngParameters;
 import java.io.IOException;
@@ -41,7 +43,7 @@ class CachedPicturePrivacyTest {
     Path data;
 
     private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
-    private final FakeGenerator generator = new FakeGenerator();
+    private final TestGenerator generator = TestGenerator.fake();
     private final AtomicLong seeds = new AtomicLong(1000);
     private JobStore store;
     private RecordingSink sink;
@@ -55,10 +57,10 @@ class CachedPicturePrivacyTest {
 
     private JobService startService() {
         sink = new RecordingSink();
-        JobService started = new JobService(JobSettings.defaults("fake-model", "r1"), generator,
-                new FairShareQueue<>(QueueSettings.DEFAULTS, clock),
-                new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store, clock, () -> 0L, new JobIds(),
-                seeds::incrementAndGet);
+        JobService started = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator,
+                        new FairShareQueue<>(QueueSettings.DEFAULTS, clock),
+                        new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store)
+                .clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
         started.registerSink("discord", sink);
         started.registerSink("telegram", sink);
         started.start();
@@ -98,12 +100,12 @@ class CachedPicturePrivacyTest {
         assertThat(bobs.job().parameters().prompt()).isEqualTo(BOBS_PROMPT);
         assertThat(bobs.pngs()).hasSize(2);
         for (int i = 0; i < 2; i++) {
-            assertThat(FakeGenerator.describe(bobs.pngs().get(i))).isEqualTo("png:" + BOBS_PROMPT + ":" + (5 + i)
+            assertThat(TestGenerator.describe(bobs.pngs().get(i))).isEqualTo("png:" + BOBS_PROMPT + ":" + (5 + i)
                     + ":4:512x512");
             assertThat(text(bobs.pngs().get(i))).doesNotContain(ALICES_PROMPT);
-            assertThat(FakeGenerator.pixelData(bobs.pngs().get(i)))
-                    .isEqualTo(FakeGenerator.pixelData(alicePngs.get(i)));
-            assertThat(FakeGenerator.describe(alicePngs.get(i))).isEqualTo("png:" + ALICES_PROMPT + ":" + (5 + i)
+            assertThat(Pngs.imageData(bobs.pngs().get(i)))
+                    .isEqualTo(Pngs.imageData(alicePngs.get(i)));
+            assertThat(TestGenerator.describe(alicePngs.get(i))).isEqualTo("png:" + ALICES_PROMPT + ":" + (5 + i)
                     + ":4:512x512");
         }
     }
@@ -119,10 +121,10 @@ class CachedPicturePrivacyTest {
         byte[] alicePng = sink.await("finished", alices.id()).pngs().get(0);
         byte[] bobPng = sink.await("finished", bobs.id()).pngs().get(0);
         assertThat(generator.generated).hasSize(1);
-        assertThat(FakeGenerator.describe(alicePng)).isEqualTo("png:" + ALICES_PROMPT + ":7:4:512x512");
-        assertThat(FakeGenerator.describe(bobPng)).isEqualTo("png:" + BOBS_PROMPT + ":7:4:512x512");
+        assertThat(TestGenerator.describe(alicePng)).isEqualTo("png:" + ALICES_PROMPT + ":7:4:512x512");
+        assertThat(TestGenerator.describe(bobPng)).isEqualTo("png:" + BOBS_PROMPT + ":7:4:512x512");
         assertThat(text(bobPng)).doesNotContain(ALICES_PROMPT);
-        assertThat(FakeGenerator.pixelData(bobPng)).isEqualTo(FakeGenerator.pixelData(alicePng));
+        assertThat(Pngs.imageData(bobPng)).isEqualTo(Pngs.imageData(alicePng));
         assertThat(store.find(bobs.id()).orElseThrow().parameters().prompt()).isEqualTo(BOBS_PROMPT);
     }
 
@@ -151,9 +153,9 @@ class CachedPicturePrivacyTest {
         byte[] forBob = service.images(store.find(bobs.id()).orElseThrow()).orElseThrow().get(0);
         byte[] forAlice = service.images(store.find(alices.id()).orElseThrow()).orElseThrow().get(0);
 
-        assertThat(FakeGenerator.describe(forBob)).isEqualTo("png:" + BOBS_PROMPT + ":11:4:512x512");
-        assertThat(FakeGenerator.describe(forAlice)).isEqualTo("png:" + ALICES_PROMPT + ":11:4:512x512");
-        assertThat(FakeGenerator.pixelData(forBob)).isEqualTo(FakeGenerator.pixelData(forAlice));
+        assertThat(TestGenerator.describe(forBob)).isEqualTo("png:" + BOBS_PROMPT + ":11:4:512x512");
+        assertThat(TestGenerator.describe(forAlice)).isEqualTo("png:" + ALICES_PROMPT + ":11:4:512x512");
+        assertThat(Pngs.imageData(forBob)).isEqualTo(Pngs.imageData(forAlice));
     }
 
     @Test
@@ -175,8 +177,8 @@ class CachedPicturePrivacyTest {
         Reply.Finished bobs = (Reply.Finished) service.handle(imagine(BOB, BOBS_PROMPT, 13, 1), "o");
 
         assertThat(bobs.job().fromCache()).isTrue();
-        assertThat(FakeGenerator.describe(bobs.pngs().get(0))).isEqualTo("png:" + BOBS_PROMPT + ":13:4:512x512");
-        assertThat(FakeGenerator.pixelData(bobs.pngs().get(0))).isEqualTo(FakeGenerator.pixelData(alicePng));
+        assertThat(TestGenerator.describe(bobs.pngs().get(0))).isEqualTo("png:" + BOBS_PROMPT + ":13:4:512x512");
+        assertThat(Pngs.imageData(bobs.pngs().get(0))).isEqualTo(Pngs.imageData(alicePng));
     }
 
     @Test
@@ -190,8 +192,8 @@ class CachedPicturePrivacyTest {
 
         Reply.Finished bobs = (Reply.Finished) service.handle(imagine(BOB, BOBS_PROMPT, 17, 1), "o");
 
-        assertThat(FakeGenerator.describe(bobs.pngs().get(0))).isEqualTo("png:" + BOBS_PROMPT + ":17:4:512x512");
+        assertThat(TestGenerator.describe(bobs.pngs().get(0))).isEqualTo("png:" + BOBS_PROMPT + ":17:4:512x512");
         assertThat(text(bobs.pngs().get(0))).doesNotContain(ALICES_PROMPT);
-        assertThat(FakeGenerator.pixelData(bobs.pngs().get(0))).isEqualTo(FakeGenerator.pixelData(withAlicesText));
+        assertThat(Pngs.imageData(bobs.pngs().get(0))).isEqualTo(Pngs.imageData(withAlicesText));
     }
 }

@@ -2,7 +2,7 @@ package dev.imagine.bot.product;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.pipeline.model.FakeHub;
 import java.net.URI;
 import java.nio.file.Files;
@@ -53,15 +53,15 @@ class FirstStartIT {
         assertThat(sandbox.dataFolder().resolve("jobs.mv")).isRegularFile();
 
         PlaygroundClient person = new PlaygroundClient().at(playground);
-        JsonObject job = person.draw("{\"prompt\": \"a lighthouse at dusk\", \"seed\": 42, \"steps\": 2,"
+        JsonNode job = person.draw("{\"prompt\": \"a lighthouse at dusk\", \"seed\": 42, \"steps\": 2,"
                 + " \"size\": \"256x256\"}");
-        String id = job.get("id").getAsString();
+        String id = job.get("id").asText();
         person.awaitDone(id, Duration.ofSeconds(120));
         byte[] picture = person.png(id, 0, 256, 256);
-        JsonObject fast = person.draw("{\"prompt\": \"a lighthouse at dusk\", \"seed\": 42, \"steps\": 2,"
+        JsonNode fast = person.draw("{\"prompt\": \"a lighthouse at dusk\", \"seed\": 42, \"steps\": 2,"
                 + " \"size\": \"256x256\", \"decoder\": \"fast\"}");
-        person.awaitDone(fast.get("id").getAsString(), Duration.ofSeconds(120));
-        assertThat(person.png(fast.get("id").getAsString(), 0, 256, 256)).isNotEqualTo(picture);
+        person.awaitDone(fast.get("id").asText(), Duration.ofSeconds(120));
+        assertThat(person.png(fast.get("id").asText(), 0, 256, 256)).isNotEqualTo(picture);
 
         imagine.sigterm();
         assertThat(imagine.awaitExit(Duration.ofSeconds(60))).as("exit code of a graceful stop").isZero();
@@ -71,7 +71,7 @@ class FirstStartIT {
                 sandbox.environment(hub.endpoint().toString(), Map.of("HF_HUB_OFFLINE", "1")));
         person.at(imagine.awaitHealthy(START));
         assertThat(hub.requests()).as("requests to the hub").isEmpty();
-        assertThat(person.job(id).get("state").getAsString()).isEqualTo("done");
+        assertThat(person.job(id).get("state").asText()).isEqualTo("done");
         assertThat(person.png(id, 0, 256, 256)).isEqualTo(picture);
         assertThat(imagine.stderr()).doesNotContain("Exception");
         assertThat(sandbox.crashReports()).isEmpty();
@@ -91,7 +91,7 @@ class FirstStartIT {
             assertThat(stderr).doesNotContain("unexpected failure").doesNotContainPattern("(?m)^\\s+at \\S+\\(");
         }
         assertThat(new PlaygroundClient().at(playground).draw("{\"prompt\": \"still here\", \"steps\": 1,"
-                + " \"size\": \"256x256\"}").get("state").getAsString()).isIn("queued", "running", "done");
+                + " \"size\": \"256x256\"}").get("state").asText()).isIn("queued", "running", "done");
     }
 
     @Test

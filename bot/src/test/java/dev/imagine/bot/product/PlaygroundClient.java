@@ -2,11 +2,12 @@ package dev.imagine.bot.product;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.CookieManager;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -29,6 +30,7 @@ import javax.imageio.ImageIO;
 final class PlaygroundClient {
     static final byte[] PNG_SIGNATURE = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'};
     static final Set<String> FINAL_STATES = Set.of("done", "failed", "cancelled", "deleted");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient client = HttpClient.newBuilder().cookieHandler(new CookieManager())
             .connectTimeout(Duration.ofSeconds(5)).build();
@@ -40,38 +42,38 @@ final class PlaygroundClient {
     }
 
     /** {@code POST /api/jobs}; returns the job as the API shows it (202 queued, or 200 from the cache). */
-    JsonObject draw(String requestJson) throws IOException, InterruptedException {
+    JsonNode draw(String requestJson) throws IOException, InterruptedException {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/jobs"))
                 .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(requestJson)));
         assertThat(response.statusCode()).as("POST /api/jobs %s: %s", requestJson, response.body()).isIn(200, 202);
-        JsonObject body = JsonParser.parseString(response.body()).getAsJsonObject();
-        return body.has("job") ? body.getAsJsonObject("job") : body;
+        JsonNode body = parse(response.body());
+        return body.has("job") ? body.get("job") : body;
     }
 
     /** {@code POST /api/jobs/{id}/replay} (Same seed); returns the new job. */
-    JsonObject sameSeed(String jobId) throws IOException, InterruptedException {
+    JsonNode sameSeed(String jobId) throws IOException, InterruptedException {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/jobs/" + jobId + "/replay"))
                 .POST(HttpRequest.BodyPublishers.noBody()));
         assertThat(response.statusCode()).as("replay %s: %s", jobId, response.body()).isIn(200, 202);
-        JsonObject body = JsonParser.parseString(response.body()).getAsJsonObject();
-        return body.has("job") ? body.getAsJsonObject("job") : body;
+        JsonNode body = parse(response.body());
+        return body.has("job") ? body.get("job") : body;
     }
 
-    JsonObject job(String jobId) throws IOException, InterruptedException {
+    JsonNode job(String jobId) throws IOException, InterruptedException {
         HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/jobs/" + jobId)).GET());
         assertThat(response.statusCode()).as("GET /api/jobs/%s: %s", jobId, response.body()).isEqualTo(200);
-        JsonObject body = JsonParser.parseString(response.body()).getAsJsonObject();
-        return body.has("job") ? body.getAsJsonObject("job") : body;
+        JsonNode body = parse(response.body());
+        return body.has("job") ? body.get("job") : body;
     }
 
     /**
      * Waits until the job is in a final state, asking {@code GET /api/jobs/{id}} every 200 ms until the deadline, and
      * returns it.
      */
-    JsonObject awaitFinal(String jobId, Duration timeout) throws IOException, InterruptedException {
+    JsonNode awaitFinal(String jobId, Duration timeout) throws IOException, InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        JsonObject job = job(jobId);
-        while (!FINAL_STATES.contains(job.get("state").getAsString())) {
+        JsonNode job = job(jobId);
+        while (!FINAL_STATES.contains(job.get("state").asText())) {
             if (System.nanoTime() > deadline) {
                 throw new AssertionError("job " + jobId + " did not end within " + timeout + ": " + job);
             }
@@ -82,9 +84,9 @@ final class PlaygroundClient {
     }
 
     /** Waits for the job to end and checks it is done; returns the job. */
-    JsonObject awaitDone(String jobId, Duration timeout) throws IOException, InterruptedException {
-        JsonObject job = awaitFinal(jobId, timeout);
-        assertThat(job.get("state").getAsString()).as("job %s: %s", jobId, job).isEqualTo("done");
+    JsonNode awaitDone(String jobId, Duration timeout) throws IOException, InterruptedException {
+        JsonNode job = awaitFinal(jobId, timeout);
+        assertThat(job.get("state").asText()).as("job %s: %s", jobId, job).isEqualTo("done");
         return job;
     }
 
@@ -92,7 +94,7 @@ final class PlaygroundClient {
      * Completes when the job's event stream ({@code GET /api/jobs/{id}/events}) shows its first finished denoising
      * step: from then on the picture is being drawn inside ONNX Runtime.
      */
-    CompletableFuture<JsonObject> firstStep(String jobId) {
+    CompletableFuture<JsonNode> firstStep(String jobId) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/jobs/" + jobId + "/events")).GET().build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
             String event = null;
@@ -102,7 +104,7 @@ final class PlaygroundClient {
                     if (line.startsWith("event: ")) {
                         event = line.substring(7).strip();
                     } else if (line.startsWith("data: ") && "progress".equals(event)) {
-                        return JsonParser.parseString(line.substring(6)).getAsJsonObject();
+                        return parse(line.substring(6));
                     }
                 }
             }
@@ -124,6 +126,14 @@ final class PlaygroundClient {
         assertThat(image.getWidth()).isEqualTo(width);
         assertThat(image.getHeight()).isEqualTo(height);
         return png;
+    }
+
+    private static JsonNode parse(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (IOException e) {
+            throw new UncheckedIOException("not JSON: " + json, e);
+        }
     }
 
     private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {

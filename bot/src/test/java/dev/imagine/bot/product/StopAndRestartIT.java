@@ -2,7 +2,7 @@ package dev.imagine.bot.product;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.pipeline.model.FakeHub;
 import java.net.URI;
 import java.time.Duration;
@@ -62,7 +62,7 @@ class StopAndRestartIT {
     void sigterm_whileAPictureIsDrawn_letsItFinishWithinTheGrace_andTheNextStartShowsItDone() throws Exception {
         sandbox.writeConfig(TinyHub.config(hub));
         PlaygroundClient person = new PlaygroundClient().at(start("before-sigterm"));
-        String id = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOW + "}").get("id").getAsString();
+        String id = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOW + "}").get("id").asText();
         person.firstStep(id).get(DRAW.toSeconds(), TimeUnit.SECONDS);
 
         imagine.sigterm();
@@ -74,7 +74,7 @@ class StopAndRestartIT {
         assertThat(sandbox.crashReports()).isEmpty();
 
         person.at(start("after-sigterm"));
-        assertThat(person.job(id).get("state").getAsString()).isEqualTo("done");
+        assertThat(person.job(id).get("state").asText()).isEqualTo("done");
         person.png(id, 0, 512, 512);
     }
 
@@ -83,7 +83,7 @@ class StopAndRestartIT {
         // No grace at all: the running picture stops after its current step whatever the machine's speed.
         sandbox.writeConfig(ProductTests.withKey(TinyHub.config(hub), "shutdown.grace", "0s"));
         PlaygroundClient person = new PlaygroundClient().at(start("before-sigterm"));
-        String id = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOWEST + "}").get("id").getAsString();
+        String id = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOWEST + "}").get("id").asText();
         person.firstStep(id).get(DRAW.toSeconds(), TimeUnit.SECONDS);
 
         imagine.sigterm();
@@ -95,7 +95,7 @@ class StopAndRestartIT {
 
         person.at(start("after-sigterm"));
         assertThat(imagine.stderr()).contains("resumed 1 job");
-        JsonObject done = person.awaitDone(id, DRAW);
+        JsonNode done = person.awaitDone(id, DRAW);
         assertThat(done.has("message")).as("no failure text: %s", done).isFalse();
         for (int picture = 0; picture < 4; picture++) {
             person.png(id, picture, 512, 512);
@@ -111,15 +111,15 @@ class StopAndRestartIT {
         PlaygroundClient light = new PlaygroundClient().at(playground);
         // The heavy user's earlier picture: it costs their fair share several seconds of the machine.
         String earlier = heavy.draw("{\"prompt\": \"a red fox in the snow\", \"seed\": 1, \"steps\": 4,"
-                + " \"size\": \"512x512\"}").get("id").getAsString();
+                + " \"size\": \"512x512\"}").get("id").asText();
         heavy.awaitDone(earlier, DRAW);
         byte[] earlierPicture = heavy.png(earlier, 0, 512, 512);
 
-        String running = heavy.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOWEST + "}").get("id").getAsString();
+        String running = heavy.draw("{\"prompt\": \"a lighthouse at dusk\", " + SLOWEST + "}").get("id").asText();
         heavy.firstStep(running).get(DRAW.toSeconds(), TimeUnit.SECONDS);
-        String waiting1 = light.draw("{\"prompt\": \"a boat\", " + QUICK + "}").get("id").getAsString();
-        String waiting2 = light.draw("{\"prompt\": \"a castle\", " + QUICK + "}").get("id").getAsString();
-        assertThat(light.job(waiting1).get("state").getAsString()).isEqualTo("queued");
+        String waiting1 = light.draw("{\"prompt\": \"a boat\", " + QUICK + "}").get("id").asText();
+        String waiting2 = light.draw("{\"prompt\": \"a castle\", " + QUICK + "}").get("id").asText();
+        assertThat(light.job(waiting1).get("state").asText()).isEqualTo("queued");
 
         imagine.kill();
         imagine.awaitExit(Duration.ofSeconds(30));
@@ -128,19 +128,19 @@ class StopAndRestartIT {
         heavy.at(playground);
         light.at(playground);
         assertThat(imagine.stderr()).contains("resumed 3 jobs from the last run: 2 were waiting, 1 was running");
-        JsonObject runningJob = heavy.awaitDone(running, DRAW);
-        JsonObject first = light.awaitDone(waiting1, DRAW);
+        JsonNode runningJob = heavy.awaitDone(running, DRAW);
+        JsonNode first = light.awaitDone(waiting1, DRAW);
         light.awaitDone(waiting2, DRAW);
         heavy.png(running, 0, 512, 512);
         light.png(waiting1, 0, 256, 256);
         light.png(waiting2, 0, 256, 256);
         // The heavy user's usage survived the kill, so the light user's waiting picture went first although the
         // heavy user's was older (with the usage forgotten, the tie would have gone to the older one).
-        assertThat(Instant.parse(first.get("startedAt").getAsString()))
-                .isBefore(Instant.parse(runningJob.get("startedAt").getAsString()));
+        assertThat(Instant.parse(first.get("startedAt").asText()))
+                .isBefore(Instant.parse(runningJob.get("startedAt").asText()));
 
-        JsonObject again = heavy.sameSeed(earlier);
-        String againId = again.get("id").getAsString();
+        JsonNode again = heavy.sameSeed(earlier);
+        String againId = again.get("id").asText();
         heavy.awaitDone(againId, DRAW);
         assertThat(heavy.png(againId, 0, 512, 512)).isEqualTo(earlierPicture);
         assertThat(sandbox.crashReports()).isEmpty();

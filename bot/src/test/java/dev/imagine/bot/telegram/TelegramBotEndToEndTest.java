@@ -11,9 +11,9 @@ import ch.qos.logback.core.read.ListAppender;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.ReplyTexts;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
 import dev.imagine.bot.testing.Engine;
 import dev.imagine.bot.testing.OutOfRange;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
 import java.awt.image.BufferedImage;
@@ -86,7 +86,7 @@ class TelegramBotEndToEndTest {
 
     /** One running Imagine: store, cache, job service and Telegram bot, on this test's data folder. */
     private final class Imagine implements AutoCloseable {
-        final CountingGenerator generator = new CountingGenerator(pipeline);
+        final TestGenerator generator = TestGenerator.over(pipeline);
         final Engine engine;
         final JobService jobs;
 
@@ -498,11 +498,11 @@ class TelegramBotEndToEndTest {
         TelegramSettings quick = settings(telegram.url())
                 .withEditIntervals(Duration.ofNanos(1), Duration.ofSeconds(30));
         Imagine imagine = startImagine(QueueSettings.DEFAULTS, quick);
-        imagine.generator.stepByStep();
+        imagine.generator.holdSteps();
         int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine " + FOX);
         int status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked).resultMessageId();
         for (int step = 1; step <= 2; step++) {
-            imagine.generator.releaseStep();
+            imagine.generator.releaseSteps(1);
             String text = ReplyTexts.drawing(step, 2).withIcon();
             telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(status))
                     && c.param("text").equals(text));
@@ -514,8 +514,8 @@ class TelegramBotEndToEndTest {
         int groupStatus = telegram.await("sendMessage", c -> c.replyToMessageId() == inGroup).resultMessageId();
         telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(groupStatus))
                 && c.param("text").equals(ReplyTexts.drawing(0, 2).withIcon()));
-        imagine.generator.releaseStep();
-        imagine.generator.releaseStep();
+        imagine.generator.releaseSteps(1);
+        imagine.generator.releaseSteps(1);
         photoReplyingTo(inGroup);
         assertThat(telegram.calls("editMessageText").stream()
                 .filter(c -> c.param("message_id").equals(Integer.toString(groupStatus)))

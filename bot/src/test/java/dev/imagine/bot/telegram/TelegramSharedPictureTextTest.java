@@ -5,8 +5,8 @@ import static dev.imagine.bot.testing.Pngs.promptOf;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
 import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.bot.testing.TinyModel;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -42,8 +42,8 @@ class TelegramSharedPictureTextTest {
         }
     }
 
-    private CountingGenerator start() throws Exception {
-        CountingGenerator generator = new CountingGenerator(TinyModel.shared());
+    private TestGenerator start() throws Exception {
+        TestGenerator generator = TestGenerator.over(TinyModel.shared());
         engine = new Engine(data, generator, QueueSettings.DEFAULTS, () -> 1234L);
         engine.open(new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), engine.jobs(),
                 FakeTelegram.TOKEN));
@@ -63,7 +63,7 @@ class TelegramSharedPictureTextTest {
 
     @Test
     void aCachedPicture_isSentWithTheSecondUsersOwnPrompt_inThePngAndTheCaption() throws Exception {
-        CountingGenerator generator = start();
+        TestGenerator generator = start();
         FakeTelegram.Call alices = photoFor(ALICE, "alice", "My Private Diary Entry");
 
         FakeTelegram.Call bobs = photoFor(BOB, "bob", "my   private diary entry");

@@ -2,11 +2,12 @@ package dev.imagine.bot.testing;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.job.Adapter;
-import dev.imagine.bot.job.JobIds;
+import dev.imagine.bot.job.JobClocks;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
+import dev.imagine.bot.job.Ticker;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.pipeline.ImageGenerator;
@@ -32,9 +33,11 @@ public final class Engine implements AutoCloseable {
     public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
                   LongSupplier randomSeeds) {
         this.store = MvJobStore.open(data.resolve("jobs.mv"));
-        this.jobs = new JobService(settings, generator, new FairShareQueue<>(queue, InstantSource.system()),
-                new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store, InstantSource.system(), () -> 0L,
-                new JobIds(), randomSeeds);
+        this.jobs = JobService.builder(settings, generator, new FairShareQueue<>(queue, InstantSource.system()),
+                        new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
+                .clocks(new JobClocks(InstantSource.system(), Ticker.SYSTEM, () -> 0L))
+                .randomSeeds(randomSeeds)
+                .build();
     }
 
     /** With the fixture model's identity and the configured defaults and limits. */

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 /**
  * The small random-weight fixture model (256x256 pictures in a few hundred milliseconds), loaded once for the whole
  * test run and shared by the adapters' end-to-end tests; the JVM closes it. Tests wrap it (a
- * {@link CountingGenerator}) rather than close it.
+ * {@link TestGenerator}) rather than close it.
  */
 public final class TinyModel {
     public static final Path FOLDER = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath()

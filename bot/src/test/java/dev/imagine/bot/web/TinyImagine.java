@@ -10,17 +10,12 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.bot.testing.TinyModel;
-import dev.imagine.pipeline.CancellationSignal;
-import dev.imagine.pipeline.GenerationRequest;
-import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.ProgressListener;
-import dev.imagine.pipeline.TokenizedPrompt;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -41,14 +36,14 @@ final class TinyImagine implements AutoCloseable {
     final Metrics metrics;
 
     private final Engine engine;
-    private final AtomicReference<Hold> gate;
+    private final TestGenerator generator;
 
-    private TinyImagine(Engine engine, WebServer web, AtomicReference<Hold> gate, Metrics metrics) {
+    private TinyImagine(Engine engine, WebServer web, TestGenerator generator, Metrics metrics) {
         this.engine = engine;
         this.jobs = engine.jobs();
         this.store = engine.store();
         this.web = web;
-        this.gate = gate;
+        this.generator = generator;
         this.metrics = metrics;
     }
 
@@ -65,9 +60,8 @@ final class TinyImagine implements AutoCloseable {
         AtomicLong seeds = new AtomicLong(1000);
         JobSettings jobSettings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture",
                 Duration.ofMinutes(1), 0.5, false);
-        AtomicReference<Hold> gate = new AtomicReference<>();
-        Engine engine = new Engine(data, gated(model(), gate), jobSettings, QueueSettings.DEFAULTS,
-                seeds::incrementAndGet);
+        TestGenerator generator = TestGenerator.over(model());
+        Engine engine = new Engine(data, generator, jobSettings, QueueSettings.DEFAULTS, seeds::incrementAndGet);
         JobService jobs = engine.jobs();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
         jobs.observe(metrics);
@@ -83,7 +77,7 @@ final class TinyImagine implements AutoCloseable {
             throw e;
         }
         engine.startWorking();
-        return new TinyImagine(engine, server.get(), gate, metrics);
+        return new TinyImagine(engine, server.get(), generator, metrics);
     }
 
     /**
@@ -91,26 +85,28 @@ final class TinyImagine implements AutoCloseable {
      * the jobs submitted after it wait in the queue.
      */
     Hold holdWorker() {
-        Hold hold = new Hold();
-        gate.set(hold);
-        return hold;
+        generator.holdPrompt(HOLD_PROMPT);
+        return new Hold(generator);
     }
 
     /** Holds the next job with {@link #HOLD_PROMPT} on the worker until closed. */
     static final class Hold implements AutoCloseable {
-        private final CountDownLatch holding = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
+        private final TestGenerator generator;
+
+        private Hold(TestGenerator generator) {
+            this.generator = generator;
+        }
 
         /** Waits until the held job is on the worker (so later jobs really wait in the queue). */
         void awaitHeld() throws InterruptedException {
-            if (!holding.await(30, TimeUnit.SECONDS)) {
+            if (!generator.held.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("the held job never reached the worker");
             }
         }
 
         @Override
         public void close() {
-            released.countDown();
+            generator.open();
         }
     }
 
@@ -122,43 +118,5 @@ final class TinyImagine implements AutoCloseable {
     public void close() {
         engine.close();
         metrics.close();
-    }
-
-    private static ImageGenerator gated(ImageGenerator generator,
-                                        AtomicReference<Hold> gate) {
-        return new ImageGenerator() {
-            @Override
-            public TokenizedPrompt tokenize(String prompt, dev.imagine.pipeline.PromptSyntax syntax) {
-                return generator.tokenize(prompt, syntax);
-            }
-
-            @Override
-            public GenerationResult generate(GenerationRequest request,
-                                                                  ProgressListener progress,
-                                                                  CancellationSignal cancel) {
-                Hold hold = gate.get();
-                if (request.prompt().equals(HOLD_PROMPT) && hold != null) {
-                    hold.holding.countDown();
-                    try {
-                        if (!hold.released.await(30, TimeUnit.SECONDS)) {
-                            throw new IllegalStateException("the test never let the held job go");
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                }
-                return generator.generate(request, progress, cancel);
-            }
-
-            @Override
-            public String modelName() {
-                return generator.modelName();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
     }
 }

@@ -1,9 +1,8 @@
 package dev.imagine.pipeline.model;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.imagine.pipeline.ModelRef;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -33,7 +32,6 @@ public record Manifest(int format, String repo, String commit, List<String> revi
                        boolean pipelineFiles, boolean complete, List<Entry> files) {
 
     public static final int FORMAT = 1;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     /**
      * @param path    path inside the snapshot folder
@@ -41,6 +39,7 @@ public record Manifest(int format, String repo, String commit, List<String> revi
      * @param gitOid  git blob id (null if unknown)
      * @param sha256  LFS sha256 (null for a file stored in git)
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String path, long size, String gitOid, String sha256) {
         public HubFile toHubFile() {
             return new HubFile(path, size, gitOid, sha256);
@@ -59,20 +58,13 @@ public record Manifest(int format, String repo, String commit, List<String> revi
         files = List.copyOf(files == null ? List.of() : files);
     }
 
+    /** @throws dev.imagine.pipeline.PipelineException when {@code json} is no manifest */
     public static Manifest fromJson(String json) {
-        try {
-            Manifest m = GSON.fromJson(json, Manifest.class);
-            if (m == null) {
-                throw new JsonParseException("empty");
-            }
-            return m;
-        } catch (RuntimeException e) {
-            throw new JsonParseException("not a model manifest: " + e.getMessage(), e);
-        }
+        return JsonFiles.parse(json.getBytes(StandardCharsets.UTF_8), Manifest.class, "the model manifest");
     }
 
     public String toJson() {
-        return GSON.toJson(this);
+        return JsonFiles.write(this);
     }
 
     public long totalBytes() {

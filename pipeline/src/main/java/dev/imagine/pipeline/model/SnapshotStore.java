@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -42,21 +41,21 @@ public final class SnapshotStore {
     private final HubClient hub;
     private final boolean offline;
     private final ToLongFunction<Path> usableSpace;
-    private final Function<ModelRef, String> pullCommand;
+    private final boolean defaultCacheDir;
 
     /**
      * @param hub          the hub client; used only when online
      * @param offline      {@code HF_HUB_OFFLINE}: never touch the network
      * @param usableSpace  free bytes for new files in a folder ({@code FileStore.getUsableSpace()} normally)
-     * @param pullCommand  the command line that fetches a model, for messages
+     * @param defaultCacheDir  whether the cache is the default folder (said when a model must be fetched first)
      */
     public SnapshotStore(ModelCache cache, HubClient hub, boolean offline, ToLongFunction<Path> usableSpace,
-                         Function<ModelRef, String> pullCommand) {
+                         boolean defaultCacheDir) {
         this.cache = cache;
         this.hub = hub;
         this.offline = offline;
         this.usableSpace = usableSpace;
-        this.pullCommand = pullCommand;
+        this.defaultCacheDir = defaultCacheDir;
     }
 
     // ------------------------------------------------------------------------------------------- look-ups
@@ -92,8 +91,8 @@ public final class SnapshotStore {
 
     /** The folder of {@code ref}, or an error that says how to fetch it. */
     public Path path(ModelRef ref) {
-        return cached(ref).orElseThrow(() -> new ModelStoreException(Reason.NOT_CACHED, ref + " is not in the model "
-                + "cache at " + cache.root() + " (or is incomplete). Fetch it with: " + pullCommand.apply(ref)));
+        return cached(ref).orElseThrow(() -> notCached(ref, ref + " is not in the model cache at " + cache.root()
+                + " (or is incomplete)."));
     }
 
     public List<CachedModel> list() {
@@ -103,6 +102,11 @@ public final class SnapshotStore {
                     m.files().size(), m.totalBytes(), m.complete()));
         }
         return models;
+    }
+
+    private ModelStoreException notCached(ModelRef ref, String message) {
+        return new ModelStoreException(message,
+                new ModelStoreException.MissingModel(ref, cache.root(), defaultCacheDir));
     }
 
     // ------------------------------------------------------------------------------------------- pull
@@ -116,9 +120,8 @@ public final class SnapshotStore {
                 return hit.get();
             }
             if (offline) {
-                throw new ModelStoreException(Reason.NOT_CACHED, ref + " is not in the model cache at "
-                        + cache.root() + " (or is incomplete), and HF_HUB_OFFLINE=1 forbids downloading it. "
-                        + "Fetch it once with network access: " + pullCommand.apply(ref));
+                throw notCached(ref, ref + " is not in the model cache at " + cache.root() + " (or is incomplete),"
+                        + " and HF_HUB_OFFLINE=1 forbids downloading it: fetch it once with network access.");
             }
         }
         String commit = ref.isPinned() ? ref.revision() : hub.resolveCommit(ref.repo(), ref.revision());
@@ -347,8 +350,7 @@ public final class SnapshotStore {
         } else {
             Optional<Manifest> m = localCommit(ref).flatMap(c -> cache.readManifest(ref.repo(), c));
             if (m.isEmpty()) {
-                throw new ModelStoreException(Reason.NOT_CACHED, ref + " is not in the model cache at "
-                        + cache.root() + "; nothing to verify. Fetch it with: " + pullCommand.apply(ref));
+                throw notCached(ref, ref + " is not in the model cache at " + cache.root() + "; nothing to verify.");
             }
             manifests = List.of(m.get());
         }

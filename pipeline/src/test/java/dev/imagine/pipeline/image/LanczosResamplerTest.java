@@ -2,12 +2,11 @@ package dev.imagine.pipeline.image;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.imagine.pipeline.Picture;
 import dev.imagine.pipeline.PictureDecoder;
+import dev.imagine.pipeline.model.JsonFiles;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
@@ -27,8 +26,7 @@ class LanczosResamplerTest {
     }
 
     static Stream<Case> cases() throws IOException {
-        List<Case> cases = new Gson().fromJson(Files.readString(IMG2IMG.resolve("lanczos.json")),
-                new TypeToken<List<Case>>() { }.getType());
+        List<Case> cases = JsonFiles.read(IMG2IMG.resolve("lanczos.json"), new TypeReference<List<Case>>() { });
         return cases.stream();
     }
 

@@ -1,6 +1,5 @@
 package dev.imagine.pipeline.model;
 
-import com.google.gson.Gson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  * and a gate that holds a file's download until the test releases it. Every request is recorded.
  */
 public final class FakeHub implements AutoCloseable {
-    private static final Gson GSON = new Gson();
     private static final Pattern API = Pattern.compile("/api/models/([^/]+/[^/]+)/(revision|tree)/([^/?]+)");
     private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
     private static final Pattern LFS = Pattern.compile("/lfs/([0-9a-f]{64})");
@@ -259,7 +257,7 @@ public final class FakeHub implements AutoCloseable {
                 info.put("id", repo.id);
                 info.put("sha", repo.commit());
                 info.put("siblings", repo.files().stream().map(f -> Map.of("rfilename", f.path())).toList());
-                json(ex, path, GSON.toJson(info), null);
+                json(ex, path, JsonFiles.writeCompact(info), null);
             } else {
                 tree(ex, path, repo, revision);
             }
@@ -333,7 +331,7 @@ public final class FakeHub implements AutoCloseable {
         int to = Math.min(entries.size(), from + pageSize);
         String link = to < entries.size() ? "<" + endpoint() + path + "?recursive=true&cursor=" + to
                 + ">; rel=\"next\"" : null;
-        json(ex, path, GSON.toJson(entries.subList(from, to)), link);
+        json(ex, path, JsonFiles.writeCompact(entries.subList(from, to)), link);
     }
 
     private boolean authorized(HttpExchange ex, String server, String path) throws IOException {

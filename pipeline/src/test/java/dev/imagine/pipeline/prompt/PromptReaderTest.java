@@ -2,15 +2,14 @@ package dev.imagine.pipeline.prompt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.imagine.pipeline.PromptChunk;
 import dev.imagine.pipeline.PromptSyntax;
 import dev.imagine.pipeline.TokenizedPrompt;
+import dev.imagine.pipeline.model.JsonFiles;
 import dev.imagine.pipeline.tokenizer.ClipTokenizer;
 import java.io.IOException;
 import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -43,8 +42,7 @@ class PromptReaderTest {
     }
 
     private static List<TokenizerCase> referenceCases() throws IOException {
-        return new Gson().fromJson(Files.readString(clipDir.getParent().resolve("cases.json")),
-                new TypeToken<List<TokenizerCase>>() { }.getType());
+        return JsonFiles.read(clipDir.getParent().resolve("cases.json"), new TypeReference<List<TokenizerCase>>() { });
     }
 
     @Test

@@ -3,11 +3,11 @@ package dev.imagine.pipeline.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.imagine.pipeline.ImageClassifier;
 import dev.imagine.pipeline.LabelScores;
 import dev.imagine.pipeline.PipelineOptions;
+import dev.imagine.pipeline.model.JsonFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -55,8 +55,7 @@ class ImageClassifierReferenceTest {
     }
 
     static Stream<Case> cases() throws IOException {
-        String json = Files.readString(REFERENCE.resolve("safety/cases.json"));
-        List<Case> cases = new Gson().fromJson(json, new TypeToken<List<Case>>() { }.getType());
+        List<Case> cases = JsonFiles.read(REFERENCE.resolve("safety/cases.json"), new TypeReference<List<Case>>() { });
         return cases.stream();
     }
 

@@ -3,9 +3,9 @@ package dev.imagine.pipeline.safety;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
+import com.fasterxml.jackson.core.type.TypeReference;
 import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.model.JsonFiles;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,8 +30,8 @@ class PillowResizeTest {
     }
 
     static Stream<Case> cases() throws IOException {
-        String json = Files.readString(REFERENCE.resolve("safety/resizes.json"));
-        List<Case> cases = new Gson().fromJson(json, new TypeToken<List<Case>>() { }.getType());
+        List<Case> cases = JsonFiles.read(REFERENCE.resolve("safety/resizes.json"),
+                new TypeReference<List<Case>>() { });
         return cases.stream();
     }
 

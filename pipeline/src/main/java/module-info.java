@@ -1,0 +1,20 @@
+/**
+ * Imagine's pipeline: text to image with the LCM Stable Diffusion 1.5 pipeline on ONNX Runtime, and the model files
+ * it reads (download from a Hugging Face–style hub, verification). The package {@code dev.imagine.pipeline} is the
+ * whole API; the subpackages are how it is done and may change at any time.
+ */
+@SuppressWarnings("requires-automatic") // ONNX Runtime and DJL ship no module descriptor of their own
+module dev.imagine.pipeline {
+    requires com.fasterxml.jackson.databind;
+    // ImageIO and AWT rasters: pictures given as input (PictureDecoder) and the classifier reading PNGs (PngPixels).
+    requires java.desktop;
+    requires com.microsoft.onnxruntime;
+    requires ai.djl.tokenizers;
+    requires org.slf4j;
+
+    exports dev.imagine.pipeline;
+
+    // Jackson binds the configuration files, hub answers and manifests to the records of these packages.
+    opens dev.imagine.pipeline.model to com.fasterxml.jackson.databind;
+    opens dev.imagine.pipeline.tokenizer to com.fasterxml.jackson.databind;
+}
