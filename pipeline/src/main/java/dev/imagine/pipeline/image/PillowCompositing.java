@@ -67,16 +67,21 @@ public final class PillowCompositing {
             known[p * 4 + 3] = (byte) div255(255 * keep);
         }
         int[] out = new int[pixels * 4]; // RGBA, transparent black
-        int[] dst = new int[4];
+        int[] src = new int[pixels * 4];
         for (int[] pass : FILL_PASSES) {
             byte[] layer = PillowBlur.gaussian(known, width, height, 4, pass[0]);
+            for (int p = 0; p < pixels; p++) {
+                int o = p * 4;
+                int a = layer[o + 3] & 0xff;
+                for (int c = 0; c < 3; c++) {
+                    int v = layer[o + c] & 0xff;
+                    src[o + c] = a == 0 || a == 255 ? v : Math.min(255 * v / a, 255);
+                }
+                src[o + 3] = a;
+            }
             for (int times = 0; times < pass[1]; times++) {
-                for (int p = 0; p < pixels; p++) {
-                    int o = p * 4;
-                    int[] src = unpremultiply(layer[o] & 0xff, layer[o + 1] & 0xff, layer[o + 2] & 0xff,
-                            layer[o + 3] & 0xff);
-                    System.arraycopy(out, o, dst, 0, 4);
-                    System.arraycopy(alphaComposite(dst, src), 0, out, o, 4);
+                for (int o = 0; o < out.length; o += 4) {
+                    compositeInPlace(out, src, o);
                 }
             }
         }
@@ -121,6 +126,24 @@ public final class PillowCompositing {
         long alpha = outAlpha255 + 0x80;
         out[3] = (int) (((alpha >> 8) + alpha) >> 8);
         return out;
+    }
+
+    /** {@link #alphaComposite} of {@code src[o..o+3]} over {@code dst[o..o+3]}, written into {@code dst}. */
+    private static void compositeInPlace(int[] dst, int[] src, int o) {
+        int srcAlpha = src[o + 3];
+        if (srcAlpha == 0) {
+            return;
+        }
+        long blend = (long) dst[o + 3] * (255 - srcAlpha);
+        long outAlpha255 = srcAlpha * 255L + blend;
+        long coef1 = srcAlpha * 255L * 255L * 128L / outAlpha255;
+        long coef2 = 255L * 128L - coef1;
+        for (int c = 0; c < 3; c++) {
+            long tmp = src[o + c] * coef1 + dst[o + c] * coef2 + (0x80L << 7);
+            dst[o + c] = (int) ((((tmp >> 8) + tmp) >> 8) >> 7);
+        }
+        long alpha = outAlpha255 + 0x80;
+        dst[o + 3] = (int) (((alpha >> 8) + alpha) >> 8);
     }
 
     private static int checkSizes(byte[] a, byte[] b, byte[] mask, int width, int height) {
