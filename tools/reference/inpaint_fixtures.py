@@ -124,7 +124,7 @@ def floor8(v):
     return v // 8 * 8
 
 
-def outpaint_geometry(w0, h0, mode):
+def outpaint_geometry(w0, h0, mode, size_step=SIZE_STEP, max_side=MAX_SIDE):
     """(canvas width, height, the picture's size in it, its position, the part of the source it shows)."""
     if mode.startswith("zoom-"):
         factor = float(mode[len("zoom-"):])
@@ -132,8 +132,8 @@ def outpaint_geometry(w0, h0, mode):
         return w0, h0, (w, h), ((w0 - w) // 2, (h0 - h) // 2), (0, 0, w0, h0)
     horizontal = mode in ("left", "right")
     side = w0 if horizontal else h0
-    grow = max(SIZE_STEP, (side + SIZE_STEP) // (2 * SIZE_STEP) * SIZE_STEP)
-    new_side = min(side + grow, MAX_SIDE // SIZE_STEP * SIZE_STEP)
+    grow = max(size_step, (side + size_step) // (2 * size_step) * size_step)
+    new_side = min(side + grow, max_side // size_step * size_step)
     kept = new_side - grow
     if horizontal:
         crop = (side - kept, 0, side, h0) if mode == "right" else (0, 0, kept, h0)
@@ -162,11 +162,11 @@ def fill(picture, unknown_l):
     return out.convert("RGB")
 
 
-def prepare_outpaint(picture, mode):
+def prepare_outpaint(picture, mode, size_step=SIZE_STEP, max_side=MAX_SIDE):
     """The canvas (the picture shrunk or cropped into place, the new area filled by `fill`) and the mask (white but
     for the picture inset by OVERLAP on its new sides, the inner edges on multiples of 8)."""
     from PIL import Image
-    W, H, (w, h), (x0, y0), crop = outpaint_geometry(picture.width, picture.height, mode)
+    W, H, (w, h), (x0, y0), crop = outpaint_geometry(picture.width, picture.height, mode, size_step, max_side)
     inner = picture.crop(crop) if crop != (0, 0, picture.width, picture.height) else picture
     if inner.size != (w, h):
         inner = inner.resize((w, h), resample=Image.LANCZOS)
