@@ -78,6 +78,28 @@ public record PictureDecoder(long maxBytes, long maxPixels, int maxSide) {
         }
     }
 
+    /** A mask file's bytes, read as a picture file is: the size checked first, never more than the limit read. */
+    private byte[] readFile(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new PictureRejectedException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (size > maxBytes) {
+            throw tooLarge(size);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw tooLarge(bytes.length);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new PictureRejectedException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads at most {@code maxBytes + 1} bytes from {@code in} (never more), then decodes them. */
     public Picture decode(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
@@ -99,20 +121,7 @@ public record PictureDecoder(long maxBytes, long maxPixels, int maxSide) {
      * ({@link Mask#of}). The result is RGB, each channel the alpha for a transparent mask.
      */
     public Picture readMask(Path file) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            throw new PictureRejectedException("cannot read " + file + ": " + e.getMessage(), e);
-        }
-        if (size > maxBytes) {
-            throw tooLarge(size);
-        }
-        try {
-            return decodeMask(Files.readAllBytes(file));
-        } catch (IOException e) {
-            throw new PictureRejectedException("cannot read " + file + ": " + e.getMessage(), e);
-        }
+        return decode(readFile(file), true);
     }
 
     /** {@link #readMask} of bytes already read. */
@@ -156,7 +165,7 @@ public record PictureDecoder(long maxBytes, long maxPixels, int maxSide) {
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw damaged(format, null);
             }
-            byte[] rgb = mask ? toMaskRgb(image) : toFlatRgb(image);
+            byte[] rgb = mask ? MaskPixels.of(image) : toFlatRgb(image);
             int orientation = switch (format) {
                 case JPEG -> ExifOrientation.ofJpeg(bytes);
                 case WEBP -> ExifOrientation.ofWebp(bytes);
@@ -276,50 +285,6 @@ public record PictureDecoder(long maxBytes, long maxPixels, int maxSide) {
                 rgb[o + 1] = (byte) flatten((argb >> 8) & 0xff, a);
                 rgb[o + 2] = (byte) flatten(argb & 0xff, a);
             }
-        }
-        return rgb;
-    }
-
-    /**
-     * A mask's pixels: when any pixel is less than opaque, the alpha in all three channels (A1111's rule for masks
-     * with transparency); otherwise the picture's own colours, as {@link #toFlatRgb} reads them.
-     */
-    static byte[] toMaskRgb(BufferedImage image) {
-        if (!image.getColorModel().hasAlpha()) {
-            return toFlatRgb(image);
-        }
-        int width = image.getWidth();
-        int height = image.getHeight();
-        byte[] alpha = new byte[width * height];
-        boolean transparent = false;
-        Raster raster = image.getAlphaRaster();
-        int[] row = new int[width];
-        for (int y = 0; y < height; y++) {
-            if (raster != null) {
-                int bits = image.getColorModel().getComponentSize(image.getColorModel().getNumComponents() - 1);
-                raster.getSamples(0, y, width, 1, 0, row);
-                for (int x = 0; x < width; x++) {
-                    row[x] = scale(row[x], (1 << bits) - 1);
-                }
-            } else {
-                image.getRGB(0, y, width, 1, row, 0, width);
-                for (int x = 0; x < width; x++) {
-                    row[x] = row[x] >>> 24;
-                }
-            }
-            for (int x = 0; x < width; x++) {
-                alpha[y * width + x] = (byte) row[x];
-                transparent |= row[x] != 255;
-            }
-        }
-        if (!transparent) {
-            return toFlatRgb(image);
-        }
-        byte[] rgb = new byte[width * height * 3];
-        for (int p = 0; p < alpha.length; p++) {
-            rgb[p * 3] = alpha[p];
-            rgb[p * 3 + 1] = alpha[p];
-            rgb[p * 3 + 2] = alpha[p];
         }
         return rgb;
     }
