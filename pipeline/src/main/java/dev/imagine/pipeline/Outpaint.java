@@ -68,6 +68,90 @@ public record Outpaint(Mode mode, int left, int top, int right, int bottom, Stri
     public record Canvas(Picture picture, Mask mask, Outpaint outpaint) {
     }
 
+    /**
+     * What zoom out or pan will do to a picture of a given size, before any pixel is touched: the canvas's size and
+     * the new area's depth on each side. A chat button or the queue can say and charge this before the work starts
+     * ({@link #prepare} makes exactly this canvas).
+     *
+     * @param sourceWidth  the picture's width
+     * @param sourceHeight its height
+     * @param width        the canvas's width
+     * @param height       the canvas's height
+     * @param cut          how many pixels of the picture's far end a pan at the largest side leaves out (0 when none)
+     * @param largestSide  the longest side allowed, which a pan does not go beyond
+     */
+    public record Plan(Mode mode, int sourceWidth, int sourceHeight, int width, int height, int left, int top,
+                       int right, int bottom, int cut, int largestSide) {
+        /**
+         * One sentence saying what will happen, e.g. "Pan right: the canvas grows by 256 pixels on the right, from
+         * 512x512 to 768x512 (largest side 1024)." or "Zoom out 2x: the picture shrinks to 256x256 in the middle of
+         * a 512x512 canvas, and the border around it is drawn."
+         */
+        public String describe() {
+            if (mode.zoom() > 0) {
+                return "Zoom out " + (mode == Mode.ZOOM_2 ? "2" : "1.5") + "x: the picture shrinks to "
+                        + (width - left - right) + "x" + (height - top - bottom) + " in the middle of a " + width + "x"
+                        + height + " canvas, and the border around it is drawn.";
+            }
+            String side = switch (mode) {
+                case LEFT -> "on the left";
+                case RIGHT -> "on the right";
+                case UP -> "at the top";
+                default -> "at the bottom";
+            };
+            int grow = left + top + right + bottom;
+            String from = sourceWidth + "x" + sourceHeight;
+            String to = width + "x" + height;
+            if (cut == 0) {
+                return "Pan " + mode.label() + ": the canvas grows by " + grow + " pixels " + side + ", from " + from
+                        + " to " + to + " (largest side " + largestSide + ").";
+            }
+            return "Pan " + mode.label() + ": " + grow + " new pixels " + side + "; the " + to + " canvas is at the"
+                    + " largest side allowed (" + largestSide + "), so the picture's other end (" + cut
+                    + " pixels) is left out.";
+        }
+    }
+
+    /**
+     * The canvas {@link #prepare} would make from a {@code width} x {@code height} picture, without the pixels.
+     *
+     * @throws PipelineException when the size step is not a multiple of 8 or the picture is larger than allowed
+     */
+    public static Plan plan(int width, int height, Mode mode, int sizeStep, int maxSide) {
+        int largest = largestSide(width, height, sizeStep, maxSide);
+        Placement at = place(width, height, mode, sizeStep, largest);
+        int cut = mode.zoom() > 0 ? 0 : width - at.w + height - at.h;
+        return new Plan(mode, width, height, at.width, at.height, at.x, at.y, at.width - at.w - at.x,
+                at.height - at.h - at.y, cut, largest);
+    }
+
+    /**
+     * Zoom out or pan of image {@code index} of a finished request: one picture from {@code picture} (that image's
+     * pixels, at the size the request drew), the same prompt, prompt syntax, steps, guidance and decoder, that
+     * image's seed, the outpaint defaults ({@link GenerationRequest#DEFAULT_OUTPAINT_STRENGTH},
+     * {@link GenerationRequest#OUTPAINT_MASK_BLUR}). Replaying the same finished picture and mode draws the same
+     * result. What was done (mode, padding, the source's hash) goes into the result's PNG parameters.
+     *
+     * @param sizeStep the model's size step ({@link ImageGenerator#sizeStep()})
+     * @param maxSide  the longest side allowed
+     * @throws PipelineException when the picture is not the size the request drew, or the index is not one of its
+     */
+    public static GenerationRequest request(GenerationRequest finished, int index, Picture picture, Mode mode,
+                                            int sizeStep, int maxSide) {
+        if (index < 0 || index >= finished.count()) {
+            throw new PipelineException("image " + (index + 1) + " is not one of the " + finished.count()
+                    + " the request drew");
+        }
+        if (picture.width() != finished.width() || picture.height() != finished.height()) {
+            throw new PipelineException("the picture is " + picture.width() + "x" + picture.height() + " but the"
+                    + " request drew " + finished.width() + "x" + finished.height() + ": use the picture it drew");
+        }
+        GenerationRequest one = new GenerationRequest(finished.prompt(), finished.seedOf(index), finished.steps(),
+                finished.guidance(), finished.width(), finished.height(), 1, finished.decoder(),
+                finished.promptSyntax());
+        return one.withOutpaint(prepare(picture, mode, sizeStep, maxSide), GenerationRequest.DEFAULT_OUTPAINT_STRENGTH);
+    }
+
     /** "left 64 top 64 right 64 bottom 64": the padding as the PNG parameters write it. */
     public String paddingText() {
         return "left " + left + " top " + top + " right " + right + " bottom " + bottom;
@@ -81,16 +165,9 @@ public record Outpaint(Mode mode, int left, int top, int right, int bottom, Stri
      * @param maxSide  the longest side allowed (at most {@link GenerationRequest#MAX_SIZE}); rounded down to the step
      */
     public static Canvas prepare(Picture picture, Mode mode, int sizeStep, int maxSide) {
-        if (sizeStep < 8 || sizeStep % 8 != 0) {
-            throw new PipelineException("the size step must be a multiple of 8, got " + sizeStep);
-        }
         int w0 = picture.width();
         int h0 = picture.height();
-        int largest = Math.min(maxSide, GenerationRequest.MAX_SIZE) / sizeStep * sizeStep;
-        if (w0 > largest || h0 > largest) {
-            throw new PipelineException("the picture is " + w0 + "x" + h0 + ", more than the " + largest
-                    + " pixels a side allowed: prepare it first");
-        }
+        int largest = largestSide(w0, h0, sizeStep, maxSide);
         Placement at = place(w0, h0, mode, sizeStep, largest);
         Picture inner = picture;
         if (at.cropX != 0 || at.cropY != 0 || at.w != w0 || at.h != h0) {
@@ -120,6 +197,19 @@ public record Outpaint(Mode mode, int left, int top, int right, int bottom, Stri
         }
         return new Canvas(Picture.ofRgb(canvas, at.width, at.height), Mask.ofGrey(mask, at.width, at.height),
                 new Outpaint(mode, left, top, right, bottom, picture.pixelHash()));
+    }
+
+    /** The longest side allowed, rounded down to the step; refuses a bad step and a picture larger than that. */
+    private static int largestSide(int w0, int h0, int sizeStep, int maxSide) {
+        if (sizeStep < 8 || sizeStep % 8 != 0) {
+            throw new PipelineException("the size step must be a multiple of 8, got " + sizeStep);
+        }
+        int largest = Math.min(maxSide, GenerationRequest.MAX_SIZE) / sizeStep * sizeStep;
+        if (w0 > largest || h0 > largest) {
+            throw new PipelineException("the picture is " + w0 + "x" + h0 + ", more than the " + largest
+                    + " pixels a side allowed: prepare it first");
+        }
+        return largest;
     }
 
     /** The canvas size, the picture's size and position in it, and which part of the source it shows. */

@@ -113,6 +113,71 @@ class OutpaintTest {
     }
 
     @Test
+    void plan_isTheCanvasPrepareMakes_withoutThePixels() {
+        for (Outpaint.Mode mode : Outpaint.Mode.values()) {
+            for (Picture picture : new Picture[] {gradient(512, 512), gradient(640, 384), gradient(1024, 512)}) {
+                Outpaint.Plan plan = Outpaint.plan(picture.width(), picture.height(), mode, SD_STEP, 1024);
+                Outpaint.Canvas canvas = Outpaint.prepare(picture, mode, SD_STEP, 1024);
+                Outpaint done = canvas.outpaint();
+                assertThat(new int[] {plan.width(), plan.height(), plan.left(), plan.top(), plan.right(),
+                        plan.bottom()}).as("%s of %dx%d", mode, picture.width(), picture.height())
+                        .containsExactly(canvas.picture().width(), canvas.picture().height(), done.left(), done.top(),
+                                done.right(), done.bottom());
+            }
+        }
+    }
+
+    @Test
+    void plan_saysHowMuchTheCanvasGrows_andTheLargestSide() {
+        assertThat(Outpaint.plan(512, 512, Outpaint.Mode.RIGHT, SD_STEP, 1024).describe()).isEqualTo(
+                "Pan right: the canvas grows by 256 pixels on the right, from 512x512 to 768x512 (largest side 1024).");
+        assertThat(Outpaint.plan(1024, 512, Outpaint.Mode.LEFT, SD_STEP, 1024).describe()).isEqualTo(
+                "Pan left: 512 new pixels on the left; the 1024x512 canvas is at the largest side allowed (1024), so"
+                        + " the picture's other end (512 pixels) is left out.");
+        assertThat(Outpaint.plan(512, 512, Outpaint.Mode.ZOOM_2, SD_STEP, 1024).describe()).isEqualTo(
+                "Zoom out 2x: the picture shrinks to 256x256 in the middle of a 512x512 canvas, and the border around"
+                        + " it is drawn.");
+        assertThat(Outpaint.plan(768, 512, Outpaint.Mode.UP, SD_STEP, 1024).describe())
+                .contains("grows by 256 pixels at the top, from 768x512 to 768x768");
+    }
+
+    @Test
+    void requestOfAFinishedPicture_keepsItsPromptAndSettings_thatImagesSeed_andDrawsOneOnTheCanvas() {
+        GenerationRequest finished = new GenerationRequest("a lighthouse", 40, 5, 6f, 512, 384, 4,
+                GenerationRequest.Decoder.FAST, PromptSyntax.PLAIN);
+        Picture third = gradient(512, 384);
+
+        GenerationRequest pan = Outpaint.request(finished, 2, third, Outpaint.Mode.RIGHT, SD_STEP, 1024);
+
+        assertThat(pan.prompt()).isEqualTo("a lighthouse");
+        assertThat(pan.seed()).isEqualTo(42);
+        assertThat(pan.count()).isEqualTo(1);
+        assertThat(pan.steps()).isEqualTo(5);
+        assertThat(pan.guidance()).isEqualTo(6f);
+        assertThat(pan.decoder()).isEqualTo(GenerationRequest.Decoder.FAST);
+        assertThat(pan.promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(pan.width()).isEqualTo(768);
+        assertThat(pan.height()).isEqualTo(384);
+        assertThat(pan.strength()).isEqualTo(GenerationRequest.DEFAULT_OUTPAINT_STRENGTH);
+        assertThat(pan.inpainting().maskBlur()).isEqualTo(GenerationRequest.OUTPAINT_MASK_BLUR);
+        assertThat(pan.inpainting().outpaint().mode()).isEqualTo(Outpaint.Mode.RIGHT);
+        assertThat(pan.inpainting().outpaint().sourceHash()).isEqualTo(third.pixelHash());
+        assertThat(pan.source()).isEqualTo(Outpaint.prepare(third, Outpaint.Mode.RIGHT, SD_STEP, 1024).picture());
+        assertThat(Outpaint.request(finished, 2, third, Outpaint.Mode.RIGHT, SD_STEP, 1024))
+                .as("the same button twice is the same work").isEqualTo(pan);
+    }
+
+    @Test
+    void requestOfAFinishedPicture_refusesAnotherPictureSize_andAnImageTheRequestDidNotDraw() {
+        GenerationRequest finished = new GenerationRequest("a lighthouse", 40, 4, 8f, 512, 512, 2);
+        assertThatThrownBy(() -> Outpaint.request(finished, 0, gradient(256, 256), Outpaint.Mode.ZOOM_2, SD_STEP,
+                1024)).isInstanceOf(PipelineException.class).hasMessageContaining("256x256")
+                .hasMessageContaining("512x512");
+        assertThatThrownBy(() -> Outpaint.request(finished, 2, gradient(512, 512), Outpaint.Mode.ZOOM_2, SD_STEP,
+                1024)).isInstanceOf(PipelineException.class).hasMessageContaining("image 3 is not one of the 2");
+    }
+
+    @Test
     void modes_areParsedByTheirCommandLineNames_andAnUnknownOneIsRefusedNamingThem() {
         assertThat(Outpaint.Mode.parse("zoom-1.5")).isEqualTo(Outpaint.Mode.ZOOM_1_5);
         assertThat(Outpaint.Mode.parse(" Left ")).isEqualTo(Outpaint.Mode.LEFT);
