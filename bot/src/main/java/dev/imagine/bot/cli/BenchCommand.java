@@ -87,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--task", defaultValue = "txt2img", paramLabel = "txt2img|img2img|upscale|zoom-out")
     String task;
 
-    @Option(names = "--source", paramLabel = "FILE", description = "The picture for --task img2img and upscale.")
+    @Option(names = "--source", paramLabel = "FILE", description = "The picture for --task img2img, upscale and zoom-out.")
     Path source;
 
     @Option(names = "--strength", paramLabel = "S",
