@@ -3,9 +3,8 @@ package dev.imagine.bot.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.Main;
+import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.StandardStreams;
-import dev.imagine.pipeline.image.GenerationParameters;
-import dev.imagine.pipeline.image.PngText;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -37,7 +36,7 @@ class InpaintCommandLineTest {
     }
 
     private static Map<String, String> parameters(Path png) throws IOException {
-        return GenerationParameters.parse(PngText.read(png).get("parameters")).extra();
+        return Pngs.settingsOf(Pngs.parametersOf(png));
     }
 
     private Path greyMask(String name, int w, int h, int value) throws IOException {
