@@ -141,14 +141,22 @@ public final class ReplyTexts {
             return null;
         }
         if (reading.cut()) {
-            String dropped = reading.dropped() == null ? ""
-                    : ", dropping “" + shorten(reading.dropped(), DROPPED_SHOWN) + "”";
+            String dropped = reading.dropped() == null ? "" : ", dropping “" + briefly(reading.dropped()) + "”";
             return "Prompt cut: the model read " + reading.read() + " of its " + reading.tokens() + " tokens" + dropped
                     + ". The a1111 prompt syntax reads it all.";
         }
         String all = "read all " + reading.tokens() + (reading.tokens() == 1 ? " token" : " tokens") + ", in "
                 + reading.chunks() + " chunks.";
         return reading.tokens() > TOKENS_PER_CHUNK ? "Long prompt: the model " + all : "The model " + all;
+    }
+
+    /** The start of {@code words}, cut after a word's letters rather than after a comma ("sky, frozen lake…" rather than "sky, frozen lake, …"). */
+    private static String briefly(String words) {
+        String shown = shorten(words, DROPPED_SHOWN);
+        if (shown.length() == words.length()) {
+            return shown;
+        }
+        return shown.substring(0, shown.length() - 1).replaceAll("[\\s,;.:]+$", "") + "…";
     }
 
     /** "imagine-&lt;job&gt;.png", or "imagine-&lt;job&gt;-2.png" for the second of several pictures. */
