@@ -50,7 +50,8 @@ final class SlashCommands {
                                 new SubcommandData(SETTINGS_SHOW, "Show your defaults and the limits here"),
                                 new SubcommandData(SETTINGS_MINE, "Change your defaults for /imagine")
                                         .addOptions(steps(), size(sizes), guidance(), count(), decoder(),
-                                                promptSyntax(), new OptionData(OptionType.BOOLEAN, RESET, "Forget your defaults")),
+                                                promptSyntax(),
+                                                new OptionData(OptionType.BOOLEAN, RESET, "Forget your defaults")),
                                 new SubcommandData(SETTINGS_SERVER, "Limits and channels for this server (Manage"
                                         + " Server)")
                                         .addOptions(

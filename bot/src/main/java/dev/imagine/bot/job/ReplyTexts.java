@@ -150,7 +150,7 @@ public final class ReplyTexts {
         return reading.tokens() > TOKENS_PER_CHUNK ? "Long prompt: the model " + all : "The model " + all;
     }
 
-    /** The start of {@code words}, cut after a word's letters rather than after a comma ("sky, frozen lake…" rather than "sky, frozen lake, …"). */
+    /** The start of {@code words}, cut after letters rather than a comma: "sky, frozen lake…", not "lake, …". */
     private static String briefly(String words) {
         String shown = shorten(words, DROPPED_SHOWN);
         if (shown.length() == words.length()) {

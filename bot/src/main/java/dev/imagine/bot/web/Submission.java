@@ -7,7 +7,8 @@ import java.util.Map;
 
 /**
  * The body of {@code POST /api/jobs}, bound strictly from JSON, and the {@link Command.Imagine} it asks for. Only the
- * form is checked here (JSON types, WIDTHxHEIGHT, full or fast, a1111 or plain), through the request options every platform shares;
+ * form is checked here (JSON types, WIDTHxHEIGHT, full or fast, a1111 or plain), through the request options every
+ * platform shares;
  * whether the values are within the person's limits is the job service's to say.
  *
  * <p>Absent or null fields take the person's defaults.

@@ -105,7 +105,7 @@ class ReplyTextsTest {
         assertThat(ReplyTexts.reading(new PromptReading(90, 75, 1, "far above the sea, in the style of an old oil"
                 + " painting"))).isEqualTo("Prompt cut: the model read 75 of its 90 tokens, dropping “far above the"
                 + " sea, in the style of an o…”. The a1111 prompt syntax reads it all.");
-        assertThat(ReplyTexts.reading(new PromptReading(134, 75, 1, "stars in a deep blue sky, frozen lake, footprints")))
+        assertThat(ReplyTexts.reading(new PromptReading(134, 75, 1, "stars in a deep blue sky, frozen lake, fresh")))
                 .contains("dropping “stars in a deep blue sky, frozen lake…”");
         assertThat(ReplyTexts.reading(new PromptReading(90, 75, 1, null)))
                 .isEqualTo("Prompt cut: the model read 75 of its 90 tokens. The a1111 prompt syntax reads it all.");
