@@ -23,8 +23,8 @@ final class CommandParser {
     static final String IMAGINE_FLAGS = "--seed 42 --steps 4 --size 512x768 --guidance 8 --count 2 --fast";
     static final String IMAGINE_EXAMPLE = "/imagine a red fox " + IMAGINE_FLAGS;
     static final String SETTINGS_EXAMPLE = "/settings steps 2 size 384x384 guidance 7 count 1 decoder fast"
-            + " (or /settings reset); group admins: /settings group steps 4 size 512 count 2 prompt 300"
-            + " topics here|all";
+            + " prompt-syntax plain (or /settings reset); group admins: /settings group steps 4 size 512 count 2"
+            + " prompt 300 topics here|all";
 
     private static final Pattern FIRST_FLAG = Pattern.compile("(?:^|\\s)(?:--|—|–)\\p{L}");
     /** Decoders named alone, without "decoder": {@code --fast}, {@code --full}. */
@@ -89,7 +89,8 @@ final class CommandParser {
             options.read(ImagineOptions.DECODER, name);
             return null;
         }
-        if (!allowed.contains(name)) {
+        String option = ImagineOptions.canonicalName(name);
+        if (!allowed.contains(option)) {
             return notUnderstood(word, example);
         }
         if (at + 1 >= words.size() || words.get(at + 1).startsWith("--")) {
@@ -97,7 +98,7 @@ final class CommandParser {
         }
         String value = words.get(at + 1);
         try {
-            options.read(name, value);
+            options.read(option, value);
             return null;
         } catch (ImagineOptions.Unreadable e) {
             return notUnderstood(word + " " + value, example);

@@ -7,13 +7,14 @@ import java.util.Map;
 
 /**
  * The body of {@code POST /api/jobs}, bound strictly from JSON, and the {@link Command.Imagine} it asks for. Only the
- * form is checked here (JSON types, WIDTHxHEIGHT, full or fast), through the request options every platform shares;
+ * form is checked here (JSON types, WIDTHxHEIGHT, full or fast, a1111 or plain), through the request options every
+ * platform shares;
  * whether the values are within the person's limits is the job service's to say.
  *
  * <p>Absent or null fields take the person's defaults.
  */
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
-                  Integer count, String decoder) {
+                  Integer count, String decoder, String promptSyntax) {
 
     /** The fields and what each must be as JSON (also the words of the 400 that names a wrong one). */
     static final Map<String, String> FIELDS = Map.of(
@@ -25,7 +26,8 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             "height", "a whole number",
             ImagineOptions.GUIDANCE, "a number",
             ImagineOptions.COUNT, "a whole number",
-            ImagineOptions.DECODER, "\"full\" or \"fast\"");
+            ImagineOptions.DECODER, "\"full\" or \"fast\"",
+            "promptSyntax", "\"a1111\" or \"plain\"");
     static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
 
     /**
@@ -51,6 +53,7 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             read(options, ImagineOptions.GUIDANCE, guidance);
             read(options, ImagineOptions.COUNT, count);
             read(options, ImagineOptions.DECODER, blankToNull(decoder));
+            read(options, ImagineOptions.PROMPT_SYNTAX, blankToNull(promptSyntax));
         } catch (ImagineOptions.Unreadable e) {
             throw new Request.Failure(400, e.getMessage());
         }
