@@ -2,6 +2,7 @@ package dev.imagine.bot.web;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import java.util.Map;
 
@@ -15,16 +16,19 @@ import java.util.Map;
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
                   Integer count, String decoder) {
 
+    private static final String SIDE = "a whole number, a multiple of " + RequestRules.SIDE_STEP + " from "
+            + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE;
+
     /** The fields and what each must be as JSON (also the words of the 400 that names a wrong one). */
     static final Map<String, String> FIELDS = Map.of(
             "prompt", "text",
             ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED),
-            ImagineOptions.STEPS, "a whole number",
+            ImagineOptions.STEPS, ImagineOptions.kindOf(ImagineOptions.STEPS),
             ImagineOptions.SIZE, "text such as \"512x768\"",
-            "width", "a whole number",
-            "height", "a whole number",
-            ImagineOptions.GUIDANCE, "a number",
-            ImagineOptions.COUNT, "a whole number",
+            "width", SIDE,
+            "height", SIDE,
+            ImagineOptions.GUIDANCE, ImagineOptions.kindOf(ImagineOptions.GUIDANCE),
+            ImagineOptions.COUNT, ImagineOptions.kindOf(ImagineOptions.COUNT),
             ImagineOptions.DECODER, "\"full\" or \"fast\"");
     static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
 
