@@ -156,4 +156,20 @@ class PngParametersFuzzTest {
             }
         });
     }
+
+    @Test
+    void textChunksCutShort_orExpandingWithoutEnd_areIllegalArguments() {
+        byte[] png = PngEncoder.encode(PIXELS, 6, 4, Map.of());
+        int afterHeader = 8 + 12 + 13;
+        byte[] keyword = "parameters\0".getBytes(StandardCharsets.ISO_8859_1);
+        for (byte[] chunk : new byte[][] {chunk("iTXt", keyword), chunk("zTXt", keyword), BOMB}) {
+            ByteArrayOutputStream file = new ByteArrayOutputStream();
+            file.write(png, 0, afterHeader);
+            file.writeBytes(chunk);
+            file.write(png, afterHeader, png.length - afterHeader);
+
+            org.assertj.core.api.Assertions.assertThatThrownBy(() -> PngParameters.read(file.toByteArray()))
+                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PNG");
+        }
+    }
 }
