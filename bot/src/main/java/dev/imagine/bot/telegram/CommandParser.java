@@ -3,6 +3,8 @@ package dev.imagine.bot.telegram;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.SettingsChange;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,6 +34,15 @@ final class CommandParser {
     private static final Set<String> DECODER_WORDS = Set.of("fast", "full");
     private static final List<String> GROUP_KEYS = List.of("steps", "size", "side", "count", "prompt", "topics",
             "topic");
+    /** What each group limit takes, in the words of a refusal. */
+    private static final Map<String, String> GROUP_KINDS = Map.of(
+            "steps", ImagineOptions.kindOf(ImagineOptions.STEPS),
+            "size", "a side in pixels, a multiple of 8 from " + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE,
+            "side", "a side in pixels, a multiple of 8 from " + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE,
+            "count", ImagineOptions.kindOf(ImagineOptions.COUNT),
+            "prompt", "a length in characters from 1 to " + Limits.MAX_PROMPT_LENGTH,
+            "topics", "here, main, all, or topic numbers such as 7,here",
+            "topic", "here, main, all, or topic numbers such as 7,here");
 
     private CommandParser() {
     }
@@ -101,7 +113,8 @@ final class CommandParser {
             options.read(option, value);
             return null;
         } catch (ImagineOptions.Unreadable e) {
-            return notUnderstood(word + " " + value, example);
+            return new Invalid("I didn't understand `" + word + " " + value + "`: " + e.getMessage() + ". Use: "
+                    + example);
         }
     }
 
@@ -166,7 +179,8 @@ final class CommandParser {
                     default -> topics = topics(value, here);
                 }
             } catch (IllegalArgumentException e) {
-                return notUnderstood(words.get(i) + " " + value, SETTINGS_EXAMPLE);
+                return new Invalid("I didn't understand `" + words.get(i) + " " + value + "`: " + key + " must be "
+                        + GROUP_KINDS.get(key) + ". Use: " + SETTINGS_EXAMPLE);
             }
         }
         return new Settings(new SettingsChange.CommunityLimits(steps, side, count, prompt, topics));

@@ -2,6 +2,7 @@ package dev.imagine.bot.web;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import java.util.Map;
 
@@ -16,18 +17,21 @@ import java.util.Map;
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
                   Integer count, String decoder, String promptSyntax) {
 
+    private static final String SIDE = "a whole number, a multiple of " + RequestRules.SIDE_STEP + " from "
+            + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE;
+
     /** The fields and what each must be as JSON (also the words of the 400 that names a wrong one). */
-    static final Map<String, String> FIELDS = Map.of(
-            "prompt", "text",
-            ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED),
-            ImagineOptions.STEPS, "a whole number",
-            ImagineOptions.SIZE, "text such as \"512x768\"",
-            "width", "a whole number",
-            "height", "a whole number",
-            ImagineOptions.GUIDANCE, "a number",
-            ImagineOptions.COUNT, "a whole number",
-            ImagineOptions.DECODER, "\"full\" or \"fast\"",
-            "promptSyntax", "\"a1111\" or \"plain\"");
+    static final Map<String, String> FIELDS = Map.ofEntries(
+            Map.entry("prompt", "text"),
+            Map.entry(ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED)),
+            Map.entry(ImagineOptions.STEPS, ImagineOptions.kindOf(ImagineOptions.STEPS)),
+            Map.entry(ImagineOptions.SIZE, "text such as \"512x768\""),
+            Map.entry("width", SIDE),
+            Map.entry("height", SIDE),
+            Map.entry(ImagineOptions.GUIDANCE, ImagineOptions.kindOf(ImagineOptions.GUIDANCE)),
+            Map.entry(ImagineOptions.COUNT, ImagineOptions.kindOf(ImagineOptions.COUNT)),
+            Map.entry(ImagineOptions.DECODER, "\"full\" or \"fast\""),
+            Map.entry("promptSyntax", "\"a1111\" or \"plain\""));
     static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
 
     /**
