@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class CommandTextFuzzTest {
     private static final Requester ALICE = Requester.direct(new User("telegram", "700", "alice"));
-    private static final Pattern QUOTED_VALUE = Pattern.compile("I didn't understand `(?:--)?(\\w+) [^`]*`");
+    private static final Pattern QUOTED_VALUE = Pattern.compile("I didn't understand `(?:--)?([\\w-]+) [^`]*`");
 
     private static String flag(Generated g, String name) {
         String spelled = g.chance(0.2) ? name.toUpperCase(Locale.ROOT) : name;
@@ -71,6 +71,9 @@ class CommandTextFuzzTest {
         }
         if (command.decoder() != null) {
             text.append(" --").append(command.decoder().label());
+        }
+        if (command.promptSyntax() != null) {
+            text.append(" --prompt-syntax ").append(command.promptSyntax().label());
         }
         return text.toString();
     }

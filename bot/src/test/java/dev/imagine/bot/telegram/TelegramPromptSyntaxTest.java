@@ -126,8 +126,8 @@ class TelegramPromptSyntaxTest {
         int wrong = telegram.sendText(BOB, "private", BOB, "bob", "/settings syntax compel");
 
         assertThat(lastLine(plain.param("caption"))).matches("ℹ️ " + LongPrompts.CUT);
-        assertThat(answerTo(wrong)).startsWith("I didn't understand `syntax compel`. Use: /settings")
-                .contains("prompt-syntax plain");
+        assertThat(answerTo(wrong)).startsWith("I didn't understand `syntax compel`: prompt-syntax must be a1111")
+                .contains("Use: /settings").contains("prompt-syntax plain");
     }
 
     @Test

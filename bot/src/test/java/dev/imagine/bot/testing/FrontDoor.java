@@ -70,7 +70,7 @@ public final class FrontDoor {
                 Generated.choice(1, () -> g.oneOf("1e1", ".5", "7.", "-0", "+4", "0x10", "NaN", "Infinity", "1f",
                         "8,5", "٤", "４", "1_000", "1e400", "-1e-400", "4294967296", "2147483648", "512x", "x512",
                         "512x512x512", "512×768", "512*768", "512 x 768", "-512x-512", "0x0", "99999999999x1",
-                        "full", "FAST", "taesd", "tiny", "vae", "")),
+                        "full", "FAST", "taesd", "tiny", "vae", "compel", "a1111", "PLAIN", "")),
                 Generated.choice(1, () -> g.printable(12, "")),
                 Generated.choice(1, () -> g.anyString(12)));
     }
@@ -85,6 +85,7 @@ public final class FrontDoor {
                     : g.intBetween(1, 19) + "." + g.intBetween(0, 99);
             case ImagineOptions.SIZE -> side(g) + g.oneOf("x", "X", "×", "*") + side(g);
             case ImagineOptions.DECODER -> g.oneOf("full", "fast", "Full", "FAST");
+            case ImagineOptions.PROMPT_SYNTAX -> g.oneOf("a1111", "plain", "A1111", "Plain");
             default -> throw new IllegalArgumentException(option);
         };
     }
