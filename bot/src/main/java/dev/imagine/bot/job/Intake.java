@@ -44,7 +44,7 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
 
     /** The same picture is already being made: wait for it instead of making it twice. */
     private Reply follow(Job job, String leader) {
-        store.save(job);
+        transitions.save(job);
         Optional<QueuedJob<Job>> place = queue.snapshot().positionOf(leader);
         return new Reply.Accepted(job, place.map(QueuedJob::position).orElse(0),
                 place.map(QueuedJob::estimatedWait).orElse(Duration.ZERO));
@@ -52,11 +52,11 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
 
     private Reply offer(Job job, boolean known) {
         // Saved before it is offered: the worker may take it the moment it is in the queue.
-        store.save(job);
+        transitions.save(job);
         Admission<Job> admission = queue.offer(job.id(), job.owner().key(), job, estimate(job.parameters()));
         if (admission instanceof Admission.Refused<Job> refused) {
             if (known) {
-                store.save(job.failed(clock.instant(), refused.message()));
+                transitions.save(job.failed(clock.instant(), refused.message()));
             } else {
                 store.delete(job.id());
             }

@@ -26,7 +26,7 @@ public final class JobService implements AutoCloseable {
 
     /** The parts behind the front, as {@link JobServiceBuilder} wired them. */
     record Engine(Audience audience, Requests requests, OwnerActions owners, Preferences preferences, Queries queries,
-                  Lifecycle lifecycle) {
+                  Lifecycle lifecycle, Transitions transitions) {
     }
 
     JobService(JobSettings settings, Engine engine) {
@@ -90,6 +90,15 @@ public final class JobService implements AutoCloseable {
             case Command.Settings change -> engine.preferences().handle(change);
             case Command.Help help -> new Reply.Info(HelpText.TEXT);
         };
+    }
+
+    /**
+     * The adapter learned more about where to answer about a job after it was accepted (Telegram: the status message
+     * it sends once the job is queued). Kept with the job from now on, through every later save of it, so that a job
+     * resumed after a restart answers there. Returns false when there is no job {@code jobId}.
+     */
+    public boolean updateOrigin(String jobId, String origin) {
+        return engine.transitions().updateOrigin(jobId, origin);
     }
 
     /**

@@ -52,7 +52,7 @@ public final class JobServiceBuilder {
         Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
         Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache,
                 new PictureLabels(generator));
-        Transitions transitions = new Transitions(store, audience, clocks.wall());
+        Transitions transitions = new Transitions(store, new LateOrigins(store), audience, clocks.wall());
         Queries queries = new Queries(store, queue, slot, pictures);
         Intake intake = new Intake(store, queue, pictures, inFlight, costs, transitions, clocks.wall());
         Followers followers = new Followers(inFlight, intake, transitions, pictures, gate, audience);
@@ -67,6 +67,6 @@ public final class JobServiceBuilder {
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
                 new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
         return new JobService(settings,
-                new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle));
+                new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle, transitions));
     }
 }

@@ -10,22 +10,25 @@ import java.util.Optional;
  * Each change of a job's state, always in the same order: saved in the store first (whoever hears of it finds it
  * there), counted by the observer, then told to the person through their platform's sink.
  */
-record Transitions(JobStore store, Audience audience, InstantSource clock) {
+record Transitions(JobStore store, LateOrigins origins, Audience audience, InstantSource clock) {
 
     Optional<Job> find(String jobId) {
         return store.find(jobId);
     }
 
+    /** The adapter completed where to answer about the job (see {@link LateOrigins}). */
+    boolean updateOrigin(String jobId, String origin) {
+        return origins.update(jobId, origin);
+    }
+
     /** The job as the worker takes it up, saved RUNNING. */
     Job running(Job queued) {
-        Job running = queued.running(clock.instant());
-        store.save(running);
-        return running;
+        return origins.save(queued.running(clock.instant()));
     }
 
     /** Saves a job as it is (a parked job taken up again keeps its first start). */
-    void save(Job job) {
-        store.save(job);
+    Job save(Job job) {
+        return origins.save(job);
     }
 
     /** Tells that the job started, after it waited since it was asked for. */
@@ -40,8 +43,7 @@ record Transitions(JobStore store, Audience audience, InstantSource clock) {
 
     /** Back to QUEUED, quietly: the next run (or the next start) draws it again. */
     Job requeued(Job job) {
-        Job back = job.requeued();
-        store.save(back);
+        Job back = origins.save(job.requeued());
         return back;
     }
 
@@ -58,14 +60,12 @@ record Transitions(JobStore store, Audience audience, InstantSource clock) {
 
     /** DELETED by its owner: its pictures are no longer handed out. */
     Job deleted(Job job) {
-        Job deleted = job.deleted(clock.instant());
-        store.save(deleted);
+        Job deleted = origins.save(job.deleted(clock.instant()));
         return deleted;
     }
 
     Job cancelled(Job job, String reason) {
-        Job cancelled = job.cancelled(clock.instant(), reason);
-        store.save(cancelled);
+        Job cancelled = origins.save(job.cancelled(clock.instant(), reason));
         audience.observer().ended(cancelled, JobObserver.Outcome.CANCELLED);
         audience.sinkOf(cancelled).cancelled(cancelled, reason);
         return cancelled;
@@ -78,8 +78,7 @@ record Transitions(JobStore store, Audience audience, InstantSource clock) {
 
     /** FAILED, with a message written for the person who asked. */
     Job failed(Job job, String message) {
-        Job failed = job.failed(clock.instant(), message);
-        store.save(failed);
+        Job failed = origins.save(job.failed(clock.instant(), message));
         audience.sinkOf(failed).failed(failed, message);
         return failed;
     }
@@ -89,14 +88,12 @@ record Transitions(JobStore store, Audience audience, InstantSource clock) {
         Job done = job.done(clock.instant(), resultKeys, false, cpuSeconds);
         audience.observer().generated(done, result.textEncoding(), result.denoising(), result.decoding());
         audience.observer().ended(done, JobObserver.Outcome.DONE);
-        store.save(done);
-        return done;
+        return origins.save(done);
     }
 
     /** DONE with pictures that were already made: saved, not yet counted or told. */
     Job doneFromCache(Job job, List<String> resultKeys) {
-        Job done = job.done(clock.instant(), resultKeys, true, 0);
-        store.save(done);
+        Job done = origins.save(job.done(clock.instant(), resultKeys, true, 0));
         return done;
     }
 

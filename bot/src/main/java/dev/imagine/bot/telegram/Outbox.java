@@ -6,6 +6,7 @@ import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -28,6 +29,9 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
  * <p>Calls are queued per lane (normally one lane per chat) and leave a lane one at a time, in order, so a status
  * message is sent before it is edited and a photo before its status message is deleted. Messages and edits are
  * paced by the {@link RateLimiter}; light calls (chat actions, callback answers, deletions, look-ups) are not.
+ * A command's first reply ({@link #reply}) goes ahead of the waiting edits and photos of its chat and of every other
+ * chat, and may use a share of Telegram's budget that edits and photos leave free for it, so that people hear back
+ * at once even while earlier pictures are delivered; it stays within the same limits.
  * A 429 answer stops its lane for {@code retry_after} seconds and then the same call is tried again; network
  * failures and 5xx answers are retried a few times. A group that became a supergroup is followed: the call is made
  * again for the new chat id Telegram names ({@link ChatMigrations}). Nothing is dropped. One scheduler thread does
@@ -38,7 +42,7 @@ final class Outbox implements AutoCloseable {
     private static final int MAX_TRANSIENT_RETRIES = 3;
     private static final int MAX_MIGRATIONS_FOLLOWED = 3;
 
-    enum Kind { MESSAGE, LIGHT }
+    enum Kind { REPLY, MESSAGE, LIGHT }
 
     /**
      * One Bot API call. Built anew on every attempt (uploads are streams); returning null skips the call.
@@ -71,6 +75,8 @@ final class Outbox implements AutoCloseable {
         final long chatId;
         final boolean group;
         final Deque<Pending<?>> waiting = new ArrayDeque<>();
+        /** First replies to commands: they leave before anything in {@link #waiting}. */
+        final Deque<Pending<?>> replies = new ArrayDeque<>();
         boolean busy;
         long notBefore;
 
@@ -108,6 +114,15 @@ final class Outbox implements AutoCloseable {
         return submit(Long.toString(now), now, chat.group(), Kind.MESSAGE, method, call);
     }
 
+    /**
+     * Queues a command's first reply to {@code chat}: paced like a message, but ahead of the chat's waiting edits
+     * and photos and of other chats' (see {@link RateLimiter.Priority}).
+     */
+    <T> CompletableFuture<T> reply(Chat chat, String method, ApiCall<T> call) {
+        long now = migrations.current(chat.id());
+        return submit(Long.toString(now), now, chat.group(), Kind.REPLY, method, call);
+    }
+
     /** Queues a light call behind the chat's other calls (so it keeps their order) without pacing it. */
     <T> CompletableFuture<T> light(Chat chat, String method, ApiCall<T> call) {
         long now = migrations.current(chat.id());
@@ -137,7 +152,8 @@ final class Outbox implements AutoCloseable {
         });
         try {
             scheduler.execute(() -> {
-                lanes.computeIfAbsent(laneKey, k -> new Lane(k, chatId, group)).waiting.addLast(pending);
+                Lane lane = lanes.computeIfAbsent(laneKey, k -> new Lane(k, chatId, group));
+                (kind == Kind.REPLY ? lane.replies : lane.waiting).addLast(pending);
                 pump();
             });
         } catch (RejectedExecutionException e) {
@@ -146,35 +162,49 @@ final class Outbox implements AutoCloseable {
         return pending.result;
     }
 
+    /**
+     * Sends what may go now: first the first replies of every lane, then the rest, so the budget Telegram allows goes
+     * to first replies first.
+     */
     private void pump() {
         long now = nanoClock.getAsLong();
-        long nextDelay = Long.MAX_VALUE;
+        long nextDelay = Math.min(pass(true, now), pass(false, now));
         for (Iterator<Lane> it = lanes.values().iterator(); it.hasNext(); ) {
             Lane lane = it.next();
-            if (lane.busy) {
+            if (!lane.busy && lane.waiting.isEmpty() && lane.replies.isEmpty() && lane.notBefore <= now) {
+                it.remove();
+            }
+        }
+        if (nextDelay != Long.MAX_VALUE) {
+            wakeIn(now, nextDelay);
+        }
+    }
+
+    /** Dispatches the heads of the lanes' first replies (or of their other calls) that may go; returns the wait. */
+    private long pass(boolean firstReplies, long now) {
+        long nextDelay = Long.MAX_VALUE;
+        for (Lane lane : lanes.values()) {
+            Deque<Pending<?>> queue = firstReplies ? lane.replies : lane.waiting;
+            if (lane.busy || queue.isEmpty() || (!firstReplies && !lane.replies.isEmpty())) {
                 continue;
             }
-            if (lane.waiting.isEmpty()) {
-                if (lane.notBefore <= now) {
-                    it.remove();
-                }
-                continue;
-            }
-            Pending<?> next = lane.waiting.peekFirst();
+            Pending<?> next = queue.peekFirst();
             long delay = Math.max(0, lane.notBefore - now);
-            if (next.kind == Kind.MESSAGE) {
-                delay = Math.max(delay, limiter.delayNanos(lane.key, lane.group, now));
+            if (next.kind != Kind.LIGHT) {
+                delay = Math.max(delay, limiter.delayNanos(lane.key, lane.group, priority(next), now));
             }
             if (delay > 0) {
                 nextDelay = Math.min(nextDelay, delay);
                 continue;
             }
-            lane.waiting.removeFirst();
+            queue.removeFirst();
             dispatch(lane, next, now);
         }
-        if (nextDelay != Long.MAX_VALUE) {
-            wakeIn(now, nextDelay);
-        }
+        return nextDelay;
+    }
+
+    private static RateLimiter.Priority priority(Pending<?> pending) {
+        return pending.kind == Kind.REPLY ? RateLimiter.Priority.FIRST_REPLY : RateLimiter.Priority.UPDATE;
     }
 
     private void wakeIn(long now, long delay) {
@@ -203,7 +233,7 @@ final class Outbox implements AutoCloseable {
             return;
         }
         lane.busy = true;
-        if (pending.kind == Kind.MESSAGE) {
+        if (pending.kind != Kind.LIGHT) {
             limiter.record(lane.key, lane.group, now);
         }
         call.whenComplete((value, failure) -> {
@@ -235,17 +265,17 @@ final class Outbox implements AutoCloseable {
                     LOG.info("Telegram chat {} became supergroup {}; {} goes there", pending.calledChatId,
                             migratedTo, pending.method);
                 }
-                lane.waiting.addFirst(pending);
+                queueOf(lane, pending).addFirst(pending);
             } else if (retryAfter != null) {
                 lane.notBefore = now + TimeUnit.SECONDS.toNanos(Math.max(1, retryAfter));
-                lane.waiting.addFirst(pending);
+                queueOf(lane, pending).addFirst(pending);
                 LOG.warn("Telegram asked to slow down in chat {}: {} is retried in {} s", lane.key, pending.method,
                         Math.max(1, retryAfter));
             } else if (isTransient(cause) && pending.transientFailures < MAX_TRANSIENT_RETRIES) {
                 pending.transientFailures++;
                 long backOff = Duration.ofMillis(500L << pending.transientFailures).toNanos();
                 lane.notBefore = now + backOff;
-                lane.waiting.addFirst(pending);
+                queueOf(lane, pending).addFirst(pending);
                 LOG.warn("{}; trying again ({} of {})", TelegramCallException.of(pending.method, cause).getMessage(),
                         pending.transientFailures, MAX_TRANSIENT_RETRIES);
             } else {
@@ -253,6 +283,10 @@ final class Outbox implements AutoCloseable {
             }
         }
         pump();
+    }
+
+    private static Deque<Pending<?>> queueOf(Lane lane, Pending<?> pending) {
+        return pending.kind == Kind.REPLY ? lane.replies : lane.waiting;
     }
 
     private static Integer retryAfterSeconds(Throwable cause) {
@@ -311,11 +345,13 @@ final class Outbox implements AutoCloseable {
         try {
             scheduler.submit(() -> {
                 for (Lane lane : lanes.values()) {
-                    for (Pending<?> pending : lane.waiting) {
-                        pending.result.completeExceptionally(
-                                new TelegramCallException(pending.method, 0, "the bot stopped before it was sent"));
+                    for (Deque<Pending<?>> queue : List.of(lane.replies, lane.waiting)) {
+                        for (Pending<?> pending : queue) {
+                            pending.result.completeExceptionally(
+                                    new TelegramCallException(pending.method, 0, "the bot stopped before it was sent"));
+                        }
+                        queue.clear();
                     }
-                    lane.waiting.clear();
                 }
             }).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {

@@ -4,6 +4,7 @@ import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.Reply;
 import dev.imagine.bot.job.ReplyTexts;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
@@ -64,35 +65,41 @@ final class Requests {
         answer(origin, ReplyTexts.text(jobs.handle(command, origin.encode())));
     }
 
-    /** A new message replying to the request. */
+    /** A new message replying to the request, ahead of the chat's other news. */
     void answer(Origin origin, String text) {
-        messages.replace(origin, 0, text);
+        replies.answer(origin, text);
     }
 
     /**
-     * A command that may start a job. The status message goes out first, so that its id is part of the origin the job
-     * service stores with the job (a job resumed after a restart edits the same message); then the job service
-     * answers, and the status message shows that answer.
+     * A command that may start a job. It reaches the job service at once; the answer is the command's first reply,
+     * which goes ahead of the chat's edits and photos, and for an accepted job becomes its status message. Once that
+     * message is out, its id is kept with the job (a job resumed after a restart edits the same message). Nothing
+     * waits for Telegram here: if the status message cannot be sent, the job still runs and its news comes anew.
      */
     void startJob(Origin origin, Command command, CallbackAnswer answer) {
-        outbox.message(origin.chat(), "sendMessage",
-                        (client, chat) -> ChatMessages.text(client, origin, chat, Texts.PLACEHOLDER, null))
-                .whenCompleteAsync((status, failure) -> {
-                    if (failure != null) {
-                        LOG.warn("no status message in chat {}: {}", origin.chatId(), failure.getMessage());
-                        answer.answer("Telegram did not let me answer in this chat.", true);
-                        return;
-                    }
-                    Origin full = origin.withStatus(status.getChatId(), status.getMessageId());
-                    try {
-                        replies.onReply(full, jobs.handle(command, full.encode()), answer);
-                    } catch (RuntimeException e) {
-                        LOG.error("command in chat {} failed", origin.chatId(), e);
-                        messages.replace(full, full.statusMessageId(), ReplyTexts.SOMETHING_WRONG);
-                        answer.answer(ReplyTexts.SOMETHING_WRONG, false);
-                    } finally {
-                        answer.answerIfNot("");
-                    }
-                }, updates);
+        replies.handingOver(origin);
+        try {
+            Reply reply = jobs.handle(command, origin.encode());
+            replies.onReply(origin, reply, answer).thenAcceptAsync(status -> {
+                if (status != null && reply instanceof Reply.Accepted accepted) {
+                    keepStatusMessage(accepted.job().id(), status);
+                }
+            }, updates);
+        } catch (RuntimeException e) {
+            LOG.error("command in chat {} failed", origin.chatId(), e);
+            answer(origin, ReplyTexts.SOMETHING_WRONG);
+            answer.answer(ReplyTexts.SOMETHING_WRONG, false);
+        } finally {
+            replies.handedOver(origin);
+            answer.answerIfNot("");
+        }
+    }
+
+    private void keepStatusMessage(String jobId, Origin status) {
+        try {
+            jobs.updateOrigin(jobId, status.encode());
+        } catch (RuntimeException e) {
+            LOG.warn("the status message of job {} is not kept with it: {}", jobId, e.toString());
+        }
     }
 }

@@ -5,8 +5,9 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * The message that follows one job in its chat while it waits and is drawn: where it is, what it says now and what was
- * last sent, and how far the job is ({@link JobPhase}: news from two threads never moves it backwards).
+ * The message that follows one job in its chat while it waits and is drawn: where it is (no id until the command's
+ * first reply is out), what it says now and what was last sent (edits queued meanwhile collapse into the latest
+ * text), and how far the job is ({@link JobPhase}: news from two threads never moves it backwards).
  */
 final class StatusMessage {
     final String jobId;
@@ -19,6 +20,11 @@ final class StatusMessage {
     volatile String lastSent;
     volatile boolean closed;
     volatile boolean statusGone;
+    /**
+     * The status message is on its way as the command's first reply (the job was handed over before it, so its id is
+     * not known yet): edits wait for it, and it carries the latest text when its turn comes.
+     */
+    volatile boolean firstReplyPending;
     volatile long lastEditNanos;
     volatile boolean edited;
     final AtomicBoolean editQueued = new AtomicBoolean();

@@ -11,6 +11,7 @@ import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
@@ -23,6 +24,7 @@ import org.telegram.telegrambots.meta.api.methods.ActionType;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 
 /**
@@ -41,6 +43,11 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     private final TelegramSettings settings;
     private final LongSupplier nanoClock;
     private final Map<String, StatusMessage> tracked = new ConcurrentHashMap<>();
+    /**
+     * Commands being handed to the job service, by origin: the worker may report on their jobs before the command's
+     * first reply is even queued, and that news must wait for it instead of sending a status message of its own.
+     */
+    private final Map<String, Integer> handingOver = new ConcurrentHashMap<>();
 
     TelegramReplies(Outbox outbox, ChatMessages messages, JobService jobs, ScheduledExecutorService timers,
                     TelegramSettings settings, LongSupplier nanoClock) {
@@ -140,16 +147,28 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
 
     // ---- what the adapter learned at once ----
 
-    /** The job service's immediate answer to a command whose status message is {@code origin.statusMessageId()}. */
-    void onReply(Origin origin, Reply reply, CallbackAnswer answer) {
+    /**
+     * The job service's immediate answer to a command, shown in the command's first reply, which goes ahead of the
+     * chat's other news ({@link Outbox#reply}); with a status message already there ({@code origin.statusMessageId()}
+     * not 0), in that message. For an accepted job the first reply becomes its status message: the future gives the
+     * job's origin with that message once it is out (null when there is none to keep: another answer, or the status
+     * message could not be sent; later news then sends a new one).
+     */
+    CompletableFuture<Origin> onReply(Origin origin, Reply reply, CallbackAnswer answer) {
         switch (reply) {
             case Reply.Accepted accepted -> {
                 ReplyTexts.Line queued = ReplyTexts.queued(accepted.position(), accepted.eta());
-                StatusMessage t = track(accepted.job());
-                if (t != null && t.advance(JobPhase.WAITING, queued.withIcon())) {
-                    showStatus(t, true);
-                }
                 answer.answer(queued.text(), false);
+                StatusMessage t = track(accepted.job());
+                if (t == null) {
+                    return CompletableFuture.completedFuture(null);
+                }
+                t.advance(JobPhase.WAITING, queued.withIcon());
+                if (t.statusId != 0) {
+                    showStatus(t, true);
+                    return CompletableFuture.completedFuture(null);
+                }
+                return sendStatus(t);
             }
             case Reply.Finished finished -> {
                 answer.answer("From the cache", false);
@@ -160,14 +179,68 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
                     messages.delete(origin, origin.statusMessageId());
                     answer.answer(refused.message(), true);
                 } else {
-                    messages.replace(origin, origin.statusMessageId(), refused.message());
+                    answer(origin, refused.message());
                 }
             }
             case Reply.Info info -> {
-                messages.replace(origin, origin.statusMessageId(), info.text());
+                answer(origin, info.text());
                 answer.answer(info.text(), false);
             }
         }
+        return CompletableFuture.completedFuture(null);
+    }
+
+    /**
+     * Answers a command with {@code text}: a first reply ahead of the chat's other news, or an edit of the status
+     * message the origin names.
+     */
+    void answer(Origin origin, String text) {
+        if (origin.statusMessageId() != 0) {
+            messages.replace(origin, origin.statusMessageId(), text);
+            return;
+        }
+        outbox.reply(origin.chat(), "sendMessage", (client, chat) -> ChatMessages.text(client, origin, chat, text, null))
+                .exceptionally(e -> {
+                    LOG.debug("answer not sent: {}", e.getMessage());
+                    return null;
+                });
+    }
+
+    /**
+     * Sends the job's status message as the command's first reply, with the text the job has when its turn comes; if
+     * the job has moved on while it was sent, an edit follows. Nothing is sent when the picture is already there.
+     */
+    private CompletableFuture<Origin> sendStatus(StatusMessage t) {
+        t.firstReplyPending = true;
+        return outbox.<Message>reply(t.origin.chat(), "sendMessage", (client, chat) -> {
+            if (t.statusGone) {
+                return null; // the picture came first: it replies to the command itself
+            }
+            String text = t.text;
+            t.lastSent = text;
+            return ChatMessages.text(client, t.origin, chat, text, t.closed ? null : ChatMessages.waitingKeyboard(t.jobId))
+                    .thenApply(m -> {
+                        t.statusChatId = chat;
+                        t.statusId = m.getMessageId();
+                        return m;
+                    });
+        }).handle((sent, failure) -> {
+            t.firstReplyPending = false;
+            if (failure != null) {
+                LOG.warn("no status message for job {} in chat {}: {}", t.jobId, t.origin.chatId(),
+                        failure.getMessage());
+                return null;
+            }
+            if (sent == null) {
+                return null;
+            }
+            // News that came while it was sent follows as one edit with the latest text. (Had the picture come, its
+            // deletion is already queued behind it in the chat's lane.)
+            if (!t.statusGone && !t.text.equals(t.lastSent)) {
+                showStatus(t, true);
+            }
+            return t.origin.withStatus(t.statusChatId, t.statusId);
+        });
     }
 
     /** Jobs cancelled while they waited get no news from the job service: close their status messages here. */
@@ -176,6 +249,16 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
             jobs.job(t.jobId).filter(job -> job.state() == JobState.CANCELLED)
                     .ifPresent(job -> finalStatus(t, ReplyTexts.cancelled(null).withIcon()));
         }
+    }
+
+    /** A command from {@code origin} goes to the job service now; {@link #onReply} follows. */
+    void handingOver(Origin origin) {
+        handingOver.merge(origin.encode(), 1, Integer::sum);
+    }
+
+    /** The job service answered the command from {@code origin} (its first reply, if any, is queued). */
+    void handedOver(Origin origin) {
+        handingOver.computeIfPresent(origin.encode(), (key, count) -> count == 1 ? null : count - 1);
     }
 
     // ---- status messages ----
@@ -189,7 +272,11 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         if (origin == null) {
             return null;
         }
-        return tracked.computeIfAbsent(job.id(), id -> new StatusMessage(id, origin));
+        return tracked.computeIfAbsent(job.id(), id -> {
+            StatusMessage t = new StatusMessage(id, origin);
+            t.firstReplyPending = origin.statusMessageId() == 0 && handingOver.containsKey(job.origin());
+            return t;
+        });
     }
 
     private void close(StatusMessage t) {
@@ -214,6 +301,9 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
      * to one edit per interval of the chat. With no status message yet, one is sent.
      */
     private void showStatus(StatusMessage t, boolean force) {
+        if (t.firstReplyPending) {
+            return; // the first reply carries the latest text, or is followed by an edit that does
+        }
         long now = nanoClock.getAsLong();
         Duration interval = t.origin.group() ? settings.groupEditInterval() : settings.privateEditInterval();
         if (!force && t.edited && now - t.lastEditNanos < interval.toNanos()) {

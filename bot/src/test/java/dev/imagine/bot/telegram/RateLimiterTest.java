@@ -89,4 +89,25 @@ class RateLimiterTest {
 
         assertThat(fast.delayNanos("-1", true, 30_000_000)).isEqualTo(60 * S - 30_000_000);
     }
+
+    @Test
+    void updates_leaveAThirdOfEachSecondToFirstReplies() {
+        for (int chat = 0; chat < 20; chat++) {
+            assertThat(limiter.delayNanos("chat-" + chat, false, RateLimiter.Priority.UPDATE, 0)).isZero();
+            limiter.record("chat-" + chat, false, 0);
+        }
+
+        assertThat(limiter.delayNanos("chat-20", false, RateLimiter.Priority.UPDATE, 0)).isEqualTo(S);
+        assertThat(limiter.delayNanos("chat-20", false, RateLimiter.Priority.FIRST_REPLY, 0)).isZero();
+    }
+
+    @Test
+    void updatesInAGroup_leaveAQuarterOfItsMinuteToFirstReplies() {
+        for (int i = 0; i < 15; i++) {
+            limiter.record("-100", true, i * S);
+        }
+
+        assertThat(limiter.delayNanos("-100", true, RateLimiter.Priority.UPDATE, 15 * S)).isEqualTo(45 * S);
+        assertThat(limiter.delayNanos("-100", true, RateLimiter.Priority.FIRST_REPLY, 15 * S)).isZero();
+    }
 }
