@@ -121,7 +121,64 @@ final class ManualScheduler extends AbstractExecutorService implements Scheduled
 
     @Override
     public ScheduledFuture<?> scheduleAtFixedRate(Runnable command, long initialDelay, long period, TimeUnit unit) {
-        throw new UnsupportedOperationException("not needed by the outbox");
+        long every = Math.max(1, unit.toNanos(period));
+        Task[] current = new Task[1];
+        ScheduledFuture<?> handle = new Repeating(current);
+        Runnable[] body = new Runnable[1];
+        body[0] = () -> {
+            command.run();
+            if (!handle.isCancelled()) {
+                current[0] = add(every, body[0]);
+            }
+        };
+        current[0] = add(unit.toNanos(initialDelay), body[0]);
+        return handle;
+    }
+
+    /** A repeating task: cancelling it cancels its next run. */
+    private static final class Repeating implements ScheduledFuture<Object> {
+        private final Task[] current;
+        private volatile boolean cancelled;
+
+        Repeating(Task[] current) {
+            this.current = current;
+        }
+
+        @Override
+        public long getDelay(TimeUnit unit) {
+            return current[0].getDelay(unit);
+        }
+
+        @Override
+        public int compareTo(Delayed other) {
+            return current[0].compareTo(other);
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterrupt) {
+            cancelled = true;
+            return current[0].cancel(mayInterrupt);
+        }
+
+        @Override
+        public boolean isCancelled() {
+            return cancelled;
+        }
+
+        @Override
+        public boolean isDone() {
+            return cancelled;
+        }
+
+        @Override
+        public Object get() {
+            return null;
+        }
+
+        @Override
+        public Object get(long timeout, TimeUnit unit) {
+            return null;
+        }
     }
 
     @Override

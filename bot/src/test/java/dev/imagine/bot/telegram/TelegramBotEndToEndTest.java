@@ -211,6 +211,30 @@ class TelegramBotEndToEndTest {
     }
 
     @Test
+    void aCommand_reachesTheJobServiceBeforeItsFirstReplyIsOut_andTheStatusMessageIsKeptWithTheJobWhenItIs()
+            throws Exception {
+        Imagine imagine = startImagine();
+        imagine.generator.hold();
+        telegram.floodOnce("sendMessage", 5); // the first reply must wait 5 s before Telegram takes it
+        int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine " + FOX);
+
+        assertThat(imagine.generator.entered.tryAcquire(4, TimeUnit.SECONDS))
+                .as("the job is drawn while its first reply still waits").isTrue();
+        assertThat(telegram.calls("sendMessage")).noneMatch(c -> c.result().has("message_id"));
+        FakeTelegram.Call status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked
+                && c.result().has("message_id"));
+        assertThat(status.param("text")).as("the news that came meanwhile travels in it")
+                .isEqualTo(ReplyTexts.drawing(0, 2).withIcon());
+        String jobId = status.callbackData().get(0).split(":")[1];
+        imagine.generator.open();
+
+        photoReplyingTo(asked);
+        assertThat(imagine.jobs.job(jobId).orElseThrow().origin()).as("kept with the job, through its later saves")
+                .isEqualTo("tg1:" + ALICE + ":private:" + asked + ":" + status.resultMessageId() + ":0");
+        telegram.await("deleteMessage", c -> c.param("message_id").equals(Integer.toString(status.resultMessageId())));
+    }
+
+    @Test
     void imagineInAPrivateChat_postsThePhoto() throws Exception {
         startImagine();
         int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine " + FOX);
