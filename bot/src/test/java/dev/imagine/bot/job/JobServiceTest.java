@@ -94,6 +94,22 @@ class JobServiceTest {
     }
 
     @Test
+    void anOriginTheAdapterCompletesWhileTheJobRuns_isKept_throughTheWorkersLaterSaves() throws Exception {
+        generator.hold();
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "a red fox", 42L), "origin-without-status"));
+        assertThat(generator.entered.tryAcquire(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+
+        assertThat(service.updateOrigin(job.id(), "origin-with-status")).isTrue();
+        generator.open();
+        sink.await("finished", job.id());
+
+        Job stored = store.find(job.id()).orElseThrow();
+        assertThat(stored.state()).isEqualTo(JobState.DONE);
+        assertThat(stored.origin()).isEqualTo("origin-with-status");
+        assertThat(service.updateOrigin("zzzzzzzzzz", "anything")).as("no such job").isFalse();
+    }
+
+    @Test
     void replay_ofAFinishedJob_isAnsweredFromTheCache_withoutGenerating() throws Exception {
         Job first = accepted(service.handle(imagine(ALICE_IN_ART, "a red fox", 42L), "o"));
         sink.await("finished", first.id());
