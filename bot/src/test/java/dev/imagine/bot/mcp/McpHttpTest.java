@@ -1,0 +1,276 @@
+package dev.imagine.bot.mcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.Requester;
+import dev.imagine.bot.command.User;
+import dev.imagine.bot.job.Job;
+import dev.imagine.bot.job.JobState;
+import dev.imagine.bot.testing.Pngs;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Imagine's MCP server over streamable HTTP, end to end: the SDK's own client against /mcp on the web server, the real
+ * job service and the small fixture model.
+ */
+class McpHttpTest {
+    static final String HOLD = "hold the worker";
+
+    @TempDir
+    static Path data;
+    static TinyMcp imagine;
+
+    @BeforeAll
+    static void start() {
+        imagine = TinyMcp.start(data, TinyMcp.KEY);
+    }
+
+    @AfterAll
+    static void stop() {
+        imagine.close();
+    }
+
+    private static McpSyncClient client(String name) {
+        return TinyMcp.client(imagine.transport(), name, progress -> { });
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listTools_namesEveryToolWithItsArgumentsSchemaAndADescription() {
+        try (McpSyncClient client = client("lister")) {
+            List<McpSchema.Tool> tools = client.listTools().tools();
+
+            assertThat(tools).extracting(McpSchema.Tool::name)
+                    .containsExactly("imagine", "same_seed", "reroll", "queue", "info");
+            assertThat(tools).allSatisfy(tool -> {
+                assertThat(tool.description()).isNotBlank();
+                assertThat(tool.inputSchema()).containsEntry("type", "object")
+                        .containsEntry("additionalProperties", false);
+            });
+            McpSchema.Tool draw = tools.getFirst();
+            Map<String, Object> properties = (Map<String, Object>) draw.inputSchema().get("properties");
+            assertThat(properties).containsOnlyKeys("prompt", "seed", "steps", "size", "guidance", "count",
+                    "decoder");
+            assertThat((Map<String, Object>) properties.get("steps")).containsEntry("maximum", 8)
+                    .containsEntry("default", 2).containsKey("description");
+            assertThat((Map<String, Object>) properties.get("decoder")).containsEntry("enum", List.of("full"));
+            assertThat((List<String>) draw.inputSchema().get("required")).containsExactly("prompt");
+            assertThat(tools.get(1).inputSchema().get("required")).isEqualTo(List.of("job_id"));
+        }
+    }
+
+    @Test
+    void imagine_drawsOnTheModel_withProgress_andAnswersWithThePngItsCaptionAndTheApiImageLink() throws Exception {
+        List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+        try (McpSyncClient client = TinyMcp.client(imagine.transport(), "drawer", progress::add)) {
+            CallToolResult answer = client.callTool(CallToolRequest.builder("imagine")
+                    .arguments(Map.of("prompt", "a lighthouse at dusk", "seed", 42, "steps", 2, "size", "256x256"))
+                    .progressToken("draw-1").build());
+
+            assertThat(answer.isError()).as(Results.text(answer)).isNotEqualTo(Boolean.TRUE);
+            byte[] png = Results.pngs(answer).getFirst();
+            assertThat(png).startsWith(0x89, 'P', 'N', 'G');
+            assertThat(Pngs.promptOf(png)).isEqualTo("a lighthouse at dusk");
+            String id = Results.jobId(answer);
+            assertThat(Results.text(answer)).contains("\"a lighthouse at dusk\"").contains("seed 42")
+                    .contains("2 steps").contains("256x256").contains("same_seed");
+            McpSchema.ResourceLink link = Results.links(answer).getFirst();
+            assertThat(link.uri()).isEqualTo(imagine.base() + "/api/jobs/" + id + "/images/0");
+            assertThat(link.mimeType()).isEqualTo("image/png");
+            HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.uri()))
+                    .header("Authorization", "Bearer " + TinyMcp.KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
+            assertThat(fetched.body()).isEqualTo(png);
+
+            assertThat(progress).isNotEmpty().allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("draw-1"));
+            assertThat(progress).extracting(McpSchema.ProgressNotification::progress).isSorted()
+                    .doesNotHaveDuplicates();
+            assertThat(progress).extracting(McpSchema.ProgressNotification::message)
+                    .contains("Drawing… step 1/2", "Drawing… step 2/2");
+            assertThat(progress.getLast().progress()).isEqualTo(progress.getLast().total());
+            assertThat(imagine.jobs.job(id).orElseThrow().owner().key()).isEqualTo("mcp:drawer");
+        }
+    }
+
+    @Test
+    void sameSeed_onAnEarlierJob_givesTheSameBytes_andReroll_anotherSeed() {
+        try (McpSyncClient client = client("replayer")) {
+            CallToolResult first = client.callTool(CallToolRequest.builder("imagine")
+                    .arguments(Map.of("prompt", "a red fox in snow", "seed", 7, "size", "256x256")).build());
+            String id = Results.jobId(first);
+
+            CallToolResult same = client.callTool(CallToolRequest.builder("same_seed")
+                    .arguments(Map.of("job_id", id)).build());
+            CallToolResult reroll = client.callTool(CallToolRequest.builder("reroll")
+                    .arguments(Map.of("job_id", id)).build());
+
+            assertThat(Results.pngs(same)).singleElement().isEqualTo(Results.pngs(first).getFirst());
+            assertThat(Results.jobId(same)).isNotEqualTo(id);
+            assertThat(Results.text(reroll)).contains("a red fox in snow").doesNotContain("seed 7 ");
+            assertThat(Results.pngs(reroll)).singleElement().isNotEqualTo(Results.pngs(first).getFirst());
+        }
+    }
+
+    @Test
+    void refusals_areToolErrorsThatSayWhatToChange() {
+        try (McpSyncClient client = client("refused")) {
+            assertRefused(client, "imagine", Map.of("prompt", "a fox", "size", "500x500"),
+                    "width 500 must be a multiple of 8 from 256 to 1024");
+            assertRefused(client, "imagine", Map.of("prompt", "a fox", "steps", 50),
+                    "steps 50 is outside 1 to 8");
+            assertRefused(client, "imagine", Map.of("prompt", "a fox", "steps", "many"),
+                    "steps must be a whole number from 1 to 8, got 'many'");
+            assertRefused(client, "imagine", Map.of("prompt", "a fox", "stepz", 4),
+                    "'stepz' is not an argument of this tool; the arguments are prompt, seed, steps");
+            assertRefused(client, "imagine", Map.of("seed", 4), "prompt is required");
+            assertRefused(client, "same_seed", Map.of("job_id", "abcdefghij"), "can't find that picture");
+            assertRefused(client, "reroll", Map.of("job_id", "x"), "job_id must be the id of an earlier picture");
+        }
+        assertThat(imagine.jobs.jobsOf(new User("mcp", "refused", "refused"), 10)).isEmpty();
+    }
+
+    private static void assertRefused(McpSyncClient client, String tool, Map<String, Object> arguments,
+                                      String saying) {
+        CallToolResult answer = client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
+        assertThat(answer.isError()).as(tool + " " + arguments).isTrue();
+        assertThat(Results.text(answer)).contains(saying);
+        assertThat(Results.pngs(answer)).isEmpty();
+    }
+
+    @Test
+    void aCancelledToolCall_cancelsItsJob() throws Exception {
+        CountDownLatch queued = new CountDownLatch(1);
+        RecordingTransport transport = new RecordingTransport(imagine.transport());
+        try (Hold hold = holdWorker(); McpSyncClient client = TinyMcp.client(transport, "canceller", p -> {
+            if (p.message().startsWith("Queued")) {
+                queued.countDown();
+            }
+        })) {
+            CompletableFuture<CallToolResult> answer = callInBackground(() -> client.callTool(
+                    CallToolRequest.builder("imagine").arguments(Map.of("prompt", "a fox that never comes"))
+                            .progressToken("cancel-me").build()));
+            assertThat(queued.await(30, TimeUnit.SECONDS)).as("told its place in the queue").isTrue();
+
+            transport.cancel(transport.toolCallIds.getLast(), "the person changed their mind");
+
+            CallToolResult result = answer.get(30, TimeUnit.SECONDS);
+            assertThat(result.isError()).isTrue();
+            assertThat(Results.text(result)).startsWith("Cancelled");
+            Job job = imagine.jobs.jobsOf(new User("mcp", "canceller", "canceller"), 1).getFirst();
+            assertThat(job.state()).isEqualTo(JobState.CANCELLED);
+        }
+    }
+
+    @Test
+    void eachClient_isAPersonOfItsOwnInTheQueue_withTheSameCapsAsEveryone() throws Exception {
+        User greedy = new User("mcp", "greedy-agent", "Greedy Agent");
+        try (Hold hold = holdWorker(); McpSyncClient client = client("Greedy Agent")) {
+            assertThat(Results.text(client.callTool(CallToolRequest.builder("info").arguments(Map.of()).build())))
+                    .contains("You are mcp:greedy-agent");
+            List<CompletableFuture<CallToolResult>> waiting = new CopyOnWriteArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                int n = i;
+                waiting.add(callInBackground(() -> client.callTool(CallToolRequest.builder("imagine")
+                        .arguments(Map.of("prompt", "greedy picture " + n)).build())));
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (imagine.jobs.queueView().placesOf(greedy).size() < 3 && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+
+            CallToolResult fourth = client.callTool(CallToolRequest.builder("imagine")
+                    .arguments(Map.of("prompt", "one too many")).build());
+
+            assertThat(fourth.isError()).isTrue();
+            assertThat(Results.text(fourth)).contains("You already have 3 jobs waiting");
+            assertThat(Results.text(client.callTool(CallToolRequest.builder("queue").arguments(Map.of()).build())))
+                    .contains("#1: \"greedy picture").contains("waiting in all");
+            hold.close();
+            for (CompletableFuture<CallToolResult> answer : waiting) {
+                assertThat(Results.pngs(answer.get(60, TimeUnit.SECONDS))).hasSize(1);
+            }
+        }
+    }
+
+    @Test
+    void theEndpoint_keepsTheJsonApisRules_theKeyAndNoOtherSitesPage() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        String initialize = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}";
+        Supplier<HttpRequest.Builder> post = () -> HttpRequest.newBuilder(URI.create(imagine.base() + "/mcp"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(initialize));
+
+        HttpResponse<String> noKey = http.send(post.get().build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> otherSite = http.send(post.get().header("Authorization", "Bearer " + TinyMcp.KEY)
+                .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> wrongKey = http.send(post.get().header("Authorization", "Bearer not-the-key")
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> good = http.send(post.get().header("Authorization", "Bearer " + TinyMcp.KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(noKey.statusCode()).isEqualTo(401);
+        assertThat(noKey.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"imagine\"");
+        assertThat(wrongKey.statusCode()).isEqualTo(401);
+        assertThat(otherSite.statusCode()).isEqualTo(403);
+        assertThat(good.statusCode()).isEqualTo(200);
+        assertThat(good.headers().firstValue("Mcp-Session-Id")).isPresent();
+        assertThat(good.body()).contains("\"name\":\"imagine\"");
+    }
+
+    // ---- helpers ----
+
+    /** Keeps the worker busy with a job of someone else's until closed, so that the jobs asked for now wait. */
+    private static Hold holdWorker() throws InterruptedException {
+        imagine.generator.holdPrompt(HOLD);
+        imagine.jobs.handle(Command.Imagine.of(Requester.direct(new User("web", "holder", "holder")), HOLD), "web");
+        if (!imagine.generator.held.tryAcquire(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the held job never reached the worker");
+        }
+        return new Hold();
+    }
+
+    private static final class Hold implements AutoCloseable {
+        @Override
+        public void close() {
+            imagine.generator.open();
+        }
+    }
+
+    /**
+     * A blocking client call on a thread of its own. Not CompletableFuture.supplyAsync: the SDK's HTTP client answers
+     * on the common ForkJoinPool, whose only worker on a 2-core machine the call would block until it times out.
+     */
+    private static CompletableFuture<CallToolResult> callInBackground(Supplier<CallToolResult> call) {
+        CompletableFuture<CallToolResult> answer = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                answer.complete(call.get());
+            } catch (Throwable e) {
+                answer.completeExceptionally(e);
+            }
+        });
+        return answer;
+    }
+}
