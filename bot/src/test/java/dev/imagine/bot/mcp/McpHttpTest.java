@@ -8,6 +8,7 @@ import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.testing.Pngs;
+import dev.imagine.bot.testing.RecordingTransport;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;

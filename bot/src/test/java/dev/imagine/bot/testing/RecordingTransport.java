@@ -1,4 +1,4 @@
-package dev.imagine.bot.mcp;
+package dev.imagine.bot.testing;
 
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpClientTransport;
@@ -15,15 +15,17 @@ import reactor.core.publisher.Mono;
  * API for: {@code notifications/cancelled}, the message real clients send to cancel a request (MCP specification,
  * "Cancellation": {@code params.requestId} and an optional {@code reason}).
  */
-final class RecordingTransport implements McpClientTransport {
+public final class RecordingTransport implements McpClientTransport {
     private final McpClientTransport delegate;
-    final List<Object> toolCallIds = new CopyOnWriteArrayList<>();
+    /** The ids of the tools/call requests sent, in order. */
+    public final List<Object> toolCallIds = new CopyOnWriteArrayList<>();
 
-    RecordingTransport(McpClientTransport delegate) {
+    public RecordingTransport(McpClientTransport delegate) {
         this.delegate = delegate;
     }
 
-    void cancel(Object requestId, String reason) {
+    /** Cancels request {@code requestId} as a client does. */
+    public void cancel(Object requestId, String reason) {
         delegate.sendMessage(new McpSchema.JSONRPCNotification("notifications/cancelled",
                 Map.of("requestId", requestId, "reason", reason))).block();
     }
