@@ -52,6 +52,7 @@ public final class McpAdapter implements Adapter {
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
 
     private final JobService jobs;
+    private final Duration queueNews;
     private final ObjectMapper json = new ObjectMapper();
     private final McpJsonMapper mapper = new JacksonMcpJsonMapper(json);
     private final ToolCalls calls = new ToolCalls();
@@ -69,8 +70,9 @@ public final class McpAdapter implements Adapter {
     private final StdioServerTransportProvider stdio;
 
     private McpAdapter(JobService jobs, Supplier<URI> playground, InputStream in, OutputStream out,
-                       Runnable endOfInput) {
+                       Runnable endOfInput, Duration queueNews) {
         this.jobs = jobs;
+        this.queueNews = queueNews;
         this.playground = playground;
         if (in == null) {
             this.http = HttpServletStreamableServerTransportProvider.builder()
@@ -105,7 +107,12 @@ public final class McpAdapter implements Adapter {
      * @param playground the playground's address once it listens (for the ready line)
      */
     public static McpAdapter overHttp(JobService jobs, Supplier<URI> playground) {
-        return new McpAdapter(jobs, playground, null, null, null);
+        return overHttp(jobs, playground, QUEUE_NEWS_INTERVAL);
+    }
+
+    /** The same, telling waiting calls their place every {@code queueNews} (tests need not wait 5 s). */
+    static McpAdapter overHttp(JobService jobs, Supplier<URI> playground, Duration queueNews) {
+        return new McpAdapter(jobs, playground, null, null, null, queueNews);
     }
 
     /**
@@ -114,7 +121,7 @@ public final class McpAdapter implements Adapter {
      * @param endOfInput runs once when the client closes {@code in}: the session is over
      */
     public static McpAdapter overStdio(JobService jobs, InputStream in, OutputStream out, Runnable endOfInput) {
-        return new McpAdapter(jobs, null, in, out, endOfInput);
+        return new McpAdapter(jobs, null, in, out, endOfInput, QUEUE_NEWS_INTERVAL);
     }
 
     /** The servlet of the HTTP transport, for the web server to serve at {@value #PATH}. */
@@ -160,7 +167,7 @@ public final class McpAdapter implements Adapter {
             } catch (RuntimeException e) {
                 LOG.warn("telling MCP clients their place in the queue failed", e);
             }
-        }, QUEUE_NEWS_INTERVAL.toMillis(), QUEUE_NEWS_INTERVAL.toMillis(), TimeUnit.MILLISECONDS);
+        }, queueNews.toMillis(), queueNews.toMillis(), TimeUnit.MILLISECONDS);
         LOG.info("MCP server ready ({})", http != null ? "streamable HTTP at " + PATH : "stdio");
     }
 

@@ -13,10 +13,14 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -180,6 +184,52 @@ class McpHttpTest {
             Job job = imagine.jobs.jobsOf(new User("mcp", "canceller", "canceller"), 1).getFirst();
             assertThat(job.state()).isEqualTo(JobState.CANCELLED);
         }
+    }
+
+    @Test
+    void aClientThatDropsTheStreamOfItsWaitingCall_hasTheJobCancelled() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+        HttpResponse<String> init = http.send(mcpPost(null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":"
+                + "\"dropper\",\"version\":\"1\"}}}"), HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        http.send(mcpPost(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
+                HttpResponse.BodyHandlers.discarding());
+        try (Hold hold = holdWorker()) {
+            HttpResponse<InputStream> call = http.send(mcpPost(session, "{\"jsonrpc\":\"2.0\",\"id\":2,"
+                    + "\"method\":\"tools/call\",\"params\":{\"name\":\"imagine\",\"arguments\":{\"prompt\":"
+                    + "\"a dropped fox\"},\"_meta\":{\"progressToken\":\"p\"}}}"), HttpResponse.BodyHandlers.ofInputStream());
+            BufferedReader events = new BufferedReader(new InputStreamReader(call.body(),
+                    StandardCharsets.UTF_8));
+            String line;
+            while ((line = events.readLine()) != null && !line.contains("Queued")) {
+                // up to the first news of its place in the queue
+            }
+            assertThat(line).as("told its place").isNotNull();
+
+            call.body().close();
+
+            User dropper = new User("mcp", "dropper", "dropper");
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (imagine.jobs.jobsOf(dropper, 1).getFirst().state() != JobState.CANCELLED
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(TinyMcp.QUEUE_NEWS.toMillis());
+            }
+            assertThat(imagine.jobs.jobsOf(dropper, 1).getFirst().state()).isEqualTo(JobState.CANCELLED);
+        }
+    }
+
+    private static HttpRequest mcpPost(String session, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(imagine.base() + "/mcp"))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + TinyMcp.KEY)
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            request.header("Mcp-Session-Id", session);
+            request.header("MCP-Protocol-Version", "2025-06-18");
+        }
+        return request.build();
     }
 
     @Test

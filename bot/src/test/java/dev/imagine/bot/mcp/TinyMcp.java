@@ -35,6 +35,8 @@ import java.util.function.Consumer;
 final class TinyMcp implements AutoCloseable {
     static final Defaults SMALL = new Defaults(2, new ImageSize(256, 256), 8f, 1, Decoder.FULL);
     static final String KEY = "mcp-test-key-0123456789abcdef";
+    /** How often waiting calls hear their place (and so notice a client that left). */
+    static final Duration QUEUE_NEWS = Duration.ofMillis(200);
 
     final JobService jobs;
     final TestGenerator generator;
@@ -67,7 +69,7 @@ final class TinyMcp implements AutoCloseable {
         jobs.observe(metrics);
         try {
             AtomicReference<WebServer> server = new AtomicReference<>();
-            McpAdapter mcp = McpAdapter.overHttp(jobs, () -> server.get().uri());
+            McpAdapter mcp = McpAdapter.overHttp(jobs, () -> server.get().uri(), QUEUE_NEWS);
             WebServer web = new WebServer(new WebSettings("127.0.0.1", 0, apiKey), jobs,
                     () -> new HealthReport(true, jobs.workerAlive(), !jobs.admitting(), Map.of()),
                     new MetricsPage(metrics.registry(), Metrics.CONTENT_TYPE, metrics::scrape));
