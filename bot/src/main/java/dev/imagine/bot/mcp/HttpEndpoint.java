@@ -13,12 +13,15 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 
 /**
  * The streamable HTTP endpoint ({@code /mcp}): the SDK's servlet, with each posted message passed through the
  * {@link InboundTap} first (the session is the {@code Mcp-Session-Id} header). A message the tap consumes (a cancel)
- * is answered 202, as the SDK answers notifications. Who may reach it is the web server's to check, as for the JSON
+ * is answered 202, as the SDK answers notifications. A request after {@code initialize} that names a protocol
+ * version the server does not speak is refused 400, as the specification requires and the SDK does not do
+ * ({@link ProtocolVersionHeader}). Who may reach it is the web server's to check, as for the JSON
  * API. Until the MCP server is ready it answers 503.
  */
 final class HttpEndpoint extends HttpServlet {
@@ -28,11 +31,13 @@ final class HttpEndpoint extends HttpServlet {
     private final transient HttpServlet sdk;
     private final transient InboundTap tap;
     private final transient BooleanSupplier ready;
+    private final transient ProtocolVersionHeader versions;
 
-    HttpEndpoint(HttpServlet sdk, InboundTap tap, BooleanSupplier ready) {
+    HttpEndpoint(HttpServlet sdk, List<String> protocolVersions, InboundTap tap, BooleanSupplier ready) {
         this.sdk = sdk;
         this.tap = tap;
         this.ready = ready;
+        this.versions = new ProtocolVersionHeader(protocolVersions);
     }
 
     @Override
@@ -55,8 +60,11 @@ final class HttpEndpoint extends HttpServlet {
             response.sendError(503, "Imagine's MCP server is starting or stopping; try again in a moment");
             return;
         }
+        String version = request.getHeader(ProtocolVersionHeader.NAME);
         if (!"POST".equals(request.getMethod())) {
-            sdk.service(request, response);
+            if (!refusedVersion(version, response)) {
+                sdk.service(request, response);
+            }
             return;
         }
         byte[] body = request.getInputStream().readNBytes(MAX_MESSAGE_BYTES + 1);
@@ -65,6 +73,10 @@ final class HttpEndpoint extends HttpServlet {
             return;
         }
         String message = new String(body, StandardCharsets.UTF_8);
+        // Before initialize the client cannot know which version will be agreed on: that request negotiates it.
+        if (!ProtocolVersionHeader.isInitialize(message) && refusedVersion(version, response)) {
+            return;
+        }
         String passed = tap.inbound(request.getHeader("Mcp-Session-Id"), message);
         if (passed == null) {
             response.setStatus(202);
@@ -72,6 +84,19 @@ final class HttpEndpoint extends HttpServlet {
         }
         sdk.service(new Body(request, passed == message ? body : passed.getBytes(StandardCharsets.UTF_8)),
                 response);
+    }
+
+    /** Answers 400 when the request names a protocol version this server does not speak; returns whether it did. */
+    private boolean refusedVersion(String version, HttpServletResponse response) throws IOException {
+        String refusal = versions.refusal(version);
+        if (refusal == null) {
+            return false;
+        }
+        response.setStatus(400);
+        response.setContentType("application/json");
+        response.setCharacterEncoding("UTF-8");
+        response.getWriter().write(ProtocolVersionHeader.errorBody(refusal));
+        return true;
     }
 
     /** The request with the body the tap passed on (the SDK checks its length before reading it). */

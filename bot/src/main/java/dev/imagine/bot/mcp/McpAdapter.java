@@ -82,7 +82,7 @@ public final class McpAdapter implements Adapter {
                     .contextExtractor((HttpServletRequest request) -> McpTransportContext.create(
                             Map.of(ImagineTools.API_BASE, apiBase(request))))
                     .build();
-            this.endpoint = new HttpEndpoint(http, tap, () -> server != null && !closed.get());
+            this.endpoint = new HttpEndpoint(http, http.protocolVersions(), tap, () -> server != null && !closed.get());
             this.stdio = null;
         } else {
             this.http = null;

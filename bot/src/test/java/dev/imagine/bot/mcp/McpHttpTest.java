@@ -220,6 +220,10 @@ class McpHttpTest {
     }
 
     private static HttpRequest mcpPost(String session, String body) {
+        return mcpPost(session, body, "2025-06-18");
+    }
+
+    private static HttpRequest mcpPost(String session, String body, String protocolVersion) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(imagine.base() + "/mcp"))
                 .header("Content-Type", "application/json")
                 .header("Accept", "application/json, text/event-stream")
@@ -227,7 +231,7 @@ class McpHttpTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (session != null) {
             request.header("Mcp-Session-Id", session);
-            request.header("MCP-Protocol-Version", "2025-06-18");
+            request.header("MCP-Protocol-Version", protocolVersion);
         }
         return request.build();
     }
@@ -288,6 +292,60 @@ class McpHttpTest {
         assertThat(good.statusCode()).isEqualTo(200);
         assertThat(good.headers().firstValue("Mcp-Session-Id")).isPresent();
         assertThat(good.body()).contains("\"name\":\"imagine\"");
+    }
+
+    /**
+     * The transport rules of the MCP specification (2025-11-25, "Transports" and "Lifecycle") that a client relies
+     * on, as a client without the SDK sees them: version negotiation, the session header, the protocol version
+     * header, ending a session, and notifications answered 202 with no body.
+     */
+    @Test
+    void theStreamableHttpTransport_followsTheSpecificationsSessionAndVersionRules() throws Exception {
+        HttpClient http = HttpClient.newHttpClient();
+
+        HttpResponse<String> asked0618 = http.send(mcpPost(null, initialize("2025-06-18", "raw-spec")),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> askedFuture = http.send(mcpPost(null, initialize("2099-01-01", "raw-future")),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(asked0618.statusCode()).isEqualTo(200);
+        assertThat(asked0618.body()).contains("\"protocolVersion\":\"2025-06-18\"");
+        assertThat(askedFuture.statusCode()).isEqualTo(200);
+        assertThat(askedFuture.body()).contains("\"protocolVersion\":\"2025-11-25\"");
+        String session = asked0618.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(session).matches("[\\x21-\\x7E]+");
+
+        HttpResponse<String> initialized = http.send(mcpPost(session,
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"), HttpResponse.BodyHandlers.ofString());
+        assertThat(initialized.statusCode()).isEqualTo(202);
+        assertThat(initialized.body()).isEmpty();
+        String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}";
+        HttpResponse<String> listed = http.send(mcpPost(session, list), HttpResponse.BodyHandlers.ofString());
+        assertThat(listed.statusCode()).isEqualTo(200);
+        assertThat(listed.body()).contains("\"id\":2").contains("\"name\":\"same_seed\"");
+
+        HttpResponse<String> withoutSession = http.send(mcpPost(null, list), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unknownSession = http.send(mcpPost("no-such-session", list),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> unsupportedVersion = http.send(mcpPost(session, list, "2099-01-01"),
+                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> malformedVersion = http.send(mcpPost(session, list, "not-a-version"),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(withoutSession.statusCode()).isEqualTo(400);
+        assertThat(unknownSession.statusCode()).isEqualTo(404);
+        assertThat(unsupportedVersion.statusCode()).isEqualTo(400);
+        assertThat(malformedVersion.statusCode()).isEqualTo(400);
+
+        HttpResponse<String> ended = http.send(HttpRequest.newBuilder(URI.create(imagine.base() + "/mcp"))
+                .header("Authorization", "Bearer " + TinyMcp.KEY).header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18").DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(ended.statusCode()).isBetween(200, 204);
+        assertThat(http.send(mcpPost(session, list), HttpResponse.BodyHandlers.ofString()).statusCode())
+                .as("a request in an ended session").isEqualTo(404);
+    }
+
+    private static String initialize(String version, String client) {
+        return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
+                + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"" + client + "\",\"version\":\"1\"}}}";
     }
 
     // ---- helpers ----
