@@ -7,6 +7,7 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
+import dev.imagine.bot.testing.McpResults;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.RecordingTransport;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -93,14 +94,14 @@ class McpHttpTest {
                     .arguments(Map.of("prompt", "a lighthouse at dusk", "seed", 42, "steps", 2, "size", "256x256"))
                     .progressToken("draw-1").build());
 
-            assertThat(answer.isError()).as(Results.text(answer)).isNotEqualTo(Boolean.TRUE);
-            byte[] png = Results.pngs(answer).getFirst();
+            assertThat(answer.isError()).as(McpResults.text(answer)).isNotEqualTo(Boolean.TRUE);
+            byte[] png = McpResults.pngs(answer).getFirst();
             assertThat(png).startsWith(0x89, 'P', 'N', 'G');
             assertThat(Pngs.promptOf(png)).isEqualTo("a lighthouse at dusk");
-            String id = Results.jobId(answer);
-            assertThat(Results.text(answer)).contains("\"a lighthouse at dusk\"").contains("seed 42")
+            String id = McpResults.jobId(answer);
+            assertThat(McpResults.text(answer)).contains("\"a lighthouse at dusk\"").contains("seed 42")
                     .contains("2 steps").contains("256x256").contains("same_seed");
-            McpSchema.ResourceLink link = Results.links(answer).getFirst();
+            McpSchema.ResourceLink link = McpResults.links(answer).getFirst();
             assertThat(link.uri()).isEqualTo(imagine.base() + "/api/jobs/" + id + "/images/0");
             assertThat(link.mimeType()).isEqualTo("image/png");
             HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.uri()))
@@ -122,17 +123,17 @@ class McpHttpTest {
         try (McpSyncClient client = client("replayer")) {
             CallToolResult first = client.callTool(CallToolRequest.builder("imagine")
                     .arguments(Map.of("prompt", "a red fox in snow", "seed", 7, "size", "256x256")).build());
-            String id = Results.jobId(first);
+            String id = McpResults.jobId(first);
 
             CallToolResult same = client.callTool(CallToolRequest.builder("same_seed")
                     .arguments(Map.of("job_id", id)).build());
             CallToolResult reroll = client.callTool(CallToolRequest.builder("reroll")
                     .arguments(Map.of("job_id", id)).build());
 
-            assertThat(Results.pngs(same)).singleElement().isEqualTo(Results.pngs(first).getFirst());
-            assertThat(Results.jobId(same)).isNotEqualTo(id);
-            assertThat(Results.text(reroll)).contains("a red fox in snow").doesNotContain("seed 7 ");
-            assertThat(Results.pngs(reroll)).singleElement().isNotEqualTo(Results.pngs(first).getFirst());
+            assertThat(McpResults.pngs(same)).singleElement().isEqualTo(McpResults.pngs(first).getFirst());
+            assertThat(McpResults.jobId(same)).isNotEqualTo(id);
+            assertThat(McpResults.text(reroll)).contains("a red fox in snow").doesNotContain("seed 7 ");
+            assertThat(McpResults.pngs(reroll)).singleElement().isNotEqualTo(McpResults.pngs(first).getFirst());
         }
     }
 
@@ -158,8 +159,8 @@ class McpHttpTest {
                                       String saying) {
         CallToolResult answer = client.callTool(CallToolRequest.builder(tool).arguments(arguments).build());
         assertThat(answer.isError()).as(tool + " " + arguments).isTrue();
-        assertThat(Results.text(answer)).contains(saying);
-        assertThat(Results.pngs(answer)).isEmpty();
+        assertThat(McpResults.text(answer)).contains(saying);
+        assertThat(McpResults.pngs(answer)).isEmpty();
     }
 
     @Test
@@ -171,7 +172,7 @@ class McpHttpTest {
                 queued.countDown();
             }
         })) {
-            CompletableFuture<CallToolResult> answer = callInBackground(() -> client.callTool(
+            CompletableFuture<CallToolResult> answer = McpResults.inBackground(() -> client.callTool(
                     CallToolRequest.builder("imagine").arguments(Map.of("prompt", "a fox that never comes"))
                             .progressToken("cancel-me").build()));
             assertThat(queued.await(30, TimeUnit.SECONDS)).as("told its place in the queue").isTrue();
@@ -180,7 +181,7 @@ class McpHttpTest {
 
             CallToolResult result = answer.get(30, TimeUnit.SECONDS);
             assertThat(result.isError()).isTrue();
-            assertThat(Results.text(result)).startsWith("Cancelled");
+            assertThat(McpResults.text(result)).startsWith("Cancelled");
             Job job = imagine.jobs.jobsOf(new User("mcp", "canceller", "canceller"), 1).getFirst();
             assertThat(job.state()).isEqualTo(JobState.CANCELLED);
         }
@@ -240,12 +241,12 @@ class McpHttpTest {
     void eachClient_isAPersonOfItsOwnInTheQueue_withTheSameCapsAsEveryone() throws Exception {
         User greedy = new User("mcp", "greedy-agent", "Greedy Agent");
         try (Hold hold = holdWorker(); McpSyncClient client = client("Greedy Agent")) {
-            assertThat(Results.text(client.callTool(CallToolRequest.builder("info").arguments(Map.of()).build())))
+            assertThat(McpResults.text(client.callTool(CallToolRequest.builder("info").arguments(Map.of()).build())))
                     .contains("You are mcp:greedy-agent");
             List<CompletableFuture<CallToolResult>> waiting = new CopyOnWriteArrayList<>();
             for (int i = 0; i < 3; i++) {
                 int n = i;
-                waiting.add(callInBackground(() -> client.callTool(CallToolRequest.builder("imagine")
+                waiting.add(McpResults.inBackground(() -> client.callTool(CallToolRequest.builder("imagine")
                         .arguments(Map.of("prompt", "greedy picture " + n)).build())));
             }
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -257,12 +258,12 @@ class McpHttpTest {
                     .arguments(Map.of("prompt", "one too many")).build());
 
             assertThat(fourth.isError()).isTrue();
-            assertThat(Results.text(fourth)).contains("You already have 3 jobs waiting");
-            assertThat(Results.text(client.callTool(CallToolRequest.builder("queue").arguments(Map.of()).build())))
+            assertThat(McpResults.text(fourth)).contains("You already have 3 jobs waiting");
+            assertThat(McpResults.text(client.callTool(CallToolRequest.builder("queue").arguments(Map.of()).build())))
                     .contains("#1: \"greedy picture").contains("waiting in all");
             hold.close();
             for (CompletableFuture<CallToolResult> answer : waiting) {
-                assertThat(Results.pngs(answer.get(60, TimeUnit.SECONDS))).hasSize(1);
+                assertThat(McpResults.pngs(answer.get(60, TimeUnit.SECONDS))).hasSize(1);
             }
         }
     }
@@ -365,21 +366,5 @@ class McpHttpTest {
         public void close() {
             imagine.generator.open();
         }
-    }
-
-    /**
-     * A blocking client call on a thread of its own. Not CompletableFuture.supplyAsync: the SDK's HTTP client answers
-     * on the common ForkJoinPool, whose only worker on a 2-core machine the call would block until it times out.
-     */
-    private static CompletableFuture<CallToolResult> callInBackground(Supplier<CallToolResult> call) {
-        CompletableFuture<CallToolResult> answer = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                answer.complete(call.get());
-            } catch (Throwable e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer;
     }
 }

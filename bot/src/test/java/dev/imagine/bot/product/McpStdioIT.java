@@ -3,6 +3,7 @@ package dev.imagine.bot.product;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagine.bot.testing.McpResults;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.RecordingTransport;
 import dev.imagine.pipeline.model.FakeHub;
@@ -17,7 +18,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -25,9 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -88,30 +85,30 @@ class McpStdioIT {
             CallToolResult drawn = client.callTool(CallToolRequest.builder("imagine")
                     .arguments(Map.of("prompt", "a lighthouse at dusk", "seed", 42, "steps", 2, "size", "256x256"))
                     .progressToken("first").build());
-            byte[] png = png(drawn);
+            byte[] png = McpResults.png(drawn);
             assertThat(Pngs.promptOf(png)).isEqualTo("a lighthouse at dusk");
-            assertThat(text(drawn)).contains("seed 42").contains("256x256");
+            assertThat(McpResults.text(drawn)).contains("seed 42").contains("256x256");
             assertThat(drawn.content()).noneMatch(McpSchema.ResourceLink.class::isInstance);
             assertThat(progress).filteredOn(p -> "first".equals(p.progressToken()))
                     .extracting(McpSchema.ProgressNotification::message).contains("Drawing… step 2/2");
 
             CallToolResult same = client.callTool(CallToolRequest.builder("same_seed")
-                    .arguments(Map.of("job_id", jobId(drawn))).build());
-            assertThat(png(same)).isEqualTo(png);
+                    .arguments(Map.of("job_id", McpResults.jobId(drawn))).build());
+            assertThat(McpResults.png(same)).isEqualTo(png);
 
             CallToolResult refused = client.callTool(CallToolRequest.builder("imagine")
                     .arguments(Map.of("prompt", "a fox", "size", "500x500")).build());
             assertThat(refused.isError()).isTrue();
-            assertThat(text(refused)).contains("width 500 must be a multiple of 8");
-            assertThat(text(client.callTool(CallToolRequest.builder("info").arguments(Map.of()).build())))
+            assertThat(McpResults.text(refused)).contains("width 500 must be a multiple of 8");
+            assertThat(McpResults.text(client.callTool(CallToolRequest.builder("info").arguments(Map.of()).build())))
                     .contains("You are mcp:claude-desktop");
 
             // A slow picture is drawn; a quick one waits behind it. Both are cancelled by the client.
-            CompletableFuture<CallToolResult> slow = inBackground(() -> client.callTool(
+            CompletableFuture<CallToolResult> slow = McpResults.inBackground(() -> client.callTool(
                     CallToolRequest.builder("imagine").arguments(SLOW).progressToken("slow").build()));
             assertThat(slowDrawing.await(START.toSeconds(), TimeUnit.SECONDS)).as("the slow one is drawn").isTrue();
             Object slowId = transport.toolCallIds.getLast();
-            CompletableFuture<CallToolResult> quick = inBackground(() -> client.callTool(
+            CompletableFuture<CallToolResult> quick = McpResults.inBackground(() -> client.callTool(
                     CallToolRequest.builder("imagine").arguments(Map.of("prompt", "a quick fox", "steps", 2,
                             "size", "256x256")).progressToken("quick").build()));
             assertThat(quickQueued.await(60, TimeUnit.SECONDS)).as("the quick one waits").isTrue();
@@ -122,9 +119,9 @@ class McpStdioIT {
             CallToolResult slowAnswer = slow.get(60, TimeUnit.SECONDS);
 
             assertThat(quickAnswer.isError()).isTrue();
-            assertThat(text(quickAnswer)).startsWith("Cancelled");
-            assertThat(slowAnswer.isError()).as(text(slowAnswer)).isTrue();
-            assertThat(text(slowAnswer)).startsWith("Cancelled");
+            assertThat(McpResults.text(quickAnswer)).startsWith("Cancelled");
+            assertThat(slowAnswer.isError()).as(McpResults.text(slowAnswer)).isTrue();
+            assertThat(McpResults.text(slowAnswer)).startsWith("Cancelled");
         }
         assertThat(String.join("\n", stderr)).doesNotContain("Exception");
     }
@@ -165,35 +162,5 @@ class McpStdioIT {
                 new JacksonMcpJsonMapper(new ObjectMapper()));
         transport.setStdErrorHandler(stderr::add);
         return transport;
-    }
-
-    private static byte[] png(CallToolResult result) {
-        assertThat(result.isError()).as(text(result)).isNotEqualTo(Boolean.TRUE);
-        return result.content().stream().filter(McpSchema.ImageContent.class::isInstance)
-                .map(c -> Base64.getDecoder().decode(((McpSchema.ImageContent) c).data())).findFirst().orElseThrow();
-    }
-
-    private static String text(CallToolResult result) {
-        return result.content().stream().filter(McpSchema.TextContent.class::isInstance)
-                .map(c -> ((McpSchema.TextContent) c).text()).collect(Collectors.joining("\n"));
-    }
-
-    private static String jobId(CallToolResult result) {
-        Matcher m = Pattern.compile("Job id ([a-z0-9]{10})").matcher(text(result));
-        assertThat(m.find()).as(text(result)).isTrue();
-        return m.group(1);
-    }
-
-    /** A blocking client call on a thread of its own (not the common ForkJoinPool, which the SDK uses itself). */
-    private static CompletableFuture<CallToolResult> inBackground(java.util.function.Supplier<CallToolResult> call) {
-        CompletableFuture<CallToolResult> answer = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                answer.complete(call.get());
-            } catch (Throwable e) {
-                answer.completeExceptionally(e);
-            }
-        });
-        return answer;
     }
 }
