@@ -2,8 +2,6 @@ package dev.imagine.bot.mcp;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.command.Command;
-import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
@@ -41,7 +39,6 @@ import org.junit.jupiter.api.io.TempDir;
  * job service and the small fixture model.
  */
 class McpHttpTest {
-    static final String HOLD = "hold the worker";
 
     @TempDir
     static Path data;
@@ -167,7 +164,7 @@ class McpHttpTest {
     void aCancelledToolCall_cancelsItsJob() throws Exception {
         CountDownLatch queued = new CountDownLatch(1);
         RecordingTransport transport = new RecordingTransport(imagine.transport());
-        try (Hold hold = holdWorker(); McpSyncClient client = TinyMcp.client(transport, "canceller", p -> {
+        try (AutoCloseable hold = imagine.holdWorker(); McpSyncClient client = TinyMcp.client(transport, "canceller", p -> {
             if (p.message().startsWith("Queued")) {
                 queued.countDown();
             }
@@ -196,7 +193,7 @@ class McpHttpTest {
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         http.send(mcpPost(session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}"),
                 HttpResponse.BodyHandlers.discarding());
-        try (Hold hold = holdWorker()) {
+        try (AutoCloseable hold = imagine.holdWorker()) {
             HttpResponse<InputStream> call = http.send(mcpPost(session, "{\"jsonrpc\":\"2.0\",\"id\":2,"
                     + "\"method\":\"tools/call\",\"params\":{\"name\":\"imagine\",\"arguments\":{\"prompt\":"
                     + "\"a dropped fox\"},\"_meta\":{\"progressToken\":\"p\"}}}"), HttpResponse.BodyHandlers.ofInputStream());
@@ -240,7 +237,7 @@ class McpHttpTest {
     @Test
     void eachClient_isAPersonOfItsOwnInTheQueue_withTheSameCapsAsEveryone() throws Exception {
         User greedy = new User("mcp", "greedy-agent", "Greedy Agent");
-        try (Hold hold = holdWorker(); McpSyncClient client = client("Greedy Agent")) {
+        try (AutoCloseable hold = imagine.holdWorker(); McpSyncClient client = client("Greedy Agent")) {
             assertThat(McpResults.text(client.callTool(CallToolRequest.builder("info").arguments(Map.of()).build())))
                     .contains("You are mcp:greedy-agent");
             List<CompletableFuture<CallToolResult>> waiting = new CopyOnWriteArrayList<>();
@@ -347,24 +344,5 @@ class McpHttpTest {
     private static String initialize(String version, String client) {
         return "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\""
                 + version + "\",\"capabilities\":{},\"clientInfo\":{\"name\":\"" + client + "\",\"version\":\"1\"}}}";
-    }
-
-    // ---- helpers ----
-
-    /** Keeps the worker busy with a job of someone else's until closed, so that the jobs asked for now wait. */
-    private static Hold holdWorker() throws InterruptedException {
-        imagine.generator.holdPrompt(HOLD);
-        imagine.jobs.handle(Command.Imagine.of(Requester.direct(new User("web", "holder", "holder")), HOLD), "web");
-        if (!imagine.generator.held.tryAcquire(30, TimeUnit.SECONDS)) {
-            throw new AssertionError("the held job never reached the worker");
-        }
-        return new Hold();
-    }
-
-    private static final class Hold implements AutoCloseable {
-        @Override
-        public void close() {
-            imagine.generator.open();
-        }
     }
 }

@@ -1,9 +1,12 @@
 package dev.imagine.bot.mcp;
 
+import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.Requester;
+import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.ops.Metrics;
@@ -23,6 +26,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -37,6 +41,8 @@ final class TinyMcp implements AutoCloseable {
     static final String KEY = "mcp-test-key-0123456789abcdef";
     /** How often waiting calls hear their place (and so notice a client that left). */
     static final Duration QUEUE_NEWS = Duration.ofMillis(200);
+    /** The prompt of the job that keeps the worker busy. */
+    static final String HOLD = "hold the worker";
 
     final JobService jobs;
     final TestGenerator generator;
@@ -57,13 +63,18 @@ final class TinyMcp implements AutoCloseable {
         this.apiKey = apiKey;
     }
 
-    /** With {@code apiKey} required on /mcp and /api (null: none, loopback only). */
-    static TinyMcp start(Path data, String apiKey) {
+    /** The job service and store in {@code data} on the small model drawn by {@code generator}, not yet working. */
+    static Engine engine(Path data, TestGenerator generator) {
         JobSettings settings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture", Duration.ofMinutes(1),
                 0.5, false);
-        TestGenerator generator = TestGenerator.over(TinyModel.shared());
         AtomicLong seeds = new AtomicLong(1000);
-        Engine engine = new Engine(data, generator, settings, QueueSettings.DEFAULTS, seeds::incrementAndGet);
+        return new Engine(data, generator, settings, QueueSettings.DEFAULTS, seeds::incrementAndGet);
+    }
+
+    /** With {@code apiKey} required on /mcp and /api (null: none, loopback only). */
+    static TinyMcp start(Path data, String apiKey) {
+        TestGenerator generator = TestGenerator.over(TinyModel.shared());
+        Engine engine = engine(data, generator);
         JobService jobs = engine.jobs();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
         jobs.observe(metrics);
@@ -111,6 +122,23 @@ final class TinyMcp implements AutoCloseable {
                 .build();
         client.initialize();
         return client;
+    }
+
+    /**
+     * Keeps the worker busy with a job of someone else's until the answer is closed, so that the jobs asked for now
+     * wait in the queue.
+     */
+    static AutoCloseable holdWorker(JobService jobs, TestGenerator generator) throws InterruptedException {
+        generator.holdPrompt(HOLD);
+        jobs.handle(Command.Imagine.of(Requester.direct(new User("web", "holder", "holder")), HOLD), "web");
+        if (!generator.held.tryAcquire(30, TimeUnit.SECONDS)) {
+            throw new AssertionError("the held job never reached the worker");
+        }
+        return generator::open;
+    }
+
+    AutoCloseable holdWorker() throws InterruptedException {
+        return holdWorker(jobs, generator);
     }
 
     @Override
