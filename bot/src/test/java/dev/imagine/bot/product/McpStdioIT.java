@@ -127,14 +127,16 @@ class McpStdioIT {
     }
 
     @Test
-    void mcpOverStdio_endsByItselfWithExitCode0WhenTheClientClosesStdin_andWritesNothingButTheProtocolOnStdout()
+    void mcpWithModel_endsByItselfWithExitCode0WhenTheClientClosesStdin_andWritesNothingButTheProtocolOnStdout()
             throws Exception {
+        Path model = ProductTests.referenceModels().resolve("tiny-lcm").toAbsolutePath();
         // ImagineProcess gives the child an empty stdin: the client "closes" it at once.
         try (ImagineProcess imagine = ImagineProcess.start(sandbox, "mcp-eof", environment(), "mcp", "--config",
-                sandbox.work.resolve("config.yaml").toString())) {
+                sandbox.work.resolve("config.yaml").toString(), "--model", model.toString())) {
             assertThat(imagine.awaitExit(START)).isZero();
             assertThat(imagine.stdout()).isEmpty();
-            assertThat(imagine.stderr()).contains("Imagine is ready for its MCP client")
+            assertThat(imagine.stderr()).contains("loaded model " + model)
+                    .contains("Imagine is ready for its MCP client")
                     .contains("the MCP client closed stdin").doesNotContain("Exception");
         }
     }
