@@ -280,6 +280,9 @@ class McpHttpTest {
                 .header("Origin", "http://evil.example").build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> wrongKey = http.send(post.get().header("Authorization", "Bearer not-the-key")
                 .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> otherSitesStream = http.send(HttpRequest.newBuilder(URI.create(imagine.base() + "/mcp"))
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + TinyMcp.KEY)
+                .header("Origin", "http://evil.example").GET().build(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> good = http.send(post.get().header("Authorization", "Bearer " + TinyMcp.KEY).build(),
                 HttpResponse.BodyHandlers.ofString());
 
@@ -287,6 +290,7 @@ class McpHttpTest {
         assertThat(noKey.headers().firstValue("WWW-Authenticate")).contains("Bearer realm=\"imagine\"");
         assertThat(wrongKey.statusCode()).isEqualTo(401);
         assertThat(otherSite.statusCode()).isEqualTo(403);
+        assertThat(otherSitesStream.statusCode()).as("a stream opened from another site's page").isEqualTo(403);
         assertThat(good.statusCode()).isEqualTo(200);
         assertThat(good.headers().firstValue("Mcp-Session-Id")).isPresent();
         assertThat(good.body()).contains("\"name\":\"imagine\"");
