@@ -5,6 +5,7 @@ import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.ImagineOptions;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobSettings;
@@ -58,6 +59,11 @@ final class ToolSchemas {
                 "default", usual.decoder().label(),
                 "description", "full: the model's own decoder. fast: a tiny decoder, much quicker, slightly softer"
                         + " (when installed)."));
+        properties.put(ImagineOptions.PROMPT_SYNTAX, Map.of("type", "string",
+                "enum", List.of(PromptSyntax.A1111.label(), PromptSyntax.PLAIN.label()),
+                "default", usual.promptSyntax().label(),
+                "description", "a1111: (word:1.2) and [word] weigh phrases, BREAK starts a new chunk, long prompts"
+                        + " are read in chunks of 75 tokens. plain: the text as written, cut after 75 tokens."));
         return object(properties, List.of(PROMPT));
     }
 

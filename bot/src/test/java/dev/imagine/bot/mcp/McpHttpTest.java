@@ -74,7 +74,9 @@ class McpHttpTest {
             McpSchema.Tool draw = tools.getFirst();
             Map<String, Object> properties = (Map<String, Object>) draw.inputSchema().get("properties");
             assertThat(properties).containsOnlyKeys("prompt", "seed", "steps", "size", "guidance", "count",
-                    "decoder");
+                    "decoder", "prompt-syntax");
+            assertThat((Map<String, Object>) properties.get("prompt-syntax"))
+                    .containsEntry("enum", List.of("a1111", "plain")).containsEntry("default", "a1111");
             assertThat((Map<String, Object>) properties.get("steps")).containsEntry("maximum", 8)
                     .containsEntry("default", 2).containsKey("description");
             assertThat((Map<String, Object>) properties.get("decoder")).containsEntry("enum", List.of("full"));

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -18,10 +19,10 @@ class ToolArgumentsTest {
     @Test
     void imagine_readsEveryOptionAsEveryPlatformDoes() {
         Command.Imagine command = ToolArguments.imagine(Map.of("prompt", "a fox", "seed", 4294967295L, "steps", 4,
-                "size", "512x768", "guidance", 7.5, "count", 2, "decoder", "fast"), claude);
+                "size", "512x768", "guidance", 7.5, "count", 2, "decoder", "fast", "prompt-syntax", "plain"), claude);
 
         assertThat(command).isEqualTo(new Command.Imagine(claude, "a fox", 4294967295L, 4, new ImageSize(512, 768),
-                7.5f, 2, Decoder.FAST));
+                7.5f, 2, Decoder.FAST, PromptSyntax.PLAIN));
     }
 
     @Test
@@ -42,7 +43,7 @@ class ToolArgumentsTest {
                 .hasMessageStartingWith("prompt is required");
         assertThatThrownBy(() -> ToolArguments.imagine(Map.of("prompt", "a fox", "negative", "blur"), claude))
                 .hasMessage("'negative' is not an argument of this tool; the arguments are prompt, seed, steps, size,"
-                        + " guidance, count, decoder");
+                        + " guidance, count, decoder, prompt-syntax");
     }
 
     @Test
