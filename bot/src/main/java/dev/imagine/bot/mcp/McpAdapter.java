@@ -55,7 +55,7 @@ public final class McpAdapter implements Adapter {
     private final Duration queueNews;
     private final ObjectMapper json = new ObjectMapper();
     private final McpJsonMapper mapper = new JacksonMcpJsonMapper(json);
-    private final ToolCalls calls = new ToolCalls();
+    private final ToolCalls calls;
     private final Cancellations cancellations = new Cancellations();
     private final InboundTap tap = new InboundTap(json, cancellations);
     private final ScheduledExecutorService ticker;
@@ -72,6 +72,7 @@ public final class McpAdapter implements Adapter {
     private McpAdapter(JobService jobs, Supplier<URI> playground, InputStream in, OutputStream out,
                        Runnable endOfInput, Duration queueNews) {
         this.jobs = jobs;
+        this.calls = new ToolCalls(jobs::admitting);
         this.queueNews = queueNews;
         this.playground = playground;
         if (in == null) {

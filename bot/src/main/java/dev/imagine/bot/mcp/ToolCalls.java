@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,12 @@ final class ToolCalls implements ReplySink {
 
     private final Map<String, PendingCall> calls = new ConcurrentHashMap<>();
     private final SecureRandom random = new SecureRandom();
+    private final BooleanSupplier admitting;
+
+    /** {@code admitting}: whether the job service still takes jobs (false once Imagine has begun to stop). */
+    ToolCalls(BooleanSupplier admitting) {
+        this.admitting = admitting;
+    }
 
     /** A new call waiting for a job (register it before asking the job service, whose news may come at once). */
     PendingCall open(String apiBase, Object progressToken) {
@@ -58,12 +65,14 @@ final class ToolCalls implements ReplySink {
      * picture then.
      */
     void answerAllStopping() {
-        for (PendingCall call : calls.values()) {
-            String jobId = call.jobId();
-            call.answer(ToolResults.refusal("Imagine is stopping" + (jobId == null ? "; ask again in a minute."
-                    : ". Job " + jobId + " keeps its place and is drawn when Imagine runs again; then same_seed with"
-                    + " job_id " + jobId + " gives the picture.")));
-        }
+        calls.values().forEach(ToolCalls::answerStopping);
+    }
+
+    private static void answerStopping(PendingCall call) {
+        String jobId = call.jobId();
+        call.answer(ToolResults.refusal("Imagine is stopping" + (jobId == null ? "; ask again in a minute."
+                : ". Job " + jobId + " keeps its place and is drawn when Imagine runs again; then same_seed with"
+                + " job_id " + jobId + " gives the picture.")));
     }
 
     /** Tells each waiting call its place in {@code queue}. */
@@ -117,6 +126,14 @@ final class ToolCalls implements ReplySink {
 
     @Override
     public void notice(Job job, String message) {
-        callOf(job).ifPresent(call -> call.notice(ReplyTexts.notice(message).text()));
+        callOf(job).ifPresent(call -> {
+            if (call.isWaiting() && !admitting.getAsBoolean()) {
+                // Imagine stops and this job stays queued for the next start: the call is answered now rather than
+                // after the running picture's grace, which can be longer than a client waits for a tool result.
+                answerStopping(call);
+            } else {
+                call.notice(ReplyTexts.notice(message).text());
+            }
+        });
     }
 }
