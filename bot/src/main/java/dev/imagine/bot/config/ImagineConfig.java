@@ -126,6 +126,30 @@ public final class ImagineConfig {
                 SafetyPolicy.parse(get("safety.policy")));
     }
 
+    /** People who may moderate every community (user keys such as discord:1234). */
+    public List<String> operators() {
+        List<String> operators = get("moderation.operators");
+        for (String operator : operators) {
+            if (!operator.matches("[a-z]+:[^:\\s]+")) {
+                throw new ConfigException("'moderation.operators' has '" + operator + "'; write each as"
+                        + " platform:user-id, such as discord:123456789012345678 or telegram:12345678");
+            }
+        }
+        return operators;
+    }
+
+    public int ratePictures() {
+        return get("rate-limit.pictures");
+    }
+
+    public Duration rateWindow() {
+        return get("rate-limit.window");
+    }
+
+    public Duration auditRetention() {
+        return get("audit.retention");
+    }
+
     public URI discordRestUrl() {
         return get("discord.rest-url");
     }

@@ -1,5 +1,6 @@
 package dev.imagine.bot.job;
 
+import dev.imagine.bot.command.ChannelRating;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
 import java.time.Instant;
@@ -17,51 +18,90 @@ import java.util.List;
  */
 public record Job(String id, User owner, String community, String channel, JobParameters parameters,
                   JobState state, Instant createdAt, Instant startedAt, Instant finishedAt, List<String> resultKeys,
-                  String error, String origin, boolean fromCache, double cpuSeconds, String sourceJobId) {
+                  String error, String origin, boolean fromCache, double cpuSeconds, String sourceJobId,
+                  ChannelRating rating, Screening screening) {
 
     public Job {
         resultKeys = resultKeys == null ? List.of() : List.copyOf(resultKeys);
+        rating = rating == null ? ChannelRating.UNRATED : rating;
+    }
+
+    /** A job of a channel the platform does not rate, not screened (yet). */
+    public Job(String id, User owner, String community, String channel, JobParameters parameters, JobState state,
+               Instant createdAt, Instant startedAt, Instant finishedAt, List<String> resultKeys, String error,
+               String origin, boolean fromCache, double cpuSeconds, String sourceJobId) {
+        this(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys, error,
+                origin, fromCache, cpuSeconds, sourceJobId, ChannelRating.UNRATED, null);
     }
 
     public static Job queued(String id, User owner, String community, String channel, JobParameters parameters,
                              Instant now, String origin, String sourceJobId) {
+        return queued(id, owner, community, channel, ChannelRating.UNRATED, parameters, now, origin, sourceJobId);
+    }
+
+    /** A new job for a channel of this {@code rating}. */
+    public static Job queued(String id, User owner, String community, String channel, ChannelRating rating,
+                             JobParameters parameters, Instant now, String origin, String sourceJobId) {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, now, null, null, List.of(), null,
-                origin, false, 0, sourceJobId);
+                origin, false, 0, sourceJobId, rating, null);
     }
 
     public Job running(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.RUNNING, createdAt, now, null, resultKeys,
-                null, origin, false, 0, sourceJobId);
+                null, origin, false, 0, sourceJobId, rating, null);
     }
 
     public Job requeued() {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, createdAt, null, null, List.of(),
-                null, origin, false, 0, sourceJobId);
+                null, origin, false, 0, sourceJobId, rating, null);
     }
 
     public Job done(Instant now, List<String> keys, boolean cached, double cpu) {
         return new Job(id, owner, community, channel, parameters, JobState.DONE, createdAt, startedAt, now, keys,
-                null, origin, cached, cpu, sourceJobId);
+                null, origin, cached, cpu, sourceJobId, rating, null);
     }
 
     public Job failed(Instant now, String message) {
         return new Job(id, owner, community, channel, parameters, JobState.FAILED, createdAt, startedAt, now,
-                List.of(), message, origin, false, 0, sourceJobId);
+                List.of(), message, origin, false, 0, sourceJobId, rating, screening);
     }
 
     public Job cancelled(Instant now, String reason) {
         return new Job(id, owner, community, channel, parameters, JobState.CANCELLED, createdAt, startedAt, now,
-                List.of(), reason, origin, false, 0, sourceJobId);
+                List.of(), reason, origin, false, 0, sourceJobId, rating, screening);
     }
 
     public Job deleted(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.DELETED, createdAt, startedAt, now,
-                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId);
+                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId, rating, screening);
     }
 
     public Job withOrigin(String newOrigin) {
         return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
-                error, newOrigin, fromCache, cpuSeconds, sourceJobId);
+                error, newOrigin, fromCache, cpuSeconds, sourceJobId, rating, screening);
+    }
+
+    /**
+     * The job with the classifier's verdicts and how its pictures are shown; {@code note} (for the person who asked)
+     * says why pictures were withheld, or is null.
+     */
+    public Job screened(Screening verdicts, String note) {
+        return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
+                note, origin, fromCache, cpuSeconds, sourceJobId, rating, verdicts);
+    }
+
+    /** How the {@code index}th delivered picture is shown (plain when it was not screened). */
+    public Screening.Treatment treatment(int index) {
+        if (screening == null) {
+            return Screening.Treatment.PLAIN;
+        }
+        List<Screening.Treatment> delivered = screening.delivered();
+        return index < delivered.size() ? delivered.get(index) : Screening.Treatment.PLAIN;
+    }
+
+    /** Whether the {@code index}th delivered picture is to be hidden behind a click (a spoiler). */
+    public boolean spoiler(int index) {
+        return treatment(index) == Screening.Treatment.SPOILER;
     }
 
     public boolean ownedBy(User user) {

@@ -106,7 +106,12 @@ record Transitions(JobStore store, Audience audience, InstantSource clock) {
         deliver(done, pngs, elapsed);
     }
 
+    /** The pictures as the job's screening lets them be shown; none left means the person is told why instead. */
     void deliver(Job done, List<byte[]> pngs, Duration elapsed) {
+        if (pngs.isEmpty() && done.screening() != null) {
+            audience.sinkOf(done).failed(done, done.error());
+            return;
+        }
         audience.sinkOf(done).finished(done, pngs, elapsed);
     }
 }
