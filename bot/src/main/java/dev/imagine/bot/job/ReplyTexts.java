@@ -177,7 +177,9 @@ public final class ReplyTexts {
                         + RequestRules.number(usual.guidance()) + "), " + ImagineOptions.COUNT + " ("
                         + RequestRules.MIN_COUNT + "–" + RequestRules.MAX_COUNT + "), " + ImagineOptions.DECODER
                         + " (full or fast).",
-                "/settings — your defaults; community admins also set limits here.");
+                "/settings — your defaults; community admins also set limits here.\n/moderate — for community"
+                        + " admins: ban and unban, pause and resume, the policy for flagged pictures, blocked words,"
+                        + " the rate limit.");
     }
 
     /**

@@ -33,6 +33,7 @@ final class ChatCommands {
     private final Supplier<String> botName;
     private final LongSupplier nanoClock;
     private final Map<String, AdminCheck> admins = new ConcurrentHashMap<>();
+    private ModerationCommands moderation;
 
     private record AdminCheck(boolean admin, long expiresAtNanos) {
     }
@@ -47,6 +48,11 @@ final class ChatCommands {
         this.updates = updates;
         this.botName = botName;
         this.nanoClock = nanoClock;
+    }
+
+    /** Where /moderate goes (set once, when the bot is put together). */
+    void moderateWith(ModerationCommands commands) {
+        this.moderation = commands;
     }
 
     void onMessage(Message message) {
@@ -93,6 +99,7 @@ final class ChatCommands {
                 replies.refreshCancelled();
             }
             case "settings" -> settings(origin, message, requester, args);
+            case "moderate" -> moderation.onMessage(origin, message, args);
             case "help" -> requests.answer(origin, Texts.HELP);
             case "start" -> requests.answer(origin, Texts.START);
             default -> {
