@@ -55,6 +55,11 @@ record Gate(Rules rules, ModerationSettings settings, RateLimits rates, AuditLog
         if (own != null) {
             limits.add(new RateLimits.Limit(who + "@" + community, own, settings.window()));
         }
+        if (settings.rateLimited() && requester.shareKey() != null) {
+            // The open web's client address: a new cookie does not bring a new allowance.
+            limits.add(new RateLimits.Limit(requester.shareKey() + "@" + EVERYWHERE_BUCKET,
+                    settings.picturesPerWindow(), settings.window()));
+        }
         Integer everywhere = rules.everywhere().picturesPerWindow();
         if (everywhere != null) {
             limits.add(new RateLimits.Limit(who + "@operator", everywhere, settings.window()));

@@ -59,7 +59,7 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
     private Reply offer(Job job, boolean known) {
         // Saved before it is offered: the worker may take it the moment it is in the queue.
         store.save(job);
-        Admission<Job> admission = queue.offer(job.id(), job.owner().key(), job, estimate(job.parameters()));
+        Admission<Job> admission = queue.offer(job.id(), job.fairShare(), job, estimate(job.parameters()));
         if (admission instanceof Admission.Refused<Job> refused) {
             if (known) {
                 store.save(job.failed(clock.instant(), refused.message()));

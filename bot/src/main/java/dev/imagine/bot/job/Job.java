@@ -15,11 +15,14 @@ import java.util.List;
  * @param resultKeys  cache keys of the finished images, one per image
  * @param fromCache   true when the images were served from the cache without generating
  * @param cpuSeconds  processor time the generation consumed (what the fair-share queue charged)
+ * @param rating      what the platform said about the audience of the channel it was asked in
+ * @param screening   the picture classifier's verdicts and how each picture was shown; null before (or without) it
+ * @param shareKey    the fair share it counts against when not only its owner's (see {@code Requester#shareKey})
  */
 public record Job(String id, User owner, String community, String channel, JobParameters parameters,
                   JobState state, Instant createdAt, Instant startedAt, Instant finishedAt, List<String> resultKeys,
                   String error, String origin, boolean fromCache, double cpuSeconds, String sourceJobId,
-                  ChannelRating rating, Screening screening) {
+                  ChannelRating rating, Screening screening, String shareKey) {
 
     public Job {
         resultKeys = resultKeys == null ? List.of() : List.copyOf(resultKeys);
@@ -31,7 +34,7 @@ public record Job(String id, User owner, String community, String channel, JobPa
                Instant createdAt, Instant startedAt, Instant finishedAt, List<String> resultKeys, String error,
                String origin, boolean fromCache, double cpuSeconds, String sourceJobId) {
         this(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys, error,
-                origin, fromCache, cpuSeconds, sourceJobId, ChannelRating.UNRATED, null);
+                origin, fromCache, cpuSeconds, sourceJobId, ChannelRating.UNRATED, null, null);
     }
 
     public static Job queued(String id, User owner, String community, String channel, JobParameters parameters,
@@ -42,43 +45,50 @@ public record Job(String id, User owner, String community, String channel, JobPa
     /** A new job for a channel of this {@code rating}. */
     public static Job queued(String id, User owner, String community, String channel, ChannelRating rating,
                              JobParameters parameters, Instant now, String origin, String sourceJobId) {
+        return queued(id, owner, community, channel, rating, null, parameters, now, origin, sourceJobId);
+    }
+
+    /** A new job for a channel of this {@code rating}, counted against the fair share {@code shareKey}. */
+    public static Job queued(String id, User owner, String community, String channel, ChannelRating rating,
+                             String shareKey, JobParameters parameters, Instant now, String origin,
+                             String sourceJobId) {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, now, null, null, List.of(), null,
-                origin, false, 0, sourceJobId, rating, null);
+                origin, false, 0, sourceJobId, rating, null, shareKey);
     }
 
     public Job running(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.RUNNING, createdAt, now, null, resultKeys,
-                null, origin, false, 0, sourceJobId, rating, null);
+                null, origin, false, 0, sourceJobId, rating, null, shareKey);
     }
 
     public Job requeued() {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, createdAt, null, null, List.of(),
-                null, origin, false, 0, sourceJobId, rating, null);
+                null, origin, false, 0, sourceJobId, rating, null, shareKey);
     }
 
     public Job done(Instant now, List<String> keys, boolean cached, double cpu) {
         return new Job(id, owner, community, channel, parameters, JobState.DONE, createdAt, startedAt, now, keys,
-                null, origin, cached, cpu, sourceJobId, rating, null);
+                null, origin, cached, cpu, sourceJobId, rating, null, shareKey);
     }
 
     public Job failed(Instant now, String message) {
         return new Job(id, owner, community, channel, parameters, JobState.FAILED, createdAt, startedAt, now,
-                List.of(), message, origin, false, 0, sourceJobId, rating, screening);
+                List.of(), message, origin, false, 0, sourceJobId, rating, screening, shareKey);
     }
 
     public Job cancelled(Instant now, String reason) {
         return new Job(id, owner, community, channel, parameters, JobState.CANCELLED, createdAt, startedAt, now,
-                List.of(), reason, origin, false, 0, sourceJobId, rating, screening);
+                List.of(), reason, origin, false, 0, sourceJobId, rating, screening, shareKey);
     }
 
     public Job deleted(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.DELETED, createdAt, startedAt, now,
-                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId, rating, screening);
+                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId, rating, screening, shareKey);
     }
 
     public Job withOrigin(String newOrigin) {
         return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
-                error, newOrigin, fromCache, cpuSeconds, sourceJobId, rating, screening);
+                error, newOrigin, fromCache, cpuSeconds, sourceJobId, rating, screening, shareKey);
     }
 
     /**
@@ -87,7 +97,7 @@ public record Job(String id, User owner, String community, String channel, JobPa
      */
     public Job screened(Screening verdicts, String note) {
         return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
-                note, origin, fromCache, cpuSeconds, sourceJobId, rating, verdicts);
+                note, origin, fromCache, cpuSeconds, sourceJobId, rating, verdicts, shareKey);
     }
 
     /** How the {@code index}th delivered picture is shown (plain when it was not screened). */
@@ -102,6 +112,11 @@ public record Job(String id, User owner, String community, String channel, JobPa
     /** Whether the {@code index}th delivered picture is to be hidden behind a click (a spoiler). */
     public boolean spoiler(int index) {
         return treatment(index) == Screening.Treatment.SPOILER;
+    }
+
+    /** The fair share this job counts against: its {@link #shareKey} (an open web API's client), else its owner's. */
+    public String fairShare() {
+        return shareKey != null ? shareKey : owner.key();
     }
 
     public boolean ownedBy(User user) {

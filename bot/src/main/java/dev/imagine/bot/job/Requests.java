@@ -82,7 +82,7 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
             return refusal.get();
         }
         Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(),
-                requester.rating(), parameters, clock.instant(), origin, sourceJobId);
+                requester.rating(), requester.shareKey(), parameters, clock.instant(), origin, sourceJobId);
         return intake.admit(job, false);
     }
 }
