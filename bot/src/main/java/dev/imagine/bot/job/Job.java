@@ -109,6 +109,11 @@ public record Job(String id, User owner, String community, String channel, JobPa
         return index < delivered.size() ? delivered.get(index) : Screening.Treatment.PLAIN;
     }
 
+    /** How many of its pictures a finished job hands out: all but those its screening held back. */
+    public int shownCount() {
+        return screening == null ? resultKeys.size() : screening.delivered().size();
+    }
+
     /** Whether the {@code index}th delivered picture is to be hidden behind a click (a spoiler). */
     public boolean spoiler(int index) {
         return treatment(index) == Screening.Treatment.SPOILER;

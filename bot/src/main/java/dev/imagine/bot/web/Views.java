@@ -75,7 +75,7 @@ final class Views {
 
     /** How many of a finished job's pictures are handed out: all but those its screening held back. */
     static int shownImages(Job job) {
-        return job.screening() == null ? job.resultKeys().size() : job.screening().delivered().size();
+        return job.shownCount();
     }
 
     static void addPosition(ObjectNode json, int position, Duration eta) {
