@@ -21,7 +21,8 @@ record Endings(Transitions transitions, Pictures pictures, SafetyScreen screen, 
     void done(Job job, GenerationResult result, Spent spent) {
         List<CacheKey> keys = pictures.keysOf(job.parameters());
         List<byte[]> made = pictures.keep(keys, result);
-        Job done = screen.judge(transitions.generated(job, Pictures.digests(keys), spent.cpuSeconds(), result), made);
+        Job done = transitions.generated(job, Pictures.digests(keys), spent.cpuSeconds(), result,
+                d -> screen.judge(d, made));
         Duration took = spent.wall();
         charges.charge(done, took);
         LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),

@@ -12,7 +12,7 @@ record Followers(InFlight inFlight, Intake intake, Transitions transitions, Safe
         inFlight.release(leader.id());
         for (Job follower : inFlight.takeFollowers(leader.id())) {
             // Each judged for its own channel: one may show a picture that another hides or holds back.
-            Job done = screen.judge(transitions.doneFromCache(follower, leader.resultKeys()), made);
+            Job done = transitions.doneFromCache(follower, leader.resultKeys(), d -> screen.judge(d, made));
             transitions.deliverFromCache(done, screen.present(done, made), took);
         }
     }

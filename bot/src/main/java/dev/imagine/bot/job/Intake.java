@@ -31,7 +31,7 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
         if (cached.isPresent()) {
             // Screened for this job's channel: a picture flagged for one channel is not handed to another whose
             // policy would refuse it.
-            Job done = screen.judge(transitions.doneFromCache(job, Pictures.digests(keys)), cached.get());
+            Job done = transitions.doneFromCache(job, Pictures.digests(keys), d -> screen.judge(d, cached.get()));
             LOG.info("job {} for {} answered from the cache", done.id(), done.owner().key());
             List<byte[]> shown = screen.present(done, cached.get());
             if (shown.isEmpty()) {

@@ -83,7 +83,7 @@ public final class JobServiceBuilder {
         Transitions transitions = new Transitions(store, audience, clocks.wall());
         Rules rules = new Rules(store);
         Authority authority = new Authority(moderation);
-        SafetyScreen screen = new SafetyScreen(classifier, safetyPolicy, rules, labels, transitions, audit);
+        SafetyScreen screen = new SafetyScreen(classifier, safetyPolicy, rules, labels, audit);
         Queries queries = new Queries(store, queue, slot, pictures, screen);
         Intake intake = new Intake(store, queue, pictures, inFlight, costs, transitions, screen, clocks.wall());
         Followers followers = new Followers(inFlight, intake, transitions, screen, gate, audience);

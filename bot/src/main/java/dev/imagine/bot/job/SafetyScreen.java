@@ -25,7 +25,6 @@ final class SafetyScreen {
     private final SafetyPolicy configured;
     private final Rules rules;
     private final PictureLabels labels;
-    private final Transitions transitions;
     private final AuditLog audit;
     // Verdicts by cache key: the same pixels get the same verdict, and a cache answer needs no second look.
     private final Map<String, SafetyCheck> verdicts = new LinkedHashMap<>(64, 0.75f, true) {
@@ -37,12 +36,11 @@ final class SafetyScreen {
 
     /** @param classifier null when none is configured: nothing is flagged */
     SafetyScreen(PictureClassifier classifier, SafetyPolicy configured, Rules rules, PictureLabels labels,
-                 Transitions transitions, AuditLog audit) {
+                 AuditLog audit) {
         this.classifier = classifier;
         this.configured = configured;
         this.rules = rules;
         this.labels = labels;
-        this.transitions = transitions;
         this.audit = audit;
     }
 
@@ -53,8 +51,9 @@ final class SafetyScreen {
     }
 
     /**
-     * Judges the pictures of a job that is DONE ({@code raw}: as the cache keeps them, in order) and saves the job
-     * with the verdicts; returns it. Without a classifier the job is returned as it is.
+     * Judges the pictures of a job that is DONE ({@code raw}: as the cache keeps them, in order) and returns it with
+     * the verdicts, for its transition to save (so it is never seen DONE without them). Without a classifier the job
+     * is returned as it is.
      */
     Job judge(Job done, List<byte[]> raw) {
         if (classifier == null) {
@@ -81,9 +80,7 @@ final class SafetyScreen {
                     withheld + " of " + raw.size() + " pictures, highest score "
                             + String.format(Locale.ROOT, "%.3f", highest) + ", policy " + policy.configName());
         }
-        Job screened = done.screened(screening, note);
-        transitions.save(screened);
-        return screened;
+        return done.screened(screening, note);
     }
 
     /**
