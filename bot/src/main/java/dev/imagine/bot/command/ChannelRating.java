@@ -6,9 +6,9 @@ package dev.imagine.bot.command;
  * {@link #UNRATED}, and the configured policy applies as it is.
  */
 public enum ChannelRating {
-    /** The platform has no such notion here (Telegram, the playground, a direct message). */
+    /** The platform has no such notion (Telegram, the playground). */
     UNRATED,
-    /** A channel for everyone: a flagged picture is never shown plainly. */
+    /** A channel for everyone (on Discord anything but an age-restricted channel, DMs too): never plainly. */
     GENERAL,
     /** An age-restricted channel: the configured policy may let a flagged picture be shown plainly. */
     AGE_RESTRICTED

@@ -282,14 +282,11 @@ final class InteractionListener extends ListenerAdapter {
     }
 
     /**
-     * A server channel is age-restricted only when Discord marks it so; anything else in a server (a thread, a
+     * A server channel is age-restricted only when Discord marks it so; anything else (a direct message, a thread, a
      * channel Discord did not describe) counts as for everyone, so a flagged picture is never shown plainly there.
      */
     static ChannelRating rating(Interaction interaction) {
-        if (interaction.getGuild() == null) {
-            return ChannelRating.UNRATED;
-        }
-        Channel channel = interaction.getChannel();
+        Channel channel = interaction.getGuild() == null ? null : interaction.getChannel();
         return channel instanceof IAgeRestrictedChannel restricted && restricted.isNSFW()
                 ? ChannelRating.AGE_RESTRICTED : ChannelRating.GENERAL;
     }

@@ -118,6 +118,16 @@ class DiscordPoliciesEndToEndTest {
     }
 
     @Test
+    void flaggedPicture_inADirectMessage_isASpoilerToo() throws Exception {
+        start(SafetyPolicy.ALLOW, 0);
+
+        FakeDiscord.Request image = awaitImage(discord.slashInDirectMessage(FakeDiscord.BOB, "imagine",
+                FakeDiscord.option("prompt", "a fox"), FakeDiscord.option("seed", 5L)));
+
+        assertThat(image.files().get(0).fileName()).startsWith("SPOILER_");
+    }
+
+    @Test
     void pictureBelowTheThreshold_isShownPlainly_everywhere() throws Exception {
         classifier.score(0.1f);
         start(SafetyPolicy.SPOILER, 0);
