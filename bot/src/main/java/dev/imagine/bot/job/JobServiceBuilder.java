@@ -92,7 +92,7 @@ public final class JobServiceBuilder {
         Parking parking = new Parking(queue, slot, transitions, endings);
         JobRunner runner = new JobRunner(generator, queue, slot, parking, endings, transitions, clocks,
                 settings.jobTimeout());
-        Gate rulesGate = new Gate(rules, moderation, new RateLimits(clocks.wall()), audit);
+        PolicyGate rulesGate = new PolicyGate(rules, moderation, new RateLimits(clocks.wall()), audit);
         Requests requests = new Requests(validator, preferences, queries, pictures, intake, gate, rulesGate,
                 new JobIds(), clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
         OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions,

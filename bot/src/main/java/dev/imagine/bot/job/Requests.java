@@ -16,7 +16,7 @@ import java.util.function.Supplier;
  * person's limits and channel, made a new job, and handed to {@link Intake}.
  */
 record Requests(RequestValidator validator, Preferences preferences, Queries queries, Pictures pictures, Intake intake,
-                AdmissionGate gate, Gate rules, Supplier<String> jobIds, InstantSource clock,
+                AdmissionGate gate, PolicyGate rules, Supplier<String> jobIds, InstantSource clock,
                 boolean fastDecoderAvailable) {
 
     Reply imagine(Command.Imagine command, String origin) {

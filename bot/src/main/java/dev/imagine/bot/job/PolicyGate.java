@@ -12,7 +12,7 @@ import java.util.Optional;
  * paused there, the prompt has a blocked word, or the person is over the rate limit. Every such refusal goes into the
  * audit log (the rule that matched, never the prompt).
  */
-record Gate(Rules rules, ModerationSettings settings, RateLimits rates, AuditLog audit) {
+record PolicyGate(Rules rules, ModerationSettings settings, RateLimits rates, AuditLog audit) {
     static final String EVERYWHERE_BUCKET = "*";
 
     Optional<Reply.Refused> refusal(Requester requester, JobParameters parameters) {
