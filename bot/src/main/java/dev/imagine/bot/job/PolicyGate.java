@@ -43,7 +43,28 @@ record PolicyGate(Rules rules, ModerationSettings settings, RateLimits rates, Au
         return rateLimit(requester, parameters.count());
     }
 
+    /**
+     * Gives back the pictures {@link #refusal} took from the person's rate limit when the queue then refused the
+     * request (it was full): they got nothing for them.
+     */
+    void refund(Requester requester, int pictures) {
+        rates.giveBack(limitsFor(requester), pictures);
+    }
+
     private Optional<Reply.Refused> rateLimit(Requester requester, int pictures) {
+        List<RateLimits.Limit> limits = limitsFor(requester);
+        if (limits.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<RateLimits.Wait> wait = rates.take(limits, pictures);
+        if (wait.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(rateRefusal(requester, pictures, wait.get()));
+    }
+
+    /** Every bucket a request of {@code requester} draws from: the person's, their community's, their address's. */
+    private List<RateLimits.Limit> limitsFor(Requester requester) {
         List<RateLimits.Limit> limits = new ArrayList<>();
         String who = requester.user().key();
         if (settings.rateLimited()) {
@@ -64,24 +85,23 @@ record PolicyGate(Rules rules, ModerationSettings settings, RateLimits rates, Au
         if (everywhere != null) {
             limits.add(new RateLimits.Limit(who + "@operator", everywhere, settings.window()));
         }
-        if (limits.isEmpty()) {
-            return Optional.empty();
-        }
-        Optional<RateLimits.Wait> wait = rates.take(limits, pictures);
-        if (wait.isEmpty()) {
-            return Optional.empty();
-        }
-        RateLimits.Limit limit = wait.get().limit();
+        return limits;
+    }
+
+    private Reply.Refused rateRefusal(Requester requester, int pictures, RateLimits.Wait wait) {
+        String who = requester.user().key();
+        String community = requester.communityKey();
+        RateLimits.Limit limit = wait.limit();
         String per = Durations.words(limit.window());
         audit.record("refused-rate", who, community, null, pictures + " asked, at most " + limit.capacity() + " per "
                 + per);
         if (pictures > limit.capacity()) {
-            return Optional.of(new Reply.Refused("You can have at most " + limit.capacity() + " pictures per " + per
-                    + " here; ask for fewer at a time.", Reply.Refused.Reason.INVALID));
+            return new Reply.Refused("You can have at most " + limit.capacity() + " pictures per " + per
+                    + " here; ask for fewer at a time.", Reply.Refused.Reason.INVALID);
         }
-        Duration after = wait.get().duration();
-        return Optional.of(new Reply.Refused("You have drawn your " + limit.capacity() + " pictures per " + per
-                + "; try again in " + Durations.words(roundUp(after)) + ".", Reply.Refused.Reason.BUSY, after));
+        Duration after = wait.duration();
+        return new Reply.Refused("You have drawn your " + limit.capacity() + " pictures per " + per
+                + "; try again in " + Durations.words(roundUp(after)) + ".", Reply.Refused.Reason.BUSY, after);
     }
 
     private static Duration roundUp(Duration wait) {

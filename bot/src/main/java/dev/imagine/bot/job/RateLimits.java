@@ -73,6 +73,16 @@ final class RateLimits {
         return Optional.empty();
     }
 
+    /** Puts {@code cost} pictures back into every bucket of {@code limits} (never above its capacity). */
+    synchronized void giveBack(List<Limit> limits, int cost) {
+        Instant now = clock.instant();
+        for (Limit limit : limits) {
+            if (buckets.containsKey(limit.key())) {
+                buckets.put(limit.key(), new Bucket(Math.min(limit.capacity(), refilled(limit, now) + cost), now));
+            }
+        }
+    }
+
     private double refilled(Limit limit, Instant now) {
         Bucket bucket = buckets.get(limit.key());
         if (bucket == null) {

@@ -83,6 +83,11 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
         }
         Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(),
                 requester.rating(), requester.shareKey(), parameters, clock.instant(), origin, sourceJobId);
-        return intake.admit(job, false);
+        Reply reply = intake.admit(job, false);
+        if (reply instanceof Reply.Refused refused && refused.reason() == Reply.Refused.Reason.BUSY) {
+            // The queue was full: the person got nothing for the pictures the rate limit counted.
+            rules.refund(requester, parameters.count());
+        }
+        return reply;
     }
 }

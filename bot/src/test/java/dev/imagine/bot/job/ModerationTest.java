@@ -191,6 +191,27 @@ class ModerationTest {
     }
 
     @Test
+    void aRequestTheFullQueueRefuses_costsNothingOfTheRateLimit() throws Exception {
+        try (PolicyEngine engine = engine(5)) {
+            engine.generator.holdSteps();
+            Reply first = engine.imagine(Requester.direct(ALICE), "a fox", 1);
+            for (int seed = 2; seed <= 4; seed++) {
+                assertThat(engine.imagine(Requester.direct(ALICE), "a fox", seed)).isInstanceOf(Reply.Accepted.class);
+            }
+            Reply full = engine.imagine(Requester.direct(ALICE), "a fox", 5);
+            engine.generator.releaseAll();
+            engine.await("finished", first);
+
+            assertThat(full).isInstanceOfSatisfying(Reply.Refused.class, r -> assertThat(r.message())
+                    .doesNotContain("try again in"));
+            assertThat(engine.imagine(Requester.direct(ALICE), "a cat", 6)).as("the fifth of five")
+                    .isNotInstanceOf(Reply.Refused.class);
+            assertThat(engine.imagine(Requester.direct(ALICE), "a cat", 7)).isInstanceOfSatisfying(
+                    Reply.Refused.class, r -> assertThat(r.message()).contains("try again in"));
+        }
+    }
+
+    @Test
     void communityAdmins_canLowerTheRateLimitForTheirCommunity_butNotRaiseIt() {
         try (PolicyEngine engine = engine(5)) {
             Reply raise = moderate(engine, ADMIN_HERE, new ModerationAction.Rate(10));
