@@ -2,16 +2,18 @@ package dev.imagine.bot.telegram;
 
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.groupadministration.GetChatMember;
+import org.telegram.telegrambots.meta.api.objects.message.Message;
 
 /**
  * Whether a person administers a group, as Telegram says (getChatMember: creator or administrator), remembered for a
- * while so that a moderator's burst of commands costs one call. Asked when someone moderates or deletes another
- * person's picture; a failed check counts as no.
+ * while so that a moderator's burst of commands costs one call. Asked when someone changes the group's settings,
+ * moderates or deletes another person's picture; a failed check counts as no.
  */
 final class GroupAdmins {
     private static final Logger LOG = LoggerFactory.getLogger(GroupAdmins.class);
@@ -28,6 +30,25 @@ final class GroupAdmins {
         this.outbox = outbox;
         this.settings = settings;
         this.nanoClock = nanoClock;
+    }
+
+    /**
+     * Whether the sender of {@code message} administers the group it was sent in: an anonymous administrator (who
+     * posts as the group itself) does without asking; in a private chat nobody does.
+     */
+    CompletableFuture<Boolean> sender(Origin origin, Message message) {
+        if (!origin.group()) {
+            return CompletableFuture.completedFuture(false);
+        }
+        if (anonymousAdmin(message)) {
+            return CompletableFuture.completedFuture(true);
+        }
+        return check(origin.chatId(), message.getFrom().getId());
+    }
+
+    /** An anonymous group administrator posts as the group itself. */
+    static boolean anonymousAdmin(Message message) {
+        return message.getSenderChat() != null && Objects.equals(message.getSenderChat().getId(), message.getChatId());
     }
 
     CompletableFuture<Boolean> check(long chatId, long userId) {

@@ -7,8 +7,6 @@ import dev.imagine.bot.job.ReplyTexts;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
-import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,10 +42,7 @@ final class ModerationCommands {
             requests.answer(origin, e.getMessage());
             return;
         }
-        CompletableFuture<Boolean> admin = !origin.group() ? CompletableFuture.completedFuture(false)
-                : anonymousAdmin(message) ? CompletableFuture.completedFuture(true)
-                : admins.check(origin.chatId(), message.getFrom().getId());
-        admin.whenCompleteAsync((isAdmin, failure) -> {
+        admins.sender(origin, message).whenCompleteAsync((isAdmin, failure) -> {
             Requester who = Requests.requester(message.getFrom(), origin, Boolean.TRUE.equals(isAdmin));
             try {
                 requests.ask(origin, new Command.Moderate(who, null, action));
@@ -56,11 +51,6 @@ final class ModerationCommands {
                 requests.answer(origin, ReplyTexts.SOMETHING_WRONG);
             }
         }, updates);
-    }
-
-    /** An anonymous group administrator posts as the group itself. */
-    private static boolean anonymousAdmin(Message message) {
-        return message.getSenderChat() != null && Objects.equals(message.getSenderChat().getId(), message.getChatId());
     }
 
     static ModerationAction parse(String args, Message message) {

@@ -91,10 +91,9 @@ public final class TelegramBot implements Adapter {
         this.replies = new TelegramReplies(outbox, new ChatMessages(outbox), jobs, outboxThread, settings,
                 System::nanoTime);
         Requests requests = new Requests(jobs, outbox, replies, updatesThread);
-        this.commands = new ChatCommands(requests, replies, migrations, outbox, settings, updatesThread,
-                () -> username, System::nanoTime);
         GroupAdmins admins = new GroupAdmins(outbox, settings, System::nanoTime);
-        this.commands.moderateWith(new ModerationCommands(requests, admins, updatesThread));
+        this.commands = new ChatCommands(requests, replies, migrations, admins,
+                new ModerationCommands(requests, admins, updatesThread), updatesThread, () -> username);
         this.buttons = new ButtonPresses(jobs, requests, replies, admins);
     }
 
