@@ -56,7 +56,9 @@ record OwnerActions(Queries queries, FairShareQueue<Job> queue, WorkerSlot slot,
         Job job = target.get();
         if (!job.ownedBy(command.requester().user())) {
             String community = Rules.communityOf(job);
-            if (community == null || !authority.moderates(command.requester(), community)) {
+            // The operator may delete any picture, also one drawn outside a community (a private chat, the API).
+            boolean operator = authority.operator(command.requester());
+            if (!operator && (community == null || !authority.moderates(command.requester(), community))) {
                 return new Reply.Refused("Only the person who asked for this picture (or this community's admins)"
                         + " can delete it.", Reply.Refused.Reason.NOT_ALLOWED);
             }

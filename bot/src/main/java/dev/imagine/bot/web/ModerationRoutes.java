@@ -4,7 +4,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ModerationAction;
 import dev.imagine.bot.command.Requester;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.job.Reply;
 import java.io.IOException;
 import java.util.List;
@@ -12,18 +14,20 @@ import java.util.Map;
 
 /**
  * {@code /api/moderation}: the operator moderates any community (or every one, {@code "*"}) with the API key in the
- * Authorization header, the same commands the chat adapters send for a community's admins. Without
- * {@code IMAGINE_API_KEY} there is no operator on the API, even on loopback.
+ * Authorization header, the same commands the chat adapters send for a community's admins, and deletes any picture
+ * drawn through the API. Without {@code IMAGINE_API_KEY} there is no operator on the API, even on loopback.
  */
 final class ModerationRoutes {
     static final String EVERYWHERE = "*";
 
     /** The body of {@code POST /api/moderation}. */
-    record Body(String community, String action, String user, String policy, List<String> words, Integer pictures) {
+    record Body(String community, String action, String user, String policy, List<String> words, Integer pictures,
+                String job) {
         static final Map<String, String> FIELDS = Map.of(
                 "community", "text: a community key such as \"discord:900000000000000001\" or \"telegram:-100123\","
                         + " or \"*\" for every community",
-                "action", "one of show, ban, unban, pause, resume, policy, block, unblock, rate",
+                "action", "one of show, ban, unban, pause, resume, policy, block, unblock, rate, delete",
+                "job", "text: the id of the picture to delete (action delete)",
                 "user", "text: platform:id, such as \"discord:123\"",
                 "policy", "\"allow\", \"spoiler\", \"blur\" or \"refuse\"",
                 "words", "an array of texts",
@@ -34,11 +38,13 @@ final class ModerationRoutes {
     private final JobService jobs;
     private final Access access;
     private final Answers answers;
+    private final EventHub events;
 
-    ModerationRoutes(JobService jobs, Access access, Answers answers) {
+    ModerationRoutes(JobService jobs, Access access, Answers answers, EventHub events) {
         this.jobs = jobs;
         this.access = access;
         this.answers = answers;
+        this.events = events;
     }
 
     List<Route> routes() {
@@ -57,6 +63,10 @@ final class ModerationRoutes {
     private void act(Request request) throws IOException {
         operatorOnly(request);
         Body body = request.jsonBody(Body.class, Body.FIELDS, Body.EXAMPLE);
+        if (body.action() != null && body.action().strip().equalsIgnoreCase("delete")) {
+            delete(request, body.job());
+            return;
+        }
         if (body.community() == null || body.community().isBlank()) {
             throw new Request.Failure(400, "community is missing: a community key such as \"discord:9000…\", or"
                     + " \"*\" for every community");
@@ -76,9 +86,41 @@ final class ModerationRoutes {
             case "unblock" -> new ModerationAction.Unblock(words);
             case "rate" -> new ModerationAction.Rate(body.pictures());
             default -> throw new Request.Failure(400, "action '" + body.action() + "' is not one of show, ban, unban,"
-                    + " pause, resume, policy, block, unblock, rate");
+                    + " pause, resume, policy, block, unblock, rate, delete");
         };
         answer(request, new Command.Moderate(Requester.operator(), body.community().strip(), action));
+    }
+
+    /**
+     * Deletes anyone's finished picture drawn through the API. A picture posted in Discord or Telegram lives on in
+     * its message there, which only that adapter can remove, so it is deleted there, with its Delete button.
+     */
+    private void delete(Request request, String jobId) throws IOException {
+        if (jobId == null || jobId.isBlank()) {
+            throw new Request.Failure(400, "job is missing: " + Body.FIELDS.get("job"));
+        }
+        Job job = jobs.job(jobId.strip()).orElseThrow(() -> new Request.Failure(404, "no picture has the id '"
+                + jobId.strip() + "'"));
+        if (!job.owner().platform().equals(WebServer.PLATFORM)) {
+            throw new Request.Failure(409, "that picture was posted in " + job.owner().platform() + ": delete it"
+                    + " there with its Delete button, which the community's admins and the people listed in"
+                    + " moderation.operators may press under anyone's picture");
+        }
+        if (job.state() == JobState.DELETED) {
+            throw new Request.Failure(410, "that picture was already deleted");
+        }
+        if (!job.state().isFinal()) {
+            throw new Request.Failure(409, "that picture is still being made; delete it once it is finished");
+        }
+        Reply reply = jobs.handle(new Command.Delete(Requester.operator(), job.id()), JobRoutes.ORIGIN);
+        if (reply instanceof Reply.Refused refused) {
+            answers.refuse(request, refused);
+            return;
+        }
+        jobs.job(job.id()).ifPresent(events::refresh);
+        ObjectNode body = StrictJson.object();
+        body.put("message", ((Reply.Info) reply).text());
+        request.json(200, body);
     }
 
     private void answer(Request request, Command.Moderate command) throws IOException {

@@ -119,7 +119,7 @@ public final class WebServer implements Adapter {
         all.addAll(service.api());
         all.addAll(new JobRoutes(jobs, events).routes());
         Access access = new Access(settings.apiKey());
-        all.addAll(new ModerationRoutes(jobs, access, new Answers(jobs, events)).routes());
+        all.addAll(new ModerationRoutes(jobs, access, new Answers(jobs, events), events).routes());
         all.add(new EventStream(jobs, events).route());
         this.routes = List.copyOf(all);
 

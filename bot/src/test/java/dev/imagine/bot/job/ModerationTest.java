@@ -249,6 +249,29 @@ class ModerationTest {
     }
 
     @Test
+    void operator_canDeleteAnyPicture_alsoOneDrawnInAPrivateChat_andTheAuditLogSaysSo() throws Exception {
+        try (PolicyEngine engine = engine(0)) {
+            Job inPrivate = engine.await("finished", engine.imagine(Requester.direct(ALICE), "a fox", 1)).job();
+            Job inGroup = engine.await("finished", engine.imagine(ALICE_HERE, "a fox", 2)).job();
+
+            Reply byAdmin = engine.service.handle(new Command.Delete(ADMIN_HERE, inPrivate.id()), "o");
+            Reply byConfiguredOperator = engine.service.handle(new Command.Delete(CONFIGURED_OPERATOR,
+                    inGroup.id()), "o");
+            Reply byApiOperator = engine.service.handle(new Command.Delete(Requester.operator(), inPrivate.id()), "o");
+
+            assertThat(byAdmin).as("a private chat is no admin's community").isInstanceOf(Reply.Refused.class);
+            assertThat(byConfiguredOperator).isInstanceOf(Reply.Info.class);
+            assertThat(byApiOperator).isInstanceOf(Reply.Info.class);
+            assertThat(engine.store.find(inPrivate.id()).orElseThrow().state()).isEqualTo(JobState.DELETED);
+            assertThat(engine.store.find(inGroup.id()).orElseThrow().state()).isEqualTo(JobState.DELETED);
+            assertThat(engine.audit.entries()).extracting(e -> e.action() + " " + e.actor() + " " + e.community()
+                    + " " + e.target()).containsExactly(
+                    "delete discord:99 telegram:-100 " + inGroup.id(),
+                    "delete operator null " + inPrivate.id());
+        }
+    }
+
+    @Test
     void show_describesTheCommunitysRules() {
         try (PolicyEngine engine = engine(20)) {
             moderate(engine, ADMIN_HERE, new ModerationAction.Ban("2"));

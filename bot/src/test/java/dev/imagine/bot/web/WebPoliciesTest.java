@@ -3,9 +3,14 @@ package dev.imagine.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.Requester;
+import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.AuditLog;
 import dev.imagine.bot.job.JobServiceBuilder;
+import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.job.ModerationSettings;
+import dev.imagine.bot.job.Reply;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.testing.ScriptedClassifier;
@@ -124,6 +129,47 @@ class WebPoliciesTest {
             assertThat(wrong.error()).contains("explode").contains("ban");
             assertThat(AuditLog.open(data.resolve("audit"), Duration.ofDays(7), InstantSource.system()).entries())
                     .extracting(AuditLog.Entry::action).contains("pause", "refused-paused", "ban");
+        }
+    }
+
+    @Test
+    void operatorWithTheKey_deletesAnyonesPictureDrawnThroughTheApi_butSendsAChatPictureToItsDeleteButton()
+            throws Exception {
+        try (TinyImagine imagine = start(LOOPBACK_WITH_KEY, QueueSettings.DEFAULTS, SafetyPolicy.SPOILER, 0)) {
+            Person alice = new Person(imagine.base()).withKey(KEY);
+            Person operator = new Person(imagine.base()).withKey(KEY);
+            String alicesPicture = drawn(alice, "a fox").get("id").getAsString();
+            Reply inTelegram = imagine.jobs.handle(new Command.Imagine(new Requester(new User("telegram", "5", "bob"),
+                    "-100", "main", false), "a fox", 3L, null, null, null, null, null), "origin");
+            String telegramPicture = ((Reply.Accepted) inTelegram).job().id();
+
+            Person.Answer asAPerson = operator.delete("/api/jobs/" + alicesPicture);
+            Person.Answer deleted = operator.post("/api/moderation", "{\"action\": \"delete\", \"job\": \""
+                    + alicesPicture + "\"}");
+            Person.Answer again = operator.post("/api/moderation", "{\"action\": \"delete\", \"job\": \""
+                    + alicesPicture + "\"}");
+            Person.Answer chat = operator.post("/api/moderation", "{\"action\": \"delete\", \"job\": \""
+                    + telegramPicture + "\"}");
+            Person.Answer unknown = operator.post("/api/moderation", "{\"action\": \"delete\", \"job\": \"nope\"}");
+            Person.Answer noJob = operator.post("/api/moderation", "{\"action\": \"delete\"}");
+
+            assertThat(asAPerson.status()).as("the jobs' own DELETE: the key, a cookie of its own, not Alice's")
+                    .isEqualTo(403);
+            assertThat(deleted.status()).as(deleted.error()).isEqualTo(200);
+            assertThat(deleted.json().get("message").getAsString()).isEqualTo("Deleted.");
+            assertThat(alice.get("/api/jobs/" + alicesPicture).json().get("state").getAsString()).isEqualTo("deleted");
+            assertThat(alice.get("/api/jobs/" + alicesPicture + "/images/0").status()).isEqualTo(410);
+            assertThat(again.status()).isEqualTo(410);
+            assertThat(chat.status()).isEqualTo(409);
+            assertThat(chat.error()).contains("posted in telegram").contains("Delete button")
+                    .contains("moderation.operators");
+            assertThat(imagine.jobs.job(telegramPicture).orElseThrow().state()).isNotEqualTo(JobState.DELETED);
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(noJob.status()).isEqualTo(400);
+            assertThat(noJob.error()).contains("job");
+            assertThat(AuditLog.open(data.resolve("audit"), Duration.ofDays(7), InstantSource.system()).entries())
+                    .filteredOn(e -> e.action().equals("delete")).singleElement()
+                    .satisfies(e -> assertThat(e.actor() + " " + e.target()).isEqualTo("operator " + alicesPicture));
         }
     }
 
