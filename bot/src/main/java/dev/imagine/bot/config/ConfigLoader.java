@@ -89,6 +89,7 @@ public final class ConfigLoader {
     private static void checkTogether(ImagineConfig config, String source) {
         try {
             config.safety();
+            config.operators();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }

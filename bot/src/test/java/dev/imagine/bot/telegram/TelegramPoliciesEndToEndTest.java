@@ -3,8 +3,10 @@ package dev.imagine.bot.telegram;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.job.AuditLog;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.ModerationSettings;
+import dev.imagine.bot.job.Screening;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.testing.Engine;
@@ -30,6 +32,8 @@ class TelegramPoliciesEndToEndTest {
     static final long ALICE = 700;
     static final long BOB = 701;
     static final long ADA = 702;
+    /** Named in moderation.operators: may moderate every group, administrator there or not. */
+    static final long OPERATOR = 799;
 
     @TempDir
     Path data;
@@ -54,7 +58,8 @@ class TelegramPoliciesEndToEndTest {
     private void start(SafetyPolicy policy, int picturesPerWindow) {
         engine = new Engine(data, TestGenerator.fake(), JobSettings.defaults("tiny-lcm", "fixture"),
                 QueueSettings.DEFAULTS, () -> 1234L, builder -> builder.safety(classifier, policy)
-                .moderation(new ModerationSettings(Set.of(), picturesPerWindow, Duration.ofMinutes(10)))
+                .moderation(new ModerationSettings(Set.of("telegram:" + OPERATOR), picturesPerWindow,
+                        Duration.ofMinutes(10)))
                 .audit(AuditLog.open(data.resolve("audit"), Duration.ofDays(7), InstantSource.system())));
         engine.open(new TelegramBot(TelegramBotEndToEndTest.settings(telegram.url()), engine.jobs(),
                 FakeTelegram.TOKEN));
@@ -161,5 +166,63 @@ class TelegramPoliciesEndToEndTest {
                 .param("text")).isEqualTo("Deleted.");
 
         telegram.await("deleteMessage", c -> c.param("message_id").equals(Integer.toString(photo.resultMessageId())));
+    }
+
+    private Job jobOf(FakeTelegram.Call photo) {
+        String delete = photo.callbackData().stream().filter(d -> d.startsWith("del:")).findFirst().orElseThrow();
+        return engine.jobs().job(delete.substring("del:".length())).orElseThrow();
+    }
+
+    @Test
+    void blurPolicyOfTheGroup_sendsTheBlurredCopy_withoutSpoiler() throws Exception {
+        start(SafetyPolicy.SPOILER, 0);
+        telegram.makeAdmin(GROUP, ADA);
+        answerTo(telegram.sendText(GROUP, "supergroup", ADA, "ada", "/moderate policy blur"), "blurred");
+
+        FakeTelegram.Call photo = photoReplyingTo(telegram.sendText(GROUP, "supergroup", ALICE, "alice",
+                "/imagine a fox --seed 1"));
+        Job job = jobOf(photo);
+
+        assertThat(photo.spoilers()).containsExactly(false);
+        assertThat(job.treatment(0)).isEqualTo(Screening.Treatment.BLURRED);
+        byte[] sent = photo.files().values().iterator().next();
+        assertThat(sent).as("the blurred copy the job keeps, never the drawn picture")
+                .isEqualTo(engine.jobs().images(job).orElseThrow().get(0));
+    }
+
+    @Test
+    void flaggedPictureInTheCache_isHeldBackInAGroupThatRefusesIt_butStillSentWhereItIsASpoiler()
+            throws Exception {
+        start(SafetyPolicy.SPOILER, 0);
+        telegram.makeAdmin(GROUP, ADA);
+        answerTo(telegram.sendText(GROUP, "supergroup", ADA, "ada", "/moderate policy refuse"), "held back");
+        photoReplyingTo(telegram.sendText(OTHER_GROUP, "supergroup", ALICE, "alice", "/imagine a fox --seed 5"));
+        int checks = classifier.checks.get();
+
+        int refused = telegram.sendText(GROUP, "supergroup", BOB, "bob", "/imagine a fox --seed 5");
+        int allowed = telegram.sendText(OTHER_GROUP, "supergroup", BOB, "bob", "/imagine a fox --seed 5");
+
+        assertThat(answerTo(refused, "held back")).contains("flagged");
+        assertThat(photoReplyingTo(allowed).spoilers()).containsExactly(true);
+        assertThat(telegram.calls("sendPhoto")).noneMatch(c -> c.chatId() == GROUP);
+        assertThat(classifier.checks.get()).as("both answers came from the cache, judged once").isEqualTo(checks);
+    }
+
+    @Test
+    void operatorNamedInTheConfig_moderatesAGroupWithoutAdministeringIt() throws Exception {
+        start(SafetyPolicy.SPOILER, 0);
+        FakeTelegram.Call alices = photoReplyingTo(telegram.sendText(GROUP, "supergroup", ALICE, "alice",
+                "/imagine a fox --seed 1"));
+
+        answerTo(telegram.sendText(GROUP, "supergroup", OPERATOR, "op", "/moderate ban " + ALICE),
+                "can no longer use Imagine here");
+        String delete = alices.callbackData().stream().filter(d -> d.startsWith("del:")).findFirst().orElseThrow();
+        String pressed = telegram.press(GROUP, OPERATOR, "op", alices.resultMessageId(), delete);
+
+        assertThat(telegram.await("answerCallbackQuery", c -> pressed.equals(c.param("callback_query_id")))
+                .param("text")).isEqualTo("Deleted.");
+        telegram.await("deleteMessage", c -> c.param("message_id").equals(Integer.toString(alices.resultMessageId())));
+        assertThat(answerTo(telegram.sendText(GROUP, "supergroup", ALICE, "alice", "/imagine a fox --seed 2"),
+                "banned")).contains("admins");
     }
 }
