@@ -10,8 +10,10 @@ import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.testing.ScriptedClassifier;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -195,12 +197,19 @@ class ModerationTest {
         try (PolicyEngine engine = engine(5)) {
             engine.generator.holdSteps();
             Reply first = engine.imagine(Requester.direct(ALICE), "a fox", 1);
+            // On the worker, so that the next three are the three waiting the queue allows one person.
+            assertThat(engine.generator.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).isTrue();
+            List<Reply> waiting = new ArrayList<>();
             for (int seed = 2; seed <= 4; seed++) {
-                assertThat(engine.imagine(Requester.direct(ALICE), "a fox", seed)).isInstanceOf(Reply.Accepted.class);
+                waiting.add(engine.imagine(Requester.direct(ALICE), "a fox", seed));
+                assertThat(waiting.getLast()).isInstanceOf(Reply.Accepted.class);
             }
             Reply full = engine.imagine(Requester.direct(ALICE), "a fox", 5);
             engine.generator.releaseAll();
             engine.await("finished", first);
+            for (Reply reply : waiting) {
+                engine.await("finished", reply);
+            }
 
             assertThat(full).isInstanceOfSatisfying(Reply.Refused.class, r -> assertThat(r.message())
                     .doesNotContain("try again in"));
