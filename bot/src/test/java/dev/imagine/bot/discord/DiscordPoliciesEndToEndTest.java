@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagine.bot.job.AuditLog;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.ModerationSettings;
+import dev.imagine.bot.job.Screening;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.testing.Engine;
@@ -125,6 +127,22 @@ class DiscordPoliciesEndToEndTest {
                 FakeDiscord.option("prompt", "a fox"), FakeDiscord.option("seed", 5L)));
 
         assertThat(image.files().get(0).fileName()).startsWith("SPOILER_");
+    }
+
+    @Test
+    void blurPolicy_showsTheBlurredCopy_inTheEmbed_withoutSpoiler() throws Exception {
+        start(SafetyPolicy.BLUR, 0);
+
+        FakeDiscord.Request image = awaitImage(imagine(FakeDiscord.CHANNEL_ID, FakeDiscord.ALICE, "a fox", 42));
+        Job job = running.jobs().job(jobIdOf(image)).orElseThrow();
+
+        FakeDiscord.Upload file = image.files().get(0);
+        assertThat(file.fileName()).doesNotStartWith("SPOILER_");
+        assertThat(image.payload().getArray("embeds").getObject(0).getObject("image").getString("url"))
+                .isEqualTo("attachment://" + file.fileName());
+        assertThat(job.treatment(0)).isEqualTo(Screening.Treatment.BLURRED);
+        assertThat(file.bytes()).as("the blurred copy the job keeps, never the drawn picture")
+                .isEqualTo(running.jobs().images(job).orElseThrow().get(0));
     }
 
     @Test

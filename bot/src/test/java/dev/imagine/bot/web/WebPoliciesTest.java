@@ -7,10 +7,12 @@ import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.AuditLog;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobServiceBuilder;
 import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.job.ModerationSettings;
 import dev.imagine.bot.job.Reply;
+import dev.imagine.bot.job.Screening;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.testing.ScriptedClassifier;
@@ -77,6 +79,22 @@ class WebPoliciesTest {
             JsonObject job = drawn(new Person(imagine.base()), "a fox");
 
             assertThat(job.getAsJsonArray("spoilers").get(0).getAsBoolean()).isFalse();
+        }
+    }
+
+    @Test
+    void blurPolicy_servesTheBlurredCopy_asNoSpoiler() throws Exception {
+        try (TinyImagine imagine = start(LOOPBACK, QueueSettings.DEFAULTS, SafetyPolicy.BLUR, 0)) {
+            Person me = new Person(imagine.base());
+
+            JsonObject job = drawn(me, "a fox");
+            Person.Answer image = me.get(job.getAsJsonArray("images").get(0).getAsString());
+            Job kept = imagine.jobs.job(job.get("id").getAsString()).orElseThrow();
+
+            assertThat(job.getAsJsonArray("spoilers").get(0).getAsBoolean()).isFalse();
+            assertThat(kept.treatment(0)).isEqualTo(Screening.Treatment.BLURRED);
+            assertThat(image.response().body()).as("the blurred copy, never the drawn picture")
+                    .isEqualTo(imagine.jobs.images(kept).orElseThrow().get(0));
         }
     }
 
