@@ -18,23 +18,17 @@ import java.util.List;
  * @param rating      what the platform said about the audience of the channel it was asked in
  * @param screening   the picture classifier's verdicts and how each picture was shown; null before (or without) it
  * @param shareKey    the fair share it counts against when not only its owner's (see {@code Requester#shareKey})
+ * @param reading     what the text encoder reads of the prompt, for the replies; null for jobs stored before it
+ *                    was kept
  */
 public record Job(String id, User owner, String community, String channel, JobParameters parameters,
                   JobState state, Instant createdAt, Instant startedAt, Instant finishedAt, List<String> resultKeys,
                   String error, String origin, boolean fromCache, double cpuSeconds, String sourceJobId,
-                  ChannelRating rating, Screening screening, String shareKey) {
+                  ChannelRating rating, Screening screening, String shareKey, PromptReading reading) {
 
     public Job {
         resultKeys = resultKeys == null ? List.of() : List.copyOf(resultKeys);
         rating = rating == null ? ChannelRating.UNRATED : rating;
-    }
-
-    /** A job of a channel the platform does not rate, not screened (yet). */
-    public Job(String id, User owner, String community, String channel, JobParameters parameters, JobState state,
-               Instant createdAt, Instant startedAt, Instant finishedAt, List<String> resultKeys, String error,
-               String origin, boolean fromCache, double cpuSeconds, String sourceJobId) {
-        this(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys, error,
-                origin, fromCache, cpuSeconds, sourceJobId, ChannelRating.UNRATED, null, null);
     }
 
     public static Job queued(String id, User owner, String community, String channel, JobParameters parameters,
@@ -53,42 +47,48 @@ public record Job(String id, User owner, String community, String channel, JobPa
                              String shareKey, JobParameters parameters, Instant now, String origin,
                              String sourceJobId) {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, now, null, null, List.of(), null,
-                origin, false, 0, sourceJobId, rating, null, shareKey);
+                origin, false, 0, sourceJobId, rating, null, shareKey, null);
     }
 
     public Job running(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.RUNNING, createdAt, now, null, resultKeys,
-                null, origin, false, 0, sourceJobId, rating, null, shareKey);
+                null, origin, false, 0, sourceJobId, rating, null, shareKey, reading);
     }
 
     public Job requeued() {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, createdAt, null, null, List.of(),
-                null, origin, false, 0, sourceJobId, rating, null, shareKey);
+                null, origin, false, 0, sourceJobId, rating, null, shareKey, reading);
     }
 
     public Job done(Instant now, List<String> keys, boolean cached, double cpu) {
         return new Job(id, owner, community, channel, parameters, JobState.DONE, createdAt, startedAt, now, keys,
-                null, origin, cached, cpu, sourceJobId, rating, null, shareKey);
+                null, origin, cached, cpu, sourceJobId, rating, null, shareKey, reading);
     }
 
     public Job failed(Instant now, String message) {
         return new Job(id, owner, community, channel, parameters, JobState.FAILED, createdAt, startedAt, now,
-                List.of(), message, origin, false, 0, sourceJobId, rating, screening, shareKey);
+                List.of(), message, origin, false, 0, sourceJobId, rating, screening, shareKey, reading);
     }
 
     public Job cancelled(Instant now, String reason) {
         return new Job(id, owner, community, channel, parameters, JobState.CANCELLED, createdAt, startedAt, now,
-                List.of(), reason, origin, false, 0, sourceJobId, rating, screening, shareKey);
+                List.of(), reason, origin, false, 0, sourceJobId, rating, screening, shareKey, reading);
     }
 
     public Job deleted(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.DELETED, createdAt, startedAt, now,
-                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId, rating, screening, shareKey);
+                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId, rating, screening, shareKey, reading);
     }
 
     public Job withOrigin(String newOrigin) {
         return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
-                error, newOrigin, fromCache, cpuSeconds, sourceJobId, rating, screening, shareKey);
+                error, newOrigin, fromCache, cpuSeconds, sourceJobId, rating, screening, shareKey, reading);
+    }
+
+    /** This job with {@code promptReading} as what the text encoder reads of its prompt. */
+    public Job withReading(PromptReading promptReading) {
+        return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
+                error, origin, fromCache, cpuSeconds, sourceJobId, rating, screening, shareKey, promptReading);
     }
 
     /**
@@ -97,7 +97,7 @@ public record Job(String id, User owner, String community, String channel, JobPa
      */
     public Job screened(Screening verdicts, String note) {
         return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
-                note, origin, fromCache, cpuSeconds, sourceJobId, rating, verdicts, shareKey);
+                note, origin, fromCache, cpuSeconds, sourceJobId, rating, verdicts, shareKey, reading);
     }
 
     /** How the {@code index}th delivered picture is shown (plain when it was not screened). */

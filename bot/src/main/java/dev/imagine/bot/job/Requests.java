@@ -81,8 +81,11 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
         if (refusal.isPresent()) {
             return refusal.get();
         }
+        PromptReading reading = PromptReading.of(parameters.prompt(), read,
+                piece -> pictures.tokensOf(piece, parameters));
         Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(),
-                requester.rating(), requester.shareKey(), parameters, clock.instant(), origin, sourceJobId);
+                requester.rating(), requester.shareKey(), parameters, clock.instant(), origin, sourceJobId)
+                .withReading(reading);
         Reply reply = intake.admit(job, false);
         if (reply instanceof Reply.Refused refused && refused.reason() == Reply.Refused.Reason.BUSY) {
             // The queue was full: the person got nothing for the pictures the rate limit counted.

@@ -40,11 +40,24 @@ public final class Engine implements AutoCloseable {
     /** With {@code more} added to the job service's making: a classifier, moderation, an audit log. */
     public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
                   LongSupplier randomSeeds, UnaryOperator<JobServiceBuilder> more) {
+        this(data, generator, settings, queue, randomSeeds, new JobClocks(InstantSource.system(), Ticker.SYSTEM,
+                () -> 0L), more);
+    }
+
+    /** With {@code clocks} (the benchmarks charge jobs the process's real CPU time: {@link JobClocks#system()}). */
+    public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
+                  LongSupplier randomSeeds, JobClocks clocks) {
+        this(data, generator, settings, queue, randomSeeds, clocks, UnaryOperator.identity());
+    }
+
+    /** With {@code clocks} and {@code more} added to the job service's making (a classifier, moderation, audit). */
+    public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
+                  LongSupplier randomSeeds, JobClocks clocks, UnaryOperator<JobServiceBuilder> more) {
         this.store = MvJobStore.open(data.resolve("jobs.mv"));
         this.jobs = more.apply(JobService.builder(settings, generator,
                         new FairShareQueue<>(queue, InstantSource.system()),
                         new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
-                .clocks(new JobClocks(InstantSource.system(), Ticker.SYSTEM, () -> 0L))
+                .clocks(clocks)
                 .randomSeeds(randomSeeds))
                 .build();
     }
