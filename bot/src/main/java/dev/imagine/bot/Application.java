@@ -3,10 +3,12 @@ package dev.imagine.bot;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.config.ImagineConfig;
 import dev.imagine.bot.job.Adapter;
+import dev.imagine.bot.job.AuditLog;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
+import dev.imagine.bot.job.ModerationSettings;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
@@ -20,6 +22,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -75,7 +78,12 @@ final class Application implements AutoCloseable {
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
             FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
-            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store).build();
+            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store)
+                    .safety(model.classifier().orElse(null), config.safety().policy())
+                    .moderation(new ModerationSettings(Set.copyOf(config.operators()), config.ratePictures(),
+                            config.rateWindow()))
+                    .audit(AuditLog.open(data.resolve("audit"), config.auditRetention(), InstantSource.system()))
+                    .build();
             Metrics metrics = closer.add("the metrics", new Metrics(jobs::queueLength, jobs::cacheStats));
             jobs.observe(metrics);
             LOG.info("model {} ({}) loaded; data in {}", choice.id(), choice.revision(), data);

@@ -126,6 +126,34 @@ public final class ImagineConfig {
                 SafetyPolicy.parse(get("safety.policy")));
     }
 
+    /**
+     * People who may moderate every community (user keys such as discord:1234); {@link ConfigLoader} has checked
+     * that each names a Discord or Telegram user by id.
+     */
+    public List<String> operators() {
+        List<String> operators = get("moderation.operators");
+        for (String operator : operators) {
+            if (!operator.matches("(discord|telegram):\\d{1,20}")) {
+                throw new IllegalArgumentException("'moderation.operators' has '" + operator + "'; write each as"
+                        + " platform:user-id, such as discord:123456789012345678 or telegram:12345678 (the numeric"
+                        + " id, not the name)");
+            }
+        }
+        return operators;
+    }
+
+    public int ratePictures() {
+        return get("rate-limit.pictures");
+    }
+
+    public Duration rateWindow() {
+        return get("rate-limit.window");
+    }
+
+    public Duration auditRetention() {
+        return get("audit.retention");
+    }
+
     public URI discordRestUrl() {
         return get("discord.rest-url");
     }
