@@ -19,17 +19,23 @@ import java.util.Set;
  *                              (in {@code .imagine-ort/}, keyed by ONNX Runtime version, settings and CPU) and load
  *                              that on later starts: loading drops from about 20 s to a few seconds. Files that
  *                              cannot be written are skipped with a warning.
+ * @param precision             the UNet's arithmetic: {@link Precision#FP32} (the default, equal to diffusers) or
+ *                              {@link Precision#INT8}, a quantized copy prepared beside the model the first time
  */
-public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels) {
+public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels,
+                              Precision precision) {
     public PipelineOptions {
         if (intraOpThreads < 1) {
             throw new PipelineException("threads must be at least 1, got " + intraOpThreads);
         }
+        if (precision == null) {
+            throw new PipelineException("precision must be fp32 or int8, not null");
+        }
     }
 
-    /** {@code threads} per operator, no fast decoder, optimized models cached. */
+    /** {@code threads} per operator, no fast decoder, optimized models cached, FP32. */
     public PipelineOptions(int intraOpThreads) {
-        this(intraOpThreads, null, true);
+        this(intraOpThreads, null, true, Precision.FP32);
     }
 
     public static PipelineOptions defaults() {
@@ -37,11 +43,15 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
     }
 
     public PipelineOptions withFastDecoder(Path folder) {
-        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels);
+        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, precision);
     }
 
     public PipelineOptions withOptimizedModelCache(boolean enabled) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, enabled);
+        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, precision);
+    }
+
+    public PipelineOptions withPrecision(Precision unetPrecision) {
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, unetPrecision);
     }
 
     /** Physical cores from /proc/cpuinfo where there is one, else the processors the JVM may use. */
