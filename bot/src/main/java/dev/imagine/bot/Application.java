@@ -14,6 +14,7 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ModelRef;
 import dev.imagine.pipeline.ModelStore;
 import dev.imagine.pipeline.PipelineOptions;
+import dev.imagine.pipeline.Precision;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -60,8 +61,8 @@ final class Application implements AutoCloseable {
     static Application start(ImagineConfig config, Path modelOverride, Map<String, String> environment,
                              Supplier<DownloadListener> downloadProgress) {
         ModelChoice model = chooseModel(config, modelOverride, environment, downloadProgress);
-        PipelineOptions options = config.threads() > 0 ? new PipelineOptions(config.threads())
-                : PipelineOptions.defaults();
+        PipelineOptions options = (config.threads() > 0 ? new PipelineOptions(config.threads())
+                : PipelineOptions.defaults()).withPrecision(config.precision());
         Optional<Path> fastDecoder = chooseFastDecoder(config, modelOverride, environment, downloadProgress);
         if (fastDecoder.isPresent()) {
             options = options.withFastDecoder(fastDecoder.get());
@@ -75,7 +76,10 @@ final class Application implements AutoCloseable {
             opened.add(store);
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
-            JobSettings settings = new JobSettings(config.limits(), config.defaults(), model.id(), model.revision(),
+            // int8 pictures differ from fp32 ones: the result cache keys them apart through the revision.
+            String revision = config.precision() == Precision.FP32 ? model.revision()
+                    : model.revision() + "+" + config.precision().label();
+            JobSettings settings = new JobSettings(config.limits(), config.defaults(), model.id(), revision,
                     config.jobTimeout(), 10.0, generator.hasFastDecoder());
             SecureRandom random = new SecureRandom();
             JobService jobs = new JobService(settings, generator,

@@ -2,6 +2,7 @@ package dev.imagine.pipeline;
 
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.image.ImageConversion;
+import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.model.ModelFolder;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
@@ -14,6 +15,8 @@ import dev.imagine.pipeline.vae.VaeDecoder;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 /**
  * How far the int8 UNet strays from the float32 one on a model and a request: the error of the UNet's output at
@@ -42,7 +45,7 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
         try (ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());
              TextEncoder textEncoder = TextEncoder.load(env, folder.textEncoder(), settings);
              Unet fp32 = Unet.load(env, folder.unet(), settings);
-             Unet int8 = UnetCalibration.loadInt8(env, folder.unet(), settings,
+             Unet int8 = UnetCalibration.loadInt8(env, folder, settings,
                      calibrating -> LcmPipeline.denoisingOnly(folder, tokenizer, textEncoder, calibrating));
              VaeDecoder vae = VaeDecoder.load(env, folder.vaeDecoder(), settings)) {
             if (!fp32.hasTimestepCond()) {
@@ -130,6 +133,18 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
         }
         double mse = sum / a.length;
         return mse == 0 ? Double.POSITIVE_INFINITY : 10 * Math.log10(255.0 * 255.0 / mse);
+    }
+
+    /** The two pictures side by side, float32 on the left, as a PNG. */
+    public byte[] sideBySidePng() {
+        byte[] both = new byte[2 * fp32Rgb.length];
+        int row = 3 * width;
+        for (int y = 0; y < height; y++) {
+            System.arraycopy(fp32Rgb, y * row, both, 2 * y * row, row);
+            System.arraycopy(int8Rgb, y * row, both, 2 * y * row + row, row);
+        }
+        return PngEncoder.encode(both, 2 * width, height, Map.of("Comment", String.format(Locale.ROOT,
+                "left: fp32 UNet, right: int8 UNet; PSNR %.2f dB", psnr)));
     }
 
     /** The largest per-step relative error. */

@@ -2,19 +2,19 @@ package dev.imagine.pipeline;
 
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.graph.QuantizationScheme;
+import dev.imagine.pipeline.model.ModelFolder;
 import dev.imagine.pipeline.onnx.Int8ModelCache;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.unet.Unet;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.function.Function;
 
 /**
  * Makes the int8 UNet: the float32 UNet denoises a fixed set of prompts exactly as a request would (same
  * conditioning, scheduler and noise), while the ranges of the tensors to quantize are recorded. Four prompts of
- * different kinds, 4 steps each at 512x512 and guidance 8 (the product's defaults): 16 UNet runs, about the work
- * of four pictures without decoding. Fixed and seeded, so that every machine makes the same copy from the same
- * files (up to the CPU-specific scheme).
+ * different kinds, 4 steps each at 512x512 (or the model's own default size when smaller) and guidance 8, the
+ * product's defaults: 16 UNet runs, about the work of four pictures without decoding. Fixed and seeded, so that
+ * every machine makes the same copy from the same files (up to the CPU-specific scheme).
  */
 final class UnetCalibration {
     static final List<String> PROMPTS = List.of(
@@ -25,8 +25,16 @@ final class UnetCalibration {
     static final int STEPS = 4;
     static final int SIZE = 512;
     static final float GUIDANCE = 8f;
-    /** Changes whenever the runs above change, so that copies calibrated otherwise are made again. */
-    static final String ID = "lcm-v1:" + PROMPTS.size() + "x" + STEPS + "@" + SIZE + "g" + GUIDANCE;
+    /** Names the runs; changes whenever they change, so that copies calibrated otherwise are made again. */
+    static String id(int size) {
+        return "lcm-v1:" + PROMPTS.size() + "x" + STEPS + "@" + size + "g" + GUIDANCE;
+    }
+
+    /** 512, or the model's default (unet sample_size x VAE scale) when that is smaller; never below 256. */
+    static int size(ModelFolder folder) {
+        int size = Math.min(SIZE, Math.max(GenerationRequest.MIN_SIZE, folder.defaultImageSize()));
+        return size - size % folder.vaeScaleFactor();
+    }
 
     private UnetCalibration() {
     }
@@ -35,7 +43,7 @@ final class UnetCalibration {
      * The int8 UNet of {@code unetFile}, prepared first when needed: {@code pipelineAround} gives a pipeline that
      * denoises with the float32 UNet it is handed (it is never asked to decode).
      */
-    static Unet loadInt8(OrtEnvironment env, Path unetFile, SessionSettings settings,
+    static Unet loadInt8(OrtEnvironment env, ModelFolder folder, SessionSettings settings,
                          Function<Unet, ImageGenerator> pipelineAround) {
         QuantizationScheme scheme = QuantizationScheme.forCpu(Int8ModelCache.cpuSignature());
         String override = System.getProperty("imagine.int8.scheme");
@@ -43,13 +51,15 @@ final class UnetCalibration {
             // For experiments (bench/): another scheme, keyed apart.
             scheme = QuantizationScheme.parse(override);
         }
-        return Unet.loadInt8(env, unetFile, settings, scheme, ID, unet -> denoise(pipelineAround.apply(unet)));
+        int size = size(folder);
+        return Unet.loadInt8(env, folder.unet(), settings, scheme, id(size),
+                unet -> denoise(pipelineAround.apply(unet), size));
     }
 
     /** Runs every calibration prompt through all denoising steps, without decoding. */
-    static void denoise(ImageGenerator pipeline) {
+    static void denoise(ImageGenerator pipeline, int size) {
         for (int i = 0; i < PROMPTS.size(); i++) {
-            GenerationRequest request = new GenerationRequest(PROMPTS.get(i), i, STEPS, GUIDANCE, SIZE, SIZE, 1);
+            GenerationRequest request = new GenerationRequest(PROMPTS.get(i), i, STEPS, GUIDANCE, size, size, 1);
             try (Generation generation = pipeline.begin(request)) {
                 while (generation.step(ProgressListener.NONE, CancellationSignal.NEVER)) {
                     // each step runs the UNet once and records its tensors' ranges

@@ -4,6 +4,8 @@ import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
+import dev.imagine.pipeline.Precision;
+import dev.imagine.pipeline.PrecisionComparison;
 import dev.imagine.pipeline.ProgressListener;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -63,12 +65,27 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "DIR", description = "Write the first timed image of each decoder here.")
     Path save;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|int8", converter = PrecisionConverter.class,
+            description = "The UNet's arithmetic (default: ${DEFAULT-VALUE}).")
+    Precision precision;
+
+    @Option(names = "--prepare-only", description = "Load (preparing the int8 copy if needed), report and exit.")
+    boolean prepareOnly;
+
+    @Option(names = "--compare-precision", paramLabel = "SEEDS",
+            description = "Instead of timing: compare the int8 UNet with the fp32 one on SEEDS seeds from --seed"
+                    + " (per-step UNet error, picture PSNR) and print JSON; --save writes side-by-side PNGs.")
+    Integer compareSeeds;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         PipelineOptions options = new PipelineOptions(threads).withFastDecoder(fastDecoder)
-                .withOptimizedModelCache(!noCache);
+                .withOptimizedModelCache(!noCache).withPrecision(precision);
+        if (compareSeeds != null) {
+            return comparePrecision(options.withFastDecoder(null));
+        }
         StringBuilder json = new StringBuilder("{");
         long loadStart = System.nanoTime();
         try (ImageGenerator generator = ImageGenerator.open(model, options)) {
@@ -78,8 +95,13 @@ public final class BenchCommand implements Callable<Integer> {
             field(json, "threads", Integer.toString(threads));
             field(json, "load_s", num(loadSeconds));
             field(json, "ready_since_jvm_start_s", num(readySeconds));
+            field(json, "precision", quote(precision.label()));
             field(json, "rss_after_load", memory());
             err.printf(Locale.ROOT, "loaded in %.1f s (%.1f s since JVM start)%n", loadSeconds, readySeconds);
+            if (prepareOnly) {
+                spec.commandLine().getOut().println(json.append('}'));
+                return 0;
+            }
             List<GenerationRequest.Decoder> decoders = new ArrayList<>(List.of(GenerationRequest.Decoder.FULL));
             if (generator.hasFastDecoder()) {
                 decoders.add(GenerationRequest.Decoder.FAST);
@@ -119,6 +141,32 @@ public final class BenchCommand implements Callable<Integer> {
         }
         field(json, "rss_end", memory());
         spec.commandLine().getOut().println(json.append('}'));
+        return 0;
+    }
+
+    /** Per seed: the UNet's relative error at each step against fp32, and the int8 picture's PSNR. */
+    private int comparePrecision(PipelineOptions options) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> results = new ArrayList<>();
+        for (int i = 0; i < compareSeeds; i++) {
+            long s = seed + i;
+            PrecisionComparison comparison = PrecisionComparison.run(model, options,
+                    new GenerationRequest(prompt, s, steps, 8f, size, size, 1));
+            String errors = comparison.steps().stream()
+                    .map(e -> "{\"timestep\":" + e.timestep() + ",\"relative_error\":" + num(e.relativeError())
+                            + ",\"max_abs_error\":" + num(e.maxAbsError()) + "}")
+                    .collect(Collectors.joining(","));
+            results.add("{\"seed\":" + s + ",\"steps\":[" + errors + "],\"psnr_db\":" + num(comparison.psnr()) + "}");
+            err.printf(Locale.ROOT, "seed %d: UNet error per step %s, picture PSNR %.2f dB%n", s,
+                    comparison.steps().stream().map(e -> String.format(Locale.ROOT, "%.2f%%", 100 * e.relativeError()))
+                            .collect(Collectors.joining(" ")), comparison.psnr());
+            if (save != null) {
+                Files.createDirectories(save);
+                Files.write(save.resolve("fp32-vs-int8-seed" + s + ".png"), comparison.sideBySidePng());
+            }
+        }
+        spec.commandLine().getOut().println("{\"engine\":\"imagine\",\"compare_precision\":[" + String.join(",", results)
+                + "]}");
         return 0;
     }
 
