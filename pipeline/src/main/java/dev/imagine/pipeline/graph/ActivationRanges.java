@@ -71,4 +71,30 @@ public final class ActivationRanges {
     public Map<String, float[]> asMap() {
         return Collections.unmodifiableMap(ranges);
     }
+
+    /** One line per tensor: name, min and max (exact float text), tab-separated. */
+    public String toText() {
+        StringBuilder text = new StringBuilder();
+        for (Map.Entry<String, float[]> entry : ranges.entrySet()) {
+            text.append(entry.getKey()).append('\t').append(Float.toString(entry.getValue()[0])).append('\t')
+                    .append(Float.toString(entry.getValue()[1])).append('\n');
+        }
+        return text.toString();
+    }
+
+    /** Reads what {@link #toText} wrote. */
+    public static ActivationRanges parse(String text) {
+        ActivationRanges ranges = new ActivationRanges();
+        for (String line : text.split("\n")) {
+            if (line.isBlank()) {
+                continue;
+            }
+            String[] fields = line.split("\t");
+            if (fields.length != 3) {
+                throw new IllegalArgumentException("not a range line: " + line);
+            }
+            ranges.observe(fields[0], Float.parseFloat(fields[1]), Float.parseFloat(fields[2]));
+        }
+        return ranges;
+    }
 }

@@ -43,6 +43,9 @@ public final class Int8ModelCache {
     static final String MODEL = "model.onnx";
     static final String DATA = "model.onnx_data";
     private static final String QUANTIZED = "quantized.onnx";
+    /** For experiments: a ranges.tsv of an earlier copy of the same files, used instead of calibrating. */
+    static final String REUSE_RANGES_PROPERTY = "imagine.int8.reuseRanges";
+    static final String RANGES = "ranges.tsv";
     /** Raised when the quantizer's output changes for the same scheme, so that old copies are made again. */
     static final int QUANTIZER_VERSION = 1;
 
@@ -142,6 +145,7 @@ public final class Int8ModelCache {
                             + "bytes=%d%n", file.toAbsolutePath(), env.getVersion(), scheme.id(), calibration.id(),
                     plan.counts(), seconds(optimized - start), seconds(calibrated - start),
                     seconds(written - calibrated), seconds(optimized - written), bytes);
+            Files.writeString(temp.resolve(RANGES), ranges.toText(), StandardCharsets.UTF_8);
             Files.writeString(temp.resolve(COMPLETE), report, StandardCharsets.UTF_8);
             Path location = publish(temp, entry);
             LOG.info(String.format(Locale.ROOT, "prepared the int8 copy of %s in %.0f s (calibration %.0f s, "
@@ -164,6 +168,20 @@ public final class Int8ModelCache {
         ActivationRanges ranges = new ActivationRanges();
         if (plan.calibratedTensors().isEmpty()) {
             return ranges;
+        }
+        String reuse = System.getProperty(REUSE_RANGES_PROPERTY);
+        if (reuse != null && !reuse.isBlank()) {
+            // Experiments (bench/): several schemes from one calibration of the same files.
+            try {
+                ActivationRanges recorded = ActivationRanges.parse(Files.readString(Path.of(reuse)));
+                if (plan.calibratedTensors().stream().allMatch(recorded::has)) {
+                    LOG.info("reusing the calibration recorded in {}", reuse);
+                    return recorded;
+                }
+                LOG.info("{} lacks some tensors this scheme needs; calibrating", reuse);
+            } catch (IOException | IllegalArgumentException e) {
+                LOG.warn("cannot reuse the calibration in {}: {}", reuse, e.toString());
+            }
         }
         Onnx.ModelProto observing = withOutputs(model, plan.calibratedTensors());
         try (OrtSession.SessionOptions options = settings.toOptions()) {
