@@ -44,9 +44,10 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
                 .withOptimizedModelCache(options.cacheOptimizedModels(), SessionSettings.DEFAULT_CACHE_MIN_BYTES);
         try (ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());
              TextEncoder textEncoder = TextEncoder.load(env, folder.textEncoder(), settings);
-             Unet fp32 = Unet.load(env, folder.unet(), settings);
+             // int8 first: preparing it runs a float32 UNet of its own, which is closed before the next loads
              Unet int8 = UnetCalibration.loadInt8(env, folder, settings,
                      calibrating -> LcmPipeline.denoisingOnly(folder, tokenizer, textEncoder, calibrating));
+             Unet fp32 = Unet.load(env, folder.unet(), settings);
              VaeDecoder vae = VaeDecoder.load(env, folder.vaeDecoder(), settings)) {
             if (!fp32.hasTimestepCond()) {
                 throw new PipelineException("the precision comparison supports LCM UNets (with timestep_cond) only");

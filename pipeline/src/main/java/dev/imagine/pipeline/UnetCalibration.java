@@ -8,6 +8,8 @@ import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.unet.Unet;
 import java.util.List;
 import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Makes the int8 UNet: the float32 UNet denoises a fixed set of prompts exactly as a request would (same
@@ -17,6 +19,7 @@ import java.util.function.Function;
  * every machine makes the same copy from the same files (up to the CPU-specific scheme).
  */
 final class UnetCalibration {
+    private static final Logger LOG = LoggerFactory.getLogger(UnetCalibration.class);
     static final List<String> PROMPTS = List.of(
             "a photograph of an astronaut riding a horse",
             "a lighthouse at dusk, oil painting",
@@ -59,6 +62,8 @@ final class UnetCalibration {
     /** Runs every calibration prompt through all denoising steps, without decoding. */
     static void denoise(ImageGenerator pipeline, int size) {
         for (int i = 0; i < PROMPTS.size(); i++) {
+            LOG.info("calibrating the int8 UNet: prompt {} of {} ({} steps at {}x{})", i + 1, PROMPTS.size(), STEPS,
+                    size, size);
             GenerationRequest request = new GenerationRequest(PROMPTS.get(i), i, STEPS, GUIDANCE, size, size, 1);
             try (Generation generation = pipeline.begin(request)) {
                 while (generation.step(ProgressListener.NONE, CancellationSignal.NEVER)) {

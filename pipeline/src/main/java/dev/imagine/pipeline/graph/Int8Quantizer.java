@@ -88,7 +88,7 @@ public final class Int8Quantizer {
             Onnx.NodeProto node = graph.getNode(i);
             QuantizationPlan.Target t = byNode.get(i);
             if (t == null) {
-                nodes.add(node);
+                nodes.add(withOwnAttributeData(node));
                 continue;
             }
             switch (t.kind()) {
@@ -126,6 +126,43 @@ public final class Int8Quantizer {
             names.addAll(node.getOutputList());
             names.add(node.getName());
         }
+    }
+
+    /**
+     * {@code node} with tensor attributes that live in the source's external data (exporters store large Constant
+     * values there too) copied into the new data file, since the source file is not beside the new model.
+     */
+    private Onnx.NodeProto withOwnAttributeData(Onnx.NodeProto node) throws IOException {
+        boolean external = false;
+        for (Onnx.AttributeProto attribute : node.getAttributeList()) {
+            external |= (attribute.hasT() && TensorData.isExternal(attribute.getT()))
+                    || attribute.getTensorsList().stream().anyMatch(TensorData::isExternal);
+        }
+        if (!external) {
+            return node;
+        }
+        Onnx.NodeProto.Builder builder = node.toBuilder();
+        for (int i = 0; i < builder.getAttributeCount(); i++) {
+            Onnx.AttributeProto.Builder attribute = builder.getAttributeBuilder(i);
+            if (attribute.hasT() && TensorData.isExternal(attribute.getT())) {
+                attribute.setT(relocate(attribute.getT()));
+            }
+            for (int j = 0; j < attribute.getTensorsCount(); j++) {
+                if (TensorData.isExternal(attribute.getTensors(j))) {
+                    attribute.setTensors(j, relocate(attribute.getTensors(j)));
+                }
+            }
+        }
+        return builder.build();
+    }
+
+    /**
+     * A constant's value read from the source and stored again: small ones inline, where ONNX Runtime's shape
+     * inference can read them (a Reshape's target shape must be), larger ones in the new data file.
+     */
+    private Onnx.TensorProto relocate(Onnx.TensorProto tensor) throws IOException {
+        long length = byteLength(tensor);
+        return target.store(tensor.toBuilder(), source.bytes(tensor, length));
     }
 
     /** An unchanged initializer: external data is copied into the new data file, inline data stays inline. */

@@ -50,6 +50,49 @@ class GraphRewriteTest {
     }
 
     @Test
+    void constantsStoredAsExternalData_areCarriedIntoTheNewDataFile() throws Exception {
+        // Exporters store Constant nodes' values in the external data file too (the full-size UNet has 123 such).
+        Path folder = Files.createDirectories(dir.resolve("constants"));
+        Path data = folder.resolve("model.onnx_data");
+        Files.copy(TINY_UNET.resolveSibling("model.onnx_data"), data);
+        Onnx.ModelProto.Builder model = OnnxFiles.read(TINY_UNET).toBuilder();
+        int moved = 0;
+        for (Onnx.NodeProto.Builder node : model.getGraphBuilder().getNodeBuilderList()) {
+            if (node.getOpType().equals("Constant") && node.getAttribute(0).hasT()
+                    && node.getAttribute(0).getT().getRawData().size() >= 16) {
+                Onnx.TensorProto value = node.getAttribute(0).getT();
+                long offset = Files.size(data);
+                Files.write(data, value.getRawData().toByteArray(), java.nio.file.StandardOpenOption.APPEND);
+                node.getAttributeBuilder(0).setT(value.toBuilder().clearRawData()
+                        .setDataLocation(Onnx.TensorProto.DataLocation.EXTERNAL)
+                        .addExternalData(entry("location", "model.onnx_data"))
+                        .addExternalData(entry("offset", Long.toString(offset)))
+                        .addExternalData(entry("length", Long.toString(value.getRawData().size()))));
+                moved++;
+            }
+        }
+        Path source = folder.resolve("model.onnx");
+        OnnxFiles.write(model.build(), source);
+        assertThat(moved).isPositive();
+
+        Path target = Files.createDirectories(dir.resolve("rewritten")).resolve("model.onnx");
+        QuantizationPlan nothing = QuantizationPlan.of(model.build(),
+                new QuantizationScheme(false, QuantizationScheme.MatMuls.NONE, false, false));
+        try (TensorData reader = new TensorData(folder);
+             ExternalDataWriter writer = new ExternalDataWriter(target.resolveSibling("model.onnx_data"))) {
+            OnnxFiles.write(Int8Quantizer.quantize(model.build(), nothing, new ActivationRanges(), ALL_STATIC,
+                    reader, writer), target);
+        }
+        Files.delete(data); // the copy must not need the source's data
+
+        assertThat(run(target)).containsExactly(run(TINY_UNET));
+    }
+
+    private static Onnx.StringStringEntryProto entry(String key, String value) {
+        return Onnx.StringStringEntryProto.newBuilder().setKey(key).setValue(value).build();
+    }
+
+    @Test
     void plan_quantizesEveryConvButTheFirstAndLast_andEveryLinearLayer() {
         Onnx.ModelProto model = OnnxFiles.read(TINY_UNET);
         long convs = model.getGraph().getNodeList().stream().filter(n -> n.getOpType().equals("Conv")).count();
