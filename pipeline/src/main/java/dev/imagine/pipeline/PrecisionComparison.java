@@ -78,11 +78,11 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
     }
 
     /** One UNet evaluation; the first result drives the run, a second is compared with it. */
-    private interface Denoiser {
+    interface Denoiser {
         float[][] predict(float[] latents, int timestep, boolean last);
     }
 
-    private static float[] denoise(LcmScheduler scheduler, GenerationRequest request, long[] shape, Denoiser unet,
+    static float[] denoise(LcmScheduler scheduler, GenerationRequest request, long[] shape, Denoiser unet,
                                    List<StepError> errors) {
         int size = (int) (shape[1] * shape[2] * shape[3]);
         TorchGenerator generator = new TorchGenerator(request.seed());
@@ -116,7 +116,7 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
                 : Math.sqrt(difference / norm), max);
     }
 
-    private static byte[] decode(VaeDecoder vae, ModelFolder folder, float[] denoised, long[] shape,
+    static byte[] decode(VaeDecoder vae, ModelFolder folder, float[] denoised, long[] shape,
                                  GenerationRequest request) {
         float[] scaled = new float[denoised.length];
         for (int i = 0; i < scaled.length; i++) {
@@ -138,14 +138,19 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
 
     /** The two pictures side by side, float32 on the left, as a PNG. */
     public byte[] sideBySidePng() {
-        byte[] both = new byte[2 * fp32Rgb.length];
+        return sideBySidePng(fp32Rgb, int8Rgb, width, height, String.format(Locale.ROOT,
+                "left: fp32 UNet, right: int8 UNet; PSNR %.2f dB", psnr));
+    }
+
+    /** Two 8-bit RGB pictures of one size side by side, as a PNG with {@code comment} in a text chunk. */
+    public static byte[] sideBySidePng(byte[] left, byte[] right, int width, int height, String comment) {
+        byte[] both = new byte[2 * left.length];
         int row = 3 * width;
         for (int y = 0; y < height; y++) {
-            System.arraycopy(fp32Rgb, y * row, both, 2 * y * row, row);
-            System.arraycopy(int8Rgb, y * row, both, 2 * y * row + row, row);
+            System.arraycopy(left, y * row, both, 2 * y * row, row);
+            System.arraycopy(right, y * row, both, 2 * y * row + row, row);
         }
-        return PngEncoder.encode(both, 2 * width, height, Map.of("Comment", String.format(Locale.ROOT,
-                "left: fp32 UNet, right: int8 UNet; PSNR %.2f dB", psnr)));
+        return PngEncoder.encode(both, 2 * width, height, Map.of("Comment", comment));
     }
 
     /** The largest per-step relative error. */

@@ -1,5 +1,6 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.pipeline.DecoderQuantizationTrial;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
@@ -77,6 +78,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " (per-step UNet error, picture PSNR) and print JSON; --save writes side-by-side PNGs.")
     Integer compareSeeds;
 
+    @Option(names = "--try-int8-decoder", paramLabel = "SEEDS",
+            description = "Experiment: an int8 copy of the full VAE decoder against the fp32 one on SEEDS seeds"
+                    + " (PSNR, decode time over --runs alternating decodes); prints JSON.")
+    Integer decoderSeeds;
+
     @Override
     public Integer call() throws IOException {
         PrintWriter err = spec.commandLine().getErr();
@@ -85,6 +91,9 @@ public final class BenchCommand implements Callable<Integer> {
                 .withOptimizedModelCache(!noCache).withPrecision(precision);
         if (compareSeeds != null) {
             return comparePrecision(options.withFastDecoder(null));
+        }
+        if (decoderSeeds != null) {
+            return tryInt8Decoder(options.withFastDecoder(null));
         }
         StringBuilder json = new StringBuilder("{");
         long loadStart = System.nanoTime();
@@ -167,6 +176,25 @@ public final class BenchCommand implements Callable<Integer> {
         }
         spec.commandLine().getOut().println("{\"engine\":\"imagine\",\"compare_precision\":[" + String.join(",", results)
                 + "]}");
+        return 0;
+    }
+
+    private int tryInt8Decoder(PipelineOptions options) throws IOException {
+        DecoderQuantizationTrial trial = DecoderQuantizationTrial.run(model, options,
+                new GenerationRequest(prompt, seed, steps, 8f, size, size, 1), decoderSeeds, runs);
+        spec.commandLine().getErr().printf(Locale.ROOT, "int8 VAE decoder (%s): PSNR %s dB; decode %.2f s against "
+                        + "%.2f s in fp32%n", trial.scheme(), trial.psnr().stream().map(BenchCommand::num)
+                        .collect(Collectors.joining(" ")), trial.int8Seconds(), trial.fp32Seconds());
+        if (save != null) {
+            Files.createDirectories(save);
+            Files.write(save.resolve("decoder-fp32-vs-int8.png"), PrecisionComparison.sideBySidePng(
+                    trial.fp32Rgb(), trial.int8Rgb(), trial.width(), trial.height(), "left: fp32 VAE decoder, right: "
+                            + "int8 VAE decoder"));
+        }
+        spec.commandLine().getOut().println("{\"engine\":\"imagine\",\"int8_decoder\":{\"scheme\":" + quote(trial.scheme())
+                + ",\"psnr_db\":[" + trial.psnr().stream().map(BenchCommand::num).collect(Collectors.joining(","))
+                + "],\"fp32_decode_s\":" + num(trial.fp32Seconds()) + ",\"int8_decode_s\":"
+                + num(trial.int8Seconds()) + "}}");
         return 0;
     }
 

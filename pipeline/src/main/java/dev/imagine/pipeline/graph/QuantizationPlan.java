@@ -65,7 +65,7 @@ public record QuantizationPlan(List<Target> targets, Set<String> calibratedTenso
         Set<String> calibrated = new LinkedHashSet<>();
         for (int i = 0; i < graph.getNodeCount(); i++) {
             Onnx.NodeProto node = graph.getNode(i);
-            if (!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) {
+            if ((!node.getDomain().isEmpty() && !node.getDomain().equals("ai.onnx")) || scheme.excludes(node.getName())) {
                 continue;
             }
             if (scheme.convolutions() && convs.contains(i) && !skippedConvs.contains(i)

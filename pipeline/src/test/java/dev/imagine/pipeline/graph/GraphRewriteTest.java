@@ -14,6 +14,7 @@ import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -105,6 +106,22 @@ class GraphRewriteTest {
         // plus the guidance embedding's projection
         assertThat(plan.counts().get(QuantizationPlan.Kind.MATMUL)).isEqualTo(4 * 10 + 1);
         assertThat(plan.counts()).doesNotContainKey(QuantizationPlan.Kind.ACTIVATION_MATMUL);
+    }
+
+    @Test
+    void defaultScheme_leavesTheConvolutionsOfTheResidualStreamInFloat() {
+        Onnx.ModelProto model = OnnxFiles.read(TINY_UNET);
+        Map<Integer, String> names = new HashMap<>();
+        for (int i = 0; i < model.getGraph().getNodeCount(); i++) {
+            names.put(i, model.getGraph().getNode(i).getName());
+        }
+
+        QuantizationPlan plan = QuantizationPlan.of(model, QuantizationScheme.forCpu("avx2 avx512_vnni"));
+
+        List<String> convs = plan.targets().stream().filter(t -> t.kind() == QuantizationPlan.Kind.CONV)
+                .map(t -> names.get(t.node())).toList();
+        assertThat(convs).isNotEmpty().noneMatch(n -> n.contains("conv_shortcut") || n.contains("downsamplers"))
+                .anyMatch(n -> n.contains("resnets.0/conv1")).anyMatch(n -> n.contains("upsamplers"));
     }
 
     @Test
