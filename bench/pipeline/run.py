@@ -140,7 +140,8 @@ def prepare_int8(args, raw_dir):
 
 def run_engine(engine, args, raw_dir):
     if engine in IMAGINES:
-        cmd = [java_bin(args), "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
+        spin = ["-Dimagine.ort.config.session.intra_op.allow_spinning=0"] if args.no_spin else []
+        cmd = [java_bin(args)] + spin + ["-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
                "--fast-decoder", str(args.models / "taesd-onnx"), "--threads", str(args.threads),
                "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir),
                "--precision", "int8" if engine == "imagine-int8" else "fp32"]
@@ -176,11 +177,15 @@ def summarize(result, decoder):
     steps = [r["unet_steps_s"] for r in runs]
     per_step = [statistics.median(s[i] for s in steps) for i in range(len(steps[0]))]
     all_steps = [x for s in steps for x in s]
+    cpu_steps = [x for r in runs for x in r.get("unet_steps_cpu_s", [])]
+    cpu_decodes = [r["decode_cpu_s"] for r in runs if "decode_cpu_s" in r]
     return {
         "total": statistics.median(totals), "min": min(totals), "max": max(totals),
         "text": statistics.median(r["text_s"] for r in runs),
         "steps": per_step, "step": statistics.median(all_steps),
         "decode": statistics.median(r["decode_s"] for r in runs),
+        "step_cpu": statistics.median(cpu_steps) if cpu_steps else float("nan"),
+        "decode_cpu": statistics.median(cpu_decodes) if cpu_decodes else float("nan"),
         "peak": d["rss"]["peak_bytes"],
     }
 
@@ -244,6 +249,8 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=1,
                     help="run the engines one after the other this many times (interleaved), pooling their runs")
+    ap.add_argument("--no-spin", action="store_true",
+                    help="ONNX Runtime's threads sleep instead of spinning while they wait (for a shared machine)")
     ap.add_argument("--fresh-int8", action="store_true",
                     help="delete Imagine's int8 UNet copy first, so that its preparation is measured")
     ap.add_argument("--threads", type=int, default=2)
@@ -310,15 +317,17 @@ def report(results, gemm, args, raw_dir):
                                   if args.rounds > 1 else "") + "; median (min-max). Each engine runs in its own "
              "process; peak RSS is the process's "
              "VmHWM (load, and each decoder's runs after a reset). UNet share = 0.803 TFLOP per step / step time / "
-             "the FP32 GEMM peak below.", "",
+             "the FP32 GEMM peak below. CPU seconds: the process's CPU time (all its threads) in the stage, "
+             "which a loaded machine stretches much less than the wall clock"
+             + (" (Imagine run with ONNX Runtime's thread spinning off)" if args.no_spin else "") + ".", "",
              f"Measured FP32 GEMM peak in this run: **{peak:.0f} GFLOP/s** ("
              + ", ".join(f"{k.replace('_gflops', '')} {v:.0f}" for k, v in gemm.items() if k.endswith("_gflops")
                          and k != "peak_gflops") + f"; load {gemm['load_before']:.2f}).", ""]
     for decoder, title in (("full", "full VAE decoder"), ("fast", "TAESD decoder")):
         lines += [f"## With the {title}", "",
                   "| engine | time per image | text encoder | UNet step (median; steps 1-4) | UNet share of peak "
-                  "| decoder | peak RSS of these runs |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| decoder | CPU seconds: UNet step / decoder | peak RSS of these runs |",
+                  "|---|---|---|---|---|---|---|---|"]
         for engine, r in results.items():
             s = summarize(r, decoder)
             share = UNET_TFLOP_PER_STEP_512 * 1000 / s["step"] / peak
@@ -328,7 +337,8 @@ def report(results, gemm, args, raw_dir):
                           and not int8 else f"n/a: {'int8' if int8 else 'bf16'} ({achieved} FP32-equivalent)")
             lines.append(f"| {LABEL[engine]} | **{s['total']:.2f} s** ({s['min']:.2f}-{s['max']:.2f}) "
                          f"| {s['text'] * 1000:.0f} ms | {s['step']:.2f} s ({' '.join(f'{x:.2f}' for x in s['steps'])}) "
-                         f"| {share_text} | {s['decode']:.2f} s | {gb(s['peak'])} |")
+                         f"| {share_text} | {s['decode']:.2f} s | {s['step_cpu']:.2f} / {s['decode_cpu']:.2f} "
+                         f"| {gb(s['peak'])} |")
         lines.append("")
     lines += ["## Load, memory, conditions", "",
               "| engine | load | ready since process start | peak RSS while loading | peak RSS of the process "

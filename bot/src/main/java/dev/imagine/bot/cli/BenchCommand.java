@@ -198,28 +198,52 @@ public final class BenchCommand implements Callable<Integer> {
         return 0;
     }
 
-    private record Timed(double total, double text, List<Double> steps, double decode, GenerationResult result) {
+    /**
+     * Wall-clock seconds per stage, and the process's CPU seconds per UNet step: on a machine shared with other
+     * work the wall clock stretches with the load, the CPU time much less (run with
+     * {@code -Dimagine.ort.config.session.intra_op.allow_spinning=0} so that waiting threads do not burn it).
+     */
+    private record Timed(double total, double text, List<Double> steps, List<Double> stepCpu, double decode,
+                         double decodeCpu, GenerationResult result) {
         String json() {
             return "{\"total_s\":" + num(total) + ",\"text_s\":" + num(text) + ",\"unet_steps_s\":["
-                    + steps.stream().map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"decode_s\":"
-                    + num(decode) + "}";
+                    + steps.stream().map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"unet_steps_cpu_s\":["
+                    + stepCpu.stream().map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"decode_s\":"
+                    + num(decode) + ",\"decode_cpu_s\":" + num(decodeCpu) + "}";
         }
     }
 
     private static Timed timed(ImageGenerator generator, GenerationRequest request) {
         List<Long> marks = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         long start = System.nanoTime();
-        ProgressListener listener = progress -> marks.add(System.nanoTime());
+        long startCpu = processCpuNanos();
+        ProgressListener listener = progress -> {
+            marks.add(System.nanoTime());
+            cpu.add(processCpuNanos());
+        };
         GenerationResult result = generator.generate(request, listener, () -> false);
         long end = System.nanoTime();
         // marks: TEXT_ENCODED, one STEP_DONE per step, DECODED (the last includes the PNG encoding)
         double text = (marks.get(0) - start) / 1e9;
         List<Double> steps = new ArrayList<>();
+        List<Double> stepCpu = new ArrayList<>();
         for (int i = 1; i < marks.size() - 1; i++) {
             steps.add((marks.get(i) - marks.get(i - 1)) / 1e9);
+            stepCpu.add((cpu.get(i) - cpu.get(i - 1)) / 1e9);
         }
-        double decode = (marks.get(marks.size() - 1) - marks.get(marks.size() - 2)) / 1e9;
-        return new Timed((end - start) / 1e9, text, steps, decode, result);
+        int last = marks.size() - 1;
+        double decode = (marks.get(last) - marks.get(last - 1)) / 1e9;
+        double decodeCpu = (cpu.get(last) - cpu.get(last - 1)) / 1e9;
+        return new Timed((end - start) / 1e9, text, steps, stepCpu, decode, decodeCpu, result);
+    }
+
+    /** CPU time of the whole process (all threads, ONNX Runtime's included), or -1 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** VmHWM (peak since the last reset), VmRSS and its anonymous and file-backed parts, from /proc/self/status. */
