@@ -17,6 +17,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -88,6 +89,13 @@ def wait_for_quiet(max_load, wait_s):
     return load
 
 
+def sample_load(proc, samples):
+    """The 1-minute load average every 10 s while an engine runs: how shared the machine was."""
+    while proc.poll() is None:
+        samples.append(loadavg())
+        time.sleep(10)
+
+
 def machine():
     info = {"cpu": "?", "flags": ""}
     for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -157,13 +165,20 @@ def run_engine(engine, args, raw_dir):
     before = wait_for_quiet(args.max_load, args.wait)
     t0 = time.time()
     print(f"== {engine}: {' '.join(cmd)} (load {before:.2f})", file=sys.stderr, flush=True)
-    with open(raw_dir / f"{engine}.log", "w") as log:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    samples = []
+    with open(raw_dir / f"{engine}{args.round_suffix}.log", "w") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+        sampler = threading.Thread(target=sample_load, args=(proc, samples), daemon=True)
+        sampler.start()
+        stdout, _ = proc.communicate()
+        sampler.join()
+    proc.stdout = stdout
     after = loadavg()
     if proc.returncode != 0:
         sys.exit(f"{engine} failed (exit {proc.returncode}); see {raw_dir / (engine + '.log')}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["load_before"], result["load_after"], result["wall_s"] = before, after, time.time() - t0
+    result["load_during"] = {"mean": statistics.mean(samples) if samples else after, "max": max(samples or [after])}
     result["measured_at"] = dt.datetime.now(dt.timezone.utc).strftime("%H:%M UTC")
     (raw_dir / f"{engine}{args.round_suffix}.json").write_text(json.dumps(result, indent=1) + "\n")
     print(f"   {engine} done in {result['wall_s']:.0f} s (load {before:.2f} -> {after:.2f})", file=sys.stderr)
@@ -210,8 +225,16 @@ def merge_rounds(rounds):
     merged["load_before"] = max(r["load_before"] for r in rounds)
     merged["load_after"] = max(r["load_after"] for r in rounds)
     merged["measured_at"] = ", ".join(r.get("measured_at", "?") for r in rounds)
+    loads = [r["load_during"] for r in rounds if "load_during" in r]
+    if loads:
+        merged["load_during"] = {"mean": statistics.mean(l["mean"] for l in loads), "max": max(l["max"] for l in loads)}
     merged["rounds"] = len(rounds)
     return merged
+
+
+def during(result):
+    d = result.get("load_during")
+    return f"{d['mean']:.1f} / {d['max']:.1f}" if d else "?"
 
 
 def process_peak(result):
@@ -261,9 +284,10 @@ def main():
                     help="take engines not in --engines from an earlier run's raw JSON of the same date")
     ap.add_argument("--report-only", action="store_true", help="rewrite the table from bench/out/<date>/*.json")
     ap.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"))
+    ap.add_argument("--name", help="results file name without .md (default: the date); one per CPU model")
     args = ap.parse_args()
 
-    raw_dir = REPO / "bench/out" / args.date
+    raw_dir = REPO / "bench/out" / (args.name or args.date)
     raw_dir.mkdir(parents=True, exist_ok=True)
     args.round_suffix = ""
     if args.report_only:
@@ -310,6 +334,7 @@ def report(results, gemm, args, raw_dir):
     sizes = model_sizes(args.models)
     peak = gemm["peak_gflops"]
     lines = [f"# Pipeline benchmark, {args.date}", "",
+             f"Command: `bench/pipeline/run.sh {' '.join(sys.argv[1:])}`.", "",
              f"Machine: {m['cpu']}, {m['cores']} cores ({m['flags']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
              f"Model: tools/bench-model (full-size LCM SD 1.5 with random weights, TAESD), {args.threads} threads, "
              f"512x512, {args.steps} steps, batch 1, guidance 8, seed 0. {args.runs} timed images per engine and decoder after "
@@ -342,12 +367,13 @@ def report(results, gemm, args, raw_dir):
         lines.append("")
     lines += ["## Load, memory, conditions", "",
               "| engine | load | ready since process start | peak RSS while loading | peak RSS of the process "
-              "| load avg before / after (after includes the engine itself) | measured at |", "|---|---|---|---|---|---|---|"]
+              "| load avg before / after (after includes the engine itself) | load avg while it ran: mean / max "
+              "| measured at |", "|---|---|---|---|---|---|---|---|"]
     for engine, r in results.items():
         ready = r.get("ready_since_jvm_start_s", r.get("ready_since_process_start_s", float("nan")))
         lines.append(f"| {LABEL[engine]} | {r['load_s']:.1f} s | {ready:.1f} s | {gb(r['rss_after_load']['peak_bytes'])} "
                      f"| **{gb(process_peak(r))}** | {r['load_before']:.2f} / {r['load_after']:.2f} "
-                     f"| {r.get('measured_at', '?')} |")
+                     f"| {during(r)} | {r.get('measured_at', '?')} |")
     lines += ["", f"Model files Imagine loads: {gb(sizes['imagine_files'])} (without TAESD "
                   f"{gb(sizes['full_pipeline_files'])}); 1.25x = {gb(1.25 * sizes['imagine_files'])}."
                   + (f" With the int8 UNet it loads {gb(sizes['int8_files'])} (the int8 copy, the text encoder and "
@@ -363,7 +389,7 @@ def report(results, gemm, args, raw_dir):
             lines += ["Imagine's int8 UNet copy was already there (run with --fresh-int8 to time its preparation).", ""]
     versions = {e: {k: v for k, v in r.items() if k in ("torch", "openvino", "inference_precision")}
                 for e, r in results.items()}
-    lines += [f"Versions: {json.dumps(versions)}; raw JSON and logs in bench/out/{args.date}/.", ""]
+    lines += [f"Versions: {json.dumps(versions)}; raw JSON and logs in bench/out/{args.name or args.date}/.", ""]
 
     summary = []
     for me in IMAGINES:
@@ -380,7 +406,7 @@ def report(results, gemm, args, raw_dir):
                        + f", {SHORT[me]}/model files {mine_peak / sizes['imagine_files']:.2f}x")
     summary_line = "summary: " + "; ".join(summary)
     lines += ["## Summary", "", summary_line, ""]
-    out = REPO / "bench/results" / f"{args.date}.md"
+    out = REPO / "bench/results" / f"{args.name or args.date}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines))
     print("\n".join(lines[:-3]))
