@@ -65,7 +65,7 @@ final class LcmPipeline implements ImageGenerator {
             ClipTokenizer tokenizer = remember(opened, ClipTokenizer.load(folder.tokenizer()));
             TextEncoder textEncoder = remember(opened, TextEncoder.load(env, folder.textEncoder(), settings));
             Unet unet = remember(opened, options.precision() == Precision.INT8
-                    ? UnetCalibration.loadInt8(env, folder, settings, calibrating ->
+                    ? UnetCalibration.loadInt8(folder, settings, calibrating ->
                             denoisingOnly(folder, tokenizer, textEncoder, calibrating))
                     : Unet.load(env, folder.unet(), settings));
             VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));

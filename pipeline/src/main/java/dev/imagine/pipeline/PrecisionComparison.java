@@ -45,7 +45,7 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
         try (ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());
              TextEncoder textEncoder = TextEncoder.load(env, folder.textEncoder(), settings);
              // int8 first: preparing it runs a float32 UNet of its own, which is closed before the next loads
-             Unet int8 = UnetCalibration.loadInt8(env, folder, settings,
+             Unet int8 = UnetCalibration.loadInt8(folder, settings,
                      calibrating -> LcmPipeline.denoisingOnly(folder, tokenizer, textEncoder, calibrating));
              Unet fp32 = Unet.load(env, folder.unet(), settings);
              VaeDecoder vae = VaeDecoder.load(env, folder.vaeDecoder(), settings)) {

@@ -1,6 +1,5 @@
 package dev.imagine.pipeline;
 
-import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.graph.QuantizationScheme;
 import dev.imagine.pipeline.model.ModelFolder;
 import dev.imagine.pipeline.onnx.Int8ModelCache;
@@ -46,7 +45,7 @@ final class UnetCalibration {
      * The int8 UNet of {@code unetFile}, prepared first when needed: {@code pipelineAround} gives a pipeline that
      * denoises with the float32 UNet it is handed (it is never asked to decode).
      */
-    static Unet loadInt8(OrtEnvironment env, ModelFolder folder, SessionSettings settings,
+    static Unet loadInt8(ModelFolder folder, SessionSettings settings,
                          Function<Unet, ImageGenerator> pipelineAround) {
         QuantizationScheme scheme = QuantizationScheme.forCpu(Int8ModelCache.cpuSignature());
         String override = System.getProperty("imagine.int8.scheme");
@@ -55,7 +54,7 @@ final class UnetCalibration {
             scheme = QuantizationScheme.parse(override);
         }
         int size = size(folder);
-        return Unet.loadInt8(env, folder.unet(), settings, scheme, id(size),
+        return Unet.loadInt8(folder.unet(), settings, scheme, id(size),
                 unet -> denoise(pipelineAround.apply(unet), size));
     }
 

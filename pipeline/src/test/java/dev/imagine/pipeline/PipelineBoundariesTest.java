@@ -48,6 +48,8 @@ class PipelineBoundariesTest {
         noClasses().that().resideOutsideOfPackages("dev.imagine.pipeline.onnx..", "dev.imagine.pipeline.text..",
                         "dev.imagine.pipeline.unet..", "dev.imagine.pipeline.vae..")
                 .and().doNotHaveSimpleName("LcmPipeline")
+                // measurement tools that open their own sessions, as the pipeline does, and close them
+                .and().doNotHaveSimpleName("PrecisionComparison").and().doNotHaveSimpleName("DecoderQuantizationTrial")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..")
                 .because("each native session has one owner (architecture.md style notes)")
                 .check(pipeline);

@@ -59,8 +59,9 @@ public final class Unet implements AutoCloseable {
      * Loads the int8 copy of {@code file} ({@link Int8ModelCache}), preparing it first when needed: then
      * {@code calibration} drives the float32 UNet (given as a {@code Unet}) through a fixed set of denoising runs.
      */
-    public static Unet loadInt8(OrtEnvironment env, Path file, SessionSettings settings, QuantizationScheme scheme,
+    public static Unet loadInt8(Path file, SessionSettings settings, QuantizationScheme scheme,
                                 String calibrationId, Consumer<Unet> calibration) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
         Int8ModelCache.Calibration driver = new Int8ModelCache.Calibration() {
             @Override
             public String id() {
