@@ -11,6 +11,7 @@ ratios. See bench/pipeline/README.md.
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import shutil
@@ -400,6 +401,13 @@ def report(results, gemm, args, raw_dir):
             mine = summarize(results[me], decoder)["total"]
             parts = [f"{SHORT[me]}/{SHORT[p]} {mine / summarize(results[p], decoder)['total']:.2f}x" for p in others]
             summary.append(f"{name}: " + ", ".join(parts))
+        # CPU seconds per stage (full VAE runs): what the wall-clock ratios mean on a machine shared with other work
+        for stage, key in (("UNet step", "step_cpu"), ("full VAE decoder", "decode_cpu")):
+            mine = summarize(results[me], "full")[key]
+            theirs = {p: summarize(results[p], "full")[key] for p in others}
+            parts = [f"{SHORT[me]}/{SHORT[p]} {mine / t:.2f}x" for p, t in theirs.items() if not math.isnan(t)]
+            if parts and not math.isnan(mine):
+                summary.append(f"CPU seconds per {stage}: " + ", ".join(parts))
         mine_peak = process_peak(results[me])
         summary.append("peak RSS: " + ", ".join(f"{SHORT[me]}/{SHORT[p]} {mine_peak / process_peak(results[p]):.2f}x"
                                                 for p in others)
