@@ -5,7 +5,8 @@
 #   docker run -d --name imagine -p 127.0.0.1:8080:8080 -v imagine-data:/data \
 #     -e IMAGINE_API_KEY=change-me -e DISCORD_TOKEN=... -e TELEGRAM_BOT_TOKEN=... imagine
 #
-# The first start downloads the model (about 4.3 GB) into the /data volume; later starts reuse it.
+# The first start downloads the model and the picture classifier (about 4.6 GB) into the /data volume; later starts
+# reuse them.
 
 FROM eclipse-temurin:21-jdk AS build
 WORKDIR /src

@@ -99,13 +99,20 @@ def sample_load(proc, samples):
 
 def machine():
     info = {"cpu": "?", "flags": ""}
+    family = model = None
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name") and info["cpu"] == "?":
             info["cpu"] = line.split(":", 1)[1].strip()
+        if line.startswith("cpu family") and family is None:
+            family = line.split(":", 1)[1].strip()
+        if line.startswith("model") and not line.startswith("model name") and model is None:
+            model = line.split(":", 1)[1].strip()
         if line.startswith("flags") and not info["flags"]:
             flags = line.split(":", 1)[1].split()
             info["flags"] = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16",
-                                                 "amx_tile", "amx_int8") if f in flags)
+                                                 "amx_tile", "amx_int8", "hypervisor") if f in flags)
+    if family is not None:
+        info["cpu"] += f" (family {family} model {model})"
     info["cores"] = os.cpu_count()
     mem = [l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")][0]
     info["ram_gib"] = round(int(mem.split()[1]) / 2 ** 20, 1)
@@ -147,7 +154,19 @@ def prepare_int8(args, raw_dir):
     return info
 
 
-def run_engine(engine, args, raw_dir):
+def task_args(engine, args):
+    """The extra arguments of --task img2img/upscale, the same picture and settings for every engine."""
+    if args.task == "txt2img":
+        return []
+    extra = ["--task", args.task, "--source", str(args.source), "--strength", str(args.strength)]
+    if args.task == "upscale":
+        extra += ["--upscaler", str(args.upscaler)]
+    return extra
+
+
+def run_engine(engine, args, raw_dir, round_index=0):
+    if args.task != "txt2img":
+        return run_task_engine(engine, args, raw_dir, round_index)
     if engine in IMAGINES:
         spin = ["-Dimagine.ort.config.session.intra_op.allow_spinning=0"] if args.no_spin else []
         cmd = [java_bin(args)] + spin + ["-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
@@ -186,6 +205,185 @@ def run_engine(engine, args, raw_dir):
     return result
 
 
+def run_task_engine(engine, args, raw_dir, round_index):
+    """One engine, one round of --task img2img or upscale; raw output in bench/out/<date>/<task>-<engine>-<round>."""
+    if engine in IMAGINES:
+        cmd = [java_bin(args), "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"), "--threads",
+               str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir),
+               "--precision", "int8" if engine == "imagine-int8" else "fp32"]
+    else:
+        base, _, precision = engine.partition("-")
+        cmd = [args.python, str(REPO / "bench/pipeline/peer.py"), "--engine", base, "--models", str(args.models),
+               "--threads", str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps),
+               "--save", str(raw_dir), "--precision", precision or "default"]
+    cmd += task_args(engine, args)
+    before = wait_for_quiet(args.max_load, args.wait)
+    t0 = time.time()
+    name = f"{args.task}-{engine}-{round_index + 1}"
+    print(f"== {name}: {' '.join(cmd)} (load {before:.2f})", file=sys.stderr, flush=True)
+    with open(raw_dir / f"{name}.log", "w") as log:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    after = loadavg()
+    if proc.returncode != 0:
+        sys.exit(f"{engine} failed (exit {proc.returncode}); see {raw_dir / (name + '.log')}")
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["load_before"], result["load_after"], result["wall_s"] = before, after, time.time() - t0
+    result["measured_at"] = dt.datetime.now(dt.timezone.utc).strftime("%H:%M UTC")
+    (raw_dir / f"{name}.json").write_text(json.dumps(result, indent=1) + "\n")
+    print(f"   {name} done in {result['wall_s']:.0f} s (load {before:.2f} -> {after:.2f})", file=sys.stderr)
+    return result
+
+
+def merge_rounds(rounds):
+    """One result per engine: the runs of every round together, the largest peak, the loads seen."""
+    merged = json.loads(json.dumps(rounds[0]))
+    merged["loads"] = [(r["load_before"], r["load_after"]) for r in rounds]
+    merged["measured"] = [r.get("measured_at", "?") for r in rounds]
+    if "prepare_s" in merged:
+        merged["prepare_s"] = [x for r in rounds for x in r["prepare_s"]]
+    for key in ("decoders", "upscales"):
+        for part, data in merged.get(key, {}).items():
+            data["runs"] = [run for r in rounds for run in r[key][part]["runs"]]
+            data["rss"]["peak_bytes"] = max(r[key][part]["rss"]["peak_bytes"] for r in rounds)
+    return merged
+
+
+def task_report(results, args, raw_dir):
+    m = machine()
+    load_text = lambda r: ", ".join(f"{a:.1f}/{b:.1f}" for a, b in r["loads"])  # noqa: E731
+    lines = [f"# {args.task} benchmark, {args.date}", "",
+             f"Machine: {m['cpu']}, {m['cores']} cores ({m['flags']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
+             f"Model: tools/bench-model (full-size LCM SD 1.5, random weights), {args.threads} threads, source "
+             f"{args.source.name}, seed 0, guidance 8. {args.rounds} rounds of the engines in turn, {args.runs} timed "
+             "runs each after a warm-up; medians (min-max) over all rounds. Peak RSS: the largest VmHWM of these "
+             "runs. The machine is shared: the 1-minute load before/after each round is listed.", ""]
+    if args.task == "zoom-out":
+        lines += zoom_out_table(results, args, raw_dir)
+    elif args.task == "img2img":
+        lines += [f"Image to image, 512x512, strength {args.strength}, {args.steps} steps, full VAE.", "",
+                  "| engine | time per picture | text encoder (+ VAE encoder for Imagine) | VAE encoder | UNet step "
+                  "| VAE decoder | peak RSS | load before/after each round |", "|---|---|---|---|---|---|---|---|"]
+        for engine, r in results.items():
+            runs = r["decoders"]["full"]["runs"]
+            totals = [x["total_s"] for x in runs]
+            steps = [s for x in runs for s in x["unet_steps_s"]]
+            enc = statistics.median(x.get("encode_s", float("nan")) for x in runs)
+            lines.append(f"| {LABEL[engine]} | **{statistics.median(totals):.2f} s** ({min(totals):.2f}-"
+                         f"{max(totals):.2f}) | {statistics.median(x['text_s'] for x in runs):.2f} s "
+                         f"| {'in text' if engine == 'imagine' else f'{enc:.2f} s'} | {statistics.median(steps):.2f} s "
+                         f"| {statistics.median(x['decode_s'] for x in runs):.2f} s "
+                         f"| {gb(r['decoders']['full']['rss']['peak_bytes'])} | {load_text(r)} |")
+    else:
+        from PIL import Image
+        sw, sh = Image.open(args.source).size
+        sys.path.insert(0, str(REPO / "tools" / "reference"))
+        from img2img_fixtures import axis_tiles
+        tiles = len(axis_tiles(2 * sw, 512, 64, 64)[0]) * len(axis_tiles(2 * sh, 512, 64, 64)[0])
+        lines += [f"Upscale 2x of the {sw}x{sh} source (Real-ESRGAN SRVGGNetCompact x4 with random weights, then "
+                  f"Pillow's Lanczos to {2 * sw}x{2 * sh}) and Upscale 2x detailed (that picture in 512x512 tiles "
+                  f"overlapping by at least 64: {tiles} tile(s), each LCM image to image at strength 0.3 with 2 steps, "
+                  "blended).", "",
+                  "| engine | 2x | peak RSS | 2x detailed | peak RSS | load before/after each round |",
+                  "|---|---|---|---|---|---|"]
+        for engine, r in results.items():
+            cells = []
+            for part in ("x2", "x2_detailed"):
+                totals = [x["total_s"] for x in r["upscales"][part]["runs"]]
+                cells.append(f"**{statistics.median(totals):.2f} s** ({min(totals):.2f}-{max(totals):.2f})")
+                cells.append(gb(r["upscales"][part]["rss"]["peak_bytes"]))
+            lines.append(f"| {LABEL[engine]} | " + " | ".join(cells) + f" | {load_text(r)} |")
+    summary = []
+    if "imagine" in results:
+        def med(r, part):
+            key = "upscales" if args.task == "upscale" else "decoders"
+            return statistics.median(x["total_s"] for x in r[key][part]["runs"])
+        parts = ["x2", "x2_detailed"] if args.task == "upscale" else ["full"]
+        for part in parts:
+            summary.append(f"{part}: " + ", ".join(f"Imagine/{SHORT[p]} {med(results['imagine'], part) / med(results[p], part):.2f}x"
+                                                 for p in PEERS if p in results))
+    summary_line = "summary: " + "; ".join(summary)
+    lines += ["", f"Raw JSON and logs in bench/out/{args.date}/ ({args.task}-<engine>-<round>.json).", "",
+              "## Summary", "", summary_line, ""]
+    out = REPO / "bench/results" / f"{args.date}-{args.task}.md"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines))
+    print("\n".join(lines))
+    print(f"written to {out.relative_to(REPO)}")
+
+
+def zoom_out_table(results, args, raw_dir):
+    """Zoom out 2x: per engine the whole (canvas + inpainting + paste), its stages, the peak; and the pictures compared."""
+    import numpy as np
+    from PIL import Image
+    steps_run = min(int(args.steps * args.strength), args.steps)
+    lines = [f"Zoom out 2x of a 512x512 picture: the picture shrunk to 256x256 into the middle of a 512x512 canvas, the "
+             f"border filled (A1111's fill) and drawn by diffusers' StableDiffusionInpaintPipeline with the LCM UNet "
+             f"and LCMScheduler (Imagine: its port), strength {args.strength} ({steps_run} of {args.steps} steps run), "
+             "mask blur 8, then the source pasted back outside the feathered mask. Full VAE. diffusers' VAE "
+             "encoder column holds two encodings: the canvas and the masked canvas, which a 4-channel UNet never "
+             "reads (Imagine draws the random numbers that encoding consumes without running it).", "",
+             "| engine | time per picture (canvas + drawing) | canvas | text encoder (+ mask blur and VAE encoder for "
+             "Imagine) | VAE encoder | UNet step | VAE decoder (+ paste and PNG for Imagine) | peak RSS "
+             "| load before/after each round (its end, UTC) |", "|---|---|---|---|---|---|---|---|---|"]
+    load_text = lambda r: ", ".join(f"{a:.1f}/{b:.1f} ({t})" for (a, b), t in zip(r["loads"], r["measured"]))  # noqa: E731
+    for engine, r in results.items():
+        runs = r["decoders"]["full"]["runs"]
+        prepare = statistics.median(r["prepare_s"])
+        totals = [x["total_s"] + prepare for x in runs]
+        steps = [s for x in runs for s in x["unet_steps_s"]]
+        enc = statistics.median(x.get("encode_s", float("nan")) for x in runs)
+        lines.append(f"| {LABEL[engine]} | **{statistics.median(totals):.2f} s** ({min(totals):.2f}-{max(totals):.2f})"
+                     f" | {prepare:.3f} s | {statistics.median(x['text_s'] for x in runs):.2f} s "
+                     f"| {'in text' if engine == 'imagine' else f'{enc:.2f} s'} | {statistics.median(steps):.2f} s "
+                     f"| {statistics.median(x['decode_s'] for x in runs):.2f} s "
+                     f"| {gb(r['decoders']['full']['rss']['peak_bytes'])} | {load_text(r)} |")
+    mine, theirs = raw_dir / "imagine-full.png", raw_dir / "pytorch-zoom-out.png"
+    if mine.exists() and theirs.exists():
+        a = np.asarray(Image.open(mine).convert("RGB")).astype(int)
+        b = np.asarray(Image.open(theirs).convert("RGB")).astype(int)
+        d = np.abs(a - b)
+        ca = np.asarray(Image.open(raw_dir / "imagine-zoom-out-canvas.png").convert("RGB")).astype(int)
+        cb = np.asarray(Image.open(raw_dir / "pytorch-zoom-out-canvas.png").convert("RGB")).astype(int)
+        lines += ["", f"Same picture: the canvases are {'identical' if (ca == cb).all() else 'DIFFERENT'}; Imagine's "
+                      f"zoomed-out picture against diffusers' (first timed run, seed 0): largest difference "
+                      f"{d.max()} levels, mean {d.mean():.4f}."]
+        lines += kept_area(ca, a, raw_dir)
+    if "imagine" in results and "pytorch" in results:
+        per_round = [i["total_s"] / p["total_s"] for i, p in zip(results["imagine"]["decoders"]["full"]["runs"],
+                                                                 results["pytorch"]["decoders"]["full"]["runs"])]
+        lines += ["", "Imagine/PyTorch time per run, paired in order (the engines ran back to back, so a pair shares "
+                      "the machine's load best): " + ", ".join(f"{x:.2f}x" for x in per_round) + "."]
+    return lines
+
+
+def kept_area(canvas, mine, raw_dir):
+    """Outside the feathered mask: Imagine's picture against the canvas, and what the paste hides there (diffusers'
+    picture before apply_overlay, and the VAE's own round trip of the canvas)."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+    sys.path.insert(0, str(REPO / "tools" / "reference"))
+    import inpaint_fixtures as inpaint
+    _, mask, _ = inpaint.prepare_outpaint(Image.fromarray(canvas.astype("uint8")), "zoom-2", size_step=64,
+                                          max_side=1024)
+    # The mask depends only on the geometry, so the canvas stands in for the source here; blurred as
+    # VaeImageProcessor.blur does (Pillow's GaussianBlur), pasted where min(255, 2 x blurred) is 0.
+    keep = np.asarray(inpaint.overlay_mask(inpaint.binarized(mask).filter(ImageFilter.GaussianBlur(8)))) == 0
+    same = (mine[keep] == canvas[keep]).all()
+    text = (f"Outside the feathered mask ({keep.mean():.0%} of the pixels, the inner {int(keep.any(1).sum())}x"
+            f"{int(keep.any(0).sum())} of the shrunk picture) Imagine's picture is "
+            f"{'the canvas, pixel for pixel' if same else 'NOT the canvas'}")
+    raw, trip = raw_dir / "pytorch-zoom-out-raw.png", raw_dir / "pytorch-zoom-out-round-trip.png"
+    if raw.exists() and trip.exists():
+        r = np.asarray(Image.open(raw).convert("RGB")).astype(int)
+        t = np.asarray(Image.open(trip).convert("RGB")).astype(int)
+        text += (f". Before the paste, diffusers' picture differs there from the canvas by {np.abs(r - canvas)[keep].mean():.1f} "
+                 f"levels on average (largest {np.abs(r - canvas)[keep].max()}); the VAE's own round trip of the canvas "
+                 f"(decode of the encoder's mean) by {np.abs(t - canvas)[keep].mean():.1f} (largest "
+                 f"{np.abs(t - canvas)[keep].max()}). These are the random weights' errors, not a trained VAE's: the "
+                 "paste is what keeps the picture")
+    return ["", text + "."]
+
+
 def summarize(result, decoder):
     d = result["decoders"][decoder]
     runs = d["runs"]
@@ -206,7 +404,7 @@ def summarize(result, decoder):
     }
 
 
-def merge_rounds(rounds):
+def merge_engine_rounds(rounds):
     """One engine's results of several rounds as one: every timed run, the highest peaks, the load range."""
     if len(rounds) == 1:
         return rounds[0]
@@ -286,18 +484,51 @@ def main():
     ap.add_argument("--report-only", action="store_true", help="rewrite the table from bench/out/<date>/*.json")
     ap.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"))
     ap.add_argument("--name", help="results file name without .md (default: the date); one per CPU model")
+    ap.add_argument("--task", choices=["txt2img", "img2img", "upscale", "zoom-out"], default="txt2img",
+                    help="img2img: 512x512, strength 0.5; upscale: 2x and 2x detailed of a 512x512 picture; "
+                         "zoom-out: Zoom out 2x of a 512x512 picture (strength 0.8) against diffusers' inpaint "
+                         "pipeline")
+    ap.add_argument("--source", type=Path, help="the picture for img2img/upscale (default: a synthetic 512x512 one)")
+    ap.add_argument("--strength", type=float, help="img2img: 0.5 by default; zoom-out: 0.8")
+    ap.add_argument("--upscaler", type=Path, help="upscaler folder (default: <models>/upscaler, made by "
+                                                  "tools/upscaler/convert.py --random-weights)")
     args = ap.parse_args()
 
     raw_dir = REPO / "bench/out" / (args.name or args.date)
     raw_dir.mkdir(parents=True, exist_ok=True)
     args.round_suffix = ""
+    if args.task != "txt2img":
+        if args.strength is None:
+            args.strength = 0.8 if args.task == "zoom-out" else 0.5
+        if args.engines == ",".join(DEFAULT_ENGINES):
+            args.engines = "imagine,pytorch" if args.task == "zoom-out" else "imagine,openvino,pytorch"
+        args.upscaler = args.upscaler or args.models / "upscaler"
+        if args.source is None:
+            sys.path.insert(0, str(REPO / "tools" / "reference"))
+            from img2img_fixtures import source_rgb
+            from PIL import Image
+            args.source = raw_dir / "source-512.png"
+            Image.fromarray(source_rgb(512, 512, 11)).save(args.source)
+        wanted = [e for e in args.engines.split(",") if e]
+        rounds = {e: [] for e in wanted}
+        if args.report_only:  # the rounds already run, from bench/out/<date>/<task>-<engine>-<round>.json
+            rounds = {e: [json.loads(f.read_text()) for f in sorted(raw_dir.glob(f"{args.task}-{e}-*.json"))]
+                      for e in wanted}
+            rounds = {e: r for e, r in rounds.items() if r}
+            args.rounds = max(len(r) for r in rounds.values())
+        else:
+            for k in range(args.rounds):
+                for engine in wanted:
+                    rounds[engine].append(run_engine(engine, args, raw_dir, k))
+        task_report({e: merge_rounds(r) for e, r in rounds.items()}, args, raw_dir)
+        return
     if args.report_only:
         results = {}
         for e in ENGINES:
             rounds = [json.loads(p.read_text()) for p in sorted(raw_dir.glob(f"{e}.json"))
                       + sorted(raw_dir.glob(f"{e}.round*.json"))]
             if rounds:
-                results[e] = merge_rounds(rounds)
+                results[e] = merge_engine_rounds(rounds)
         report(results, json.loads((raw_dir / "gemm.json").read_text()), args, raw_dir)
         return
     print(f"GEMM (FP32, {args.threads} threads) ...", file=sys.stderr, flush=True)
@@ -324,7 +555,7 @@ def main():
     results = {}
     for engine in ENGINES:
         if rounds[engine]:
-            results[engine] = merge_rounds(rounds[engine])
+            results[engine] = merge_engine_rounds(rounds[engine])
         elif args.reuse and (raw_dir / f"{engine}.json").exists():
             results[engine] = json.loads((raw_dir / f"{engine}.json").read_text())
     report(results, gemm, args, raw_dir)

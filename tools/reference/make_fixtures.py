@@ -14,9 +14,19 @@ It writes (relative to the repository root):
   pipeline/src/test/resources/reference/debug/             raw float32/int64 tensors of the first case
   pipeline/src/test/resources/tokenizer/clip/              full CLIP ViT-L/14 tokenizer files
   pipeline/src/test/resources/tokenizer/cases.json         tokenizer cases (slow and fast ids)
+  pipeline/src/test/resources/reference/tiny-taesd/, taesd/  tiny TAESD decoder and its reference images
+  pipeline/src/test/resources/reference/prompts/           A1111 prompt syntax: parsed parts, chunks, hidden states,
+                                                           and diffusers images from those hidden states
+  pipeline/src/test/resources/reference/tiny-vit-classifier/  tiny random-weight ViT image classifier (HF ONNX layout)
+  pipeline/src/test/resources/reference/safety/            pictures, ViTImageProcessor pixel values, torch logits
   tools/reference/last-run.txt                             the log of the last run (versions, diffs, interfaces)
 
-Sections can be run alone with --only tokenizer|models|images (images needs models).
+Sections can be run alone with --only tokenizer|models|images|taesd|prompts|safety|img2img|inpaint (images, taesd,
+prompts, img2img and inpaint need models); img2img (image to image, PIL's Lanczos, the legacy VAE encoder, the
+upscalers) lives in img2img_fixtures.py and writes pipeline/src/test/resources/reference/img2img/ and
+tools/reference/last-run-img2img.txt; inpaint (masked generation, zoom out and pan, Pillow's GaussianBlur and overlay)
+lives in inpaint_fixtures.py and writes pipeline/src/test/resources/reference/inpaint/ and
+tools/reference/last-run-inpaint.txt (it reads img2img's source pictures).
 Nothing is downloaded: every model is built from a config with seeded random weights, and the CLIP BPE merges
 come from the copy of bpe_simple_vocab_16e6.txt.gz shipped inside the open_clip_torch wheel.
 """
@@ -39,6 +49,9 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 import numpy as np  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import prompt_syntax  # noqa: E402  (the A1111 prompt rules, written for this reference)
 
 REPO = Path(__file__).resolve().parents[2]
 RES = REPO / "pipeline" / "src" / "test" / "resources"
@@ -1080,6 +1093,423 @@ def make_taesd():
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# D. prompts in AUTOMATIC1111's syntax: weights, BREAK, long prompts in chunks (prompt_syntax.py has the rules)
+# ---------------------------------------------------------------------------------------------------------------
+
+PROMPTS_DIR = REF / "prompts"
+PROMPTS_LOG_PATH = Path(__file__).resolve().parent / "last-run-prompts.txt"
+
+WEIGHTED_LONG_PROMPT = (
+    "(masterpiece:1.2), a highly detailed fantasy landscape with (towering crystal mountains:1.3), a winding river "
+    "of [liquid silver], ancient ruins covered in ((glowing moss)), a fleet of airships drifting through golden "
+    "clouds, a lone wanderer in a (red cloak:1.4) standing on a cliff, dramatic volumetric lighting, intricate "
+    "details, cinematic composition, by a famous concept artist, [[trending on artstation]], 8k resolution, sharp "
+    "focus, vivid colors, (epic scale:0.8), atmospheric perspective, morning mist, birds in the distance")
+
+PROMPT_CASES = [
+    # id, model, prompt
+    ("e01-no-syntax", "tiny-lcm", "a photograph of an astronaut riding a horse"),
+    ("e02-weighted", "tiny-lcm", "a (red:1.3) fox in [the snow], ((masterpiece)), (blurry:0.5)"),
+    ("e03-webui-example", "tiny-lcm", "a (((house:1.3)) [on] a (hill:0.5), sun, (((sky)))."),
+    ("e04-break", "tiny-lcm", "a red fox in the snow BREAK a (dark forest:1.2) at night"),
+    ("e05-long-weighted", "tiny-lcm", WEIGHTED_LONG_PROMPT),
+    ("e06-long-plain-words", "tiny-lcm", LONG_PROMPT.replace(",", "") + " and a small boat on a quiet lake"),
+    ("e07-escapes-unclosed", "tiny-lcm", "a sign that says \\(open\\) and \\[closed\\], ((a glowing castle"),
+    ("e08-leading-break", "tiny-lcm", "BREAK a lighthouse on a cliff"),
+    ("e09-zero-and-negative", "tiny-lcm", "a cat (wearing a hat:0) and (a dog : -0.5)"),
+    ("e10-legacy-long-break", "tiny-lcm-legacy", "wow! BREAK " + WEIGHTED_LONG_PROMPT),
+    ("e11-legacy-weighted", "tiny-lcm-legacy", "wow! a (dragon:1.4)!"),
+]
+
+PROMPT_IMAGE_CASES = [
+    # id, encoding case (its model and prompt), seed, steps, guidance, width, height
+    ("i01-weighted", "e02-weighted", 42, 4, 8.0, 256, 256),
+    ("i02-long-weighted", "e05-long-weighted", 0, 2, 8.5, 256, 256),
+    ("i03-legacy-long-break", "e10-legacy-long-break", 2024, 3, 8.0, 320, 256),
+]
+
+
+def _json_parts(parts):
+    return ["BREAK" if p is prompt_syntax.BREAK else [p[0], p[1]] for p in parts]
+
+
+def _write_f32(path: Path, t):
+    arr = np.ascontiguousarray(t.detach().cpu().numpy().astype(np.float32))
+    arr.astype(arr.dtype.newbyteorder("<")).tofile(str(path))
+
+
+def build_emphasis_text_encoder():
+    """The tiny text encoder (seed 2) with its final layer norm scaled by 10 and given a seeded non-zero bias.
+    With the default weight 1 and bias 0 every hidden state averages to about 0, so the emphasis rescaling
+    (mean before / mean after) would divide rounding noise (the real CLIP's learned bias keeps the mean well away
+    from 0); and the tiny UNet hardly listens to such small hidden states: the weights would move its picture by
+    0.02 levels on average, below any image tolerance. Scaled, weighting a prompt moves the picture by about 2
+    levels on average (up to 18), so an image test can tell weighted from unweighted."""
+    import torch
+    _, _, te, _ = build_torch_components()
+    bias = torch.randn(te.config.hidden_size, generator=torch.Generator("cpu").manual_seed(4)) * 0.5 + 0.25
+    with torch.no_grad():
+        te.text_model.final_layer_norm.weight.mul_(EMPHASIS_NORM_SCALE)
+        te.text_model.final_layer_norm.bias.copy_(bias * EMPHASIS_NORM_SCALE)
+    return te
+
+
+EMPHASIS_NORM_SCALE = 10.0
+
+
+def export_text_encoder(te, dst: Path):
+    """optimum's exporter with the CLIP text config it uses for Stable Diffusion's text_encoder (input_ids int64
+    [batch_size, sequence_length]; last_hidden_state, pooler_output)."""
+    import onnx
+    import torch
+    from optimum.exporters.onnx.convert import export
+    from optimum.exporters.onnx.model_configs import CLIPTextOnnxConfig
+    if dst.exists():
+        shutil.rmtree(dst)
+    dst.mkdir(parents=True)
+    config = CLIPTextOnnxConfig(te.config, task="feature-extraction")
+    with tempfile.TemporaryDirectory() as tmp:
+        with torch.no_grad():
+            export(model=te, config=config, output=Path(tmp) / "model.onnx", opset=config.DEFAULT_ONNX_OPSET)
+        onnx.save(onnx.load(str(Path(tmp) / "model.onnx")), str(dst / "model.onnx"))
+    cfg = te.config.to_dict()
+    cfg["_name_or_path"] = "imagine/tiny-lcm/text_encoder-emphasis"
+    cfg.pop("transformers_version", None)
+    (dst / "config.json").write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def make_prompts():
+    import onnxruntime as ort
+    import torch
+    from diffusers import LCMScheduler
+    from transformers import CLIPTokenizer
+    start = len(_log_lines)
+    prompt_syntax.self_check()
+    log("\n== prompts: AUTOMATIC1111 syntax, chunks and Original emphasis on a tiny text encoder "
+        "(the web UI's documented parser examples pass)")
+    if PROMPTS_DIR.exists():
+        shutil.rmtree(PROMPTS_DIR)
+    (PROMPTS_DIR / "hidden").mkdir(parents=True)
+    (PROMPTS_DIR / "images").mkdir(parents=True)
+    te = build_emphasis_text_encoder()
+    export_text_encoder(te, PROMPTS_DIR / "text_encoder")
+    ort_te, ins, outs = session_signature(PROMPTS_DIR / "text_encoder" / "model.onnx")
+    log(f"  text_encoder/model.onnx: in {ins}, out {outs}")
+    tokenizers = {m: CLIPTokenizer.from_pretrained(str(REF / m / "tokenizer")) for m in ("tiny-lcm", "tiny-lcm-legacy")}
+    cases, embeds = [], {}
+    for cid, model, prompt in PROMPT_CASES:
+        tok = tokenizers[model]
+        parts = prompt_syntax.parse(prompt)
+        chunks, count = prompt_syntax.chunk(
+            parts, lambda text: tok(text, add_special_tokens=False, truncation=False).input_ids,
+            tok.bos_token_id, tok.eos_token_id, tok.pad_token_id, tok.get_vocab().get(",</w>", -1))
+        hidden = prompt_syntax.encode(chunks, te)
+        embeds[cid] = hidden
+        rel = f"prompts/hidden/{cid}.f32"
+        _write_f32(REF / rel, hidden)
+        # the same with ONNX Runtime's text encoder (what the Java pipeline runs), emphasis in numpy float32
+        ort_hidden = []
+        means = []
+        for ids, weights in chunks:
+            z = ort_te.run(None, {"input_ids": np.array([ids], dtype=np.int64)})[0]
+            zw = z * np.array(weights, dtype=np.float32).reshape(1, -1, 1)
+            ort_hidden.append(zw * (z.mean(dtype=np.float32) / zw.mean(dtype=np.float32)))
+            means.append(f"{z.mean():.3f}->{zw.mean():.3f}")
+        diff = np.abs(np.concatenate(ort_hidden, axis=1) - hidden.numpy()).max()
+        lengths = [len(ids) - 2 - ids[1:].count(tok.pad_token_id) + (tok.pad_token_id == tok.eos_token_id)
+                   if tok.pad_token_id == tok.eos_token_id else ids.index(tok.eos_token_id) - 1
+                   for ids, _ in chunks]
+        log(f"  {cid} ({model} tokenizer): {count} tokens in {len(chunks)} chunks {lengths}, "
+            f"hidden {list(hidden.shape)}, weights {sorted({round(w, 4) for _, ws in chunks for w in ws})}, "
+            f"chunk means before->after weighting {means}, max|ort-torch| {diff:.2e}")
+        cases.append({"id": cid, "model": model, "prompt": prompt, "parts": _json_parts(parts),
+                      "content_tokens": count, "chunks": [{"ids": ids, "weights": ws} for ids, ws in chunks],
+                      "hidden": rel, "shape": list(hidden.shape)})
+    (PROMPTS_DIR / "cases.json").write_text(json.dumps(cases, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+    # whole-pipeline images: diffusers' LatentConsistencyModelPipeline (the fixture UNet and VAE, this text
+    # encoder) with the prompt_embeds computed above
+    unet, vae, _, _ = build_torch_components()
+    pipes = {}
+    for m in tokenizers:
+        sched = LCMScheduler.from_config(json.loads((REF / m / "scheduler" / "scheduler_config.json").read_text()))
+        pipes[m] = make_pipeline(unet, vae, te, tokenizers[m], sched)
+        pipes[m].set_progress_bar_config(disable=True)
+    # A prompt without syntax and within 75 tokens reads exactly as diffusers reads it.
+    first = cases[0]
+    assert first["id"] == "e01-no-syntax"
+    with torch.no_grad():
+        diffusers_embeds = pipes["tiny-lcm"].encode_prompt(first["prompt"], "cpu", 1, False)[0]
+    ids = tokenizers["tiny-lcm"](first["prompt"], padding="max_length", max_length=77, truncation=True).input_ids
+    same = first["chunks"][0]["ids"] == ids and torch.equal(diffusers_embeds, embeds["e01-no-syntax"])
+    log(f"  e01-no-syntax equals diffusers' own encode_prompt bit for bit: {same}")
+    assert same
+    image_cases = []
+    for iid, cid, seed, steps, gs, w, h in PROMPT_IMAGE_CASES:
+        case = next(c for c in cases if c["id"] == cid)
+        with torch.no_grad():
+            res = pipes[case["model"]](prompt_embeds=embeds[cid], num_inference_steps=steps, guidance_scale=gs,
+                                       width=w, height=h, generator=[torch.Generator("cpu").manual_seed(seed)],
+                                       output_type="pil")
+        rel = f"prompts/images/{iid}-0.png"
+        save_png(res.images[0], REF / rel)
+        a = np.asarray(res.images[0])
+        log(f"  {rel}: {case['model']} {list(embeds[cid].shape)} seed {seed} steps {steps} guidance {gs} {w}x{h}: "
+            f"mean {a.mean():.1f} std {a.std():.1f}")
+        image_cases.append({"id": iid, "model": case["model"], "text_encoder": "prompts/text_encoder",
+                            "prompt": case["prompt"], "seed": seed, "steps": steps, "guidance": gs, "width": w,
+                            "height": h, "count": 1, "images": [rel], "encoding": cid})
+    (PROMPTS_DIR / "images.json").write_text(json.dumps(image_cases, indent=1, ensure_ascii=False) + "\n",
+                                             encoding="utf-8")
+    _prompt_images_ort_replay(image_cases, embeds)
+    # how much the weights change the picture: each image case again with the same words, unweighted, unbroken
+    from PIL import Image
+    for c in image_cases:
+        p = pipes[c["model"]]
+        with torch.no_grad():
+            emb = prompt_syntax.encode(prompt_syntax.chunk(
+                [(prompt_syntax_plain_text(next(e for e in cases if e["id"] == c["encoding"])), 1.0)],
+                lambda text: p.tokenizer(text, add_special_tokens=False, truncation=False).input_ids,
+                p.tokenizer.bos_token_id, p.tokenizer.eos_token_id, p.tokenizer.pad_token_id,
+                p.tokenizer.get_vocab().get(",</w>", -1))[0], p.text_encoder)
+            plain = p(prompt_embeds=emb, num_inference_steps=c["steps"], guidance_scale=c["guidance"],
+                      width=c["width"], height=c["height"], generator=[torch.Generator("cpu").manual_seed(c["seed"])],
+                      output_type="pil").images[0]
+        d = np.abs(np.asarray(Image.open(REF / c["images"][0])).astype(int) - np.asarray(plain).astype(int))
+        log(f"  {c['id']} vs the same words without weights or BREAK, same seed: mean |diff| {d.mean():.2f}, "
+            f"max {d.max()} levels")
+    PROMPTS_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                                encoding="utf-8")
+
+
+def prompt_syntax_plain_text(case):
+    """The case's words without any weight syntax (the parsed runs joined)."""
+    return "".join(p[0] for p in case["parts"] if p != "BREAK")
+
+
+def _prompt_images_ort_replay(image_cases, embeds):
+    """The ONNX UNet with the longer encoder_hidden_states (ORT), diffusers' scheduler and the ONNX VAE decoder,
+    against the torch PNGs: the UNet's export takes any sequence length."""
+    import onnxruntime as ort
+    import torch
+    from diffusers import LCMScheduler
+    from diffusers import LatentConsistencyModelPipeline as P
+    from PIL import Image
+    log("  ORT replay (ONNX UNet and VAE decoder with these hidden states, diffusers LCMScheduler) vs the torch PNGs:")
+    for c in image_cases:
+        folder = REF / c["model"]
+        legacy = c["model"].endswith("legacy")
+        so = lambda part: ort.InferenceSession(str(folder / part / "model.onnx"),  # noqa: E731
+                                               providers=["CPUExecutionProvider"])
+        unet, dec = so("unet"), so("vae_decoder")  # the text encoder's output is the given hidden states
+        sched = LCMScheduler.from_config(json.loads((folder / "scheduler" / "scheduler_config.json").read_text()))
+        sf = json.loads((folder / "vae_decoder" / "config.json").read_text())["scaling_factor"]
+        gen = torch.Generator("cpu").manual_seed(c["seed"])
+        lat = torch.randn((1, 4, c["height"] // 8, c["width"] // 8), generator=gen)
+        wemb = P.get_guidance_scale_embedding(None, torch.full((1,), c["guidance"] - 1.0), embedding_dim=32)
+        emb = embeds[c["encoding"]].numpy()
+        sched.set_timesteps(c["steps"])
+        for t in sched.timesteps:
+            tf = np.array([int(t)], dtype=np.int64) if legacy else np.array(float(t), dtype=np.float32)
+            eps = unet.run(None, {"sample": lat.numpy(), "timestep": tf, "encoder_hidden_states": emb,
+                                  "timestep_cond": wemb.numpy()})[0]
+            lat, den = sched.step(torch.from_numpy(eps), t, lat, generator=gen, return_dict=False)
+        img = dec.run(None, {"latent_sample": (den / sf).numpy()})[0]
+        img = (np.clip(img / 2 + 0.5, 0, 1).transpose(0, 2, 3, 1) * 255).round().astype(np.uint8)
+        ref = np.asarray(Image.open(REF / c["images"][0])).astype(int)
+        d = np.abs(ref - img[0].astype(int))
+        log(f"    {c['images'][0]}: encoder_hidden_states {list(emb.shape)}: max |ort-torch| = {d.max()} (uint8), "
+            f"pixels differing: {np.mean(d > 0):.5f}")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The picture classifier (NSFW detection): a tiny ViTForImageClassification in the Hugging Face ONNX layout
+# ---------------------------------------------------------------------------------------------------------------
+
+SAFETY_DIR = REF / "tiny-vit-classifier"
+SAFETY_REF = REF / "safety"
+SAFETY_LOG_PATH = Path(__file__).resolve().parent / "last-run-safety.txt"
+SAFETY_SIZE = 64  # the model's input side; every picture but one needs the resize
+SAFETY_LABELS = {0: "normal", 1: "nsfw"}
+# id, width, height: 64x64 is the model's own size (no resize); the others shrink, stretch or both
+SAFETY_PICTURES = [
+    ("exact-64x64", 64, 64),
+    ("square-256x256", 256, 256),
+    ("nonsquare-320x256", 320, 256),
+    ("portrait-512x768", 512, 768),
+    ("mixed-48x80", 48, 80),
+]
+# Pillow's resampling filters by number, each checked on its own against Image.resize
+PIL_FILTERS = {1: "lanczos", 2: "bilinear", 3: "bicubic", 4: "box", 5: "hamming"}
+SAFETY_RESIZES = [("nonsquare-320x256", 64, 64), ("nonsquare-320x256", 100, 37), ("mixed-48x80", 64, 64)]
+
+
+def safety_picture(width, height, seed):
+    """A deterministic test picture with what stresses a resampler: smooth gradients, hard-edged discs, one-pixel
+    stripes and a patch of noise (kept small so the PNG stays small)."""
+    rng = np.random.default_rng(seed)
+    y, x = np.mgrid[0:height, 0:width].astype(np.float64)
+    img = np.stack([255 * x / max(width - 1, 1), 255 * y / max(height - 1, 1),
+                    128 + 100 * np.sin((x + y) / 9.0)], axis=-1)
+    for _ in range(6):
+        cx, cy = rng.uniform(0, width), rng.uniform(0, height)
+        r = rng.uniform(0.05, 0.3) * min(width, height)
+        img[(x - cx) ** 2 + (y - cy) ** 2 < r * r] = rng.integers(0, 256, 3)
+    band = (y > height * 0.7) & (y < height * 0.8)
+    img[band & (x.astype(int) % 2 == 0)] = 255
+    img[band & (x.astype(int) % 2 == 1)] = 0
+    n = max(4, min(width, height) // 8)
+    img[:n, :n] = rng.integers(0, 256, (n, n, 3))
+    return np.clip(np.rint(img), 0, 255).astype(np.uint8)
+
+
+def build_tiny_vit():
+    """ViTForImageClassification with the architecture of Falconsai/nsfw_image_detection (ViT with a linear head
+    on the [CLS] token, labels normal/nsfw) at toy width: hidden 32, 2 layers, 4 heads, patch 16 on 64x64. The head
+    is scaled up and then centred on the test pictures (see make_safety), so that the random network's
+    probabilities spread over (0, 1) instead of sitting at 0.5 or all on one side."""
+    import torch
+    from transformers import ViTConfig, ViTForImageClassification
+    torch.manual_seed(4)
+    config = ViTConfig(image_size=SAFETY_SIZE, patch_size=16, num_channels=3, hidden_size=32, num_hidden_layers=2,
+                       num_attention_heads=4, intermediate_size=37, hidden_act="gelu",
+                       id2label=dict(SAFETY_LABELS), label2id={v: k for k, v in SAFETY_LABELS.items()})
+    model = ViTForImageClassification(config).eval()
+    with torch.no_grad():
+        model.classifier.weight.mul_(40.0)
+    return model
+
+
+def make_safety():
+    import onnxruntime as ort
+    import torch
+    import transformers
+    from PIL import Image
+    from transformers import ViTImageProcessor
+    start = len(_log_lines)
+    model = build_tiny_vit()
+    processor = ViTImageProcessor(size={"height": SAFETY_SIZE, "width": SAFETY_SIZE})
+    pictures = {cid: safety_picture(w, h, seed=100 + i) for i, (cid, w, h) in enumerate(SAFETY_PICTURES)}
+    with torch.no_grad():
+        batch = processor(images=[Image.fromarray(p, "RGB") for p in pictures.values()],
+                          return_tensors="pt")["pixel_values"]
+        model.classifier.bias.sub_(model(pixel_values=batch).logits.mean(dim=0))
+    log(f"\n== tiny-vit-classifier: ViTForImageClassification, {sum(p.numel() for p in model.parameters())} "
+        f"parameters, labels {SAFETY_LABELS}; processor {type(processor).__name__} (transformers "
+        f"{transformers.__version__}): size {processor.size}, resample {processor.resample}, rescale_factor "
+        f"{processor.rescale_factor}, mean {processor.image_mean}, std {processor.image_std}")
+    with tempfile.TemporaryDirectory() as tmp:
+        tmp = Path(tmp)
+        model.save_pretrained(str(tmp / "pt"), safe_serialization=True)
+        processor.save_pretrained(str(tmp / "pt"))
+        cli = Path(sys.executable).parent / "optimum-cli"
+        cmd = [str(cli), "export", "onnx", "--model", str(tmp / "pt"), "--task", "image-classification",
+               "--framework", "pt", str(tmp / "onnx")]
+        log("running: optimum-cli export onnx --model <tmp>/pt --task image-classification <tmp>/onnx")
+        r = subprocess.run(cmd, capture_output=True, text=True)
+        if r.returncode != 0:
+            print(r.stdout[-4000:], r.stderr[-4000:])
+            sys.exit("optimum export failed")
+        exported = sorted(str(p.relative_to(tmp / "onnx")) for p in (tmp / "onnx").rglob("*") if p.is_file())
+        log("optimum exported:", ", ".join(exported))
+        if SAFETY_DIR.exists():
+            shutil.rmtree(SAFETY_DIR)
+        SAFETY_DIR.mkdir(parents=True)
+        for name in ("config.json", "preprocessor_config.json"):
+            cfg = json.loads((tmp / "onnx" / name).read_text(encoding="utf-8"))
+            if "_name_or_path" in cfg:
+                cfg["_name_or_path"] = "imagine/tiny-vit-classifier"
+            (SAFETY_DIR / name).write_text(json.dumps(cfg, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        shutil.copy(tmp / "onnx" / "model.onnx", SAFETY_DIR / "model.onnx")
+    session, ins, outs = session_signature(SAFETY_DIR / "model.onnx")
+    for x in ins:
+        log(f"    in  {x}")
+    for x in outs:
+        log(f"    out {x}")
+
+    if SAFETY_REF.exists():
+        shutil.rmtree(SAFETY_REF)
+    (SAFETY_REF / "pictures").mkdir(parents=True)
+    (SAFETY_REF / "resized").mkdir()
+    (SAFETY_REF / "pixel_values").mkdir()
+    cases = []
+    for cid, w, h in SAFETY_PICTURES:
+        pixels = pictures[cid]
+        rel = f"safety/pictures/{cid}.png"
+        save_png(Image.fromarray(pixels, "RGB"), REF / rel)
+        picture = Image.open(REF / rel)  # what a user of transformers would do: open the file
+        assert np.array_equal(np.asarray(picture), pixels)
+        pv = processor(images=picture, return_tensors="pt")["pixel_values"]
+        with torch.no_grad():
+            logits = model(pixel_values=pv).logits[0]
+        probabilities = torch.softmax(logits, dim=-1)
+        ort_logits = session.run(None, {"pixel_values": pv.numpy()})[0][0]
+        pv_rel = f"safety/pixel_values/{cid}.f32"
+        pv.numpy().astype("<f4").tofile(REF / pv_rel)
+        # what a wrong preprocessing would change: nearest-neighbour resizing, and transformers' fast (torchvision)
+        # processor, which resamples with its own antialiased bilinear
+        nearest = processor(images=picture, resample=0, return_tensors="pt")["pixel_values"]
+        fast = transformers.ViTImageProcessorFast(size={"height": SAFETY_SIZE, "width": SAFETY_SIZE})(
+            images=picture, return_tensors="pt")["pixel_values"]
+        with torch.no_grad():
+            d_nearest = (model(pixel_values=nearest).logits[0] - logits).abs().max().item()
+            d_fast = (model(pixel_values=fast).logits[0] - logits).abs().max().item()
+        log(f"  {cid}: probabilities {[round(float(p), 4) for p in probabilities]}, logits "
+            f"{[round(float(v), 5) for v in logits]}, max|ort-torch| {np.abs(ort_logits - logits.numpy()).max():.2e}; "
+            f"max|logit diff| with nearest resize {d_nearest:.2e}, with ViTImageProcessorFast {d_fast:.2e} "
+            f"(pixel_values max diff {(fast - pv).abs().max().item():.3f})")
+        cases.append({"id": cid, "picture": rel, "width": w, "height": h, "pixel_values": pv_rel,
+                      "pixel_values_shape": list(pv.shape),
+                      "logits": [float(v) for v in logits], "probabilities": [float(p) for p in probabilities]})
+    (SAFETY_REF / "cases.json").write_text(json.dumps(cases, indent=2) + "\n", encoding="utf-8")
+
+    resizes = []
+    for cid, w, h in SAFETY_RESIZES:
+        picture = Image.open(REF / f"safety/pictures/{cid}.png")
+        for number, name in PIL_FILTERS.items():
+            out = picture.resize((w, h), resample=number)
+            rel = f"safety/resized/{cid}-{w}x{h}-{name}.png"
+            save_png(out, REF / rel)
+            resizes.append({"picture": f"safety/pictures/{cid}.png", "resample": number, "width": w, "height": h,
+                            "expected": rel})
+    (SAFETY_REF / "resizes.json").write_text(json.dumps(resizes, indent=2) + "\n", encoding="utf-8")
+    log(f"  {len(resizes)} Pillow resizes (filters {sorted(PIL_FILTERS)}) written for the resampler's own test")
+    SAFETY_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                               encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# F. image to image and the upscalers (img2img_fixtures.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+IMG2IMG_LOG_PATH = Path(__file__).resolve().parent / "last-run-img2img.txt"
+
+
+def make_img2img():
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import img2img_fixtures
+    start = len(_log_lines)
+    img2img_fixtures.make_img2img(REF, build_torch_components, save_png, log)
+    IMG2IMG_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                                encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# G. inpaint and outpaint (inpaint_fixtures.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+INPAINT_LOG_PATH = Path(__file__).resolve().parent / "last-run-inpaint.txt"
+
+
+def make_inpaint():
+    import inpaint_fixtures
+    start = len(_log_lines)
+    inpaint_fixtures.make_inpaint(REF, build_torch_components, log)
+    INPAINT_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                                encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def versions():
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "onnx", "onnxruntime", "ftfy",
@@ -1105,9 +1535,10 @@ def seed_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--only", choices=["tokenizer", "models", "images", "taesd"], action="append")
+    parts = ["tokenizer", "models", "images", "taesd", "prompts", "safety", "img2img", "inpaint"]
+    ap.add_argument("--only", choices=parts, action="append")
     args = ap.parse_args()
-    only = set(args.only or ["tokenizer", "models", "images", "taesd"])
+    only = set(args.only or parts)
     logging.getLogger("diffusers").setLevel(logging.ERROR)
     import torch
     from transformers.utils import logging as hf_logging
@@ -1125,6 +1556,14 @@ def main():
         make_images()
     if "taesd" in only:
         make_taesd()
+    if "prompts" in only:
+        make_prompts()
+    if "safety" in only:
+        make_safety()
+    if "img2img" in only:
+        make_img2img()
+    if "inpaint" in only:
+        make_inpaint()
     if {"tokenizer", "models", "images"} <= only:
         LOG_PATH.write_text("\n".join(_log_lines) + "\n", encoding="utf-8")
 

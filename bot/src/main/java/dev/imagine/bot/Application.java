@@ -2,181 +2,151 @@ package dev.imagine.bot;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.config.ImagineConfig;
-import dev.imagine.bot.job.JobIds;
+import dev.imagine.bot.job.Adapter;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.safety.PictureClassifier;
+import dev.imagine.bot.web.HealthReport;
+import dev.imagine.bot.web.MetricsPage;
 import dev.imagine.pipeline.DownloadListener;
-import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.ModelRef;
-import dev.imagine.pipeline.ModelStore;
-import dev.imagine.pipeline.PipelineOptions;
 import dev.imagine.pipeline.Precision;
-import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
-import java.security.SecureRandom;
 import java.time.InstantSource;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The running application: model, job store, cache, queue, job service and the adapters, started in that order and
- * closed in reverse. This is the one place where the parts are wired together.
+ * The running application, and the one place where its parts are wired together: the model ({@link ModelLoader}),
+ * the job store, the result cache, the fair-share queue, the job service and its metrics, then each adapter (its
+ * reply sink registered before the worker starts), then the worker. {@link #close()} stops them in the reverse
+ * order through one {@link Closer}: the worker drains first while the adapters can still tell people, then the
+ * adapters, the metrics, the store and the model.
  */
 final class Application implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Application.class);
 
     private final ImagineConfig config;
-    private final List<AutoCloseable> adapters = new ArrayList<>();
-    private final ImageGenerator generator;
-    private final JobStore store;
+    private final ModelLoader.LoadedModel model;
     private final JobService jobs;
     private final Metrics metrics;
-    private final ModelChoice model;
     private final Path dataDir;
+    private final Closer closer;
+    private final List<Adapter> adapters = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final CountDownLatch closed = new CountDownLatch(1);
 
-    private Application(ImagineConfig config, ModelChoice model, ImageGenerator generator, JobStore store,
-                        JobService jobs, Metrics metrics, Path dataDir) {
+    private Application(ImagineConfig config, ModelLoader.LoadedModel model, JobService jobs, Metrics metrics,
+                        Path dataDir, Closer closer) {
         this.config = config;
-        this.dataDir = dataDir;
         this.model = model;
-        this.generator = generator;
-        this.store = store;
         this.jobs = jobs;
         this.metrics = metrics;
+        this.dataDir = dataDir;
+        this.closer = closer;
     }
 
     /**
-     * Loads the model (downloading it first when it is not cached), opens the job store and the cache, and starts
-     * the job service. Adapters are attached afterwards with {@link #attach}.
+     * Loads the model (downloading it first when it is not cached), opens the job store and the cache, and makes the
+     * job service. Adapters are opened afterwards with {@link #open}, then {@link #startWorking()} starts the worker.
      */
     static Application start(ImagineConfig config, Path modelOverride, Map<String, String> environment,
                              Supplier<DownloadListener> downloadProgress) {
-        ModelChoice model = chooseModel(config, modelOverride, environment, downloadProgress);
-        PipelineOptions options = (config.threads() > 0 ? new PipelineOptions(config.threads())
-                : PipelineOptions.defaults()).withPrecision(config.precision());
-        Optional<Path> fastDecoder = chooseFastDecoder(config, modelOverride, environment, downloadProgress);
-        if (fastDecoder.isPresent()) {
-            options = options.withFastDecoder(fastDecoder.get());
-        }
-        List<AutoCloseable> opened = new ArrayList<>();
+        Closer closer = new Closer();
         try {
-            ImageGenerator generator = ImageGenerator.open(model.folder(), options);
-            opened.add(generator);
+            ModelLoader.LoadedModel model = closer.add("the model",
+                    new ModelLoader(config, environment, downloadProgress).load(modelOverride));
             Path data = config.dataDir(environment);
-            JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
-            opened.add(store);
+            JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
+            ModelChoice choice = model.choice();
             // int8 pictures differ from fp32 ones: the result cache keys them apart through the revision.
-            String revision = config.precision() == Precision.FP32 ? model.revision()
-                    : model.revision() + "+" + config.precision().label();
-            JobSettings settings = new JobSettings(config.limits(), config.defaults(), model.id(), revision,
-                    config.jobTimeout(), 10.0, generator.hasFastDecoder());
-            SecureRandom random = new SecureRandom();
-            JobService jobs = new JobService(settings, generator,
-                    new FairShareQueue<>(config.queueSettings(), InstantSource.system()), cache, store,
-                    InstantSource.system(), Application::processCpuNanos, new JobIds(), random::nextLong);
-            Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
+            String revision = config.precision() == Precision.FP32 ? choice.revision()
+                    : choice.revision() + "+" + config.precision().label();
+            JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), revision,
+                    config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
+            FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
+            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store).build();
+            Metrics metrics = closer.add("the metrics", new Metrics(jobs::queueLength, jobs::cacheStats));
             jobs.observe(metrics);
-            Application application = new Application(config, model, generator, store, jobs, metrics, data);
-            LOG.info("model {} ({}) loaded; data in {}", model.id(), model.revision(), data);
-            return application;
+            LOG.info("model {} ({}) loaded; data in {}", choice.id(), choice.revision(), data);
+            model.classifier().ifPresent(classifier -> LOG.info("picture classifier {}: flags '{}' above {}, policy {}",
+                    classifier.name(), config.safety().label(), config.safety().threshold(),
+                    config.safety().policy().configName()));
+            return new Application(config, model, jobs, metrics, data, closer);
         } catch (RuntimeException e) {
-            for (int i = opened.size() - 1; i >= 0; i--) {
-                try {
-                    opened.get(i).close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            closer.closeAfter(e);
             throw e;
         }
     }
 
-    private static ModelChoice chooseModel(ImagineConfig config, Path modelOverride, Map<String, String> environment,
-                                           Supplier<DownloadListener> downloadProgress) {
-        if (modelOverride != null) {
-            return ModelChoice.local(modelOverride);
+    /** The job store; one that cannot be opened (most often: another Imagine uses it) stops start-up in one line. */
+    private static JobStore openJobStore(Path file) {
+        try {
+            return MvJobStore.open(file);
+        } catch (IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
         }
-        Optional<Path> configured = config.modelFolder();
-        if (configured.isPresent()) {
-            return ModelChoice.local(configured.get());
-        }
-        ModelStore modelStore = modelStore(config, environment);
-        ModelRef ref = ModelRef.parse(config.modelRepository() + "@" + config.modelRevision());
-        Optional<Path> cached = modelStore.cached(ref);
-        Path folder = cached.isPresent() ? cached.get() : pullWithProgress(modelStore, ref, downloadProgress);
-        return ModelChoice.hub(folder, ref.repo());
     }
 
     /**
-     * The TAESD folder for decoder: fast: the configured folder, else the configured hub repository (cached, or
-     * fetched now). A fast decoder that cannot be had is not a reason to stay down: Imagine starts without it, says
-     * so, and refuses decoder: fast politely. With --model and no explicit fast decoder folder, none is fetched.
+     * Makes and starts an adapter: its sink answers its platform's people from now on, and it is closed with the rest.
+     * A start that fails (a rejected token, a port in use) stops start-up with the adapter's message.
      */
-    private static Optional<Path> chooseFastDecoder(ImagineConfig config, Path modelOverride,
-                                                    Map<String, String> environment,
-                                                    Supplier<DownloadListener> downloadProgress) {
-        if (config.fastDecoderFolder().isPresent()) {
-            return config.fastDecoderFolder();
-        }
-        if (config.fastDecoderRepository().isEmpty() || modelOverride != null) {
-            return Optional.empty();
-        }
-        ModelStore modelStore = modelStore(config, environment);
+    Adapter open(Supplier<? extends Adapter> making) {
+        Adapter adapter = forStartup(making);
+        closer.add(adapter.platform(), adapter);
+        adapters.add(adapter);
+        jobs.registerSink(adapter.platform(), adapter.sink());
+        forStartup(() -> {
+            adapter.start();
+            return adapter;
+        });
+        return adapter;
+    }
+
+    private static <T> T forStartup(Supplier<T> step) {
         try {
-            ModelRef ref = ModelRef.parse(config.fastDecoderRepository().get());
-            Optional<Path> cached = modelStore.cached(ref);
-            if (cached.isPresent()) {
-                return cached;
-            }
-            return Optional.of(pullWithProgress(modelStore, ref, downloadProgress));
-        } catch (RuntimeException e) {
-            LOG.warn("the fast decoder {} is not available ({}); decoder: fast will be refused",
-                    config.fastDecoderRepository().get(), e.getMessage());
-            return Optional.empty();
+            return step.get();
+        } catch (IllegalStateException | IllegalArgumentException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 
-    /** The model cache as configured: hub, token and offline flag from the environment, folder from the config. */
-    private static ModelStore modelStore(ImagineConfig config, Map<String, String> environment) {
-        return ModelStore.builder().environment(environment).cacheDir(config.modelCacheDir().orElse(null)).build();
-    }
-
-    private static Path pullWithProgress(ModelStore modelStore, ModelRef ref,
-                                         Supplier<DownloadListener> downloadProgress) {
-        LOG.info("downloading {} into {}", ref.repo(), modelStore.cacheDir());
-        DownloadListener listener = downloadProgress.get();
-        try {
-            return modelStore.pull(ref, listener);
-        } finally {
-            if (listener instanceof AutoCloseable closeable) {
-                try {
-                    closeable.close();
-                } catch (Exception ignored) {
-                    // a progress bar that cannot redraw its last line changes nothing
-                }
-            }
-        }
-    }
-
-    /** Starts the worker: jobs that were waiting before the last stop are resumed now. */
+    /**
+     * Starts the worker: jobs that were waiting before the last stop are resumed now, and report through the sinks of
+     * the adapters opened before. At the close it drains first.
+     */
     void startWorking() {
         jobs.start();
+        closer.add("the job service", () -> jobs.shutdown(config.shutdownGrace()));
     }
 
-    /** Adds an adapter; adapters are closed after the job service has drained, so they can still tell people. */
-    void attach(AutoCloseable adapter) {
-        adapters.add(adapter);
+    /** What {@code /healthz} says, from the real state of each part. */
+    HealthReport health() {
+        Map<String, Boolean> connected = new LinkedHashMap<>();
+        for (Adapter adapter : adapters) {
+            connected.put(adapter.platform(), adapter.connected());
+        }
+        return new HealthReport(model.loaded(), jobs.workerAlive(), !jobs.admitting(), connected);
+    }
+
+    /** What {@code /metrics} shows. */
+    MetricsPage metricsPage() {
+        return new MetricsPage(metrics.registry(), Metrics.CONTENT_TYPE, metrics::scrape);
     }
 
     JobService jobs() {
@@ -188,7 +158,12 @@ final class Application implements AutoCloseable {
     }
 
     ModelChoice model() {
-        return model;
+        return model.choice();
+    }
+
+    /** The picture classifier the job engine asks before delivering a picture; empty when none is configured. */
+    Optional<PictureClassifier> pictureClassifier() {
+        return model.classifier();
     }
 
     ImagineConfig config() {
@@ -200,33 +175,48 @@ final class Application implements AutoCloseable {
         return dataDir;
     }
 
-    private static long processCpuNanos() {
-        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
-            return os.getProcessCpuTime();
-        }
-        return 0;
-    }
-
     /**
      * Drains the job service within the configured grace (new requests are refused politely, waiting people are told
-     * their job keeps its place), then stops the adapters, the store and the model, in reverse order of starting.
+     * their job keeps its place), then stops the adapters, the metrics, the store and the model, in reverse order of
+     * starting.
      */
     @Override
     public void close() {
-        jobs.shutdown(config.shutdownGrace());
-        for (int i = adapters.size() - 1; i >= 0; i--) {
-            closeQuietly(adapters.get(i));
+        if (!closing.compareAndSet(false, true)) {
+            // Closed by the main thread and the shutdown hook alike: the second caller waits for the first.
+            awaitClosed();
+            return;
         }
-        closeQuietly(store);
-        closeQuietly(generator);
-        LOG.info("stopped");
+        try {
+            closer.close();
+            LOG.info("stopped");
+        } finally {
+            closed.countDown();
+        }
     }
 
-    private static void closeQuietly(AutoCloseable resource) {
-        try {
-            resource.close();
-        } catch (Exception e) {
-            LOG.warn("closing {} failed: {}", resource.getClass().getSimpleName(), e.toString());
+    /** Whether {@link #close} has begun. */
+    boolean closing() {
+        return closing.get();
+    }
+
+    /** While closing: the running picture stops after its current step and is kept, instead of finishing. */
+    void stopRunningJobNow() {
+        jobs.stopRunningJobNow();
+    }
+
+    private void awaitClosed() {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                closed.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -8,12 +8,14 @@ import dev.imagine.bot.cli.ModelsCommand;
 import dev.imagine.bot.cli.TokensCommand;
 import dev.imagine.bot.config.ConfigLoader;
 import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.job.Adapter;
+import dev.imagine.bot.job.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -45,14 +47,8 @@ public final class Main implements Callable<Integer> {
     Path model;
 
     public static void main(String[] args) {
-        int exit = run(args);
-        if (exit != RUNNING) {
-            System.exit(exit);
-        }
+        System.exit(run(args));
     }
-
-    /** Returned by a start that keeps running until the process is stopped. */
-    static final int RUNNING = Integer.MIN_VALUE;
 
     /** Runs the command line and returns the exit code (tests call this instead of {@link #main}). */
     public static int run(String... args) {
@@ -61,7 +57,10 @@ public final class Main implements Callable<Integer> {
                 .execute(args);
     }
 
-    /** Starts Imagine and keeps it running until SIGTERM or Ctrl-C, which drain it gracefully. */
+    /**
+     * Starts Imagine and keeps it running until SIGTERM, Ctrl-C or SIGHUP, which stop it gracefully before the JVM
+     * exits (see {@link StopSignals} for why the order matters); a graceful stop returns 0.
+     */
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
@@ -69,23 +68,37 @@ public final class Main implements Callable<Integer> {
         Map<String, String> environment = System.getenv();
         Application application = Application.start(config, model, environment,
                 () -> DownloadProgressBar.forStderr(err));
-        CountDownLatch stopped = new CountDownLatch(1);
+        // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
+        StopSignals signals = StopSignals.install();
         try {
-            Adapters.attachAll(application, environment, err);
+            for (Supplier<Adapter> adapter : Adapters.configured(application, environment)) {
+                err.println(application.open(adapter).readyLine());
+            }
             application.startWorking();
         } catch (RuntimeException e) {
             application.close();
             throw e;
         }
+        // Only for an exit that does not come through a signal handled above (System.exit elsewhere, -Xrs).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            LOG.info("stopping: finishing the running job, keeping waiting ones for the next start");
+            if (!application.closing()) {
+                LOG.warn("the JVM is exiting without a stop signal; stopping Imagine now (the running picture may be"
+                        + " kept for the next start instead of finishing)");
+            }
             application.close();
-            stopped.countDown();
         }, "imagine-shutdown"));
+        signals.onRepeat(() -> {
+            LOG.info("asked again to stop: the running picture stops after its current step and is kept for the next"
+                    + " start");
+            application.stopRunningJobNow();
+        });
         err.println("Imagine is ready. Stop it with Ctrl-C.");
         err.flush();
-        stopped.await();
-        return RUNNING;
+        String signal = signals.awaitRequest();
+        LOG.info("{}: stopping; the running picture may finish within {} (a second Ctrl-C stops it now and keeps it),"
+                + " waiting ones are kept for the next start", signal, Durations.words(config.shutdownGrace()));
+        application.close();
+        return 0;
     }
 
     private ImagineConfig loadConfig(PrintWriter err) {

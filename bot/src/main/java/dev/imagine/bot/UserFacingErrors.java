@@ -1,5 +1,6 @@
 package dev.imagine.bot;
 
+import dev.imagine.bot.cli.PullCommand;
 import dev.imagine.pipeline.PipelineException;
 import picocli.CommandLine;
 
@@ -15,7 +16,8 @@ final class UserFacingErrors implements CommandLine.IExecutionExceptionHandler {
         if (e instanceof PipelineException || e instanceof java.io.IOException
                 || e instanceof IllegalArgumentException || e instanceof dev.imagine.bot.config.ConfigException
                 || e instanceof StartupException) {
-            commandLine.getErr().println("error: " + e.getMessage());
+            commandLine.getErr().println("error: "
+                    + (e instanceof PipelineException failure ? PullCommand.explain(failure) : e.getMessage()));
         } else {
             commandLine.getErr().println("error: unexpected failure: " + e);
             e.printStackTrace(commandLine.getErr());

@@ -1,6 +1,7 @@
 package dev.imagine.bot;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
@@ -8,12 +9,18 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.config.ConfigLoader;
 import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.job.Adapter;
+import dev.imagine.bot.job.Job;
+import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.job.Reply;
+import dev.imagine.bot.job.ReplySink;
+import dev.imagine.bot.web.HealthReport;
 import dev.imagine.pipeline.DownloadListener;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,12 +33,18 @@ class ApplicationTest {
     static final Path TINY_TAESD = Path.of("../pipeline/src/test/resources/reference/tiny-taesd").toAbsolutePath()
             .normalize();
 
+    static final Path TINY_CLASSIFIER = Path.of("../pipeline/src/test/resources/reference/tiny-vit-classifier")
+            .toAbsolutePath().normalize();
+
+    /** The default classifier comes from the hub, which tests cannot reach: they use the tiny one. */
+    static final String TINY_SAFETY = "safety:\n  classifier-folder: " + TINY_CLASSIFIER + "\n";
+
     @TempDir
     Path data;
 
     private ImagineConfig config() {
-        return ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nshutdown:\n  grace: 10s\n",
-                "test.yaml");
+        return ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nshutdown:\n  grace: 10s\n"
+                + TINY_SAFETY, "test.yaml");
     }
 
     @Test
@@ -49,7 +62,7 @@ class ApplicationTest {
                 Thread.onSpinWait();
             }
             assertThat(application.jobs().job(jobId).orElseThrow().state()).isEqualTo(JobState.DONE);
-            assertThat(application.metrics().scrape()).contains("imagine_jobs_total{platform=\"web\",outcome=\"done\"} 1");
+            assertThat(application.metrics().scrape()).contains("imagine_jobs_total{outcome=\"done\",platform=\"web\"} 1.0");
             assertThat(application.model().id()).isEqualTo(TINY_MODEL.toString());
             assertThat(application.model().revision()).startsWith("local-");
         }
@@ -62,10 +75,139 @@ class ApplicationTest {
         }
     }
 
+    /** An adapter that notes what the job service was doing when it was started and closed. */
+    private static final class WatchingAdapter implements Adapter {
+        private final JobService jobs;
+        private final String failure;
+        volatile boolean connected;
+        volatile String seenAtClose;
+
+        WatchingAdapter(JobService jobs, String failure) {
+            this.jobs = jobs;
+            this.failure = failure;
+        }
+
+        @Override
+        public String platform() {
+            return "watching";
+        }
+
+        @Override
+        public void start() {
+            if (failure != null) {
+                throw new IllegalStateException(failure);
+            }
+            connected = true;
+        }
+
+        @Override
+        public ReplySink sink() {
+            return LOG_ONLY;
+        }
+
+        @Override
+        public boolean connected() {
+            return connected;
+        }
+
+        @Override
+        public String readyLine() {
+            return "watching";
+        }
+
+        @Override
+        public void close() {
+            seenAtClose = "admitting=" + jobs.admitting();
+            connected = false;
+        }
+    }
+
+    private static final ReplySink LOG_ONLY = new ReplySink() {
+        @Override
+        public void queued(Job job, int position, Duration eta) {
+        }
+
+        @Override
+        public void started(Job job) {
+        }
+
+        @Override
+        public void progress(Job job, int step, int totalSteps) {
+        }
+
+        @Override
+        public void finished(Job job, List<byte[]> pngs, Duration elapsed) {
+        }
+
+        @Override
+        public void failed(Job job, String message) {
+        }
+
+        @Override
+        public void cancelled(Job job, String reason) {
+        }
+
+        @Override
+        public void notice(Job job, String message) {
+        }
+    };
+
+    @Test
+    void health_isTheRealStateOfEachPart_andTheAdaptersCloseAfterTheJobServiceDrained() {
+        Application application = Application.start(config(), TINY_MODEL, Map.of(), () -> DownloadListener.NONE);
+        WatchingAdapter adapter = new WatchingAdapter(application.jobs(), null);
+        application.open(() -> adapter);
+        application.startWorking();
+
+        HealthReport up = application.health();
+        adapter.connected = false;
+        HealthReport adapterDown = application.health();
+        adapter.connected = true;
+        application.close();
+        HealthReport stopped = application.health();
+
+        assertThat(up).isEqualTo(new HealthReport(true, true, false, Map.of("watching", true)));
+        assertThat(up.status()).isEqualTo(HealthReport.OK);
+        assertThat(adapterDown.status()).isEqualTo(HealthReport.UNHEALTHY);
+        assertThat(adapter.seenAtClose).as("closed after the drain began, so it could still tell people")
+                .isEqualTo("admitting=false");
+        assertThat(stopped.modelLoaded()).isFalse();
+        assertThat(stopped.draining()).isTrue();
+        assertThat(stopped.adapters()).isEqualTo(Map.of("watching", false));
+        assertThat(stopped.status()).isEqualTo(HealthReport.DRAINING);
+    }
+
+    @Test
+    void anAdapterThatCannotStart_stopsStartUpWithItsMessage_andTheCloseReleasesEverything() {
+        Application application = Application.start(config(), TINY_MODEL, Map.of(), () -> DownloadListener.NONE);
+        WatchingAdapter adapter = new WatchingAdapter(application.jobs(), "port 8080 is taken");
+
+        assertThatThrownBy(() -> application.open(() -> adapter)).isInstanceOf(StartupException.class)
+                .hasMessage("port 8080 is taken");
+        application.close();
+
+        assertThat(adapter.seenAtClose).isNotNull();
+        // The job store was released: another start on the same data folder opens it.
+        Application.start(config(), TINY_MODEL, Map.of(), () -> DownloadListener.NONE).close();
+    }
+
+    @Test
+    void modelStore_withoutACacheFolderInTheConfig_usesTheDefaultCacheFolder() {
+        // The shipped config.yaml leaves model.cache-dir empty: the README's first command takes this path.
+        ImagineConfig shipped = ConfigLoader.parse("model:\n  cache-dir:\n", "config.yaml");
+
+        assertThat(ModelLoader.modelStore(shipped, Map.of("HOME", "/home/someone")).cacheDir())
+                .isEqualTo(Path.of("/home/someone/.cache/imagine/models"));
+        assertThat(ModelLoader.modelStore(shipped, Map.of("XDG_CACHE_HOME", "/var/cache/someone")).cacheDir())
+                .isEqualTo(Path.of("/var/cache/someone/imagine/models"));
+        assertThat(ModelLoader.modelStore(ConfigLoader.parse("model:\n  cache-dir: " + data + "\n", "config.yaml"),
+                Map.of("HOME", "/home/someone")).cacheDir()).isEqualTo(data);
+    }
+
     @Test
     void start_withAFastDecoderFolder_servesDecoderFast_andWithoutOneRefusesIt() throws Exception {
         ImagineConfig withTaesd = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
-                + "  fast-decoder-folder: " + TINY_TAESD + "\n", "test.yaml");
+                + "  fast-decoder-folder: " + TINY_TAESD + "\n" + TINY_SAFETY, "test.yaml");
         Command.Imagine fast = new Command.Imagine(Requester.direct(new User("web", "u1", "you")), "a lighthouse", 3L,
                 1, new ImageSize(256, 256), 8f, 1, dev.imagine.bot.command.Decoder.FAST);
         try (Application application = Application.start(withTaesd, TINY_MODEL, Map.of(), () -> DownloadListener.NONE)) {

@@ -1,15 +1,32 @@
 package dev.imagine.bot;
 
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideOutsideOfPackage;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.base.DescribedPredicate;
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.properties.HasName;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The bot talks to the pipeline only through its public API package. */
+/** The boundaries of architecture.md: the pipeline's API package, one owner per library, thin adapters. */
 class BotBoundariesTest {
+    private static final List<String> ADAPTERS = List.of("discord", "telegram", "web");
+
+    /**
+     * What adapters may use of the job package: the job service and the types of its answers and news, the shared
+     * texts, the Adapter contract; not the store, the worker, the cost model or anything else inside the engine.
+     */
+    private static final List<String> JOB_API = List.of("Adapter", "Durations", "Job", "JobIds", "JobPhase",
+            "JobService", "JobSettings", "JobState", "QueueView", "Reply", "ReplySink", "ReplyTexts");
+
     private static JavaClasses bot;
 
     @BeforeAll
@@ -24,6 +41,39 @@ class BotBoundariesTest {
         noClasses().should().dependOnClassesThat().resideInAnyPackage(
                         "dev.imagine.pipeline.*..", "ai.onnxruntime..", "ai.djl..")
                 .because("pipeline's subpackages are internal; its API is the package dev.imagine.pipeline")
+                .check(bot);
+    }
+
+    @Test
+    void botTests_useOnlyThePipelineApi_andItsFakeHub() {
+        JavaClasses tests = new ClassFileImporter()
+                .withImportOption(ImportOption.Predefined.ONLY_INCLUDE_TESTS)
+                .importPackages("dev.imagine.bot", "dev.imagine.bench");
+        noClasses().should().dependOnClassesThat(JavaClass.Predicates.resideInAnyPackage("dev.imagine.pipeline.*..")
+                        .and(DescribedPredicate.not(HasName.Predicates.nameStartingWith(
+                                "dev.imagine.pipeline.model.FakeHub"))))
+                .because("the bot's tests see the pipeline as the bot does: through its API package; the fake hub"
+                        + " of the pipeline's test helpers stands in for Hugging Face")
+                .check(tests);
+    }
+
+    @Test
+    void theJobEngineAndTheQueue_readTimeOnlyFromTheClocksTheyAreGiven() {
+        noClasses().that().resideInAnyPackage("dev.imagine.bot.job..", "dev.imagine.bot.queue..")
+                .and().doNotHaveSimpleName("JobClocks").and().doNotHaveSimpleName("Ticker")
+                .should().callMethod(System.class, "nanoTime")
+                .orShould().callMethod(System.class, "currentTimeMillis")
+                .orShould().callMethod(java.time.Instant.class, "now")
+                .orShould().callMethod(java.time.InstantSource.class, "system")
+                .because("time is injected (JobClocks, the queue's InstantSource), so that tests move it instead of"
+                        + " sleeping")
+                .check(bot);
+    }
+
+    @Test
+    void json_isReadWithJacksonAlone() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+                .because("one JSON library with data binding to records and strict parsing (architecture.md)")
                 .check(bot);
     }
 
@@ -58,8 +108,44 @@ class BotBoundariesTest {
     @Test
     void theHttpServer_isImportedOnlyByTheWebAdapter() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.bot.web..")
-                .should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..", "jakarta.servlet..")
                 .because("the playground and the JSON API are the web adapter's; nothing else serves HTTP")
+                .check(bot);
+        noClasses().should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
+                .because("the JDK's built-in server cannot time out slow clients; Jetty serves HTTP")
+                .check(bot);
+    }
+
+    @Test
+    void adapters_dependOnTheCommandModelAndTheJobApiOnly() {
+        DescribedPredicate<JavaClass> jobApi = DescribedPredicate.describe("the job API " + JOB_API,
+                type -> type.getPackageName().equals("dev.imagine.bot.job")
+                        && JOB_API.contains(type.getName().substring("dev.imagine.bot.job.".length())
+                        .split("\\$")[0]));
+        for (String adapter : ADAPTERS) {
+            classes().that().resideInAPackage("dev.imagine.bot." + adapter + "..")
+                    .should().onlyDependOnClassesThat(resideOutsideOfPackage("dev.imagine..")
+                            .or(resideInAPackage("dev.imagine.bot." + adapter + ".."))
+                            .or(resideInAPackage("dev.imagine.bot.command.."))
+                            .or(jobApi))
+                    .because("an adapter only translates between its platform and the job service (architecture.md);"
+                            + " what two adapters both need lives in command or job")
+                    .check(bot);
+        }
+    }
+
+    @Test
+    void adapters_doNotDependOnEachOther() {
+        slices().matching("dev.imagine.bot.(discord|telegram|web)..").should().notDependOnEachOther()
+                .because("what two adapters share lives below them, written once")
+                .check(bot);
+    }
+
+    @Test
+    void theWebAdapter_speaksJsonThroughJacksonAlone() {
+        noClasses().that().resideInAPackage("dev.imagine.bot.web..")
+                .should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+                .because("one JSON library with strict parsing and data binding to records (StrictJson)")
                 .check(bot);
     }
 }

@@ -3,6 +3,7 @@ package dev.imagine.pipeline;
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.graph.QuantizationScheme;
 import dev.imagine.pipeline.model.ModelFolder;
+import dev.imagine.pipeline.onnx.FloatTensor;
 import dev.imagine.pipeline.onnx.Int8ModelCache;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
@@ -95,12 +96,13 @@ public record DecoderQuantizationTrial(String scheme, List<Double> psnr, double 
         float[] of(GenerationRequest request) {
             int[] ids = tokenizer.encode(request.prompt()).ids();
             float[] hidden = textEncoder.encode(ids);
-            long[] hiddenShape = {1, ids.length, hidden.length / ids.length};
+            FloatTensor hiddenStates = new FloatTensor(hidden, new long[] {1, ids.length, hidden.length / ids.length});
             int dim = folder.timeCondProjDim() > 0 ? folder.timeCondProjDim() : unet.timestepCondDim();
             float[] guidance = GuidanceEmbedding.embedGuidance(request.guidance(), dim);
             long[] shape = shape(request.width(), request.height());
             return PrecisionComparison.denoise(new LcmScheduler(folder.scheduler()), request, shape,
-                    (l, t, last) -> new float[][] {unet.predict(l, shape, t, hidden, hiddenShape, guidance, last)},
+                    (l, t, last) -> new float[][] {unet.predict(new FloatTensor(l, shape), t, hiddenStates, guidance,
+                            last)},
                     null);
         }
     }

@@ -1,19 +1,23 @@
 package dev.imagine.pipeline;
 
 import ai.onnxruntime.OrtEnvironment;
-import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.ImageConversion;
 import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.model.ModelFolder;
+import dev.imagine.pipeline.onnx.FloatTensor;
 import dev.imagine.pipeline.onnx.SessionSettings;
+import dev.imagine.pipeline.prompt.PromptReader;
 import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
 import dev.imagine.pipeline.scheduler.LcmScheduler;
 import dev.imagine.pipeline.scheduler.TorchGenerator;
 import dev.imagine.pipeline.text.TextEncoder;
 import dev.imagine.pipeline.tokenizer.ClipTokenizer;
 import dev.imagine.pipeline.unet.Unet;
+import dev.imagine.pipeline.upscale.SuperResolution;
 import dev.imagine.pipeline.vae.DecoderFolder;
 import dev.imagine.pipeline.vae.VaeDecoder;
+import dev.imagine.pipeline.vae.PictureEncoder;
+import dev.imagine.pipeline.vae.VaeEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,8 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * diffusers' {@code LatentConsistencyModelPipeline} (text to image) on ONNX Runtime: tokenizer, text encoder,
- * LCM loop of UNet and scheduler, VAE decoder, PNG. Owns the three sessions and the tokenizer.
+ * diffusers' {@code LatentConsistencyModelPipeline} (text to image), {@code LatentConsistencyModelImg2ImgPipeline}
+ * (image to image) and {@code StableDiffusionInpaintPipeline} with the LCM UNet (inpainting, {@link MaskedDenoising})
+ * on ONNX Runtime: tokenizer, text encoder, [VAE encoder,] LCM loop of UNet and scheduler, VAE decoder, PNG. Owns the sessions and the tokenizer; the VAE encoder is loaded on the first image-to-image request.
  */
 final class LcmPipeline implements ImageGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(LcmPipeline.class);
@@ -32,6 +37,7 @@ final class LcmPipeline implements ImageGenerator {
 
     private final ModelFolder folder;
     private final ClipTokenizer tokenizer;
+    private final PromptReader promptReader;
     private final TextEncoder textEncoder;
     private final Unet unet;
     private final VaeDecoder vaeDecoder;
@@ -39,11 +45,16 @@ final class LcmPipeline implements ImageGenerator {
     private final float fastScalingFactor;
     private final LcmScheduler scheduler;
     private final int guidanceEmbeddingDim;
+    private final int sizeStep;
+    private final PictureEncoder pictureEncoder;
+    private SuperResolution upscaler;
 
     private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
-                        VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor) {
+                        VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor, OrtEnvironment env,
+                        SessionSettings settings) {
         this.folder = folder;
         this.tokenizer = tokenizer;
+        this.promptReader = new PromptReader(tokenizer);
         this.textEncoder = textEncoder;
         this.unet = unet;
         this.vaeDecoder = vaeDecoder;
@@ -51,6 +62,9 @@ final class LcmPipeline implements ImageGenerator {
         this.fastScalingFactor = fastScalingFactor;
         this.scheduler = new LcmScheduler(folder.scheduler());
         this.guidanceEmbeddingDim = guidanceEmbeddingDim(folder, unet);
+        this.sizeStep = ModelSizes.sizeStep(folder);
+        this.pictureEncoder = new PictureEncoder(env, folder.vaeEncoder().orElse(null), settings,
+                folder.scalingFactor());
     }
 
     static LcmPipeline open(Path root, PipelineOptions options) {
@@ -66,12 +80,15 @@ final class LcmPipeline implements ImageGenerator {
             TextEncoder textEncoder = remember(opened, TextEncoder.load(env, folder.textEncoder(), settings));
             Unet unet = remember(opened, options.precision() == Precision.INT8
                     ? UnetCalibration.loadInt8(folder, settings, calibrating ->
-                            denoisingOnly(folder, tokenizer, textEncoder, calibrating))
+                            denoisingOnly(folder, tokenizer, textEncoder, calibrating, env, settings))
                     : Unet.load(env, folder.unet(), settings));
             VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
             VaeDecoder fastDecoder = fast == null ? null : remember(opened, VaeDecoder.load(env, fast.model(), settings));
+            SuperResolution upscaler = options.upscaler() == null ? null
+                    : remember(opened, SuperResolution.load(env, options.upscaler(), settings));
             LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae, fastDecoder,
-                    fast == null ? 1f : fast.scalingFactor());
+                    fast == null ? 1f : fast.scalingFactor(), env, settings);
+            pipeline.upscaler = upscaler;
             LOG.info("loaded model {} in {} ms ({} threads, UNet {}{})", folder.root(),
                     (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(), options.precision().label(),
                     fast == null ? "" : ", fast decoder " + fast.model());
@@ -84,10 +101,12 @@ final class LcmPipeline implements ImageGenerator {
 
     /**
      * A pipeline around borrowed parts that can denoise but not decode (int8 calibration drives the float32 UNet
-     * through it). Never close it: it does not own what it was given.
+     * through it). Never close it: it does not own what it was given (its picture encoder loads only for a source
+     * picture, which calibration never gives).
      */
-    static LcmPipeline denoisingOnly(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet) {
-        return new LcmPipeline(folder, tokenizer, textEncoder, unet, null, null, 1f);
+    static LcmPipeline denoisingOnly(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
+                                     OrtEnvironment env, SessionSettings settings) {
+        return new LcmPipeline(folder, tokenizer, textEncoder, unet, null, null, 1f, env, settings);
     }
 
     private static <T extends AutoCloseable> T remember(List<AutoCloseable> opened, T resource) {
@@ -114,8 +133,8 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     @Override
-    public TokenizedPrompt tokenize(String prompt) {
-        return tokenizer.encode(prompt);
+    public TokenizedPrompt tokenize(String prompt, PromptSyntax syntax) {
+        return promptReader.read(prompt, syntax);
     }
 
     @Override
@@ -129,17 +148,93 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     @Override
+    public boolean supportsImageToImage() {
+        return pictureEncoder.available();
+    }
+
+    @Override
+    public int sizeStep() {
+        return sizeStep;
+    }
+
+    @Override
+    public boolean supportsUpscale() {
+        return upscaler != null;
+    }
+
+    @Override
+    public GeneratedImage upscale(UpscaleRequest request, ProgressListener progress, CancellationSignal cancel) {
+        if (upscaler == null) {
+            throw new PipelineException("no upscaler was loaded (PipelineOptions.withUpscaler: a folder with "
+                    + "Real-ESRGAN's realesr-general-x4v3 in ONNX, see tools/upscaler)");
+        }
+        return Upscaling.run(this, upscaler, request, progress, cancel);
+    }
+
+    /** The text (and guidance) conditioning of a prompt, for running many image-to-image tiles with it. */
+    Conditioning conditioning(String prompt, float guidance) {
+        return condition(tokenizer.encode(prompt), guidance);
+    }
+
+    /**
+     * diffusers' img2img of one picture of any size the UNet accepts, with {@code output_type="np"}: the decoded
+     * picture [3, h, w] as {@code clamp(x / 2 + 0.5, 0, 1)} in float32, not rounded. {@code beforeStep} may throw
+     * to cancel; {@code afterStep} reports progress.
+     */
+    float[] imageToImageFloats(Conditioning conditioning, Picture picture, long seed, int steps, double strength,
+                               float guidance, Runnable beforeStep, Runnable afterStep) {
+        int scale = folder.vaeScaleFactor();
+        long[] latentShape = {1, folder.latentChannels(), picture.height() / scale, picture.width() / scale};
+        VaeEncoder.Posterior posterior = pictureEncoder.encode(picture);
+        TorchGenerator generator = new TorchGenerator(seed);
+        LcmScheduler.Run run = scheduler.start(steps, strength);
+        float[] latents = imageToImageLatents(posterior, generator, run.currentTimestep());
+        float[] denoised = null;
+        int n = latents.length;
+        while (!run.isDone()) {
+            beforeStep.run();
+            int i = run.stepIndex();
+            boolean last = i == steps - 1;
+            float[] output = predict(latents, latentShape, run.currentTimestep(), conditioning, guidance, last);
+            LcmScheduler.StepResult result = run.step(output, latents, () -> generator.randn(n));
+            latents = result.prevSample();
+            denoised = result.denoised();
+            afterStep.run();
+        }
+        float scaling = folder.scalingFactor();
+        float[] scaled = new float[denoised.length];
+        for (int i = 0; i < scaled.length; i++) {
+            scaled[i] = denoised[i] / scaling;
+        }
+        float[] image = vaeDecoder.decode(scaled, latentShape);
+        for (int i = 0; i < image.length; i++) {
+            float v = image[i] / 2f + 0.5f;
+            image[i] = v < 0f ? 0f : Math.min(v, 1f);
+        }
+        return image;
+    }
+
+    /** The VAE encoder (loaded on first use). */
+    VaeEncoder vaeEncoder() {
+        return pictureEncoder.encoder();
+    }
+
+    /**
+     * diffusers' img2img {@code prepare_latents} for one image: the sampled, scaled posterior, then
+     * {@code add_noise(x, randn(generator), t0)}: two draws from the image's own generator, before the steps' draws.
+     */
+    private float[] imageToImageLatents(VaeEncoder.Posterior posterior, TorchGenerator generator, int firstTimestep) {
+        float[] x = pictureEncoder.sample(posterior, generator);
+        return scheduler.addNoise(x, generator.randn(x.length), firstTimestep);
+    }
+
+    @Override
     public GenerationResult generate(GenerationRequest request, ProgressListener progress,
                                      CancellationSignal cancel) {
         try (SteppedGeneration generation = begin(request)) {
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.TEXT_ENCODED, 0,
                     generation.totalSteps()));
-            while (generation.step(progress, cancel)) {
-                // every step reports its own progress
-            }
-            if (cancel.isCancelled()) {
-                throw new GenerationCancelledException(generation.totalSteps(), generation.totalSteps());
-            }
+            generation.run(StepControl.of(progress, cancel));
             GenerationResult result = generation.finish();
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.DECODED,
                     generation.totalSteps(), generation.totalSteps()));
@@ -159,11 +254,25 @@ final class LcmPipeline implements ImageGenerator {
         if (latentH * scale != request.height() || latentW * scale != request.width()) {
             throw new PipelineException("width and height must be multiples of " + scale + " for this model");
         }
+        if (request.width() % sizeStep != 0 || request.height() % sizeStep != 0) {
+            // The exported UNet upsamples by a fixed factor, so an odd latent size fails inside ONNX Runtime.
+            throw new PipelineException("width and height must be multiples of " + sizeStep + " for this model (its "
+                    + "UNet halves the latent " + Integer.numberOfTrailingZeros(sizeStep / scale) + " times); got "
+                    + request.width() + "x" + request.height());
+        }
         long t0 = System.nanoTime();
-        TokenizedPrompt prompt = tokenizer.encode(request.prompt());
+        TokenizedPrompt prompt = promptReader.read(request.prompt(), request.promptSyntax());
+        if (prompt.overChunkLimit()) {
+            throw new PipelineException("the prompt is read in " + prompt.chunks().size() + " chunks of up to 75"
+                    + " tokens (" + prompt.contentTokens() + " tokens and its BREAKs); at most "
+                    + TokenizedPrompt.MAX_CHUNKS + " are drawn: shorten it or use fewer BREAKs");
+        }
+        MaskedDenoising masking = request.isInpainting() ? MaskedDenoising.prepare(request, scheduler, pictureEncoder,
+                scale, folder.latentChannels()) : null;
         Conditioning conditioning = condition(prompt, request.guidance());
+        VaeEncoder.Posterior posterior = request.isImageToImage() ? pictureEncoder.encode(request.source()) : null;
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
-        return new SteppedGeneration(request, prompt, conditioning, latentShape,
+        return new SteppedGeneration(request, prompt, conditioning, posterior, masking, latentShape,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -175,6 +284,8 @@ final class LcmPipeline implements ImageGenerator {
         private final GenerationRequest request;
         private final TokenizedPrompt prompt;
         private final Conditioning conditioning;
+        private final VaeEncoder.Posterior posterior; // image to image: the source's latent distribution
+        private final MaskedDenoising masking; // inpainting: the mask, the blend and the paste
         private final long[] latentShape;
         private final int latentSize;
         private final Duration textEncoding;
@@ -185,13 +296,17 @@ final class LcmPipeline implements ImageGenerator {
         private TorchGenerator generator;
         private float[] latents;
         private LcmScheduler.Run run;
+        private MaskedDenoising.Image masked;
         private boolean closed;
 
         private SteppedGeneration(GenerationRequest request, TokenizedPrompt prompt, Conditioning conditioning,
-                                  long[] latentShape, Duration textEncoding) {
+                                  VaeEncoder.Posterior posterior, MaskedDenoising masking, long[] latentShape,
+                                  Duration textEncoding) {
             this.request = request;
             this.prompt = prompt;
             this.conditioning = conditioning;
+            this.posterior = posterior;
+            this.masking = masking;
             this.latentShape = latentShape;
             this.latentSize = (int) (latentShape[1] * latentShape[2] * latentShape[3]);
             this.textEncoding = textEncoding;
@@ -214,9 +329,18 @@ final class LcmPipeline implements ImageGenerator {
             }
             long start = System.nanoTime();
             if (run == null) {
-                generator = new TorchGenerator(request.seedOf(done / request.steps()));
-                latents = generator.randn(latentSize);
-                run = scheduler.start(request.steps());
+                generator = new TorchGenerator(request.seedOf(done / request.denoisingSteps()));
+                if (masking != null) {
+                    masked = masking.start(posterior, generator);
+                    run = masked.run();
+                    latents = masked.initialLatents();
+                } else if (posterior == null) {
+                    latents = generator.randn(latentSize);
+                    run = scheduler.start(request.steps());
+                } else {
+                    run = scheduler.start(request.steps(), request.strength());
+                    latents = imageToImageLatents(posterior, generator, run.currentTimestep());
+                }
             }
             int[] timesteps = run.timesteps();
             int i = run.stepIndex();
@@ -224,13 +348,15 @@ final class LcmPipeline implements ImageGenerator {
             float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance(), last);
             TorchGenerator noise = generator;
             LcmScheduler.StepResult result = run.step(modelOutput, latents, () -> noise.randn(latentSize));
-            latents = result.prevSample();
+            // Inpainting decodes the blended latents; the others decode the denoised sample (equal on a last step).
+            latents = masked == null ? result.prevSample() : masked.blend(result.prevSample());
             done++;
             if (last) {
-                finalLatents.add(result.denoised());
+                finalLatents.add(masked == null ? result.denoised() : latents);
                 generator = null;
                 latents = null;
                 run = null;
+                masked = null;
             }
             denoisingNanos += System.nanoTime() - start;
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE, done, total));
@@ -244,7 +370,7 @@ final class LcmPipeline implements ImageGenerator {
 
         @Override
         public int totalSteps() {
-            return request.steps() * request.count();
+            return request.denoisingSteps() * request.count();
         }
 
         @Override
@@ -256,7 +382,7 @@ final class LcmPipeline implements ImageGenerator {
             long start = System.nanoTime();
             List<GeneratedImage> images = new ArrayList<>();
             for (int index = 0; index < finalLatents.size(); index++) {
-                images.add(decode(finalLatents.get(index), latentShape, request, index));
+                images.add(decode(finalLatents.get(index), latentShape, request, index, masking));
             }
             return new GenerationResult(images, prompt, textEncoding, Duration.ofNanos(denoisingNanos),
                     Duration.ofNanos(System.nanoTime() - start));
@@ -275,44 +401,47 @@ final class LcmPipeline implements ImageGenerator {
             generator = null;
             latents = null;
             run = null;
+            masked = null;
         }
     }
 
     /** The text embedding and, for LCM UNets, the guidance embedding; for plain UNets, the unconditional one. */
-    private record Conditioning(float[] hidden, long[] hiddenShape, float[] guidanceEmbedding, float[] unconditional) {
+    record Conditioning(float[] hidden, long[] hiddenShape, float[] guidanceEmbedding, float[] unconditional) {
     }
 
     private Conditioning condition(TokenizedPrompt prompt, float guidance) {
-        int[] ids = prompt.ids();
-        float[] hidden = textEncoder.encode(ids);
-        long[] shape = {1, ids.length, hidden.length / ids.length};
+        // A prompt read in chunks has 77 hidden states per chunk; the UNet's cross-attention takes any length.
+        float[] hidden = textEncoder.encode(prompt);
+        int length = prompt.sequenceLength();
+        long[] shape = {1, length, hidden.length / length};
         if (unet.hasTimestepCond()) {
             return new Conditioning(hidden, shape, GuidanceEmbedding.embedGuidance(guidance, guidanceEmbeddingDim), null);
         }
         // A UNet without timestep_cond (LCM-LoRA style) is run as diffusers' StableDiffusionPipeline runs it:
-        // classifier-free guidance against the empty prompt when the scale is above 1.
-        float[] unconditional = guidance > 1f ? textEncoder.encode(tokenizer.encode("").ids()) : null;
+        // classifier-free guidance against the empty prompt when the scale is above 1. Against a prompt read in
+        // chunks, the empty prompt's chunk is repeated to the same length, as the web UI pads it.
+        float[] unconditional = null;
+        if (guidance > 1f) {
+            float[] empty = textEncoder.encode(tokenizer.encode("").ids());
+            unconditional = new float[hidden.length];
+            for (int at = 0; at < unconditional.length; at += empty.length) {
+                System.arraycopy(empty, 0, unconditional, at, empty.length);
+            }
+        }
         return new Conditioning(hidden, shape, null, unconditional);
     }
 
     private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance,
                             boolean lastOfImage) {
+        FloatTensor sample = new FloatTensor(latents, latentShape);
+        FloatTensor hidden = new FloatTensor(c.hidden(), c.hiddenShape());
         if (c.unconditional() == null) {
-            return unet.predict(latents, latentShape, t, c.hidden(), c.hiddenShape(), c.guidanceEmbedding(),
-                    lastOfImage);
+            return unet.predict(sample, t, hidden, c.guidanceEmbedding(), lastOfImage);
         }
         int n = latents.length;
-        float[] doubled = new float[2 * n];
-        System.arraycopy(latents, 0, doubled, 0, n);
-        System.arraycopy(latents, 0, doubled, n, n);
-        float[] hidden = new float[2 * c.hidden().length];
-        System.arraycopy(c.unconditional(), 0, hidden, 0, c.hidden().length);
-        System.arraycopy(c.hidden(), 0, hidden, c.hidden().length, c.hidden().length);
-        long[] doubledShape = latentShape.clone();
-        doubledShape[0] = 2;
-        long[] hiddenShape = c.hiddenShape().clone();
-        hiddenShape[0] = 2;
-        float[] both = unet.predict(doubled, doubledShape, t, hidden, hiddenShape, null, lastOfImage);
+        float[] both = unet.predict(FloatTensor.concatenated(sample, sample), t,
+                FloatTensor.concatenated(new FloatTensor(c.unconditional(), c.hiddenShape()), hidden), null,
+                lastOfImage);
         float[] guided = new float[n];
         for (int i = 0; i < n; i++) {
             float uncond = both[i];
@@ -321,7 +450,8 @@ final class LcmPipeline implements ImageGenerator {
         return guided;
     }
 
-    private GeneratedImage decode(float[] denoised, long[] latentShape, GenerationRequest request, int index) {
+    private GeneratedImage decode(float[] denoised, long[] latentShape, GenerationRequest request, int index,
+                                  MaskedDenoising masking) {
         boolean fast = request.decoder() == GenerationRequest.Decoder.FAST;
         VaeDecoder decoder = fast ? fastDecoder : vaeDecoder;
         // diffusers: vae.decode(denoised / vae.config.scaling_factor); TAESD's factor is 1.0.
@@ -339,17 +469,24 @@ final class LcmPipeline implements ImageGenerator {
                     + 3 * width * height + " for a " + width + "x" + height + " image");
         }
         byte[] rgb = ImageConversion.toRgb(image, 0, width, height);
-        long seed = request.seedOf(index);
-        GenerationParameters parameters = new GenerationParameters(request.prompt(), request.steps(),
-                request.guidance(), seed, width, height, folder.name(), VERSION);
-        byte[] png = PngEncoder.encode(rgb, width, height, Map.of(GenerationParameters.PNG_KEYWORD, parameters.toText()));
-        return new GeneratedImage(seed, width, height, png);
+        if (masking != null) {
+            rgb = masking.pasteSource(rgb);
+        }
+        byte[] png = PngEncoder.encode(rgb, width, height,
+                Map.of(PngParameters.KEYWORD, PngParameters.textOf(request, index, folder.name())));
+        return new GeneratedImage(request.seedOf(index), width, height, png);
     }
 
     @Override
     public void close() {
-        List<AutoCloseable> owned = fastDecoder == null ? List.of(tokenizer, textEncoder, unet, vaeDecoder)
-                : List.of(tokenizer, textEncoder, unet, vaeDecoder, fastDecoder);
+        List<AutoCloseable> owned = new ArrayList<>(List.of(tokenizer, textEncoder, unet, vaeDecoder));
+        if (fastDecoder != null) {
+            owned.add(fastDecoder);
+        }
+        owned.add(pictureEncoder);
+        if (upscaler != null) {
+            owned.add(upscaler);
+        }
         closeAll(owned, null);
     }
 

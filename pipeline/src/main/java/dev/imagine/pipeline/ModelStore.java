@@ -18,14 +18,15 @@ import java.util.function.ToLongFunction;
 
 /**
  * The local store of models fetched from a Hugging Face–style hub: the first {@link #pull} downloads a model's
- * files, verifies each against the hub's sha256 (or git blob id) and marks the folder complete; afterwards the folder
- * is used without the network. Downloads resume after an interruption, and two processes pulling the same model at
+ * files (those its {@link ModelRef} selects: by default only what the pipeline reads from an ONNX export), verifies
+ * each against the hub's sha256 (or git blob id) and marks the folder complete; afterwards the folder is used without
+ * the network. Downloads resume after an interruption, and two processes pulling the same model at
  * once wait for each other instead of writing the same files.
  *
  * <p>Settings, as {@code huggingface_hub} reads them in {@link #fromEnvironment}: {@code HF_ENDPOINT} (default
  * {@value #DEFAULT_ENDPOINT}; a mirror or another hub), {@code HF_TOKEN} (sent as {@code Authorization: Bearer} to
  * the hub only, never logged), {@code HF_HUB_OFFLINE=1} (never touch the network). The cache folder defaults to
- * {@code $XDG_CACHE_HOME/imagine/models}, else {@code ~/.cache/imagine/models}; its layout is described in
+ * {@code $XDG_CACHE_HOME/imagine/models}, else {@code $HOME/.cache/imagine/models}; its layout is described in
  * {@link ModelCache}.
  *
  * <pre>{@code
@@ -35,11 +36,8 @@ import java.util.function.ToLongFunction;
  */
 public final class ModelStore {
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
-    /** The command that fetches a model, named in error messages. */
-    public static final String PULL_COMMAND = "java -jar bot/target/imagine.jar models pull";
 
     private final Path cacheDir;
-    private final boolean explicitCacheDir;
     private final URI endpoint;
     private final boolean offline;
     private final boolean hasToken;
@@ -47,17 +45,16 @@ public final class ModelStore {
 
     private ModelStore(Builder b) {
         this.cacheDir = b.cacheDir;
-        this.explicitCacheDir = b.explicitCacheDir;
         this.endpoint = b.endpoint;
         this.offline = b.offline;
         this.hasToken = b.token != null;
         HubClient hub = new HubClient(b.endpoint, b.token, b.timeout);
-        this.store = new SnapshotStore(new ModelCache(b.cacheDir), hub, b.offline, b.usableSpace, this::pullCommand);
+        this.store = new SnapshotStore(new ModelCache(b.cacheDir), hub, b.offline, b.usableSpace, !b.explicitCacheDir);
     }
 
     /**
      * A store configured from the environment ({@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE},
-     * {@code XDG_CACHE_HOME}, {@code user.home}).
+     * {@code XDG_CACHE_HOME}, {@code HOME}).
      *
      * @param cacheDirOrNull the cache folder, or null for the default
      */
@@ -77,7 +74,9 @@ public final class ModelStore {
      * The verified folder of {@code ref}, downloading what is missing. A pinned (commit sha) reference whose folder
      * is complete, or any reference when offline, makes no network request.
      *
-     * @throws ModelStoreException with a message saying what to do (set HF_TOKEN, free disk space, pull first...)
+     * @throws ModelStoreException with a message saying what to do (set HF_TOKEN, free disk space...); when the model
+     *                             must be fetched with the network first, {@link ModelStoreException#missing()}
+     *                             says which
      */
     public Path pull(ModelRef ref, DownloadListener listener) {
         return store.pull(Objects.requireNonNull(ref, "ref"), listener == null ? DownloadListener.NONE : listener);
@@ -88,7 +87,11 @@ public final class ModelStore {
         return store.cached(Objects.requireNonNull(ref, "ref"));
     }
 
-    /** The folder the pipeline will use for {@code ref}; fails with the command that fetches it if not cached. */
+    /**
+     * The folder the pipeline will use for {@code ref}.
+     *
+     * @throws ModelStoreException when it is not cached; {@link ModelStoreException#missing()} says what to fetch
+     */
     public Path path(ModelRef ref) {
         return store.path(Objects.requireNonNull(ref, "ref"));
     }
@@ -129,23 +132,28 @@ public final class ModelStore {
         return hasToken;
     }
 
-    /** The exact command line that fetches {@code ref} into this store's cache. */
-    public String pullCommand(ModelRef ref) {
-        return PULL_COMMAND + " " + ref + (explicitCacheDir ? " --cache-dir " + cacheDir : "");
-    }
-
     @Override
     public String toString() {
         return "ModelStore[" + cacheDir + ", " + endpoint + (offline ? ", offline" : "")
                 + (hasToken ? ", token set" : "") + "]";
     }
 
-    /** The cache folder used when none is given: {@code $XDG_CACHE_HOME/imagine/models} or {@code ~/.cache/...}. */
+    /**
+     * The cache folder used when none is given: {@code $XDG_CACHE_HOME/imagine/models}, else
+     * {@code ~/.cache/imagine/models}, where {@code ~} is {@code $HOME} as in a shell (the JVM's {@code user.home}
+     * comes from the password database and ignores {@code HOME}; it is used only when {@code HOME} is unset).
+     */
     public static Path defaultCacheDir(Map<String, String> env) {
         String xdg = env.get("XDG_CACHE_HOME");
         Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()
-                ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+                ? Path.of(xdg) : homeFolder(env).resolve(".cache");
         return base.resolve("imagine").resolve("models");
+    }
+
+    private static Path homeFolder(Map<String, String> env) {
+        String home = env.get("HOME");
+        return home != null && !home.isBlank() && Path.of(home).isAbsolute()
+                ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 
     /** Settings of a {@link ModelStore}; each has a default, and {@link #build()} checks them. */
@@ -165,7 +173,7 @@ public final class ModelStore {
 
         /**
          * Applies {@code HF_ENDPOINT}, {@code HF_TOKEN}, {@code HF_HUB_OFFLINE} (1, ON, YES or TRUE) and the
-         * default cache folder from {@code XDG_CACHE_HOME} found in {@code env}.
+         * default cache folder from {@code XDG_CACHE_HOME} or {@code HOME} found in {@code env}.
          */
         public Builder environment(Map<String, String> env) {
             cacheDir = defaultCacheDir(env);

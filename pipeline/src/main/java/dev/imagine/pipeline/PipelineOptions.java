@@ -19,10 +19,13 @@ import java.util.Set;
  *                              (in {@code .imagine-ort/}, keyed by ONNX Runtime version, settings and CPU) and load
  *                              that on later starts: loading drops from about 20 s to a few seconds. Files that
  *                              cannot be written are skipped with a warning.
+ * @param upscaler              an optional super-resolution network for {@link ImageGenerator#upscale}: a folder with
+ *                              {@code model.onnx} (Real-ESRGAN's realesr-general-x4v3 in ONNX, see tools/upscaler), or
+ *                              the {@code .onnx} file; null for none
  * @param precision             the UNet's arithmetic: {@link Precision#FP32} (the default, equal to diffusers) or
  *                              {@link Precision#INT8}, a quantized copy prepared beside the model the first time
  */
-public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels,
+public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler,
                               Precision precision) {
     public PipelineOptions {
         if (intraOpThreads < 1) {
@@ -35,7 +38,11 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
 
     /** {@code threads} per operator, no fast decoder, optimized models cached, FP32. */
     public PipelineOptions(int intraOpThreads) {
-        this(intraOpThreads, null, true, Precision.FP32);
+        this(intraOpThreads, null, true, null, Precision.FP32);
+    }
+
+    public PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels) {
+        this(intraOpThreads, fastDecoder, cacheOptimizedModels, null, Precision.FP32);
     }
 
     public static PipelineOptions defaults() {
@@ -43,15 +50,19 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
     }
 
     public PipelineOptions withFastDecoder(Path folder) {
-        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, precision);
+        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, upscaler, precision);
     }
 
     public PipelineOptions withOptimizedModelCache(boolean enabled) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, precision);
+        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, upscaler, precision);
+    }
+
+    public PipelineOptions withUpscaler(Path folder) {
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, folder, precision);
     }
 
     public PipelineOptions withPrecision(Precision unetPrecision) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, unetPrecision);
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, unetPrecision);
     }
 
     /** Physical cores from /proc/cpuinfo where there is one, else the processors the JVM may use. */

@@ -4,6 +4,7 @@ import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.image.ImageConversion;
 import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.model.ModelFolder;
+import dev.imagine.pipeline.onnx.FloatTensor;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
 import dev.imagine.pipeline.scheduler.LcmScheduler;
@@ -46,7 +47,8 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
              TextEncoder textEncoder = TextEncoder.load(env, folder.textEncoder(), settings);
              // int8 first: preparing it runs a float32 UNet of its own, which is closed before the next loads
              Unet int8 = UnetCalibration.loadInt8(folder, settings,
-                     calibrating -> LcmPipeline.denoisingOnly(folder, tokenizer, textEncoder, calibrating));
+                     calibrating -> LcmPipeline.denoisingOnly(folder, tokenizer, textEncoder, calibrating, env,
+                             settings));
              Unet fp32 = Unet.load(env, folder.unet(), settings);
              VaeDecoder vae = VaeDecoder.load(env, folder.vaeDecoder(), settings)) {
             if (!fp32.hasTimestepCond()) {
@@ -54,22 +56,23 @@ public record PrecisionComparison(List<StepError> steps, double psnr, int width,
             }
             int[] ids = tokenizer.encode(request.prompt()).ids();
             float[] hidden = textEncoder.encode(ids);
-            long[] hiddenShape = {1, ids.length, hidden.length / ids.length};
+            FloatTensor hiddenStates = new FloatTensor(hidden, new long[] {1, ids.length, hidden.length / ids.length});
             int dim = folder.timeCondProjDim() > 0 ? folder.timeCondProjDim() : fp32.timestepCondDim();
             float[] guidance = GuidanceEmbedding.embedGuidance(request.guidance(), dim);
             long[] shape = {1, folder.latentChannels(), request.height() / folder.vaeScaleFactor(),
                     request.width() / folder.vaeScaleFactor()};
             LcmScheduler scheduler = new LcmScheduler(folder.scheduler());
             Denoiser both = (latents, t, last) -> {
-                float[] reference = fp32.predict(latents, shape, t, hidden, hiddenShape, guidance, last);
-                float[] quantized = int8.predict(latents, shape, t, hidden, hiddenShape, guidance, last);
+                FloatTensor sample = new FloatTensor(latents, shape);
+                float[] reference = fp32.predict(sample, t, hiddenStates, guidance, last);
+                float[] quantized = int8.predict(sample, t, hiddenStates, guidance, last);
                 return new float[][] {reference, quantized};
             };
             List<StepError> errors = new ArrayList<>();
             float[] referenceLatents = denoise(scheduler, request, shape, both, errors);
             float[] int8Latents = denoise(scheduler, request, shape,
-                    (latents, t, last) -> new float[][] {int8.predict(latents, shape, t, hidden, hiddenShape,
-                            guidance, last)}, null);
+                    (latents, t, last) -> new float[][] {int8.predict(new FloatTensor(latents, shape), t,
+                            hiddenStates, guidance, last)}, null);
             byte[] referenceRgb = decode(vae, folder, referenceLatents, shape, request);
             byte[] int8Rgb = decode(vae, folder, int8Latents, shape, request);
             return new PrecisionComparison(List.copyOf(errors), psnr(referenceRgb, int8Rgb), request.width(),

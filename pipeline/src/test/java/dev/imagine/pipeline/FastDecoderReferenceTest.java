@@ -3,9 +3,8 @@ package dev.imagine.pipeline;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.google.gson.Gson;
-import com.google.gson.reflect.TypeToken;
 import dev.imagine.pipeline.ReferenceImagesTest.Difference;
+import dev.imagine.pipeline.model.JsonFiles;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -51,9 +50,7 @@ class FastDecoderReferenceTest {
     }
 
     static Stream<Case> cases() throws IOException {
-        String json = Files.readString(REFERENCE.resolve("taesd/cases.json"));
-        List<Case> cases = new Gson().fromJson(json, new TypeToken<List<Case>>() { }.getType());
-        return cases.stream();
+        return Stream.of(JsonFiles.read(REFERENCE.resolve("taesd/cases.json"), Case[].class));
     }
 
     @ParameterizedTest(name = "{0}")

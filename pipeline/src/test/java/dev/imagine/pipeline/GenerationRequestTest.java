@@ -20,6 +20,25 @@ class GenerationRequestTest {
     }
 
     @Test
+    void promptSyntax_isA1111UnlessSaid_andKeptByWithDecoder() {
+        GenerationRequest request = GenerationRequest.of("a (red) fox", 42);
+
+        assertThat(request.promptSyntax()).isEqualTo(PromptSyntax.A1111);
+        GenerationRequest plain = request.withPromptSyntax(PromptSyntax.PLAIN);
+        assertThat(plain.withDecoder(GenerationRequest.Decoder.FAST).promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThatThrownBy(() -> request.withPromptSyntax(null)).isInstanceOf(PipelineException.class)
+                .hasMessageContaining("prompt syntax is missing");
+    }
+
+    @Test
+    void promptSyntax_parsesItsLabels() {
+        assertThat(PromptSyntax.parse(" A1111")).isEqualTo(PromptSyntax.A1111);
+        assertThat(PromptSyntax.PLAIN.label()).isEqualTo("plain");
+        assertThatThrownBy(() -> PromptSyntax.parse("compel")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("use a1111").hasMessageContaining("or plain");
+    }
+
+    @Test
     void seedOf_givesEachImageOfABatchTheNextSeed() {
         GenerationRequest request = new GenerationRequest("a fox", 41, 4, 8f, 512, 512, 3);
         assertThat(request.seedOf(0)).isEqualTo(41);

@@ -97,14 +97,28 @@ class LcmPipelineTest {
     }
 
     @Test
-    void generate_sizeNotAMultipleOfTheModelScale_isRefusedBeforeAnyWork() {
-        assertThatThrownBy(() -> generator.generate(new GenerationRequest("x", 1, 1, 8f, 260, 256, 1)))
-                .isInstanceOf(PipelineException.class).hasMessageContaining("width is 260");
+    void begin_sizeNotAMultipleOfTheModelsScale_isRefusedBeforeAnyWork() throws IOException {
+        // A VAE of five blocks: one latent pixel covers 16 image pixels, so 264 (a multiple of 8, which every
+        // request is) does not fit this model.
+        Path coarse = copyOf(TINY);
+        Path vaeConfig = coarse.resolve("vae_decoder/config.json");
+        Files.writeString(vaeConfig, Files.readString(vaeConfig).replaceFirst("\"block_out_channels\": \\[",
+                "\"block_out_channels\": [8, "));
+        List<ProgressListener.Progress> seen = new ArrayList<>();
+        try (ImageGenerator sixteen = ImageGenerator.open(coarse, new PipelineOptions(1))) {
+            GenerationRequest request = new GenerationRequest("x", 1, 1, 8f, 264, 256, 1);
+
+            assertThatThrownBy(() -> sixteen.generate(request, seen::add, CancellationSignal.NEVER))
+                    .isInstanceOf(PipelineException.class)
+                    .hasMessageContaining("multiples of 16");
+            assertThatThrownBy(() -> sixteen.begin(request)).isInstanceOf(PipelineException.class);
+            assertThat(seen).as("nothing encoded or drawn").isEmpty();
+        }
     }
 
     @Test
-    void tokenize_longPrompt_reportsTheDroppedTokens() {
-        TokenizedPrompt tokens = generator.tokenize("a ".repeat(100));
+    void tokenize_longPlainPrompt_reportsTheDroppedTokens() {
+        TokenizedPrompt tokens = generator.tokenize("a ".repeat(100), PromptSyntax.PLAIN);
 
         assertThat(tokens.ids()).hasSize(77);
         assertThat(tokens.contentTokens()).isEqualTo(100);

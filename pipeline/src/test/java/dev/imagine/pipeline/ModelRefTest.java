@@ -29,9 +29,31 @@ class ModelRefTest {
     }
 
     @Test
-    void parse_ofAnotherRepo_takesEveryFileOfMain() {
+    void parse_ofAnotherRepo_takesTheFilesThePipelineReadsOfMain() {
         assertThat(ModelRef.parse("someone/taesd-like"))
-                .isEqualTo(new ModelRef("someone/taesd-like", "main", List.of()));
+                .isEqualTo(new ModelRef("someone/taesd-like", "main", List.of(), ModelRef.Selection.PIPELINE));
+        assertThat(ModelRef.parse("someone/model@v2").selection()).isEqualTo(ModelRef.Selection.PIPELINE);
+    }
+
+    @Test
+    void withAllFiles_takesEveryFile_evenOfAWellKnownRepository() {
+        ModelRef all = ModelRef.LCM_DREAMSHAPER_V7.withAllFiles();
+
+        assertThat(all.selection()).isEqualTo(ModelRef.Selection.ALL);
+        assertThat(all.includePatterns()).isEmpty();
+        assertThat(all.revision()).isEqualTo(ModelRef.LCM_DREAMSHAPER_V7.revision());
+        assertThat(all.withRevision("main").selection()).isEqualTo(ModelRef.Selection.ALL);
+    }
+
+    @Test
+    void includePatterns_goWithThePatternSelectionOnly() {
+        assertThat(new ModelRef("a/b", "main", List.of()).selection()).as("no patterns: every file, as before")
+                .isEqualTo(ModelRef.Selection.ALL);
+        assertThat(new ModelRef("a/b", "main", List.of("x")).selection()).isEqualTo(ModelRef.Selection.PATTERNS);
+        assertThatThrownBy(() -> new ModelRef("a/b", "main", List.of(), ModelRef.Selection.PATTERNS))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("no include patterns");
+        assertThatThrownBy(() -> new ModelRef("a/b", "main", List.of("x"), ModelRef.Selection.PIPELINE))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PATTERNS");
     }
 
     @Test

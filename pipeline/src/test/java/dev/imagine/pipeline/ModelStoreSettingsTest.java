@@ -34,6 +34,14 @@ class ModelStoreSettingsTest {
     }
 
     @Test
+    void defaultCacheFolder_withoutXdgCacheHome_isUnderHomeFromTheEnvironment_asAShellReadsTilde() {
+        // The JVM's user.home comes from the password database and ignores HOME; a user who sets HOME expects ~ there.
+        ModelStore store = ModelStore.builder().environment(Map.of("HOME", "/home/someone")).build();
+
+        assertThat(store.cacheDir()).isEqualTo(Path.of("/home/someone/.cache/imagine/models"));
+    }
+
+    @Test
     void offlineFlag_acceptsTheValuesHuggingfaceHubAccepts() {
         for (String yes : new String[] {"1", "true", "ON", "yes"}) {
             assertThat(ModelStore.builder().environment(Map.of("HF_HUB_OFFLINE", yes)).build().offline()).isTrue();

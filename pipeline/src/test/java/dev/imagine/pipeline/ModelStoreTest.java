@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -312,15 +313,17 @@ class ModelStoreTest {
     // ------------------------------------------------------------------------------------- offline and cached
 
     @Test
-    void pull_offlineWithNothingCached_namesTheCommandThatFetchesItAndMakesNoRequest() {
+    void pull_offlineWithNothingCached_saysWhatToFetchIntoWhichFolder_andMakesNoRequest() {
         ModelStore offline = online().offline(true).build();
 
         assertThatThrownBy(() -> offline.pull(ref, DownloadListener.NONE))
-                .isInstanceOfSatisfying(ModelStoreException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.NOT_CACHED))
+                .isInstanceOfSatisfying(ModelStoreException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.NOT_CACHED);
+                    assertThat(e.missing()).contains(new ModelStoreException.MissingModel(ref, cache, false));
+                })
                 .hasMessageContaining("HF_HUB_OFFLINE=1")
-                .hasMessageContaining("java -jar bot/target/imagine.jar models pull " + REPO + "@main --cache-dir "
-                        + cache);
+                .hasMessageContaining(REPO + "@main is not in the model cache at " + cache)
+                .hasMessageNotContaining("java -jar");
         assertThat(hub.requests()).isEmpty();
     }
 
@@ -358,12 +361,25 @@ class ModelStoreTest {
     }
 
     @Test
-    void path_ofAModelNotCached_namesTheCommandThatFetchesIt() {
+    void path_ofAModelNotCached_saysWhatToFetch() {
         assertThatThrownBy(() -> ModelStore.builder().cacheDir(cache).build().path(ModelRef.LCM_DREAMSHAPER_V7))
-                .isInstanceOfSatisfying(ModelStoreException.class,
-                        e -> assertThat(e.reason()).isEqualTo(Reason.NOT_CACHED))
-                .hasMessageContaining("java -jar bot/target/imagine.jar models pull "
-                        + ModelRef.LCM_DREAMSHAPER_V7);
+                .isInstanceOfSatisfying(ModelStoreException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(Reason.NOT_CACHED);
+                    assertThat(e.missing()).contains(
+                            new ModelStoreException.MissingModel(ModelRef.LCM_DREAMSHAPER_V7, cache, false));
+                })
+                .hasMessageContaining(ModelRef.LCM_DREAMSHAPER_V7 + " is not in the model cache");
+    }
+
+    @Test
+    void path_inTheDefaultCacheFolder_saysSo() {
+        Path home = cache.resolve("home");
+        ModelStore store = ModelStore.builder().environment(Map.of("HOME", home.toString())).build();
+
+        assertThatThrownBy(() -> store.path(ModelRef.LCM_DREAMSHAPER_V7))
+                .isInstanceOfSatisfying(ModelStoreException.class, e -> assertThat(e.missing()).contains(
+                        new ModelStoreException.MissingModel(ModelRef.LCM_DREAMSHAPER_V7,
+                                home.resolve(".cache/imagine/models"), true)));
     }
 
     // ------------------------------------------------------------------------------------- concurrency

@@ -29,16 +29,23 @@ class PipelineBoundariesTest {
                         "picocli..",
                         "redis..", "io.lettuce..",
                         "okhttp3..",
-                        "com.fasterxml.jackson..",
                         "ch.qos.logback..")
                 .because("pipeline/ is a library that knows nothing of chat, queues or caches (architecture.md)")
                 .check(pipeline);
     }
 
     @Test
+    void json_isReadWithJacksonAlone() {
+        noClasses().should().dependOnClassesThat().resideInAPackage("com.google.gson..")
+                .because("one JSON library with data binding to records and strict parsing (JsonFiles)")
+                .check(pipeline);
+    }
+
+    @Test
     void scheduler_isPlainJavaWithoutOnnxRuntime() {
         noClasses().that().resideInAPackage("dev.imagine.pipeline.scheduler..")
-                .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "ai.djl..")
+                .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..", "ai.djl..",
+                        "com.fasterxml.jackson..")
                 .because("the scheduler and random generator are pure math, tested against diffusers' vectors")
                 .check(pipeline);
     }
@@ -46,7 +53,9 @@ class PipelineBoundariesTest {
     @Test
     void onnxRuntime_isUsedOnlyByTheClassesThatOwnSessions() {
         noClasses().that().resideOutsideOfPackages("dev.imagine.pipeline.onnx..", "dev.imagine.pipeline.text..",
-                        "dev.imagine.pipeline.unet..", "dev.imagine.pipeline.vae..")
+                        "dev.imagine.pipeline.upscale..",
+                        "dev.imagine.pipeline.unet..", "dev.imagine.pipeline.vae..",
+                        "dev.imagine.pipeline.safety..")
                 .and().doNotHaveSimpleName("LcmPipeline")
                 // measurement tools that open their own sessions, as the pipeline does, and close them
                 .and().doNotHaveSimpleName("PrecisionComparison").and().doNotHaveSimpleName("DecoderQuantizationTrial")

@@ -73,4 +73,39 @@ class ResumableGenerationTest {
             assertThat(generation.finish().images()).hasSize(1);
         }
     }
+
+    @Test
+    void run_pausedBetweenSteps_goesOnWhereItStopped_andGivesTheBytesOfGenerate() {
+        GenerationRequest request = new GenerationRequest("a lighthouse at dusk", 42, 2, 8f, 256, 256, 2);
+        List<byte[]> alone = pngs(generator.generate(request));
+        List<Integer> steps = new ArrayList<>();
+        List<Integer> askedToPauseAfter = new ArrayList<>();
+
+        try (Generation generation = generator.begin(request)) {
+            StepControl pauseAfterTwo = new StepControl(p -> steps.add(p.step()), CancellationSignal.NEVER, () -> {
+                askedToPauseAfter.add(generation.stepsDone());
+                return generation.stepsDone() == 2;
+            });
+
+            assertThat(generation.run(pauseAfterTwo)).as("paused").isFalse();
+            assertThat(generation.stepsDone()).isEqualTo(2);
+            assertThat(generation.run(pauseAfterTwo)).as("ran to the end").isTrue();
+
+            assertThat(steps).containsExactly(1, 2, 3, 4);
+            assertThat(askedToPauseAfter).as("between two steps only").containsExactly(1, 2, 3);
+            assertThat(pngs(generation.finish())).containsExactlyElementsOf(alone);
+        }
+    }
+
+    @Test
+    void run_cancelledDuringTheLastStep_stopsBeforeDecoding() {
+        boolean[] cancelled = {false};
+        try (Generation generation = generator.begin(new GenerationRequest("a boat", 1, 2, 8f, 256, 256, 1))) {
+            StepControl control = StepControl.of(p -> cancelled[0] = p.step() == 2, () -> cancelled[0]);
+
+            assertThatThrownBy(() -> generation.run(control)).isInstanceOf(GenerationCancelledException.class)
+                    .hasMessageContaining("after 2 of 2 steps");
+            assertThat(generation.denoised()).isTrue();
+        }
+    }
 }

@@ -3,12 +3,18 @@ package dev.imagine.bot.cache;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Finished images by {@link CacheKey}: a memory tier (Caffeine, weighted by PNG bytes within a budget) in front of
  * a disk tier that survives restarts. A repeated request is answered from here without entering the queue.
+ *
+ * <p>A key names pixels, not words: two prompts that tokenize alike share an entry. The job service therefore puts
+ * pictures here without their text chunk and writes each requester's own text on the way out; this class stores
+ * the bytes as given.
  */
 public final class ResultCache {
     private final Cache<CacheKey, byte[]> memory;
@@ -27,7 +33,34 @@ public final class ResultCache {
         this.disk = diskFolder == null ? null : new DiskTier(diskFolder, diskBudgetBytes);
     }
 
+    /**
+     * Answers a request for one picture from the cache: counts one hit when it is there, else one miss.
+     * Use {@link #lookup} for a request of several pictures, {@link #read} to deliver a stored one.
+     */
     public Optional<byte[]> get(CacheKey key) {
+        return lookup(List.of(key)).map(List::getFirst);
+    }
+
+    /**
+     * Answers a request from the cache: all its pictures, or none. Counts one hit when every key is there (the
+     * request needs no generation), else one miss (it has to be generated, or wait for an identical one in flight).
+     */
+    public Optional<List<byte[]>> lookup(List<CacheKey> keys) {
+        List<byte[]> pngs = new ArrayList<>(keys.size());
+        for (CacheKey key : keys) {
+            Optional<byte[]> png = read(key);
+            if (png.isEmpty()) {
+                misses.incrementAndGet();
+                return Optional.empty();
+            }
+            pngs.add(png.get());
+        }
+        hits.incrementAndGet();
+        return Optional.of(pngs);
+    }
+
+    /** A stored picture, for delivering a finished job (a download is not a request answered by the cache). */
+    public Optional<byte[]> read(CacheKey key) {
         byte[] png = memory.getIfPresent(key);
         if (png == null && disk != null) {
             png = disk.get(key).orElse(null);
@@ -35,7 +68,6 @@ public final class ResultCache {
                 memory.put(key, png);
             }
         }
-        (png == null ? misses : hits).incrementAndGet();
         return Optional.ofNullable(png);
     }
 
@@ -65,7 +97,12 @@ public final class ResultCache {
                 disk == null ? 0 : disk.fileCount(), disk == null ? 0 : disk.usedBytes());
     }
 
-    /** Observable state for /metrics and logs. */
+    /**
+     * Observable state for /metrics and logs.
+     *
+     * @param hits   requests answered from the cache without generating
+     * @param misses requests the cache could not answer
+     */
     public record Stats(long hits, long misses, long memoryEntries, long memoryBytes, long diskEntries,
                         long diskBytes) {
         public double hitRate() {

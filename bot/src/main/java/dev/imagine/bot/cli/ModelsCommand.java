@@ -62,8 +62,11 @@ public final class ModelsCommand implements Runnable {
     }
 
     @Command(name = "pull", mixinStandardHelpOptions = true,
-            description = "Download a model (default: the LCM Dreamshaper v7 ONNX files), verify every file and print its folder. "
-                    + "An interrupted download resumes where it stopped.")
+            description = {"Download a model (default: the LCM Dreamshaper v7 ONNX files), verify every file and print "
+                    + "its folder. An interrupted download resumes where it stopped.",
+                    "Only the files the pipeline reads are fetched: model_index.json, scheduler/, tokenizer/, and for "
+                            + "text_encoder, unet, vae_decoder and vae_encoder their model.onnx with its external data "
+                            + "and config.json. PyTorch weights and other files stay on the hub unless --all-files."})
     static final class Pull implements Callable<Integer> {
         @ParentCommand
         ModelsCommand parent;
@@ -76,12 +79,17 @@ public final class ModelsCommand implements Runnable {
                         + "v7 ONNX files at a pinned commit).")
         String model;
 
+        @Option(names = "--all-files", negatable = false,
+                description = "Download every file of the revision, PyTorch weights included.")
+        boolean allFiles;
+
         @Override
         public Integer call() {
             ModelStore store = parent.store();
+            ModelRef ref = allFiles ? refOf(model).withAllFiles() : refOf(model);
             Path folder;
             try (DownloadProgressBar bar = DownloadProgressBar.forStderr(spec.commandLine().getErr())) {
-                folder = store.pull(refOf(model), bar);
+                folder = store.pull(ref, bar);
             }
             spec.commandLine().getOut().println(folder);
             return 0;

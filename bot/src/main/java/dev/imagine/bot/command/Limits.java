@@ -8,10 +8,12 @@ package dev.imagine.bot.command;
  * @param maxPromptLength  in characters; CLIP reads only about 75 tokens anyway, this stops abuse
  */
 public record Limits(int maxSteps, int maxSide, int maxCount, int maxPromptLength) {
-    public static final int MIN_SIDE = 256;
-    public static final int ABSOLUTE_MAX_SIDE = 1024;
-    public static final int ABSOLUTE_MAX_STEPS = 8;
-    public static final int ABSOLUTE_MAX_COUNT = 4;
+    public static final int MIN_SIDE = RequestRules.MIN_SIDE;
+    public static final int ABSOLUTE_MAX_SIDE = RequestRules.MAX_SIDE;
+    public static final int ABSOLUTE_MAX_STEPS = RequestRules.MAX_STEPS;
+    public static final int ABSOLUTE_MAX_COUNT = RequestRules.MAX_COUNT;
+    /** The most a community or the configuration may allow, in characters. */
+    public static final int MAX_PROMPT_LENGTH = 100_000;
 
     public static final Limits DEFAULTS = new Limits(8, 1024, 4, 1000);
 
@@ -19,7 +21,7 @@ public record Limits(int maxSteps, int maxSide, int maxCount, int maxPromptLengt
         check("maxSteps", maxSteps, 1, ABSOLUTE_MAX_STEPS);
         check("maxSide", maxSide, MIN_SIDE, ABSOLUTE_MAX_SIDE);
         check("maxCount", maxCount, 1, ABSOLUTE_MAX_COUNT);
-        check("maxPromptLength", maxPromptLength, 1, 100_000);
+        check("maxPromptLength", maxPromptLength, 1, MAX_PROMPT_LENGTH);
     }
 
     private static void check(String name, int value, int min, int max) {

@@ -80,7 +80,18 @@ public final class ConfigLoader {
             }
             readSection(mapping, "", source, values, baseDir);
         }
-        return new ImagineConfig(values);
+        ImagineConfig config = new ImagineConfig(values);
+        checkTogether(config, source);
+        return config;
+    }
+
+    /** Rules that involve more than one key, checked once every key has its value. */
+    private static void checkTogether(ImagineConfig config, String source) {
+        try {
+            config.safety();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(source + ": " + e.getMessage());
+        }
     }
 
     private static void readSection(MappingNode mapping, String prefix, String source, Map<String, Object> values,
@@ -188,6 +199,9 @@ public final class ConfigLoader {
         }
         String text = scalar.getValue();
         Tag tag = scalar.getTag();
+        if (text.isBlank() && (key.kind() == ConfigKey.Kind.PATH || key.kind() == ConfigKey.Kind.OPTIONAL_STRING)) {
+            return null; // "" means nothing, as an empty value does
+        }
         Object value = switch (key.kind()) {
             case STRING, OPTIONAL_STRING -> text.isBlank() ? null : text;
             case PATH -> text.isBlank() ? null : Path.of(expandHome(text));
@@ -251,7 +265,14 @@ public final class ConfigLoader {
     }
 
     private static String expandHome(String text) {
-        return text.startsWith("~/") ? System.getProperty("user.home") + text.substring(1) : text;
+        return text.startsWith("~/") ? homeFolder(System.getenv()) + text.substring(1) : text;
+    }
+
+    /** ~ as a shell reads it: $HOME, else the JVM's user.home (which comes from the password database). */
+    static Path homeFolder(Map<String, String> environment) {
+        String home = environment.get("HOME");
+        return home != null && !home.isBlank() && Path.of(home).isAbsolute()
+                ? Path.of(home) : Path.of(System.getProperty("user.home"));
     }
 
     static String display(Object value) {

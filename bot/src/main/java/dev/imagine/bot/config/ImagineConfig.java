@@ -4,8 +4,11 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.safety.SafetyPolicy;
+import dev.imagine.bot.safety.SafetySettings;
 import dev.imagine.pipeline.Precision;
 import java.net.URI;
 import java.nio.file.Path;
@@ -60,6 +63,11 @@ public final class ImagineConfig {
         return Optional.ofNullable(get("model.fast-decoder-folder"));
     }
 
+    /** The super-resolution network for Upscale 2x (plain and detailed), when one is installed. */
+    public Optional<Path> upscalerFolder() {
+        return Optional.ofNullable(get("model.upscaler-folder"));
+    }
+
     /** 0 means: the physical cores. */
     public int threads() {
         return get("model.threads");
@@ -78,7 +86,8 @@ public final class ImagineConfig {
     public Defaults defaults() {
         double guidance = get("defaults.guidance");
         return new Defaults(get("defaults.steps"), (ImageSize) get("defaults.size"), (float) guidance,
-                get("defaults.count"), Decoder.parse(get("defaults.decoder")));
+                get("defaults.count"), Decoder.parse(get("defaults.decoder")),
+                PromptSyntax.parse(get("defaults.prompt-syntax")));
     }
 
     public QueueSettings queueSettings() {
@@ -99,7 +108,10 @@ public final class ImagineConfig {
         return (long) (int) get("cache.disk-mb") << 20;
     }
 
-    /** The data folder: the given one, else $XDG_DATA_HOME/imagine, else ~/.local/share/imagine. */
+    /**
+     * The data folder: the given one, else $XDG_DATA_HOME/imagine, else ~/.local/share/imagine, where ~ is $HOME as
+     * in a shell (the JVM's user.home ignores HOME; it is used only when HOME is unset).
+     */
     public Path dataDir(Map<String, String> environment) {
         Path configured = get("data.dir");
         if (configured != null) {
@@ -109,7 +121,15 @@ public final class ImagineConfig {
         if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
             return Path.of(xdg, "imagine");
         }
-        return Path.of(System.getProperty("user.home"), ".local", "share", "imagine");
+        return ConfigLoader.homeFolder(environment).resolve(".local").resolve("share").resolve("imagine");
+    }
+
+    /** The safety section; {@link ConfigLoader} has checked that its keys fit together. */
+    public SafetySettings safety() {
+        double threshold = get("safety.threshold");
+        return new SafetySettings(Optional.ofNullable(get("safety.classifier")),
+                Optional.ofNullable(get("safety.classifier-folder")), get("safety.label"), threshold,
+                SafetyPolicy.parse(get("safety.policy")));
     }
 
     public URI discordRestUrl() {

@@ -1,22 +1,22 @@
 package dev.imagine.bot.discord;
 
 import dev.imagine.bot.job.Job;
+import dev.imagine.bot.job.JobPhase;
 import dev.imagine.bot.job.ReplySink;
+import dev.imagine.bot.job.ReplyTexts;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayDeque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Function;
 import net.dv8tion.jda.api.JDA;
-import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.entities.channel.concrete.PrivateChannel;
+import net.dv8tion.jda.api.entities.channel.middleman.GuildMessageChannel;
 import net.dv8tion.jda.api.interactions.InteractionHook;
-import net.dv8tion.jda.api.utils.messages.MessageCreateBuilder;
 import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditData;
 import org.slf4j.Logger;
@@ -26,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * Tells Discord users about their jobs: edits the interaction reply ("queued #3", progress, the picture), and once
  * the 15-minute interaction token has expired (or the edit fails) posts in the channel mentioning the requester,
  * or else sends a direct message. Everything about one job runs in order on its own serial lane; the worker thread
- * that calls in never waits for Discord.
+ * that calls in never waits for Discord. A job's lane starts only once its interaction has its initial response
+ * ({@link #holdUpdatesUntil}): before that, Discord has no message to edit.
  */
 final class DiscordSink implements ReplySink {
     private static final Logger LOG = LoggerFactory.getLogger(DiscordSink.class);
@@ -45,6 +46,9 @@ final class DiscordSink implements ReplySink {
         }
     };
 
+    // Interactions whose initial response is on its way, by interaction id; removed once it went through (or failed).
+    private final Map<String, CompletableFuture<?>> pendingResponses = new ConcurrentHashMap<>();
+
     DiscordSink(Executor executor, InstantSource clock, Duration progressInterval) {
         this.executor = executor;
         this.clock = clock;
@@ -53,86 +57,6 @@ final class DiscordSink implements ReplySink {
 
     void attach(JDA connected) {
         this.jda = connected;
-    }
-
-    /** Where a job is, as far as its message goes; it only moves forward. */
-    private enum Phase { NEW, QUEUED, RUNNING, DONE }
-
-    /** One job's message: its origin, a serial lane of Discord calls, and throttling state. */
-    private final class Conversation {
-        final String jobId;
-        final Origin origin;
-        final Queue<Runnable> lane = new ArrayDeque<>();
-        boolean draining;
-        Phase phase = Phase.NEW;
-        long lastEditNanos;
-        boolean edited;
-
-        Conversation(String jobId, Origin origin) {
-            this.jobId = jobId;
-            this.origin = origin;
-        }
-
-        /** Runs {@code task} after every task submitted before it for this job. */
-        void submit(Runnable task) {
-            synchronized (this) {
-                lane.add(task);
-                if (draining) {
-                    return;
-                }
-                draining = true;
-            }
-            try {
-                executor.execute(this::drain);
-            } catch (RejectedExecutionException e) {
-                LOG.warn("job {}: the Discord adapter is stopped; its update was not sent", jobId);
-                synchronized (this) {
-                    lane.clear();
-                    draining = false;
-                }
-            }
-        }
-
-        private void drain() {
-            while (true) {
-                Runnable next;
-                synchronized (this) {
-                    next = lane.poll();
-                    if (next == null) {
-                        draining = false;
-                        return;
-                    }
-                }
-                try {
-                    next.run();
-                } catch (RuntimeException e) {
-                    LOG.warn("job {}: a Discord update failed", jobId, e);
-                }
-            }
-        }
-
-        /** Moves to {@code next} unless the job is already past it. */
-        synchronized boolean advance(Phase next) {
-            if (phase == Phase.DONE || phase.compareTo(next) > 0) {
-                return false;
-            }
-            phase = next;
-            return true;
-        }
-
-        synchronized boolean editAllowedNow() {
-            long now = System.nanoTime();
-            if (edited && now - lastEditNanos < progressIntervalNanos) {
-                return false;
-            }
-            edited = true;
-            lastEditNanos = now;
-            return true;
-        }
-
-        synchronized boolean isPast(Phase other) {
-            return phase.compareTo(other) > 0;
-        }
     }
 
     private Conversation conversation(Job job) {
@@ -155,7 +79,11 @@ final class DiscordSink implements ReplySink {
             if (origin == null) {
                 return null;
             }
-            Conversation created = new Conversation(jobId, origin);
+            Conversation created = new Conversation(jobId, origin, executor, progressIntervalNanos);
+            CompletableFuture<?> response = pendingResponses.get(origin.interactionId());
+            if (response != null && !response.isDone()) {
+                created.holdUntil(response);
+            }
             conversations.put(jobId, created);
             return created;
         }
@@ -163,17 +91,29 @@ final class DiscordSink implements ReplySink {
 
     // ---- called by the interaction listener ----
 
-    /** The job was accepted: the deferred reply becomes "queued #3 · about 1 min" unless the job is already further. */
+    /**
+     * Updates about jobs of interaction {@code interactionId} wait until {@code responded} completes: the listener
+     * decides and then sends the initial response, while the worker may already report on the job.
+     */
+    void holdUpdatesUntil(String interactionId, CompletableFuture<?> responded) {
+        pendingResponses.put(interactionId, responded);
+        responded.whenComplete((ignored, failure) -> pendingResponses.remove(interactionId, responded));
+    }
+
+    /**
+     * The job was accepted after a deferred reply: the reply becomes "queued #3 · about 1 min" unless the job is
+     * already further.
+     */
     void accepted(Job job, int position, Duration eta) {
         Conversation c = conversation(job);
-        if (c == null || !c.advance(Phase.QUEUED)) {
+        if (c == null || !c.advance(JobPhase.WAITING)) {
             return;
         }
         // The listener reports "accepted" after the job service answered, so the worker may already have started
         // (or finished) the job by now: then "queued" is stale and skipped.
         c.submit(() -> {
-            if (!c.isPast(Phase.QUEUED)) {
-                edit(c, Messages.text(Messages.queued(position, eta)));
+            if (!c.isPast(JobPhase.WAITING)) {
+                edit(c, Messages.status(ReplyTexts.queued(position, eta)));
             }
         });
     }
@@ -188,20 +128,20 @@ final class DiscordSink implements ReplySink {
     @Override
     public void started(Job job) {
         Conversation c = conversation(job);
-        if (c == null || !c.advance(Phase.RUNNING) || !c.editAllowedNow()) {
+        if (c == null || !c.advance(JobPhase.RUNNING) || !c.editAllowedNow()) {
             return;
         }
         // The worker reports in order and the lane keeps that order, so this edit lands before the picture.
-        c.submit(() -> edit(c, Messages.text(Messages.drawing())));
+        c.submit(() -> edit(c, Messages.status(ReplyTexts.drawing(0, job.parameters().steps()))));
     }
 
     @Override
     public void progress(Job job, int step, int totalSteps) {
         Conversation c = conversation(job);
-        if (c == null || c.isPast(Phase.RUNNING) || !c.editAllowedNow()) {
+        if (c == null || c.isPast(JobPhase.RUNNING) || !c.editAllowedNow()) {
             return;
         }
-        c.submit(() -> edit(c, Messages.text(Messages.progress(step, totalSteps))));
+        c.submit(() -> edit(c, Messages.status(ReplyTexts.drawing(step, totalSteps))));
     }
 
     @Override
@@ -211,7 +151,7 @@ final class DiscordSink implements ReplySink {
             LOG.warn("job {} finished but has no Discord origin to answer; the picture stays in the cache", job.id());
             return;
         }
-        c.advance(Phase.DONE);
+        c.advance(JobPhase.OVER);
         c.submit(() -> deliver(c, "picture", mention -> Messages.result(job, pngs, elapsed, mention)));
     }
 
@@ -221,10 +161,8 @@ final class DiscordSink implements ReplySink {
         if (c == null) {
             return;
         }
-        c.advance(Phase.DONE);
-        c.submit(() -> deliver(c, "failure notice", mention -> mention == null
-                ? new MessageCreateBuilder().setContent("⚠️ " + message).build()
-                : Messages.mentionText(mention, "⚠️ " + message)));
+        c.advance(JobPhase.OVER);
+        c.submit(() -> deliver(c, "failure notice", mention -> Messages.failure(mention, message)));
     }
 
     @Override
@@ -233,17 +171,17 @@ final class DiscordSink implements ReplySink {
         if (c == null) {
             return;
         }
-        c.advance(Phase.DONE);
-        c.submit(() -> edit(c, Messages.text("✖️ Cancelled (" + reason + ").")));
+        c.advance(JobPhase.OVER);
+        c.submit(() -> edit(c, Messages.status(ReplyTexts.cancelled(reason))));
     }
 
     @Override
     public void notice(Job job, String message) {
         Conversation c = conversation(job);
-        if (c == null || c.isPast(Phase.RUNNING)) {
+        if (c == null || !c.notice()) {
             return;
         }
-        c.submit(() -> edit(c, Messages.text("ℹ️ " + message)));
+        c.submit(() -> edit(c, Messages.status(ReplyTexts.notice(message))));
     }
 
     // ---- Discord calls, on the job's lane ----

@@ -1,14 +1,17 @@
 package dev.imagine.bot.discord;
 
+import dev.imagine.bot.command.Action;
+import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.JobParameters;
-import dev.imagine.bot.job.Durations;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.job.Job;
+import dev.imagine.bot.job.ReplyTexts;
 import java.awt.Color;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Locale;
+import java.util.Objects;
 import net.dv8tion.jda.api.EmbedBuilder;
 import net.dv8tion.jda.api.components.actionrow.ActionRow;
 import net.dv8tion.jda.api.components.buttons.Button;
@@ -20,40 +23,31 @@ import net.dv8tion.jda.api.utils.messages.MessageCreateData;
 import net.dv8tion.jda.api.utils.messages.MessageEditBuilder;
 import net.dv8tion.jda.api.utils.messages.MessageEditData;
 
-/** What Imagine's Discord messages look like. */
+/** What Imagine's Discord messages look like: the shared texts ({@link ReplyTexts}) as Discord shows them. */
 final class Messages {
     private static final Color IMAGINE_BLUE = new Color(0x3B82F6);
+    /** Discord's limit for a message's content. */
+    static final int CONTENT_LIMIT = 2000;
 
     private Messages() {
     }
 
-    static String queued(int position, Duration eta) {
-        if (position <= 0) {
-            return "⏳ Queued · the same picture is being drawn right now; you get it when it is done";
-        }
-        return "⏳ Queued #" + position + " · " + Durations.about(eta);
-    }
+    /** What a public placeholder says for a moment before it is deleted, when a refusal had to follow a deferral. */
+    static final String NOT_TAKEN = "Imagine could not take this request; the reason went to the person who asked.";
 
-    static String drawing() {
-        return "🎨 Drawing…";
-    }
-
-    static String progress(int step, int totalSteps) {
-        return "🎨 Drawing… step " + step + "/" + totalSteps;
-    }
-
-    static String fileName(Job job, int index, int count) {
-        return count == 1 ? "imagine-" + job.id() + ".png" : "imagine-" + job.id() + "-" + (index + 1) + ".png";
+    /** A status line as the whole content of a message (no embed, no buttons, no files). */
+    static MessageEditData status(ReplyTexts.Line line) {
+        return text(line.withIcon());
     }
 
     /** The finished picture(s) with the embed and the buttons; {@code mention} tags the requester (fallbacks). */
     static MessageCreateData result(Job job, List<byte[]> pngs, Duration elapsed, String mentionUserId) {
         List<FileUpload> files = new ArrayList<>();
         for (int i = 0; i < pngs.size(); i++) {
-            files.add(FileUpload.fromData(pngs.get(i), fileName(job, i, pngs.size())));
+            files.add(FileUpload.fromData(pngs.get(i), ReplyTexts.fileName(job, i)));
         }
         MessageCreateBuilder message = new MessageCreateBuilder()
-                .setEmbeds(embed(job, elapsed, fileName(job, 0, pngs.size())))
+                .setEmbeds(embed(job, elapsed, ReplyTexts.fileName(job, 0)))
                 .setFiles(files)
                 .setComponents(buttons(job.id()));
         if (mentionUserId != null) {
@@ -72,55 +66,51 @@ final class Messages {
 
     /** A plain text in place of whatever the message showed (no embed, no buttons, no files). */
     static MessageEditData text(String text) {
-        return new MessageEditBuilder().setContent(text).setReplace(true).build();
+        return new MessageEditBuilder().setContent(ReplyTexts.shorten(text, CONTENT_LIMIT)).setReplace(true).build();
     }
 
-    static MessageCreateData mentionText(String userId, String text) {
-        return new MessageCreateBuilder().setContent("<@" + userId + "> " + text)
-                .setAllowedMentions(EnumSet.of(Message.MentionType.USER)).mentionUsers(userId).build();
+    /** A failure where the reply can no longer be edited: in the channel mentioning the requester, or in a DM. */
+    static MessageCreateData failure(String userIdToMention, String message) {
+        String text = ReplyTexts.failed(message).withIcon();
+        if (userIdToMention == null) {
+            return new MessageCreateBuilder().setContent(ReplyTexts.shorten(text, CONTENT_LIMIT)).build();
+        }
+        return new MessageCreateBuilder().setContent(ReplyTexts.shorten("<@" + userIdToMention + "> " + text,
+                        CONTENT_LIMIT))
+                .setAllowedMentions(EnumSet.of(Message.MentionType.USER)).mentionUsers(userIdToMention).build();
     }
 
     static MessageEmbed embed(Job job, Duration elapsed, String imageFile) {
         JobParameters p = job.parameters();
-        String seeds = p.count() == 1 ? Long.toString(p.seed()) : p.seed() + "–" + (p.seed() + p.count() - 1);
         EmbedBuilder embed = new EmbedBuilder()
                 .setColor(IMAGINE_BLUE)
-                .setDescription(shorten(p.prompt(), MessageEmbed.DESCRIPTION_MAX_LENGTH))
-                .addField("Seed", seeds, true)
+                .setDescription(ReplyTexts.shorten(p.prompt(), MessageEmbed.DESCRIPTION_MAX_LENGTH))
+                .addField("Seed", ReplyTexts.seeds(p), true)
                 .addField("Steps", Integer.toString(p.steps()), true)
                 .addField("Size", p.size().toString(), true)
-                .addField("Guidance", String.format(Locale.ROOT, "%.1f", p.guidance()), true)
-                .addField("Time", job.fromCache() ? "from cache" : took(elapsed), true)
+                .addField("Guidance", RequestRules.number(p.guidance()), true)
+                .addField("Time", Objects.requireNonNullElse(ReplyTexts.took(job, elapsed), "0 s"), true)
                 .setImage("attachment://" + imageFile)
                 .setFooter("job " + job.id() + " · " + job.owner().displayName()
-                        + (job.fromCache() ? " · from cache" : ""));
+                        + (job.fromCache() ? " · " + ReplyTexts.FROM_CACHE : ""));
         if (p.count() > 1) {
             embed.addField("Pictures", Integer.toString(p.count()), true);
+        }
+        if (p.decoder() == Decoder.FAST) {
+            embed.addField("Decoder", "fast", true);
         }
         return embed.build();
     }
 
-    /** "0.8 s", "12 s", "3 min". */
-    static String took(Duration elapsed) {
-        if (elapsed.isNegative()) {
-            return "0 s";
-        }
-        if (elapsed.compareTo(Duration.ofSeconds(10)) < 0) {
-            return String.format(Locale.ROOT, "%.1f s", elapsed.toMillis() / 1000.0);
-        }
-        return Durations.words(elapsed);
-    }
-
+    /** The actions under a picture; those the job service does not do yet are shown disabled. */
     static ActionRow buttons(String jobId) {
-        return ActionRow.of(
-                Button.secondary(CustomIds.of(CustomIds.SAME_SEED, jobId), "Same seed"),
-                Button.secondary(CustomIds.of(CustomIds.REROLL, jobId), "Re-roll"),
-                Button.secondary(CustomIds.of(CustomIds.VARY, jobId), "Vary").asDisabled(),
-                Button.secondary(CustomIds.of(CustomIds.UPSCALE, jobId), "Upscale").asDisabled(),
-                Button.danger(CustomIds.of(CustomIds.DELETE, jobId), "Delete"));
-    }
-
-    static String shorten(String text, int max) {
-        return text.length() <= max ? text : text.substring(0, max - 1) + "…";
+        List<Button> buttons = new ArrayList<>();
+        for (Action action : Action.UNDER_A_PICTURE) {
+            String id = CustomIds.of(action, jobId);
+            Button button = action == Action.DELETE ? Button.danger(id, action.label())
+                    : Button.secondary(id, action.label());
+            buttons.add(action.ready() ? button : button.asDisabled());
+        }
+        return ActionRow.of(buttons);
     }
 }

@@ -1,6 +1,9 @@
 package dev.imagine.bot.discord;
 
+import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.ImagineOptions;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.RequestRules;
 import java.util.List;
 import net.dv8tion.jda.api.interactions.IntegrationType;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
@@ -11,7 +14,11 @@ import net.dv8tion.jda.api.interactions.commands.build.OptionData;
 import net.dv8tion.jda.api.interactions.commands.build.SlashCommandData;
 import net.dv8tion.jda.api.interactions.commands.build.SubcommandData;
 
-/** The slash commands Imagine registers, usable in servers and in direct messages with the bot. */
+/**
+ * The slash commands Imagine registers, usable in servers and in direct messages with the bot. Their options are the
+ * request's options ({@link ImagineOptions}) with the ranges of {@link RequestRules}, which Discord's client enforces
+ * before sending; the job service still checks each person's limits.
+ */
 final class SlashCommands {
     static final String IMAGINE = "imagine";
     static final String QUEUE = "queue";
@@ -19,45 +26,44 @@ final class SlashCommands {
     static final String SETTINGS = "settings";
     static final String HELP = "help";
 
+    static final String PROMPT = "prompt";
     static final String SETTINGS_SHOW = "show";
     static final String SETTINGS_MINE = "mine";
     static final String SETTINGS_SERVER = "server";
-
-    /** The sizes offered; every one is a multiple of 8 between 256 and 1024, inside the configured limits. */
-    static final List<String> SIZES = List.of("512x512", "512x768", "768x512", "384x384", "256x256", "768x768",
-            "1024x1024");
-
-    static final long MAX_SEED = 0xFFFF_FFFFL;
+    static final String RESET = "reset";
 
     private SlashCommands() {
     }
 
-    static List<CommandData> all() {
+    /** Every command, with {@code sizes} as the choices of the size option (the sizes this Imagine allows). */
+    static List<CommandData> all(List<ImageSize> sizes) {
         return List.of(
                 everywhere(Commands.slash(IMAGINE, "Draw a picture from a description")
-                        .addOptions(new OptionData(OptionType.STRING, "prompt", "What to draw", true),
-                                seed(), steps("steps"), size(), guidance(), count("count"), decoder())),
+                        .addOptions(new OptionData(OptionType.STRING, PROMPT, "What to draw", true),
+                                seed(), steps(), size(sizes), guidance(), count(), decoder())),
                 everywhere(Commands.slash(QUEUE, "Where your pictures are in the queue, and how long it takes")),
                 everywhere(Commands.slash(CANCEL, "Cancel your latest waiting picture")),
                 everywhere(Commands.slash(SETTINGS, "Your defaults; server limits for members with Manage Server")
                         .addSubcommands(
                                 new SubcommandData(SETTINGS_SHOW, "Show your defaults and the limits here"),
                                 new SubcommandData(SETTINGS_MINE, "Change your defaults for /imagine")
-                                        .addOptions(steps("steps"), size(), guidance(), count("count"), decoder(),
-                                                new OptionData(OptionType.BOOLEAN, "reset",
-                                                        "Forget your defaults")),
+                                        .addOptions(steps(), size(sizes), guidance(), count(), decoder(),
+                                                new OptionData(OptionType.BOOLEAN, RESET, "Forget your defaults")),
                                 new SubcommandData(SETTINGS_SERVER, "Limits and channels for this server (Manage"
                                         + " Server)")
                                         .addOptions(
                                                 new OptionData(OptionType.INTEGER, "max_steps", "Most steps per"
-                                                        + " picture").setRequiredRange(1, Limits.ABSOLUTE_MAX_STEPS),
+                                                        + " picture").setRequiredRange(RequestRules.MIN_STEPS,
+                                                        RequestRules.MAX_STEPS),
                                                 new OptionData(OptionType.INTEGER, "max_side", "Largest width or"
-                                                        + " height in pixels").setRequiredRange(Limits.MIN_SIDE,
-                                                        Limits.ABSOLUTE_MAX_SIDE),
+                                                        + " height in pixels").setRequiredRange(RequestRules.MIN_SIDE,
+                                                        RequestRules.MAX_SIDE),
                                                 new OptionData(OptionType.INTEGER, "max_count", "Most pictures per"
-                                                        + " request").setRequiredRange(1, Limits.ABSOLUTE_MAX_COUNT),
+                                                        + " request").setRequiredRange(RequestRules.MIN_COUNT,
+                                                        RequestRules.MAX_COUNT),
                                                 new OptionData(OptionType.INTEGER, "max_prompt_length", "Longest"
-                                                        + " prompt in characters").setRequiredRange(1, 100_000),
+                                                        + " prompt in characters").setRequiredRange(1,
+                                                        Limits.MAX_PROMPT_LENGTH),
                                                 new OptionData(OptionType.STRING, "channels", "Channels Imagine may"
                                                         + " answer in (mention them), or 'all'")))),
                 everywhere(Commands.slash(HELP, "What Imagine can do")));
@@ -69,33 +75,33 @@ final class SlashCommands {
     }
 
     private static OptionData seed() {
-        return new OptionData(OptionType.INTEGER, "seed", "The same seed gives the same picture")
-                .setRequiredRange(0, MAX_SEED);
+        return new OptionData(OptionType.INTEGER, ImagineOptions.SEED, "The same seed gives the same picture")
+                .setRequiredRange(RequestRules.MIN_SEED, RequestRules.MAX_SEED);
     }
 
-    private static OptionData steps(String name) {
-        return new OptionData(OptionType.INTEGER, name, "Denoising steps (4 is usual)")
-                .setRequiredRange(1, Limits.ABSOLUTE_MAX_STEPS);
+    private static OptionData steps() {
+        return new OptionData(OptionType.INTEGER, ImagineOptions.STEPS, "Denoising steps (4 is usual)")
+                .setRequiredRange(RequestRules.MIN_STEPS, RequestRules.MAX_STEPS);
     }
 
-    private static OptionData size() {
-        OptionData size = new OptionData(OptionType.STRING, "size", "Width x height in pixels");
-        SIZES.forEach(s -> size.addChoice(s.replace("x", " × "), s));
+    private static OptionData size(List<ImageSize> sizes) {
+        OptionData size = new OptionData(OptionType.STRING, ImagineOptions.SIZE, "Width x height in pixels");
+        sizes.forEach(s -> size.addChoice(s.width() + " × " + s.height(), s.toString()));
         return size;
     }
 
     private static OptionData guidance() {
-        return new OptionData(OptionType.NUMBER, "guidance", "How closely to follow the prompt (8 is usual)")
-                .setRequiredRange(1.0, 20.0);
+        return new OptionData(OptionType.NUMBER, ImagineOptions.GUIDANCE, "How closely to follow the prompt (8 is"
+                + " usual)").setRequiredRange(RequestRules.MIN_GUIDANCE, RequestRules.MAX_GUIDANCE);
     }
 
-    private static OptionData count(String name) {
-        return new OptionData(OptionType.INTEGER, name, "How many pictures")
-                .setRequiredRange(1, Limits.ABSOLUTE_MAX_COUNT);
+    private static OptionData count() {
+        return new OptionData(OptionType.INTEGER, ImagineOptions.COUNT, "How many pictures")
+                .setRequiredRange(RequestRules.MIN_COUNT, RequestRules.MAX_COUNT);
     }
 
     private static OptionData decoder() {
-        return new OptionData(OptionType.STRING, "decoder", "full (best) or fast (much quicker, a little softer)")
-                .addChoice("full", "full").addChoice("fast", "fast");
+        return new OptionData(OptionType.STRING, ImagineOptions.DECODER, "full (best) or fast (much quicker, a little"
+                + " softer)").addChoice("full", "full").addChoice("fast", "fast");
     }
 }

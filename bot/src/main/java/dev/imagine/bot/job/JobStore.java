@@ -1,10 +1,12 @@
 package dev.imagine.bot.job;
 
 import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.queue.Usage;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -43,6 +45,15 @@ public interface JobStore extends AutoCloseable {
     Optional<SettingsChange.CommunityLimits> communityLimits(String communityKey);
 
     void saveCommunityLimits(String communityKey, SettingsChange.CommunityLimits limits);
+
+    /** The fair-share usage ledger as last saved: each person's usage and when it was charged. */
+    Map<String, Usage> usageLedger();
+
+    /** Keeps one person's usage (as the queue charged it), so that a restart does not forget it. */
+    void saveUsage(String userKey, Usage usage);
+
+    /** Forgets the usage of these people (it has decayed to nothing). */
+    void forgetUsage(Set<String> userKeys);
 
     @Override
     void close();

@@ -1,19 +1,14 @@
 package dev.imagine.bot.job;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
-import com.google.gson.TypeAdapter;
-import com.google.gson.stream.JsonReader;
-import com.google.gson.stream.JsonToken;
-import com.google.gson.stream.JsonWriter;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.queue.Usage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,8 +20,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded job store: one H2 MVStore file with a map per kind of record, values as JSON (readable when
- * debugging, tolerant of added fields). Every write is committed before it returns, so a crash loses nothing
- * that was acknowledged to a user.
+ * debugging, tolerant of added fields; see {@link StoreJson}). Every write is committed before it returns, so a crash
+ * loses nothing that was acknowledged to a user.
  */
 public final class MvJobStore implements JobStore {
     private static final Logger LOG = LoggerFactory.getLogger(MvJobStore.class);
@@ -35,13 +30,14 @@ public final class MvJobStore implements JobStore {
     private final MVMap<String, String> jobs;
     private final MVMap<String, String> userDefaults;
     private final MVMap<String, String> communityLimits;
-    private final Gson gson = new GsonBuilder().registerTypeAdapter(Instant.class, new InstantAdapter()).create();
+    private final MVMap<String, String> usage;
 
     private MvJobStore(MVStore store) {
         this.store = store;
         this.jobs = store.openMap("jobs");
         this.userDefaults = store.openMap("user-defaults");
         this.communityLimits = store.openMap("community-limits");
+        this.usage = store.openMap("fair-share-usage");
     }
 
     /** Opens (or creates) the store file; its folder is created when missing. */
@@ -66,7 +62,7 @@ public final class MvJobStore implements JobStore {
 
     @Override
     public synchronized void save(Job job) {
-        jobs.put(job.id(), gson.toJson(job));
+        jobs.put(job.id(), StoreJson.write(job));
         store.commit();
     }
 
@@ -83,9 +79,9 @@ public final class MvJobStore implements JobStore {
             return Optional.empty();
         }
         try {
-            return Optional.of(gson.fromJson(json, Job.class));
-        } catch (JsonParseException e) {
-            LOG.warn("job {} in the store cannot be read: {}", id, e.getMessage());
+            return Optional.of(StoreJson.read(json, Job.class));
+        } catch (JsonProcessingException e) {
+            LOG.warn("job {} in the store cannot be read: {}", id, e.getOriginalMessage());
             return Optional.empty();
         }
     }
@@ -95,12 +91,12 @@ public final class MvJobStore implements JobStore {
         List<Job> found = new ArrayList<>();
         for (Map.Entry<String, String> entry : jobs.entrySet()) {
             try {
-                Job job = gson.fromJson(entry.getValue(), Job.class);
+                Job job = StoreJson.read(entry.getValue(), Job.class);
                 if (states.contains(job.state())) {
                     found.add(job);
                 }
-            } catch (JsonParseException e) {
-                LOG.warn("job {} in the store cannot be read: {}", entry.getKey(), e.getMessage());
+            } catch (JsonProcessingException e) {
+                LOG.warn("job {} in the store cannot be read: {}", entry.getKey(), e.getOriginalMessage());
             }
         }
         found.sort(Comparator.comparing(Job::createdAt).thenComparing(Job::id));
@@ -109,13 +105,12 @@ public final class MvJobStore implements JobStore {
 
     @Override
     public synchronized Optional<SettingsChange.UserDefaults> userDefaults(String userKey) {
-        return Optional.ofNullable(userDefaults.get(userKey))
-                .map(json -> gson.fromJson(json, SettingsChange.UserDefaults.class));
+        return readSetting(userDefaults, userKey, SettingsChange.UserDefaults.class);
     }
 
     @Override
     public synchronized void saveUserDefaults(String userKey, SettingsChange.UserDefaults defaults) {
-        userDefaults.put(userKey, gson.toJson(defaults));
+        userDefaults.put(userKey, StoreJson.write(defaults));
         store.commit();
     }
 
@@ -127,40 +122,63 @@ public final class MvJobStore implements JobStore {
 
     @Override
     public synchronized Optional<SettingsChange.CommunityLimits> communityLimits(String communityKey) {
-        return Optional.ofNullable(communityLimits.get(communityKey))
-                .map(json -> gson.fromJson(json, SettingsChange.CommunityLimits.class));
+        return readSetting(communityLimits, communityKey, SettingsChange.CommunityLimits.class);
     }
 
     @Override
     public synchronized void saveCommunityLimits(String communityKey, SettingsChange.CommunityLimits limits) {
-        communityLimits.put(communityKey, gson.toJson(limits));
+        communityLimits.put(communityKey, StoreJson.write(limits));
         store.commit();
+    }
+
+    @Override
+    public synchronized Map<String, Usage> usageLedger() {
+        Map<String, Usage> ledger = new HashMap<>();
+        for (Map.Entry<String, String> entry : usage.entrySet()) {
+            try {
+                ledger.put(entry.getKey(), StoreJson.read(entry.getValue(), Usage.class));
+            } catch (JsonProcessingException e) {
+                // One unreadable entry costs that person their history, not everybody theirs.
+                LOG.warn("the fair-share usage of {} in the store cannot be read: {}", entry.getKey(),
+                        e.getOriginalMessage());
+            }
+        }
+        return ledger;
+    }
+
+    @Override
+    public synchronized void saveUsage(String userKey, Usage value) {
+        usage.put(userKey, StoreJson.write(value));
+        store.commit();
+    }
+
+    @Override
+    public synchronized void forgetUsage(Set<String> userKeys) {
+        if (userKeys.isEmpty()) {
+            return;
+        }
+        userKeys.forEach(usage::remove);
+        store.commit();
+    }
+
+    /** A setting that cannot be read any more is as if it was never saved: the defaults apply, and the log says so. */
+    private static <T> Optional<T> readSetting(MVMap<String, String> map, String key, Class<T> type) {
+        String json = map.get(key);
+        if (json == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(StoreJson.read(json, type));
+        } catch (JsonProcessingException e) {
+            LOG.warn("the {} of {} in the store cannot be read: {}", type.getSimpleName(), key, e.getOriginalMessage());
+            return Optional.empty();
+        }
     }
 
     @Override
     public synchronized void close() {
         if (!store.isClosed()) {
             store.close();
-        }
-    }
-
-    private static final class InstantAdapter extends TypeAdapter<Instant> {
-        @Override
-        public void write(JsonWriter out, Instant value) throws IOException {
-            if (value == null) {
-                out.nullValue();
-            } else {
-                out.value(value.toString());
-            }
-        }
-
-        @Override
-        public Instant read(JsonReader in) throws IOException {
-            if (in.peek() == JsonToken.NULL) {
-                in.nextNull();
-                return null;
-            }
-            return Instant.parse(in.nextString());
         }
     }
 }

@@ -56,6 +56,15 @@ final class Preferences {
         return limits.tightenedBy(store.communityLimits(community).orElse(null));
     }
 
+    /** What the admins of {@code fromKey} set carries over to {@code toKey}, unless that has settings of its own. */
+    void communityMoved(String fromKey, String toKey) {
+        store.communityLimits(fromKey).ifPresent(chosen -> {
+            if (store.communityLimits(toKey).isEmpty()) {
+                store.saveCommunityLimits(toKey, chosen);
+            }
+        });
+    }
+
     Reply handle(Command.Settings command) {
         Requester requester = command.requester();
         String userKey = requester.user().key();

@@ -2,32 +2,29 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueEntry;
-import dev.imagine.bot.queue.QueueEntry;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one thread that generates: it takes the next job from the fair-share queue and hands it to the job service
- * to run. One worker per process, because one generation already uses every core through ONNX Runtime's
+ * The one thread that generates: it takes the next job from the fair-share queue and hands it to the
+ * {@link JobRunner}. One worker per process, because one generation already uses every core through ONNX Runtime's
  * intra-op threads; a second would only make both slower. It survives any failure of a job.
  */
 final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
-    interface JobRunner {
-        void run(QueueEntry<Job> entry);
-    }
-
     private final FairShareQueue<Job> queue;
-    private final JobRunner runner;
+    private final Consumer<QueueEntry<Job>> runner;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    Worker(FairShareQueue<Job> queue, JobRunner runner) {
+    /** @param runner runs one job ({@link JobRunner#run}); it reports the job's failures itself */
+    Worker(FairShareQueue<Job> queue, Consumer<QueueEntry<Job>> runner) {
         this.queue = queue;
         this.runner = runner;
         this.thread = new Thread(this::loop, "imagine-worker");
@@ -48,7 +45,7 @@ final class Worker implements AutoCloseable {
                     return;
                 }
                 try {
-                    runner.run(next.get());
+                    runner.accept(next.get());
                 } catch (RuntimeException | Error e) {
                     // The runner reports job failures itself; this is the last line that keeps the queue moving.
                     LOG.error("job {} failed outside its own error handling", next.get().jobId(), e);

@@ -3,109 +3,136 @@ package dev.imagine.bot.ops;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobObserver;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmInfoMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
 
 /**
- * Counts what the job service does and renders it in the Prometheus text format for {@code /metrics}: queue length,
- * waits, time per pipeline stage, cache hits and misses, jobs by platform and outcome, refusals.
+ * What Imagine counts, in Micrometer's Prometheus registry, for {@code /metrics}: queue length, waits, time per
+ * pipeline stage, cache hits and misses, jobs by platform and outcome, refusals, and the JVM and process meters that
+ * come with Micrometer. The web server adds its own HTTP, connection and executor meters to {@link #registry()}.
+ *
+ * <p>{@link #scrape()} writes the Prometheus text exposition format, version 0.0.4 ({@link #CONTENT_TYPE}).
  */
-public final class Metrics implements JobObserver {
-    private static final double[] WAIT_BUCKETS = {1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600};
-    private static final double[] STAGE_BUCKETS = {0.1, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320};
+public final class Metrics implements JobObserver, AutoCloseable {
+    /** The content type of {@link #scrape()}: the Prometheus text format that every Prometheus version reads. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-    private final Map<String, AtomicLong> jobs = new ConcurrentHashMap<>();
-    private final Map<String, AtomicLong> refusals = new ConcurrentHashMap<>();
-    private final Histogram wait = new Histogram(WAIT_BUCKETS);
-    private final Map<String, Histogram> stages = Map.of(
-            "text_encoder", new Histogram(STAGE_BUCKETS),
-            "denoising", new Histogram(STAGE_BUCKETS),
-            "decoder", new Histogram(STAGE_BUCKETS));
-    private final IntSupplier queueLength;
+    private static final Duration[] WAIT_BUCKETS = seconds(1, 5, 15, 30, 60, 120, 300, 600, 1800, 3600);
+    private static final Duration[] STAGE_BUCKETS = seconds(0.1, 0.5, 1, 2.5, 5, 10, 20, 40, 80, 160, 320);
+    private static final String[] STAGES = {"text_encoder", "denoising", "decoder"};
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final JvmGcMetrics gc = new JvmGcMetrics();
     private final Supplier<ResultCache.Stats> cacheStats;
+    // Read once per scrape: the disk tier's figures list a folder, which six gauges should not do six times.
+    private volatile ResultCache.Stats cache;
+    private final Timer wait;
 
     public Metrics(IntSupplier queueLength, Supplier<ResultCache.Stats> cacheStats) {
-        this.queueLength = queueLength;
         this.cacheStats = cacheStats;
+        this.cache = cacheStats.get();
+        new ClassLoaderMetrics().bindTo(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        gc.bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new JvmInfoMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
+
+        // Held strongly: a gauge keeps only a weak reference to what it reads, and nothing else holds this lambda, so
+        // after a garbage collection the gauge would read NaN.
+        Gauge.builder("imagine.queue.length", queueLength, IntSupplier::getAsInt).strongReference(true)
+                .description("Jobs waiting in the fair-share queue.").register(registry);
+        this.wait = Timer.builder("imagine.job.wait")
+                .description("Time from acceptance until the worker started the job.")
+                .serviceLevelObjectives(WAIT_BUCKETS).register(registry);
+        for (String stage : STAGES) {
+            stageTimer(stage);
+        }
+        FunctionCounter.builder("imagine.cache.hits", this, m -> m.cache.hits())
+                .description("Requests for pictures answered from the result cache, without generating.")
+                .register(registry);
+        FunctionCounter.builder("imagine.cache.misses", this, m -> m.cache.misses())
+                .description("Requests for pictures the result cache could not answer (generated, or shared with an"
+                        + " identical request in flight).")
+                .register(registry);
+        for (String tier : new String[] {"memory", "disk"}) {
+            boolean memory = tier.equals("memory");
+            Gauge.builder("imagine.cache.bytes", this, m -> memory ? m.cache.memoryBytes() : m.cache.diskBytes())
+                    .description("Bytes of results held, by tier.").tag("tier", tier).register(registry);
+            Gauge.builder("imagine.cache.entries", this, m -> memory ? m.cache.memoryEntries() : m.cache.diskEntries())
+                    .description("Results held, by tier.").tag("tier", tier).register(registry);
+        }
+    }
+
+    /** Where other parts (the web server) register their meters, and what {@link #scrape()} reads. */
+    public MeterRegistry registry() {
+        return registry;
     }
 
     @Override
     public void refused(String platform) {
-        refusals.computeIfAbsent(platform, p -> new AtomicLong()).incrementAndGet();
+        Counter.builder("imagine.refusals")
+                .description("Requests for pictures refused (bad input, limits, full queue, not allowed), by platform.")
+                .tag("platform", platform).register(registry).increment();
     }
 
     @Override
     public void started(Job job, Duration waited) {
-        wait.observe(seconds(waited));
+        wait.record(waited);
     }
 
     @Override
     public void generated(Job job, Duration textEncoding, Duration denoising, Duration decoding) {
-        stages.get("text_encoder").observe(seconds(textEncoding));
-        stages.get("denoising").observe(seconds(denoising));
-        stages.get("decoder").observe(seconds(decoding));
+        stageTimer("text_encoder").record(textEncoding);
+        stageTimer("denoising").record(denoising);
+        stageTimer("decoder").record(decoding);
     }
 
     @Override
     public void ended(Job job, Outcome outcome) {
-        String key = job.owner().platform() + "|" + outcome.name().toLowerCase(Locale.ROOT);
-        jobs.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
+        Counter.builder("imagine.jobs").description("Jobs that ended, by platform and outcome.")
+                .tag("platform", job.owner().platform()).tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                .register(registry).increment();
     }
 
-    private static double seconds(Duration duration) {
-        return duration.toNanos() / 1e9;
+    private Timer stageTimer(String stage) {
+        return Timer.builder("imagine.stage").description("Generation time per pipeline stage.")
+                .tag("stage", stage).serviceLevelObjectives(STAGE_BUCKETS).register(registry);
     }
 
-    /** The current values in the Prometheus text exposition format (version 0.0.4). */
+    /** The current values in the Prometheus text exposition format, version 0.0.4 ({@link #CONTENT_TYPE}). */
     public String scrape() {
-        StringBuilder out = new StringBuilder();
-        out.append("# HELP imagine_queue_length Jobs waiting in the fair-share queue.\n");
-        out.append("# TYPE imagine_queue_length gauge\n");
-        out.append("imagine_queue_length ").append(queueLength.getAsInt()).append('\n');
+        cache = cacheStats.get();
+        return registry.scrape(CONTENT_TYPE);
+    }
 
-        out.append("# HELP imagine_jobs_total Jobs that ended, by platform and outcome.\n");
-        out.append("# TYPE imagine_jobs_total counter\n");
-        new TreeMap<>(jobs).forEach((key, count) -> {
-            String[] parts = key.split("\\|");
-            out.append("imagine_jobs_total{platform=\"").append(parts[0]).append("\",outcome=\"").append(parts[1])
-                    .append("\"} ").append(count.get()).append('\n');
-        });
+    @Override
+    public void close() {
+        gc.close();
+        registry.close();
+    }
 
-        out.append("# HELP imagine_refusals_total Requests refused (limits, full queue, bad input), by platform.\n");
-        out.append("# TYPE imagine_refusals_total counter\n");
-        new TreeMap<>(refusals).forEach((platform, count) -> out.append("imagine_refusals_total{platform=\"")
-                .append(platform).append("\"} ").append(count.get()).append('\n'));
-
-        out.append("# HELP imagine_job_wait_seconds Time from acceptance until the worker started the job.\n");
-        out.append("# TYPE imagine_job_wait_seconds histogram\n");
-        wait.write(out, "imagine_job_wait_seconds", "");
-
-        out.append("# HELP imagine_stage_seconds Generation time per pipeline stage.\n");
-        out.append("# TYPE imagine_stage_seconds histogram\n");
-        new TreeMap<>(stages).forEach((stage, histogram) ->
-                histogram.write(out, "imagine_stage_seconds", "stage=\"" + stage + "\""));
-
-        ResultCache.Stats cache = cacheStats.get();
-        out.append("# HELP imagine_cache_hits_total Results served from the cache.\n");
-        out.append("# TYPE imagine_cache_hits_total counter\n");
-        out.append("imagine_cache_hits_total ").append(cache.hits()).append('\n');
-        out.append("# HELP imagine_cache_misses_total Cache lookups that found nothing.\n");
-        out.append("# TYPE imagine_cache_misses_total counter\n");
-        out.append("imagine_cache_misses_total ").append(cache.misses()).append('\n');
-        out.append("# HELP imagine_cache_bytes Bytes of results held, by tier.\n");
-        out.append("# TYPE imagine_cache_bytes gauge\n");
-        out.append("imagine_cache_bytes{tier=\"memory\"} ").append(cache.memoryBytes()).append('\n');
-        out.append("imagine_cache_bytes{tier=\"disk\"} ").append(cache.diskBytes()).append('\n');
-        out.append("# HELP imagine_cache_entries Results held, by tier.\n");
-        out.append("# TYPE imagine_cache_entries gauge\n");
-        out.append("imagine_cache_entries{tier=\"memory\"} ").append(cache.memoryEntries()).append('\n');
-        out.append("imagine_cache_entries{tier=\"disk\"} ").append(cache.diskEntries()).append('\n');
-        return out.toString();
+    private static Duration[] seconds(double... values) {
+        return Arrays.stream(values).mapToObj(s -> Duration.ofNanos(Math.round(s * 1e9))).toArray(Duration[]::new);
     }
 }

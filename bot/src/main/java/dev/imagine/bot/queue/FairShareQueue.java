@@ -6,12 +6,14 @@ import java.time.InstantSource;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -266,8 +268,10 @@ public final class FairShareQueue<J> implements AutoCloseable {
 
     /**
      * Adds CPU time that a completed job of {@code user} consumed to their usage. Call it only for completed jobs.
+     *
+     * @return the user's usage as the ledger now holds it, for the caller to keep across restarts
      */
-    public void charge(String user, Duration cpuTime) {
+    public Usage charge(String user, Duration cpuTime) {
         requireText(user, "user");
         Objects.requireNonNull(cpuTime, "cpuTime");
         if (cpuTime.isNegative()) {
@@ -277,12 +281,42 @@ public final class FairShareQueue<J> implements AutoCloseable {
         lock.lock();
         try {
             Duration halfLife = settings.usageHalfLife();
-            usageByUser.merge(user, Usage.NONE.plus(Usage.seconds(cpuTime), now, halfLife),
+            Usage charged = usageByUser.merge(user, Usage.NONE.plus(Usage.seconds(cpuTime), now, halfLife),
                     (old, none) -> old.plus(Usage.seconds(cpuTime), now, halfLife));
             if (running != null && running.user().equals(user)) {
                 running = null;
             }
             forgetIdleUsers(now);
+            return charged;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Takes back the usage ledger of an earlier run (as {@link #charge} returned it), so that a restart does not make
+     * everybody equal again. Each entry goes on decaying from the instant it was charged; one that has decayed to
+     * nothing is left out, as {@link #charge} forgets idle users. Usage already charged in this run is kept and the
+     * restored one added to it.
+     *
+     * @return the users whose usage was restored
+     */
+    public Set<String> restoreUsage(Map<String, Usage> ledger) {
+        Objects.requireNonNull(ledger, "ledger");
+        Instant now = clock.instant();
+        Duration halfLife = settings.usageHalfLife();
+        lock.lock();
+        try {
+            Set<String> restored = new HashSet<>();
+            ledger.forEach((user, usage) -> {
+                double left = usage.at(now, halfLife);
+                if (left >= FORGOTTEN_CPU_SECONDS) {
+                    usageByUser.merge(user, new Usage(left, now),
+                            (mine, earlier) -> mine.plus(earlier.cpuSeconds(), now, halfLife));
+                    restored.add(user);
+                }
+            });
+            return restored;
         } finally {
             lock.unlock();
         }

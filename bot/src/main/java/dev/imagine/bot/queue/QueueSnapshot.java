@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The waiting jobs at one instant, in the order the queue would serve them, for {@code /queue}.
@@ -23,6 +24,11 @@ public record QueueSnapshot<J>(Instant at, List<QueuedJob<J>> jobs) {
     /** How many jobs are waiting. */
     public int size() {
         return jobs.size();
+    }
+
+    /** Where the job {@code jobId} waits, if it is waiting. */
+    public Optional<QueuedJob<J>> positionOf(String jobId) {
+        return jobs.stream().filter(j -> j.entry().jobId().equals(jobId)).findFirst();
     }
 
     /** One user's waiting jobs, by position. */

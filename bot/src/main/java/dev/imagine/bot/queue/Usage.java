@@ -3,9 +3,19 @@ package dev.imagine.bot.queue;
 import java.time.Duration;
 import java.time.Instant;
 
-/** A user's recent usage in CPU-seconds as of one instant; it halves every half-life. Immutable. */
-record Usage(double cpuSeconds, Instant asOf) {
+/**
+ * A user's recent usage in CPU-seconds as of one instant; it halves every half-life. Immutable. This is what the
+ * fair-share ledger holds per user, and what is kept in the job store so that a restart remembers it.
+ */
+public record Usage(double cpuSeconds, Instant asOf) {
     static final Usage NONE = new Usage(0, Instant.EPOCH);
+
+    public Usage {
+        if (!(cpuSeconds >= 0) || Double.isInfinite(cpuSeconds)) {
+            throw new IllegalArgumentException("usage must be a finite number of seconds >= 0, was " + cpuSeconds);
+        }
+        java.util.Objects.requireNonNull(asOf, "asOf");
+    }
 
     /** The usage decayed to {@code t} (never grown: a clock that went back counts as no time passed). */
     double at(Instant t, Duration halfLife) {

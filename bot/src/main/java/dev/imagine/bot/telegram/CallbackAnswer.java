@@ -1,5 +1,6 @@
 package dev.imagine.bot.telegram;
 
+import dev.imagine.bot.job.ReplyTexts;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,10 +35,10 @@ final class CallbackAnswer {
         AnswerCallbackQuery.AnswerCallbackQueryBuilder<?, ?> answer = AnswerCallbackQuery.builder()
                 .callbackQueryId(queryId);
         if (text != null && !text.isBlank()) {
-            answer.text(Texts.shorten(text, Texts.CALLBACK_ANSWER_LIMIT)).showAlert(alert);
+            answer.text(ReplyTexts.shorten(text, Texts.CALLBACK_ANSWER_LIMIT)).showAlert(alert);
         }
         AnswerCallbackQuery built = answer.build();
-        outbox.side("callbacks", "answerCallbackQuery", client -> client.executeAsync(built))
+        outbox.side("callbacks", "answerCallbackQuery", (client, ignored) -> client.executeAsync(built))
                 .exceptionally(e -> {
                     LOG.debug("callback query not answered: {}", e.getMessage());
                     return null;

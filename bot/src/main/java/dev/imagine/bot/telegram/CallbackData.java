@@ -1,5 +1,7 @@
 package dev.imagine.bot.telegram;
 
+import dev.imagine.bot.command.Action;
+import dev.imagine.bot.command.ActionRef;
 import dev.imagine.bot.job.JobIds;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -7,31 +9,31 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * What a button carries back: {@code verb:jobId[:extra]}. Telegram allows 1 to 64 bytes of callback data, so only
- * the short job id travels; the job's parameters come from the job store (buttons keep working after a restart).
+ * What a button carries back: an {@link ActionRef} in Telegram's 1 to 64 bytes of callback data. Only the short job id
+ * travels; the job's parameters come from the job store (buttons keep working after a restart).
  */
-record CallbackData(String verb, String jobId, String extra) {
+final class CallbackData {
     static final int MAX_BYTES = 64;
 
-    static final String SAME_SEED = "same";
-    static final String REROLL = "rr";
-    static final String VARY = "var";
-    static final String UPSCALE = "up";
-    static final String DELETE = "del";
-    static final String CANCEL = "cx";
+    private CallbackData() {
+    }
+
+    static String of(Action action, String jobId) {
+        return encode(new ActionRef(action, jobId));
+    }
 
     /** The wire form; throws if it would be longer than Telegram's 64 bytes. */
-    String encode() {
-        String data = verb + ":" + jobId + (extra == null || extra.isEmpty() ? "" : ":" + extra);
-        int bytes = data.getBytes(StandardCharsets.UTF_8).length;
+    static String encode(ActionRef ref) {
+        String data = ref.encode();
+        int bytes = bytes(ref);
         if (bytes > MAX_BYTES) {
             throw new IllegalArgumentException("callback data is " + bytes + " bytes; Telegram allows " + MAX_BYTES);
         }
         return data;
     }
 
-    static String of(String verb, String jobId) {
-        return new CallbackData(verb, jobId, null).encode();
+    private static int bytes(ActionRef ref) {
+        return ref.encode().getBytes(StandardCharsets.UTF_8).length;
     }
 
     /**
@@ -42,25 +44,21 @@ record CallbackData(String verb, String jobId, String extra) {
         List<String> ids = new ArrayList<>();
         for (int id : messageIds) {
             ids.add(Integer.toString(id, 36));
-            if (new CallbackData(DELETE, jobId, String.join(",", ids)).byteLength() > MAX_BYTES) {
+            if (bytes(new ActionRef(Action.DELETE, jobId, String.join(",", ids))) > MAX_BYTES) {
                 ids.remove(ids.size() - 1);
                 break;
             }
         }
-        return new CallbackData(DELETE, jobId, String.join(",", ids)).encode();
-    }
-
-    private int byteLength() {
-        return (verb + ":" + jobId + ":" + extra).getBytes(StandardCharsets.UTF_8).length;
+        return encode(new ActionRef(Action.DELETE, jobId, String.join(",", ids)));
     }
 
     /** The message ids in a Delete button's extra part. */
-    List<Integer> extraMessageIds() {
+    static List<Integer> extraMessageIds(ActionRef ref) {
         List<Integer> ids = new ArrayList<>();
-        if (extra == null || extra.isEmpty()) {
+        if (ref.extra() == null) {
             return ids;
         }
-        for (String part : extra.split(",")) {
+        for (String part : ref.extra().split(",")) {
             try {
                 ids.add(Integer.parseInt(part, 36));
             } catch (NumberFormatException ignored) {
@@ -70,14 +68,8 @@ record CallbackData(String verb, String jobId, String extra) {
         return ids;
     }
 
-    static Optional<CallbackData> parse(String data) {
-        if (data == null) {
-            return Optional.empty();
-        }
-        String[] parts = data.split(":", 3);
-        if (parts.length < 2 || !JobIds.looksValid(parts[1])) {
-            return Optional.empty();
-        }
-        return Optional.of(new CallbackData(parts[0], parts[1], parts.length == 3 ? parts[2] : null));
+    /** The action of a button; empty for one that is not Imagine's (any more). */
+    static Optional<ActionRef> parse(String data) {
+        return ActionRef.parse(data, JobIds::looksValid);
     }
 }

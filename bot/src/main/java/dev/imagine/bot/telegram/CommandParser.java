@@ -1,7 +1,9 @@
 package dev.imagine.bot.telegram;
 
-import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.SettingsChange;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,18 +15,22 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the text after {@code /imagine} and {@code /settings}. Flags follow the prompt; phones turn {@code --}
- * into a dash (— or –), which is read as {@code --} too. Anything not understood comes back as a message that
- * quotes it and shows the right syntax.
+ * Reads the text after {@code /imagine} and {@code /settings}. Flags follow the prompt and are the request's options
+ * by name ({@link ImagineOptions}, read as on every platform); phones turn {@code --} into a dash (— or –), which is
+ * read as {@code --} too. Anything not understood comes back as a message that quotes it and shows the right syntax.
  */
 final class CommandParser {
-    static final String IMAGINE_EXAMPLE =
-            "/imagine a red fox --seed 42 --steps 4 --size 512x768 --guidance 8 --count 2 --fast";
+    static final String IMAGINE_FLAGS = "--seed 42 --steps 4 --size 512x768 --guidance 8 --count 2 --fast";
+    static final String IMAGINE_EXAMPLE = "/imagine a red fox " + IMAGINE_FLAGS;
     static final String SETTINGS_EXAMPLE = "/settings steps 2 size 384x384 guidance 7 count 1 decoder fast"
             + " (or /settings reset); group admins: /settings group steps 4 size 512 count 2 prompt 300"
             + " topics here|all";
 
     private static final Pattern FIRST_FLAG = Pattern.compile("(?:^|\\s)(?:--|—|–)\\p{L}");
+    /** Decoders named alone, without "decoder": {@code --fast}, {@code --full}. */
+    private static final Set<String> DECODER_WORDS = Set.of("fast", "full");
+    private static final List<String> GROUP_KEYS = List.of("steps", "size", "side", "count", "prompt", "topics",
+            "topic");
 
     private CommandParser() {
     }
@@ -32,8 +38,7 @@ final class CommandParser {
     sealed interface Parsed {
     }
 
-    record Imagine(String prompt, Long seed, Integer steps, ImageSize size, Float guidance, Integer count,
-                   Decoder decoder) implements Parsed {
+    record Imagine(Command.Imagine command) implements Parsed {
     }
 
     record Settings(SettingsChange change) implements Parsed {
@@ -45,54 +50,58 @@ final class CommandParser {
     record Invalid(String message) implements Parsed {
     }
 
-    /** The prompt and flags of {@code /imagine} (or of a plain message in a private chat). */
-    static Parsed imagine(String args) {
+    /** The prompt and flags of {@code /imagine} (or of a plain message in a private chat), asked by {@code who}. */
+    static Parsed imagine(String args, Requester who) {
         String text = args == null ? "" : args.strip();
         Matcher first = FIRST_FLAG.matcher(text);
         String prompt = text;
-        List<String> tokens = List.of();
+        List<String> words = List.of();
         if (first.find()) {
             prompt = text.substring(0, first.start()).strip();
-            tokens = Arrays.stream(text.substring(first.start()).strip().split("\\s+"))
-                    .map(CommandParser::dashes).toList();
+            words = Arrays.stream(text.substring(first.start()).strip().split("\\s+")).map(CommandParser::dashes)
+                    .toList();
         }
-        Long seed = null;
-        Integer steps = null;
-        Integer count = null;
-        ImageSize size = null;
-        Float guidance = null;
-        Decoder decoder = null;
-        for (int i = 0; i < tokens.size(); i++) {
-            String flag = tokens.get(i);
+        ImagineOptions options = new ImagineOptions();
+        for (int i = 0; i < words.size(); i++) {
+            String flag = words.get(i);
             String name = flag.toLowerCase(Locale.ROOT);
-            if (name.equals("--fast") || name.equals("--full")) {
-                decoder = Decoder.parse(name.substring(2));
-                continue;
-            }
             if (!name.startsWith("--")) {
                 return notUnderstood(flag, IMAGINE_EXAMPLE);
             }
-            if (!List.of("--seed", "--steps", "--size", "--guidance", "--count", "--decoder").contains(name)) {
-                return notUnderstood(flag, IMAGINE_EXAMPLE);
+            Invalid wrong = option(options, ImagineOptions.NAMES, flag, name.substring(2), words, i, IMAGINE_EXAMPLE);
+            if (wrong != null) {
+                return wrong;
             }
-            if (i + 1 >= tokens.size() || tokens.get(i + 1).startsWith("--")) {
-                return new Invalid("I didn't understand `" + flag + "`: it needs a value. Use: " + IMAGINE_EXAMPLE);
-            }
-            String value = tokens.get(++i);
-            try {
-                switch (name) {
-                    case "--seed" -> seed = Long.parseLong(value);
-                    case "--steps" -> steps = Integer.parseInt(value);
-                    case "--size" -> size = ImageSize.parse(value);
-                    case "--guidance" -> guidance = parseFloat(value);
-                    case "--count" -> count = Integer.parseInt(value);
-                    default -> decoder = Decoder.parse(value);
-                }
-            } catch (IllegalArgumentException e) {
-                return notUnderstood(flag + " " + value, IMAGINE_EXAMPLE);
+            if (!DECODER_WORDS.contains(name.substring(2))) {
+                i++;
             }
         }
-        return new Imagine(prompt, seed, steps, size, guidance, count, decoder);
+        return new Imagine(options.imagine(who, prompt));
+    }
+
+    /**
+     * Reads option {@code name} (written as {@code word}) and its value, the next word, into {@code options}; a
+     * decoder may be named alone. Returns what was not understood, or null.
+     */
+    private static Invalid option(ImagineOptions options, List<String> allowed, String word, String name,
+                                  List<String> words, int at, String example) {
+        if (DECODER_WORDS.contains(name)) {
+            options.read(ImagineOptions.DECODER, name);
+            return null;
+        }
+        if (!allowed.contains(name)) {
+            return notUnderstood(word, example);
+        }
+        if (at + 1 >= words.size() || words.get(at + 1).startsWith("--")) {
+            return new Invalid("I didn't understand `" + word + "`: it needs a value. Use: " + example);
+        }
+        String value = words.get(at + 1);
+        try {
+            options.read(name, value);
+            return null;
+        } catch (ImagineOptions.Unreadable e) {
+            return notUnderstood(word + " " + value, example);
+        }
     }
 
     /**
@@ -112,38 +121,19 @@ final class CommandParser {
         if (first.equals("group") || first.equals("limits")) {
             return groupLimits(words.subList(1, words.size()), here);
         }
-        Integer steps = null;
-        Integer count = null;
-        ImageSize size = null;
-        Float guidance = null;
-        Decoder decoder = null;
+        ImagineOptions options = new ImagineOptions();
         for (int i = 0; i < words.size(); i++) {
             String key = words.get(i).toLowerCase(Locale.ROOT);
-            if (key.equals("fast") || key.equals("full")) {
-                decoder = Decoder.parse(key);
-                continue;
+            Invalid wrong = option(options, ImagineOptions.DEFAULT_NAMES, words.get(i), key, words, i,
+                    SETTINGS_EXAMPLE);
+            if (wrong != null) {
+                return wrong;
             }
-            if (!List.of("steps", "size", "guidance", "count", "decoder").contains(key)) {
-                return notUnderstood(words.get(i), SETTINGS_EXAMPLE);
-            }
-            if (i + 1 >= words.size()) {
-                return new Invalid("I didn't understand `" + words.get(i) + "`: it needs a value. Use: "
-                        + SETTINGS_EXAMPLE);
-            }
-            String value = words.get(++i);
-            try {
-                switch (key) {
-                    case "steps" -> steps = Integer.parseInt(value);
-                    case "size" -> size = ImageSize.parse(value);
-                    case "guidance" -> guidance = parseFloat(value);
-                    case "count" -> count = Integer.parseInt(value);
-                    default -> decoder = Decoder.parse(value);
-                }
-            } catch (IllegalArgumentException e) {
-                return notUnderstood(words.get(i - 1) + " " + value, SETTINGS_EXAMPLE);
+            if (!DECODER_WORDS.contains(key)) {
+                i++;
             }
         }
-        return new Settings(new SettingsChange.UserDefaults(steps, size, guidance, count, decoder));
+        return new Settings(options.userDefaults());
     }
 
     private static Parsed groupLimits(List<String> words, String here) {
@@ -155,16 +145,16 @@ final class CommandParser {
         Integer count = null;
         Integer prompt = null;
         Set<String> topics = null;
-        for (int i = 0; i < words.size(); i++) {
+        for (int i = 0; i < words.size(); i += 2) {
             String key = words.get(i).toLowerCase(Locale.ROOT).replaceFirst("^max-?", "");
-            if (!List.of("steps", "size", "side", "count", "prompt", "topics", "topic").contains(key)) {
+            if (!GROUP_KEYS.contains(key)) {
                 return notUnderstood(words.get(i), SETTINGS_EXAMPLE);
             }
             if (i + 1 >= words.size()) {
                 return new Invalid("I didn't understand `" + words.get(i) + "`: it needs a value. Use: "
                         + SETTINGS_EXAMPLE);
             }
-            String value = words.get(++i);
+            String value = words.get(i + 1);
             try {
                 switch (key) {
                     case "steps" -> steps = Integer.parseInt(value);
@@ -175,7 +165,7 @@ final class CommandParser {
                     default -> topics = topics(value, here);
                 }
             } catch (IllegalArgumentException e) {
-                return notUnderstood(words.get(i - 1) + " " + value, SETTINGS_EXAMPLE);
+                return notUnderstood(words.get(i) + " " + value, SETTINGS_EXAMPLE);
             }
         }
         return new Settings(new SettingsChange.CommunityLimits(steps, side, count, prompt, topics));
@@ -191,20 +181,12 @@ final class CommandParser {
             if (part.equals("here")) {
                 topics.add(here);
             } else if (part.equals("main") || part.matches("\\d+")) {
-                topics.add(part.equals("main") ? TelegramBot.MAIN_TOPIC : TelegramBot.topicKey(Integer.parseInt(part)));
+                topics.add(part.equals("main") ? Requests.MAIN_TOPIC : Requests.topicKey(Integer.parseInt(part)));
             } else {
                 throw new IllegalArgumentException(value);
             }
         }
         return topics;
-    }
-
-    private static float parseFloat(String value) {
-        float f = Float.parseFloat(value);
-        if (!Float.isFinite(f)) {
-            throw new IllegalArgumentException(value);
-        }
-        return f;
     }
 
     private static Invalid notUnderstood(String what, String example) {

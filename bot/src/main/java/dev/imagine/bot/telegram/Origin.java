@@ -22,6 +22,17 @@ record Origin(long chatId, String chatType, int requestMessageId, int statusMess
         return new Origin(chatId, chatType, requestMessageId, messageId, threadId);
     }
 
+    /**
+     * With the status message {@code messageId} in chat {@code statusChatId}: normally this origin's chat; if the
+     * group became a supergroup meanwhile, the job answers there, and the request stayed behind in the old chat.
+     */
+    Origin withStatus(long statusChatId, int messageId) {
+        if (statusChatId == chatId) {
+            return withStatus(messageId);
+        }
+        return new Origin(statusChatId, "supergroup", 0, messageId, threadId);
+    }
+
     Outbox.Chat chat() {
         return new Outbox.Chat(chatId, group());
     }

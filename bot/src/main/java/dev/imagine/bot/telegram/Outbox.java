@@ -29,18 +29,24 @@ import org.telegram.telegrambots.meta.generics.TelegramClient;
  * message is sent before it is edited and a photo before its status message is deleted. Messages and edits are
  * paced by the {@link RateLimiter}; light calls (chat actions, callback answers, deletions, look-ups) are not.
  * A 429 answer stops its lane for {@code retry_after} seconds and then the same call is tried again; network
- * failures and 5xx answers are retried a few times. Nothing is dropped. One scheduler thread does all of it; it
- * never blocks on HTTP (the client's calls are asynchronous).
+ * failures and 5xx answers are retried a few times. A group that became a supergroup is followed: the call is made
+ * again for the new chat id Telegram names ({@link ChatMigrations}). Nothing is dropped. One scheduler thread does
+ * all of it; it never blocks on HTTP (the client's calls are asynchronous).
  */
 final class Outbox implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Outbox.class);
     private static final int MAX_TRANSIENT_RETRIES = 3;
+    private static final int MAX_MIGRATIONS_FOLLOWED = 3;
 
     enum Kind { MESSAGE, LIGHT }
 
-    /** One Bot API call. Built anew on every attempt (uploads are streams); returning null skips the call. */
+    /**
+     * One Bot API call. Built anew on every attempt (uploads are streams); returning null skips the call.
+     * {@code chatId} is the chat's id now: its lane's chat, or the supergroup that chat became (0 for calls that
+     * are not about a chat).
+     */
     interface ApiCall<T> {
-        CompletableFuture<T> start(TelegramClient client) throws TelegramApiException;
+        CompletableFuture<T> start(TelegramClient client, long chatId) throws TelegramApiException;
     }
 
     private static final class Pending<T> {
@@ -49,6 +55,8 @@ final class Outbox implements AutoCloseable {
         final ApiCall<T> call;
         final CompletableFuture<T> result = new CompletableFuture<>();
         int transientFailures;
+        int migrationsFollowed;
+        long calledChatId;
 
         Pending(String method, Kind kind, ApiCall<T> call) {
             this.method = method;
@@ -59,18 +67,22 @@ final class Outbox implements AutoCloseable {
 
     private static final class Lane {
         final String key;
+        /** The chat whose calls wait here; 0 for a side lane. */
+        final long chatId;
         final boolean group;
         final Deque<Pending<?>> waiting = new ArrayDeque<>();
         boolean busy;
         long notBefore;
 
-        Lane(String key, boolean group) {
+        Lane(String key, long chatId, boolean group) {
             this.key = key;
+            this.chatId = chatId;
             this.group = group;
         }
     }
 
     private final TelegramClient client;
+    private final ChatMigrations migrations;
     private final RateLimiter limiter;
     private final ScheduledExecutorService scheduler;
     private final LongSupplier nanoClock;
@@ -81,8 +93,10 @@ final class Outbox implements AutoCloseable {
     private final Object idle = new Object();
     private int outstanding; // guarded by idle
 
-    Outbox(TelegramClient client, RateLimiter limiter, ScheduledExecutorService scheduler, LongSupplier nanoClock) {
+    Outbox(TelegramClient client, ChatMigrations migrations, RateLimiter limiter, ScheduledExecutorService scheduler,
+           LongSupplier nanoClock) {
         this.client = client;
+        this.migrations = migrations;
         this.limiter = limiter;
         this.scheduler = scheduler;
         this.nanoClock = nanoClock;
@@ -90,27 +104,27 @@ final class Outbox implements AutoCloseable {
 
     /** Queues a paced message or edit for {@code chat}. */
     <T> CompletableFuture<T> message(Chat chat, String method, ApiCall<T> call) {
-        return submit(chat.lane(), chat.group(), Kind.MESSAGE, method, call);
+        long now = migrations.current(chat.id());
+        return submit(Long.toString(now), now, chat.group(), Kind.MESSAGE, method, call);
     }
 
     /** Queues a light call behind the chat's other calls (so it keeps their order) without pacing it. */
     <T> CompletableFuture<T> light(Chat chat, String method, ApiCall<T> call) {
-        return submit(chat.lane(), chat.group(), Kind.LIGHT, method, call);
+        long now = migrations.current(chat.id());
+        return submit(Long.toString(now), now, chat.group(), Kind.LIGHT, method, call);
     }
 
     /** Queues a light call in its own lane, so it does not wait behind a chat's photos (callback answers). */
     <T> CompletableFuture<T> side(String lane, String method, ApiCall<T> call) {
-        return submit(lane, false, Kind.LIGHT, method, call);
+        return submit(lane, 0, false, Kind.LIGHT, method, call);
     }
 
     /** Where a call goes: a chat, and whether group limits apply to it. */
     record Chat(long id, boolean group) {
-        String lane() {
-            return Long.toString(id);
-        }
     }
 
-    private <T> CompletableFuture<T> submit(String laneKey, boolean group, Kind kind, String method, ApiCall<T> call) {
+    private <T> CompletableFuture<T> submit(String laneKey, long chatId, boolean group, Kind kind, String method,
+                                            ApiCall<T> call) {
         Pending<T> pending = new Pending<>(method, kind, call);
         synchronized (idle) {
             outstanding++;
@@ -123,7 +137,7 @@ final class Outbox implements AutoCloseable {
         });
         try {
             scheduler.execute(() -> {
-                lanes.computeIfAbsent(laneKey, k -> new Lane(k, group)).waiting.addLast(pending);
+                lanes.computeIfAbsent(laneKey, k -> new Lane(k, chatId, group)).waiting.addLast(pending);
                 pump();
             });
         } catch (RejectedExecutionException e) {
@@ -177,8 +191,9 @@ final class Outbox implements AutoCloseable {
 
     private <T> void dispatch(Lane lane, Pending<T> pending, long now) {
         CompletableFuture<T> call;
+        pending.calledChatId = lane.chatId == 0 ? 0 : migrations.current(lane.chatId);
         try {
-            call = pending.call.start(client);
+            call = pending.call.start(client, pending.calledChatId);
         } catch (TelegramApiException | RuntimeException e) {
             call = CompletableFuture.failedFuture(e);
         }
@@ -212,7 +227,16 @@ final class Outbox implements AutoCloseable {
             Throwable cause = unwrap(failure);
             long now = nanoClock.getAsLong();
             Integer retryAfter = retryAfterSeconds(cause);
-            if (retryAfter != null) {
+            Long migratedTo = migrateToChatId(cause);
+            if (migratedTo != null && pending.calledChatId != 0
+                    && pending.migrationsFollowed < MAX_MIGRATIONS_FOLLOWED) {
+                pending.migrationsFollowed++;
+                if (migrations.moved(pending.calledChatId, migratedTo)) {
+                    LOG.info("Telegram chat {} became supergroup {}; {} goes there", pending.calledChatId,
+                            migratedTo, pending.method);
+                }
+                lane.waiting.addFirst(pending);
+            } else if (retryAfter != null) {
                 lane.notBefore = now + TimeUnit.SECONDS.toNanos(Math.max(1, retryAfter));
                 lane.waiting.addFirst(pending);
                 LOG.warn("Telegram asked to slow down in chat {}: {} is retried in {} s", lane.key, pending.method,
@@ -236,6 +260,15 @@ final class Outbox implements AutoCloseable {
                 && api.getErrorCode() == 429) {
             ResponseParameters parameters = api.getParameters();
             return parameters != null && parameters.getRetryAfter() != null ? parameters.getRetryAfter() : 1;
+        }
+        return null;
+    }
+
+    /** The new chat id in "Bad Request: group chat was upgraded to a supergroup chat", or null. */
+    private static Long migrateToChatId(Throwable cause) {
+        if (cause instanceof TelegramApiRequestException api && api.getErrorCode() != null
+                && api.getErrorCode() == 400 && api.getParameters() != null) {
+            return api.getParameters().getMigrateToChatId();
         }
         return null;
     }

@@ -1,41 +1,29 @@
 package dev.imagine.bot.telegram;
 
 import dev.imagine.bot.job.Job;
+import dev.imagine.bot.job.JobPhase;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.job.Reply;
 import dev.imagine.bot.job.ReplySink;
-import java.io.ByteArrayInputStream;
+import dev.imagine.bot.job.ReplyTexts;
 import java.io.Serializable;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.telegram.telegrambots.meta.api.methods.ActionType;
 import org.telegram.telegrambots.meta.api.methods.send.SendChatAction;
-import org.telegram.telegrambots.meta.api.methods.send.SendMediaGroup;
-import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
-import org.telegram.telegrambots.meta.api.methods.send.SendPhoto;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
 import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
-import org.telegram.telegrambots.meta.api.objects.InputFile;
-import org.telegram.telegrambots.meta.api.objects.ReplyParameters;
-import org.telegram.telegrambots.meta.api.objects.media.InputMedia;
-import org.telegram.telegrambots.meta.api.objects.media.InputMediaPhoto;
-import org.telegram.telegrambots.meta.api.objects.message.Message;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
-import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
-import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
 
 /**
  * Everything the bot tells a chat about a job: the status message (edited as the job waits and runs, at most as
@@ -47,62 +35,17 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TelegramReplies.class);
 
     private final Outbox outbox;
+    private final ChatMessages messages;
     private final JobService jobs;
     private final ScheduledExecutorService timers;
     private final TelegramSettings settings;
     private final LongSupplier nanoClock;
-    private final Map<String, Tracked> tracked = new ConcurrentHashMap<>();
+    private final Map<String, StatusMessage> tracked = new ConcurrentHashMap<>();
 
-    /** A job whose status message the bot keeps up to date. */
-    static final class Tracked {
-        final String jobId;
-        final Origin origin;
-        volatile int statusId;
-        volatile String text = Texts.PLACEHOLDER;
-        private int phase; // guarded by this: news from two threads never moves the status backwards
-        volatile String lastSent;
-        volatile boolean closed;
-        volatile boolean statusGone;
-        volatile long lastEditNanos;
-        volatile boolean edited;
-        final AtomicBoolean editQueued = new AtomicBoolean();
-        final AtomicBoolean actionQueued = new AtomicBoolean();
-        volatile ScheduledFuture<?> chatAction;
-
-        Tracked(String jobId, Origin origin) {
-            this.jobId = jobId;
-            this.origin = origin;
-            this.statusId = origin.statusMessageId();
-        }
-
-        /** Sets the status text unless the job is already further along; returns whether it did. */
-        synchronized boolean advance(int newPhase, String newText) {
-            if (newPhase < phase) {
-                return false;
-            }
-            phase = newPhase;
-            text = newText;
-            return true;
-        }
-
-        /** A notice replaces the text in any phase but the last. */
-        synchronized boolean note(String newText) {
-            if (phase >= OVER) {
-                return false;
-            }
-            phase = Math.max(phase, WAITING);
-            text = newText;
-            return true;
-        }
-    }
-
-    private static final int WAITING = 1;
-    private static final int RUNNING = 2;
-    private static final int OVER = 3;
-
-    TelegramReplies(Outbox outbox, JobService jobs, ScheduledExecutorService timers, TelegramSettings settings,
-                    LongSupplier nanoClock) {
+    TelegramReplies(Outbox outbox, ChatMessages messages, JobService jobs, ScheduledExecutorService timers,
+                    TelegramSettings settings, LongSupplier nanoClock) {
         this.outbox = outbox;
+        this.messages = messages;
         this.jobs = jobs;
         this.timers = timers;
         this.settings = settings;
@@ -114,7 +57,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     @Override
     public void queued(Job job, int position, Duration eta) {
         guarded(job, "queued", t -> {
-            if (t.advance(WAITING, Texts.queued(position, eta))) {
+            if (t.advance(JobPhase.WAITING, ReplyTexts.queued(position, eta).withIcon())) {
                 showStatus(t, true);
             }
         });
@@ -123,7 +66,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     @Override
     public void started(Job job) {
         guarded(job, "started", t -> {
-            t.advance(RUNNING, Texts.running(0, job.parameters().steps()));
+            t.advance(JobPhase.RUNNING, ReplyTexts.drawing(0, job.parameters().steps()).withIcon());
             startChatAction(t);
             showStatus(t, true);
         });
@@ -132,7 +75,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     @Override
     public void progress(Job job, int step, int totalSteps) {
         guarded(job, "progress", t -> {
-            if (t.advance(RUNNING, Texts.running(step, totalSteps))) {
+            if (t.advance(JobPhase.RUNNING, ReplyTexts.drawing(step, totalSteps).withIcon())) {
                 showStatus(t, false);
             }
         });
@@ -141,15 +84,16 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     @Override
     public void finished(Job job, List<byte[]> pngs, Duration elapsed) {
         guarded(job, "finished", t -> {
-            t.advance(OVER, t.text);
+            t.advance(JobPhase.OVER, t.text);
             close(t);
-            deliver(t.origin, job, pngs, elapsed).whenComplete((sent, failure) -> {
+            messages.picture(t.origin, job, pngs, elapsed).whenComplete((sent, failure) -> {
                 if (failure == null) {
                     deleteStatus(t);
                 } else {
                     LOG.warn("picture of job {} not delivered: {}", job.id(), failure.getMessage());
-                    t.advance(OVER, "❌ Your picture is ready, but Telegram did not accept it here. Ask again with"
-                            + " --seed " + job.parameters().seed() + " to get the same picture (from the cache).");
+                    t.advance(JobPhase.OVER, ReplyTexts.failed("Your picture is ready, but Telegram did not accept it"
+                            + " here. Ask again with --seed " + job.parameters().seed() + " to get the same picture"
+                            + " (from the cache).").withIcon());
                     showStatus(t, true);
                 }
             });
@@ -158,31 +102,31 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
 
     @Override
     public void failed(Job job, String message) {
-        guarded(job, "failed", t -> finalStatus(t, "❌ " + message));
+        guarded(job, "failed", t -> finalStatus(t, ReplyTexts.failed(message).withIcon()));
     }
 
     @Override
     public void cancelled(Job job, String reason) {
-        guarded(job, "cancelled", t -> finalStatus(t, "✖ Cancelled (" + reason + ")."));
+        guarded(job, "cancelled", t -> finalStatus(t, ReplyTexts.cancelled(reason).withIcon()));
     }
 
     @Override
     public void notice(Job job, String message) {
         guarded(job, "notice", t -> {
-            if (t.note("ℹ " + message)) {
+            if (t.note(ReplyTexts.notice(message).withIcon())) {
                 showStatus(t, true);
             }
         });
     }
 
-    private interface TrackedAction {
-        void run(Tracked t);
+    private interface StatusAction {
+        void run(StatusMessage t);
     }
 
     /** Never throws into the worker thread. */
-    private void guarded(Job job, String event, TrackedAction action) {
+    private void guarded(Job job, String event, StatusAction action) {
         try {
-            Tracked t = track(job);
+            StatusMessage t = track(job);
             if (t == null) {
                 LOG.warn("job {} ({}) has no Telegram origin; its '{}' is not shown", job.id(), job.owner().key(),
                         event);
@@ -200,11 +144,12 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
     void onReply(Origin origin, Reply reply, CallbackAnswer answer) {
         switch (reply) {
             case Reply.Accepted accepted -> {
-                Tracked t = track(accepted.job());
-                if (t != null && t.advance(WAITING, Texts.queued(accepted.position(), accepted.eta()))) {
+                ReplyTexts.Line queued = ReplyTexts.queued(accepted.position(), accepted.eta());
+                StatusMessage t = track(accepted.job());
+                if (t != null && t.advance(JobPhase.WAITING, queued.withIcon())) {
                     showStatus(t, true);
                 }
-                answer.answer(Texts.queued(accepted.position(), accepted.eta()).replace("⏳ ", ""), false);
+                answer.answer(queued.text(), false);
             }
             case Reply.Finished finished -> {
                 answer.answer("From the cache", false);
@@ -212,14 +157,14 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
             }
             case Reply.Refused refused -> {
                 if (answer.isCallback()) {
-                    deleteMessage(origin, origin.statusMessageId());
+                    messages.delete(origin, origin.statusMessageId());
                     answer.answer(refused.message(), true);
                 } else {
-                    editText(origin, origin.statusMessageId(), refused.message());
+                    messages.replace(origin, origin.statusMessageId(), refused.message());
                 }
             }
             case Reply.Info info -> {
-                editText(origin, origin.statusMessageId(), info.text());
+                messages.replace(origin, origin.statusMessageId(), info.text());
                 answer.answer(info.text(), false);
             }
         }
@@ -227,16 +172,16 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
 
     /** Jobs cancelled while they waited get no news from the job service: close their status messages here. */
     void refreshCancelled() {
-        for (Tracked t : List.copyOf(tracked.values())) {
+        for (StatusMessage t : List.copyOf(tracked.values())) {
             jobs.job(t.jobId).filter(job -> job.state() == JobState.CANCELLED)
-                    .ifPresent(job -> finalStatus(t, "✖ Cancelled."));
+                    .ifPresent(job -> finalStatus(t, ReplyTexts.cancelled(null).withIcon()));
         }
     }
 
     // ---- status messages ----
 
-    Tracked track(Job job) {
-        Tracked existing = tracked.get(job.id());
+    StatusMessage track(Job job) {
+        StatusMessage existing = tracked.get(job.id());
         if (existing != null) {
             return existing;
         }
@@ -244,10 +189,10 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         if (origin == null) {
             return null;
         }
-        return tracked.computeIfAbsent(job.id(), id -> new Tracked(id, origin));
+        return tracked.computeIfAbsent(job.id(), id -> new StatusMessage(id, origin));
     }
 
-    private void close(Tracked t) {
+    private void close(StatusMessage t) {
         t.closed = true;
         tracked.remove(t.jobId);
         ScheduledFuture<?> action = t.chatAction;
@@ -256,8 +201,8 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }
     }
 
-    private void finalStatus(Tracked t, String text) {
-        if (t.advance(OVER, text)) {
+    private void finalStatus(StatusMessage t, String text) {
+        if (t.advance(JobPhase.OVER, text)) {
             close(t);
             showStatus(t, true);
         }
@@ -268,7 +213,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
      * when its turn comes, so quick progress collapses into one edit. Progress ({@code force} false) is also held
      * to one edit per interval of the chat. With no status message yet, one is sent.
      */
-    private void showStatus(Tracked t, boolean force) {
+    private void showStatus(StatusMessage t, boolean force) {
         long now = nanoClock.getAsLong();
         Duration interval = t.origin.group() ? settings.groupEditInterval() : settings.privateEditInterval();
         if (!force && t.edited && now - t.lastEditNanos < interval.toNanos()) {
@@ -279,43 +224,48 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }
         t.edited = true;
         t.lastEditNanos = now;
-        outbox.<Serializable>message(t.origin.chat(), "editMessageText", client -> {
+        outbox.<Serializable>message(t.origin.chat(), "editMessageText", (client, chat) -> {
             t.editQueued.set(false);
             String text = t.text;
-            if (t.statusGone || text.equals(t.lastSent)) {
+            if (t.statusGone || (text.equals(t.lastSent) && chat == t.statusChatId)) {
                 return null;
             }
             t.lastSent = text;
-            InlineKeyboardMarkup keyboard = t.closed ? null : cancelKeyboard(t.jobId);
+            InlineKeyboardMarkup keyboard = t.closed ? null : ChatMessages.waitingKeyboard(t.jobId);
+            if (chat != t.statusChatId) {
+                // The group became a supergroup: its messages stayed behind, so a new status message is sent.
+                t.statusId = 0;
+                t.statusChatId = chat;
+            }
             if (t.statusId == 0) {
                 if (t.closed) {
-                    return sendText(client, t.origin, text, null).thenApply(m -> (Serializable) m);
+                    return ChatMessages.text(client, t.origin, chat, text, null).thenApply(m -> (Serializable) m);
                 }
-                return sendText(client, t.origin, text, keyboard).thenApply(m -> {
+                return ChatMessages.text(client, t.origin, chat, text, keyboard).thenApply(m -> {
                     t.statusId = m.getMessageId();
                     return (Serializable) m;
                 });
             }
-            return client.executeAsync(EditMessageText.builder().chatId(t.origin.chatId()).messageId(t.statusId)
-                    .text(Texts.shorten(text, Texts.MESSAGE_LIMIT)).replyMarkup(keyboard).build());
+            return client.executeAsync(EditMessageText.builder().chatId(chat).messageId(t.statusId)
+                    .text(Texts.message(text)).replyMarkup(keyboard).build());
         }).exceptionally(e -> {
             LOG.debug("status of job {} not updated: {}", t.jobId, e.getMessage());
             return null;
         });
     }
 
-    private void deleteStatus(Tracked t) {
+    private void deleteStatus(StatusMessage t) {
         t.statusGone = true;
         // Queued behind the photo in the chat's lane, so the status goes only when the picture is there.
-        outbox.light(t.origin.chat(), "deleteMessage", client -> t.statusId == 0 ? null
-                : client.executeAsync(DeleteMessage.builder().chatId(t.origin.chatId()).messageId(t.statusId).build()))
+        outbox.light(t.origin.chat(), "deleteMessage", (client, chat) -> t.statusId == 0 || chat != t.statusChatId
+                ? null : client.executeAsync(DeleteMessage.builder().chatId(chat).messageId(t.statusId).build()))
                 .exceptionally(e -> {
                     LOG.debug("status message of job {} not deleted: {}", t.jobId, e.getMessage());
                     return null;
                 });
     }
 
-    private void startChatAction(Tracked t) {
+    private void startChatAction(StatusMessage t) {
         if (t.chatAction != null) {
             return;
         }
@@ -325,13 +275,13 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
                 if (t.closed || !t.actionQueued.compareAndSet(false, true)) {
                     return;
                 }
-                outbox.light(t.origin.chat(), "sendChatAction", client -> {
+                outbox.light(t.origin.chat(), "sendChatAction", (client, chat) -> {
                     t.actionQueued.set(false);
                     if (t.closed) {
                         return null;
                     }
                     SendChatAction.SendChatActionBuilder<?, ?> action = SendChatAction.builder()
-                            .chatId(t.origin.chatId()).action(ActionType.UPLOAD_PHOTO.toString());
+                            .chatId(chat).action(ActionType.UPLOAD_PHOTO.toString());
                     if (t.origin.threadId() > 0) {
                         action.messageThreadId(t.origin.threadId());
                     }
@@ -346,127 +296,14 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
         }
     }
 
-    // ---- pictures ----
-
-    private CompletableFuture<?> deliver(Origin origin, Job job, List<byte[]> pngs, Duration elapsed) {
-        String caption = Texts.caption(job, elapsed);
-        if (pngs.size() == 1) {
-            byte[] png = pngs.get(0);
-            return outbox.message(origin.chat(), "sendPhoto", client -> {
-                SendPhoto.SendPhotoBuilder<?, ?> photo = SendPhoto.builder().chatId(origin.chatId())
-                        .photo(new InputFile(new ByteArrayInputStream(png), fileName(job, 0)))
-                        .caption(caption)
-                        .replyMarkup(resultKeyboard(job.id(), CallbackData.of(CallbackData.DELETE, job.id())))
-                        .replyParameters(replyTo(origin.requestMessageId()));
-                if (origin.threadId() > 0) {
-                    photo.messageThreadId(origin.threadId());
-                }
-                return client.executeAsync(photo.build());
-            });
-        }
-        // An album keeps the pictures together (one message in the chat, not four), but an album cannot carry
-        // buttons: they go on a message right after it, whose Delete also removes the album.
-        return outbox.message(origin.chat(), "sendMediaGroup", client -> {
-            List<InputMedia> media = new ArrayList<>();
-            for (int i = 0; i < pngs.size(); i++) {
-                InputMediaPhoto photo = new InputMediaPhoto(new ByteArrayInputStream(pngs.get(i)), fileName(job, i));
-                if (i == 0) {
-                    photo.setCaption(caption);
-                }
-                media.add(photo);
-            }
-            SendMediaGroup.SendMediaGroupBuilder<?, ?> album = SendMediaGroup.builder().chatId(origin.chatId())
-                    .medias(media).replyParameters(replyTo(origin.requestMessageId()));
-            if (origin.threadId() > 0) {
-                album.messageThreadId(origin.threadId());
-            }
-            return client.executeAsync(album.build());
-        }).thenCompose(messages -> {
-            List<Integer> ids = messages.stream().map(Message::getMessageId).toList();
-            String delete = CallbackData.deleteWithMessages(job.id(), ids);
-            return outbox.message(origin.chat(), "sendMessage", client -> sendText(client,
-                    new Origin(origin.chatId(), origin.chatType(), ids.get(0), 0, origin.threadId()),
-                    Texts.shorten(caption, Texts.MESSAGE_LIMIT), resultKeyboard(job.id(), delete)));
-        });
-    }
-
-    private static String fileName(Job job, int index) {
-        return "imagine-" + job.id() + (job.parameters().count() > 1 ? "-" + (index + 1) : "") + ".png";
-    }
-
-    static InlineKeyboardMarkup resultKeyboard(String jobId, String deleteData) {
-        return InlineKeyboardMarkup.builder()
-                .keyboardRow(new InlineKeyboardRow(
-                        button("🎯 Same seed", CallbackData.of(CallbackData.SAME_SEED, jobId)),
-                        button("🎲 Re-roll", CallbackData.of(CallbackData.REROLL, jobId))))
-                .keyboardRow(new InlineKeyboardRow(
-                        button("✨ Vary", CallbackData.of(CallbackData.VARY, jobId)),
-                        button("🔍 Upscale", CallbackData.of(CallbackData.UPSCALE, jobId)),
-                        button("🗑 Delete", deleteData)))
-                .build();
-    }
-
-    static InlineKeyboardMarkup cancelKeyboard(String jobId) {
-        return InlineKeyboardMarkup.builder()
-                .keyboardRow(new InlineKeyboardRow(button("✖ Cancel", CallbackData.of(CallbackData.CANCEL, jobId))))
-                .build();
-    }
-
-    private static InlineKeyboardButton button(String text, String data) {
-        return InlineKeyboardButton.builder().text(text).callbackData(data).build();
-    }
-
-    // ---- plain messages ----
-
-    static ReplyParameters replyTo(int messageId) {
-        return ReplyParameters.builder().messageId(messageId).allowSendingWithoutReply(true).build();
-    }
-
-    static CompletableFuture<Message> sendText(org.telegram.telegrambots.meta.generics.TelegramClient client,
-                                               Origin origin, String text, InlineKeyboardMarkup keyboard)
-            throws org.telegram.telegrambots.meta.exceptions.TelegramApiException {
-        SendMessage.SendMessageBuilder<?, ?> message = SendMessage.builder().chatId(origin.chatId())
-                .text(Texts.shorten(text, Texts.MESSAGE_LIMIT)).replyMarkup(keyboard);
-        if (origin.requestMessageId() > 0) {
-            message.replyParameters(replyTo(origin.requestMessageId()));
-        }
-        if (origin.threadId() > 0) {
-            message.messageThreadId(origin.threadId());
-        }
-        return client.executeAsync(message.build());
-    }
-
-    /** Replaces the text of a message the bot sent (a status message that became an answer). */
-    void editText(Origin origin, int messageId, String text) {
-        if (messageId == 0) {
-            outbox.message(origin.chat(), "sendMessage", client -> sendText(client, origin, text, null))
-                    .exceptionally(e -> null);
-            return;
-        }
-        outbox.message(origin.chat(), "editMessageText", client -> client.executeAsync(EditMessageText.builder()
-                        .chatId(origin.chatId()).messageId(messageId).text(Texts.shorten(text, Texts.MESSAGE_LIMIT))
-                        .build()))
-                .exceptionally(e -> {
-                    LOG.debug("answer not shown: {}", e.getMessage());
-                    return null;
-                });
-    }
-
-    void deleteMessage(Origin origin, int messageId) {
-        if (messageId == 0) {
-            return;
-        }
-        outbox.light(origin.chat(), "deleteMessage", client -> client.executeAsync(DeleteMessage.builder()
-                        .chatId(origin.chatId()).messageId(messageId).build()))
-                .exceptionally(e -> {
-                    LOG.debug("message not deleted: {}", e.getMessage());
-                    return null;
-                });
+    /** The messages it sends besides the status messages (the picture, answers). */
+    ChatMessages messages() {
+        return messages;
     }
 
     @Override
     public void close() {
-        for (Tracked t : tracked.values()) {
+        for (StatusMessage t : tracked.values()) {
             ScheduledFuture<?> action = t.chatAction;
             if (action != null) {
                 action.cancel(false);

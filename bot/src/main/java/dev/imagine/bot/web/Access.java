@@ -1,5 +1,7 @@
 package dev.imagine.bot.web;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -107,6 +109,58 @@ final class Access {
         }
         return List.of("localhost", "127.0.0.1", "[::1]").contains(host) || host.endsWith(".localhost")
                 || host.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.\\d{1,3}");
+    }
+
+    /** Whether a Host header ("name", "name:port", "[v6]:port") names {@code serverName} (with or without brackets). */
+    static boolean sameHost(String hostHeader, String serverName) {
+        return serverName != null && bare(hostOnly(hostHeader)).equalsIgnoreCase(bare(serverName.strip()));
+    }
+
+    private static String bare(String host) {
+        return host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+    }
+
+    private static String hostOnly(String hostHeader) {
+        String host = hostHeader.strip();
+        if (host.startsWith("[")) {
+            int end = host.indexOf(']');
+            return end < 0 ? host : host.substring(0, end + 1);
+        }
+        int colon = host.lastIndexOf(':');
+        return colon < 0 ? host : host.substring(0, colon);
+    }
+
+    /**
+     * Whether a request that changes something comes from this server's own page: no {@code Origin} (not a browser),
+     * or one with the same scheme, host and port as the request (a missing port is the scheme's default). Another
+     * site, a {@code null} origin (sandboxed frames, files) and the same host under another scheme are refused.
+     *
+     * @param scheme the scheme the request arrived with ({@code http}, or what a proxy says in X-Forwarded-Proto)
+     */
+    static boolean sameOrigin(String origin, String hostHeader, String scheme) {
+        if (origin == null) {
+            return true;
+        }
+        if (hostHeader == null || scheme == null) {
+            return false;
+        }
+        try {
+            URI from = new URI(origin.strip());
+            URI to = new URI(scheme + "://" + hostHeader.strip());
+            return from.getScheme() != null && from.getScheme().equalsIgnoreCase(scheme)
+                    && from.getHost() != null && from.getHost().equalsIgnoreCase(to.getHost())
+                    && (from.getPath() == null || from.getPath().isEmpty())
+                    && port(from) == port(to);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+    }
+
+    private static int port(URI uri) {
+        if (uri.getPort() >= 0) {
+            return uri.getPort();
+        }
+        return "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
     }
 
     private static byte[] sha256(String text) {

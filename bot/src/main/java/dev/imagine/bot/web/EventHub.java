@@ -1,14 +1,13 @@
 package dev.imagine.bot.web;
 
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobState;
+import dev.imagine.bot.job.QueueView;
 import dev.imagine.bot.job.ReplySink;
-import dev.imagine.bot.queue.QueueSnapshot;
-import dev.imagine.bot.queue.QueuedJob;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -34,7 +33,7 @@ final class EventHub implements ReplySink, AutoCloseable {
     static final int SUBSCRIBER_BUFFER = 64;
 
     /** One server-sent event; {@code job} (when set) is rendered for each viewer, {@code extra} is added as is. */
-    record Event(String name, String jobId, Job job, JsonObject extra) {
+    record Event(String name, String jobId, Job job, ObjectNode extra) {
         boolean terminal() {
             return switch (name) {
                 case "finished", "failed", "cancelled", "deleted" -> true;
@@ -47,14 +46,14 @@ final class EventHub implements ReplySink, AutoCloseable {
         }
 
         /** The JSON of the event's data line as {@code viewer} sees it. */
-        JsonObject data(User viewer) {
-            JsonObject data = new JsonObject();
-            data.addProperty("jobId", jobId);
+        ObjectNode data(User viewer) {
+            ObjectNode data = StrictJson.object();
+            data.put("jobId", jobId);
             if (job != null) {
-                data.add("job", Views.job(job, viewer, null));
+                data.set("job", Views.job(job, viewer, null));
             }
             if (extra != null) {
-                extra.entrySet().forEach(e -> data.add(e.getKey(), e.getValue()));
+                data.setAll(extra);
             }
             return data;
         }
@@ -178,16 +177,16 @@ final class EventHub implements ReplySink, AutoCloseable {
 
     @Override
     public void progress(Job job, int step, int totalSteps) {
-        JsonObject extra = new JsonObject();
-        extra.addProperty("step", step);
-        extra.addProperty("totalSteps", totalSteps);
+        ObjectNode extra = StrictJson.object();
+        extra.put("step", step);
+        extra.put("totalSteps", totalSteps);
         publish(new Event("progress", job.id(), null, extra));
     }
 
     @Override
     public void finished(Job job, List<byte[]> pngs, Duration elapsed) {
-        JsonObject extra = new JsonObject();
-        extra.addProperty("elapsedSeconds", elapsed.toMillis() / 1000.0);
+        ObjectNode extra = StrictJson.object();
+        extra.put("elapsedSeconds", elapsed.toMillis() / 1000.0);
         publish(new Event("finished", job.id(), job, extra));
     }
 
@@ -276,7 +275,7 @@ final class EventHub implements ReplySink, AutoCloseable {
         if (followed.isEmpty()) {
             return;
         }
-        QueueSnapshot<Job> snapshot = jobs.queueSnapshot();
+        QueueView queue = jobs.queueView();
         for (String jobId : followed) {
             Optional<Job> stored = jobs.job(jobId);
             if (stored.isEmpty()) {
@@ -296,35 +295,29 @@ final class EventHub implements ReplySink, AutoCloseable {
             } else if (job.state() == JobState.RUNNING && last.name().equals("queued")) {
                 publish(new Event("started", jobId, job, null));
             } else if (job.state() == JobState.QUEUED && last.name().equals("queued")) {
-                QueuedJob<Job> place = placeOf(snapshot, jobId);
-                if (place != null && movedSince(last, place)) {
-                    publish(queuedEvent(job, place.position(), place.estimatedWait()));
+                Optional<QueueView.Place> place = queue.placeOf(jobId);
+                if (place.isPresent() && movedSince(last, place.get())) {
+                    publish(queuedEvent(job, place.get().position(), place.get().eta()));
                 }
             }
         }
     }
 
-    private static boolean movedSince(Event last, QueuedJob<Job> place) {
-        JsonObject extra = last.extra();
+    private static boolean movedSince(Event last, QueueView.Place place) {
+        ObjectNode extra = last.extra();
         if (extra == null || !extra.has("position")) {
             return true;
         }
-        return extra.get("position").getAsInt() != place.position()
-                || !extra.get("eta").getAsString().equals(Durations.about(place.estimatedWait()));
-    }
-
-    private static QueuedJob<Job> placeOf(QueueSnapshot<Job> snapshot, String jobId) {
-        return snapshot.jobs().stream().filter(q -> q.entry().jobId().equals(jobId)).findFirst().orElse(null);
+        return extra.get("position").asInt() != place.position()
+                || !extra.get("eta").asText().equals(Durations.about(place.eta()));
     }
 
     /** The event that describes a job's state in the store right now. */
     private Event fromStore(Job job) {
         return switch (job.state()) {
-            case QUEUED -> {
-                QueuedJob<Job> place = placeOf(jobs.queueSnapshot(), job.id());
-                yield place == null ? new Event("queued", job.id(), job, null)
-                        : queuedEvent(job, place.position(), place.estimatedWait());
-            }
+            case QUEUED -> jobs.queueView().placeOf(job.id())
+                    .map(place -> queuedEvent(job, place.position(), place.eta()))
+                    .orElseGet(() -> new Event("queued", job.id(), job, null));
             case RUNNING -> new Event("started", job.id(), job, null);
             case DONE -> new Event("finished", job.id(), job, null);
             case FAILED -> new Event("failed", job.id(), job, message(job.error()));
@@ -334,14 +327,14 @@ final class EventHub implements ReplySink, AutoCloseable {
     }
 
     private static Event queuedEvent(Job job, int position, Duration eta) {
-        JsonObject extra = new JsonObject();
+        ObjectNode extra = StrictJson.object();
         Views.addPosition(extra, position, eta);
         return new Event("queued", job.id(), job, extra);
     }
 
-    private static JsonObject message(String text) {
-        JsonObject extra = new JsonObject();
-        extra.addProperty("message", text == null ? "" : text);
+    private static ObjectNode message(String text) {
+        ObjectNode extra = StrictJson.object();
+        extra.put("message", text == null ? "" : text);
         return extra;
     }
 

@@ -4,13 +4,18 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * What {@code GET /healthz} reports; the application fills it in on every request.
+ * What {@code GET /healthz} reports; the application fills it in from the real state of its parts on every request.
  *
- * @param modelLoaded whether the pipeline's model is loaded and ready
+ * @param modelLoaded whether the pipeline's model is open
  * @param workerAlive whether the generation worker thread is running
- * @param adapters    each chat adapter by name ("discord", "telegram", "web") and whether it is connected
+ * @param draining    whether Imagine is stopping: it refuses new pictures and lets the running one finish
+ * @param adapters    each adapter by platform ("discord", "telegram", "web") and whether it is connected
  */
-public record HealthReport(boolean modelLoaded, boolean workerAlive, Map<String, Boolean> adapters) {
+public record HealthReport(boolean modelLoaded, boolean workerAlive, boolean draining, Map<String, Boolean> adapters) {
+    public static final String OK = "ok";
+    public static final String DRAINING = "draining";
+    public static final String UNHEALTHY = "unhealthy";
+
     public HealthReport {
         adapters = Map.copyOf(adapters == null ? Map.of() : adapters);
     }
@@ -18,6 +23,11 @@ public record HealthReport(boolean modelLoaded, boolean workerAlive, Map<String,
     /** Healthy when the model is loaded, the worker runs and every adapter is connected. */
     public boolean healthy() {
         return modelLoaded && workerAlive && adapters.values().stream().allMatch(Boolean::booleanValue);
+    }
+
+    /** "draining" while stopping, else "ok" when healthy, else "unhealthy". */
+    public String status() {
+        return draining ? DRAINING : healthy() ? OK : UNHEALTHY;
     }
 
     /** The adapters in name order (for a stable JSON body). */

@@ -1,17 +1,17 @@
 package dev.imagine.bot.web;
 
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.sun.net.httpserver.HttpExchange;
 import dev.imagine.bot.command.User;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.http.HttpException;
 
 /** One HTTP exchange with its route parameters and the person asking. */
 final class Request {
@@ -27,12 +27,14 @@ final class Request {
         }
     }
 
-    final HttpExchange exchange;
+    final HttpServletRequest http;
+    final HttpServletResponse response;
     final Map<String, String> params;
     final User user;
 
-    Request(HttpExchange exchange, Map<String, String> params, User user) {
-        this.exchange = exchange;
+    Request(HttpServletRequest http, HttpServletResponse response, Map<String, String> params, User user) {
+        this.http = http;
+        this.response = response;
         this.params = params;
         this.user = user;
     }
@@ -41,8 +43,13 @@ final class Request {
         return params.get(name);
     }
 
+    boolean head() {
+        return http.getMethod().equals("HEAD");
+    }
+
+    /** A query parameter (read from the query string alone, never from a form body). */
     String query(String name) {
-        String query = exchange.getRequestURI().getRawQuery();
+        String query = http.getQueryString();
         if (query == null) {
             return null;
         }
@@ -50,67 +57,88 @@ final class Request {
             int eq = pair.indexOf('=');
             String key = eq < 0 ? pair : pair.substring(0, eq);
             if (key.equals(name)) {
-                return eq < 0 ? "" : java.net.URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                try {
+                    return eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
+                } catch (IllegalArgumentException e) {
+                    throw new Failure(400, "the query parameter " + name + " is not well-formed (a stray %?)");
+                }
             }
         }
         return null;
     }
 
-    /** The body as a JSON object; a wrong content type, size or syntax ends the request with a clear 4xx. */
-    JsonObject jsonBody() throws IOException {
-        String type = exchange.getRequestHeaders().getFirst("Content-Type");
-        if (type == null || !type.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+    /**
+     * The body bound to {@code type}; a wrong content type, size, framing or JSON ends the request with a clear 4xx.
+     *
+     * @see StrictJson#read
+     */
+    <T> T jsonBody(Class<T> type, Map<String, String> fields, String example) throws IOException {
+        String contentType = http.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             throw new Failure(415, "send the request as JSON with Content-Type: application/json");
         }
+        if (http.getContentLengthLong() > MAX_BODY) {
+            throw new Failure(413, "the request body is larger than " + MAX_BODY + " bytes");
+        }
         byte[] body;
-        try (InputStream in = exchange.getRequestBody()) {
+        try (InputStream in = http.getInputStream()) {
             body = in.readNBytes(MAX_BODY + 1);
+        } catch (IOException | RuntimeException e) {
+            throw readFailure(e);
         }
         if (body.length > MAX_BODY) {
             throw new Failure(413, "the request body is larger than " + MAX_BODY + " bytes");
         }
-        try {
-            JsonElement json = JsonParser.parseString(new String(body, StandardCharsets.UTF_8));
-            if (!json.isJsonObject()) {
-                throw new Failure(400, "the body must be a JSON object such as {\"prompt\": \"a lighthouse at dusk\"}");
+        return StrictJson.read(body, type, fields, example);
+    }
+
+    /**
+     * A body that stopped arriving, or came too slowly, is a 408, a malformed one (such as a bad chunk size) a 400;
+     * a client that went away is rethrown.
+     */
+    private static RuntimeException readFailure(Exception e) throws IOException {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof TimeoutException || cause instanceof HttpException http && http.getCode() == 408) {
+                return new Failure(408, "the request body did not arrive in time (it stalled, or came slower than "
+                        + WebServer.MIN_BODY_BYTES_PER_SECOND + " bytes a second); send it whole, promptly");
             }
-            return json.getAsJsonObject();
-        } catch (JsonParseException e) {
-            throw new Failure(400, "the body is not valid JSON: " + rootMessage(e));
+            if (cause instanceof HttpException http) {
+                return new Failure(http.getCode(), http.getCode() == 400
+                        ? "the request body is not well-formed HTTP/1.1 (check Content-Length and the chunk sizes)"
+                        : JsonErrorHandler.message(http.getCode()));
+            }
         }
+        if (e instanceof IOException io) {
+            throw io;
+        }
+        return (RuntimeException) e;
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null) {
-            root = root.getCause();
-        }
-        return root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
-    }
-
-    void json(int status, JsonElement body) throws IOException {
-        send(status, "application/json; charset=utf-8", body.toString().getBytes(StandardCharsets.UTF_8));
+    void json(int status, Object body) throws IOException {
+        send(status, "application/json; charset=utf-8", StrictJson.write(body));
     }
 
     void error(int status, String message) throws IOException {
         json(status, Views.error(message));
     }
 
+    /** Sends a whole response; HEAD gets the same status and headers without the body. */
     void send(int status, String contentType, byte[] body) throws IOException {
-        exchange.getResponseHeaders().set("Content-Type", contentType);
-        if (exchange.getRequestMethod().equals("HEAD")) {
-            exchange.sendResponseHeaders(status, -1);
+        if (response.isCommitted()) {
             return;
         }
-        exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-        if (body.length > 0) {
-            try (OutputStream out = exchange.getResponseBody()) {
-                out.write(body);
-            }
+        response.setStatus(status);
+        response.setContentType(contentType);
+        response.setContentLength(body.length);
+        if (head() || body.length == 0) {
+            return;
+        }
+        try (OutputStream out = response.getOutputStream()) {
+            out.write(body);
         }
     }
 
     void header(String name, String value) {
-        exchange.getResponseHeaders().set(name, value);
+        response.setHeader(name, value);
     }
 }

@@ -1,13 +1,13 @@
 package dev.imagine.bot.web;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonObject;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
-import dev.imagine.bot.queue.QueuedJob;
+import dev.imagine.bot.job.QueueView;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -21,61 +21,64 @@ final class Views {
         return state.name().toLowerCase(Locale.ROOT);
     }
 
-    static String imageUrl(String jobId, int index) {
-        return "/api/jobs/" + jobId + "/images/" + index;
+    static String jobUrl(String jobId) {
+        return "/api/jobs/" + jobId;
     }
 
-    /** A job as the API shows it; {@code viewer} decides {@code mine}; {@code queued} adds the place in the queue. */
-    static JsonObject job(Job job, User viewer, QueuedJob<Job> queued) {
+    static String imageUrl(String jobId, int index) {
+        return jobUrl(jobId) + "/images/" + index;
+    }
+
+    /** A job as the API shows it; {@code viewer} decides {@code mine}; {@code place} adds the place in the queue. */
+    static ObjectNode job(Job job, User viewer, QueueView.Place place) {
         JobParameters p = job.parameters();
-        JsonObject json = new JsonObject();
-        json.addProperty("id", job.id());
-        json.addProperty("state", state(job.state()));
-        json.addProperty("prompt", p.prompt());
-        json.addProperty("seed", p.seed());
-        json.addProperty("steps", p.steps());
-        json.addProperty("size", p.size().toString());
-        json.addProperty("width", p.size().width());
-        json.addProperty("height", p.size().height());
-        json.addProperty("guidance", p.guidance());
-        json.addProperty("count", p.count());
-        json.addProperty("decoder", p.decoder().label());
-        json.addProperty("createdAt", text(job.createdAt()));
-        json.addProperty("startedAt", text(job.startedAt()));
-        json.addProperty("finishedAt", text(job.finishedAt()));
+        ObjectNode json = StrictJson.object();
+        json.put("id", job.id());
+        json.put("state", state(job.state()));
+        json.put("prompt", p.prompt());
+        json.put("seed", p.seed());
+        json.put("steps", p.steps());
+        json.put("size", p.size().toString());
+        json.put("width", p.size().width());
+        json.put("height", p.size().height());
+        json.put("guidance", p.guidance());
+        json.put("count", p.count());
+        json.put("decoder", p.decoder().label());
+        json.put("createdAt", text(job.createdAt()));
+        json.put("startedAt", text(job.startedAt()));
+        json.put("finishedAt", text(job.finishedAt()));
         if (job.state() == JobState.DONE && job.startedAt() != null && job.finishedAt() != null && !job.fromCache()) {
-            json.addProperty("seconds", Duration.between(job.startedAt(), job.finishedAt()).toMillis() / 1000.0);
+            json.put("seconds", Duration.between(job.startedAt(), job.finishedAt()).toMillis() / 1000.0);
         }
-        json.addProperty("fromCache", job.fromCache());
-        json.addProperty("mine", viewer != null && job.ownedBy(viewer));
+        json.put("fromCache", job.fromCache());
+        json.put("mine", viewer != null && job.ownedBy(viewer));
         if (job.error() != null) {
-            json.addProperty("message", job.error());
+            json.put("message", job.error());
         }
         if (job.sourceJobId() != null) {
-            json.addProperty("sourceJobId", job.sourceJobId());
+            json.put("sourceJobId", job.sourceJobId());
         }
-        JsonArray images = new JsonArray();
+        ArrayNode images = json.putArray("images");
         if (job.state() == JobState.DONE) {
             for (int i = 0; i < job.resultKeys().size(); i++) {
                 images.add(imageUrl(job.id(), i));
             }
         }
-        json.add("images", images);
-        if (queued != null) {
-            addPosition(json, queued.position(), queued.estimatedWait());
+        if (place != null) {
+            addPosition(json, place.position(), place.eta());
         }
         return json;
     }
 
-    static void addPosition(JsonObject json, int position, Duration eta) {
-        json.addProperty("position", position);
-        json.addProperty("etaSeconds", Math.max(0, eta.toSeconds()));
-        json.addProperty("eta", Durations.about(eta));
+    static void addPosition(ObjectNode json, int position, Duration eta) {
+        json.put("position", position);
+        json.put("etaSeconds", Math.max(0, eta.toSeconds()));
+        json.put("eta", Durations.about(eta));
     }
 
-    static JsonObject error(String message) {
-        JsonObject json = new JsonObject();
-        json.addProperty("error", message);
+    static ObjectNode error(String message) {
+        ObjectNode json = StrictJson.object();
+        json.put("error", message);
         return json;
     }
 

@@ -1,62 +1,95 @@
 package dev.imagine.bot.web;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import dev.imagine.bot.command.User;
+import dev.imagine.bot.job.Adapter;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.ReplySink;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
+import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
+import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.BindException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.ServletHolder;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The local playground and the JSON API over the same {@link JobService} as the chat adapters, plus
- * {@code /healthz} and {@code /metrics}. It is the "web" platform's {@code ReplySink}.
+ * {@code /healthz} and {@code /metrics}. It is the "web" platform's {@link Adapter}: its {@link #sink()} turns job
+ * news into server-sent events.
  *
  * <pre>{@code
- * WebServer web = WebServer.start(new WebSettings("127.0.0.1", 8080, System.getenv("IMAGINE_API_KEY")),
- *         jobService, () -> new HealthReport(true, jobService.workerAlive(), Map.of()), metrics::scrape);
+ * WebServer web = new WebServer(new WebSettings("127.0.0.1", 8080, System.getenv("IMAGINE_API_KEY")), jobService,
+ *         health, metricsPage);
+ * jobService.registerSink(web.platform(), web.sink());
+ * web.start();
  * }</pre>
  *
- * Register it before {@code jobService.start()} so that resumed web jobs report to it: {@code start} does that.
+ * <p>It runs on Jetty 12 (a maintained server that times out slow clients, answers malformed framing with 400 and
+ * bounds open connections) with one ee10 servlet context: the {@link Dispatcher} servlet at {@code /} serves every
+ * route, and another servlet (such as an MCP transport at {@code /mcp}) can be added to {@link #context} beside it.
+ * Handlers run on virtual threads, so an event stream that waits costs no platform thread. The routes live with their
+ * resource: {@link JobRoutes}, {@link EventStream}, {@link ServiceRoutes}.
  */
-public final class WebServer implements AutoCloseable {
+public final class WebServer implements Adapter {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     static final String PLATFORM = "web";
     static final int MAX_REMEMBERED_JOBS = 2_000;
+    /** The slowest a request body may arrive (any real client, even on a poor mobile link, is far faster). */
+    static final long MIN_BODY_BYTES_PER_SECOND = 1_024;
 
     private final WebSettings settings;
-    private final HttpServer server;
-    private final ExecutorService executor;
+    private final Server server;
+    private final ServerConnector connector;
+    private final ServletContextHandler context;
+    private final ExecutorService requests;
     private final ScheduledExecutorService ticker;
     private final EventHub events;
-    private final Access access;
-    private final boolean loopback;
     private final List<Route> routes;
     private final Map<String, byte[]> files;
 
-    private WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, Supplier<String> metrics,
-                      InstantSource clock) throws IOException {
+    /**
+     * Prepares the server; {@link #start()} listens.
+     *
+     * @param health  called on every {@code GET /healthz}: 200 when it says "ok", else 503
+     * @param metrics what {@code GET /metrics} shows; the server adds its HTTP, connection and executor meters to its
+     *                registry
+     * @throws IllegalStateException when asked to listen beyond loopback without an API key, or with one too short
+     *                               (the message says what to do)
+     */
+    public WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, MetricsPage metrics) {
+        this(settings, jobs, health, metrics, InstantSource.system());
+    }
+
+    WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, MetricsPage metrics,
+              InstantSource clock) {
         this.settings = settings;
         InetAddress address = address(settings.host());
-        this.loopback = address.isLoopbackAddress();
+        boolean loopback = address.isLoopbackAddress();
         if (!loopback && !settings.hasApiKey()) {
             throw new IllegalStateException("Imagine will not listen on " + settings.host() + " without an API key:"
                     + " anyone who can reach this machine could use it. Set IMAGINE_API_KEY to a secret of at least "
@@ -67,46 +100,93 @@ public final class WebServer implements AutoCloseable {
             throw new IllegalStateException("IMAGINE_API_KEY is too short: use at least " + Access.MIN_KEY_LENGTH
                     + " characters (for example the output of: openssl rand -hex 24).");
         }
-        this.access = new Access(settings.apiKey());
+        Objects.requireNonNull(metrics, "metrics");
         this.events = new EventHub(jobs, clock, settings.eventRetention(), MAX_REMEMBERED_JOBS);
         this.files = Map.of(
                 "/", resource("index.html"),
                 "/app.js", resource("app.js"),
                 "/app.css", resource("app.css"),
                 "/api/openapi.yaml", resource("openapi.yaml"));
-        Api api = new Api(jobs, events, Objects.requireNonNull(health, "health"),
-                Objects.requireNonNull(metrics, "metrics"), settings.hasApiKey());
-        this.routes = List.of(
+        ServiceRoutes service = new ServiceRoutes(jobs, Objects.requireNonNull(health, "health"), metrics,
+                settings.hasApiKey());
+        List<Route> all = new ArrayList<>(List.of(
                 new Route("GET", "/", false, r -> file(r, "/", "text/html; charset=utf-8")),
                 new Route("GET", "/app.js", false, r -> file(r, "/app.js", "text/javascript; charset=utf-8")),
-                new Route("GET", "/app.css", false, r -> file(r, "/app.css", "text/css; charset=utf-8")),
-                new Route("GET", "/healthz", true, api::healthz),
-                new Route("GET", "/metrics", true, api::metrics),
-                new Route("GET", "/api/openapi.yaml", true,
-                        r -> file(r, "/api/openapi.yaml", "application/yaml; charset=utf-8")),
-                new Route("GET", "/api/info", true, api::info),
-                new Route("GET", "/api/queue", true, api::queue),
-                new Route("GET", "/api/jobs", true, api::myJobs),
-                new Route("POST", "/api/jobs", true, api::submit),
-                new Route("GET", "/api/jobs/{id}", true, api::job),
-                new Route("DELETE", "/api/jobs/{id}", true, api::delete),
-                new Route("GET", "/api/jobs/{id}/events", true, api::events),
-                new Route("GET", "/api/jobs/{id}/images/{n}", true, api::image),
-                new Route("POST", "/api/jobs/{id}/replay", true, api::replay),
-                new Route("POST", "/api/jobs/{id}/reroll", true, api::reroll),
-                new Route("POST", "/api/jobs/{id}/cancel", true, api::cancel));
+                new Route("GET", "/app.css", false, r -> file(r, "/app.css", "text/css; charset=utf-8"))));
+        all.addAll(service.operations());
+        all.add(new Route("GET", "/api/openapi.yaml", true,
+                r -> file(r, "/api/openapi.yaml", "application/yaml; charset=utf-8")));
+        all.addAll(service.api());
+        all.addAll(new JobRoutes(jobs, events).routes());
+        all.add(new EventStream(jobs, events).route());
+        this.routes = List.copyOf(all);
 
-        jobs.registerSink(PLATFORM, events);
-        this.executor = Executors.newVirtualThreadPerTaskExecutor();
-        this.server = HttpServer.create(new InetSocketAddress(address, settings.port()), 0);
-        server.setExecutor(executor);
-        server.createContext("/", this::handle);
-        server.start();
-        this.ticker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        var registry = metrics.registry();
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        threads.setName("imagine-web");
+        this.requests = Executors.newVirtualThreadPerTaskExecutor();
+        // Timed as a plain Executor: a virtual thread per task has no pool size or queue to report.
+        Executor perTask = requests::execute;
+        threads.setVirtualThreadsExecutor(ExecutorServiceMetrics.monitor(registry, perTask, "imagine.web.requests"));
+        this.server = new Server(threads);
+        server.setStopTimeout(1_000);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendXPoweredBy(false);
+        // A body dripped a byte at a time keeps resetting the idle timeout; a floor on its rate ends that too.
+        http.setMinRequestDataRate(MIN_BODY_BYTES_PER_SECOND);
+        this.connector = new ServerConnector(server, 1, 1, new HttpConnectionFactory(http));
+        connector.setHost(address.getHostAddress());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(settings.maxConnections(), connector));
+        JsonErrorHandler errors = new JsonErrorHandler();
+        server.setErrorHandler(errors);
+        this.context = new ServletContextHandler("/", ServletContextHandler.NO_SESSIONS);
+        context.setErrorHandler(errors);
+        context.addServlet(new ServletHolder("imagine",
+                new Dispatcher(routes, new Access(settings.apiKey()), loopback, registry)), "/");
+        server.setHandler(context);
+        new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);
+        JettyConnectionMetrics.addToAllConnectors(server, registry);
+        this.ticker = ExecutorServiceMetrics.monitor(registry, new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "imagine-web-events");
             thread.setDaemon(true);
             return thread;
-        });
+        }), "imagine.web.events");
+    }
+
+    @Override
+    public String platform() {
+        return PLATFORM;
+    }
+
+    /** The live job events of web jobs; register it with the job service before its worker starts. */
+    @Override
+    public ReplySink sink() {
+        return events;
+    }
+
+    /**
+     * Starts listening.
+     *
+     * @throws IllegalStateException when the port is taken (the message says so)
+     */
+    @Override
+    public void start() {
+        try {
+            server.start();
+        } catch (Exception e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                if (cause instanceof BindException bind) {
+                    throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port()
+                            + ": " + bind.getMessage() + " (is another Imagine running? pick another port)", e);
+                }
+            }
+            throw new UncheckedIOException("cannot start the web server on " + settings.host() + ":"
+                    + settings.port(), e instanceof IOException io ? io : new IOException(e));
+        }
         ticker.scheduleWithFixedDelay(() -> {
             try {
                 events.tick();
@@ -114,39 +194,25 @@ public final class WebServer implements AutoCloseable {
                 LOG.warn("updating live job events failed", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
-        LOG.info("playground and API at http://{}:{}/ ({})", hostForUrl(settings.host()), port(),
-                settings.hasApiKey() ? "API key required" : "loopback only, no API key");
+        LOG.info("playground and API at {} ({})", uri(), settings.hasApiKey() ? "API key required"
+                : "loopback only, no API key");
     }
 
-    /**
-     * Starts listening and registers the web adapter with {@code jobs} for platform "web".
-     *
-     * @param health  called on every {@code GET /healthz}; 200 when {@link HealthReport#healthy()}, else 503
-     * @param metrics called on every {@code GET /metrics}: the Prometheus text exposition
-     * @throws IllegalStateException when asked to listen beyond loopback without an API key (the message says what
-     *                               to do), or the port is taken
-     */
-    public static WebServer start(WebSettings settings, JobService jobs, Supplier<HealthReport> health,
-                                  Supplier<String> metrics) {
-        return start(settings, jobs, health, metrics, InstantSource.system());
+    /** True while it listens. */
+    @Override
+    public boolean connected() {
+        return server.isStarted() && connector.isOpen();
     }
 
-    static WebServer start(WebSettings settings, JobService jobs, Supplier<HealthReport> health,
-                           Supplier<String> metrics, InstantSource clock) {
-        try {
-            return new WebServer(settings, jobs, health, metrics, clock);
-        } catch (java.net.BindException e) {
-            throw new IllegalStateException("cannot listen on " + settings.host() + ":" + settings.port() + ": "
-                    + e.getMessage() + " (is another Imagine running? pick another port)", e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start the web server on " + settings.host() + ":"
-                    + settings.port(), e);
-        }
+    /** The line the product tests read to find the playground: keep its form. */
+    @Override
+    public String readyLine() {
+        return "Playground and API: " + uri() + "  (health: " + uri() + "healthz, metrics: " + uri() + "metrics)";
     }
 
     /** The port it listens on (the chosen one when the settings said 0). */
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
     /** The playground's address, such as {@code http://127.0.0.1:8080/}. */
@@ -163,111 +229,29 @@ public final class WebServer implements AutoCloseable {
         return events;
     }
 
+    /** The servlet context: where another servlet (the MCP transport at /mcp) joins the Dispatcher. */
+    ServletContextHandler context() {
+        return context;
+    }
+
     /** Ends open event streams and stops listening. */
     @Override
     public void close() {
+        if (ticker.isShutdown()) {
+            return;
+        }
         ticker.shutdownNow();
         events.close();
-        server.stop(1);
-        executor.shutdownNow();
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("stopping the web server: {}", e.toString());
+        }
+        requests.shutdownNow();
         LOG.info("playground and API stopped");
     }
 
-    // ---- request handling ----
-
-    private void handle(HttpExchange exchange) throws IOException {
-        try (exchange) {
-            String method = exchange.getRequestMethod().toUpperCase(Locale.ROOT);
-            String path = exchange.getRequestURI().getPath();
-            Request bare = new Request(exchange, Map.of(), null);
-            securityHeaders(exchange);
-            try {
-                if (loopback && !Access.loopbackHost(exchange.getRequestHeaders().getFirst("Host"))) {
-                    bare.error(403, "this Imagine answers only to localhost, 127.0.0.1 or [::1]");
-                    return;
-                }
-                boolean api = path.startsWith("/api/") || path.equals("/api");
-                if (api && !access.authorized(exchange.getRequestHeaders().getFirst("Authorization"),
-                        exchange.getRequestHeaders().getFirst("Cookie"), method.equals("GET"))) {
-                    exchange.getResponseHeaders().set("WWW-Authenticate", "Bearer realm=\"imagine\"");
-                    bare.error(401, "this Imagine needs its API key: send Authorization: Bearer <key>");
-                    return;
-                }
-                if (!method.equals("GET") && !method.equals("HEAD") && !sameOrigin(exchange)) {
-                    bare.error(403, "requests from other web sites are not accepted");
-                    return;
-                }
-                List<Route> samePath = new ArrayList<>();
-                for (Route route : routes) {
-                    Map<String, String> params = route.match(path);
-                    if (params == null) {
-                        continue;
-                    }
-                    samePath.add(route);
-                    if (route.method().equals(method)) {
-                        User user = api || path.equals("/") ? user(exchange) : null;
-                        route.handler().handle(new Request(exchange, params, user));
-                        return;
-                    }
-                }
-                if (!samePath.isEmpty()) {
-                    exchange.getResponseHeaders().set("Allow",
-                            samePath.stream().map(Route::method).collect(Collectors.joining(", ")));
-                    bare.error(405, method + " is not allowed on " + path);
-                } else {
-                    bare.error(404, "nothing at " + path + (api ? "; see /api/openapi.yaml" : ""));
-                }
-            } catch (Request.Failure failure) {
-                bare.error(failure.status, failure.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            } catch (IOException e) {
-                LOG.debug("{} {}: the connection ended early: {}", method, path, e.toString());
-            } catch (Exception e) {
-                LOG.error("{} {} failed", method, path, e);
-                try {
-                    bare.error(500, "something went wrong on the server; the log says what");
-                } catch (IOException | RuntimeException ignored) {
-                    // The response had already begun.
-                }
-            }
-        }
-    }
-
-    /** The browser's anonymous user; a browser without the cookie gets a new id (and the cookie) now. */
-    private User user(HttpExchange exchange) {
-        String id = Access.userId(exchange.getRequestHeaders().getFirst("Cookie")).orElse(null);
-        if (id == null) {
-            id = access.newUserId();
-            exchange.getResponseHeaders().add("Set-Cookie", Access.userCookie(id));
-        }
-        return new User(PLATFORM, id, "you");
-    }
-
-    /** Requests that change something must not come from another site's page (a missing Origin is a non-browser). */
-    private static boolean sameOrigin(HttpExchange exchange) {
-        String origin = exchange.getRequestHeaders().getFirst("Origin");
-        if (origin == null) {
-            return true;
-        }
-        String host = exchange.getRequestHeaders().getFirst("Host");
-        try {
-            URI uri = URI.create(origin);
-            String originHost = uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort());
-            return host != null && originHost.equalsIgnoreCase(host.strip());
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
-    }
-
-    private static void securityHeaders(HttpExchange exchange) {
-        var headers = exchange.getResponseHeaders();
-        headers.set("X-Content-Type-Options", "nosniff");
-        headers.set("Referrer-Policy", "no-referrer");
-        headers.set("X-Frame-Options", "DENY");
-        headers.set("Content-Security-Policy", "default-src 'self'; img-src 'self' data: blob:; "
-                + "style-src 'self'; script-src 'self'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'");
-    }
+    // ---- files ----
 
     private void file(Request request, String name, String contentType) throws IOException {
         // The page ("/") got its anonymous id cookie with it, before its first API call.
@@ -275,12 +259,14 @@ public final class WebServer implements AutoCloseable {
         request.send(200, contentType, files.get(name));
     }
 
-    private static byte[] resource(String name) throws IOException {
+    private static byte[] resource(String name) {
         try (InputStream in = WebServer.class.getResourceAsStream("/web/" + name)) {
             if (in == null) {
-                throw new IOException("web/" + name + " is missing from the application's resources");
+                throw new IllegalStateException("web/" + name + " is missing from the application's resources");
             }
             return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException("web/" + name + " could not be read", e);
         }
     }
 

@@ -33,7 +33,7 @@ class ModelsCommandTest {
                     if (!(e instanceof PipelineException)) {
                         throw e;
                     }
-                    cl.getErr().println("error: " + e.getMessage());
+                    cl.getErr().println("error: " + PullCommand.explain((PipelineException) e));
                     return 1;
                 })
                 .execute(args);
@@ -48,6 +48,30 @@ class ModelsCommandTest {
                 .contains("HF_HUB_OFFLINE=1")
                 .contains("java -jar bot/target/imagine.jar models pull SimianLuo/LCM_Dreamshaper_v7@");
         assertThat(out.toString()).isEmpty();
+    }
+
+    @Test
+    void pull_allFiles_asksForEveryFile_andTheCommandItNamesKeepsTheFlag() {
+        int exit = run("pull", "--all-files", "someone/model@v1");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("models pull someone/model@v1 --all-files");
+    }
+
+    @Test
+    void pull_withoutAllFiles_asksOnlyForThePipelineFiles() {
+        assertThat(run("pull", "someone/model@v1")).isEqualTo(1);
+
+        assertThat(err.toString()).contains("models pull someone/model@v1").doesNotContain("--all-files");
+    }
+
+    @Test
+    void pull_help_explainsWhichFilesAreFetched() {
+        assertThat(run("pull", "--help")).isZero();
+
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("--all-files")
+                .contains("Only the files the pipeline reads are fetched").contains("external data")
+                .contains("PyTorch weights");
     }
 
     @Test

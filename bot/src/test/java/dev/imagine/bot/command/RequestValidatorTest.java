@@ -19,6 +19,36 @@ class RequestValidatorTest {
     }
 
     @Test
+    void validate_readsThePromptInTheConfiguredSyntax_a1111ByDefault() {
+        Defaults plain = new Defaults(4, ImageSize.SQUARE_512, 8f, 1, Decoder.FULL, PromptSyntax.PLAIN);
+
+        JobParameters standard = ((RequestValidator.Valid) validator.validate(Command.Imagine.of(alice, "(a fox:1.2)"),
+                Defaults.STANDARD, Limits.DEFAULTS)).parameters();
+        JobParameters configured = ((RequestValidator.Valid) validator.validate(Command.Imagine.of(alice,
+                "(a fox:1.2)"), plain, Limits.DEFAULTS)).parameters();
+
+        assertThat(standard.promptSyntax()).isEqualTo(PromptSyntax.A1111);
+        assertThat(configured.promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(configured.withSeed(5).promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(Defaults.STANDARD.overriddenBy(new SettingsChange.UserDefaults(2, null, null, null, null)))
+                .extracting(Defaults::promptSyntax).isEqualTo(PromptSyntax.A1111);
+    }
+
+    @Test
+    void jobParametersWithoutASyntax_areAJobStoredBeforeThereWasOne_andReadPlain() {
+        assertThat(new JobParameters("fox", 1, 4, ImageSize.SQUARE_512, 8f, 1, Decoder.FULL, null).promptSyntax())
+                .isEqualTo(PromptSyntax.PLAIN);
+    }
+
+    @Test
+    void promptSyntax_parsesTheConfigAndCommandLineNames() {
+        assertThat(PromptSyntax.parse(" A1111 ")).isEqualTo(PromptSyntax.A1111);
+        assertThat(PromptSyntax.parse("plain")).isEqualTo(PromptSyntax.PLAIN);
+        assertThatThrownBy(() -> PromptSyntax.parse("compel")).hasMessageContaining("use a1111")
+                .hasMessageContaining("or plain");
+    }
+
+    @Test
     void validate_userDefaultsOverrideConfiguredOnes_butExplicitOptionsWin() {
         Defaults mine = Defaults.STANDARD.overriddenBy(
                 new SettingsChange.UserDefaults(2, new ImageSize(384, 384), 5f, null, null));
@@ -73,5 +103,32 @@ class RequestValidatorTest {
         assertThat(Decoder.parse("Fast")).isEqualTo(Decoder.FAST);
         assertThat(Decoder.parse("taesd")).isEqualTo(Decoder.FAST);
         assertThatThrownBy(() -> Decoder.parse("turbo")).hasMessageContaining("use full or fast");
+    }
+
+    @Test
+    void promptLength_countsCharactersAsPeopleSeeThem_notUtf16Units() {
+        String emoji = "\uD83E\uDD8A".repeat(600);
+        Limits limits = new Limits(8, 1024, 4, 600);
+
+        RequestValidator.Outcome fits = validator.validate(Command.Imagine.of(alice, emoji), Defaults.STANDARD, limits);
+        RequestValidator.Outcome over = validator.validate(Command.Imagine.of(alice, emoji + "\uD83E\uDD8A"),
+                Defaults.STANDARD, limits);
+
+        assertThat(fits).isInstanceOf(RequestValidator.Valid.class);
+        assertThat(((RequestValidator.Refused) over).message()).contains("601 characters").contains("limit is 600");
+    }
+
+    @Test
+    void aControlCharacter_isRefusedNamingIt_whileLineBreaksAreKeptAsLf() {
+        RequestValidator.Outcome nul = validator.validate(Command.Imagine.of(alice, "a fox\u0000 in snow"),
+                Defaults.STANDARD, Limits.DEFAULTS);
+        RequestValidator.Outcome escape = validator.validate(Command.Imagine.of(alice, "a \u001b[31mred fox"),
+                Defaults.STANDARD, Limits.DEFAULTS);
+        RequestValidator.Outcome lines = validator.validate(Command.Imagine.of(alice, "a fox\r\nin\tsnow"),
+                Defaults.STANDARD, Limits.DEFAULTS);
+
+        assertThat(((RequestValidator.Refused) nul).message()).contains("U+0000 at position 6");
+        assertThat(((RequestValidator.Refused) escape).message()).contains("U+001B");
+        assertThat(((RequestValidator.Valid) lines).parameters().prompt()).isEqualTo("a fox\nin snow");
     }
 }

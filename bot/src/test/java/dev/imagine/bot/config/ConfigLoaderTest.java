@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ class ConfigLoaderTest {
         assertThat(config.limits()).isEqualTo(Limits.DEFAULTS);
         assertThat(config.defaults().size()).isEqualTo(ImageSize.SQUARE_512);
         assertThat(config.defaults().decoder()).isEqualTo(Decoder.FULL);
+        assertThat(config.defaults().promptSyntax()).isEqualTo(PromptSyntax.A1111);
         assertThat(config.queueSettings().perUserLimit()).isEqualTo(3);
         assertThat(config.queueSettings().totalLimit()).isEqualTo(50);
         assertThat(config.queueSettings().usageHalfLife()).isEqualTo(Duration.ofHours(1));
@@ -50,6 +52,21 @@ class ConfigLoaderTest {
         assertThat(config.discordRestUrl()).isEqualTo(URI.create("https://discord.com/api/v10/"));
         assertThat(config.modelFolder()).isEmpty();
         assertThat(config.precision()).isEqualTo(dev.imagine.pipeline.Precision.FP32);
+    }
+
+    @Test
+    void defaultsPromptSyntax_plain_isRead_inAnyCase() {
+        assertThat(ConfigLoader.parse("defaults:\n  prompt-syntax: plain\n", "c.yaml").defaults().promptSyntax())
+                .isEqualTo(PromptSyntax.PLAIN);
+        assertThat(ConfigLoader.parse("defaults:\n  prompt-syntax: A1111\n", "c.yaml").defaults().promptSyntax())
+                .isEqualTo(PromptSyntax.A1111);
+    }
+
+    @Test
+    void defaultsPromptSyntax_unknown_namesTheLineAndTheChoices() {
+        assertThatThrownBy(() -> ConfigLoader.parse("defaults:\n  prompt-syntax: compel\n", "c.yaml"))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("c.yaml line 2: 'defaults.prompt-syntax': expected one of a1111, plain, got 'compel'");
     }
 
     @Test
@@ -155,5 +172,14 @@ class ConfigLoaderTest {
         assertThat(config.dataDir(Map.of("XDG_DATA_HOME", "/srv/data"))).isEqualTo(Path.of("/srv/data/imagine"));
         assertThat(config.dataDir(Map.of())).isAbsolute();
         assertThat(config.dataDir(Map.of()).toString()).endsWith("/.local/share/imagine");
+    }
+
+    @Test
+    void dataDir_withoutXdgDataHome_isUnderHomeFromTheEnvironment_asAShellReadsTilde() {
+        // The JVM's user.home comes from the password database and ignores HOME; a user who sets HOME expects ~ there.
+        ImagineConfig config = ConfigLoader.defaults();
+
+        assertThat(config.dataDir(Map.of("HOME", "/home/someone")))
+                .isEqualTo(Path.of("/home/someone/.local/share/imagine"));
     }
 }

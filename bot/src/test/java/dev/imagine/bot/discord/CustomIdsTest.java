@@ -2,20 +2,30 @@ package dev.imagine.bot.discord;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.command.Action;
+import dev.imagine.bot.command.ActionRef;
 import dev.imagine.bot.job.JobIds;
+import java.util.List;
+import net.dv8tion.jda.api.components.buttons.Button;
 import org.junit.jupiter.api.Test;
 
 class CustomIdsTest {
     private final String jobId = new JobIds().get();
 
     @Test
-    void everyButtonId_roundTrips_andFitsDiscordsLimit() {
-        for (String verb : new String[] {CustomIds.SAME_SEED, CustomIds.REROLL, CustomIds.VARY, CustomIds.UPSCALE,
-                CustomIds.DELETE}) {
-            String id = CustomIds.of(verb, jobId);
-            assertThat(id.length()).isLessThanOrEqualTo(CustomIds.MAX_LENGTH);
-            assertThat(CustomIds.parse(id)).contains(new CustomIds.Parsed(verb, jobId));
+    void theButtonsUnderAPicture_carryTheirActionAndJob_withinDiscordsLimit_notReadyOnesDisabled() {
+        List<Button> buttons = Messages.buttons(jobId).getButtons();
+
+        assertThat(buttons).extracting(Button::getLabel)
+                .containsExactly("Same seed", "Re-roll", "Vary", "Upscale", "Delete");
+        for (Button button : buttons) {
+            ActionRef pressed = CustomIds.parse(button.getCustomId()).orElseThrow();
+            assertThat(button.getCustomId().length()).isLessThanOrEqualTo(CustomIds.MAX_LENGTH);
+            assertThat(pressed.jobId()).isEqualTo(jobId);
+            assertThat(pressed.action().label()).isEqualTo(button.getLabel());
+            assertThat(button.isDisabled()).as(button.getLabel()).isEqualTo(!pressed.action().ready());
         }
+        assertThat(CustomIds.parse(CustomIds.of(Action.CANCEL, jobId))).contains(new ActionRef(Action.CANCEL, jobId));
     }
 
     @Test

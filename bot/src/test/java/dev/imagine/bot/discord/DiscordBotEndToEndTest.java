@@ -3,36 +3,29 @@ package dev.imagine.bot.discord;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.User;
 import dev.imagine.bot.discord.FakeDiscord.Request;
-import dev.imagine.bot.job.JobIds;
-import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.JobSettings;
-import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.OutOfRange;
+import dev.imagine.bot.testing.TestGenerator;
+import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -42,27 +35,16 @@ import org.junit.jupiter.api.io.TempDir;
  * service, store and cache on disk, and real pictures from the small fixture model.
  */
 class DiscordBotEndToEndTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final Duration WAIT = Duration.ofSeconds(20);
     static final String PROMPT = "a red fox in the snow";
 
-    private static ImageGenerator pipeline;
+    private static final ImageGenerator pipeline = TinyModel.shared();
 
     @TempDir
     Path data;
 
     private FakeDiscord discord;
-    private Running running;
-
-    @BeforeAll
-    static void loadModel() {
-        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-    }
-
-    @AfterAll
-    static void closeModel() {
-        pipeline.close();
-    }
+    private Engine running;
 
     @BeforeEach
     void startDiscord() throws IOException {
@@ -77,36 +59,26 @@ class DiscordBotEndToEndTest {
         discord.close();
     }
 
-    private record Running(JobService service, JobStore store, DiscordBot bot) implements AutoCloseable {
-        @Override
-        /** As the application shuts down: the job service first (it still tells people), then Discord. */
-        public void close() {
-            service.shutdown(Duration.ofSeconds(30));
-            bot.close();
-            store.close();
-        }
-    }
-
     private final AtomicLong seeds = new AtomicLong(1000);
 
-    private Running start(ImageGenerator generator, QueueSettings queue) {
+    private Engine start(ImageGenerator generator, QueueSettings queue) {
         return start(generator, queue, Duration.ZERO);
     }
 
-    private Running start(ImageGenerator generator, QueueSettings queue, Duration progressInterval) {
-        JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
-        ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                new FairShareQueue<>(queue, InstantSource.system()), cache, store, InstantSource.system(),
-                () -> 0L, new JobIds(), seeds::incrementAndGet);
-        DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
-                .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
-        DiscordBot bot = DiscordBot.start(FakeDiscord.TOKEN, settings, service, data);
-        service.start();
-        return new Running(service, store, bot);
+    private Engine start(ImageGenerator generator, QueueSettings queue, Duration progressInterval) {
+        return start(generator, queue, progressInterval, InteractionListener.DECISION_BUDGET);
     }
 
-    private Running start(ImageGenerator generator) {
+    private Engine start(ImageGenerator generator, QueueSettings queue, Duration progressInterval,
+                         Duration decisionBudget) {
+        Engine engine = new Engine(data, generator, queue, seeds::incrementAndGet);
+        DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
+                .withProgressInterval(progressInterval).withReadyTimeout(Duration.ofSeconds(15));
+        engine.open(new DiscordBot(FakeDiscord.TOKEN, settings, engine.jobs(), data, discord.clock(), decisionBudget));
+        return engine.startWorking();
+    }
+
+    private Engine start(ImageGenerator generator) {
         return start(generator, QueueSettings.DEFAULTS);
     }
 
@@ -119,10 +91,6 @@ class DiscordBotEndToEndTest {
     private static Predicate<Request> imageEditOf(String token) {
         return r -> r.is("PATCH", "/api/v10/webhooks/") && token.equals(r.token()) && !r.files().isEmpty()
                 && r.status() == 200;
-    }
-
-    private static Predicate<Request> followUpOf(String token) {
-        return r -> r.is("POST", "/api/v10/webhooks/") && token.equals(r.token());
     }
 
     private Request awaitImage(String token) throws InterruptedException {
@@ -160,19 +128,41 @@ class DiscordBotEndToEndTest {
                 FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
     }
 
+    /**
+     * What the person who asked sees, and only they: the reason in an ephemeral message that stays. No public
+     * message of the interaction ever showed the reason, and none is left; Discord refused none of the bot's calls.
+     */
+    private FakeDiscord.Shown assertRefusedPrivately(String token, String... reason) throws InterruptedException {
+        Predicate<FakeDiscord.Shown> refusal = m -> m.ephemeral && !m.deleted && !m.loading
+                && Stream.of(reason).allMatch(m.content::contains);
+        List<FakeDiscord.Shown> shown = discord.awaitMessages(token, all -> all.stream().anyMatch(refusal)
+                        && all.stream().allMatch(m -> m.ephemeral || m.deleted), WAIT,
+                "an ephemeral message saying " + List.of(reason) + " and no public message");
+        for (FakeDiscord.Shown message : shown) {
+            if (!message.ephemeral) {
+                assertThat(List.of(reason)).as("the public %s never showed the reason", message)
+                        .noneMatch(message::everShowed);
+            }
+        }
+        assertThat(discord.requests(r -> token.equals(r.token()) && r.status() >= 400))
+                .as("Discord accepted every call for this interaction").isEmpty();
+        return shown.stream().filter(refusal).findFirst().orElseThrow();
+    }
+
     // ---- tests ----
 
     @Test
-    void imagine_isAcknowledgedAtOnce_thenTheReplyBecomesThePicture_withEmbedAndButtons() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+    void imagine_isAnsweredAtOnceWithItsPlaceInTheQueue_thenTheReplyBecomesThePicture_withEmbedAndButtons()
+            throws Exception {
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
 
-        Request ack = discord.await(callbackOf(token), WAIT, "the acknowledgement");
-        assertThat(ack.payload().getInt("type")).as("deferred channel message").isEqualTo(5);
-        assertThat(ack.payload().optObject("data").map(d -> d.getInt("flags", 0)).orElse(0) & 64)
-                .as("public, not ephemeral").isZero();
+        Request answer = discord.await(callbackOf(token), WAIT, "the initial response");
+        assertThat(answer.payload().getInt("type")).as("a message at once").isEqualTo(4);
+        assertThat(answer.payload().getObject("data").getInt("flags", 0) & 64).as("public, not ephemeral").isZero();
+        assertThat(answer.payload().getObject("data").getString("content")).startsWith("⏳ Queued #1 · ");
 
         Request image = awaitImage(token);
         assertThat(image.files()).hasSize(1);
@@ -185,7 +175,7 @@ class DiscordBotEndToEndTest {
         assertThat(field(embed, "Seed").getString("value")).isEqualTo("42");
         assertThat(field(embed, "Steps").getString("value")).isEqualTo("2");
         assertThat(field(embed, "Size").getString("value")).isEqualTo("256x256");
-        assertThat(field(embed, "Guidance").getString("value")).isEqualTo("8.0");
+        assertThat(field(embed, "Guidance").getString("value")).isEqualTo("8");
         assertThat(field(embed, "Time").getString("value")).endsWith(" s");
         assertThat(embed.getObject("image").getString("url")).isEqualTo("attachment://" + png.fileName());
 
@@ -209,7 +199,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void imagine_worksInADirectMessageWithTheBot() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
 
         String token = discord.slashInDirectMessage(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("seed", 5L), FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
@@ -217,12 +207,12 @@ class DiscordBotEndToEndTest {
         Request image = awaitImage(token);
         assertThat(parametersOf(image.files().get(0).bytes())).contains("Seed: 5");
         String jobId = jobIdOf(image);
-        assertThat(running.service().job(jobId).orElseThrow().community()).as("no server in a DM").isNull();
+        assertThat(running.jobs().job(jobId).orElseThrow().community()).as("no server in a DM").isNull();
     }
 
     @Test
     void progressEdits_areThrottledToTheConfiguredInterval() throws Exception {
-        running = start(new CountingGenerator(pipeline), QueueSettings.DEFAULTS, Duration.ofHours(1));
+        running = start(TestGenerator.over(pipeline), QueueSettings.DEFAULTS, Duration.ofHours(1));
 
         String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("steps", 8), FakeDiscord.option("size", "256x256"));
@@ -236,7 +226,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void sameSeed_clickedByAnyone_givesIdenticalBytesFromTheCache_withoutRunningThePipeline() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -253,7 +243,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void reroll_drawsTheSamePromptWithANewSeed() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
 
@@ -268,30 +258,38 @@ class DiscordBotEndToEndTest {
 
     @Test
     void delete_byAStranger_isRefusedPrivately_butTheOwnerDeletesTheMessage() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
 
         String strangers = discord.click(FakeDiscord.BOB, "del:" + jobId);
-        Request refusal = discord.await(followUpOf(strangers), WAIT, "the refusal");
-        assertThat(refusal.payload().getInt("flags") & 64).as("ephemeral").isEqualTo(64);
-        assertThat(refusal.payload().getString("content")).contains("Only the person who asked");
-        assertThat(discord.await(callbackOf(strangers), WAIT, "the ack").payload().getInt("type"))
-                .as("deferred update of the picture's message").isEqualTo(6);
+        assertRefusedPrivately(strangers, "Only the person who asked");
 
         String owners = discord.click(FakeDiscord.ALICE, "del:" + jobId);
         discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && owners.equals(r.token()), WAIT, "the delete");
-        assertThat(discord.requests(r -> r.is("DELETE", "/api/v10/webhooks/") && strangers.equals(r.token())))
-                .as("the stranger's click deleted nothing").isEmpty();
-        assertThat(running.service().job(jobId).orElseThrow().state()).hasToString("DELETED");
+        assertThat(discord.await(callbackOf(owners), WAIT, "the ack").payload().getInt("type"))
+                .as("deferred update of the picture's message").isEqualTo(6);
+        assertThat(discord.originalOf(owners).deleted).as("the picture's message is gone").isTrue();
+        assertThat(discord.messagesOf(owners)).as("no message of its own").isEmpty();
+        assertThat(running.jobs().job(jobId).orElseThrow().state()).hasToString("DELETED");
     }
 
     @Test
     void afterTheTokenExpired_thePictureIsPostedInTheChannel_mentioningTheRequester() throws Exception {
-        running = start(new CountingGenerator(pipeline));
-
-        String token = discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
-                FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("seed", 7L),
-                FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+        TestGenerator generator = TestGenerator.over(pipeline);
+        generator.hold();
+        running = start(generator);
+        String token;
+        try {
+            token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                    FakeDiscord.option("seed", 7L), FakeDiscord.option("steps", 2),
+                    FakeDiscord.option("size", "256x256"));
+            discord.await(callbackOf(token), WAIT, "the initial response");
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+            // The picture takes longer than the interaction token lives.
+            discord.advanceClock(Duration.ofMinutes(16));
+        } finally {
+            generator.open();
+        }
 
         Request posted = discord.await(r -> r.is("POST", "/api/v10/channels/" + FakeDiscord.CHANNEL_ID + "/messages")
                 && !r.files().isEmpty(), WAIT, "the channel message");
@@ -304,12 +302,19 @@ class DiscordBotEndToEndTest {
 
     @Test
     void whenTheChannelRefusesToo_thePictureArrivesByDirectMessage() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        TestGenerator generator = TestGenerator.over(pipeline);
+        generator.hold();
+        running = start(generator);
         discord.denyChannelPosts(FakeDiscord.CHANNEL_ID);
-
-        discord.slashAt(Instant.now().minus(Duration.ofMinutes(16)), FakeDiscord.ALICE, "imagine",
-                FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("steps", 2),
-                FakeDiscord.option("size", "256x256"));
+        try {
+            String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                    FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+            discord.await(callbackOf(token), WAIT, "the initial response");
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+            discord.advanceClock(Duration.ofMinutes(16));
+        } finally {
+            generator.open();
+        }
 
         discord.await(r -> r.is("POST", "/api/v10/users/@me/channels"), WAIT, "a DM channel");
         Request dm = discord.await(r -> r.is("POST", "/api/v10/channels/" + FakeDiscord.DM_CHANNEL_PREFIX)
@@ -321,58 +326,159 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aFullQueue_isRefusedPrivately_sayingWhatToDo_andAWaitingJobShowsItsPlace() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator, new QueueSettings(1, 1, Duration.ofHours(1), QueueSettings.DEFAULT_AGING_RATE));
         try {
             imagineFox(FakeDiscord.ALICE, 1);
             assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
             String waiting = imagineFox(FakeDiscord.BOB, 2);
-            Request queued = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && waiting.equals(r.token()),
-                    WAIT, "the queue position");
-            assertThat(queued.payload().getString("content")).startsWith("⏳ Queued #1 · ");
+            FakeDiscord.Shown queued = discord.awaitMessage(waiting, m -> m.content.startsWith("⏳"), WAIT,
+                    "the queue position");
+            assertThat(queued.content).startsWith("⏳ Queued #1 · ");
+            assertThat(queued.ephemeral).as("everyone sees the job").isFalse();
 
             String refused = imagineFox(FakeDiscord.ADMIN, 3);
 
-            Request refusal = discord.await(followUpOf(refused), WAIT, "the refusal");
-            assertThat(refusal.payload().getInt("flags") & 64).as("ephemeral").isEqualTo(64);
-            assertThat(refusal.payload().getString("content")).containsIgnoringCase("queue").containsIgnoringCase("full");
-            discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && refused.equals(r.token()), WAIT,
-                    "the public 'thinking' removed");
+            assertRefusedPrivately(refused, "queue is full", "Try again");
         } finally {
             generator.open();
         }
     }
 
     @Test
-    void invalidOptionValues_areRefusedPrivately_andNothingIsQueued() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+    void onePersonsFourthWaitingPicture_isRefusedPrivately() throws Exception {
+        TestGenerator generator = TestGenerator.over(pipeline);
+        generator.hold();
+        running = start(generator, QueueSettings.DEFAULTS);
+        try {
+            imagineFox(FakeDiscord.ALICE, 1);
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
+            for (int place = 1; place <= 3; place++) {
+                String waiting = imagineFox(FakeDiscord.ALICE, 1 + place);
+                String expected = "⏳ Queued #" + place;
+                discord.awaitMessage(waiting, m -> m.content.startsWith(expected), WAIT, "waiting job " + place);
+            }
+
+            String fourth = imagineFox(FakeDiscord.ALICE, 5);
+
+            assertRefusedPrivately(fourth, "You already have 3 jobs waiting");
+            assertThat(running.jobs().queueLength()).isEqualTo(3);
+        } finally {
+            generator.open();
+        }
+    }
+
+    @Test
+    void reroll_bySomeoneWhoAlreadyHasThreeWaiting_isRefusedOnlyToThem() throws Exception {
+        TestGenerator generator = TestGenerator.over(pipeline);
+        running = start(generator, QueueSettings.DEFAULTS);
+        String alicesPicture = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
+        generator.hold();
+        try {
+            imagineFox(FakeDiscord.BOB, 1);
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("Bob's first job runs").isTrue();
+            for (long seed = 2; seed <= 4; seed++) {
+                String waiting = imagineFox(FakeDiscord.BOB, seed);
+                discord.awaitMessage(waiting, m -> m.content.startsWith("⏳ Queued"), WAIT, "a waiting job");
+            }
+
+            String click = discord.click(FakeDiscord.BOB, "rr:" + alicesPicture);
+
+            assertRefusedPrivately(click, "You already have 3 jobs waiting");
+        } finally {
+            generator.open();
+        }
+    }
+
+    @Test
+    void outOfRangeOptions_sentByAClientAnyway_areRefusedPrivately_andNothingIsQueued() throws Exception {
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
 
         String badSize = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
                 FakeDiscord.option("size", "500x500"));
-        Request reply = discord.await(callbackOf(badSize), WAIT, "the answer");
-        assertThat(reply.payload().getInt("type")).as("an immediate message").isEqualTo(4);
-        assertThat(reply.payload().getObject("data").getInt("flags") & 64).isEqualTo(64);
-        assertThat(reply.payload().getObject("data").getString("content")).contains("500x500").contains("512x768");
+        assertRefusedPrivately(badSize, "500x500", "512x768");
 
         String badSteps = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
-                FakeDiscord.option("steps", 12));
-        Request refusal = discord.await(followUpOf(badSteps), WAIT, "the refusal");
-        assertThat(refusal.payload().getInt("flags") & 64).isEqualTo(64);
-        assertThat(refusal.payload().getString("content")).contains("steps 12").contains("1 to 8");
+                FakeDiscord.option("steps", 50));
+        assertRefusedPrivately(badSteps, "steps 50", "1 to 8");
 
         String emptyPrompt = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", "   "));
-        assertThat(discord.await(followUpOf(emptyPrompt), WAIT, "the refusal").payload().getString("content"))
-                .contains("prompt is empty");
-        discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && emptyPrompt.equals(r.token()), WAIT,
-                "the public 'thinking' removed");
+        assertRefusedPrivately(emptyPrompt, "prompt is empty");
+
+        String badSeed = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("seed", -1L));
+        assertRefusedPrivately(badSeed, "seed -1 is outside");
         assertThat(generator.generations).hasValue(0);
+        assertThat(running.jobs().queueLength()).isZero();
+    }
+
+    @Test
+    void optionsOutOfRange_areRefusedPrivately_inTheSameWordsAsOnEveryPlatform() throws Exception {
+        running = start(TestGenerator.over(pipeline));
+        for (OutOfRange.Case wrong : OutOfRange.CASES) {
+            Object value = wrong.option().equals("guidance") ? (Object) (double) wrong.value() : wrong.value();
+            String token = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                    FakeDiscord.option(wrong.option(), value));
+
+            assertThat(assertRefusedPrivately(token, wrong.refusal()).content).as(wrong.option())
+                    .isEqualTo(wrong.refusal());
+        }
+    }
+
+    @Test
+    void whenTheJobServiceIsSlowToDecide_theInteractionIsDeferred_andARefusalStillReachesOnlyTheRequester()
+            throws Exception {
+        TestGenerator generator = TestGenerator.over(pipeline);
+        running = start(generator, QueueSettings.DEFAULTS, Duration.ZERO, Duration.ZERO);
+
+        String refused = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", PROMPT),
+                FakeDiscord.option("steps", 50));
+
+        assertThat(discord.await(callbackOf(refused), WAIT, "the deferral").payload().getInt("type")).isEqualTo(5);
+        assertRefusedPrivately(refused, "steps 50");
+        FakeDiscord.Shown placeholder = discord.messagesOf(refused).get(0);
+        assertThat(placeholder.ephemeral).isFalse();
+        assertThat(placeholder.everShowed(Messages.NOT_TAKEN)).isTrue();
+
+        String accepted = imagineFox(FakeDiscord.ALICE, 42);
+        parametersOf(awaitImage(accepted).files().get(0).bytes());
+        assertThat(discord.messagesOf(accepted)).hasSize(1).allMatch(m -> !m.ephemeral && !m.deleted);
+    }
+
+    @Test
+    void anInteractionThatCouldNotBeAnsweredInTime_leavesNoJobBehind() throws Exception {
+        TestGenerator generator = TestGenerator.over(pipeline);
+        generator.hold();
+        running = start(generator);
+        try {
+            imagineFox(FakeDiscord.ALICE, 1);
+            assertThat(generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the first job runs").isTrue();
+
+            // Discord created the interaction 5 s ago (a slow network or gateway): the 3 s to answer are gone.
+            String late = discord.slashAt(discord.now().minusSeconds(5), FakeDiscord.BOB, "imagine",
+                    FakeDiscord.option("prompt", PROMPT), FakeDiscord.option("seed", 2L),
+                    FakeDiscord.option("steps", 2), FakeDiscord.option("size", "256x256"));
+
+            Request answer = discord.await(callbackOf(late), WAIT, "the late answer");
+            assertThat(answer.status()).as("Unknown interaction").isEqualTo(404);
+            // The cancellation's notice tries the token too, which Discord invalidated.
+            Request notice = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && late.equals(r.token()), WAIT,
+                    "the cancellation notice");
+            assertThat(notice.status()).isEqualTo(401);
+            User bob = new User("discord", FakeDiscord.BOB.id(), "bob");
+            assertThat(running.jobs().jobsOf(bob, 5)).as("the job nobody saw was cancelled")
+                    .extracting(j -> j.state().name()).containsExactly("CANCELLED");
+            assertThat(running.jobs().queueLength()).isZero();
+        } finally {
+            generator.open();
+        }
     }
 
     @Test
     void aGatewayDisconnectDuringAJob_isResumed_andThePictureStillArrives() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         generator.hold();
         running = start(generator);
         String token;
@@ -388,9 +494,10 @@ class DiscordBotEndToEndTest {
             assertThat(resume.getString("token")).isEqualTo(FakeDiscord.TOKEN);
             assertThat(discord.gatewayReceived.stream().filter(f -> f.getInt("op") == 2)).as("no new IDENTIFY")
                     .hasSize(1);
-            Request answered = discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && whileAway.equals(r.token()),
-                    WAIT, "the answer to the command sent while disconnected");
-            assertThat(answered.payload().getString("content")).contains("waiting");
+            FakeDiscord.Shown answered = discord.awaitMessage(whileAway, m -> !m.loading, WAIT,
+                    "the answer to the command sent while disconnected");
+            assertThat(answered.content).contains("waiting");
+            assertThat(answered.ephemeral).isTrue();
         } finally {
             generator.open();
         }
@@ -399,7 +506,7 @@ class DiscordBotEndToEndTest {
 
     @Test
     void anEditAnswered429_isRetriedAfterTheRetryAfterDelay() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
         discord.rateLimitNextEdits(1, 1);
 
         String token = imagineFox(FakeDiscord.ALICE, 42);
@@ -414,13 +521,13 @@ class DiscordBotEndToEndTest {
 
     @Test
     void afterARestart_commandsAreNotRegisteredAgain_andOldButtonsStillWork() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         running = start(generator);
         Request first = awaitImage(imagineFox(FakeDiscord.ALICE, 42));
         running.close();
         running = null;
 
-        CountingGenerator afterRestart = new CountingGenerator(pipeline);
+        TestGenerator afterRestart = TestGenerator.over(pipeline);
         running = start(afterRestart);
         Request replay = awaitImage(discord.click(FakeDiscord.BOB, "same:" + jobIdOf(first)));
 
@@ -432,43 +539,45 @@ class DiscordBotEndToEndTest {
 
     @Test
     void aServerAdmin_canRestrictImagineToChannels_andOthersAreToldWhy() throws Exception {
-        running = start(new CountingGenerator(pipeline));
+        running = start(TestGenerator.over(pipeline));
 
         String notAdmin = discord.slash(FakeDiscord.BOB, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>")));
-        assertThat(discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && notAdmin.equals(r.token()), WAIT,
-                "the answer").payload().getString("content")).contains("Only admins");
+        assertRefusedPrivately(notAdmin, "Only admins");
 
         String admin = discord.slash(FakeDiscord.ADMIN, "settings", FakeDiscord.subcommand("server",
                 FakeDiscord.option("channels", "<#123456789012345678>"), FakeDiscord.option("max_steps", 4)));
-        assertThat(discord.await(r -> r.is("PATCH", "/api/v10/webhooks/") && admin.equals(r.token()), WAIT,
-                "the answer").payload().getString("content")).startsWith("Saved.").contains("up to 4 steps");
+        FakeDiscord.Shown saved = discord.awaitMessage(admin, m -> !m.loading, WAIT, "the answer");
+        assertThat(saved.content).startsWith("Saved.").contains("up to 4 steps");
+        assertThat(saved.ephemeral).isTrue();
 
         String here = imagineFox(FakeDiscord.ALICE, 1);
-        assertThat(discord.await(followUpOf(here), WAIT, "the refusal").payload().getString("content"))
-                .contains("not allowed in this channel");
-        discord.await(r -> r.is("DELETE", "/api/v10/webhooks/") && here.equals(r.token()), WAIT,
-                "the public 'thinking' removed");
+        assertRefusedPrivately(here, "not allowed in this channel");
+    }
+
+    @Test
+    void sameSeed_inAChannelImagineMayNotUse_isRefusedOnlyToThePresser() throws Exception {
+        running = start(TestGenerator.over(pipeline));
+        String jobId = jobIdOf(awaitImage(imagineFox(FakeDiscord.ALICE, 42)));
+        String admin = discord.slash(FakeDiscord.ADMIN, "settings", FakeDiscord.subcommand("server",
+                FakeDiscord.option("channels", "<#123456789012345678>")));
+        discord.awaitMessage(admin, m -> m.content.startsWith("Saved."), WAIT, "the settings saved");
+
+        String click = discord.click(FakeDiscord.BOB, "same:" + jobId);
+
+        assertRefusedPrivately(click, "not allowed in this channel");
     }
 
     @Test
     void aRejectedToken_endsStartUpWithAClearMessage_withoutTheToken() {
-        JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
-        try {
-            JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), new CountingGenerator(pipeline),
-                    new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()),
-                    new ResultCache(1 << 20, data.resolve("results"), 1 << 20), store, InstantSource.system(),
-                    () -> 0L, new JobIds(), () -> 1L);
+        try (Engine engine = new Engine(data, TestGenerator.over(pipeline), QueueSettings.DEFAULTS, () -> 1L)) {
             DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl());
             String wrong = "not-the-token-1234";
 
-            assertThatThrownBy(() -> DiscordBot.start(wrong, settings, service, data))
+            assertThatThrownBy(() -> engine.open(new DiscordBot(wrong, settings, engine.jobs(), data)))
                     .isInstanceOf(DiscordStartException.class)
                     .hasMessageStartingWith("DISCORD_TOKEN was rejected by Discord: ")
                     .hasMessageNotContaining(wrong);
-            // The service was never started, so there is no worker to stop.
-        } finally {
-            store.close();
         }
     }
 }

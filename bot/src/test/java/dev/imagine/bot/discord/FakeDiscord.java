@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +32,38 @@ import okio.Buffer;
 /**
  * A loopback Discord for tests: the REST API over HTTP and the gateway over a WebSocket on 127.0.0.1, one port,
  * speaking enough of the real protocol to drive the real JDA client. It records every REST request (with the
- * JSON payload and uploaded files) so tests can check what a Discord user would see.
+ * JSON payload and uploaded files) and keeps the messages as Discord would show them (content, ephemeral or not,
+ * deleted or not, every text a message ever showed), so tests can check what a Discord user would see.
  *
  * <p>Gateway: HELLO, IDENTIFY → READY + GUILD_CREATE of one server, heartbeats and ACKs, RESUME (replaying missed
  * dispatches), INTERACTION_CREATE for slash commands and buttons. REST: users/@me, command registration,
  * interaction callbacks (JSON or multipart), webhook edits/follow-ups/deletes (multipart), channel messages, DM
- * channels. Interaction tokens expire 15 minutes after the interaction's snowflake time, as on Discord.
+ * channels.
+ *
+ * <p>Interactions follow the rules of Discord's "Receiving and Responding" documentation
+ * (docs/interactions/receiving-and-responding.mdx in discord/discord-api-docs):
+ * <ul>
+ *   <li>one initial response per interaction: a second callback is answered 400, code 40060 "Interaction has
+ *       already been acknowledged" (error code from docs/topics/opcodes-and-status-codes.md);</li>
+ *   <li>the initial response must come within 3 seconds of the interaction: later it is answered 404, code 10062
+ *       "Unknown interaction", and the token is invalidated ("If the 3 second deadline is exceeded, the token will
+ *       be invalidated"): its webhook calls are answered 401, code 50027 "Invalid Webhook Token";</li>
+ *   <li>webhook calls (edit/delete the original, follow-ups) need an initial response first (404, code 10015
+ *       "Unknown Webhook", as discord.js PR #10587 observed) and work for 15 minutes ("Interaction tokens are valid
+ *       for 15 minutes"), then 401, code 50027;</li>
+ *   <li>a response's visibility is fixed when it is created: a deferred reply (type 5) is ephemeral only if its
+ *       data has flags 64, an edit never changes it, and a follow-up sent directly after a type 5 deferral "will
+ *       function as Edit Original Interaction Response ... The ephemeral flag will be ignored" (Create Followup
+ *       Message; discord-api-docs PR #3466, issues #2735, #2866); later follow-ups are new messages and honour
+ *       flags 64;</li>
+ *   <li>types 6 (DEFERRED_UPDATE_MESSAGE) and 7 (UPDATE_MESSAGE) are "only valid for component-based interactions"
+ *       (400 otherwise); after them "@original" is the message the component is attached to;</li>
+ *   <li>an ephemeral message cannot be deleted through the channel routes (404, code 10008 "Unknown Message"): it
+ *       exists only for its interaction;</li>
+ *   <li>a deleted message cannot be edited or deleted again (404, code 10008).</li>
+ * </ul>
+ * Discord's clock can be moved forward ({@link #advanceClock}) to let tokens expire without waiting; the bot is
+ * given the same clock ({@link #clock()}).
  */
 final class FakeDiscord implements AutoCloseable {
     static final String TOKEN = "fake-bot-token";
@@ -49,6 +76,11 @@ final class FakeDiscord implements AutoCloseable {
     /** View channel, send messages, embed links, attach files, read history. */
     private static final long EVERYONE_PERMISSIONS = (1L << 10) | (1L << 11) | (1L << 14) | (1L << 15) | (1L << 16);
     private static final long MANAGE_SERVER = 1L << 5;
+    private static final int EPHEMERAL = 1 << 6;
+    /** "You must send an initial response within 3 seconds of receiving the event." */
+    static final Duration RESPONSE_DEADLINE = Duration.ofSeconds(3);
+    /** "Interaction tokens are valid for 15 minutes." */
+    static final Duration TOKEN_LIFETIME = Duration.ofMinutes(15);
 
     record Upload(String field, String fileName, byte[] bytes) {
     }
@@ -83,6 +115,68 @@ final class FakeDiscord implements AutoCloseable {
         }
     }
 
+    /** A message as Discord shows it now, and every text it ever showed. */
+    static final class Shown {
+        final String id;
+        final String channelId;
+        /** The interaction whose response or follow-up this is; null for other messages. */
+        final String interactionToken;
+        /** Only the user who used the interaction sees it (flags 64), fixed when the message is created. */
+        final boolean ephemeral;
+        /** A deferred reply still showing "is thinking…". */
+        boolean loading;
+        boolean deleted;
+        String content;
+        DataObject payload;
+        List<Upload> files = List.of();
+        final List<String> history = new ArrayList<>();
+
+        Shown(String id, String channelId, String interactionToken, boolean ephemeral) {
+            this.id = id;
+            this.channelId = channelId;
+            this.interactionToken = interactionToken;
+            this.ephemeral = ephemeral;
+        }
+
+        /** Whether this text was shown in the message at any time. */
+        boolean everShowed(String text) {
+            return history.stream().anyMatch(h -> h.contains(text));
+        }
+
+        @Override
+        public String toString() {
+            return "message " + id + (ephemeral ? " (ephemeral)" : " (public)") + (deleted ? " deleted" : "")
+                    + (loading ? " thinking" : "") + ": " + history;
+        }
+    }
+
+    /** What Discord knows about one interaction. */
+    private static final class Interaction {
+        final String id;
+        final String token;
+        final int type;
+        final Instant created;
+        final String channelId;
+        /** For a button: the message it is on, which a deferred update (type 6) or update (type 7) changes. */
+        final String componentMessageId;
+        /** The initial response's callback type; 0 until it came. */
+        int responseType;
+        boolean invalidated;
+        /** The message "@original" means. */
+        String originalId;
+        /** Messages this interaction created: its response (types 4, 5) and follow-ups. */
+        final List<String> messageIds = new ArrayList<>();
+
+        Interaction(String id, String token, int type, Instant created, String channelId, String componentMessageId) {
+            this.id = id;
+            this.token = token;
+            this.type = type;
+            this.created = created;
+            this.channelId = channelId;
+            this.componentMessageId = componentMessageId;
+        }
+    }
+
     static final User ALICE = new User("910000000000000001", "alice", false);
     static final User BOB = new User("910000000000000002", "bob", false);
     static final User ADMIN = new User("910000000000000003", "ada", true);
@@ -92,7 +186,10 @@ final class FakeDiscord implements AutoCloseable {
     private final AtomicInteger tokens = new AtomicInteger();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
     private final Object arrivals = new Object();
-    private final Map<String, Instant> interactionTimes = new ConcurrentHashMap<>();
+    private final AtomicLong clockSkewMillis = new AtomicLong();
+    // Guarded by arrivals: what Discord knows about interactions (by token) and messages (by id).
+    private final Map<String, Interaction> interactions = new LinkedHashMap<>();
+    private final Map<String, Shown> messages = new LinkedHashMap<>();
     private final Set<String> deniedChannels = ConcurrentHashMap.newKeySet();
     private final AtomicInteger rateLimitedEdits = new AtomicInteger();
     private volatile long retryAfterSeconds = 1;
@@ -121,6 +218,21 @@ final class FakeDiscord implements AutoCloseable {
 
     String gatewayUrl() {
         return "ws://127.0.0.1:" + server.getPort() + "/gateway";
+    }
+
+    /** Discord's time: the real time, plus however far the test moved it forward. */
+    Instant now() {
+        return Instant.now().plusMillis(clockSkewMillis.get());
+    }
+
+    /** The clock the bot should use, so that it agrees with Discord about when tokens expire. */
+    InstantSource clock() {
+        return this::now;
+    }
+
+    /** Moves Discord's clock forward (tokens expire as if that much time had passed). */
+    void advanceClock(Duration by) {
+        clockSkewMillis.addAndGet(by.toMillis());
     }
 
     /** A snowflake whose embedded time is {@code at}, as Discord mints them. */
@@ -159,52 +271,65 @@ final class FakeDiscord implements AutoCloseable {
 
     /** A slash command by {@code user} in the server's channel, created now; returns its interaction token. */
     String slash(User user, String command, DataObject... options) {
-        return slashAt(Instant.now(), user, command, options);
+        return slashAt(now(), user, command, options);
     }
 
     /** A slash command whose interaction was created at {@code createdAt} (minted into its id). */
     String slashAt(Instant createdAt, User user, String command, DataObject... options) {
-        DataObject data = DataObject.empty().put("id", snowflake(Instant.now())).put("name", command).put("type", 1)
+        return interaction(createdAt, user, 2, commandData(command, options), null);
+    }
+
+    private DataObject commandData(String command, DataObject... options) {
+        return DataObject.empty().put("id", snowflake(now())).put("name", command).put("type", 1)
                 .put("options", DataArray.fromCollection(List.of(options)));
-        return interaction(createdAt, user, 2, data, null);
     }
 
     /** A slash command in a direct message between {@code user} and the bot, created now. */
     String slashInDirectMessage(User user, String command, DataObject... options) {
-        DataObject data = DataObject.empty().put("id", snowflake(Instant.now())).put("name", command).put("type", 1)
-                .put("options", DataArray.fromCollection(List.of(options)));
         String token = "itok-" + tokens.incrementAndGet() + "-secret";
-        Instant now = Instant.now();
-        interactionTimes.put(token, now);
+        Instant now = now();
+        String id = snowflake(now);
         String channelId = DM_CHANNEL_PREFIX + user.id().substring(2);
+        synchronized (arrivals) {
+            interactions.put(token, new Interaction(id, token, 2, now, channelId, null));
+        }
         dispatch("INTERACTION_CREATE", DataObject.empty()
-                .put("id", snowflake(now)).put("application_id", APP_ID).put("type", 2).put("token", token)
+                .put("id", id).put("application_id", APP_ID).put("type", 2).put("token", token)
                 .put("version", 1).put("channel_id", channelId)
                 .put("channel", DataObject.empty().put("id", channelId).put("type", 1)
                         .put("recipients", DataArray.empty().add(user.json())))
                 .put("user", user.json()).put("app_permissions", Long.toString(EVERYONE_PERMISSIONS))
                 .put("locale", "en-US").put("entitlements", DataArray.empty())
                 .put("authorizing_integration_owners", DataObject.empty().put("0", GUILD_ID)).put("context", 1)
-                .put("attachment_size_limit", 10 << 20).put("data", data));
+                .put("attachment_size_limit", 10 << 20).put("data", commandData(command, options)));
         return token;
     }
 
-    /** A button click on a message the bot posted earlier. */
+    /** A button click on a (public) message the bot posted earlier. */
     String click(User user, String customId) {
         DataObject data = DataObject.empty().put("custom_id", customId).put("component_type", 2);
-        DataObject message = DataObject.empty().put("id", snowflake(Instant.now())).put("type", 0)
+        String messageId = snowflake(now());
+        synchronized (arrivals) {
+            Shown shown = new Shown(messageId, CHANNEL_ID, null, false);
+            shown.content = "";
+            messages.put(messageId, shown);
+        }
+        DataObject message = DataObject.empty().put("id", messageId).put("type", 0)
                 .put("channel_id", CHANNEL_ID).put("author", bot()).put("content", "")
                 .put("mentions", DataArray.empty()).put("mention_roles", DataArray.empty())
                 .put("embeds", DataArray.empty()).put("attachments", DataArray.empty())
                 .put("components", DataArray.empty()).put("flags", 0).put("pinned", false).put("tts", false)
-                .put("mention_everyone", false).put("timestamp", Instant.now().toString());
-        return interaction(Instant.now(), user, 3, data, message);
+                .put("mention_everyone", false).put("timestamp", now().toString());
+        return interaction(now(), user, 3, data, message);
     }
 
     private String interaction(Instant createdAt, User user, int type, DataObject data, DataObject message) {
         String token = "itok-" + tokens.incrementAndGet() + "-secret";
         String id = snowflake(createdAt);
-        interactionTimes.put(token, createdAt);
+        synchronized (arrivals) {
+            interactions.put(token, new Interaction(id, token, type, createdAt, CHANNEL_ID,
+                    message == null ? null : message.getString("id")));
+        }
         String permissions = Long.toString(EVERYONE_PERMISSIONS | (user.manageServer() ? MANAGE_SERVER : 0));
         DataObject d = DataObject.empty()
                 .put("id", id).put("application_id", APP_ID).put("type", type).put("token", token).put("version", 1)
@@ -241,6 +366,58 @@ final class FakeDiscord implements AutoCloseable {
 
     List<Request> requests(Predicate<Request> filter) {
         return requests.stream().filter(filter).toList();
+    }
+
+    /** The messages interaction {@code token} created (its response and follow-ups), oldest first. */
+    List<Shown> messagesOf(String token) {
+        synchronized (arrivals) {
+            Interaction interaction = interactions.get(token);
+            return interaction == null ? List.of()
+                    : interaction.messageIds.stream().map(messages::get).toList();
+        }
+    }
+
+    /** The id of the interaction with {@code token}. */
+    String interactionId(String token) {
+        synchronized (arrivals) {
+            return interactions.get(token).id;
+        }
+    }
+
+    /** The message interaction {@code token}'s "@original" means now, or null before the initial response. */
+    Shown originalOf(String token) {
+        synchronized (arrivals) {
+            Interaction interaction = interactions.get(token);
+            return interaction == null || interaction.originalId == null ? null
+                    : messages.get(interaction.originalId);
+        }
+    }
+
+    /** Waits up to {@code timeout} until a message of interaction {@code token} matches, and returns it. */
+    Shown awaitMessage(String token, Predicate<Shown> filter, Duration timeout, String what)
+            throws InterruptedException {
+        List<Shown> all = awaitMessages(token, shown -> shown.stream().anyMatch(filter), timeout, what);
+        return all.stream().filter(filter).findFirst().orElseThrow();
+    }
+
+    /** Waits up to {@code timeout} until the messages of interaction {@code token} match, and returns them. */
+    List<Shown> awaitMessages(String token, Predicate<List<Shown>> filter, Duration timeout, String what)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (arrivals) {
+            while (true) {
+                List<Shown> shown = messagesOf(token);
+                if (filter.test(shown)) {
+                    return shown;
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("Discord did not show " + what + " within " + timeout.toSeconds()
+                            + " s; interaction " + token + " has " + shown + "; requests were " + requests);
+                }
+                TimeUnit.NANOSECONDS.timedWait(arrivals, left);
+            }
+        }
     }
 
     /** Waits up to {@code timeout} for a request matching {@code filter} and returns the first one. */
@@ -436,8 +613,11 @@ final class FakeDiscord implements AutoCloseable {
             return record(method, path, null, files, json(400, DataObject.empty().put("code", 50035)
                     .put("message", "Invalid Form Body: " + e)));
         }
-        MockResponse response = route(request, method, path, payload, files);
-        return record(method, path, payload, files, response);
+        // Discord's state changes and the request's record are one step, so a test that saw the request sees the state.
+        synchronized (arrivals) {
+            MockResponse response = route(request, method, path, payload, files);
+            return record(method, path, payload, files, response);
+        }
     }
 
     private MockResponse record(String method, String path, DataObject payload, List<Upload> files,
@@ -463,47 +643,33 @@ final class FakeDiscord implements AutoCloseable {
             DataArray commands = DataArray.fromJson(request.getBody().utf8());
             DataArray echoed = DataArray.empty();
             for (int i = 0; i < commands.length(); i++) {
-                echoed.add(commands.getObject(i).put("id", snowflake(Instant.now())).put("application_id", APP_ID)
-                        .put("version", snowflake(Instant.now())).put("type", commands.getObject(i)
+                echoed.add(commands.getObject(i).put("id", snowflake(now())).put("application_id", APP_ID)
+                        .put("version", snowflake(now())).put("type", commands.getObject(i)
                                 .getInt("type", 1)));
             }
             return json(200, echoed);
         }
         if (method.equals("POST") && p.length == 7 && p[3].equals("interactions") && p[6].equals("callback")) {
-            return new MockResponse.Builder().code(204).build();
+            return callback(p[4], p[5], payload, files);
         }
         if (p.length >= 6 && p[3].equals("webhooks")) {
-            String token = p[5];
-            Instant created = interactionTimes.get(token);
-            if (created == null || Instant.now().isAfter(created.plus(Duration.ofMinutes(15)))) {
-                return json(401, DataObject.empty().put("code", 50027).put("message", "Invalid Webhook Token"));
-            }
-            boolean original = path.endsWith("/messages/@original");
-            if (method.equals("PATCH") && original) {
-                if (rateLimitedEdits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                    return new MockResponse.Builder().code(429)
-                            .setHeader("Content-Type", "application/json")
-                            .setHeader("Retry-After", Long.toString(retryAfterSeconds))
-                            .setHeader("X-RateLimit-Scope", "user")
-                            .setHeader("via", "1.1 google")
-                            .body(DataObject.empty().put("message", "You are being rate limited.")
-                                    .put("retry_after", (double) retryAfterSeconds).put("global", false).toString())
-                            .build();
-                }
-                return json(200, message(payload, files, 20));
-            }
-            if (method.equals("DELETE")) {
-                return new MockResponse.Builder().code(204).build();
-            }
-            if (method.equals("POST") && p.length == 6) {
-                return json(200, message(payload, files, 0));
-            }
+            return webhook(method, p, payload, files);
         }
         if (method.equals("POST") && p.length == 6 && p[3].equals("channels") && p[5].equals("messages")) {
             if (deniedChannels.contains(p[4])) {
                 return json(403, DataObject.empty().put("code", 50013).put("message", "Missing Permissions"));
             }
-            return json(200, message(payload, files, 0).put("channel_id", p[4]));
+            Shown posted = create(p[4], null, false, payload, files);
+            return json(200, messageJson(posted, 0));
+        }
+        if (method.equals("DELETE") && p.length == 7 && p[3].equals("channels") && p[5].equals("messages")) {
+            Shown target = messages.get(p[6]);
+            // Ephemeral messages belong to their interaction; the channel does not know them.
+            if (target == null || target.deleted || target.ephemeral || !target.channelId.equals(p[4])) {
+                return unknownMessage();
+            }
+            target.deleted = true;
+            return new MockResponse.Builder().code(204).build();
         }
         if (method.equals("POST") && path.equals("/api/v10/users/@me/channels")) {
             String userId = payload.getString("recipient_id");
@@ -515,23 +681,177 @@ final class FakeDiscord implements AutoCloseable {
                 + method + " " + path + ")"));
     }
 
-    private DataObject message(DataObject payload, List<Upload> files, int type) {
+    /** Create Interaction Response: the one initial response, within 3 seconds. */
+    private MockResponse callback(String interactionId, String token, DataObject payload, List<Upload> files) {
+        Interaction interaction = interactions.get(token);
+        if (interaction == null || !interaction.id.equals(interactionId)) {
+            return unknownInteraction();
+        }
+        if (interaction.responseType != 0) {
+            return json(400, DataObject.empty().put("code", 40060)
+                    .put("message", "Interaction has already been acknowledged."));
+        }
+        if (interaction.invalidated || now().isAfter(interaction.created.plus(RESPONSE_DEADLINE))) {
+            interaction.invalidated = true;
+            return unknownInteraction();
+        }
+        if (payload == null || !payload.hasKey("type")) {
+            return invalidFormBody("type: this field is required");
+        }
+        int type = payload.getInt("type");
+        DataObject data = payload.optObject("data").orElse(DataObject.empty());
+        boolean ephemeral = (data.getInt("flags", 0) & EPHEMERAL) != 0;
+        switch (type) {
+            case 4 -> {
+                Shown reply = create(interaction.channelId, token, ephemeral, data, files);
+                interaction.messageIds.add(reply.id);
+                interaction.originalId = reply.id;
+            }
+            case 5 -> {
+                Shown thinking = new Shown(snowflake(now()), interaction.channelId, token, ephemeral);
+                thinking.loading = true;
+                thinking.content = "";
+                messages.put(thinking.id, thinking);
+                interaction.messageIds.add(thinking.id);
+                interaction.originalId = thinking.id;
+            }
+            case 6, 7 -> {
+                if (interaction.componentMessageId == null) {
+                    return invalidFormBody("type: callback type " + type + " is only valid for component"
+                            + " interactions");
+                }
+                interaction.originalId = interaction.componentMessageId;
+                if (type == 7) {
+                    edit(messages.get(interaction.componentMessageId), data, files);
+                }
+            }
+            default -> {
+                return invalidFormBody("type: the fake Discord does not model callback type " + type);
+            }
+        }
+        interaction.responseType = type;
+        return new MockResponse.Builder().code(204).build();
+    }
+
+    /** The interaction webhook: edit or delete "@original", follow-ups, and their edits and deletes. */
+    private MockResponse webhook(String method, String[] p, DataObject payload, List<Upload> files) {
+        Interaction interaction = interactions.get(p[5]);
+        if (interaction == null || !p[4].equals(APP_ID)) {
+            return unknownWebhook();
+        }
+        Instant now = now();
+        if (interaction.responseType == 0 && now.isAfter(interaction.created.plus(RESPONSE_DEADLINE))) {
+            interaction.invalidated = true;
+        }
+        if (interaction.invalidated || now.isAfter(interaction.created.plus(TOKEN_LIFETIME))) {
+            return json(401, DataObject.empty().put("code", 50027).put("message", "Invalid Webhook Token"));
+        }
+        if (interaction.responseType == 0) {
+            // Nothing to edit or follow up yet: the interaction has no response.
+            return unknownWebhook();
+        }
+        if (p.length == 6 && method.equals("POST")) {
+            Shown original = messages.get(interaction.originalId);
+            if (interaction.responseType == 5 && original.loading && !original.deleted) {
+                // Directly after a deferred reply, a follow-up is the edit of the deferred message; its flags are
+                // ignored, since a message's ephemeral state cannot change.
+                edit(original, payload, files);
+                return json(200, messageJson(original, 20));
+            }
+            boolean ephemeral = payload != null && (payload.getInt("flags", 0) & EPHEMERAL) != 0;
+            Shown followUp = create(interaction.channelId, interaction.token, ephemeral, payload, files);
+            interaction.messageIds.add(followUp.id);
+            return json(200, messageJson(followUp, 0));
+        }
+        if (p.length != 8 || !p[6].equals("messages")) {
+            return json(404, DataObject.empty().put("code", 0).put("message", "404: Not Found"));
+        }
+        String messageId = p[7].equals("@original") ? interaction.originalId : p[7];
+        Shown target = messages.get(messageId);
+        if (target == null || target.deleted
+                || !(messageId.equals(interaction.originalId) || interaction.messageIds.contains(messageId))) {
+            return unknownMessage();
+        }
+        if (method.equals("PATCH")) {
+            if (p[7].equals("@original") && rateLimitedEdits.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                return new MockResponse.Builder().code(429)
+                        .setHeader("Content-Type", "application/json")
+                        .setHeader("Retry-After", Long.toString(retryAfterSeconds))
+                        .setHeader("X-RateLimit-Scope", "user")
+                        .setHeader("via", "1.1 google")
+                        .body(DataObject.empty().put("message", "You are being rate limited.")
+                                .put("retry_after", (double) retryAfterSeconds).put("global", false).toString())
+                        .build();
+            }
+            edit(target, payload, files);
+            return json(200, messageJson(target, 20));
+        }
+        if (method.equals("DELETE")) {
+            target.deleted = true;
+            return new MockResponse.Builder().code(204).build();
+        }
+        if (method.equals("GET")) {
+            return json(200, messageJson(target, 20));
+        }
+        return json(405, DataObject.empty().put("code", 0).put("message", "405: Method Not Allowed"));
+    }
+
+    private Shown create(String channelId, String token, boolean ephemeral, DataObject payload, List<Upload> files) {
+        Shown shown = new Shown(snowflake(now()), channelId, token, ephemeral);
+        shown.content = "";
+        messages.put(shown.id, shown);
+        edit(shown, payload, files);
+        return shown;
+    }
+
+    /** An edit replaces what it names; the message's ephemeral state stays what it was when it was created. */
+    private static void edit(Shown shown, DataObject payload, List<Upload> files) {
+        shown.loading = false;
+        if (payload != null) {
+            shown.payload = payload;
+            if (payload.hasKey("content") && !payload.isNull("content")) {
+                shown.content = payload.getString("content");
+            }
+        }
+        if (!files.isEmpty()) {
+            shown.files = List.copyOf(files);
+        }
+        shown.history.add(shown.content);
+    }
+
+    private DataObject messageJson(Shown shown, int type) {
         DataArray attachments = DataArray.empty();
-        for (Upload file : files) {
-            String id = snowflake(Instant.now());
+        for (Upload file : shown.files) {
+            String id = snowflake(now());
             String url = "http://127.0.0.1:" + server.getPort() + "/attachments/" + id + "/" + file.fileName();
             attachments.add(DataObject.empty().put("id", id).put("filename", file.fileName())
                     .put("size", file.bytes().length).put("content_type", "image/png").put("url", url)
                     .put("proxy_url", url));
         }
-        return DataObject.empty().put("id", snowflake(Instant.now())).put("type", type).put("channel_id", CHANNEL_ID)
+        return DataObject.empty().put("id", shown.id).put("type", type).put("channel_id", shown.channelId)
                 .put("application_id", APP_ID).put("webhook_id", APP_ID).put("author", bot())
-                .put("content", payload == null ? "" : payload.getString("content", ""))
+                .put("content", shown.content == null ? "" : shown.content)
                 .put("mentions", DataArray.empty()).put("mention_roles", DataArray.empty())
                 .put("mention_everyone", false).put("pinned", false).put("tts", false)
-                .put("timestamp", Instant.now().toString())
+                .put("timestamp", now().toString())
                 .put("embeds", DataArray.empty()).put("components", DataArray.empty())
-                .put("flags", payload == null ? 0 : payload.getInt("flags", 0)).put("attachments", attachments);
+                .put("flags", shown.ephemeral ? EPHEMERAL : 0).put("attachments", attachments);
+    }
+
+    private static MockResponse unknownInteraction() {
+        return json(404, DataObject.empty().put("code", 10062).put("message", "Unknown interaction"));
+    }
+
+    private static MockResponse unknownWebhook() {
+        return json(404, DataObject.empty().put("code", 10015).put("message", "Unknown Webhook"));
+    }
+
+    private static MockResponse unknownMessage() {
+        return json(404, DataObject.empty().put("code", 10008).put("message", "Unknown Message"));
+    }
+
+    private static MockResponse invalidFormBody(String detail) {
+        return json(400, DataObject.empty().put("code", 50035).put("message", "Invalid Form Body (" + detail + ")"));
     }
 
     private static DataObject parseBody(RecordedRequest request, List<Upload> files) throws IOException {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.RequestRules;
 import java.util.List;
 import net.dv8tion.jda.api.interactions.InteractionContextType;
 import net.dv8tion.jda.api.interactions.commands.build.CommandData;
@@ -15,9 +16,9 @@ class SlashCommandsTest {
 
     @Test
     void theCommands_workInServersAndDirectMessages() {
-        assertThat(SlashCommands.all()).extracting(CommandData::getName)
+        assertThat(SlashCommands.all(RequestRules.SIZE_CHOICES)).extracting(CommandData::getName)
                 .containsExactly("imagine", "queue", "cancel", "settings", "help");
-        for (CommandData command : SlashCommands.all()) {
+        for (CommandData command : SlashCommands.all(RequestRules.SIZE_CHOICES)) {
             assertThat(command.getContexts()).as(command.getName())
                     .containsExactlyInAnyOrder(InteractionContextType.GUILD, InteractionContextType.BOT_DM);
         }
@@ -25,9 +26,9 @@ class SlashCommandsTest {
 
     @Test
     void everyOfferedSize_isInsideTheAbsoluteLimits() {
-        assertThat(SlashCommands.SIZES).contains("512x512", "512x768", "768x512", "384x384");
-        for (String text : SlashCommands.SIZES) {
-            ImageSize size = ImageSize.parse(text);
+        assertThat(RequestRules.SIZE_CHOICES).extracting(ImageSize::toString)
+                .contains("512x512", "512x768", "768x512", "384x384");
+        for (ImageSize size : RequestRules.SIZE_CHOICES) {
             assertThat(size.width() % 8).isZero();
             assertThat(size.height() % 8).isZero();
             assertThat(size.width()).isBetween(Limits.MIN_SIDE, Limits.ABSOLUTE_MAX_SIDE);
@@ -37,17 +38,36 @@ class SlashCommandsTest {
 
     @Test
     void theHash_isStableForTheSameCommands_andChangesWithThem() {
-        String hash = CommandRegistration.hash(SlashCommands.all());
-        assertThat(CommandRegistration.hash(SlashCommands.all())).isEqualTo(hash);
+        String hash = CommandRegistration.hash(SlashCommands.all(RequestRules.SIZE_CHOICES));
+        assertThat(CommandRegistration.hash(SlashCommands.all(RequestRules.SIZE_CHOICES))).isEqualTo(hash);
 
         SlashCommandData extra = Commands.slash("extra", "Something new");
-        List<CommandData> changed = new java.util.ArrayList<>(SlashCommands.all());
+        List<CommandData> changed = new java.util.ArrayList<>(SlashCommands.all(RequestRules.SIZE_CHOICES));
         changed.add(extra);
         assertThat(CommandRegistration.hash(changed)).isNotEqualTo(hash);
 
-        List<CommandData> described = new java.util.ArrayList<>(SlashCommands.all());
+        List<CommandData> described = new java.util.ArrayList<>(SlashCommands.all(RequestRules.SIZE_CHOICES));
         described.set(4, Commands.slash("help", "What Imagine can do, in other words"));
         assertThat(CommandRegistration.hash(described)).isNotEqualTo(hash);
+    }
+
+    @Test
+    void atTheDefaultLimits_theCommandsAreThoseEarlierVersionsRegistered_soAnUpgradeSpendsNoCommandCreates() {
+        List<ImageSize> sizes = RequestRules.sizesWithin(Limits.DEFAULTS, ImageSize.SQUARE_512);
+
+        assertThat(CommandRegistration.hash(SlashCommands.all(sizes)))
+                .isEqualTo("7e428dd27fbaec0c147dbf877bf52617962c18a758befadaa750bbc9e805b7f2");
+    }
+
+    @Test
+    void theSizeChoices_areThoseWithinTheConfiguredLimits_andTheDefaultSize() {
+        List<ImageSize> sizes = RequestRules.sizesWithin(new Limits(8, 512, 4, 1000), new ImageSize(320, 320));
+
+        assertThat(sizes).extracting(ImageSize::toString)
+                .containsExactly("512x512", "384x384", "256x256", "320x320");
+        CommandData imagine = SlashCommands.all(sizes).get(0);
+        assertThat(imagine.toData().getArray("options").toList().toString())
+                .contains("512x512", "384x384", "256x256", "320x320").doesNotContain("768");
     }
 
     @Test

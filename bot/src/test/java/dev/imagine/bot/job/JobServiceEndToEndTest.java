@@ -10,7 +10,7 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
@@ -64,9 +64,9 @@ class JobServiceEndToEndTest {
     private Running startService(ImageGenerator generator, JobSettings settings) {
         JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
         ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-        JobService service = new JobService(settings, generator,
-                new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()), cache, store,
-                InstantSource.system(), () -> 0L, new JobIds(), () -> 1234L);
+        FairShareQueue<Job> queue = new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system());
+        JobService service = JobService.builder(settings, generator, queue, cache, store).randomSeeds(() -> 1234L)
+                .build();
         RecordingSink sink = new RecordingSink();
         service.registerSink("telegram", sink);
         service.start();
@@ -79,7 +79,7 @@ class JobServiceEndToEndTest {
 
     @Test
     void imagine_generatesARealPng_andItsReplayComesFromTheCache_evenAfterARestart() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         byte[] generated;
         String jobId;
         try (Running first = startService(generator)) {
@@ -100,7 +100,7 @@ class JobServiceEndToEndTest {
         }
 
         // A new process: new store handle, new cache, new queue; the files on disk are all that is left.
-        CountingGenerator afterRestart = new CountingGenerator(pipeline);
+        TestGenerator afterRestart = TestGenerator.over(pipeline);
         try (Running second = startService(afterRestart)) {
             Reply replay = second.service().handle(new Command.Replay(BOB, jobId), "chat-701");
 
@@ -113,7 +113,7 @@ class JobServiceEndToEndTest {
 
     @Test
     void reroll_generatesAnotherPicture_withTheNewSeedInItsParameters() throws Exception {
-        CountingGenerator generator = new CountingGenerator(pipeline);
+        TestGenerator generator = TestGenerator.over(pipeline);
         try (Running running = startService(generator)) {
             String first = ((Reply.Accepted) running.service().handle(fox(ALICE), "c")).job().id();
             byte[] original = running.sink().await("finished", first).pngs().get(0);

@@ -9,19 +9,12 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.pipeline.CancellationSignal;
-import dev.imagine.pipeline.Generation;
+import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.pipeline.GenerationRequest;
-import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.ProgressListener;
-import dev.imagine.pipeline.TokenizedPrompt;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,109 +37,30 @@ class JobServicePreemptionEndToEndTest {
         pipeline.close();
     }
 
-    /** The real pipeline's resumable generations, each step waiting for the test while {@link #gated}. */
-    private static final class GatedGenerator implements ImageGenerator {
-        final Semaphore stepWaiting = new Semaphore(0);
-        final Semaphore steps = new Semaphore(0);
-        final List<String> stepLog = new CopyOnWriteArrayList<>();
-        volatile boolean gated = true;
-
-        @Override
-        public TokenizedPrompt tokenize(String prompt) {
-            return pipeline.tokenize(prompt);
-        }
-
-        @Override
-        public GenerationResult generate(GenerationRequest request, ProgressListener progress,
-                                         CancellationSignal cancel) {
-            throw new AssertionError("the job service steps through begin()");
-        }
-
-        @Override
-        public Generation begin(GenerationRequest request) {
-            Generation real = pipeline.begin(request);
-            return new Generation() {
-                @Override
-                public GenerationRequest request() {
-                    return real.request();
-                }
-
-                @Override
-                public boolean step(ProgressListener progress, CancellationSignal cancel) {
-                    if (gated && !real.denoised()) {
-                        stepWaiting.release();
-                        try {
-                            if (!steps.tryAcquire(20, TimeUnit.SECONDS)) {
-                                throw new IllegalStateException("the test never released a step");
-                            }
-                        } catch (InterruptedException e) {
-                            Thread.currentThread().interrupt();
-                            throw new IllegalStateException(e);
-                        }
-                    }
-                    boolean stepped = real.step(progress, cancel);
-                    if (stepped) {
-                        stepLog.add(request.prompt() + "#" + real.stepsDone());
-                    }
-                    return stepped;
-                }
-
-                @Override
-                public int stepsDone() {
-                    return real.stepsDone();
-                }
-
-                @Override
-                public int totalSteps() {
-                    return real.totalSteps();
-                }
-
-                @Override
-                public GenerationResult finish() {
-                    return real.finish();
-                }
-
-                @Override
-                public void close() {
-                    real.close();
-                }
-            };
-        }
-
-        @Override
-        public String modelName() {
-            return pipeline.modelName();
-        }
-
-        @Override
-        public void close() {
-        }
-    }
-
     private static Command.Imagine imagine(Requester who, String prompt, long seed) {
         return new Command.Imagine(who, prompt, seed, 4, new ImageSize(256, 256), 8f, 1, null);
     }
 
     @Test
     void preemptedJob_givesThePngOfAnUninterruptedOne() throws Exception {
-        GatedGenerator generator = new GatedGenerator();
+        TestGenerator generator = TestGenerator.over(pipeline);
+        generator.holdSteps();
         FairShareQueue<Job> queue = new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system());
         queue.charge(HEAVY.user().key(), Duration.ofMinutes(60));
         JobStore store = MvJobStore.inMemory();
-        JobService service = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator, queue,
-                new ResultCache(8 << 20, null, 0), store, InstantSource.system(), () -> 0L, new JobIds(), () -> 1L);
+        JobService service = JobService.builder(JobSettings.defaults("tiny-lcm", "fixture"), generator, queue,
+                new ResultCache(8 << 20, null, 0), store).randomSeeds(() -> 1L).build();
         RecordingSink sink = new RecordingSink();
         service.registerSink("telegram", sink);
         service.start();
         try {
             Job heavy = ((Reply.Accepted) service.handle(imagine(HEAVY, "a lighthouse at dusk", 42), "c")).job();
             assertThat(generator.stepWaiting.tryAcquire(20, TimeUnit.SECONDS)).isTrue();
-            generator.steps.release(1);
+            generator.releaseSteps(1);
             assertThat(generator.stepWaiting.tryAcquire(20, TimeUnit.SECONDS)).isTrue();
             // The heavy job waits before its second step; a light request arrives, so it yields after that step.
             Job light = ((Reply.Accepted) service.handle(imagine(LIGHT, "a red boat", 7), "c")).job();
-            generator.gated = false;
-            generator.steps.release(100);
+            generator.releaseAll();
 
             byte[] heavyPng = sink.await("finished", heavy.id()).pngs().get(0);
             byte[] lightPng = sink.await("finished", light.id()).pngs().get(0);
@@ -159,7 +73,7 @@ class JobServicePreemptionEndToEndTest {
             assertThat(lightPng).isEqualTo(pipeline.generate(new GenerationRequest("a red boat", 7, 4, 8f,
                     256, 256, 1)).images().get(0).png());
         } finally {
-            generator.steps.release(100);
+            generator.releaseAll();
             service.shutdown(Duration.ofSeconds(30));
             store.close();
         }

@@ -8,6 +8,7 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.testing.TestGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -18,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Preemption at step boundaries through the job service, with the fake generator holding each step until the test
+ * Preemption at step boundaries through the job service, with the test generator holding each step until the test
  * lets it go: the heavy user's job yields to a light user's, then finishes from where it stopped.
  */
 class JobServicePreemptionTest {
@@ -31,7 +32,7 @@ class JobServicePreemptionTest {
 
     private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
     private final AtomicLong seeds = new AtomicLong(1000);
-    private final FakeGenerator generator = new FakeGenerator();
+    private final TestGenerator generator = TestGenerator.fake();
     private final JobStore store = MvJobStore.inMemory();
     private final RecordingSink sink = new RecordingSink();
     private FairShareQueue<Job> queue;
@@ -40,8 +41,9 @@ class JobServicePreemptionTest {
     @BeforeEach
     void start() {
         queue = new FairShareQueue<>(QueueSettings.DEFAULTS, clock);
-        service = new JobService(JobSettings.defaults("fake-model", "r1"), generator, queue,
-                new ResultCache(1 << 20, null, 0), store, clock, () -> 0L, new JobIds(), seeds::incrementAndGet);
+        service = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator, queue,
+                new ResultCache(1 << 20, null, 0), store).clocks(new JobClocks(clock, Ticker.SYSTEM, () -> 0L))
+                .randomSeeds(seeds::incrementAndGet).build();
         service.registerSink("discord", sink);
         // The heavy user has kept the machine busy for the last hour.
         queue.charge(HEAVY.key(), Duration.ofMinutes(60));
@@ -95,7 +97,7 @@ class JobServicePreemptionTest {
         sink.await("finished", light.id());
         assertThat(generator.stepLog).containsExactly("a castle#1", "a cat#1", "a cat#2", "a cat#3", "a cat#4",
                 "a castle#2", "a castle#3", "a castle#4");
-        assertThat(new String(heavyDone.pngs().get(0))).isEqualTo("png:a castle:42:4:512x512");
+        assertThat(TestGenerator.describe(heavyDone.pngs().get(0))).isEqualTo("png:a castle:42:4:512x512");
         assertThat(generator.generated).as("the heavy job was begun once, not restarted").hasSize(2);
         assertThat(sink.events.stream().filter(e -> e.kind().equals("progress") && e.job().id().equals(heavy.id()))
                 .map(RecordingSink.Event::detail)).containsExactly("1/4", "2/4", "3/4", "4/4");
@@ -106,7 +108,7 @@ class JobServicePreemptionTest {
         Job stored = store.find(heavy.id()).orElseThrow();
         assertThat(stored.state()).isEqualTo(JobState.DONE);
         assertThat(stored.startedAt()).as("its first start").isEqualTo(clock.instant());
-        assertThat(generator.open).isEmpty();
+        assertThat(generator.unclosed).isEmpty();
     }
 
     @Test
@@ -138,7 +140,7 @@ class JobServicePreemptionTest {
         assertThat(reply).isInstanceOf(Reply.Info.class);
         assertThat(((Reply.Info) reply).text()).contains("costs you nothing");
         sink.await("cancelled", heavy.id());
-        assertThat(generator.open).containsExactly("a cat");
+        assertThat(generator.unclosed).containsExactly("a cat");
         generator.releaseAll();
         sink.await("finished", jobs[1].id());
         assertThat(store.find(heavy.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
@@ -150,11 +152,17 @@ class JobServicePreemptionTest {
     void shutdownWithAParkedJob_keepsItQueued_andClosesItsGeneration() throws Exception {
         Job[] jobs = heavyParkedForLight();
 
-        service.shutdown(Duration.ofMillis(200));
+        Thread shutdown = new Thread(() -> service.shutdown(Duration.ZERO));
+        shutdown.start();
+        assertThat(sink.await("notice", jobs[0].id()).detail()).contains("keeps its place");
+        generator.releaseSteps(1);
+        shutdown.join(Duration.ofSeconds(10));
+
+        assertThat(shutdown.isAlive()).isFalse();
 
         assertThat(store.find(jobs[0].id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
         assertThat(store.find(jobs[1].id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
-        assertThat(generator.open).isEmpty();
+        assertThat(generator.unclosed).isEmpty();
         assertThat(count("finished", jobs[0])).isZero();
     }
 

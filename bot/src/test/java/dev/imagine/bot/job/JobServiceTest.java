@@ -2,6 +2,10 @@ package dev.imagine.bot.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
@@ -11,6 +15,8 @@ import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
+import dev.imagine.bot.queue.Usage;
+import dev.imagine.bot.testing.TestGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
@@ -19,6 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /** The job service with a fake generator: admission, cache, sharing, cancellation, failures, settings. */
 class JobServiceTest {
@@ -29,8 +36,9 @@ class JobServiceTest {
     static final Requester ADMIN_IN_ART = new Requester(new User("discord", "3", "carol"), "900", "art", true);
 
     private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
+    private final FakeTicker ticker = new FakeTicker();
     private final AtomicLong seeds = new AtomicLong(1000);
-    private FakeGenerator generator;
+    private TestGenerator generator;
     private FairShareQueue<Job> queue;
     private JobStore store;
     private RecordingSink sink;
@@ -38,7 +46,7 @@ class JobServiceTest {
 
     @BeforeEach
     void start() {
-        generator = new FakeGenerator();
+        generator = TestGenerator.fake();
         store = MvJobStore.inMemory();
         startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
     }
@@ -46,8 +54,8 @@ class JobServiceTest {
     private void startService(JobSettings settings, QueueSettings queueSettings) {
         queue = new FairShareQueue<>(queueSettings, clock);
         sink = new RecordingSink();
-        service = new JobService(settings, generator, queue, new ResultCache(1 << 20, null, 0), store, clock,
-                () -> 0L, new JobIds(), seeds::incrementAndGet);
+        service = JobService.builder(settings, generator, queue, new ResultCache(1 << 20, null, 0), store)
+                .clocks(new JobClocks(clock, ticker, () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
         service.registerSink("discord", sink);
         service.start();
     }
@@ -75,7 +83,7 @@ class JobServiceTest {
         assertThat(((Reply.Accepted) reply).position()).isEqualTo(1);
         Job job = accepted(reply);
         RecordingSink.Event finished = sink.await("finished", job.id());
-        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
+        assertThat(TestGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
         assertThat(sink.events).extracting(RecordingSink.Event::kind).contains("started", "progress");
         assertThat(sink.events.stream().filter(e -> e.kind().equals("progress")).map(RecordingSink.Event::detail))
                 .containsExactly("1/4", "2/4", "3/4", "4/4");
@@ -94,7 +102,7 @@ class JobServiceTest {
 
         assertThat(replay).isInstanceOf(Reply.Finished.class);
         Reply.Finished finished = (Reply.Finished) replay;
-        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
+        assertThat(TestGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a red fox:42:4:512x512");
         assertThat(finished.job().owner()).isEqualTo(BOB);
         assertThat(finished.job().fromCache()).isTrue();
         assertThat(generator.generated).hasSize(1);
@@ -117,9 +125,7 @@ class JobServiceTest {
 
     @Test
     void whenTheSharedJobIsCancelled_theJobWaitingForIt_takesItsPlaceUnderItsOwnId() throws Exception {
-        generator.holdSteps();
-        accepted(service.handle(imagine(ALICE_IN_ART, "someone else first", 9L), "o"));
-        waitUntilRunning();
+        runningHeld(ALICE_IN_ART, "someone else first", 9L);
         Job leader = accepted(service.handle(imagine(ALICE_IN_ART, "a boat", 7L), "o"));
         Job follower = accepted(service.handle(imagine(BOB_IN_ART, "a boat", 7L), "o"));
 
@@ -129,9 +135,24 @@ class JobServiceTest {
 
         assertThat(sink.await("queued", follower.id()).job().id()).isEqualTo(follower.id());
         RecordingSink.Event finished = sink.await("finished", follower.id());
-        assertThat(new String(finished.pngs().get(0))).isEqualTo("png:a boat:7:4:512x512");
+        assertThat(TestGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a boat:7:4:512x512");
         assertThat(store.find(follower.id()).orElseThrow().state()).isEqualTo(JobState.DONE);
         assertThat(store.find(leader.id()).orElseThrow().state()).isEqualTo(JobState.CANCELLED);
+    }
+
+    @Test
+    void whenTheRunningSharedJobIsCancelled_theJobWaitingForIt_isDrawnUnderItsOwnId() throws Exception {
+        Job leader = runningHeld(ALICE_IN_ART, "a boat", 7L);
+        Job follower = accepted(service.handle(imagine(BOB_IN_ART, "a boat", 7L), "o"));
+
+        service.handle(new Command.Cancel(ALICE_IN_ART, leader.id()), "o");
+        generator.releaseAll();
+
+        sink.await("cancelled", leader.id());
+        RecordingSink.Event finished = sink.await("finished", follower.id());
+        assertThat(TestGenerator.describe(finished.pngs().get(0))).isEqualTo("png:a boat:7:4:512x512");
+        assertThat(store.find(follower.id()).orElseThrow().state()).isEqualTo(JobState.DONE);
+        assertThat(generator.generated).hasSize(2);
     }
 
     @Test
@@ -185,9 +206,7 @@ class JobServiceTest {
 
     @Test
     void fourthWaitingJobOfOneUser_isRefusedSayingWhyAndHowLong() {
-        generator.holdSteps();
-        accepted(service.handle(imagine(ALICE_IN_ART, "running", 1L), "o"));
-        waitUntilRunning();
+        runningHeld(ALICE_IN_ART, "running", 1L);
         for (int i = 0; i < 3; i++) {
             accepted(service.handle(imagine(ALICE_IN_ART, "waiting " + i, 1L), "o"));
         }
@@ -230,9 +249,7 @@ class JobServiceTest {
 
     @Test
     void cancel_ofAWaitingJob_removesItAndChargesNothing_butNotForStrangers() throws Exception {
-        generator.holdSteps();
-        accepted(service.handle(imagine(BOB_IN_ART, "bob runs", 1L), "o"));
-        waitUntilRunning();
+        runningHeld(BOB_IN_ART, "bob runs", 1L);
         Job waiting = accepted(service.handle(imagine(ALICE_IN_ART, "alice waits", 1L), "o"));
 
         Reply byStranger = service.handle(new Command.Cancel(BOB_IN_ART, waiting.id()), "o");
@@ -247,9 +264,7 @@ class JobServiceTest {
 
     @Test
     void cancel_ofTheRunningJob_stopsItBetweenSteps() throws Exception {
-        generator.holdSteps();
-        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "long one", 1L), "o"));
-        waitUntilRunning();
+        Job job = runningHeld(ALICE_IN_ART, "long one", 1L);
 
         Reply reply = service.handle(new Command.Cancel(ALICE_IN_ART, job.id()), "o");
         generator.releaseSteps(1);
@@ -260,30 +275,131 @@ class JobServiceTest {
     }
 
     @Test
-    void aFailingJob_tellsItsOwner_andTheNextJobStillRuns() throws Exception {
+    void aFailingJob_tellsItsOwnerWithTheJobIdButNoInternals_andTheNextJobStillRuns() throws Exception {
         generator.failWhenPromptIs("cursed");
         Job bad = accepted(service.handle(imagine(ALICE_IN_ART, "cursed", 1L), "o"));
         Job good = accepted(service.handle(imagine(BOB_IN_ART, "fine", 1L), "o"));
 
-        assertThat(sink.await("failed", bad.id()).detail()).contains("Something went wrong").contains("fake network broke");
+        String told = sink.await("failed", bad.id()).detail();
+        assertThat(told).contains("Something went wrong").contains(bad.id())
+                .doesNotContain("fake network broke").doesNotContain("/").doesNotContain("Exception");
+        assertThat(store.find(bad.id()).orElseThrow().error()).isEqualTo(told);
         sink.await("finished", good.id());
         assertThat(service.workerAlive()).isTrue();
         assertThat(queue.usage(ALICE.key())).isZero();
     }
 
     @Test
+    void aJobThatFailsWhileTheJvmShutsDown_isKeptForTheNextStart_notShownAsFailed() throws Exception {
+        // As when ONNX Runtime's own shutdown hook has released its environment under the running picture.
+        service.jvmStoppingForTest(() -> true);
+        generator.failWhenPromptIs("torn down");
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "torn down", 1L), "o"));
+
+        assertThat(sink.await("notice", job.id()).detail()).contains("will be drawn when it is back");
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(sink.events).noneSatisfy(e -> assertThat(e.kind()).isEqualTo("failed"));
+    }
+
+    @Test
+    void stopRunningJobNow_duringAShutdown_stopsTheRunningJobAfterItsStep_andKeepsIt() throws Exception {
+        Job job = runningHeld(ALICE_IN_ART, "long one", 1L);
+        Job waiting = accepted(service.handle(imagine(BOB_IN_ART, "waiting", 2L), "o"));
+        service.stopRunningJobNow();
+        assertThat(store.find(job.id()).orElseThrow().state()).as("no effect before a shutdown")
+                .isEqualTo(JobState.RUNNING);
+
+        Thread shutdown = new Thread(() -> service.shutdown(Duration.ofMinutes(5)));
+        shutdown.start();
+        sink.await("notice", waiting.id());
+        assertThat(service.handle(imagine(BOB_IN_ART, "late", 3L), "o")).as("draining")
+                .isInstanceOf(Reply.Refused.class);
+        service.stopRunningJobNow();
+        generator.releaseSteps(1);
+        shutdown.join(Duration.ofSeconds(10));
+
+        assertThat(shutdown.isAlive()).as("shutdown still waiting for the grace").isFalse();
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
+        assertThat(generator.stepLog).as("stopped before the step it was about to take").isEmpty();
+    }
+
+    @Test
+    void aCompletedJob_keepsItsOwnersFairShareUsageInTheStore() throws Exception {
+        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "a fox", 1L), "o"));
+        sink.await("finished", job.id());
+
+        assertThat(store.usageLedger()).containsOnlyKeys(ALICE.key());
+        assertThat(store.usageLedger().get(ALICE.key()).asOf()).isEqualTo(clock.instant());
+    }
+
+    @Test
+    void restart_takesBackEachPersonsFairShareUsageFromTheStore() throws Exception {
+        service.shutdown(Duration.ofSeconds(5));
+        store.saveUsage(ALICE.key(), new Usage(120, clock.instant()));
+
+        startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+
+        assertThat(queue.usage(ALICE.key())).isEqualTo(120);
+        assertThat(queue.usage(BOB.key())).isZero();
+    }
+
+    @Test
+    void prompts_areReadInTheConfiguredSyntax_a1111ByDefault_andTheSyntaxIsPartOfTheCacheKey() throws Exception {
+        Job a1111 = accepted(service.handle(imagine(ALICE_IN_ART, "a (red:1.3) fox", 5L), "o"));
+        sink.await("finished", a1111.id());
+        service.shutdown(Duration.ofSeconds(5));
+        JobSettings standard = JobSettings.defaults("fake-model", "r1");
+        dev.imagine.bot.command.Defaults plainDefaults = new dev.imagine.bot.command.Defaults(4,
+                dev.imagine.bot.command.ImageSize.SQUARE_512, 8f, 1, dev.imagine.bot.command.Decoder.FULL,
+                dev.imagine.bot.command.PromptSyntax.PLAIN);
+        startService(new JobSettings(standard.limits(), plainDefaults, "fake-model", "r1", standard.jobTimeout(), 10,
+                false), QueueSettings.DEFAULTS);
+
+        Job plain = accepted(service.handle(imagine(ALICE_IN_ART, "a (red:1.3) fox", 5L), "o"));
+        sink.await("finished", plain.id());
+
+        assertThat(generator.generated).extracting(dev.imagine.pipeline.GenerationRequest::promptSyntax)
+                .containsExactly(dev.imagine.pipeline.PromptSyntax.A1111, dev.imagine.pipeline.PromptSyntax.PLAIN);
+        assertThat(plain.parameters().promptSyntax()).isEqualTo(dev.imagine.bot.command.PromptSyntax.PLAIN);
+        assertThat(service.cacheKeys(plain.parameters())).doesNotContainAnyElementsOf(
+                service.cacheKeys(a1111.parameters()));
+    }
+
+    @Test
+    void promptOfMoreChunksThanAreDrawn_isRefusedAtOnce_sayingWhatToChange() {
+        Reply reply = service.handle(imagine(ALICE_IN_ART, "a fox BREAK ".repeat(10) + "a fox", 5L), "o");
+
+        assertThat(reply).isInstanceOf(Reply.Refused.class);
+        assertThat(((Reply.Refused) reply).message()).isEqualTo("Your prompt is read in 11 chunks of up to 75 tokens;"
+                + " at most 10 are drawn. Shorten it or use fewer BREAKs.");
+        assertThat(((Reply.Refused) reply).reason()).isEqualTo(Reply.Refused.Reason.INVALID);
+        assertThat(generator.generated).isEmpty();
+    }
+
+    @Test
     void aJobOverTheTimeout_isGivenUp_withAMessageSayingTheLimit() throws Exception {
         service.shutdown(Duration.ofSeconds(5));
         JobSettings defaults = JobSettings.defaults("fake-model", "r1");
-        startService(new JobSettings(defaults.limits(), defaults.defaults(), "fake-model", "r1", Duration.ofMillis(50),
+        startService(new JobSettings(defaults.limits(), defaults.defaults(), "fake-model", "r1", Duration.ofSeconds(90),
                 10, false), QueueSettings.DEFAULTS);
-        generator.holdSteps();
-        Job job = accepted(service.handle(imagine(ALICE_IN_ART, "slow", 1L), "o"));
+        Job job = runningHeld(ALICE_IN_ART, "slow", 1L);
+        generator.releaseSteps(1);
         waitUntilRunning();
-        Thread.sleep(100); // the timeout is real time by design: a stuck network must not hold the queue
+        ticker.advance(Duration.ofSeconds(91));
         generator.releaseSteps(1);
 
-        assertThat(sink.await("failed", job.id()).detail()).contains("longer than the limit of 0 s");
+        assertThat(sink.await("failed", job.id()).detail()).contains("longer than the limit of 90 s");
+        assertThat(generator.stepLog).as("given up between two steps").containsExactly("slow#1");
+        assertThat(store.find(job.id()).orElseThrow().state()).isEqualTo(JobState.FAILED);
+    }
+
+    @Test
+    void aJobWithinTheTimeout_isNotGivenUp() throws Exception {
+        Job job = runningHeld(ALICE_IN_ART, "slow", 1L);
+        ticker.advance(JobSettings.defaults("fake-model", "r1").jobTimeout().minusSeconds(1));
+        generator.releaseAll();
+
+        sink.await("finished", job.id());
     }
 
     @Test
@@ -318,9 +434,7 @@ class JobServiceTest {
 
     @Test
     void queueStatus_showsMyPositionAndTheQueueLength() {
-        generator.holdSteps();
-        accepted(service.handle(imagine(BOB_IN_ART, "bob runs", 1L), "o"));
-        waitUntilRunning();
+        runningHeld(BOB_IN_ART, "bob runs", 1L);
         accepted(service.handle(imagine(ALICE_IN_ART, "alice waits", 1L), "o"));
 
         String status = ((Reply.Info) service.handle(new Command.QueueStatus(ALICE_IN_ART), "o")).text();
@@ -330,21 +444,68 @@ class JobServiceTest {
 
     @Test
     void restart_resumesWaitingAndRunningJobs_andTellsTheirOwners() throws Exception {
-        generator.holdSteps();
-        Job running = accepted(service.handle(imagine(BOB_IN_ART, "bob runs", 1L), "o"));
-        waitUntilRunning();
+        Job running = runningHeld(BOB_IN_ART, "bob runs", 1L);
         Job waiting = accepted(service.handle(imagine(ALICE_IN_ART, "alice waits", 1L), "o"));
-        // A crash: the worker stops without finishing anything and the store keeps what it had.
-        service.shutdown(Duration.ZERO);
+        // A crash: the worker stops after the step it is in and the store keeps what it had.
+        Thread shutdown = new Thread(() -> service.shutdown(Duration.ZERO));
+        shutdown.start();
+        sink.await("notice", waiting.id());
+        generator.releaseSteps(1);
+        shutdown.join(Duration.ofSeconds(10));
+        assertThat(shutdown.isAlive()).isFalse();
         assertThat(store.find(running.id()).orElseThrow().state()).isEqualTo(JobState.QUEUED);
         assertThat(sink.events).anySatisfy(e -> assertThat(e.detail()).contains("keeps its place"));
 
         generator.releaseAll();
-        startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
+        serviceLog.addAppender(log);
+        try {
+            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        } finally {
+            serviceLog.detachAppender(log);
+        }
 
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("resumed 2 jobs from the last run: 2 were waiting, 0 were running");
         assertThat(sink.await("notice", waiting.id()).detail()).contains("back in the queue");
         sink.await("finished", running.id());
         sink.await("finished", waiting.id());
+    }
+
+    @Test
+    void restart_afterACrash_saysInTheLogWhichJobsWereRunningAndWhichWaiting() throws Exception {
+        // What a kill -9 leaves in the store: one job RUNNING, one QUEUED.
+        Instant now = clock.instant();
+        store.save(Job.queued("aaaaaaaaaa", ALICE, "900", "art", new dev.imagine.bot.command.JobParameters("a fox", 1,
+                4, new ImageSize(512, 512), 8f, 1, Decoder.FULL), now, "o", null).running(now));
+        store.save(Job.queued("bbbbbbbbbb", BOB, "900", "art", new dev.imagine.bot.command.JobParameters("a cat", 1,
+                4, new ImageSize(512, 512), 8f, 1, Decoder.FULL), now, "o", null));
+        service.shutdown(Duration.ofSeconds(5));
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
+        serviceLog.addAppender(log);
+        try {
+            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        } finally {
+            serviceLog.detachAppender(log);
+        }
+
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+                .contains("resumed 2 jobs from the last run: 1 was waiting, 1 was running (drawn again from the"
+                        + " start)");
+        sink.await("finished", "aaaaaaaaaa");
+        sink.await("finished", "bbbbbbbbbb");
+    }
+
+    /** A job that runs and waits before its first step until the test releases it. */
+    private Job runningHeld(Requester who, String prompt, long seed) {
+        generator.holdSteps();
+        Job job = accepted(service.handle(imagine(who, prompt, seed), "o"));
+        waitUntilRunning();
+        return job;
     }
 
     private void waitUntilRunning() {

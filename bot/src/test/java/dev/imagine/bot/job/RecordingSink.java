@@ -28,8 +28,9 @@ final class RecordingSink implements ReplySink {
                 return seen;
             }
         }
-        while (System.nanoTime() < deadline) {
-            Event event = arrivals.poll(50, TimeUnit.MILLISECONDS);
+        for (long left = deadline - System.nanoTime(); left > 0; left = deadline - System.nanoTime()) {
+            // Returns as soon as the next event arrives; only the deadline limits the wait.
+            Event event = arrivals.poll(left, TimeUnit.NANOSECONDS);
             if (event != null && event.kind().equals(kind) && event.job().id().equals(jobId)) {
                 return event;
             }

@@ -76,6 +76,37 @@ class FairShareQueueTest {
     }
 
     @Test
+    void restoreUsage_fromAnEarlierRun_ordersUsersAsBeforeTheRestart() throws Exception {
+        queue.charge("alice", Duration.ofSeconds(300));
+        Usage alice = queue.charge("alice", Duration.ofSeconds(100));
+        clock.advanceSeconds(60);
+        FairShareQueue<String> restarted = new FairShareQueue<>(QueueSettings.DEFAULTS, clock);
+
+        Set<String> restored = restarted.restoreUsage(Map.of("alice", alice));
+        restarted.offer("a1", "alice", "a1", JOB);
+        restarted.offer("b1", "bob", "b1", JOB);
+
+        assertThat(restored).containsExactly("alice");
+        assertThat(restarted.usage("alice")).isCloseTo(queue.usage("alice"), within(1e-9));
+        assertThat(List.of(pollId(restarted), pollId(restarted))).containsExactly("b1", "a1");
+    }
+
+    @Test
+    void restoreUsage_decaysFromWhenItWasCharged_forgetsWhatDecayedToNothing_andAddsToThisRunsUsage() {
+        Usage alice = queue.charge("alice", Duration.ofSeconds(100));
+        Usage carol = queue.charge("carol", Duration.ofMillis(1));
+        clock.advance(QueueSettings.DEFAULTS.usageHalfLife());
+        FairShareQueue<String> restarted = new FairShareQueue<>(QueueSettings.DEFAULTS, clock);
+        restarted.charge("alice", Duration.ofSeconds(10));
+
+        Set<String> restored = restarted.restoreUsage(Map.of("alice", alice, "carol", carol));
+
+        assertThat(restored).containsExactly("alice");
+        assertThat(restarted.usage("alice")).isCloseTo(60, within(1e-6));
+        assertThat(restarted.usage("carol")).isZero();
+    }
+
+    @Test
     void usage_halvesEveryHalfLife() {
         queue.charge("alice", Duration.ofSeconds(100));
         assertThat(queue.usage("alice")).isEqualTo(100.0);

@@ -2,60 +2,71 @@ package dev.imagine.bot.telegram;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.command.User;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class CommandParserTest {
+    private static final Requester ALICE = Requester.direct(new User("telegram", "700", "alice"));
+
+    private static CommandParser.Imagine imagineOf(String prompt, Long seed, Integer steps, ImageSize size,
+                                                 Float guidance, Integer count, Decoder decoder) {
+        return new CommandParser.Imagine(new Command.Imagine(ALICE, prompt, seed, steps, size, guidance, count,
+                decoder));
+    }
 
     @Test
     void imagine_readsThePromptAndEveryFlag() {
         CommandParser.Parsed parsed = CommandParser.imagine(
-                " a red fox in the snow --seed 42 --steps 4 --size 512x768 --guidance 7.5 --count 2 --fast");
+                " a red fox in the snow --seed 42 --steps 4 --size 512x768 --guidance 7.5 --count 2 --fast", ALICE);
 
-        assertThat(parsed).isEqualTo(new CommandParser.Imagine("a red fox in the snow", 42L, 4,
+        assertThat(parsed).isEqualTo(imagineOf("a red fox in the snow", 42L, 4,
                 new ImageSize(512, 768), 7.5f, 2, Decoder.FAST));
     }
 
     @Test
     void imagine_withoutFlags_isAllPrompt_andLeavesEverythingToTheDefaults() {
-        assertThat(CommandParser.imagine("a lighthouse at dusk, oil painting"))
-                .isEqualTo(new CommandParser.Imagine("a lighthouse at dusk, oil painting", null, null, null, null,
+        assertThat(CommandParser.imagine("a lighthouse at dusk, oil painting", ALICE))
+                .isEqualTo(imagineOf("a lighthouse at dusk, oil painting", null, null, null, null,
                         null, null));
     }
 
     @Test
     void imagine_readsDashesThatPhonesMadeOutOfDoubleHyphens() {
-        assertThat(CommandParser.imagine("a cat —seed 3 –steps 2 --full")).isEqualTo(
-                new CommandParser.Imagine("a cat", 3L, 2, null, null, null, Decoder.FULL));
+        assertThat(CommandParser.imagine("a cat —seed 3 –steps 2 --full", ALICE)).isEqualTo(
+                imagineOf("a cat", 3L, 2, null, null, null, Decoder.FULL));
     }
 
     @Test
     void imagine_keepsHyphensInsideThePrompt() {
-        assertThat(((CommandParser.Imagine) CommandParser.imagine("a well-lit room --steps 2")).prompt())
+        assertThat(((CommandParser.Imagine) CommandParser.imagine("a well-lit room --steps 2", ALICE)).command()
+                .prompt())
                 .isEqualTo("a well-lit room");
     }
 
     @Test
     void imagine_aValueThatDoesNotParse_quotesIt_andShowsTheSyntax() {
-        assertThat(CommandParser.imagine("a fox --steps many")).isEqualTo(new CommandParser.Invalid(
+        assertThat(CommandParser.imagine("a fox --steps many", ALICE)).isEqualTo(new CommandParser.Invalid(
                 "I didn't understand `--steps many`. Use: /imagine a red fox --seed 42 --steps 4 --size 512x768"
                         + " --guidance 8 --count 2 --fast"));
-        assertThat(CommandParser.imagine("a fox --size big")).isEqualTo(new CommandParser.Invalid(
+        assertThat(CommandParser.imagine("a fox --size big", ALICE)).isEqualTo(new CommandParser.Invalid(
                 "I didn't understand `--size big`. Use: " + CommandParser.IMAGINE_EXAMPLE));
-        assertThat(CommandParser.imagine("a fox --guidance NaN"))
+        assertThat(CommandParser.imagine("a fox --guidance NaN", ALICE))
                 .isInstanceOf(CommandParser.Invalid.class);
     }
 
     @Test
     void imagine_unknownFlags_strayWords_andMissingValues_areExplained() {
-        assertThat(CommandParser.imagine("a fox --colour red")).isEqualTo(new CommandParser.Invalid(
+        assertThat(CommandParser.imagine("a fox --colour red", ALICE)).isEqualTo(new CommandParser.Invalid(
                 "I didn't understand `--colour`. Use: " + CommandParser.IMAGINE_EXAMPLE));
-        assertThat(CommandParser.imagine("a fox --seed 4 5")).isEqualTo(new CommandParser.Invalid(
+        assertThat(CommandParser.imagine("a fox --seed 4 5", ALICE)).isEqualTo(new CommandParser.Invalid(
                 "I didn't understand `5`. Use: " + CommandParser.IMAGINE_EXAMPLE));
-        assertThat(CommandParser.imagine("a fox --seed")).isEqualTo(new CommandParser.Invalid(
+        assertThat(CommandParser.imagine("a fox --seed", ALICE)).isEqualTo(new CommandParser.Invalid(
                 "I didn't understand `--seed`: it needs a value. Use: " + CommandParser.IMAGINE_EXAMPLE));
     }
 

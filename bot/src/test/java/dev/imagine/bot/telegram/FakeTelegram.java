@@ -33,6 +33,18 @@ import java.util.function.Predicate;
  * arrives or its timeout passes (updates below the offset are confirmed and dropped, as on Telegram), every call
  * recorded with its parameters and uploaded files. It answers 400 {@code BUTTON_DATA_INVALID} for callback data
  * over 64 bytes and can be told to answer one call of a method with 429 and {@code retry_after}.
+ *
+ * <p>It knows which messages are in which chat: editing or deleting a message that is not in the chat named is
+ * answered 400 ("message to edit not found", "message to delete not found"), and so is replying to one unless
+ * {@code reply_parameters.allow_sending_without_reply} is true ("Pass True if the message should be sent even if
+ * the specified message to be replied to is not found", Bot API, ReplyParameters).
+ *
+ * <p>A group can become a supergroup ({@link #upgradeToSupergroup}), as Telegram does when a group grows or its
+ * admins change certain settings: the supergroup gets a new chat id and none of the group's messages; any call with
+ * the old {@code chat_id} is answered 400 "Bad Request: group chat was upgraded to a supergroup chat" with
+ * {@code parameters.migrate_to_chat_id} ("The group has been migrated to a supergroup with the specified
+ * identifier", Bot API, ResponseParameters); and the bot receives the service messages with
+ * {@code migrate_to_chat_id} (in the old chat) and {@code migrate_from_chat_id} (in the new one) (Bot API, Message).
  */
 final class FakeTelegram implements AutoCloseable {
     static final String TOKEN = "7012345678:AAFakeTokenForTests_only-0123456789ab";
@@ -100,6 +112,8 @@ final class FakeTelegram implements AutoCloseable {
     private final Map<String, Integer> floodOnce = new ConcurrentHashMap<>();
     private final Map<Long, String> chatTypes = new ConcurrentHashMap<>();
     private final Set<Long> admins = ConcurrentHashMap.newKeySet();
+    private final Map<Long, Set<Integer>> messagesByChat = new ConcurrentHashMap<>();
+    private final Map<Long, Long> upgradedTo = new ConcurrentHashMap<>();
     private volatile boolean closed;
 
     FakeTelegram() throws IOException {
@@ -130,12 +144,52 @@ final class FakeTelegram implements AutoCloseable {
     }
 
     /**
+     * Group {@code groupId} becomes a supergroup with a new id, which is returned. With {@code announce}, the bot
+     * gets the two service messages; without, it only learns from the 400 answers (it was not polling then, say).
+     */
+    long upgradeToSupergroup(long groupId, long byUserId, String byUserName, boolean announce) {
+        long supergroupId = -1_000_000_000_000L + groupId;
+        chatTypes.put(supergroupId, "supergroup");
+        upgradedTo.put(groupId, supergroupId);
+        if (announce) {
+            feed(serviceMessage(groupId, chatTypes.getOrDefault(groupId, "group"), byUserId, byUserName,
+                    "migrate_to_chat_id", supergroupId));
+            feed(serviceMessage(supergroupId, "supergroup", byUserId, byUserName, "migrate_from_chat_id", groupId));
+        }
+        return supergroupId;
+    }
+
+    private ObjectNode serviceMessage(long chatId, String chatType, long userId, String userName, String field,
+                                      long value) {
+        int messageId = nextMessageId.incrementAndGet();
+        inChat(chatId, messageId);
+        ObjectNode message = MAPPER.createObjectNode();
+        message.put("message_id", messageId);
+        message.put("date", now());
+        message.set("chat", chat(chatId, chatType));
+        message.set("from", user(userId, userName));
+        message.put(field, value);
+        ObjectNode update = MAPPER.createObjectNode();
+        update.set("message", message);
+        return update;
+    }
+
+    private void inChat(long chatId, int messageId) {
+        messagesByChat.computeIfAbsent(chatId, id -> ConcurrentHashMap.newKeySet()).add(messageId);
+    }
+
+    private boolean isInChat(long chatId, int messageId) {
+        return messagesByChat.getOrDefault(chatId, Set.of()).contains(messageId);
+    }
+
+    /**
      * A user's text message; a leading {@code /command} (with an optional {@code @bot}) gets the bot_command entity
      * Telegram sends. Returns its message id.
      */
     int sendText(long chatId, String chatType, long userId, String userName, String text) {
         chatTypes.put(chatId, chatType);
         int messageId = nextMessageId.incrementAndGet();
+        inChat(chatId, messageId);
         ObjectNode message = MAPPER.createObjectNode();
         message.put("message_id", messageId);
         message.put("date", now());
@@ -159,6 +213,7 @@ final class FakeTelegram implements AutoCloseable {
     /** A user pressing a button with {@code data} under message {@code messageId}. Returns the query id. */
     String press(long chatId, long userId, String userName, int messageId, String data) {
         String id = "cq-" + nextCallbackId.incrementAndGet();
+        inChat(chatId, messageId);
         ObjectNode message = MAPPER.createObjectNode();
         message.put("message_id", messageId);
         message.put("date", now());
@@ -258,6 +313,22 @@ final class FakeTelegram implements AutoCloseable {
                 respond(exchange, 400, answer);
                 return;
             }
+            Long upgraded = params.containsKey("chat_id") ? upgradedTo.get(Long.parseLong(params.get("chat_id")))
+                    : null;
+            if (upgraded != null) {
+                ObjectNode answer = error(400, "Bad Request: group chat was upgraded to a supergroup chat");
+                answer.putObject("parameters").put("migrate_to_chat_id", upgraded);
+                record(new Call(method, params, files, at, answer));
+                respond(exchange, 400, answer);
+                return;
+            }
+            String missing = missingMessage(method, params);
+            if (missing != null) {
+                ObjectNode answer = error(400, "Bad Request: " + missing);
+                record(new Call(method, params, files, at, answer));
+                respond(exchange, 400, answer);
+                return;
+            }
             if (method.equals("getupdates")) {
                 record(new Call(method, params, files, at, null));
                 JsonNode result = awaitUpdates(params);
@@ -283,7 +354,40 @@ final class FakeTelegram implements AutoCloseable {
         }
     }
 
+    /** What Telegram says when a call names a message that is not in its chat; null when all is well. */
+    private String missingMessage(String method, Map<String, String> params) {
+        if (!params.containsKey("chat_id")) {
+            return null;
+        }
+        long chatId = Long.parseLong(params.get("chat_id"));
+        if (params.containsKey("message_id")) {
+            int messageId = Integer.parseInt(params.get("message_id"));
+            if (method.startsWith("edit") && !isInChat(chatId, messageId)) {
+                return "message to edit not found";
+            }
+            if (method.equals("deletemessage") && !isInChat(chatId, messageId)) {
+                return "message to delete not found";
+            }
+        }
+        if (params.containsKey("reply_parameters")) {
+            try {
+                JsonNode reply = MAPPER.readTree(params.get("reply_parameters"));
+                if (!reply.path("allow_sending_without_reply").asBoolean(false)
+                        && !isInChat(chatId, reply.path("message_id").asInt())) {
+                    return "message to be replied not found";
+                }
+            } catch (IOException e) {
+                return "can't parse reply parameters JSON object";
+            }
+        }
+        return null;
+    }
+
     private JsonNode answer(String method, Map<String, String> params, Map<String, byte[]> files) {
+        if (method.equals("deletemessage")) {
+            messagesByChat.getOrDefault(Long.parseLong(params.get("chat_id")), Set.of())
+                    .remove(Integer.parseInt(params.get("message_id")));
+        }
         return switch (method) {
             case "deletewebhook", "setmycommands", "sendchataction", "answercallbackquery", "deletemessage",
                  "deletemessages" -> MAPPER.getNodeFactory().booleanNode(true);
@@ -297,9 +401,8 @@ final class FakeTelegram implements AutoCloseable {
             }
             case "sendmessage" -> message(params).put("text", params.get("text"));
             case "editmessagetext" -> {
-                ObjectNode edited = message(params).put("text", params.get("text"));
-                edited.put("message_id", Integer.parseInt(params.get("message_id")));
-                yield edited;
+                yield messageObject(Long.parseLong(params.get("chat_id")), Integer.parseInt(params.get("message_id")))
+                        .put("text", params.get("text"));
             }
             case "sendphoto" -> {
                 ObjectNode sent = message(params);
@@ -375,8 +478,14 @@ final class FakeTelegram implements AutoCloseable {
 
     private ObjectNode message(Map<String, String> params) {
         long chatId = Long.parseLong(params.get("chat_id"));
+        int messageId = nextMessageId.incrementAndGet();
+        inChat(chatId, messageId);
+        return messageObject(chatId, messageId);
+    }
+
+    private ObjectNode messageObject(long chatId, int messageId) {
         ObjectNode message = MAPPER.createObjectNode();
-        message.put("message_id", nextMessageId.incrementAndGet());
+        message.put("message_id", messageId);
         message.put("date", now());
         message.set("chat", chat(chatId, chatTypes.getOrDefault(chatId, chatId > 0 ? "private" : "supergroup")));
         message.set("from", bot());

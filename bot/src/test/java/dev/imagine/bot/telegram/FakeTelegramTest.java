@@ -9,6 +9,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.telegram.telegrambots.client.okhttp.OkHttpTelegramClient;
 import org.telegram.telegrambots.meta.api.methods.send.SendMessage;
+import org.telegram.telegrambots.meta.api.methods.updatingmessages.DeleteMessage;
+import org.telegram.telegrambots.meta.api.methods.updatingmessages.EditMessageText;
+import org.telegram.telegrambots.meta.api.objects.ReplyParameters;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.InlineKeyboardMarkup;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardButton;
 import org.telegram.telegrambots.meta.api.objects.replykeyboard.buttons.InlineKeyboardRow;
@@ -63,5 +66,55 @@ class FakeTelegramTest {
                     assertThat(e.getParameters().getRetryAfter()).isEqualTo(3);
                 });
         assertThat(client.execute(withButton("a")).getMessageId()).isPositive();
+    }
+
+    @Test
+    void aGroupThatBecameASupergroup_answersCallsToItsOldIdWithTheNewId() throws Exception {
+        telegram.sendText(-4001L, "group", 700, "alice", "hello");
+        long supergroup = telegram.upgradeToSupergroup(-4001L, 700, "alice", false);
+
+        assertThatThrownBy(() -> client.execute(SendMessage.builder().chatId(-4001L).text("hi").build()))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class, e -> {
+                    assertThat(e.getErrorCode()).isEqualTo(400);
+                    assertThat(e.getApiResponse()).contains("upgraded to a supergroup");
+                    assertThat(e.getParameters().getMigrateToChatId()).isEqualTo(supergroup);
+                });
+        assertThat(client.execute(SendMessage.builder().chatId(supergroup).text("hi").build()).getChatId())
+                .isEqualTo(supergroup);
+    }
+
+    @Test
+    void theSupergroupHasNoneOfTheGroupsMessages() throws Exception {
+        int asked = telegram.sendText(-4001L, "group", 700, "alice", "hello");
+        long supergroup = telegram.upgradeToSupergroup(-4001L, 700, "alice", false);
+
+        assertThatThrownBy(() -> client.execute(EditMessageText.builder().chatId(supergroup).messageId(asked)
+                .text("edited").build()))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class,
+                        e -> assertThat(e.getApiResponse()).contains("message to edit not found"));
+        assertThatThrownBy(() -> client.execute(DeleteMessage.builder().chatId(supergroup).messageId(asked).build()))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class,
+                        e -> assertThat(e.getApiResponse()).contains("message to delete not found"));
+        assertThatThrownBy(() -> client.execute(SendMessage.builder().chatId(supergroup).text("re")
+                .replyParameters(ReplyParameters.builder().messageId(asked).build()).build()))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class,
+                        e -> assertThat(e.getApiResponse()).contains("message to be replied not found"));
+        assertThat(client.execute(SendMessage.builder().chatId(supergroup).text("re").replyParameters(
+                ReplyParameters.builder().messageId(asked).allowSendingWithoutReply(true).build()).build()))
+                .as("sent without the reply, as asked").isNotNull();
+    }
+
+    @Test
+    void anAnnouncedUpgrade_sendsBothServiceMessages() throws Exception {
+        long supergroup = telegram.upgradeToSupergroup(-4001L, 700, "alice", true);
+
+        List<org.telegram.telegrambots.meta.api.objects.Update> updates = client.execute(
+                org.telegram.telegrambots.meta.api.methods.updates.GetUpdates.builder().timeout(0).build());
+
+        assertThat(updates).hasSize(2);
+        assertThat(updates.get(0).getMessage().getChatId()).isEqualTo(-4001L);
+        assertThat(updates.get(0).getMessage().getMigrateToChatId()).isEqualTo(supergroup);
+        assertThat(updates.get(1).getMessage().getChatId()).isEqualTo(supergroup);
+        assertThat(updates.get(1).getMessage().getMigrateFromChatId()).isEqualTo(-4001L);
     }
 }

@@ -8,31 +8,25 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.read.ListAppender;
-import dev.imagine.bot.cache.ResultCache;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
-import dev.imagine.bot.job.JobSettings;
-import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.job.ReplyTexts;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.CountingGenerator;
+import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.OutOfRange;
+import dev.imagine.bot.testing.TestGenerator;
+import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,13 +37,12 @@ import org.slf4j.LoggerFactory;
  * the job service, the real pipeline on the tiny fixture model, and the durable store and cache on disk.
  */
 class TelegramBotEndToEndTest {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final long GROUP = -1001234567890L;
     static final long ALICE = 700;
     static final long BOB = 701;
     static final String FOX = "a red fox --seed 42 --steps 2 --size 256x256";
 
-    private static ImageGenerator pipeline;
+    private static final ImageGenerator pipeline = TinyModel.shared();
 
     @TempDir
     Path data;
@@ -58,16 +51,6 @@ class TelegramBotEndToEndTest {
     private final List<Imagine> started = new ArrayList<>();
     private final ListAppender<ILoggingEvent> logs = new ListAppender<>();
     private final List<Logger> debugLoggers = new ArrayList<>();
-
-    @BeforeAll
-    static void loadModel() {
-        pipeline = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-    }
-
-    @AfterAll
-    static void closeModel() {
-        pipeline.close();
-    }
 
     @BeforeEach
     void startFakeTelegram() throws IOException {
@@ -103,32 +86,20 @@ class TelegramBotEndToEndTest {
 
     /** One running Imagine: store, cache, job service and Telegram bot, on this test's data folder. */
     private final class Imagine implements AutoCloseable {
-        final CountingGenerator generator = new CountingGenerator(pipeline);
-        final JobStore store;
+        final TestGenerator generator = TestGenerator.over(pipeline);
+        final Engine engine;
         final JobService jobs;
-        final TelegramBot bot;
-        private boolean closed;
 
         Imagine(QueueSettings queue, TelegramSettings telegramSettings) {
-            store = MvJobStore.open(data.resolve("jobs.mv"));
-            ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
-            jobs = new JobService(JobSettings.defaults("tiny-lcm", "fixture"), generator,
-                    new FairShareQueue<>(queue, InstantSource.system()), cache, store, InstantSource.system(),
-                    () -> 0L, new JobIds(), () -> 1234L);
-            bot = new TelegramBot(telegramSettings, jobs);
-            bot.start(FakeTelegram.TOKEN);
-            jobs.start();
+            engine = new Engine(data, generator, queue, () -> 1234L);
+            jobs = engine.jobs();
+            engine.open(new TelegramBot(telegramSettings, jobs, FakeTelegram.TOKEN));
+            engine.startWorking();
         }
 
         @Override
         public void close() {
-            if (closed) {
-                return;
-            }
-            closed = true;
-            bot.close();
-            jobs.shutdown(Duration.ofSeconds(30));
-            store.close();
+            engine.close();
         }
     }
 
@@ -323,6 +294,21 @@ class TelegramBotEndToEndTest {
     }
 
     @Test
+    void optionsOutOfRange_areRefusedInTheStatusMessage_inTheSameWordsAsOnEveryPlatform() throws Exception {
+        startImagine();
+        for (OutOfRange.Case wrong : OutOfRange.CASES) {
+            int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine a red fox --" + wrong.option()
+                    + " " + wrong.text());
+
+            FakeTelegram.Call status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked);
+            FakeTelegram.Call refusal = telegram.await("editMessageText",
+                    c -> c.param("message_id").equals(Integer.toString(status.resultMessageId())));
+
+            assertThat(refusal.param("text")).as(wrong.option()).isEqualTo(wrong.refusal());
+        }
+    }
+
+    @Test
     void refusals_sayWhatToChange_inTheStatusMessage() throws Exception {
         startImagine();
         int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine a red fox --steps 12");
@@ -470,10 +456,10 @@ class TelegramBotEndToEndTest {
     @Test
     void aTokenTelegramRejects_failsTheStartWithAMessage_thatDoesNotContainIt() throws Exception {
         try (Imagine ignored = startImagine()) {
-            TelegramBot bot = new TelegramBot(settings(telegram.url()), ignored.jobs);
             String wrong = "7012345678:AAWrongTokenWrongTokenWrongToken123";
+            TelegramBot bot = new TelegramBot(settings(telegram.url()), ignored.jobs, wrong);
 
-            assertThatThrownBy(() -> bot.start(wrong))
+            assertThatThrownBy(() -> ignored.engine.open(bot))
                     .isInstanceOf(IllegalStateException.class)
                     .hasMessageContaining("did not accept the bot token")
                     .hasMessageNotContaining("AAWrongToken")
@@ -512,12 +498,12 @@ class TelegramBotEndToEndTest {
         TelegramSettings quick = settings(telegram.url())
                 .withEditIntervals(Duration.ofNanos(1), Duration.ofSeconds(30));
         Imagine imagine = startImagine(QueueSettings.DEFAULTS, quick);
-        imagine.generator.stepByStep();
+        imagine.generator.holdSteps();
         int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine " + FOX);
         int status = telegram.await("sendMessage", c -> c.replyToMessageId() == asked).resultMessageId();
         for (int step = 1; step <= 2; step++) {
-            imagine.generator.releaseStep();
-            String text = Texts.running(step, 2);
+            imagine.generator.releaseSteps(1);
+            String text = ReplyTexts.drawing(step, 2).withIcon();
             telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(status))
                     && c.param("text").equals(text));
         }
@@ -527,12 +513,85 @@ class TelegramBotEndToEndTest {
                 + " --size 256x256");
         int groupStatus = telegram.await("sendMessage", c -> c.replyToMessageId() == inGroup).resultMessageId();
         telegram.await("editMessageText", c -> c.param("message_id").equals(Integer.toString(groupStatus))
-                && c.param("text").equals(Texts.running(0, 2)));
-        imagine.generator.releaseStep();
-        imagine.generator.releaseStep();
+                && c.param("text").equals(ReplyTexts.drawing(0, 2).withIcon()));
+        imagine.generator.releaseSteps(1);
+        imagine.generator.releaseSteps(1);
         photoReplyingTo(inGroup);
         assertThat(telegram.calls("editMessageText").stream()
                 .filter(c -> c.param("message_id").equals(Integer.toString(groupStatus)))
                 .map(c -> c.param("text"))).noneMatch(text -> text.contains("step"));
+    }
+
+    // ---- a group that becomes a supergroup ----
+
+    static final long BASIC_GROUP = -4001L;
+
+    /** Calls Telegram answered "group chat was upgraded to a supergroup chat", naming {@code supergroup}. */
+    private List<FakeTelegram.Call> upgradeAnswers(long supergroup) {
+        return telegram.calls().stream().filter(c -> c.result() != null
+                && c.result().path("parameters").path("migrate_to_chat_id").asLong() == supergroup).toList();
+    }
+
+    @Test
+    void aGroupThatBecomesASupergroupWhileItsPictureIsDrawn_getsThePictureInTheSupergroup() throws Exception {
+        Imagine imagine = startImagine();
+        imagine.generator.hold();
+        long supergroup;
+        try {
+            int asked = telegram.sendText(BASIC_GROUP, "group", ALICE, "alice", "/imagine " + FOX);
+            telegram.await("sendMessage", c -> c.replyToMessageId() == asked && c.chatId() == BASIC_GROUP);
+            assertThat(imagine.generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+            // The bot does not see the service messages (it was not polling, say): it learns from Telegram's answer.
+            supergroup = telegram.upgradeToSupergroup(BASIC_GROUP, ALICE, "alice", false);
+        } finally {
+            imagine.generator.open();
+        }
+
+        FakeTelegram.Call photo = telegram.await("sendPhoto", c -> c.chatId() == supergroup
+                && c.result().has("photo"));
+        assertThat(pngText(onlyFile(photo))).contains("Seed: 42");
+        assertThat(photo.replyToMessageId()).as("the request stayed behind in the old group").isZero();
+        assertThat(upgradeAnswers(supergroup)).as("one answer taught the bot the new id").hasSize(1);
+        String jobId = jobIdOf(photo, "same");
+
+        // The group goes on: Same seed under the picture answers in the supergroup, straight away.
+        String query = telegram.press(supergroup, BOB, "bob", photo.resultMessageId(), "same:" + jobId);
+        telegram.await("answerCallbackQuery", c -> c.param("callback_query_id").equals(query));
+        FakeTelegram.Call again = telegram.await("sendPhoto", c -> c.chatId() == supergroup
+                && c.replyToMessageId() == photo.resultMessageId());
+        assertThat(onlyFile(again)).isEqualTo(onlyFile(photo));
+        assertThat(upgradeAnswers(supergroup)).hasSize(1);
+    }
+
+    @Test
+    void aGroupUpgradeAnnouncedByTelegram_carriesTheGroupsLimitsOver_andWaitingPicturesFollow() throws Exception {
+        Imagine imagine = startImagine();
+        telegram.makeAdmin(BASIC_GROUP, ALICE);
+        int limits = telegram.sendText(BASIC_GROUP, "group", ALICE, "alice", "/settings group steps 2");
+        assertThat(telegram.await("sendMessage", c -> c.replyToMessageId() == limits).param("text"))
+                .startsWith("Saved.").contains("up to 2 steps");
+        imagine.generator.hold();
+        long supergroup;
+        try {
+            int asked = telegram.sendText(BASIC_GROUP, "group", ALICE, "alice", "/imagine " + FOX);
+            telegram.await("sendMessage", c -> c.replyToMessageId() == asked && c.chatId() == BASIC_GROUP);
+            assertThat(imagine.generator.entered.tryAcquire(20, TimeUnit.SECONDS)).as("the job runs").isTrue();
+
+            supergroup = telegram.upgradeToSupergroup(BASIC_GROUP, ALICE, "alice", true);
+
+            int tooMany = telegram.sendText(supergroup, "supergroup", BOB, "bob", "/imagine a cat --steps 4");
+            FakeTelegram.Call status = telegram.await("sendMessage", c -> c.replyToMessageId() == tooMany);
+            assertThat(status.chatId()).isEqualTo(supergroup);
+            assertThat(telegram.await("editMessageText", c -> c.chatId() == supergroup && c.param("message_id")
+                    .equals(Integer.toString(status.resultMessageId()))).param("text"))
+                    .as("the group's limit holds in the supergroup").contains("outside 1 to 2");
+        } finally {
+            imagine.generator.open();
+        }
+
+        FakeTelegram.Call photo = telegram.await("sendPhoto", c -> c.chatId() == supergroup
+                && c.result().has("photo"));
+        assertThat(pngText(onlyFile(photo))).contains("Seed: 42");
+        assertThat(telegram.calls("sendPhoto")).as("no picture tried the old group").hasSize(1);
     }
 }

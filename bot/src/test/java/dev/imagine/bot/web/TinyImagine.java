@@ -1,93 +1,83 @@
 package dev.imagine.bot.web;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
-import dev.imagine.bot.job.JobIds;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
-import dev.imagine.bot.job.MvJobStore;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.pipeline.CancellationSignal;
-import dev.imagine.pipeline.GenerationRequest;
-import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.bot.testing.Engine;
+import dev.imagine.bot.testing.TestGenerator;
+import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.ImageGenerator;
-import dev.imagine.pipeline.PipelineOptions;
-import dev.imagine.pipeline.ProgressListener;
-import dev.imagine.pipeline.TokenizedPrompt;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.Map;
-import java.util.function.Supplier;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * A whole Imagine for tests: the job service with the durable store and the disk cache in a folder, running the real
  * small fixture model (256x256 pictures in a few hundred milliseconds), and the web server on a free port.
  */
 final class TinyImagine implements AutoCloseable {
-    static final Path TINY_MODEL = Path.of("../pipeline/src/test/resources/reference/tiny-lcm").toAbsolutePath();
     static final Defaults SMALL = new Defaults(2, new ImageSize(256, 256), 8f, 1, Decoder.FULL);
     /** A job with this prompt keeps the worker busy until the test lets it go ({@link #holdWorker()}). */
     static final String HOLD_PROMPT = "hold the worker";
 
-    private static ImageGenerator model;
-
     final JobService jobs;
     final JobStore store;
     final WebServer web;
+    final Metrics metrics;
 
-    private final AtomicReference<Hold> gate;
+    private final Engine engine;
+    private final TestGenerator generator;
 
-    private TinyImagine(JobService jobs, JobStore store, WebServer web,
-                        AtomicReference<Hold> gate) {
-        this.gate = gate;
-        this.jobs = jobs;
-        this.store = store;
+    private TinyImagine(Engine engine, WebServer web, TestGenerator generator, Metrics metrics) {
+        this.engine = engine;
+        this.jobs = engine.jobs();
+        this.store = engine.store();
         this.web = web;
+        this.generator = generator;
+        this.metrics = metrics;
     }
 
-    /** The model is loaded once for the whole test run and closed by the JVM. */
-    static synchronized ImageGenerator model() {
-        if (model == null) {
-            model = ImageGenerator.open(TINY_MODEL, new PipelineOptions(2));
-        }
-        return model;
+    static ImageGenerator model() {
+        return TinyModel.shared();
     }
 
+    /** With the health of its real parts: the worker, draining, and whether the server listens. */
     static TinyImagine start(Path data, WebSettings settings) {
-        return start(data, settings, () -> new HealthReport(true, true, Map.of("web", true)),
-                () -> "# TYPE imagine_queue_length gauge\nimagine_queue_length 0\n");
+        return start(data, settings, null);
     }
 
-    static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health,
-                             Supplier<String> metrics) {
-        JobStore store = MvJobStore.open(data.resolve("jobs.mv"));
-        ResultCache cache = new ResultCache(8 << 20, data.resolve("results"), 64 << 20);
+    static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health) {
         AtomicLong seeds = new AtomicLong(1000);
         JobSettings jobSettings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture",
                 Duration.ofMinutes(1), 0.5, false);
-        AtomicReference<Hold> gate = new AtomicReference<>();
-        JobService jobs = new JobService(jobSettings, gated(model(), gate),
-                new FairShareQueue<>(QueueSettings.DEFAULTS, InstantSource.system()), cache, store,
-                InstantSource.system(), () -> 0L, new JobIds(), seeds::incrementAndGet);
-        WebServer web;
+        TestGenerator generator = TestGenerator.over(model());
+        Engine engine = new Engine(data, generator, jobSettings, QueueSettings.DEFAULTS, seeds::incrementAndGet);
+        JobService jobs = engine.jobs();
+        Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
+        jobs.observe(metrics);
+        AtomicReference<WebServer> server = new AtomicReference<>();
+        Supplier<HealthReport> real = () -> new HealthReport(true, jobs.workerAlive(), !jobs.admitting(),
+                Map.of("web", server.get().connected()));
         try {
-            web = WebServer.start(settings, jobs, health, metrics);
+            server.set(engine.open(new WebServer(settings, jobs, health != null ? health : real,
+                    new MetricsPage(metrics.registry(), Metrics.CONTENT_TYPE, metrics::scrape))));
         } catch (RuntimeException e) {
-            store.close();
+            engine.close();
+            metrics.close();
             throw e;
         }
-        jobs.start();
-        return new TinyImagine(jobs, store, web, gate);
+        engine.startWorking();
+        return new TinyImagine(engine, server.get(), generator, metrics);
     }
 
     /**
@@ -95,26 +85,28 @@ final class TinyImagine implements AutoCloseable {
      * the jobs submitted after it wait in the queue.
      */
     Hold holdWorker() {
-        Hold hold = new Hold();
-        gate.set(hold);
-        return hold;
+        generator.holdPrompt(HOLD_PROMPT);
+        return new Hold(generator);
     }
 
     /** Holds the next job with {@link #HOLD_PROMPT} on the worker until closed. */
     static final class Hold implements AutoCloseable {
-        private final CountDownLatch holding = new CountDownLatch(1);
-        private final CountDownLatch released = new CountDownLatch(1);
+        private final TestGenerator generator;
+
+        private Hold(TestGenerator generator) {
+            this.generator = generator;
+        }
 
         /** Waits until the held job is on the worker (so later jobs really wait in the queue). */
         void awaitHeld() throws InterruptedException {
-            if (!holding.await(30, TimeUnit.SECONDS)) {
+            if (!generator.held.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new AssertionError("the held job never reached the worker");
             }
         }
 
         @Override
         public void close() {
-            released.countDown();
+            generator.open();
         }
     }
 
@@ -124,46 +116,7 @@ final class TinyImagine implements AutoCloseable {
 
     @Override
     public void close() {
-        web.close();
-        jobs.shutdown(Duration.ofSeconds(30));
-        store.close();
-    }
-
-    private static ImageGenerator gated(ImageGenerator generator,
-                                        AtomicReference<Hold> gate) {
-        return new ImageGenerator() {
-            @Override
-            public TokenizedPrompt tokenize(String prompt) {
-                return generator.tokenize(prompt);
-            }
-
-            @Override
-            public GenerationResult generate(GenerationRequest request,
-                                                                  ProgressListener progress,
-                                                                  CancellationSignal cancel) {
-                Hold hold = gate.get();
-                if (request.prompt().equals(HOLD_PROMPT) && hold != null) {
-                    hold.holding.countDown();
-                    try {
-                        if (!hold.released.await(30, TimeUnit.SECONDS)) {
-                            throw new IllegalStateException("the test never let the held job go");
-                        }
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        throw new IllegalStateException(e);
-                    }
-                }
-                return generator.generate(request, progress, cancel);
-            }
-
-            @Override
-            public String modelName() {
-                return generator.modelName();
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        engine.close();
+        metrics.close();
     }
 }

@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
+import dev.imagine.bot.testing.OutOfRange;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
@@ -137,7 +138,7 @@ class WebApiTest {
 
         Person.Answer stranger = person().delete("/api/jobs/" + id);
         assertThat(stranger.status()).isEqualTo(403);
-        assertThat(stranger.error()).contains("only the person who asked");
+        assertThat(stranger.error()).containsIgnoringCase("only the person who asked");
         assertThat(image(alice, job)).isNotEmpty();
 
         Person.Answer owner = alice.delete("/api/jobs/" + id);
@@ -187,6 +188,18 @@ class WebApiTest {
     }
 
     @Test
+    void optionsOutOfRange_are400_inTheSameWordsAsOnEveryPlatform() throws Exception {
+        Person alice = person();
+        for (OutOfRange.Case wrong : OutOfRange.CASES) {
+            Person.Answer answer = alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"" + wrong.option() + "\":"
+                    + wrong.text() + "}");
+
+            assertThat(answer.status()).as(wrong.option()).isEqualTo(400);
+            assertThat(answer.error()).as(wrong.option()).isEqualTo(wrong.refusal());
+        }
+    }
+
+    @Test
     void aFullShareOfTheQueue_isA429_withThePoliteRefusal() throws Exception {
         Person dave = person();
         try (TinyImagine.Hold held = imagine.holdWorker()) {
@@ -202,10 +215,39 @@ class WebApiTest {
 
             assertThat(fourth.status()).isEqualTo(429);
             assertThat(fourth.error()).contains("3");
+            assertThat(fourth.response().headers().firstValue("Retry-After")).hasValueSatisfying(seconds ->
+                    assertThat(Long.parseLong(seconds)).isBetween(1L, 3600L));
             Person.Answer queue = dave.get("/api/queue");
             assertThat(queue.json().getAsJsonArray("mine")).hasSize(3);
             assertThat(queue.json().get("drawing").getAsBoolean()).isTrue();
         }
+    }
+
+    @Test
+    void a429_carriesItsReasonPhrase_andRetryAfter_onTheWire() throws Exception {
+        String cookie = "imagine_user=rawhttpuser00000000";
+        try (TinyImagine.Hold held = imagine.holdWorker()) {
+            person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+            held.awaitHeld();
+            RawHttp.Answer last = null;
+            for (int i = 0; i < 4; i++) {
+                String body = "{\"prompt\":\"raw wave " + i + "\",\"seed\":" + i + "}";
+                last = RawHttp.exchange(imagine.web.port(), "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Cookie: " + cookie + "\r\nContent-Type: application/json\r\nContent-Length: "
+                        + body.length() + "\r\nConnection: close\r\n\r\n" + body, java.time.Duration.ofSeconds(10));
+            }
+
+            assertThat(last.statusLine()).isEqualTo("HTTP/1.1 429 Too Many Requests");
+            assertThat(Long.parseLong(last.header("Retry-After"))).isBetween(1L, 3600L);
+            assertThat(last.header("Content-Type")).startsWith("application/json");
+        }
+    }
+
+    @Test
+    void info_showsAModelFolderByItsName_neverItsPath() {
+        assertThat(ServiceRoutes.modelName("/home/someone/models/LCM_Dreamshaper_v7"))
+                .isEqualTo("LCM_Dreamshaper_v7");
+        assertThat(ServiceRoutes.modelName("SimianLuo/LCM_Dreamshaper_v7")).isEqualTo("SimianLuo/LCM_Dreamshaper_v7");
     }
 
     @Test
@@ -237,7 +279,7 @@ class WebApiTest {
 
         assertThat(info.status()).isEqualTo(200);
         assertThat(info.json().getAsJsonArray("sizes").asList()).extracting(e -> e.getAsString())
-                .containsExactly("512x512", "512x768", "768x512", "384x384", "256x256");
+                .containsExactly("512x512", "512x768", "768x512", "384x384", "256x256", "768x768", "1024x1024");
         assertThat(info.json().getAsJsonObject("defaults").get("size").getAsString()).isEqualTo("256x256");
         assertThat(info.json().getAsJsonObject("limits").get("maxSteps").getAsInt()).isEqualTo(8);
         assertThat(info.json().get("model").getAsString()).isEqualTo("tiny-lcm");
@@ -259,7 +301,7 @@ class WebApiTest {
         assertThat(alice.get("/api/nothing").status()).isEqualTo(404);
         Person.Answer wrong = alice.send(alice.request("/api/queue").DELETE().build());
         assertThat(wrong.status()).isEqualTo(405);
-        assertThat(wrong.response().headers().firstValue("Allow")).hasValue("GET");
+        assertThat(wrong.response().headers().firstValue("Allow")).hasValue("GET, HEAD, OPTIONS");
     }
 
     @Test

@@ -112,8 +112,7 @@ class WebSecurityTest {
     void health_is200WhenEverythingIsUp_and503NamingWhatIsDown_metricsArePrometheusText() throws Exception {
         AtomicBoolean discordUp = new AtomicBoolean(true);
         try (TinyImagine imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null),
-                () -> new HealthReport(true, true, Map.of("discord", discordUp.get(), "web", true)),
-                () -> "imagine_queue_length 0\n")) {
+                () -> new HealthReport(true, true, false, Map.of("discord", discordUp.get(), "web", true)))) {
             Person probe = new Person(imagine.base());
 
             Person.Answer up = probe.get("/healthz");
@@ -128,7 +127,25 @@ class WebSecurityTest {
             assertThat(metrics.response().headers().firstValue("Content-Type"))
                     .hasValue("text/plain; version=0.0.4; charset=utf-8");
             assertThat(new String(metrics.response().body(), StandardCharsets.UTF_8))
-                    .isEqualTo("imagine_queue_length 0\n");
+                    .contains("# TYPE imagine_queue_length gauge\nimagine_queue_length 0");
+        }
+    }
+
+    @Test
+    void health_whileDraining_is503Draining_notOk() throws Exception {
+        try (TinyImagine imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null))) {
+            Person probe = new Person(imagine.base());
+            assertThat(probe.get("/healthz").status()).isEqualTo(200);
+
+            imagine.jobs.shutdown(java.time.Duration.ofSeconds(5));
+            Person.Answer draining = probe.get("/healthz");
+            Person.Answer refused = probe.post("/api/jobs", "{\"prompt\":\"a late fox\"}");
+
+            assertThat(draining.status()).isEqualTo(503);
+            assertThat(draining.json().get("status").getAsString()).isEqualTo("draining");
+            assertThat(draining.json().get("draining").getAsBoolean()).isTrue();
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.response().headers().firstValue("Retry-After")).isPresent();
         }
     }
 

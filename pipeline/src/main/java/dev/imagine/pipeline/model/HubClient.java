@@ -1,16 +1,11 @@
 package dev.imagine.pipeline.model;
 
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
 import dev.imagine.pipeline.ModelStoreException;
+import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.ModelStoreException.Reason;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.net.ConnectException;
 import java.net.HttpURLConnection;
 import java.net.NoRouteToHostException;
@@ -88,10 +83,9 @@ public final class HubClient {
     public String resolveCommit(String repo, String revision) {
         Where where = new Where(repo, revision, null);
         URI uri = api(repo, "revision/" + encodeSegment(revision));
-        JsonElement json = getJson(uri, where);
-        if (json.isJsonObject() && json.getAsJsonObject().get("sha") instanceof JsonElement sha
-                && sha.isJsonPrimitive()) {
-            return sha.getAsString();
+        Revision answer = getJson(uri, where, Revision.class, "JSON");
+        if (answer.sha() != null) {
+            return answer.sha();
         }
         throw new ModelStoreException(Reason.HUB_ERROR, "the hub at " + endpoint + " did not return the commit of "
                 + repo + "@" + revision + " (no \"sha\" in " + uri.getPath() + ")");
@@ -110,12 +104,8 @@ public final class HubClient {
             }
             Exchange exchange = request(next, Map.of("Accept", "application/json"), where);
             try (exchange) {
-                JsonElement json = parse(exchange, where);
-                if (!json.isJsonArray()) {
-                    throw unexpected(next, "a JSON array of files");
-                }
-                for (JsonElement element : (JsonArray) json) {
-                    HubFile file = toFile(element, next);
+                for (TreeEntry entry : parse(exchange, where, TreeEntry[].class, "a JSON array of files")) {
+                    HubFile file = toFile(entry, next);
                     if (file != null) {
                         files.add(file);
                     }
@@ -212,19 +202,23 @@ public final class HubClient {
         return URI.create(endpoint + "/api/models/" + repo + "/" + tail);
     }
 
-    private JsonElement getJson(URI uri, Where where) {
+    private <T> T getJson(URI uri, Where where, Class<T> type, String expected) {
         try (Exchange exchange = request(uri, Map.of("Accept", "application/json"), where)) {
-            return parse(exchange, where);
+            return parse(exchange, where, type, expected);
         }
     }
 
-    private JsonElement parse(Exchange exchange, Where where) {
+    private <T> T parse(Exchange exchange, Where where, Class<T> type, String expected) {
+        byte[] body;
         try (InputStream in = exchange.connection.getInputStream()) {
-            return JsonParser.parseReader(new InputStreamReader(in, StandardCharsets.UTF_8));
-        } catch (JsonParseException e) {
-            throw unexpected(exchange.uri, "JSON");
+            body = in.readAllBytes();
         } catch (IOException e) {
             throw unreachable(exchange.uri, where, e);
+        }
+        try {
+            return JsonFiles.parse(body, type, exchange.uri.toString());
+        } catch (PipelineException e) {
+            throw unexpected(exchange.uri, expected);
         }
     }
 
@@ -353,31 +347,28 @@ public final class HubClient {
         return code == null ? "" : ", " + code;
     }
 
-    private HubFile toFile(JsonElement element, URI page) {
-        if (!element.isJsonObject()) {
+    private HubFile toFile(TreeEntry entry, URI page) {
+        if (entry == null) {
             throw unexpected(page, "file entries");
         }
-        JsonObject entry = element.getAsJsonObject();
-        if (!"file".equals(string(entry, "type"))) {
+        if (!"file".equals(entry.type())) {
             return null;
         }
-        String path = string(entry, "path");
-        String oid = string(entry, "oid");
-        if (path == null || !entry.has("size")) {
+        String path = entry.path();
+        String oid = entry.oid();
+        if (path == null || entry.size() == null) {
             throw unexpected(page, "file entries with path and size");
         }
-        long size = entry.get("size").getAsLong();
+        long size = entry.size();
         String sha256 = null;
-        if (entry.get("lfs") instanceof JsonObject lfs) {
-            sha256 = string(lfs, "oid");
-            if (sha256 == null) {
-                sha256 = string(lfs, "sha256");
-            }
+        if (entry.lfs() != null) {
+            TreeEntry.Lfs lfs = entry.lfs();
+            sha256 = lfs.oid() != null ? lfs.oid() : lfs.sha256();
             if (sha256 != null && sha256.startsWith("sha256:")) {
                 sha256 = sha256.substring("sha256:".length());
             }
-            if (lfs.has("size")) {
-                size = lfs.get("size").getAsLong();
+            if (lfs.size() != null) {
+                size = lfs.size();
             }
         }
         if (oid == null && sha256 == null) {
@@ -387,9 +378,14 @@ public final class HubClient {
                 sha256 == null ? null : sha256.toLowerCase(Locale.ROOT));
     }
 
-    private static String string(JsonObject o, String key) {
-        JsonElement e = o.get(key);
-        return e == null || e.isJsonNull() ? null : e.getAsString();
+    /** The answer of {@code /api/models/{repo}/revision/{revision}}: only its commit is used. */
+    private record Revision(String sha) {
+    }
+
+    /** One entry of {@code /api/models/{repo}/tree/{revision}}: a file or a folder, with its LFS object if any. */
+    private record TreeEntry(String type, String path, String oid, Long size, Lfs lfs) {
+        private record Lfs(String oid, String sha256, Long size) {
+        }
     }
 
     static URI nextPage(URI current, String link) {

@@ -1,8 +1,8 @@
 package dev.imagine.pipeline.model;
 
-import com.google.gson.Gson;
-import com.google.gson.GsonBuilder;
-import com.google.gson.JsonParseException;
+import com.fasterxml.jackson.annotation.JsonInclude;
+import dev.imagine.pipeline.ModelRef;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -21,15 +21,17 @@ import java.util.Set;
  * @param repo             {@code owner/name}
  * @param commit           the commit sha
  * @param revisions        branch or tag names pulled at this commit
- * @param includePatterns  the union of the patterns pulled; empty means every file of the revision
+ * @param includePatterns  the union of the patterns pulled; empty, unless {@code pipelineFiles}, means every file
+ *                         of the revision
+ * @param pipelineFiles    the files the pipeline reads were pulled ({@link ModelRef.Selection#PIPELINE}); absent
+ *                         (false) in manifests written before that selection existed
  * @param complete         every listed file is present and was verified
  * @param files            the files
  */
 public record Manifest(int format, String repo, String commit, List<String> revisions, List<String> includePatterns,
-                       boolean complete, List<Entry> files) {
+                       boolean pipelineFiles, boolean complete, List<Entry> files) {
 
     public static final int FORMAT = 1;
-    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().disableHtmlEscaping().create();
 
     /**
      * @param path    path inside the snapshot folder
@@ -37,6 +39,7 @@ public record Manifest(int format, String repo, String commit, List<String> revi
      * @param gitOid  git blob id (null if unknown)
      * @param sha256  LFS sha256 (null for a file stored in git)
      */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Entry(String path, long size, String gitOid, String sha256) {
         public HubFile toHubFile() {
             return new HubFile(path, size, gitOid, sha256);
@@ -55,20 +58,13 @@ public record Manifest(int format, String repo, String commit, List<String> revi
         files = List.copyOf(files == null ? List.of() : files);
     }
 
+    /** @throws dev.imagine.pipeline.PipelineException when {@code json} is no manifest */
     public static Manifest fromJson(String json) {
-        try {
-            Manifest m = GSON.fromJson(json, Manifest.class);
-            if (m == null) {
-                throw new JsonParseException("empty");
-            }
-            return m;
-        } catch (RuntimeException e) {
-            throw new JsonParseException("not a model manifest: " + e.getMessage(), e);
-        }
+        return JsonFiles.parse(json.getBytes(StandardCharsets.UTF_8), Manifest.class, "the model manifest");
     }
 
     public String toJson() {
-        return GSON.toJson(this);
+        return JsonFiles.write(this);
     }
 
     public long totalBytes() {
@@ -76,7 +72,7 @@ public record Manifest(int format, String repo, String commit, List<String> revi
     }
 
     public Manifest withComplete(boolean value) {
-        return new Manifest(format, repo, commit, revisions, includePatterns, value, files);
+        return new Manifest(format, repo, commit, revisions, includePatterns, pipelineFiles, value, files);
     }
 
     public Manifest withRevision(String revision) {
@@ -85,30 +81,48 @@ public record Manifest(int format, String repo, String commit, List<String> revi
         }
         List<String> more = new ArrayList<>(revisions);
         more.add(revision);
-        return new Manifest(format, repo, commit, more, includePatterns, complete, files);
+        return new Manifest(format, repo, commit, more, includePatterns, pipelineFiles, complete, files);
     }
 
-    /** True when a pull with {@code patterns} needs no file this manifest does not list. */
-    public boolean covers(List<String> patterns) {
-        if (includePatterns.isEmpty()) {
+    /** A manifest of a first pull of {@code ref} at {@code commit}, not yet complete. */
+    public static Manifest firstPull(ModelRef ref, String commit, List<HubFile> selected) {
+        return new Manifest(FORMAT, ref.repo(), commit, List.of(), ref.includePatterns(),
+                ref.selection() == ModelRef.Selection.PIPELINE, false, selected.stream().map(Entry::of).toList());
+    }
+
+    /** Whether every file of the revision was pulled. */
+    public boolean allFiles() {
+        return includePatterns.isEmpty() && !pipelineFiles;
+    }
+
+    /** True when a pull of {@code ref} needs no file this manifest does not list. */
+    public boolean covers(ModelRef ref) {
+        if (allFiles()) {
             return true;
         }
-        return !patterns.isEmpty() && Set.copyOf(includePatterns).containsAll(patterns);
+        return switch (ref.selection()) {
+            case ALL -> false;
+            case PIPELINE -> pipelineFiles;
+            case PATTERNS -> Set.copyOf(includePatterns).containsAll(ref.includePatterns());
+        };
     }
 
-    /** This manifest extended by another pull of the same commit: files and patterns are united. */
-    public Manifest mergedWith(List<String> patterns, List<HubFile> selected) {
+    /** This manifest extended by another pull of the same commit: files and selections are united. */
+    public Manifest mergedWith(ModelRef ref, List<HubFile> selected) {
         Map<String, Entry> byPath = new LinkedHashMap<>();
         files.forEach(e -> byPath.put(e.path(), e));
         selected.forEach(f -> byPath.put(f.path(), Entry.of(f)));
         List<String> united;
-        if (includePatterns.isEmpty() && !files.isEmpty() || patterns.isEmpty()) {
+        boolean pipeline;
+        if (allFiles() && !files.isEmpty() || ref.selection() == ModelRef.Selection.ALL) {
             united = List.of();
+            pipeline = false;
         } else {
             Set<String> set = new LinkedHashSet<>(includePatterns);
-            set.addAll(patterns);
+            set.addAll(ref.includePatterns());
             united = List.copyOf(set);
+            pipeline = pipelineFiles || ref.selection() == ModelRef.Selection.PIPELINE;
         }
-        return new Manifest(FORMAT, repo, commit, revisions, united, false, List.copyOf(byPath.values()));
+        return new Manifest(FORMAT, repo, commit, revisions, united, pipeline, false, List.copyOf(byPath.values()));
     }
 }

@@ -1,12 +1,12 @@
 package dev.imagine.pipeline.model;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.scheduler.LcmSchedulerConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -56,27 +56,23 @@ public record ModelFolder(Path root, LcmSchedulerConfig scheduler, float scaling
                     + ". Expected the optimum ONNX layout (text_encoder/, unet/, vae_decoder/, tokenizer/, scheduler/).");
         }
 
-        LcmSchedulerConfig scheduler = LcmSchedulerConfig.fromJson(
-                JsonFiles.readObject(folder.resolve(SCHEDULER_CONFIG)));
-
-        Path unetConfigFile = folder.resolve("unet/config.json");
-        Map<String, Object> unetConfig = JsonFiles.readObject(unetConfigFile);
-        int latentChannels = JsonFiles.intValue(unetConfig, "in_channels", 4, unetConfigFile);
-        int timeCondProjDim = JsonFiles.intValue(unetConfig, "time_cond_proj_dim", 0, unetConfigFile);
-        int sampleSize = JsonFiles.intValue(unetConfig, "sample_size", 64, unetConfigFile);
-
+        LcmSchedulerConfig scheduler = SchedulerConfigFile.read(folder.resolve(SCHEDULER_CONFIG));
+        UnetConfig unetConfig = JsonFiles.read(folder.resolve("unet/config.json"), UnetConfig.class);
         Path vaeConfigFile = folder.resolve("vae_decoder/config.json");
-        Map<String, Object> vaeConfig = JsonFiles.readObject(vaeConfigFile);
-        double scaling = JsonFiles.doubleValue(vaeConfig, "scaling_factor", 0.18215, vaeConfigFile);
-        if (!(scaling > 0)) {
-            throw new PipelineException(vaeConfigFile + ": 'scaling_factor' must be positive, got " + scaling);
-        }
-        int vaeScaleFactor = 8;
-        if (vaeConfig.get("block_out_channels") instanceof List<?> blocks && !blocks.isEmpty()) {
-            vaeScaleFactor = 1 << (blocks.size() - 1);
-        }
+        VaeConfig vaeConfig = VaeConfig.read(vaeConfigFile);
+        double scaling = vaeConfig.scalingFactorOr(0.18215, vaeConfigFile);
+        int vaeScaleFactor = vaeConfig.scaleFactor();
+        int latentChannels = unetConfig.inChannels() == null ? 4 : unetConfig.inChannels();
+        int timeCondProjDim = unetConfig.timeCondProjDim() == null ? 0 : unetConfig.timeCondProjDim();
+        int sampleSize = unetConfig.sampleSize() == null ? 64 : unetConfig.sampleSize();
         return new ModelFolder(folder, scheduler, (float) scaling, vaeScaleFactor, latentChannels, timeCondProjDim,
                 sampleSize * vaeScaleFactor);
+    }
+
+    /** What the pipeline reads from {@code unet/config.json}: null where the key is absent. */
+    record UnetConfig(@JsonProperty("in_channels") Integer inChannels,
+                      @JsonProperty("time_cond_proj_dim") Integer timeCondProjDim,
+                      @JsonProperty("sample_size") Integer sampleSize) {
     }
 
     public Path textEncoder() {

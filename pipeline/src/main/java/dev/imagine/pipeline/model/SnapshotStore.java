@@ -16,7 +16,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Function;
 import java.util.function.ToLongFunction;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -27,10 +26,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>A pull of a commit sha whose snapshot is complete makes no request at all; so does any pull offline. A pull of
  * a branch or tag asks the hub for its commit (one request) and then does the same. Otherwise the snapshot's lock
- * is taken, the revision's files are listed and filtered by the include patterns, free disk space is checked, and
- * each missing file is downloaded (resuming a part left by an earlier attempt), verified and moved into place. A
- * file whose checksum is wrong is deleted and downloaded once more; a second mismatch fails the pull. The manifest
- * is marked complete last.
+ * is taken, the revision's files are listed and selected (by the include patterns, as the files the pipeline reads,
+ * or all), free disk space is checked, and each missing file is downloaded (resuming a part left by an earlier
+ * attempt), verified and moved into place. A file whose checksum is wrong is deleted and downloaded once more; a
+ * second mismatch fails the pull. For the pipeline's files, the downloaded models are then read for external data
+ * files the listing alone did not reveal, and those are fetched the same way. The manifest is marked complete last.
  */
 public final class SnapshotStore {
     private static final Logger LOG = LoggerFactory.getLogger(SnapshotStore.class);
@@ -41,21 +41,21 @@ public final class SnapshotStore {
     private final HubClient hub;
     private final boolean offline;
     private final ToLongFunction<Path> usableSpace;
-    private final Function<ModelRef, String> pullCommand;
+    private final boolean defaultCacheDir;
 
     /**
      * @param hub          the hub client; used only when online
      * @param offline      {@code HF_HUB_OFFLINE}: never touch the network
      * @param usableSpace  free bytes for new files in a folder ({@code FileStore.getUsableSpace()} normally)
-     * @param pullCommand  the command line that fetches a model, for messages
+     * @param defaultCacheDir  whether the cache is the default folder (said when a model must be fetched first)
      */
     public SnapshotStore(ModelCache cache, HubClient hub, boolean offline, ToLongFunction<Path> usableSpace,
-                         Function<ModelRef, String> pullCommand) {
+                         boolean defaultCacheDir) {
         this.cache = cache;
         this.hub = hub;
         this.offline = offline;
         this.usableSpace = usableSpace;
-        this.pullCommand = pullCommand;
+        this.defaultCacheDir = defaultCacheDir;
     }
 
     // ------------------------------------------------------------------------------------------- look-ups
@@ -71,7 +71,7 @@ public final class SnapshotStore {
 
     private Optional<Path> completeSnapshot(ModelRef ref, String commit) {
         Optional<Manifest> manifest = cache.readManifest(ref.repo(), commit);
-        if (manifest.isEmpty() || !manifest.get().complete() || !manifest.get().covers(ref.includePatterns())) {
+        if (manifest.isEmpty() || !manifest.get().complete() || !manifest.get().covers(ref)) {
             return Optional.empty();
         }
         for (Manifest.Entry entry : manifest.get().files()) {
@@ -91,8 +91,8 @@ public final class SnapshotStore {
 
     /** The folder of {@code ref}, or an error that says how to fetch it. */
     public Path path(ModelRef ref) {
-        return cached(ref).orElseThrow(() -> new ModelStoreException(Reason.NOT_CACHED, ref + " is not in the model "
-                + "cache at " + cache.root() + " (or is incomplete). Fetch it with: " + pullCommand.apply(ref)));
+        return cached(ref).orElseThrow(() -> notCached(ref, ref + " is not in the model cache at " + cache.root()
+                + " (or is incomplete)."));
     }
 
     public List<CachedModel> list() {
@@ -102,6 +102,11 @@ public final class SnapshotStore {
                     m.files().size(), m.totalBytes(), m.complete()));
         }
         return models;
+    }
+
+    private ModelStoreException notCached(ModelRef ref, String message) {
+        return new ModelStoreException(message,
+                new ModelStoreException.MissingModel(ref, cache.root(), defaultCacheDir));
     }
 
     // ------------------------------------------------------------------------------------------- pull
@@ -115,9 +120,8 @@ public final class SnapshotStore {
                 return hit.get();
             }
             if (offline) {
-                throw new ModelStoreException(Reason.NOT_CACHED, ref + " is not in the model cache at "
-                        + cache.root() + " (or is incomplete), and HF_HUB_OFFLINE=1 forbids downloading it. "
-                        + "Fetch it once with network access: " + pullCommand.apply(ref));
+                throw notCached(ref, ref + " is not in the model cache at " + cache.root() + " (or is incomplete),"
+                        + " and HF_HUB_OFFLINE=1 forbids downloading it: fetch it once with network access.");
             }
         }
         String commit = ref.isPinned() ? ref.revision() : hub.resolveCommit(ref.repo(), ref.revision());
@@ -136,12 +140,22 @@ public final class SnapshotStore {
             List<HubFile> listed = hub.listFiles(ref.repo(), commit);
             List<HubFile> selected = select(ref, commit, listed);
             Manifest manifest = cache.readManifest(ref.repo(), commit)
-                    .map(m -> m.mergedWith(ref.includePatterns(), selected))
-                    .orElseGet(() -> new Manifest(Manifest.FORMAT, ref.repo(), commit, List.of(),
-                            ref.includePatterns(), false, selected.stream().map(Manifest.Entry::of).toList()));
+                    .map(m -> m.mergedWith(ref, selected))
+                    .orElseGet(() -> Manifest.firstPull(ref, commit, selected));
             manifest = manifest.withComplete(false).withRevision(ref.isPinned() ? null : ref.revision());
             cache.writeManifest(manifest);
             ensureFiles(ref, commit, manifest.files().stream().map(Manifest.Entry::toHubFile).toList(), listener);
+            if (ref.selection() == ModelRef.Selection.PIPELINE) {
+                List<HubFile> more = PipelineFiles.externalData(ref, commit, cache.snapshot(ref.repo(), commit),
+                        selected, listed);
+                if (!more.isEmpty()) {
+                    LOG.info("{}: the models keep weights in {} more file(s): {}", ref, more.size(),
+                            more.stream().map(HubFile::path).toList());
+                    manifest = manifest.mergedWith(ref, more).withComplete(false);
+                    cache.writeManifest(manifest);
+                    ensureFiles(ref, commit, more, listener);
+                }
+            }
             cache.writeManifest(manifest.withComplete(true));
             rememberRevision(ref, commit);
             Path folder = cache.snapshot(ref.repo(), commit);
@@ -171,10 +185,16 @@ public final class SnapshotStore {
         });
     }
 
-    /** The listed files the include patterns select; every pattern must select something. */
+    /** The listed files {@code ref} selects; with include patterns, every pattern must select something. */
     static List<HubFile> select(ModelRef ref, String commit, List<HubFile> listed) {
-        if (ref.includePatterns().isEmpty()) {
-            return listed;
+        switch (ref.selection()) {
+            case ALL -> {
+                return listed;
+            }
+            case PIPELINE -> {
+                return PipelineFiles.select(ref, commit, listed);
+            }
+            case PATTERNS -> { }
         }
         List<Pattern> patterns = ref.includePatterns().stream().map(SnapshotStore::glob).toList();
         List<String> unmatched = new ArrayList<>();
@@ -330,14 +350,13 @@ public final class SnapshotStore {
         } else {
             Optional<Manifest> m = localCommit(ref).flatMap(c -> cache.readManifest(ref.repo(), c));
             if (m.isEmpty()) {
-                throw new ModelStoreException(Reason.NOT_CACHED, ref + " is not in the model cache at "
-                        + cache.root() + "; nothing to verify. Fetch it with: " + pullCommand.apply(ref));
+                throw notCached(ref, ref + " is not in the model cache at " + cache.root() + "; nothing to verify.");
             }
             manifests = List.of(m.get());
         }
         List<FileCheck> checks = new ArrayList<>();
         for (Manifest listed : manifests) {
-            ModelRef pinned = new ModelRef(listed.repo(), listed.commit(), listed.includePatterns());
+            ModelRef pinned = new ModelRef(listed.repo(), listed.commit(), List.of(), ModelRef.Selection.ALL);
             try (FolderLock lock = lock(pinned, listed.commit(), listener)) {
                 Manifest manifest = cache.readManifest(listed.repo(), listed.commit()).orElse(listed);
                 checks.addAll(verifyOne(pinned, manifest, repair, listener));

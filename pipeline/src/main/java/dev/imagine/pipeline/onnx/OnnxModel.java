@@ -215,6 +215,42 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the session once for several float outputs, returned in the order asked; {@code releaseMemory} as in
+     * {@link #runForFloats(Map, String, boolean)}.
+     */
+    public java.util.List<float[]> runForFloats(Map<String, OnnxTensor> inputs, java.util.List<String> outputNames,
+                                                 boolean releaseMemory) {
+        OrtSession.RunOptions options = releaseMemory ? releasing : null;
+        java.util.Set<String> wanted = new java.util.LinkedHashSet<>(outputNames);
+        if (ranges != null) {
+            Set<String> observedOutputs = new HashSet<>(observed);
+            observedOutputs.retainAll(session.getOutputNames());
+            wanted.addAll(observedOutputs);
+            observeInputs(inputs);
+        }
+        try (OrtSession.Result result = options == null ? session.run(inputs, wanted)
+                : session.run(inputs, wanted, options)) {
+            if (ranges != null) {
+                observeOutputs(result);
+            }
+            java.util.List<float[]> outputs = new java.util.ArrayList<>();
+            for (String name : outputNames) {
+                Optional<OnnxValue> value = result.get(name);
+                if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
+                    throw new PipelineException(file + " produced no tensor '" + name + "'");
+                }
+                java.nio.FloatBuffer buffer = tensor.getFloatBuffer();
+                float[] out = new float[buffer.remaining()];
+                buffer.get(out);
+                outputs.add(out);
+            }
+            return outputs;
+        } catch (OrtException e) {
+            throw new PipelineException("running " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
     private void observeInputs(Map<String, OnnxTensor> inputs) {
         for (Map.Entry<String, OnnxTensor> input : inputs.entrySet()) {
             if (observed.contains(input.getKey()) && input.getValue().getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {

@@ -3,7 +3,6 @@ package dev.imagine.pipeline.scheduler;
 import dev.imagine.pipeline.PipelineException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The {@code scheduler_config.json} keys that change what diffusers' {@code LCMScheduler} computes, with the
@@ -49,6 +48,11 @@ public record LcmSchedulerConfig(
         public String jsonName() {
             return jsonName;
         }
+
+        /** The schedule named {@code name} in {@code scheduler_config.json}. */
+        public static BetaSchedule fromJson(String name) {
+            return choice("beta_schedule", name, values());
+        }
     }
 
     /** What the UNet predicts ({@code prediction_type}). */
@@ -65,6 +69,11 @@ public record LcmSchedulerConfig(
 
         public String jsonName() {
             return jsonName;
+        }
+
+        /** The prediction type named {@code name} in {@code scheduler_config.json}. */
+        public static PredictionType fromJson(String name) {
+            return choice("prediction_type", name, values());
         }
     }
 
@@ -106,34 +115,6 @@ public record LcmSchedulerConfig(
                 PredictionType.EPSILON, false, 0.995, 1.0, 10.0, false);
     }
 
-    /**
-     * Reads a parsed {@code scheduler_config.json} (as Gson parses it into a map: numbers are Doubles). A missing
-     * key or a JSON null takes the diffusers default.
-     *
-     * @throws PipelineException naming the key when a value has the wrong type or is out of range
-     */
-    public static LcmSchedulerConfig fromJson(Map<String, ?> json) {
-        if (json == null) {
-            throw new PipelineException("The scheduler config is missing; expected the parsed scheduler_config.json");
-        }
-        LcmSchedulerConfig d = defaults();
-        return new LcmSchedulerConfig(
-                integer(json, "num_train_timesteps", d.numTrainTimesteps()),
-                number(json, "beta_start", d.betaStart()),
-                number(json, "beta_end", d.betaEnd()),
-                choice(json, "beta_schedule", BetaSchedule.values(), d.betaSchedule()),
-                numberList(json, "trained_betas"),
-                integer(json, "original_inference_steps", d.originalInferenceSteps()),
-                bool(json, "clip_sample", d.clipSample()),
-                number(json, "clip_sample_range", d.clipSampleRange()),
-                choice(json, "prediction_type", PredictionType.values(), d.predictionType()),
-                bool(json, "thresholding", d.thresholding()),
-                number(json, "dynamic_thresholding_ratio", d.dynamicThresholdingRatio()),
-                number(json, "sample_max_value", d.sampleMaxValue()),
-                number(json, "timestep_scaling", d.timestepScaling()),
-                bool(json, "rescale_betas_zero_snr", d.rescaleBetasZeroSnr()));
-    }
-
     private static boolean isBeta(double beta) {
         return beta >= 0 && beta < 1;
     }
@@ -145,75 +126,14 @@ public record LcmSchedulerConfig(
         }
     }
 
-    private static double number(Map<String, ?> json, String key, double fallback) {
-        Object value = json.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Number number) || !Double.isFinite(number.doubleValue())) {
-            throw new PipelineException("Scheduler config " + key + " = " + describe(value)
-                    + " is not accepted; expected a finite number");
-        }
-        return number.doubleValue();
-    }
-
-    private static int integer(Map<String, ?> json, String key, int fallback) {
-        Object value = json.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        double d = value instanceof Number number ? number.doubleValue() : Double.NaN;
-        if (d != Math.rint(d) || Math.abs(d) > Integer.MAX_VALUE) {
-            throw new PipelineException("Scheduler config " + key + " = " + describe(value)
-                    + " is not accepted; expected a whole number");
-        }
-        return (int) d;
-    }
-
-    private static boolean bool(Map<String, ?> json, String key, boolean fallback) {
-        Object value = json.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        if (!(value instanceof Boolean b)) {
-            throw new PipelineException("Scheduler config " + key + " = " + describe(value)
-                    + " is not accepted; expected true or false");
-        }
-        return b;
-    }
-
-    private static <E extends Enum<E>> E choice(Map<String, ?> json, String key, E[] options, E fallback) {
-        Object value = json.get(key);
-        if (value == null) {
-            return fallback;
-        }
+    private static <E extends Enum<E>> E choice(String key, String name, E[] options) {
         for (E option : options) {
-            if (jsonName(option).equals(value)) {
+            if (jsonName(option).equals(name)) {
                 return option;
             }
         }
-        throw new PipelineException("Scheduler config " + key + " = " + describe(value)
-                + " is not supported; expected one of " + names(options));
-    }
-
-    private static List<Double> numberList(Map<String, ?> json, String key) {
-        Object value = json.get(key);
-        if (value == null) {
-            return null;
-        }
-        if (!(value instanceof List<?> list)) {
-            throw new PipelineException("Scheduler config " + key + " = " + describe(value)
-                    + " is not accepted; expected a list of numbers or null");
-        }
-        List<Double> betas = new ArrayList<>(list.size());
-        for (int i = 0; i < list.size(); i++) {
-            if (!(list.get(i) instanceof Number number)) {
-                throw new PipelineException("Scheduler config " + key + "[" + i + "] = " + describe(list.get(i))
-                        + " is not accepted; expected a number");
-            }
-            betas.add(number.doubleValue());
-        }
-        return betas;
+        throw new PipelineException("Scheduler config " + key + " = \"" + name + "\" is not supported; expected one of "
+                + names(options));
     }
 
     private static String jsonName(Enum<?> option) {
@@ -228,10 +148,4 @@ public record LcmSchedulerConfig(
         return String.join(", ", names);
     }
 
-    private static String describe(Object value) {
-        if (value instanceof String s) {
-            return '"' + s + '"';
-        }
-        return String.valueOf(value);
-    }
 }

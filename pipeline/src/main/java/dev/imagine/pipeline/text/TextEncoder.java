@@ -4,11 +4,16 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.PromptChunk;
+import dev.imagine.pipeline.TokenizedPrompt;
 import dev.imagine.pipeline.onnx.OnnxModel;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.onnx.TensorSpec;
 import dev.imagine.pipeline.onnx.Tensors;
+import dev.imagine.pipeline.prompt.Emphasis;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -46,6 +51,32 @@ public final class TextEncoder implements AutoCloseable {
                 : Tensors.ints(env, ids, shape)) {
             return model.runForFloats(Map.of(INPUT_IDS, input), OUTPUT);
         }
+    }
+
+    /**
+     * Encodes a prompt: each chunk on its own (as AUTOMATIC1111's web UI does), weighted with
+     * {@link Emphasis#applyOriginal}, the chunks' hidden states concatenated along the sequence: [1, 77 * chunks,
+     * hidden] flattened. A prompt of one unweighted chunk gives exactly {@link #encode(int[])} of its ids.
+     */
+    public float[] encode(TokenizedPrompt prompt) {
+        List<float[]> encoded = new ArrayList<>();
+        int total = 0;
+        for (PromptChunk chunk : prompt.chunks()) {
+            float[] hidden = encode(chunk.ids());
+            Emphasis.applyOriginal(hidden, chunk.weights(), hidden.length / chunk.length());
+            encoded.add(hidden);
+            total += hidden.length;
+        }
+        if (encoded.size() == 1) {
+            return encoded.get(0);
+        }
+        float[] all = new float[total];
+        int at = 0;
+        for (float[] hidden : encoded) {
+            System.arraycopy(hidden, 0, all, at, hidden.length);
+            at += hidden.length;
+        }
+        return all;
     }
 
     public OnnxJavaType idType() {

@@ -65,6 +65,8 @@ public final class ClipTokenizer implements AutoCloseable {
     private final int eosId;
     private final int padId;
     private final int vocabSize;
+    private final int commaId;
+    private final String[] tokensById;
     private final int startOfTextId;
     private final int endOfTextId;
     /** Special tokens cut out of the raw text, longest first, with their ids. */
@@ -80,6 +82,14 @@ public final class ClipTokenizer implements AutoCloseable {
         this.eosId = idOf(vocab, contents.eos(), "eos_token", dir);
         this.padId = idOf(vocab, contents.pad(), "pad_token", dir);
         this.vocabSize = vocab.size();
+        this.commaId = vocab.getOrDefault(",</w>", -1);
+        int largestId = vocab.values().stream().mapToInt(Integer::intValue).max().orElse(-1);
+        this.tokensById = new String[largestId + 1];
+        vocab.forEach((token, id) -> {
+            if (id >= 0) {
+                tokensById[id] = token;
+            }
+        });
         Integer unk = vocab.get(contents.unk());
         int fallback = unk != null ? unk : eosId;
         this.startOfTextId = vocab.getOrDefault(START_OF_TEXT, fallback);
@@ -177,6 +187,34 @@ public final class ClipTokenizer implements AutoCloseable {
         return padId;
     }
 
+    /** The id every prompt starts with ({@code <|startoftext|>} for CLIP). */
+    public int bosId() {
+        return bosId;
+    }
+
+    /** The id after the last token of a prompt ({@code <|endoftext|>} for CLIP). */
+    public int eosId() {
+        return eosId;
+    }
+
+    /** The id of a lone comma ({@code ,</w>}), or -1 when the vocabulary has none. */
+    public int commaId() {
+        return commaId;
+    }
+
+    /**
+     * The text of some ids, for showing people how a prompt was read: the byte-level BPE undone, word ends as
+     * spaces; special tokens are written as they are spelled ({@code <|endoftext|>}).
+     */
+    public String decode(int[] ids) {
+        StringBuilder text = new StringBuilder();
+        for (int id : ids) {
+            String token = id >= 0 && id < tokensById.length ? tokensById[id] : null;
+            text.append(token == null ? "<" + id + ">" : token);
+        }
+        return ByteLevel.decode(text.toString()).replace("</w>", " ");
+    }
+
     /** The number of entries of the vocabulary (49408 for CLIP). */
     public int vocabSize() {
         return vocabSize;
@@ -198,8 +236,11 @@ public final class ClipTokenizer implements AutoCloseable {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    /** The ids of the prompt without BOS/EOS and without truncation. */
-    int[] contentIds(String prompt) {
+    /**
+     * The ids of a text without BOS/EOS, padding or truncation (transformers' {@code tokenizer(text,
+     * add_special_tokens=False, truncation=False)}), as the web UI tokenizes each weighted run of a prompt.
+     */
+    public int[] contentIds(String prompt) {
         // 1. split at the special tokens as written (the slow tokenizer's added-token trie)
         List<Object> pieces = new ArrayList<>(); // String = text to normalise, Integer = special id
         splitRawSpecials(prompt, pieces);

@@ -1,16 +1,12 @@
 package dev.imagine.pipeline.tokenizer;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonNull;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParseException;
-import com.google.gson.JsonParser;
-import com.google.gson.JsonPrimitive;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.model.JsonFiles;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,8 +46,6 @@ final class TokenizerFolder {
     /** The pre-token regex of CLIPTokenizerFast; the special-token alternatives are handled in Java. */
     static final String PRE_TOKEN_REGEX = "'s|'t|'re|'ve|'m|'ll|'d|[\\p{L}]+|[\\p{N}]|[^\\s\\p{L}\\p{N}]+";
 
-    private static final Gson GSON = new Gson();
-
     /** Everything {@link ClipTokenizer} needs, read from one folder. */
     record Contents(String djlJson, Map<String, Integer> vocab, String bos, String eos, String pad, String unk,
                     List<String> extraSpecialTokens, int maxLength, String source) {
@@ -67,11 +61,11 @@ final class TokenizerFolder {
             throw new PipelineException("Tokenizer folder " + dir.toAbsolutePath() + " does not exist or is not a"
                     + " folder; expected a folder with vocab.json and merges.txt (or tokenizer.json)");
         }
-        JsonObject config = readOptionalObject(dir.resolve(TOKENIZER_CONFIG));
-        JsonObject specialMap = readOptionalObject(dir.resolve(SPECIAL_TOKENS_MAP));
+        TokenizerConfig config = readOptionalConfig(dir.resolve(TOKENIZER_CONFIG));
+        TokenizerConfig specialMap = readOptionalConfig(dir.resolve(SPECIAL_TOKENS_MAP));
 
         Map<String, Integer> vocab;
-        JsonObject model;
+        Object model;
         String source;
         Path vocabFile = dir.resolve(VOCAB);
         Path mergesFile = dir.resolve(MERGES);
@@ -86,37 +80,30 @@ final class TokenizerFolder {
             model = bpeModel(vocab, merges, vocabFile);
             source = vocabFile + " + " + mergesFile;
         } else {
-            JsonObject full = readObject(tokenizerJson);
-            JsonElement modelElement = full.get("model");
-            if (modelElement == null || !modelElement.isJsonObject()
-                    || !"BPE".equals(stringOrNull(modelElement.getAsJsonObject().get("type")))) {
+            FastTokenizerFile full = JsonFiles.read(tokenizerJson, FastTokenizerFile.class);
+            FastTokenizerFile.Model bpe = full.model() == null || !full.model().isObject() ? null
+                    : JsonFiles.convert(full.model(), FastTokenizerFile.Model.class, tokenizerJson + " (model)");
+            if (bpe == null || !"BPE".equals(bpe.type())) {
                 throw new PipelineException(tokenizerJson + " has no BPE \"model\"; a CLIP tokenizer needs a byte-level"
                         + " BPE model (or put vocab.json and merges.txt in " + dir + ")");
             }
-            model = modelElement.getAsJsonObject();
-            vocab = vocabOf(model, tokenizerJson);
-            addAddedTokens(full.get("added_tokens"), vocab);
+            // Handed to DJL as it is written; only the vocabulary is read here.
+            model = full.model();
+            vocab = checkedVocab(bpe.vocab(), tokenizerJson, "model.vocab is missing or empty");
+            addAddedTokens(full.addedTokens(), vocab);
             source = tokenizerJson.toString();
         }
 
-        String bos = specialToken("bos_token", config, specialMap, DEFAULT_BOS);
-        String eos = specialToken("eos_token", config, specialMap, DEFAULT_EOS);
-        String pad = specialToken("pad_token", config, specialMap, eos);
-        String unk = specialToken("unk_token", config, specialMap, DEFAULT_EOS);
+        String bos = specialToken(config, specialMap, TokenizerConfig::bos, DEFAULT_BOS);
+        String eos = specialToken(config, specialMap, TokenizerConfig::eos, DEFAULT_EOS);
+        String pad = specialToken(config, specialMap, TokenizerConfig::pad, eos);
+        String unk = specialToken(config, specialMap, TokenizerConfig::unk, DEFAULT_EOS);
         List<String> extra = extraSpecialTokens(config, specialMap);
         int maxLength = maxLength(config, dir.resolve(TOKENIZER_CONFIG));
 
-        JsonObject tokenizer = new JsonObject();
-        tokenizer.addProperty("version", "1.0");
-        tokenizer.add("truncation", JsonNull.INSTANCE);
-        tokenizer.add("padding", JsonNull.INSTANCE);
-        tokenizer.add("added_tokens", new JsonArray());
-        tokenizer.add("normalizer", JsonNull.INSTANCE);
-        tokenizer.add("pre_tokenizer", clipPreTokenizer());
-        tokenizer.add("post_processor", JsonNull.INSTANCE);
-        tokenizer.add("decoder", byteLevel());
-        tokenizer.add("model", model);
-        return new Contents(GSON.toJson(tokenizer), vocab, bos, eos, pad, unk, extra, maxLength, source);
+        DjlTokenizer tokenizer = new DjlTokenizer("1.0", null, null, List.of(), null, clipPreTokenizer(), null,
+                byteLevel(), model);
+        return new Contents(JsonFiles.writeCompact(tokenizer), vocab, bos, eos, pad, unk, extra, maxLength, source);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -130,40 +117,32 @@ final class TokenizerFolder {
     }
 
     private static Map<String, Integer> readVocab(Path file) {
-        JsonObject json = readObject(file);
-        Map<String, Integer> vocab = new LinkedHashMap<>(json.size() * 2);
-        for (Map.Entry<String, JsonElement> e : json.entrySet()) {
-            vocab.put(e.getKey(), intValue(e.getValue(), file, e.getKey()));
+        return checkedVocab(JsonFiles.read(file, new TypeReference<LinkedHashMap<String, Integer>>() { }), file,
+                "is an empty vocabulary");
+    }
+
+    private static Map<String, Integer> checkedVocab(Map<String, Integer> read, Path file, String whenEmpty) {
+        if (read == null || read.isEmpty()) {
+            throw new PipelineException(file + (whenEmpty.startsWith("is ") ? " " : ": ") + whenEmpty);
         }
-        if (vocab.isEmpty()) {
-            throw new PipelineException(file + " is an empty vocabulary");
-        }
+        Map<String, Integer> vocab = new LinkedHashMap<>(read.size() * 2);
+        read.forEach((token, id) -> {
+            if (id == null || id < 0) {
+                throw new PipelineException(file + ": the id of token '" + token
+                        + "' must be a non-negative integer, got " + id);
+            }
+            vocab.put(token, id);
+        });
         return vocab;
     }
 
-    private static Map<String, Integer> vocabOf(JsonObject model, Path file) {
-        JsonElement v = model.get("vocab");
-        if (v == null || !v.isJsonObject() || v.getAsJsonObject().isEmpty()) {
-            throw new PipelineException(file + ": model.vocab is missing or empty");
-        }
-        Map<String, Integer> vocab = new LinkedHashMap<>();
-        for (Map.Entry<String, JsonElement> e : v.getAsJsonObject().entrySet()) {
-            vocab.put(e.getKey(), intValue(e.getValue(), file, e.getKey()));
-        }
-        return vocab;
-    }
-
-    private static void addAddedTokens(JsonElement added, Map<String, Integer> vocab) {
-        if (added == null || !added.isJsonArray()) {
+    private static void addAddedTokens(List<FastTokenizerFile.AddedToken> added, Map<String, Integer> vocab) {
+        if (added == null) {
             return;
         }
-        for (JsonElement e : added.getAsJsonArray()) {
-            if (e.isJsonObject()) {
-                String content = stringOrNull(e.getAsJsonObject().get("content"));
-                JsonElement id = e.getAsJsonObject().get("id");
-                if (content != null && id != null && id.isJsonPrimitive() && id.getAsJsonPrimitive().isNumber()) {
-                    vocab.putIfAbsent(content, id.getAsInt());
-                }
+        for (FastTokenizerFile.AddedToken token : added) {
+            if (token != null && token.content() != null && token.id() != null) {
+                vocab.putIfAbsent(token.content(), token.id());
             }
         }
     }
@@ -193,54 +172,22 @@ final class TokenizerFolder {
         return merges;
     }
 
-    private static JsonObject bpeModel(Map<String, Integer> vocab, List<String> merges, Path vocabFile) {
-        JsonObject model = new JsonObject();
-        model.addProperty("type", "BPE");
-        model.add("dropout", JsonNull.INSTANCE);
-        model.addProperty("unk_token", vocab.containsKey(DEFAULT_EOS) ? DEFAULT_EOS : null);
-        model.addProperty("continuing_subword_prefix", "");
-        model.addProperty("end_of_word_suffix", "</w>");
-        model.addProperty("fuse_unk", false);
-        model.addProperty("byte_fallback", false);
-        model.addProperty("ignore_merges", false);
-        JsonObject v = new JsonObject();
-        vocab.forEach(v::addProperty);
-        model.add("vocab", v);
-        JsonArray m = new JsonArray(merges.size());
-        merges.forEach(m::add);
-        model.add("merges", m);
+    private static BpeModel bpeModel(Map<String, Integer> vocab, List<String> merges, Path vocabFile) {
         if (!vocab.containsKey("a</w>")) {
             LOG.warn("{} has no 'a</w>' token; this does not look like a CLIP vocabulary", vocabFile);
         }
-        return model;
+        return new BpeModel("BPE", null, vocab.containsKey(DEFAULT_EOS) ? DEFAULT_EOS : null, "", "</w>", false, false,
+                false, vocab, merges);
     }
 
-    private static JsonObject clipPreTokenizer() {
-        JsonObject pattern = new JsonObject();
-        pattern.addProperty("Regex", PRE_TOKEN_REGEX);
-        JsonObject split = new JsonObject();
-        split.addProperty("type", "Split");
-        split.add("pattern", pattern);
-        split.addProperty("behavior", "Removed");
-        split.addProperty("invert", true);
-        JsonObject byteLevel = byteLevel();
-        JsonArray steps = new JsonArray();
-        steps.add(split);
-        steps.add(byteLevel);
-        JsonObject sequence = new JsonObject();
-        sequence.addProperty("type", "Sequence");
-        sequence.add("pretokenizers", steps);
-        return sequence;
+    private static Sequence clipPreTokenizer() {
+        Split split = new Split("Split", new Split.Pattern(PRE_TOKEN_REGEX), "Removed", true);
+        return new Sequence("Sequence", List.of(split, byteLevel()));
     }
 
-    private static JsonObject byteLevel() {
-        JsonObject byteLevel = new JsonObject();
-        byteLevel.addProperty("type", "ByteLevel");
-        byteLevel.addProperty("add_prefix_space", false);
-        byteLevel.addProperty("trim_offsets", false);
-        // The CLIP split above already produced the pre-tokens; no second (GPT-2) split.
-        byteLevel.addProperty("use_regex", false);
-        return byteLevel;
+    private static ByteLevel byteLevel() {
+        // The CLIP split above already produced the pre-tokens; no second (GPT-2) split (use_regex false).
+        return new ByteLevel("ByteLevel", false, false, false);
     }
 
     // ---------------------------------------------------------------------------------------------------------
@@ -251,108 +198,121 @@ final class TokenizerFolder {
      * Which file wins follows transformers: with an {@code added_tokens_decoder} in tokenizer_config.json (current
      * format) its values are used; otherwise (legacy format) special_tokens_map.json overrides tokenizer_config.json.
      */
-    private static String specialToken(String key, JsonObject config, JsonObject specialMap, String fallback) {
-        String fromConfig = tokenContent(config.get(key));
-        String fromMap = tokenContent(specialMap.get(key));
-        boolean legacy = !config.has("added_tokens_decoder");
+    private static String specialToken(TokenizerConfig config, TokenizerConfig specialMap,
+                                       java.util.function.Function<TokenizerConfig, Token> key, String fallback) {
+        String fromConfig = Token.contentOf(key.apply(config));
+        String fromMap = Token.contentOf(key.apply(specialMap));
+        boolean legacy = config.addedTokensDecoder() == null;
         String value = legacy ? firstNonNull(fromMap, fromConfig) : firstNonNull(fromConfig, fromMap);
         return value != null ? value : fallback;
     }
 
-    private static List<String> extraSpecialTokens(JsonObject config, JsonObject specialMap) {
+    private static List<String> extraSpecialTokens(TokenizerConfig config, TokenizerConfig specialMap) {
         List<String> extra = new ArrayList<>();
-        JsonElement decoder = config.get("added_tokens_decoder");
-        if (decoder != null && decoder.isJsonObject()) {
-            for (Map.Entry<String, JsonElement> e : decoder.getAsJsonObject().entrySet()) {
-                String content = tokenContent(e.getValue());
-                if (content != null && !content.isEmpty()) {
-                    extra.add(content);
-                }
-            }
+        if (config.addedTokensDecoder() != null) {
+            config.addedTokensDecoder().values().forEach(token -> addContent(token, extra));
         }
-        for (JsonObject json : List.of(config, specialMap)) {
-            JsonElement additional = json.get("additional_special_tokens");
-            if (additional != null && additional.isJsonArray()) {
-                for (JsonElement e : additional.getAsJsonArray()) {
-                    String content = tokenContent(e);
-                    if (content != null && !content.isEmpty()) {
-                        extra.add(content);
-                    }
-                }
+        for (TokenizerConfig json : List.of(config, specialMap)) {
+            if (json.additionalSpecialTokens() != null) {
+                json.additionalSpecialTokens().forEach(token -> addContent(token, extra));
             }
         }
         return extra;
     }
 
-    /** A token given as {@code "text"} or as {@code {"content": "text", ...}}; null when absent or null. */
-    private static String tokenContent(JsonElement e) {
-        if (e == null || e.isJsonNull()) {
-            return null;
+    private static void addContent(Token token, List<String> into) {
+        String content = Token.contentOf(token);
+        if (content != null && !content.isEmpty()) {
+            into.add(content);
         }
-        if (e.isJsonPrimitive() && e.getAsJsonPrimitive().isString()) {
-            return e.getAsString();
-        }
-        if (e.isJsonObject()) {
-            return stringOrNull(e.getAsJsonObject().get("content"));
-        }
-        return null;
     }
 
-    private static int maxLength(JsonObject config, Path file) {
-        JsonElement e = config.get("model_max_length");
-        if (e == null || e.isJsonNull()) {
+    private static int maxLength(TokenizerConfig config, Path file) {
+        Double value = config.modelMaxLength();
+        if (value == null) {
             return DEFAULT_MAX_LENGTH;
         }
-        if (!e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
-            throw new PipelineException(file + ": model_max_length must be a number, got " + e);
-        }
-        double value = e.getAsDouble();
         if (value > 1_000_000) {
             // transformers writes int(1e30) when the length is unknown
-            LOG.warn("{}: model_max_length {} means 'unset'; using {}", file, e, DEFAULT_MAX_LENGTH);
+            LOG.warn("{}: model_max_length {} means 'unset'; using {}", file, value, DEFAULT_MAX_LENGTH);
             return DEFAULT_MAX_LENGTH;
         }
         if (value != Math.rint(value) || value < 3) {
-            throw new PipelineException(file + ": model_max_length must be a whole number of at least 3, got " + e);
+            throw new PipelineException(file + ": model_max_length must be a whole number of at least 3, got "
+                    + value);
         }
-        return (int) value;
+        return value.intValue();
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private static JsonObject readOptionalObject(Path file) {
-        return Files.isRegularFile(file) ? readObject(file) : new JsonObject();
-    }
-
-    private static JsonObject readObject(Path file) {
-        try (Reader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            JsonElement e = JsonParser.parseReader(reader);
-            if (!e.isJsonObject()) {
-                throw new PipelineException(file + " must hold a JSON object");
-            }
-            return e.getAsJsonObject();
-        } catch (IOException e) {
-            throw new PipelineException("Cannot read " + file + ": " + e.getMessage(), e);
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new PipelineException(file + " is not valid JSON: " + e.getMessage(), e);
-        }
-    }
-
-    private static int intValue(JsonElement e, Path file, String key) {
-        if (e instanceof JsonPrimitive p && p.isNumber()) {
-            double d = p.getAsDouble();
-            if (d == Math.rint(d) && d >= 0 && d <= Integer.MAX_VALUE) {
-                return (int) d;
-            }
-        }
-        throw new PipelineException(file + ": the id of token '" + key + "' must be a non-negative integer, got " + e);
-    }
-
-    private static String stringOrNull(JsonElement e) {
-        return e != null && e.isJsonPrimitive() && e.getAsJsonPrimitive().isString() ? e.getAsString() : null;
+    private static TokenizerConfig readOptionalConfig(Path file) {
+        return Files.isRegularFile(file) ? JsonFiles.read(file, TokenizerConfig.class) : TokenizerConfig.NONE;
     }
 
     private static String firstNonNull(String a, String b) {
         return a != null ? a : b;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // the files as written, and the tokenizer.json handed to DJL
+    // ---------------------------------------------------------------------------------------------------------
+
+    /** A special token, written as {@code "text"} or as {@code {"content": "text", ...}}. */
+    record Token(@JsonProperty("content") String content) {
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        static Token ofText(String text) {
+            return new Token(text);
+        }
+
+        static String contentOf(Token token) {
+            return token == null ? null : token.content();
+        }
+    }
+
+    /** {@code tokenizer_config.json} or {@code special_tokens_map.json}: what the tokenizer reads of them. */
+    record TokenizerConfig(@JsonProperty("bos_token") Token bos, @JsonProperty("eos_token") Token eos,
+                           @JsonProperty("pad_token") Token pad, @JsonProperty("unk_token") Token unk,
+                           @JsonProperty("added_tokens_decoder") LinkedHashMap<String, Token> addedTokensDecoder,
+                           @JsonProperty("additional_special_tokens") List<Token> additionalSpecialTokens,
+                           @JsonProperty("model_max_length") Double modelMaxLength) {
+        static final TokenizerConfig NONE = new TokenizerConfig(null, null, null, null, null, null, null);
+    }
+
+    /** A fast tokenizer's {@code tokenizer.json}: its model (kept as written) and its added tokens. */
+    record FastTokenizerFile(JsonNode model, @JsonProperty("added_tokens") List<AddedToken> addedTokens) {
+        record Model(String type, Map<String, Integer> vocab) {
+        }
+
+        record AddedToken(String content, Integer id) {
+        }
+    }
+
+    /** The {@code tokenizer.json} DJL loads: no normaliser, no added tokens, no post-processor (see above). */
+    record DjlTokenizer(String version, Object truncation, Object padding,
+                        @JsonProperty("added_tokens") List<Object> addedTokens, Object normalizer,
+                        @JsonProperty("pre_tokenizer") Object preTokenizer,
+                        @JsonProperty("post_processor") Object postProcessor, Object decoder, Object model) {
+    }
+
+    record BpeModel(String type, Double dropout, @JsonProperty("unk_token") String unkToken,
+                    @JsonProperty("continuing_subword_prefix") String continuingSubwordPrefix,
+                    @JsonProperty("end_of_word_suffix") String endOfWordSuffix,
+                    @JsonProperty("fuse_unk") boolean fuseUnk, @JsonProperty("byte_fallback") boolean byteFallback,
+                    @JsonProperty("ignore_merges") boolean ignoreMerges, Map<String, Integer> vocab,
+                    List<String> merges) {
+    }
+
+    record Split(String type, Pattern pattern, String behavior, boolean invert) {
+        record Pattern(@JsonProperty("Regex") String regex) {
+        }
+    }
+
+    record ByteLevel(String type, @JsonProperty("add_prefix_space") boolean addPrefixSpace,
+                     @JsonProperty("trim_offsets") boolean trimOffsets,
+                     @JsonProperty("use_regex") boolean useRegex) {
+    }
+
+    record Sequence(String type, List<Object> pretokenizers) {
     }
 }

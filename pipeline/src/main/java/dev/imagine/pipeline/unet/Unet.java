@@ -5,6 +5,7 @@ import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.graph.QuantizationScheme;
+import dev.imagine.pipeline.onnx.FloatTensor;
 import dev.imagine.pipeline.onnx.Int8ModelCache;
 import dev.imagine.pipeline.onnx.OnnxModel;
 import dev.imagine.pipeline.onnx.SessionSettings;
@@ -96,26 +97,19 @@ public final class Unet implements AutoCloseable {
      * Predicts the noise (or whatever the model was trained to predict) for {@code sample} of shape
      * [batch, channels, h, w] at integer timestep {@code t}.
      *
-     * @param hiddenStates  [batch, sequence, hidden] flattened
-     * @param timestepCond  [batch, dim] flattened, or null for UNets without that input
+     * @param hiddenStates  [batch, sequence, hidden]
+     * @param timestepCond  [batch * dim] flattened, or null for UNets without that input
+     * @param lastOfImage   false keeps ONNX Runtime's working memory for the next step (true on the last step of an
+     *                      image, so that the memory is free while the VAE decodes)
      */
-    public float[] predict(float[] sample, long[] sampleShape, int t, float[] hiddenStates, long[] hiddenShape,
-                           float[] timestepCond) {
-        return predict(sample, sampleShape, t, hiddenStates, hiddenShape, timestepCond, true);
-    }
-
-    /**
-     * As above; {@code lastOfImage} false keeps ONNX Runtime's working memory for the next step (set it on the
-     * last step of an image, so that the memory is free while the VAE decodes).
-     */
-    public float[] predict(float[] sample, long[] sampleShape, int t, float[] hiddenStates, long[] hiddenShape,
-                           float[] timestepCond, boolean lastOfImage) {
-        int batch = (int) sampleShape[0];
+    public float[] predict(FloatTensor sample, int t, FloatTensor hiddenStates, float[] timestepCond,
+                           boolean lastOfImage) {
+        int batch = sample.batch();
         Map<String, OnnxTensor> inputs = new HashMap<>();
         try {
-            inputs.put(SAMPLE, Tensors.floats(env, sample, sampleShape));
+            inputs.put(SAMPLE, Tensors.floats(env, sample.values(), sample.shape()));
             inputs.put(TIMESTEP, timestepTensor(t, batch));
-            inputs.put(HIDDEN_STATES, Tensors.floats(env, hiddenStates, hiddenShape));
+            inputs.put(HIDDEN_STATES, Tensors.floats(env, hiddenStates.values(), hiddenStates.shape()));
             if (hasTimestepCond()) {
                 if (timestepCond == null) {
                     throw new IllegalArgumentException("this UNet needs the guidance embedding (timestep_cond)");

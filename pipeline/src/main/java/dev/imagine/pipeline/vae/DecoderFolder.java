@@ -1,10 +1,9 @@
 package dev.imagine.pipeline.vae;
 
 import dev.imagine.pipeline.PipelineException;
-import dev.imagine.pipeline.model.JsonFiles;
+import dev.imagine.pipeline.model.VaeConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 
 /**
  * Where a stand-alone decoder lives and how its latents are scaled. Accepts a folder holding
@@ -19,14 +18,7 @@ public record DecoderFolder(Path model, float scalingFactor) {
     public static DecoderFolder locate(Path given) {
         Path model = resolve(given);
         Path config = model.resolveSibling("config.json");
-        double scaling = 1.0;
-        if (Files.isRegularFile(config)) {
-            Map<String, Object> json = JsonFiles.readObject(config);
-            scaling = JsonFiles.doubleValue(json, "scaling_factor", 1.0, config);
-        }
-        if (!(scaling > 0)) {
-            throw new PipelineException(config + ": 'scaling_factor' must be positive, got " + scaling);
-        }
+        double scaling = Files.isRegularFile(config) ? VaeConfig.read(config).scalingFactorOr(1.0, config) : 1.0;
         return new DecoderFolder(model, (float) scaling);
     }
 

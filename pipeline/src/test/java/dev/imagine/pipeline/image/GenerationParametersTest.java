@@ -3,6 +3,7 @@ package dev.imagine.pipeline.image;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imagine.pipeline.PromptSyntax;
 import org.junit.jupiter.api.Test;
 
 class GenerationParametersTest {
@@ -45,5 +46,34 @@ class GenerationParametersTest {
     void parse_withoutAParameterLine_saysWhatIsExpected() {
         assertThatThrownBy(() -> GenerationParameters.parse("just a prompt"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Steps");
+    }
+
+    @Test
+    void toText_plainPrompt_saysSoWithAKeyTheWebUiKeeps_andKeepsTheTextAsTyped() {
+        GenerationParameters parameters = new GenerationParameters("a (red:1.3) fox", 4, 8f, 1234L, 512, 512,
+                "LCM_Dreamshaper_v7", "Imagine 0.1.0", PromptSyntax.PLAIN);
+
+        assertThat(parameters.toText()).isEqualTo("a (red:1.3) fox\n"
+                + "Steps: 4, Sampler: LCM, CFG scale: 8.0, Seed: 1234, Size: 512x512, Model: LCM_Dreamshaper_v7, "
+                + "Prompt syntax: plain, Version: Imagine 0.1.0");
+    }
+
+    @Test
+    void toText_a1111Prompt_addsNoKey_andKeepsTheWeights() {
+        GenerationParameters parameters = new GenerationParameters("(masterpiece:1.2), a [blurry] fox BREAK snow", 4,
+                8f, 1L, 512, 512, "m", "v", PromptSyntax.A1111);
+
+        assertThat(parameters.toText()).startsWith("(masterpiece:1.2), a [blurry] fox BREAK snow\n")
+                .doesNotContain("Prompt syntax");
+    }
+
+    @Test
+    void parse_readsThePromptSyntaxBack_andAWebUiLineIsA1111() {
+        GenerationParameters plain = new GenerationParameters("a (red) fox", 4, 8f, 1L, 512, 512, "m", "v",
+                PromptSyntax.PLAIN);
+
+        assertThat(GenerationParameters.parse(plain.toText())).isEqualTo(plain);
+        assertThat(GenerationParameters.parse("a (red) fox\nSteps: 20, Sampler: Euler a, CFG scale: 7, Seed: 1, "
+                + "Size: 512x512, Model: sd15").promptSyntax()).isEqualTo(PromptSyntax.A1111);
     }
 }

@@ -1,6 +1,5 @@
 package dev.imagine.pipeline.model;
 
-import com.google.gson.Gson;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
@@ -36,7 +35,6 @@ import java.util.regex.Pattern;
  * and a gate that holds a file's download until the test releases it. Every request is recorded.
  */
 public final class FakeHub implements AutoCloseable {
-    private static final Gson GSON = new Gson();
     private static final Pattern API = Pattern.compile("/api/models/([^/]+/[^/]+)/(revision|tree)/([^/?]+)");
     private static final Pattern RESOLVE = Pattern.compile("/([^/]+/[^/]+)/resolve/([^/]+)/(.+)");
     private static final Pattern LFS = Pattern.compile("/lfs/([0-9a-f]{64})");
@@ -70,6 +68,7 @@ public final class FakeHub implements AutoCloseable {
         private final String id;
         private final Map<String, FakeFile> files = new LinkedHashMap<>();
         private final List<String> branches = new CopyOnWriteArrayList<>(List.of("main"));
+        private volatile String pinnedCommit;
 
         Repo(String id) {
             this.id = id;
@@ -89,8 +88,23 @@ public final class FakeHub implements AutoCloseable {
             return id;
         }
 
-        /** The commit sha (derived from the content, so it changes when a file does). */
+        /**
+         * Serves this repository's files as the given commit, as the real hub serves a pinned revision (a test can
+         * then stand in for a repository at the commit Imagine pins, such as its default model's).
+         */
+        public Repo atCommit(String sha) {
+            if (!sha.matches("[0-9a-f]{40}")) {
+                throw new IllegalArgumentException("a commit is 40 lower-case hex digits, got " + sha);
+            }
+            this.pinnedCommit = sha;
+            return this;
+        }
+
+        /** The commit sha: the one set by {@link #atCommit}, else derived from the content (changes with a file). */
         public String commit() {
+            if (pinnedCommit != null) {
+                return pinnedCommit;
+            }
             StringBuilder all = new StringBuilder(id);
             files.values().forEach(f -> all.append('\n').append(f.path()).append(' ').append(f.sha256()));
             return Hashing.gitBlobSha1(all.toString().getBytes(StandardCharsets.UTF_8));
@@ -243,7 +257,7 @@ public final class FakeHub implements AutoCloseable {
                 info.put("id", repo.id);
                 info.put("sha", repo.commit());
                 info.put("siblings", repo.files().stream().map(f -> Map.of("rfilename", f.path())).toList());
-                json(ex, path, GSON.toJson(info), null);
+                json(ex, path, JsonFiles.writeCompact(info), null);
             } else {
                 tree(ex, path, repo, revision);
             }
@@ -317,7 +331,7 @@ public final class FakeHub implements AutoCloseable {
         int to = Math.min(entries.size(), from + pageSize);
         String link = to < entries.size() ? "<" + endpoint() + path + "?recursive=true&cursor=" + to
                 + ">; rel=\"next\"" : null;
-        json(ex, path, GSON.toJson(entries.subList(from, to)), link);
+        json(ex, path, JsonFiles.writeCompact(entries.subList(from, to)), link);
     }
 
     private boolean authorized(HttpExchange ex, String server, String path) throws IOException {

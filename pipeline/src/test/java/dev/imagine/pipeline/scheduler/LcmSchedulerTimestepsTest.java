@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.imagine.pipeline.PipelineException;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -55,9 +53,11 @@ class LcmSchedulerTimestepsTest {
     @ParameterizedTest(name = "T={0}")
     @ValueSource(ints = {100, 500, 1000})
     void timesteps_anyTrainingLength_startAtItsLastTimestep(int trainSteps) {
-        Map<String, Object> json = new HashMap<>();
-        json.put("num_train_timesteps", (double) trainSteps);
-        LcmScheduler scheduler = new LcmScheduler(LcmSchedulerConfig.fromJson(json));
+        LcmSchedulerConfig d = LcmSchedulerConfig.defaults();
+        LcmScheduler scheduler = new LcmScheduler(new LcmSchedulerConfig(trainSteps, d.betaStart(), d.betaEnd(),
+                d.betaSchedule(), null, d.originalInferenceSteps(), d.clipSample(), d.clipSampleRange(),
+                d.predictionType(), d.thresholding(), d.dynamicThresholdingRatio(), d.sampleMaxValue(),
+                d.timestepScaling(), d.rescaleBetasZeroSnr()));
 
         assertThat(scheduler.timesteps(4)[0]).isEqualTo(trainSteps - 1);
     }

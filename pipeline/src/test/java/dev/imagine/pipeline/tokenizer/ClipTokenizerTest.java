@@ -7,10 +7,13 @@ import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
-import com.google.gson.JsonArray;
-import com.google.gson.JsonElement;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagine.pipeline.model.JsonFiles;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.io.IOException;
@@ -196,8 +199,8 @@ class ClipTokenizerTest {
     @Test
     void load_padTokenFromFolder_isUsedForPadding() throws IOException {
         Path dir = copyClipFolder();
-        rewriteJson(dir.resolve("special_tokens_map.json"), json -> json.addProperty("pad_token", "!"));
-        rewriteJson(dir.resolve("tokenizer_config.json"), json -> json.addProperty("pad_token", "!"));
+        rewriteJson(dir.resolve("special_tokens_map.json"), json -> json.put("pad_token", "!"));
+        rewriteJson(dir.resolve("tokenizer_config.json"), json -> json.put("pad_token", "!"));
 
         try (ClipTokenizer sd2 = ClipTokenizer.load(dir)) {
             assertThat(sd2.padId()).isZero();
@@ -240,7 +243,7 @@ class ClipTokenizerTest {
     @Test
     void load_modelMaxLengthFromConfig_setsTheLength() throws IOException {
         Path dir = copyClipFolder();
-        rewriteJson(dir.resolve("tokenizer_config.json"), json -> json.addProperty("model_max_length", 8));
+        rewriteJson(dir.resolve("tokenizer_config.json"), json -> json.put("model_max_length", 8));
 
         try (ClipTokenizer short8 = ClipTokenizer.load(dir)) {
             TokenizedPrompt tokens = short8.encode("a photograph of an astronaut riding a horse");
@@ -283,7 +286,7 @@ class ClipTokenizerTest {
     @Test
     void load_padTokenNotInVocabulary_throwsPipelineException() throws IOException {
         Path dir = copyClipFolder();
-        rewriteJson(dir.resolve("tokenizer_config.json"), json -> json.addProperty("pad_token", "<pad>"));
+        rewriteJson(dir.resolve("tokenizer_config.json"), json -> json.put("pad_token", "<pad>"));
 
         assertThatThrownBy(() -> ClipTokenizer.load(dir))
                 .isInstanceOf(PipelineException.class)
@@ -333,28 +336,12 @@ class ClipTokenizerTest {
         return Arrays.copyOfRange(tokens.ids(), 1, 1 + tokens.keptTokens());
     }
 
-    record ReferenceCase(String prompt, int[] ids, int contentTokens, int[] idsFast) {
+    record ReferenceCase(String prompt, int[] ids, @JsonProperty("content_tokens") int contentTokens,
+                         @JsonProperty("ids_fast") int[] idsFast) {
     }
 
-    static List<ReferenceCase> referenceCases() throws IOException {
-        try (Reader reader = Files.newBufferedReader(clipDir.getParent().resolve("cases.json"),
-                StandardCharsets.UTF_8)) {
-            List<ReferenceCase> cases = new ArrayList<>();
-            for (JsonElement e : JsonParser.parseReader(reader).getAsJsonArray()) {
-                JsonObject o = e.getAsJsonObject();
-                cases.add(new ReferenceCase(o.get("prompt").getAsString(), ints(o.getAsJsonArray("ids")),
-                        o.get("content_tokens").getAsInt(), ints(o.getAsJsonArray("ids_fast"))));
-            }
-            return cases;
-        }
-    }
-
-    private static int[] ints(JsonArray array) {
-        int[] out = new int[array.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = array.get(i).getAsInt();
-        }
-        return out;
+    static List<ReferenceCase> referenceCases() {
+        return List.of(JsonFiles.read(clipDir.getParent().resolve("cases.json"), ReferenceCase[].class));
     }
 
     private static String describe(ReferenceCase c, TokenizedPrompt actual) {
@@ -375,18 +362,19 @@ class ClipTokenizerTest {
         return dir;
     }
 
-    private static void rewriteJson(Path file, java.util.function.Consumer<JsonObject> change) throws IOException {
-        JsonObject json = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+    private static final ObjectMapper JSON = JsonMapper.builder().build();
+
+    private static void rewriteJson(Path file, java.util.function.Consumer<ObjectNode> change) throws IOException {
+        ObjectNode json = (ObjectNode) JSON.readTree(file.toFile());
         change.accept(json);
-        Files.writeString(file, json.toString());
+        Files.writeString(file, JSON.writeValueAsString(json));
     }
 
     /** A tokenizer.json in the layout CLIPTokenizerFast saves, built from the reference vocab.json and merges.txt. */
     private static String clipTokenizerFastJson() throws IOException {
-        JsonObject vocab = JsonParser.parseString(Files.readString(clipDir.resolve("vocab.json")))
-                .getAsJsonObject();
+        JsonNode vocab = JSON.readTree(clipDir.resolve("vocab.json").toFile());
         List<String> lines = Files.readAllLines(clipDir.resolve("merges.txt"), StandardCharsets.UTF_8);
-        JsonArray merges = new JsonArray();
+        ArrayNode merges = JSON.createArrayNode();
         lines.stream().skip(1).filter(l -> !l.isBlank()).forEach(merges::add);
         String json = """
                 {"version": "1.0", "truncation": null, "padding": null,
@@ -410,11 +398,11 @@ class ClipTokenizerTest {
                    "continuing_subword_prefix": "", "end_of_word_suffix": "</w>", "fuse_unk": false,
                    "byte_fallback": false, "ignore_merges": false, "vocab": {}, "merges": []}}
                 """;
-        JsonObject tokenizerJson = JsonParser.parseString(json).getAsJsonObject();
-        JsonObject model = tokenizerJson.getAsJsonObject("model");
-        model.add("vocab", vocab);
-        model.add("merges", merges);
-        return tokenizerJson.toString();
+        ObjectNode tokenizerJson = (ObjectNode) JSON.readTree(json);
+        ObjectNode model = (ObjectNode) tokenizerJson.get("model");
+        model.set("vocab", vocab);
+        model.set("merges", merges);
+        return JSON.writeValueAsString(tokenizerJson);
     }
 
     private static ListAppender<ILoggingEvent> captureLog() {

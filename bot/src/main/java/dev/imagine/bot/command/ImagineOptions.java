@@ -1,0 +1,141 @@
+package dev.imagine.bot.command;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Pattern;
+
+/**
+ * The options of a picture request by the names every platform uses (a Discord option, a Telegram flag, a JSON field),
+ * read from their text the same way everywhere: {@link #read} is the one way in. Only the form is checked here (a
+ * whole number, WIDTHxHEIGHT, full or fast); whether a value is within the person's limits is for the job service to
+ * say, in the same words on every platform.
+ * Absent options stay null: the person's saved defaults apply.
+ */
+public final class ImagineOptions {
+    public static final String SEED = "seed";
+    public static final String STEPS = "steps";
+    public static final String SIZE = "size";
+    public static final String GUIDANCE = "guidance";
+    public static final String COUNT = "count";
+    public static final String DECODER = "decoder";
+
+    /** Every option of a request, in the order help texts list them. */
+    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER);
+    /** The options a person may save as their own defaults (a seed is not a default). */
+    public static final List<String> DEFAULT_NAMES = List.of(STEPS, SIZE, GUIDANCE, COUNT, DECODER);
+
+    private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
+    private Long seed;
+    private Integer steps;
+    private ImageSize size;
+    private Float guidance;
+    private Integer count;
+    private Decoder decoder;
+
+    /** Text that is not a value of the option's kind; the message names the option and what it takes. */
+    public static final class Unreadable extends IllegalArgumentException {
+        private static final long serialVersionUID = 1L;
+
+        Unreadable(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Sets option {@code name} from {@code text} as people type it: "42", "512x768" (or "512×768"), "7.5", "fast".
+     *
+     * @throws Unreadable when {@code name} is not an option, or {@code text} is not a value of its kind
+     */
+    public ImagineOptions read(String name, String text) {
+        String value = text == null ? "" : text.strip();
+        switch (name.toLowerCase(Locale.ROOT)) {
+            case SEED -> seed = whole(SEED, value);
+            case STEPS -> steps = (int) whole(STEPS, value);
+            case COUNT -> count = (int) whole(COUNT, value);
+            case GUIDANCE -> guidance = number(value);
+            case SIZE -> size = sizeOf(value);
+            case DECODER -> decoder = decoderOf(value);
+            default -> throw new Unreadable(name + " is not an option; the options are " + String.join(", ", NAMES));
+        }
+        return this;
+    }
+
+    /** True when no option was given. */
+    public boolean isEmpty() {
+        return seed == null && steps == null && size == null && guidance == null && count == null && decoder == null;
+    }
+
+    /** The request to draw {@code prompt} with these options. */
+    public Command.Imagine imagine(Requester requester, String prompt) {
+        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder);
+    }
+
+    /** These options as the person's new defaults (a seed is not kept). */
+    public SettingsChange.UserDefaults userDefaults() {
+        return new SettingsChange.UserDefaults(steps, size, guidance, count, decoder);
+    }
+
+    /** What option {@code name} takes, in the words of a refusal ("a whole number from 1 to 8"). */
+    public static String kindOf(String name) {
+        return switch (name) {
+            case SEED -> "a whole number from " + RequestRules.MIN_SEED + " to " + RequestRules.MAX_SEED;
+            case STEPS -> "a whole number from " + RequestRules.MIN_STEPS + " to " + RequestRules.MAX_STEPS;
+            case COUNT -> "a whole number from " + RequestRules.MIN_COUNT + " to " + RequestRules.MAX_COUNT;
+            case GUIDANCE -> "a number from " + RequestRules.number(RequestRules.MIN_GUIDANCE) + " to "
+                    + RequestRules.number(RequestRules.MAX_GUIDANCE);
+            case SIZE -> "WIDTHxHEIGHT, for example 512x768";
+            case DECODER -> "full or fast";
+            default -> throw new IllegalArgumentException("not an option: " + name);
+        };
+    }
+
+    /**
+     * A whole number; one too large even for a long or an int is unreadable rather than out of range, since it
+     * cannot be repeated back exactly (the job service says whether a readable one is within the limits).
+     */
+    private static long whole(String name, String text) {
+        long value;
+        try {
+            value = Long.parseLong(text.startsWith("+") ? text.substring(1) : text);
+        } catch (NumberFormatException e) {
+            throw unreadable(name, text);
+        }
+        boolean fitsItsType = name.equals(SEED) || (value >= Integer.MIN_VALUE && value <= Integer.MAX_VALUE);
+        if (!fitsItsType) {
+            throw unreadable(name, text);
+        }
+        return value;
+    }
+
+    /** A decimal number as people write it ("8", "7.5", ".5", "1e1"); not Java's extras ("NaN", "1f", "0x1p3"). */
+    private static float number(String text) {
+        if (DECIMAL.matcher(text).matches()) {
+            float value = Float.parseFloat(text);
+            if (Float.isFinite(value)) {
+                return value;
+            }
+        }
+        throw unreadable(GUIDANCE, text);
+    }
+
+    private static ImageSize sizeOf(String text) {
+        try {
+            return ImageSize.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(SIZE, text);
+        }
+    }
+
+    private static Decoder decoderOf(String text) {
+        try {
+            return Decoder.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(DECODER, text);
+        }
+    }
+
+    private static Unreadable unreadable(String name, String text) {
+        return new Unreadable(name + " must be " + kindOf(name) + ", got '" + text + "'");
+    }
+}

@@ -1,0 +1,72 @@
+package dev.imagine.bot.job;
+
+import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.RequestValidator;
+import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.pipeline.ImageGenerator;
+import java.security.SecureRandom;
+import java.util.Objects;
+import java.util.function.LongSupplier;
+
+/**
+ * Puts a {@link JobService} together: the one place where the engine's parts are made and wired. The clocks and the
+ * random seeds have production defaults that tests replace.
+ */
+public final class JobServiceBuilder {
+    private final JobSettings settings;
+    private final ImageGenerator generator;
+    private final FairShareQueue<Job> queue;
+    private final ResultCache cache;
+    private final JobStore store;
+    private JobClocks clocks = JobClocks.system();
+    private LongSupplier randomSeeds = new SecureRandom()::nextLong;
+
+    JobServiceBuilder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
+                      JobStore store) {
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.generator = Objects.requireNonNull(generator, "generator");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.cache = Objects.requireNonNull(cache, "cache");
+        this.store = Objects.requireNonNull(store, "store");
+    }
+
+    /** The clocks (default: the system's, and this process's CPU time). */
+    public JobServiceBuilder clocks(JobClocks value) {
+        this.clocks = Objects.requireNonNull(value, "clocks");
+        return this;
+    }
+
+    /** Where the seeds of requests without one, and of re-rolls, come from (default: {@link SecureRandom}). */
+    public JobServiceBuilder randomSeeds(LongSupplier value) {
+        this.randomSeeds = Objects.requireNonNull(value, "randomSeeds");
+        return this;
+    }
+
+    public JobService build() {
+        Audience audience = new Audience();
+        AdmissionGate gate = new AdmissionGate();
+        WorkerSlot slot = new WorkerSlot();
+        InFlight inFlight = new InFlight();
+        CostModel costs = new CostModel(settings.initialSecondsPerUnit());
+        RequestValidator validator = new RequestValidator(randomSeeds);
+        Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
+        Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache,
+                new PictureLabels(generator));
+        Transitions transitions = new Transitions(store, audience, clocks.wall());
+        Queries queries = new Queries(store, queue, slot, pictures);
+        Intake intake = new Intake(store, queue, pictures, inFlight, costs, transitions, clocks.wall());
+        Followers followers = new Followers(inFlight, intake, transitions, pictures, gate, audience);
+        Endings endings = new Endings(transitions, pictures, new Charges(queue, store, costs), followers, gate,
+                settings.jobTimeout());
+        Parking parking = new Parking(queue, slot, transitions, endings);
+        JobRunner runner = new JobRunner(generator, queue, slot, parking, endings, transitions, clocks,
+                settings.jobTimeout());
+        Requests requests = new Requests(validator, preferences, queries, pictures, intake, gate, new JobIds(),
+                clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
+        OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions);
+        Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
+                new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
+        return new JobService(settings,
+                new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle));
+    }
+}

@@ -1,0 +1,54 @@
+package dev.imagine.bot.job;
+
+import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.JobParameters;
+import dev.imagine.pipeline.GenerationRequest;
+import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.PngParameters;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Pixels are shared, words are not. The result cache is keyed on the prompt as tokenized, so two people whose prompts
+ * tokenize alike ({@code My Diary} and {@code my   diary}, or two long prompts that differ only after the 77th
+ * token) get one picture, and identical requests in flight share one generation. A picture is therefore cached
+ * without any text, and every PNG a job hands out (to its sink, in a cache answer, through the API) is labelled here
+ * with that job's own prompt, seed, steps, size and guidance, in the generator's own format.
+ */
+final class PictureLabels {
+    private final ImageGenerator generator;
+
+    PictureLabels(ImageGenerator generator) {
+        this.generator = generator;
+    }
+
+    /** What the pipeline is asked to draw for a job. */
+    static GenerationRequest requestOf(JobParameters p) {
+        return new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(), p.size().width(),
+                p.size().height(), p.count(),
+                p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL,
+                promptSyntaxOf(p));
+    }
+
+    /** How the pipeline reads the job's prompt. */
+    static dev.imagine.pipeline.PromptSyntax promptSyntaxOf(JobParameters parameters) {
+        return parameters.promptSyntax() == dev.imagine.bot.command.PromptSyntax.PLAIN
+                ? dev.imagine.pipeline.PromptSyntax.PLAIN : dev.imagine.pipeline.PromptSyntax.A1111;
+    }
+
+    /** The picture as the cache keeps it: nothing of whoever asked for it first. */
+    static byte[] forCache(byte[] png) {
+        return PngParameters.withoutText(png);
+    }
+
+    /** The pictures of {@code job}, in order, each with the job's own parameters as its only text. */
+    List<byte[]> forJob(Job job, List<byte[]> pictures) {
+        GenerationRequest request = requestOf(job.parameters());
+        String model = generator.modelName();
+        List<byte[]> labelled = new ArrayList<>(pictures.size());
+        for (int i = 0; i < pictures.size(); i++) {
+            labelled.add(PngParameters.labelled(pictures.get(i), request, i, model));
+        }
+        return labelled;
+    }
+}

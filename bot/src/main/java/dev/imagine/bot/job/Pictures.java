@@ -1,0 +1,87 @@
+package dev.imagine.bot.job;
+
+import dev.imagine.bot.cache.CacheKey;
+import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.JobParameters;
+import dev.imagine.pipeline.GenerationResult;
+import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.TokenizedPrompt;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The pictures of jobs in the result cache: keyed on every parameter that changes the pixels (the model and its
+ * revision, the prompt as read in its syntax, seed, steps, size, guidance, decoder), kept without words, handed out
+ * labelled with each job's own parameters ({@link PictureLabels}).
+ *
+ * @param generator  the tokenizer of the cache keys
+ */
+record Pictures(String modelId, String modelRevision, ImageGenerator generator, ResultCache cache,
+                PictureLabels labels) {
+
+    /** The job's prompt as the pipeline will read it, in the job's prompt syntax. */
+    TokenizedPrompt promptOf(JobParameters parameters) {
+        return generator.tokenize(parameters.prompt(), PictureLabels.promptSyntaxOf(parameters));
+    }
+
+    /** One key per picture of a job with these parameters. */
+    List<CacheKey> keysOf(JobParameters parameters) {
+        TokenizedPrompt tokens = promptOf(parameters);
+        List<CacheKey> keys = new ArrayList<>();
+        for (int i = 0; i < parameters.count(); i++) {
+            keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
+                    parameters.size().width(), parameters.size().height(), parameters.guidance(),
+                    parameters.decoder().label()));
+        }
+        return keys;
+    }
+
+    static List<String> digests(List<CacheKey> keys) {
+        return keys.stream().map(CacheKey::digest).toList();
+    }
+
+    /** The pictures when the cache has all of them (counted there as one hit or one miss). */
+    Optional<List<byte[]>> cached(List<CacheKey> keys) {
+        return cache.lookup(keys);
+    }
+
+    /**
+     * Keeps a generation's pictures under {@code keys}, without any text; returns them as kept. Every job that gets
+     * them (this one, those waiting for it, later cache answers) gets its own text on them.
+     */
+    List<byte[]> keep(List<CacheKey> keys, GenerationResult result) {
+        List<byte[]> pictures = new ArrayList<>();
+        for (int i = 0; i < result.images().size(); i++) {
+            byte[] picture = PictureLabels.forCache(result.images().get(i).png());
+            cache.put(keys.get(i), picture);
+            pictures.add(picture);
+        }
+        return pictures;
+    }
+
+    /** {@code pictures} as {@code job} hands them out: each with the job's own parameters. */
+    List<byte[]> labelled(Job job, List<byte[]> pictures) {
+        return labels.forJob(job, pictures);
+    }
+
+    /** The finished images of a job, labelled, when they are all still in the cache. */
+    Optional<List<byte[]>> images(Job job) {
+        if (job.state() != JobState.DONE) {
+            return Optional.empty();
+        }
+        List<byte[]> images = new ArrayList<>();
+        for (String digest : job.resultKeys()) {
+            Optional<byte[]> png = cache.read(new CacheKey(digest));
+            if (png.isEmpty()) {
+                return Optional.empty();
+            }
+            images.add(png.get());
+        }
+        return Optional.of(labelled(job, images));
+    }
+
+    ResultCache.Stats stats() {
+        return cache.stats();
+    }
+}

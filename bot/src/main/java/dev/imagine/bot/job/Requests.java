@@ -1,0 +1,82 @@
+package dev.imagine.bot.job;
+
+import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.RequestValidator;
+import dev.imagine.bot.command.Requester;
+import dev.imagine.pipeline.TokenizedPrompt;
+import java.time.InstantSource;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The commands that ask for a picture (Imagine, and Same seed and Re-roll under an earlier one): checked against the
+ * person's limits and channel, made a new job, and handed to {@link Intake}.
+ */
+record Requests(RequestValidator validator, Preferences preferences, Queries queries, Pictures pictures, Intake intake,
+                AdmissionGate gate, Supplier<String> jobIds, InstantSource clock, boolean fastDecoderAvailable) {
+
+    Reply imagine(Command.Imagine command, String origin) {
+        Requester requester = command.requester();
+        Optional<Reply.Refused> channel = preferences.channelRefusal(requester);
+        if (channel.isPresent()) {
+            return channel.get();
+        }
+        return switch (validator.validate(command, preferences.defaultsFor(requester.user()),
+                preferences.limitsFor(requester))) {
+            case RequestValidator.Refused refused -> new Reply.Refused(refused.message());
+            case RequestValidator.Valid valid -> submit(requester, valid.parameters(), origin, null);
+        };
+    }
+
+    /**
+     * The picture of an earlier job again: the same ({@code newSeed} false) or with a new seed. A click by anyone
+     * makes a new job owned by the clicker and charged to the clicker's share; it still has to fit the clicker's
+     * community limits.
+     */
+    Reply again(Requester requester, String jobId, String origin, boolean newSeed) {
+        Optional<Job> earlier = queries.job(jobId);
+        if (earlier.isEmpty()) {
+            return new Reply.Refused("I can't find that picture any more. Use /imagine to draw it again.",
+                    Reply.Refused.Reason.NOT_FOUND);
+        }
+        Optional<Reply.Refused> channel = preferences.channelRefusal(requester);
+        if (channel.isPresent()) {
+            return channel.get();
+        }
+        JobParameters parameters = earlier.get().parameters();
+        if (newSeed) {
+            parameters = parameters.withSeed(validator.randomSeed());
+        }
+        Limits limits = preferences.limitsFor(requester);
+        if (parameters.steps() > limits.maxSteps() || parameters.size().width() > limits.maxSide()
+                || parameters.size().height() > limits.maxSide() || parameters.count() > limits.maxCount()) {
+            return new Reply.Refused("That picture is over this community's limits (steps " + limits.maxSteps()
+                    + ", size " + limits.maxSide() + ", count " + limits.maxCount() + "); use /imagine with smaller"
+                    + " settings.");
+        }
+        return submit(requester, parameters, origin, jobId);
+    }
+
+    private Reply submit(Requester requester, JobParameters parameters, String origin, String sourceJobId) {
+        if (!gate.isOpen()) {
+            return new Reply.Refused("Imagine is restarting and not taking new pictures right now; try again in a"
+                    + " minute.", Reply.Refused.Reason.SHUTTING_DOWN);
+        }
+        if (parameters.decoder() == Decoder.FAST && !fastDecoderAvailable) {
+            return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
+                    Reply.Refused.Reason.NOT_AVAILABLE);
+        }
+        TokenizedPrompt read = pictures.promptOf(parameters);
+        if (read.overChunkLimit()) {
+            return new Reply.Refused("Your prompt is read in " + read.chunks().size() + " chunks of up to 75 tokens;"
+                    + " at most " + TokenizedPrompt.MAX_CHUNKS + " are drawn. Shorten it or use fewer BREAKs.",
+                    Reply.Refused.Reason.INVALID);
+        }
+        Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(), parameters,
+                clock.instant(), origin, sourceJobId);
+        return intake.admit(job, false);
+    }
+}

@@ -1,0 +1,112 @@
+package dev.imagine.bot.job;
+
+import dev.imagine.pipeline.GenerationResult;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Each change of a job's state, always in the same order: saved in the store first (whoever hears of it finds it
+ * there), counted by the observer, then told to the person through their platform's sink.
+ */
+record Transitions(JobStore store, Audience audience, InstantSource clock) {
+
+    Optional<Job> find(String jobId) {
+        return store.find(jobId);
+    }
+
+    /** The job as the worker takes it up, saved RUNNING. */
+    Job running(Job queued) {
+        Job running = queued.running(clock.instant());
+        store.save(running);
+        return running;
+    }
+
+    /** Saves a job as it is (a parked job taken up again keeps its first start). */
+    void save(Job job) {
+        store.save(job);
+    }
+
+    /** Tells that the job started, after it waited since it was asked for. */
+    void announceStart(Job running) {
+        audience.observer().started(running, Duration.between(running.createdAt(), running.startedAt()));
+        audience.sinkOf(running).started(running);
+    }
+
+    void progress(Job job, int step, int totalSteps) {
+        audience.sinkOf(job).progress(job, step, totalSteps);
+    }
+
+    /** Back to QUEUED, quietly: the next run (or the next start) draws it again. */
+    Job requeued(Job job) {
+        Job back = job.requeued();
+        store.save(back);
+        return back;
+    }
+
+    /** Back to QUEUED for the next start; its owner is told why. */
+    Job kept(Job job, String notice) {
+        Job back = requeued(job);
+        notice(back, notice);
+        return back;
+    }
+
+    void notice(Job job, String message) {
+        audience.sinkOf(job).notice(job, message);
+    }
+
+    /** DELETED by its owner: its pictures are no longer handed out. */
+    Job deleted(Job job) {
+        Job deleted = job.deleted(clock.instant());
+        store.save(deleted);
+        return deleted;
+    }
+
+    Job cancelled(Job job, String reason) {
+        Job cancelled = job.cancelled(clock.instant(), reason);
+        store.save(cancelled);
+        audience.observer().ended(cancelled, JobObserver.Outcome.CANCELLED);
+        audience.sinkOf(cancelled).cancelled(cancelled, reason);
+        return cancelled;
+    }
+
+    /** Counts how a job ended before its new state is saved (a failure, a timeout). */
+    void ended(Job job, JobObserver.Outcome outcome) {
+        audience.observer().ended(job, outcome);
+    }
+
+    /** FAILED, with a message written for the person who asked. */
+    Job failed(Job job, String message) {
+        Job failed = job.failed(clock.instant(), message);
+        store.save(failed);
+        audience.sinkOf(failed).failed(failed, message);
+        return failed;
+    }
+
+    /** DONE by its own generation; counted before it becomes visible as DONE, so that the metrics already have it. */
+    Job generated(Job job, List<String> resultKeys, double cpuSeconds, GenerationResult result) {
+        Job done = job.done(clock.instant(), resultKeys, false, cpuSeconds);
+        audience.observer().generated(done, result.textEncoding(), result.denoising(), result.decoding());
+        audience.observer().ended(done, JobObserver.Outcome.DONE);
+        store.save(done);
+        return done;
+    }
+
+    /** DONE with pictures that were already made: saved, not yet counted or told. */
+    Job doneFromCache(Job job, List<String> resultKeys) {
+        Job done = job.done(clock.instant(), resultKeys, true, 0);
+        store.save(done);
+        return done;
+    }
+
+    /** Counts and delivers the pictures of a job that got them from the cache or from an identical job. */
+    void deliverFromCache(Job done, List<byte[]> pngs, Duration elapsed) {
+        audience.observer().ended(done, JobObserver.Outcome.CACHED);
+        deliver(done, pngs, elapsed);
+    }
+
+    void deliver(Job done, List<byte[]> pngs, Duration elapsed) {
+        audience.sinkOf(done).finished(done, pngs, elapsed);
+    }
+}

@@ -1,0 +1,69 @@
+package dev.imagine.bot.web;
+
+import dev.imagine.bot.command.Command;
+import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.Requester;
+import java.util.Map;
+
+/**
+ * The body of {@code POST /api/jobs}, bound strictly from JSON, and the {@link Command.Imagine} it asks for. Only the
+ * form is checked here (JSON types, WIDTHxHEIGHT, full or fast), through the request options every platform shares;
+ * whether the values are within the person's limits is the job service's to say.
+ *
+ * <p>Absent or null fields take the person's defaults.
+ */
+record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
+                  Integer count, String decoder) {
+
+    /** The fields and what each must be as JSON (also the words of the 400 that names a wrong one). */
+    static final Map<String, String> FIELDS = Map.of(
+            "prompt", "text",
+            ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED),
+            ImagineOptions.STEPS, "a whole number",
+            ImagineOptions.SIZE, "text such as \"512x768\"",
+            "width", "a whole number",
+            "height", "a whole number",
+            ImagineOptions.GUIDANCE, "a number",
+            ImagineOptions.COUNT, "a whole number",
+            ImagineOptions.DECODER, "\"full\" or \"fast\"");
+    static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
+
+    /**
+     * The command. The values go through the request options like a chat's text (a JSON number as its digits); a
+     * value of the right JSON type but the wrong form is a 400 that names it.
+     */
+    Command.Imagine command(Requester requester) {
+        String sizeText = blankToNull(size);
+        if (sizeText != null && (width != null || height != null)) {
+            throw new Request.Failure(400, "give either size or width and height, not both");
+        }
+        if (sizeText == null && (width != null || height != null)) {
+            if (width == null || height == null) {
+                throw new Request.Failure(400, "give both width and height, or size such as \"512x768\"");
+            }
+            sizeText = width + "x" + height;
+        }
+        ImagineOptions options = new ImagineOptions();
+        try {
+            read(options, ImagineOptions.SEED, seed);
+            read(options, ImagineOptions.STEPS, steps);
+            read(options, ImagineOptions.SIZE, sizeText);
+            read(options, ImagineOptions.GUIDANCE, guidance);
+            read(options, ImagineOptions.COUNT, count);
+            read(options, ImagineOptions.DECODER, blankToNull(decoder));
+        } catch (ImagineOptions.Unreadable e) {
+            throw new Request.Failure(400, e.getMessage());
+        }
+        return options.imagine(requester, prompt);
+    }
+
+    private static void read(ImagineOptions options, String name, Object value) {
+        if (value != null) {
+            options.read(name, value.toString());
+        }
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.strip();
+    }
+}

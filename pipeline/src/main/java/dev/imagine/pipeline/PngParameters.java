@@ -1,0 +1,72 @@
+package dev.imagine.pipeline;
+
+import dev.imagine.pipeline.image.GenerationParameters;
+import dev.imagine.pipeline.image.PngEncoder;
+import dev.imagine.pipeline.image.PngText;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The words a picture carries: the {@code parameters} text chunk every generated PNG holds, in the form
+ * AUTOMATIC1111's web UI writes and Civitai and image viewers read (the prompt, then {@code Steps: …, Seed: …}).
+ *
+ * <p>Pixels may be shared between requests (two prompts that tokenize alike draw the same picture), words may not:
+ * a picture kept for reuse is stored {@link #withoutText without text}, and each delivery is {@link #labelled} with
+ * its own request. Both copy the image chunks byte for byte, so the pixels and their compressed data stay identical
+ * and labelling a picture with the request that made it gives exactly the bytes the generator wrote.
+ */
+public final class PngParameters {
+    /** The keyword of the text chunk. */
+    public static final String KEYWORD = GenerationParameters.PNG_KEYWORD;
+
+    private PngParameters() {
+    }
+
+    /** The text image {@code index} of {@code request} carries, as the generator writes it. */
+    public static String textOf(GenerationRequest request, int index, String modelName) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (request.isImageToImage()) {
+            extra.put(GenerationParameters.DENOISING_STRENGTH, GenerationParameters.formatStrength(request.strength()));
+            extra.put(GenerationParameters.INIT_IMAGE_HASH, request.source().pixelHash().substring(0, 16));
+        }
+        if (request.isInpainting()) {
+            Inpainting inpainting = request.inpainting();
+            extra.put(GenerationParameters.MASK_BLUR, Integer.toString(inpainting.maskBlur()));
+            extra.put(GenerationParameters.MASK_HASH, inpainting.mask().pixelHash().substring(0, 16));
+            Outpaint outpaint = inpainting.outpaint();
+            if (outpaint != null) {
+                extra.put(GenerationParameters.MASKED_CONTENT, "fill");
+                extra.put(GenerationParameters.OUTPAINT, outpaint.mode().label());
+                extra.put(GenerationParameters.OUTPAINT_PADDING, outpaint.paddingText());
+                extra.put(GenerationParameters.OUTPAINT_SOURCE_HASH, outpaint.sourceHash().substring(0, 16));
+            }
+        }
+        return new GenerationParameters(request.prompt(), request.steps(), request.guidance(), request.seedOf(index),
+                request.width(), request.height(), modelName, LcmPipeline.VERSION, request.promptSyntax(), extra)
+                .toText();
+    }
+
+    /**
+     * {@code png} with the parameters of image {@code index} of {@code request} as its only text.
+     *
+     * @throws IllegalArgumentException when {@code png} is not a whole PNG file
+     */
+    public static byte[] labelled(byte[] png, GenerationRequest request, int index, String modelName) {
+        return PngEncoder.withText(png, Map.of(KEYWORD, textOf(request, index, modelName)));
+    }
+
+    /**
+     * {@code png} with no text chunk at all: the picture alone, nothing of whoever asked for it.
+     *
+     * @throws IllegalArgumentException when {@code png} is not a whole PNG file
+     */
+    public static byte[] withoutText(byte[] png) {
+        return PngEncoder.withText(png, Map.of());
+    }
+
+    /** The parameters text of {@code png}, if it has one. */
+    public static Optional<String> read(byte[] png) {
+        return Optional.ofNullable(PngText.read(png).get(KEYWORD));
+    }
+}
