@@ -123,6 +123,7 @@ class ConfigFileFuzzTest {
         config.fastDecoderFolder();
         config.upscalerFolder();
         config.threads();
+        config.precision();
         config.limits();
         config.defaults();
         config.queueSettings();
