@@ -16,6 +16,7 @@ import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.MetricsPage;
 import dev.imagine.pipeline.DownloadListener;
+import dev.imagine.pipeline.Precision;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -75,7 +76,10 @@ final class Application implements AutoCloseable {
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
             ModelChoice choice = model.choice();
-            JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
+            // int8 pictures differ from fp32 ones: the result cache keys them apart through the revision.
+            String revision = config.precision() == Precision.FP32 ? choice.revision()
+                    : choice.revision() + "+" + config.precision().label();
+            JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), revision,
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
             FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
             JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store)

@@ -28,6 +28,9 @@ final class ConfigSchema {
                             + " tools/upscaler/convert.py); empty: no upscaling."),
             ConfigKey.integer("model.threads", 0, 0, 256,
                     "Threads ONNX Runtime uses inside one operator; 0 means the physical cores."),
+            ConfigKey.choice("model.precision", "fp32", List.of("fp32", "int8"),
+                    "The UNet's arithmetic: fp32 (pictures equal diffusers') or int8 (a quantized copy prepared"
+                            + " beside the model on first start: faster, slightly different pixels)."),
             ConfigKey.integer("limits.max-steps", 8, 1, 8, "Most denoising steps a request may ask for."),
             ConfigKey.integer("limits.max-side", 1024, 256, 1024, "Largest width or height in pixels."),
             ConfigKey.integer("limits.max-count", 4, 1, 4, "Most images one request may ask for."),

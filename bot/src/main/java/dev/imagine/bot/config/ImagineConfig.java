@@ -9,6 +9,7 @@ import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.safety.SafetySettings;
+import dev.imagine.pipeline.Precision;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,6 +71,11 @@ public final class ImagineConfig {
     /** 0 means: the physical cores. */
     public int threads() {
         return get("model.threads");
+    }
+
+    /** The UNet's arithmetic: FP32 (the default) or INT8. */
+    public Precision precision() {
+        return Precision.parse(get("model.precision"));
     }
 
     public Limits limits() {

@@ -126,6 +126,7 @@ class ConfigFileFuzzTest {
         config.fastDecoderFolder();
         config.upscalerFolder();
         config.threads();
+        config.precision();
         config.limits();
         config.defaults();
         config.queueSettings();
