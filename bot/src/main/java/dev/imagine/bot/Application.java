@@ -3,10 +3,12 @@ package dev.imagine.bot;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.config.ImagineConfig;
 import dev.imagine.bot.job.Adapter;
+import dev.imagine.bot.job.AuditLog;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
+import dev.imagine.bot.job.ModerationSettings;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
@@ -14,12 +16,14 @@ import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.MetricsPage;
 import dev.imagine.pipeline.DownloadListener;
+import dev.imagine.pipeline.Precision;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -72,10 +76,18 @@ final class Application implements AutoCloseable {
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
             ModelChoice choice = model.choice();
-            JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
+            // int8 pictures differ from fp32 ones: the result cache keys them apart through the revision.
+            String revision = config.precision() == Precision.FP32 ? choice.revision()
+                    : choice.revision() + "+" + config.precision().label();
+            JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), revision,
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
             FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
-            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store).build();
+            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store)
+                    .safety(model.classifier().orElse(null), config.safety().policy())
+                    .moderation(new ModerationSettings(Set.copyOf(config.operators()), config.ratePictures(),
+                            config.rateWindow()))
+                    .audit(AuditLog.open(data.resolve("audit"), config.auditRetention(), InstantSource.system()))
+                    .build();
             Metrics metrics = closer.add("the metrics", new Metrics(jobs::queueLength, jobs::cacheStats));
             jobs.observe(metrics);
             LOG.info("model {} ({}) loaded; data in {}", choice.id(), choice.revision(), data);

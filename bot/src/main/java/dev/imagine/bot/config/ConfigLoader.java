@@ -97,6 +97,7 @@ public final class ConfigLoader {
         }
         try {
             config.safety();
+            config.operators();
             // Each section as the application builds it at start, so that no mistake surfaces only then.
             config.limits();
             config.defaults();

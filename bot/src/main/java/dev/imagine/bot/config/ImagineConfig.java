@@ -9,6 +9,7 @@ import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.safety.SafetySettings;
+import dev.imagine.pipeline.Precision;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +73,11 @@ public final class ImagineConfig {
         return get("model.threads");
     }
 
+    /** The UNet's arithmetic: FP32 (the default) or INT8. */
+    public Precision precision() {
+        return Precision.parse(get("model.precision"));
+    }
+
     public Limits limits() {
         return new Limits(get("limits.max-steps"), get("limits.max-side"), get("limits.max-count"),
                 get("limits.max-prompt-length"));
@@ -124,6 +130,34 @@ public final class ImagineConfig {
         return new SafetySettings(Optional.ofNullable(get("safety.classifier")),
                 Optional.ofNullable(get("safety.classifier-folder")), get("safety.label"), threshold,
                 SafetyPolicy.parse(get("safety.policy")));
+    }
+
+    /**
+     * People who may moderate every community (user keys such as discord:1234); {@link ConfigLoader} has checked
+     * that each names a Discord or Telegram user by id.
+     */
+    public List<String> operators() {
+        List<String> operators = get("moderation.operators");
+        for (String operator : operators) {
+            if (!operator.matches("(discord|telegram):\\d{1,20}")) {
+                throw new IllegalArgumentException("'moderation.operators' has '" + operator + "'; write each as"
+                        + " platform:user-id, such as discord:123456789012345678 or telegram:12345678 (the numeric"
+                        + " id, not the name)");
+            }
+        }
+        return operators;
+    }
+
+    public int ratePictures() {
+        return get("rate-limit.pictures");
+    }
+
+    public Duration rateWindow() {
+        return get("rate-limit.window");
+    }
+
+    public Duration auditRetention() {
+        return get("audit.retention");
     }
 
     public URI discordRestUrl() {

@@ -69,7 +69,8 @@ final class SlashCommands {
                                                         Limits.MAX_PROMPT_LENGTH),
                                                 new OptionData(OptionType.STRING, "channels", "Channels Imagine may"
                                                         + " answer in (mention them), or 'all'")))),
-                everywhere(Commands.slash(HELP, "What Imagine can do")));
+                everywhere(Commands.slash(HELP, "What Imagine can do")),
+                ModerateCommand.data());
     }
 
     private static SlashCommandData everywhere(SlashCommandData command) {

@@ -14,7 +14,7 @@ record Charges(FairShareQueue<Job> queue, JobStore store, CostModel costs) {
      * time over cores would make one job count twice on two cores and skew the aging credit.
      */
     void charge(Job done, Duration heldTheWorker) {
-        String owner = done.owner().key();
+        String owner = done.fairShare();
         store.saveUsage(owner, queue.charge(owner, heldTheWorker));
         costs.record(done.parameters(), heldTheWorker);
     }

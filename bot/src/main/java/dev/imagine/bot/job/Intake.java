@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * it is full).
  */
 record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
-              Transitions transitions, InstantSource clock) {
+              Transitions transitions, SafetyScreen screen, InstantSource clock) {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
     /**
@@ -29,9 +29,15 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
         List<CacheKey> keys = pictures.keysOf(job.parameters());
         Optional<List<byte[]>> cached = pictures.cached(keys);
         if (cached.isPresent()) {
-            Job done = transitions.doneFromCache(job, Pictures.digests(keys));
+            // Screened for this job's channel: a picture flagged for one channel is not handed to another whose
+            // policy would refuse it.
+            Job done = transitions.doneFromCache(job, Pictures.digests(keys), d -> screen.judge(d, cached.get()));
             LOG.info("job {} for {} answered from the cache", done.id(), done.owner().key());
-            return new Reply.Finished(done, pictures.labelled(done, cached.get()));
+            List<byte[]> shown = screen.present(done, cached.get());
+            if (shown.isEmpty()) {
+                return new Reply.Refused(done.error(), Reply.Refused.Reason.NOT_ALLOWED);
+            }
+            return new Reply.Finished(done, shown);
         }
         String request = String.join(",", Pictures.digests(keys));
         return inFlight.followOrOffer(request, job, leader -> follow(job, leader), () -> offer(job, known));
@@ -53,7 +59,7 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
     private Reply offer(Job job, boolean known) {
         // Saved before it is offered: the worker may take it the moment it is in the queue.
         transitions.save(job);
-        Admission<Job> admission = queue.offer(job.id(), job.owner().key(), job, estimate(job.parameters()));
+        Admission<Job> admission = queue.offer(job.id(), job.fairShare(), job, estimate(job.parameters()));
         if (admission instanceof Admission.Refused<Job> refused) {
             if (known) {
                 transitions.save(job.failed(clock.instant(), refused.message()));

@@ -26,7 +26,8 @@ public final class JobService implements AutoCloseable {
 
     /** The parts behind the front, as {@link JobServiceBuilder} wired them. */
     record Engine(Audience audience, Requests requests, OwnerActions owners, Preferences preferences, Queries queries,
-                  Lifecycle lifecycle, Transitions transitions) {
+                  ModerationDesk moderation, Lifecycle lifecycle,
+                  Transitions transitions) {
     }
 
     JobService(JobSettings settings, Engine engine) {
@@ -89,6 +90,7 @@ public final class JobService implements AutoCloseable {
             case Command.QueueStatus status -> new Reply.Info(ReplyTexts.queue(queueView(), status.requester().user()));
             case Command.Settings change -> engine.preferences().handle(change);
             case Command.Help help -> new Reply.Info(HelpText.TEXT);
+            case Command.Moderate moderate -> engine.moderation().handle(moderate);
         };
     }
 

@@ -3,6 +3,8 @@ package dev.imagine.bot.job;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.safety.PictureClassifier;
+import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.pipeline.ImageGenerator;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -20,6 +22,10 @@ public final class JobServiceBuilder {
     private final JobStore store;
     private JobClocks clocks = JobClocks.system();
     private LongSupplier randomSeeds = new SecureRandom()::nextLong;
+    private PictureClassifier classifier;
+    private SafetyPolicy safetyPolicy = SafetyPolicy.ALLOW;
+    private ModerationSettings moderation = ModerationSettings.NONE;
+    private AuditLog audit = AuditLog.none();
 
     JobServiceBuilder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
                       JobStore store) {
@@ -42,6 +48,28 @@ public final class JobServiceBuilder {
         return this;
     }
 
+    /**
+     * The picture classifier that judges every picture before it is delivered, and the configured policy for flagged
+     * ones (default: none, so nothing is flagged).
+     */
+    public JobServiceBuilder safety(PictureClassifier value, SafetyPolicy policy) {
+        this.classifier = value;
+        this.safetyPolicy = Objects.requireNonNull(policy, "policy");
+        return this;
+    }
+
+    /** Operators and the rate limit (default: no operators, no rate limit). */
+    public JobServiceBuilder moderation(ModerationSettings value) {
+        this.moderation = Objects.requireNonNull(value, "moderation");
+        return this;
+    }
+
+    /** Where moderation actions and refusals for policy are recorded (default: nowhere). */
+    public JobServiceBuilder audit(AuditLog value) {
+        this.audit = Objects.requireNonNull(value, "audit");
+        return this;
+    }
+
     public JobService build() {
         Audience audience = new Audience();
         AdmissionGate gate = new AdmissionGate();
@@ -50,23 +78,30 @@ public final class JobServiceBuilder {
         CostModel costs = new CostModel(settings.initialSecondsPerUnit());
         RequestValidator validator = new RequestValidator(randomSeeds);
         Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
-        Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache,
-                new PictureLabels(generator));
+        PictureLabels labels = new PictureLabels(generator);
+        Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache, labels);
         Transitions transitions = new Transitions(store, new LateOrigins(store), audience, clocks.wall());
-        Queries queries = new Queries(store, queue, slot, pictures);
-        Intake intake = new Intake(store, queue, pictures, inFlight, costs, transitions, clocks.wall());
-        Followers followers = new Followers(inFlight, intake, transitions, pictures, gate, audience);
-        Endings endings = new Endings(transitions, pictures, new Charges(queue, store, costs), followers, gate,
+        Rules rules = new Rules(store);
+        Authority authority = new Authority(moderation);
+        SafetyScreen screen = new SafetyScreen(classifier, safetyPolicy, rules, labels, audit);
+        Queries queries = new Queries(store, queue, slot, pictures, screen);
+        Intake intake = new Intake(store, queue, pictures, inFlight, costs, transitions, screen, clocks.wall());
+        Followers followers = new Followers(inFlight, intake, transitions, screen, gate, audience);
+        Endings endings = new Endings(transitions, pictures, screen, new Charges(queue, store, costs), followers, gate,
                 settings.jobTimeout());
         Parking parking = new Parking(queue, slot, transitions, endings);
         JobRunner runner = new JobRunner(generator, queue, slot, parking, endings, transitions, clocks,
                 settings.jobTimeout());
-        Requests requests = new Requests(validator, preferences, queries, pictures, intake, gate, new JobIds(),
-                clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
-        OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions);
+        PolicyGate rulesGate = new PolicyGate(rules, moderation, new RateLimits(clocks.wall()), audit);
+        Requests requests = new Requests(validator, preferences, queries, pictures, intake, gate, rulesGate,
+                new JobIds(), clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
+        OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions,
+                authority, audit);
+        ModerationDesk desk = new ModerationDesk(rules, authority, moderation, safetyPolicy, audit);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
                 new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
         return new JobService(settings,
-                new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle, transitions));
+                new JobService.Engine(audience, requests, owners, preferences, queries, desk, lifecycle,
+                        transitions));
     }
 }

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** What is known about jobs, the queue and the worker, without changing anything. */
-record Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictures pictures) {
+record Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictures pictures, SafetyScreen screen) {
 
     /** A job by the id a button or a page carries; anything that cannot be an id finds nothing. */
     Optional<Job> job(String jobId) {
@@ -18,7 +18,8 @@ record Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictu
     }
 
     Optional<List<byte[]>> images(Job job) {
-        return pictures.images(job);
+        // As they were shown where the job was delivered: blurred or left out as its screening says.
+        return pictures.rawImages(job).map(raw -> screen.present(job, raw));
     }
 
     List<Job> jobsOf(User user, int limit) {

@@ -218,7 +218,9 @@ public final class ReplyTexts {
                         + RequestRules.number(usual.guidance()) + "), " + ImagineOptions.COUNT + " ("
                         + RequestRules.MIN_COUNT + "–" + RequestRules.MAX_COUNT + "), " + ImagineOptions.DECODER
                         + " (full or fast), " + ImagineOptions.PROMPT_SYNTAX + " (a1111 or plain).",
-                "/settings — your defaults (prompt-syntax too); community admins also set limits here.");
+                "/settings — your defaults (prompt-syntax too); community admins also set limits here.\n/moderate —"
+                        + " for community admins: ban and unban, pause and resume, the policy for flagged pictures,"
+                        + " blocked words, the rate limit.");
     }
 
     /**

@@ -50,7 +50,7 @@ record Resumption(JobStore store, FairShareQueue<Job> queue, Intake intake, Tran
     /** Puts a job of the last run back in the queue; says whether it fitted. */
     private boolean requeue(Job job) {
         Job waiting = job.state() == JobState.RUNNING ? job.requeued() : job;
-        Admission<Job> admission = queue.offer(waiting.id(), waiting.owner().key(), waiting,
+        Admission<Job> admission = queue.offer(waiting.id(), waiting.fairShare(), waiting,
                 intake.estimate(waiting.parameters()));
         if (admission instanceof Admission.Accepted<Job> accepted) {
             transitions.save(waiting);

@@ -53,6 +53,7 @@ public final class TelegramBot implements Adapter {
             new BotCommand("queue", "Where your pictures are in the queue"),
             new BotCommand("cancel", "Cancel your latest waiting picture"),
             new BotCommand("settings", "Your defaults; group admins set limits here"),
+            new BotCommand("moderate", "Group admins: ban, pause, policy, blocked words, rate limit"),
             new BotCommand("help", "How to use Imagine"));
 
     private final TelegramSettings settings;
@@ -90,9 +91,10 @@ public final class TelegramBot implements Adapter {
         this.replies = new TelegramReplies(outbox, new ChatMessages(outbox), jobs, outboxThread, settings,
                 System::nanoTime);
         Requests requests = new Requests(jobs, outbox, replies, updatesThread);
-        this.commands = new ChatCommands(requests, replies, migrations, outbox, settings, updatesThread,
-                () -> username, System::nanoTime);
-        this.buttons = new ButtonPresses(jobs, requests, replies);
+        GroupAdmins admins = new GroupAdmins(outbox, settings, System::nanoTime);
+        this.commands = new ChatCommands(requests, replies, migrations, admins,
+                new ModerationCommands(requests, admins, updatesThread), updatesThread, () -> username);
+        this.buttons = new ButtonPresses(jobs, requests, replies, admins);
     }
 
     @Override

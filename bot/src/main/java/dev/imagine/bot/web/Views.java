@@ -63,15 +63,23 @@ final class Views {
             json.put("sourceJobId", job.sourceJobId());
         }
         ArrayNode images = json.putArray("images");
+        ArrayNode spoilers = json.putArray("spoilers");
         if (job.state() == JobState.DONE) {
-            for (int i = 0; i < job.resultKeys().size(); i++) {
+            for (int i = 0; i < shownImages(job); i++) {
                 images.add(imageUrl(job.id(), i));
+                // A flagged picture: the page shows it blurred until it is clicked.
+                spoilers.add(job.spoiler(i));
             }
         }
         if (place != null) {
             addPosition(json, place.position(), place.eta());
         }
         return json;
+    }
+
+    /** How many of a finished job's pictures are handed out: all but those its screening held back. */
+    static int shownImages(Job job) {
+        return job.shownCount();
     }
 
     /** What the model read of the prompt: counts, and the sentence the chats show when it was long or cut. */

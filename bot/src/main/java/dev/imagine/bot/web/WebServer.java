@@ -121,6 +121,8 @@ public final class WebServer implements Adapter {
                 r -> file(r, "/api/openapi.yaml", "application/yaml; charset=utf-8")));
         all.addAll(service.api());
         all.addAll(new JobRoutes(jobs, events).routes());
+        Access access = new Access(settings.apiKey());
+        all.addAll(new ModerationRoutes(jobs, access, new Answers(jobs, events), events).routes());
         all.add(new EventStream(jobs, events).route());
         this.routes = List.copyOf(all);
 
@@ -148,7 +150,7 @@ public final class WebServer implements Adapter {
         server.setErrorHandler(errors);
         this.context = new ServletContextHandler("/", ServletContextHandler.NO_SESSIONS);
         context.setErrorHandler(errors);
-        this.access = new Access(settings.apiKey());
+        this.access = access;
         context.addServlet(new ServletHolder("imagine", new Dispatcher(routes, access, loopback, registry)), "/");
         server.setHandler(context);
         new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);

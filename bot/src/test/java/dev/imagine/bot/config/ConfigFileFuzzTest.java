@@ -64,7 +64,10 @@ class ConfigFileFuzzTest {
             case CHOICE -> g.oneOf(key.choices().toArray(String[]::new));
             case URL -> g.oneOf("http://127.0.0.1:" + g.intBetween(1, 65535) + "/", "https://example.org/api",
                     "wss://gateway.example/");
-            case STRING_LIST -> "[\"" + g.intBetween(1, 999_999) + "\", \"" + g.intBetween(1, 999_999) + "\"]";
+            case STRING_LIST -> key.path().equals("moderation.operators")
+                    ? "[\"discord:" + g.longBetween(1, Long.MAX_VALUE) + "\", \"telegram:" + g.intBetween(1, 999_999)
+                    + "\"]"
+                    : "[\"" + g.intBetween(1, 999_999) + "\", \"" + g.intBetween(1, 999_999) + "\"]";
             case PATH -> "/tmp/" + g.string(1, 10, "abcxyz-_");
             case STRING, OPTIONAL_STRING -> "\"" + (key.path().equals("safety.classifier")
                     ? g.oneOf("Falconsai/nsfw_image_detection", "a/b@main", "") : g.string(1, 12, "abcdefgh-_/.")) + "\"";
@@ -123,6 +126,7 @@ class ConfigFileFuzzTest {
         config.fastDecoderFolder();
         config.upscalerFolder();
         config.threads();
+        config.precision();
         config.limits();
         config.defaults();
         config.queueSettings();
@@ -131,6 +135,10 @@ class ConfigFileFuzzTest {
         config.cacheDiskBytes();
         config.dataDir(Map.of("HOME", "/home/someone"));
         config.safety();
+        config.operators();
+        config.ratePictures();
+        config.rateWindow();
+        config.auditRetention();
         config.discordRestUrl();
         config.discordGatewayUrl();
         config.discordTestGuilds();

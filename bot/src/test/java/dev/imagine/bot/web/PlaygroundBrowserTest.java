@@ -45,7 +45,7 @@ class PlaygroundBrowserTest {
     @TempDir
     Path profile;
 
-    private static void requireChromium() {
+    static void requireChromium() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         String missing = "Debian's Chromium is not installed (" + CHROMIUM + ", " + CHROMEDRIVER + "); install it with:"
                 + " apt-get install -y chromium chromium-driver";
@@ -56,6 +56,11 @@ class PlaygroundBrowserTest {
     }
 
     private ChromeDriver startBrowser() throws Exception {
+        return startBrowser(profile);
+    }
+
+    /** Debian's headless Chromium with its own {@code profile} folder, logging the console. */
+    static ChromeDriver startBrowser(Path profile) throws Exception {
         Files.createDirectories(ARTIFACTS);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
