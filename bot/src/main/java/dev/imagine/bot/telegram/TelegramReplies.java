@@ -218,6 +218,9 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
             }
             String text = t.text;
             t.lastSent = text;
+            // It counts as the status message's last edit: progress edits keep the chat's interval after it.
+            t.edited = true;
+            t.lastEditNanos = nanoClock.getAsLong();
             return ChatMessages.text(client, t.origin, chat, text, t.closed ? null : ChatMessages.waitingKeyboard(t.jobId))
                     .thenApply(m -> {
                         t.statusChatId = chat;
