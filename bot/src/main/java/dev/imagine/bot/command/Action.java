@@ -14,13 +14,16 @@ import java.util.Optional;
 public enum Action {
     SAME_SEED("same", "Same seed", "🎯", true, true),
     REROLL("rr", "Re-roll", "🎲", true, true),
-    VARY("var", "Vary", "✨", true, false),
-    UPSCALE("up", "Upscale", "🔍", true, false),
+    VARY("var", "Vary (subtle)", "✨", true, true),
+    VARY_STRONG("vst", "Vary (strong)", "🌀", true, true),
+    UPSCALE("up", "Upscale 2×", "🔍", true, true),
+    UPSCALE_DETAILED("upd", "Upscale 2× (detailed)", "🔬", true, true),
     DELETE("del", "Delete", "🗑", false, true),
     CANCEL("cx", "Cancel", "✖", false, true);
 
     /** The buttons under a finished picture, in the order they are shown. */
-    public static final List<Action> UNDER_A_PICTURE = List.of(SAME_SEED, REROLL, VARY, UPSCALE, DELETE);
+    public static final List<Action> UNDER_A_PICTURE = List.of(SAME_SEED, REROLL, VARY, VARY_STRONG, UPSCALE,
+            UPSCALE_DETAILED, DELETE);
     /** The button under a picture that waits or is being drawn. */
     public static final List<Action> WHILE_WAITING = List.of(CANCEL);
 
@@ -74,8 +77,10 @@ public enum Action {
         return switch (this) {
             case SAME_SEED -> new Command.Replay(requester, jobId);
             case REROLL -> new Command.Reroll(requester, jobId);
-            case VARY -> new Command.Vary(requester, jobId);
-            case UPSCALE -> new Command.Upscale(requester, jobId);
+            case VARY -> new Command.Vary(requester, jobId, Variation.SUBTLE);
+            case VARY_STRONG -> new Command.Vary(requester, jobId, Variation.STRONG);
+            case UPSCALE -> new Command.Upscale(requester, jobId, false);
+            case UPSCALE_DETAILED -> new Command.Upscale(requester, jobId, true);
             case DELETE -> new Command.Delete(requester, jobId);
             case CANCEL -> new Command.Cancel(requester, jobId);
         };

@@ -11,9 +11,20 @@ public sealed interface Command {
      * Draw a prompt. Null fields take the requester's saved defaults, then the configured defaults.
      */
     record Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
-                   Integer count, Decoder decoder) implements Command {
+                   Integer count, Decoder decoder, PictureInput picture, Double strength) implements Command {
+        /** A text to image request. */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, null, null);
+        }
+
         public static Imagine of(Requester requester, String prompt) {
             return new Imagine(requester, prompt, null, null, null, null, null, null);
+        }
+
+        /** The same request drawn from {@code input} (image to image). */
+        public Imagine from(PictureInput input) {
+            return new Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, input, strength);
         }
     }
 
@@ -25,12 +36,15 @@ public sealed interface Command {
     record Reroll(Requester requester, String jobId) implements Command {
     }
 
-    /** Image-to-image variations of an earlier result (not built yet: refused politely). */
-    record Vary(Requester requester, String jobId) implements Command {
+    /**
+     * A variation of an earlier result: image to image of its (first) picture with the same prompt, a new seed and
+     * the {@link Variation}'s strength.
+     */
+    record Vary(Requester requester, String jobId, Variation variation) implements Command {
     }
 
-    /** Upscale an earlier result (not built yet: refused politely). */
-    record Upscale(Requester requester, String jobId) implements Command {
+    /** An earlier result (its first picture) at twice the size, plainly or with its details redrawn. */
+    record Upscale(Requester requester, String jobId, boolean detailed) implements Command {
     }
 
     /** Cancel a waiting or running job; a null id means the requester's most recent one. */

@@ -18,9 +18,11 @@ public final class ImagineOptions {
     public static final String GUIDANCE = "guidance";
     public static final String COUNT = "count";
     public static final String DECODER = "decoder";
+    /** Image to image only: how far the picture may move from the one it starts from. */
+    public static final String STRENGTH = "strength";
 
     /** Every option of a request, in the order help texts list them. */
-    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER);
+    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER, STRENGTH);
     /** The options a person may save as their own defaults (a seed is not a default). */
     public static final List<String> DEFAULT_NAMES = List.of(STEPS, SIZE, GUIDANCE, COUNT, DECODER);
 
@@ -32,6 +34,7 @@ public final class ImagineOptions {
     private Float guidance;
     private Integer count;
     private Decoder decoder;
+    private Double strength;
 
     /** Text that is not a value of the option's kind; the message names the option and what it takes. */
     public static final class Unreadable extends IllegalArgumentException {
@@ -53,7 +56,8 @@ public final class ImagineOptions {
             case SEED -> seed = whole(SEED, value);
             case STEPS -> steps = (int) whole(STEPS, value);
             case COUNT -> count = (int) whole(COUNT, value);
-            case GUIDANCE -> guidance = number(value);
+            case GUIDANCE -> guidance = number(GUIDANCE, value);
+            case STRENGTH -> strength = (double) number(STRENGTH, value);
             case SIZE -> size = sizeOf(value);
             case DECODER -> decoder = decoderOf(value);
             default -> throw new Unreadable(name + " is not an option; the options are " + String.join(", ", NAMES));
@@ -63,12 +67,18 @@ public final class ImagineOptions {
 
     /** True when no option was given. */
     public boolean isEmpty() {
-        return seed == null && steps == null && size == null && guidance == null && count == null && decoder == null;
+        return seed == null && steps == null && size == null && guidance == null && count == null && decoder == null
+                && strength == null;
     }
 
     /** The request to draw {@code prompt} with these options. */
     public Command.Imagine imagine(Requester requester, String prompt) {
-        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder);
+        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, null, strength);
+    }
+
+    /** Whether a strength was given (it only means something with a picture to start from). */
+    public boolean hasStrength() {
+        return strength != null;
     }
 
     /** These options as the person's new defaults (a seed is not kept). */
@@ -86,6 +96,8 @@ public final class ImagineOptions {
                     + RequestRules.number(RequestRules.MAX_GUIDANCE);
             case SIZE -> "WIDTHxHEIGHT, for example 512x768";
             case DECODER -> "full or fast";
+            case STRENGTH -> "a number above " + RequestRules.number((float) RequestRules.MIN_STRENGTH) + " and at most "
+                    + RequestRules.number((float) RequestRules.MAX_STRENGTH);
             default -> throw new IllegalArgumentException("not an option: " + name);
         };
     }
@@ -109,14 +121,14 @@ public final class ImagineOptions {
     }
 
     /** A decimal number as people write it ("8", "7.5", ".5", "1e1"); not Java's extras ("NaN", "1f", "0x1p3"). */
-    private static float number(String text) {
+    private static float number(String name, String text) {
         if (DECIMAL.matcher(text).matches()) {
             float value = Float.parseFloat(text);
             if (Float.isFinite(value)) {
                 return value;
             }
         }
-        throw unreadable(GUIDANCE, text);
+        throw unreadable(name, text);
     }
 
     private static ImageSize sizeOf(String text) {

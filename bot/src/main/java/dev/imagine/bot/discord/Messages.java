@@ -102,8 +102,11 @@ final class Messages {
         return embed.build();
     }
 
-    /** The actions under a picture; those the job service does not do yet are shown disabled. */
-    static ActionRow buttons(String jobId) {
+    /**
+     * The actions under a picture, in rows of at most {@link #BUTTONS_PER_ROW} (Discord's limit): drawing again and
+     * the variations first, then the upscales and Delete. Those the job service does not do yet are shown disabled.
+     */
+    static List<ActionRow> buttons(String jobId) {
         List<Button> buttons = new ArrayList<>();
         for (Action action : Action.UNDER_A_PICTURE) {
             String id = CustomIds.of(action, jobId);
@@ -111,6 +114,10 @@ final class Messages {
                     : Button.secondary(id, action.label());
             buttons.add(action.ready() ? button : button.asDisabled());
         }
-        return ActionRow.of(buttons);
+        int split = Math.min(Action.UNDER_A_PICTURE.indexOf(Action.UPSCALE), BUTTONS_PER_ROW);
+        return List.of(ActionRow.of(buttons.subList(0, split)), ActionRow.of(buttons.subList(split, buttons.size())));
     }
+
+    /** Discord allows five buttons in an action row. */
+    static final int BUTTONS_PER_ROW = 5;
 }

@@ -39,7 +39,7 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
 
     /** The ETA of work of these parameters, as this machine has been drawing lately. */
     Duration estimate(JobParameters parameters) {
-        return costs.estimate(parameters.workUnits());
+        return costs.estimate(WorkUnits.of(parameters));
     }
 
     /** The same picture is already being made: wait for it instead of making it twice. */

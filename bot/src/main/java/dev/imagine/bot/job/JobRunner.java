@@ -5,7 +5,6 @@ import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationCancelledException;
 import dev.imagine.pipeline.GenerationResult;
-import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ProgressListener;
 import dev.imagine.pipeline.StepControl;
 import java.time.Duration;
@@ -20,7 +19,7 @@ import java.util.Optional;
  * all the time it ran. A job stops after its current step when its owner cancels it, when it runs out of time, or
  * when Imagine stops.
  */
-record JobRunner(ImageGenerator generator, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, Endings endings,
+record JobRunner(Drawing drawing, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, Endings endings,
                  Transitions transitions, JobClocks clocks, Duration jobTimeout) {
 
     void run(QueueEntry<Job> entry) {
@@ -56,7 +55,7 @@ record JobRunner(ImageGenerator generator, FairShareQueue<Job> queue, WorkerSlot
         boolean parked = false;
         try {
             if (generation == null) {
-                generation = generator.begin(PictureLabels.requestOf(job.parameters()));
+                generation = drawing.begin(job.parameters());
             }
             if (!generation.run(control(running))) {
                 Spent spent = before.plus(since(wallAtStart, cpuAtStart));

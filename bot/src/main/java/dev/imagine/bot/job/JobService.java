@@ -25,8 +25,8 @@ public final class JobService implements AutoCloseable {
     private final Engine engine;
 
     /** The parts behind the front, as {@link JobServiceBuilder} wired them. */
-    record Engine(Audience audience, Requests requests, OwnerActions owners, Preferences preferences, Queries queries,
-                  Lifecycle lifecycle) {
+    record Engine(Audience audience, Requests requests, PictureRequests pictureRequests, OwnerActions owners,
+                  Preferences preferences, Queries queries, Lifecycle lifecycle) {
     }
 
     JobService(JobSettings settings, Engine engine) {
@@ -77,13 +77,12 @@ public final class JobService implements AutoCloseable {
 
     private Reply answer(Command command, String origin) {
         return switch (command) {
-            case Command.Imagine imagine -> engine.requests().imagine(imagine, origin);
+            case Command.Imagine imagine -> imagine.picture() == null ? engine.requests().imagine(imagine, origin)
+                    : engine.pictureRequests().imagine(imagine, origin);
             case Command.Replay replay -> engine.requests().again(replay.requester(), replay.jobId(), origin, false);
             case Command.Reroll reroll -> engine.requests().again(reroll.requester(), reroll.jobId(), origin, true);
-            case Command.Vary vary -> new Reply.Refused("Variations are not available yet; they are coming. Meanwhile,"
-                    + " Re-roll draws the same prompt with a new seed.", Reply.Refused.Reason.NOT_AVAILABLE);
-            case Command.Upscale upscale -> new Reply.Refused("Upscaling is not available yet; it is coming.",
-                    Reply.Refused.Reason.NOT_AVAILABLE);
+            case Command.Vary vary -> engine.pictureRequests().vary(vary, origin);
+            case Command.Upscale upscale -> engine.pictureRequests().upscale(upscale, origin);
             case Command.Cancel cancel -> engine.owners().cancel(cancel);
             case Command.Delete delete -> engine.owners().delete(delete);
             case Command.QueueStatus status -> new Reply.Info(ReplyTexts.queue(queueView(), status.requester().user()));

@@ -4,6 +4,7 @@ import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.PictureDecoder;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -50,8 +51,10 @@ public final class JobServiceBuilder {
         CostModel costs = new CostModel(settings.initialSecondsPerUnit());
         RequestValidator validator = new RequestValidator(randomSeeds);
         Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
+        SourcePictures sources = new SourcePictures(store, PictureDecoder.DEFAULT);
+        Drawing drawing = new Drawing(generator, sources, clocks.ticker());
         Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache,
-                new PictureLabels(generator));
+                new PictureLabels(generator).drawing(drawing));
         Transitions transitions = new Transitions(store, audience, clocks.wall());
         Queries queries = new Queries(store, queue, slot, pictures);
         Intake intake = new Intake(store, queue, pictures, inFlight, costs, transitions, clocks.wall());
@@ -59,14 +62,16 @@ public final class JobServiceBuilder {
         Endings endings = new Endings(transitions, pictures, new Charges(queue, store, costs), followers, gate,
                 settings.jobTimeout());
         Parking parking = new Parking(queue, slot, transitions, endings);
-        JobRunner runner = new JobRunner(generator, queue, slot, parking, endings, transitions, clocks,
+        JobRunner runner = new JobRunner(drawing, queue, slot, parking, endings, transitions, clocks,
                 settings.jobTimeout());
         Requests requests = new Requests(validator, preferences, queries, pictures, intake, gate, new JobIds(),
-                clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
+                clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder(), generator);
+        PictureRequests pictureRequests = new PictureRequests(requests, validator, preferences, queries, sources,
+                generator);
         OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
                 new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
         return new JobService(settings,
-                new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle));
+                new JobService.Engine(audience, requests, pictureRequests, owners, preferences, queries, lifecycle));
     }
 }

@@ -24,6 +24,13 @@ public final class ReplyTexts {
     public static final String UNKNOWN_BUTTON = "This button no longer works. Use /imagine to draw again.";
     /** A picture that came from the cache, in place of the time it took. */
     public static final String FROM_CACHE = "from cache";
+    /** Upscale pressed on a bot that has no upscaler network. */
+    public static final String NO_UPSCALER = "Upscaling is not set up on this bot: its operator can add an upscaler"
+            + " network (model.upscaler-folder in config.yaml). Meanwhile, Vary redraws the picture at its size.";
+    /** A picture to start from, on a bot whose model cannot encode one. */
+    public static final String NO_IMAGE_TO_IMAGE = "This bot's model has no VAE encoder, so it cannot start from a"
+            + " picture; ask its operator for a model folder with vae_encoder/model.onnx. /imagine with words alone"
+            + " still works.";
     /** How long a prompt is shown where a line has little room (the queue). */
     static final int SHORT_PROMPT = 60;
 
@@ -204,8 +211,10 @@ public final class ReplyTexts {
         return switch (action) {
             case SAME_SEED -> "draws it again exactly";
             case REROLL -> "draws the prompt with a new seed";
-            case VARY -> "draws variations of it";
-            case UPSCALE -> "draws it larger";
+            case VARY -> "redraws its details (same prompt, new seed)";
+            case VARY_STRONG -> "redraws it keeping its layout and colours";
+            case UPSCALE -> "makes it twice as large";
+            case UPSCALE_DETAILED -> "makes it twice as large and redraws the fine detail (slower)";
             case DELETE -> "removes it (only for the person who asked)";
             case CANCEL -> "stops it (only for the person who asked)";
         };

@@ -29,6 +29,11 @@ public final class Pngs {
         return PngParameters.read(Files.readAllBytes(png)).orElseThrow(() -> new AssertionError(png + " has no text"));
     }
 
+    /** The parameters text of a PNG in memory. */
+    public static String parametersOf(byte[] png) {
+        return PngParameters.read(png).orElseThrow(() -> new AssertionError("the PNG has no text"));
+    }
+
     /** The prompt of the {@code parameters} text chunk (its lines before the last, which holds the settings). */
     public static String promptOf(byte[] png) {
         String text = PngParameters.read(png).orElseThrow();
