@@ -56,8 +56,9 @@ public final class ImagineOptions {
             case SEED -> seed = whole(SEED, value);
             case STEPS -> steps = (int) whole(STEPS, value);
             case COUNT -> count = (int) whole(COUNT, value);
-            case GUIDANCE -> guidance = number(GUIDANCE, value);
-            case STRENGTH -> strength = (double) number(STRENGTH, value);
+            case GUIDANCE -> guidance = Float.parseFloat(number(GUIDANCE, value));
+            // As a double: the strength's schedule is int(50 * strength), and 0.58 as a float reads 28, not 29.
+            case STRENGTH -> strength = Double.parseDouble(number(STRENGTH, value));
             case SIZE -> size = sizeOf(value);
             case DECODER -> decoder = decoderOf(value);
             default -> throw new Unreadable(name + " is not an option; the options are " + String.join(", ", NAMES));
@@ -120,12 +121,16 @@ public final class ImagineOptions {
         return value;
     }
 
-    /** A decimal number as people write it ("8", "7.5", ".5", "1e1"); not Java's extras ("NaN", "1f", "0x1p3"). */
-    private static float number(String name, String text) {
+    /**
+     * {@code text} when it is a decimal number as people write it ("8", "7.5", ".5", "1e1"), not Java's extras ("NaN",
+     * "1f", "0x1p3"), finite in the option's type.
+     */
+    private static String number(String name, String text) {
         if (DECIMAL.matcher(text).matches()) {
-            float value = Float.parseFloat(text);
-            if (Float.isFinite(value)) {
-                return value;
+            boolean finite = name.equals(STRENGTH) ? Double.isFinite(Double.parseDouble(text))
+                    : Float.isFinite(Float.parseFloat(text));
+            if (finite) {
+                return text;
             }
         }
         throw unreadable(name, text);

@@ -47,6 +47,11 @@ public final class RequestRules {
      * keeps the picture's layout and colours and redraws its details.
      */
     public static final double DEFAULT_STRENGTH = 0.5;
+    /**
+     * The largest picture file accepted (20 MB): what adapters may download, and what the job service decodes. It is
+     * Telegram's getFile limit too, and above any Discord attachment a bot can be sent without Nitro boosts.
+     */
+    public static final long MAX_PICTURE_BYTES = 20L * 1000 * 1000;
 
     /**
      * The sizes offered as choices (Discord's option, the playground's menu, the help texts), in the order they are

@@ -1,6 +1,7 @@
 package dev.imagine.bot.job;
 
 import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.pipeline.ImageGenerator;
@@ -51,7 +52,8 @@ public final class JobServiceBuilder {
         CostModel costs = new CostModel(settings.initialSecondsPerUnit());
         RequestValidator validator = new RequestValidator(randomSeeds);
         Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
-        SourcePictures sources = new SourcePictures(store, PictureDecoder.DEFAULT);
+        SourcePictures sources = new SourcePictures(store, new PictureDecoder(RequestRules.MAX_PICTURE_BYTES,
+                PictureDecoder.DEFAULT.maxPixels(), PictureDecoder.DEFAULT.maxSide()));
         Drawing drawing = new Drawing(generator, sources, clocks.ticker());
         Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache,
                 new PictureLabels(generator).drawing(drawing));

@@ -30,7 +30,8 @@ final class JobRoutes {
      * openapi.yaml and in the page, once it is ready.
      */
     static final Map<Action, String> ACTION_ROUTES = new EnumMap<>(Map.of(Action.SAME_SEED, "replay",
-            Action.REROLL, "reroll", Action.CANCEL, "cancel"));
+            Action.REROLL, "reroll", Action.VARY, "vary", Action.VARY_STRONG, "vary-strong", Action.UPSCALE, "upscale",
+            Action.UPSCALE_DETAILED, "upscale-detailed", Action.CANCEL, "cancel"));
 
     private final JobService jobs;
     private final EventHub events;
@@ -118,7 +119,8 @@ final class JobRoutes {
     private void submit(Request request) throws IOException {
         Command.Imagine command;
         try {
-            command = request.jsonBody(Submission.class, Submission.FIELDS, Submission.EXAMPLE)
+            command = UploadForm.isOne(request) ? UploadForm.read(request).command(requester(request))
+                    : request.jsonBody(Submission.class, Submission.FIELDS, Submission.EXAMPLE)
                     .command(requester(request));
         } catch (Request.Failure failure) {
             // A picture request refused for its form is a refusal like the job service's own (imagine_refusals_total).

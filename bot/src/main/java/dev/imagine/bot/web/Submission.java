@@ -2,6 +2,7 @@ package dev.imagine.bot.web;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.PictureInput;
 import dev.imagine.bot.command.Requester;
 import java.util.Map;
 
@@ -10,22 +11,26 @@ import java.util.Map;
  * form is checked here (JSON types, WIDTHxHEIGHT, full or fast), through the request options every platform shares;
  * whether the values are within the person's limits is the job service's to say.
  *
- * <p>Absent or null fields take the person's defaults.
+ * <p>Absent or null fields take the person's defaults. {@code sourceJob} (and {@code sourceImage}) start from an earlier
+ * job's picture; a picture of one's own is uploaded as {@code multipart/form-data} instead ({@link UploadForm}).
  */
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
-                  Integer count, String decoder) {
+                  Integer count, String decoder, Double strength, String sourceJob, Integer sourceImage) {
 
     /** The fields and what each must be as JSON (also the words of the 400 that names a wrong one). */
-    static final Map<String, String> FIELDS = Map.of(
-            "prompt", "text",
-            ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED),
-            ImagineOptions.STEPS, "a whole number",
-            ImagineOptions.SIZE, "text such as \"512x768\"",
-            "width", "a whole number",
-            "height", "a whole number",
-            ImagineOptions.GUIDANCE, "a number",
-            ImagineOptions.COUNT, "a whole number",
-            ImagineOptions.DECODER, "\"full\" or \"fast\"");
+    static final Map<String, String> FIELDS = Map.ofEntries(
+            Map.entry("prompt", "text"),
+            Map.entry(ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED)),
+            Map.entry(ImagineOptions.STEPS, "a whole number"),
+            Map.entry(ImagineOptions.SIZE, "text such as \"512x768\""),
+            Map.entry("width", "a whole number"),
+            Map.entry("height", "a whole number"),
+            Map.entry(ImagineOptions.GUIDANCE, "a number"),
+            Map.entry(ImagineOptions.COUNT, "a whole number"),
+            Map.entry(ImagineOptions.DECODER, "\"full\" or \"fast\""),
+            Map.entry(ImagineOptions.STRENGTH, "a number above 0 and at most 1"),
+            Map.entry("sourceJob", "the id of an earlier job whose picture to start from"),
+            Map.entry("sourceImage", "a whole number: which picture of sourceJob (0 for the first)"));
     static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
 
     /**
@@ -33,6 +38,14 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
      * value of the right JSON type but the wrong form is a 400 that names it.
      */
     Command.Imagine command(Requester requester) {
+        return command(requester, null);
+    }
+
+    /**
+     * The command with {@code picture} (a multipart upload, {@link UploadForm}) to start from; null for none. A
+     * picture comes either uploaded or from an earlier job ({@code sourceJob}), and a strength only with one.
+     */
+    Command.Imagine command(Requester requester, PictureInput.Upload picture) {
         String sizeText = blankToNull(size);
         if (sizeText != null && (width != null || height != null)) {
             throw new Request.Failure(400, "give either size or width and height, not both");
@@ -51,11 +64,28 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             read(options, ImagineOptions.GUIDANCE, guidance);
             read(options, ImagineOptions.COUNT, count);
             read(options, ImagineOptions.DECODER, blankToNull(decoder));
+            read(options, ImagineOptions.STRENGTH, strength);
         } catch (ImagineOptions.Unreadable e) {
             throw new Request.Failure(400, e.getMessage());
         }
-        return options.imagine(requester, prompt);
+        Command.Imagine command = options.imagine(requester, prompt);
+        String from = blankToNull(sourceJob);
+        if (from == null) {
+            if (sourceImage != null) {
+                throw new Request.Failure(400, "sourceImage picks a picture of sourceJob: give sourceJob too");
+            }
+            if (strength != null && picture == null) {
+                throw new Request.Failure(400, "strength is for a picture to start from: upload one (multipart field"
+                        + " image) or name an earlier job's with sourceJob");
+            }
+            return picture == null ? command : command.from(picture);
+        }
+        if (picture != null) {
+            throw new Request.Failure(400, "give either an uploaded image or sourceJob, not both");
+        }
+        return command.from(new PictureInput.OfJob(from, sourceImage == null ? 0 : sourceImage));
     }
+
 
     private static void read(ImagineOptions options, String name, Object value) {
         if (value != null) {

@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.JobSource;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
@@ -58,6 +59,10 @@ final class Views {
         if (job.sourceJobId() != null) {
             json.put("sourceJobId", job.sourceJobId());
         }
+        json.put("kind", kind(p));
+        if (p.source() != null && p.source().kind() != JobSource.Kind.UPSCALE) {
+            json.put("strength", p.source().strength());
+        }
         ArrayNode images = json.putArray("images");
         if (job.state() == JobState.DONE) {
             for (int i = 0; i < job.resultKeys().size(); i++) {
@@ -68,6 +73,18 @@ final class Views {
             addPosition(json, place.position(), place.eta());
         }
         return json;
+    }
+
+    /** What the job makes: "text-to-image", "image-to-image", "upscale" or "upscale-detailed". */
+    static String kind(JobParameters p) {
+        if (p.source() == null) {
+            return "text-to-image";
+        }
+        return switch (p.source().kind()) {
+            case IMAGE_TO_IMAGE -> "image-to-image";
+            case UPSCALE -> "upscale";
+            case UPSCALE_DETAILED -> "upscale-detailed";
+        };
     }
 
     static void addPosition(ObjectNode json, int position, Duration eta) {

@@ -145,8 +145,11 @@ public final class WebServer implements Adapter {
         server.setErrorHandler(errors);
         this.context = new ServletContextHandler("/", ServletContextHandler.NO_SESSIONS);
         context.setErrorHandler(errors);
-        context.addServlet(new ServletHolder("imagine",
-                new Dispatcher(routes, new Access(settings.apiKey()), loopback, registry)), "/");
+        ServletHolder dispatcher = new ServletHolder("imagine",
+                new Dispatcher(routes, new Access(settings.apiKey()), loopback, registry));
+        // Pictures to start from arrive as multipart/form-data (UploadForm).
+        dispatcher.getRegistration().setMultipartConfig(UploadForm.CONFIG);
+        context.addServlet(dispatcher, "/");
         server.setHandler(context);
         new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);
         JettyConnectionMetrics.addToAllConnectors(server, registry);

@@ -18,6 +18,20 @@ class ImagineOptionsTest {
     }
 
     @Test
+    void strength_isReadAsTheDecimalTyped_soItsScheduleIsDiffusers() {
+        // int(50 * 0.58) is 29 in Python; the float nearest 0.58 would give 28.
+        Command.Imagine command = new ImagineOptions().read("strength", "0.58").imagine(alice, "a fox");
+
+        assertThat(command.strength()).isEqualTo(0.58);
+        assertThat((int) (RequestRules.LCM_SCHEDULE_POINTS * command.strength())).isEqualTo(29);
+        assertThat(RequestRules.strengthProblem(0.58, 8)).isNull();
+        assertThat(RequestRules.strengthProblem(0.1, 8)).contains("leaves 5 of LCM's 50 schedule points")
+                .contains("at least 0.16 or at most 5 steps");
+        assertThatThrownBy(() -> new ImagineOptions().read("strength", "lots"))
+                .hasMessage("strength must be a number above 0 and at most 1, got 'lots'");
+    }
+
+    @Test
     void absentOptions_stayNull_soThePersonsDefaultsApply() {
         assertThat(new ImagineOptions().isEmpty()).isTrue();
         assertThat(new ImagineOptions().imagine(alice, "a fox")).isEqualTo(Command.Imagine.of(alice, "a fox"));

@@ -73,6 +73,7 @@ public final class TestGenerator implements ImageGenerator {
     private volatile String failOnPrompt;
     private volatile boolean imageToImage = true;
     private volatile boolean upscaler;
+    private volatile boolean upscalerRemoved;
     /** Every upscale asked for, in order. */
     public final List<UpscaleRequest> upscaled = new CopyOnWriteArrayList<>();
 
@@ -224,7 +225,14 @@ public final class TestGenerator implements ImageGenerator {
 
     @Override
     public boolean supportsUpscale() {
-        return pipeline == null ? upscaler : pipeline.supportsUpscale();
+        return pipeline == null ? upscaler : pipeline.supportsUpscale() && !upscalerRemoved;
+    }
+
+    /** From now on this generator has no upscaler, as a bot whose config names none. */
+    public TestGenerator withoutUpscaler() {
+        upscaler = false;
+        upscalerRemoved = true;
+        return this;
     }
 
     @Override
