@@ -19,12 +19,13 @@ class ImagineOptionsTest {
 
     @Test
     void strength_isReadAsTheDecimalTyped_soItsScheduleIsDiffusers() {
-        // int(50 * 0.58) is 29 in Python; the float nearest 0.58 would give 28.
-        Command.Imagine command = new ImagineOptions().read("strength", "0.58").imagine(alice, "a fox");
+        // int(50 * 0.7) is 35 in Python; the float nearest 0.7 (0.69999999) would give 34.
+        Command.Imagine command = new ImagineOptions().read("strength", "0.7").imagine(alice, "a fox");
 
-        assertThat(command.strength()).isEqualTo(0.58);
-        assertThat((int) (RequestRules.LCM_SCHEDULE_POINTS * command.strength())).isEqualTo(29);
-        assertThat(RequestRules.strengthProblem(0.58, 8)).isNull();
+        assertThat(command.strength()).isEqualTo(0.7);
+        assertThat((int) (RequestRules.LCM_SCHEDULE_POINTS * command.strength())).isEqualTo(35);
+        assertThat((int) (RequestRules.LCM_SCHEDULE_POINTS * (double) 0.7f)).isEqualTo(34);
+        assertThat(RequestRules.strengthProblem(0.7, 8)).isNull();
         assertThat(RequestRules.strengthProblem(0.1, 8)).contains("leaves 5 of LCM's 50 schedule points")
                 .contains("at least 0.16 or at most 5 steps");
         assertThatThrownBy(() -> new ImagineOptions().read("strength", "lots"))
