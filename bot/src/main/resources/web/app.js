@@ -18,6 +18,22 @@ const fields = {
   decoder: document.getElementById('decoder'),
 };
 const streams = new Map();
+const picture = {
+  input: document.getElementById('picture'),
+  chosen: document.getElementById('picture-chosen'),
+  preview: document.getElementById('picture-preview'),
+  name: document.getElementById('picture-name'),
+  strength: document.getElementById('strength'),
+  file: null,
+};
+const DRAWING_ACTIONS = {
+  replay: 'Same seed: ',
+  reroll: 'Re-roll: ',
+  vary: 'Vary (subtle): ',
+  'vary-strong': 'Vary (strong): ',
+  upscale: 'Upscale 2×: ',
+  'upscale-detailed': 'Upscale 2× (detailed): ',
+};
 let info = null;
 
 // ---- talking to the server ----
@@ -64,7 +80,10 @@ async function api(method, path, body, retried) {
     headers.Authorization = 'Bearer ' + key;
   }
   const options = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // The browser writes the multipart Content-Type with its boundary.
+    options.body = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     options.body = JSON.stringify(body);
   }
@@ -146,6 +165,9 @@ function captionText(job, elapsedSeconds) {
     'guidance ' + formatNumber(job.guidance)];
   if (job.decoder !== 'full') {
     parts.push(job.decoder + ' decoder');
+  }
+  if (job.kind && job.kind !== 'text-to-image') {
+    parts.push(job.kind.replace(/-/g, ' ') + (typeof job.strength === 'number' ? ' ' + formatNumber(job.strength) : ''));
   }
   const seconds = typeof elapsedSeconds === 'number' ? elapsedSeconds : job.seconds;
   if (job.fromCache) {
@@ -292,8 +314,8 @@ async function onAction(event) {
   const action = button.dataset.action;
   button.disabled = true;
   try {
-    if (action === 'replay' || action === 'reroll') {
-      addUserMessage((action === 'replay' ? 'Same seed: ' : 'Re-roll: ') + about);
+    if (DRAWING_ACTIONS[action]) {
+      addUserMessage(DRAWING_ACTIONS[action] + about);
       showAnswer(await api('POST', '/api/jobs/' + jobId + '/' + action));
     } else if (action === 'delete') {
       const answer = await api('DELETE', '/api/jobs/' + jobId);
@@ -371,21 +393,85 @@ function restoreOptions() {
   }
 }
 
+/** The request with the chosen picture: multipart, the picture in the field "image", the rest as text fields. */
+function uploadForm(body) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body)) {
+    form.append(name, String(value));
+  }
+  form.append('strength', picture.strength.value);
+  form.append('image', picture.file, picture.file.name);
+  return form;
+}
+
+function choosePicture(file) {
+  if (!file) {
+    return;
+  }
+  picture.file = file;
+  if (picture.preview.src) {
+    URL.revokeObjectURL(picture.preview.src);
+  }
+  picture.preview.src = URL.createObjectURL(file);
+  picture.name.textContent = file.name;
+  picture.chosen.hidden = false;
+  document.body.dataset.picture = file.name;
+  promptBox.focus();
+}
+
+function removePicture() {
+  picture.file = null;
+  picture.input.value = '';
+  if (picture.preview.src) {
+    URL.revokeObjectURL(picture.preview.src);
+  }
+  picture.preview.removeAttribute('src');
+  picture.chosen.hidden = true;
+  delete document.body.dataset.picture;
+}
+
+function setUpPicture() {
+  picture.input.addEventListener('change', () => choosePicture(picture.input.files[0]));
+  document.getElementById('picture-remove').addEventListener('click', removePicture);
+  // Drop a picture anywhere on the page.
+  document.addEventListener('dragover', (event) => {
+    if (event.dataTransfer && [...event.dataTransfer.types].includes('Files')) {
+      event.preventDefault();
+      document.body.classList.add('dropping');
+    }
+  });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+  document.addEventListener('drop', (event) => {
+    document.body.classList.remove('dropping');
+    if (event.dataTransfer && event.dataTransfer.files.length > 0) {
+      event.preventDefault();
+      choosePicture(event.dataTransfer.files[0]);
+    }
+  });
+}
+
 async function submit(event) {
   event.preventDefault();
   const body = requestBody();
-  if (!body.prompt) {
+  if (!body.prompt && !picture.file) {
     promptBox.focus();
     return;
   }
   drawButton.disabled = true;
   try {
-    addUserMessage(body.prompt, describeOptions(body));
+    const withPicture = picture.file !== null;
+    addUserMessage(body.prompt || '(the picture\'s own prompt)', (withPicture ? 'from ' + picture.file.name
+      + ' · strength ' + picture.strength.value + ' · ' : '') + describeOptions(body));
     saveOptions();
-    const answer = await api('POST', '/api/jobs', body);
+    if (withPicture) {
+      // The picture keeps its own size unless one is chosen here on purpose.
+      delete body.size;
+    }
+    const answer = await api('POST', '/api/jobs', withPicture ? uploadForm(body) : body);
     showAnswer(answer);
     if (answer.status === 200 || answer.status === 202) {
       promptBox.value = '';
+      removePicture();
     }
   } finally {
     drawButton.disabled = false;
@@ -459,6 +545,7 @@ async function start() {
   document.getElementById('model').textContent = info.model;
   setUpOptions();
   composer.addEventListener('submit', submit);
+  setUpPicture();
   promptBox.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();

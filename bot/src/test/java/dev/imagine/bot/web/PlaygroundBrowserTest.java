@@ -45,7 +45,7 @@ class PlaygroundBrowserTest {
     @TempDir
     Path profile;
 
-    private static void requireChromium() {
+    static void requireChromium() {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         String missing = "Debian's Chromium is not installed (" + CHROMIUM + ", " + CHROMEDRIVER + "); install it with:"
                 + " apt-get install -y chromium chromium-driver";
@@ -56,6 +56,11 @@ class PlaygroundBrowserTest {
     }
 
     private ChromeDriver startBrowser() throws Exception {
+        return startBrowser(profile);
+    }
+
+    /** Headless Chromium with its own profile folder, its console kept for the test to read. */
+    static ChromeDriver startBrowser(Path profile) throws Exception {
         Files.createDirectories(ARTIFACTS);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
@@ -122,8 +127,8 @@ class PlaygroundBrowserTest {
                         .contains(org.assertj.core.groups.Tuple.tuple("Same seed", true),
                                 org.assertj.core.groups.Tuple.tuple("Re-roll", true),
                                 org.assertj.core.groups.Tuple.tuple("Delete", true),
-                                org.assertj.core.groups.Tuple.tuple("Vary", false),
-                                org.assertj.core.groups.Tuple.tuple("Upscale", false));
+                                org.assertj.core.groups.Tuple.tuple("Vary (subtle)", true),
+                                org.assertj.core.groups.Tuple.tuple("Upscale 2× (detailed)", true));
 
                 assertThat(first.findElement(By.cssSelector("button[data-action='cancel']")).isDisplayed())
                         .as("Cancel is only for pictures still waiting or being drawn").isFalse();
