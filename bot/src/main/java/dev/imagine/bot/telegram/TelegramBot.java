@@ -90,8 +90,8 @@ public final class TelegramBot implements Adapter {
         this.replies = new TelegramReplies(outbox, new ChatMessages(outbox), jobs, outboxThread, settings,
                 System::nanoTime);
         Requests requests = new Requests(jobs, outbox, replies, updatesThread);
-        this.commands = new ChatCommands(requests, replies, migrations, outbox, settings, updatesThread,
-                () -> username, System::nanoTime);
+        this.commands = new ChatCommands(requests, new TelegramPictures(outbox, http, settings.apiUrl(), this.token),
+                replies, migrations, outbox, settings, updatesThread, () -> username, System::nanoTime);
         this.buttons = new ButtonPresses(jobs, requests, replies);
     }
 
