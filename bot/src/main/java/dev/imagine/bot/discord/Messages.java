@@ -99,6 +99,13 @@ final class Messages {
         if (p.decoder() == Decoder.FAST) {
             embed.addField("Decoder", "fast", true);
         }
+        if (p.source() != null) {
+            embed.addField("From", switch (p.source().kind()) {
+                case IMAGE_TO_IMAGE -> "a picture, strength " + RequestRules.number((float) p.source().strength());
+                case UPSCALE -> "Upscale 2×";
+                case UPSCALE_DETAILED -> "Upscale 2× (detailed)";
+            }, true);
+        }
         return embed.build();
     }
 
