@@ -183,7 +183,8 @@ public final class ReplyTexts {
                         + RequestRules.number(RequestRules.MAX_GUIDANCE) + ", default "
                         + RequestRules.number(usual.guidance()) + "), " + ImagineOptions.COUNT + " ("
                         + RequestRules.MIN_COUNT + "–" + RequestRules.MAX_COUNT + "), " + ImagineOptions.DECODER
-                        + " (full or fast).",
+                        + " (full or fast); with an image to start from, " + ImagineOptions.STRENGTH + " (0–1, default "
+                        + RequestRules.DEFAULT_STRENGTH + "; lower keeps more of it).",
                 "/settings — your defaults; community admins also set limits here.");
     }
 

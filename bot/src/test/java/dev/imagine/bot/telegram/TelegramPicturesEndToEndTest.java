@@ -40,8 +40,17 @@ class TelegramPicturesEndToEndTest {
     private Engine engine;
     private JobService jobs;
 
+    private final ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> logs =
+            new ch.qos.logback.core.read.ListAppender<>();
+
+    private static ch.qos.logback.classic.Logger root() {
+        return (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+    }
+
     @BeforeEach
     void start() throws Exception {
+        logs.start();
+        root().addAppender(logs);
         telegram = new FakeTelegram();
         generator = TestGenerator.over(TinyModel.shared());
         engine = new Engine(data, generator, QueueSettings.DEFAULTS, () -> 1234L);
@@ -50,10 +59,18 @@ class TelegramPicturesEndToEndTest {
         engine.startWorking();
     }
 
+    /** The file download's URL holds the token: neither it nor the token may reach a log. */
     @AfterEach
-    void stop() {
+    void stop_andCheckTheTokenNeverReachedALog() {
         engine.close();
         telegram.close();
+        root().detachAppender(logs);
+        String secret = FakeTelegram.TOKEN.substring(FakeTelegram.TOKEN.indexOf(':') + 1);
+        for (ch.qos.logback.classic.spi.ILoggingEvent event : logs.list) {
+            String text = event.getFormattedMessage() + (event.getThrowableProxy() == null ? ""
+                    : ch.qos.logback.classic.spi.ThrowableProxyUtil.asString(event.getThrowableProxy()));
+            assertThat(text).as("log line").doesNotContain(secret).doesNotContain("/file/bot");
+        }
     }
 
     private FakeTelegram.Call photoReplyingTo(int messageId) throws InterruptedException {

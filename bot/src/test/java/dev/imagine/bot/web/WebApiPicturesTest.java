@@ -114,6 +114,15 @@ class WebApiPicturesTest {
     }
 
     @Test
+    void anUploadOverTwentyMegabytes_isA413SayingTheLimit() throws Exception {
+        Person.Answer huge = person().postMultipart("/api/jobs", Map.of("prompt", "a fox"),
+                java.util.Arrays.copyOf(Pictures.png(64, 64), 20_000_001), "huge.png");
+
+        assertThat(huge.status()).isEqualTo(413);
+        assertThat(huge.error()).contains("larger than 20 MB");
+    }
+
+    @Test
     void varyAndUpscaleRoutes_drawFromTheJobsPicture_theUpscalesAtTwiceItsSize() throws Exception {
         Person alice = person();
         JsonObject first = followed(alice, alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"seed\":42}"));
