@@ -51,10 +51,11 @@ record UploadForm(Submission fields, PictureInput.Upload picture) {
         Collection<Part> parts;
         try {
             parts = request.http.getParts();
-        } catch (IllegalStateException e) {
-            throw new Request.Failure(413, "the upload is larger than " + RequestRules.MAX_PICTURE_BYTES / 1_000_000
-                    + " MB; send a smaller picture (for example as JPEG)");
         } catch (ServletException | RuntimeException e) {
+            if (tooLarge(e)) {
+                throw new Request.Failure(413, "the upload is larger than " + RequestRules.MAX_PICTURE_BYTES / 1_000_000
+                        + " MB; send a smaller picture (for example as JPEG)");
+            }
             throw new Request.Failure(400, "the multipart body cannot be read (" + e.getMessage() + "); send it as"
                     + " multipart/form-data with a file field named image");
         }
@@ -91,6 +92,20 @@ record UploadForm(Submission fields, PictureInput.Upload picture) {
             throw new Request.Failure(400, "give either an uploaded image or sourceJob, not both");
         }
         return new UploadForm(submission(text), new PictureInput.Upload(image));
+    }
+
+    /**
+     * Jetty says a part or the body went over the limits with an {@link IllegalStateException}, thrown as it is or
+     * wrapped (in a {@code BadMessageException} "bad multipart" inside a {@link ServletException}) depending on when
+     * the parser met the limit.
+     */
+    private static boolean tooLarge(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof IllegalStateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The text fields as the JSON body's values; a number that is not one is a 400 naming the field. */
