@@ -9,13 +9,28 @@ public sealed interface Command {
 
     /**
      * Draw a prompt. Null fields take the requester's saved defaults, then the configured defaults.
+     *
+     * @param promptSyntax how to read the prompt for this request only (a1111 or plain)
      */
     record Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
-                   Integer count, Decoder decoder, PictureInput picture, Double strength) implements Command {
-        /** A text to image request. */
+                   Integer count, Decoder decoder, PromptSyntax promptSyntax, PictureInput picture,
+                   Double strength) implements Command {
+        /** A text to image request whose prompt is read in the person's usual syntax. */
         public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
                        Integer count, Decoder decoder) {
-            this(requester, prompt, seed, steps, size, guidance, count, decoder, null, null);
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, null, null, null);
+        }
+
+        /** A text to image request, its prompt read in {@code promptSyntax} (null: the person's usual one). */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder, PromptSyntax promptSyntax) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, null, null);
+        }
+
+        /** A request from {@code picture} (image to image), its prompt read in the person's usual syntax. */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder, PictureInput picture, Double strength) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, null, picture, strength);
         }
 
         public static Imagine of(Requester requester, String prompt) {
@@ -24,7 +39,8 @@ public sealed interface Command {
 
         /** The same request drawn from {@code input} (image to image). */
         public Imagine from(PictureInput input) {
-            return new Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, input, strength);
+            return new Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, input,
+                    strength);
         }
     }
 

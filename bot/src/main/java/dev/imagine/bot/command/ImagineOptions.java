@@ -21,10 +21,14 @@ public final class ImagineOptions {
     /** Image to image only: how far the picture may move from the one it starts from. */
     public static final String STRENGTH = "strength";
 
+    /** How the prompt is read, a1111 or plain: the name of the command line's flag and config.yaml's key. */
+    public static final String PROMPT_SYNTAX = "prompt-syntax";
+
     /** Every option of a request, in the order help texts list them. */
-    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER, STRENGTH);
+    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER, PROMPT_SYNTAX,
+            STRENGTH);
     /** The options a person may save as their own defaults (a seed is not a default). */
-    public static final List<String> DEFAULT_NAMES = List.of(STEPS, SIZE, GUIDANCE, COUNT, DECODER);
+    public static final List<String> DEFAULT_NAMES = List.of(STEPS, SIZE, GUIDANCE, COUNT, DECODER, PROMPT_SYNTAX);
 
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
@@ -34,6 +38,7 @@ public final class ImagineOptions {
     private Float guidance;
     private Integer count;
     private Decoder decoder;
+    private PromptSyntax promptSyntax;
     private Double strength;
 
     /** Text that is not a value of the option's kind; the message names the option and what it takes. */
@@ -52,7 +57,7 @@ public final class ImagineOptions {
      */
     public ImagineOptions read(String name, String text) {
         String value = text == null ? "" : text.strip();
-        switch (name.toLowerCase(Locale.ROOT)) {
+        switch (canonicalName(name)) {
             case SEED -> seed = whole(SEED, value);
             case STEPS -> steps = (int) whole(STEPS, value);
             case COUNT -> count = (int) whole(COUNT, value);
@@ -61,20 +66,34 @@ public final class ImagineOptions {
             case STRENGTH -> strength = Double.parseDouble(number(STRENGTH, value));
             case SIZE -> size = sizeOf(value);
             case DECODER -> decoder = decoderOf(value);
+            case PROMPT_SYNTAX -> promptSyntax = promptSyntaxOf(value);
             default -> throw new Unreadable(name + " is not an option; the options are " + String.join(", ", NAMES));
         }
         return this;
     }
 
+    /**
+     * An option's name as {@link #NAMES} spells it; how each platform writes a name of two words is read too
+     * ({@code prompt_syntax} on Discord, {@code promptSyntax} in JSON, and {@code syntax} for short).
+     */
+    public static String canonicalName(String name) {
+        String lower = name.strip().toLowerCase(Locale.ROOT);
+        return switch (lower) {
+            case "prompt_syntax", "promptsyntax", "syntax" -> PROMPT_SYNTAX;
+            default -> lower;
+        };
+    }
+
     /** True when no option was given. */
     public boolean isEmpty() {
         return seed == null && steps == null && size == null && guidance == null && count == null && decoder == null
-                && strength == null;
+                && promptSyntax == null && strength == null;
     }
 
     /** The request to draw {@code prompt} with these options. */
     public Command.Imagine imagine(Requester requester, String prompt) {
-        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, null, strength);
+        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, null,
+                strength);
     }
 
     /** Whether a strength was given (it only means something with a picture to start from). */
@@ -84,7 +103,7 @@ public final class ImagineOptions {
 
     /** These options as the person's new defaults (a seed is not kept). */
     public SettingsChange.UserDefaults userDefaults() {
-        return new SettingsChange.UserDefaults(steps, size, guidance, count, decoder);
+        return new SettingsChange.UserDefaults(steps, size, guidance, count, decoder, promptSyntax);
     }
 
     /** What option {@code name} takes, in the words of a refusal ("a whole number from 1 to 8"). */
@@ -97,6 +116,8 @@ public final class ImagineOptions {
                     + RequestRules.number(RequestRules.MAX_GUIDANCE);
             case SIZE -> "WIDTHxHEIGHT, for example 512x768";
             case DECODER -> "full or fast";
+            case PROMPT_SYNTAX -> "a1111 (weights such as (word:1.2), [word], BREAK, long prompts) or plain (the text"
+                    + " as written, cut after 75 tokens)";
             case STRENGTH -> "a number above " + RequestRules.number((float) RequestRules.MIN_STRENGTH) + " and at most "
                     + RequestRules.number((float) RequestRules.MAX_STRENGTH);
             default -> throw new IllegalArgumentException("not an option: " + name);
@@ -149,6 +170,14 @@ public final class ImagineOptions {
             return Decoder.parse(text);
         } catch (IllegalArgumentException e) {
             throw unreadable(DECODER, text);
+        }
+    }
+
+    private static PromptSyntax promptSyntaxOf(String text) {
+        try {
+            return PromptSyntax.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(PROMPT_SYNTAX, text);
         }
     }
 

@@ -3,6 +3,7 @@ package dev.imagine.bot.discord;
 import dev.imagine.bot.command.Action;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.ReplyTexts;
@@ -105,6 +106,13 @@ final class Messages {
                 case UPSCALE -> "Upscale 2×";
                 case UPSCALE_DETAILED -> "Upscale 2× (detailed)";
             }, true);
+        }
+        if (p.promptSyntax() == PromptSyntax.PLAIN) {
+            embed.addField("Prompt syntax", PromptSyntax.PLAIN.label(), true);
+        }
+        String reading = ReplyTexts.reading(job.reading());
+        if (reading != null) {
+            embed.addField("Prompt", reading, false);
         }
         return embed.build();
     }

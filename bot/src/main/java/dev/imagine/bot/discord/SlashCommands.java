@@ -3,6 +3,7 @@ package dev.imagine.bot.discord;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.ImagineOptions;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.RequestRules;
 import java.util.List;
 import net.dv8tion.jda.api.interactions.IntegrationType;
@@ -45,6 +46,7 @@ final class SlashCommands {
                 everywhere(Commands.slash(IMAGINE, "Draw a picture from a description")
                         .addOptions(new OptionData(OptionType.STRING, PROMPT, "What to draw", true),
                                 seed(), steps(), size(sizes), guidance(), count(), decoder(),
+                                promptSyntax(),
                                 new OptionData(OptionType.ATTACHMENT, IMAGE, "A picture to start from (PNG, JPEG or"
                                         + " WebP)"), strength())),
                 everywhere(Commands.slash(QUEUE, "Where your pictures are in the queue, and how long it takes")),
@@ -54,6 +56,7 @@ final class SlashCommands {
                                 new SubcommandData(SETTINGS_SHOW, "Show your defaults and the limits here"),
                                 new SubcommandData(SETTINGS_MINE, "Change your defaults for /imagine")
                                         .addOptions(steps(), size(sizes), guidance(), count(), decoder(),
+                                                promptSyntax(),
                                                 new OptionData(OptionType.BOOLEAN, RESET, "Forget your defaults")),
                                 new SubcommandData(SETTINGS_SERVER, "Limits and channels for this server (Manage"
                                         + " Server)")
@@ -117,5 +120,11 @@ final class SlashCommands {
     private static OptionData decoder() {
         return new OptionData(OptionType.STRING, ImagineOptions.DECODER, "full (best) or fast (much quicker, a little"
                 + " softer)").addChoice("full", "full").addChoice("fast", "fast");
+    }
+
+    private static OptionData promptSyntax() {
+        return new OptionData(OptionType.STRING, ImagineOptions.PROMPT_SYNTAX, "a1111: (word:1.2), [word], BREAK,"
+                + " long prompts; plain: as written, cut at 75 tokens")
+                .addChoice("a1111", PromptSyntax.A1111.label()).addChoice("plain", PromptSyntax.PLAIN.label());
     }
 }

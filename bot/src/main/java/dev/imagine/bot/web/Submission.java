@@ -3,31 +3,38 @@ package dev.imagine.bot.web;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImagineOptions;
 import dev.imagine.bot.command.PictureInput;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import java.util.Map;
 
 /**
  * The body of {@code POST /api/jobs}, bound strictly from JSON, and the {@link Command.Imagine} it asks for. Only the
- * form is checked here (JSON types, WIDTHxHEIGHT, full or fast), through the request options every platform shares;
+ * form is checked here (JSON types, WIDTHxHEIGHT, full or fast, a1111 or plain), through the request options every
+ * platform shares;
  * whether the values are within the person's limits is the job service's to say.
  *
  * <p>Absent or null fields take the person's defaults. {@code sourceJob} (and {@code sourceImage}) start from an earlier
  * job's picture; a picture of one's own is uploaded as {@code multipart/form-data} instead ({@link UploadForm}).
  */
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
-                  Integer count, String decoder, Double strength, String sourceJob, Integer sourceImage) {
+                  Integer count, String decoder, String promptSyntax, Double strength, String sourceJob,
+                  Integer sourceImage) {
+
+    private static final String SIDE = "a whole number, a multiple of " + RequestRules.SIDE_STEP + " from "
+            + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE;
 
     /** The fields and what each must be as JSON (also the words of the 400 that names a wrong one). */
     static final Map<String, String> FIELDS = Map.ofEntries(
             Map.entry("prompt", "text"),
             Map.entry(ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED)),
-            Map.entry(ImagineOptions.STEPS, "a whole number"),
+            Map.entry(ImagineOptions.STEPS, ImagineOptions.kindOf(ImagineOptions.STEPS)),
             Map.entry(ImagineOptions.SIZE, "text such as \"512x768\""),
-            Map.entry("width", "a whole number"),
-            Map.entry("height", "a whole number"),
-            Map.entry(ImagineOptions.GUIDANCE, "a number"),
-            Map.entry(ImagineOptions.COUNT, "a whole number"),
+            Map.entry("width", SIDE),
+            Map.entry("height", SIDE),
+            Map.entry(ImagineOptions.GUIDANCE, ImagineOptions.kindOf(ImagineOptions.GUIDANCE)),
+            Map.entry(ImagineOptions.COUNT, ImagineOptions.kindOf(ImagineOptions.COUNT)),
             Map.entry(ImagineOptions.DECODER, "\"full\" or \"fast\""),
+            Map.entry("promptSyntax", "\"a1111\" or \"plain\""),
             Map.entry(ImagineOptions.STRENGTH, "a number above 0 and at most 1"),
             Map.entry("sourceJob", "the id of an earlier job whose picture to start from"),
             Map.entry("sourceImage", "a whole number: which picture of sourceJob (0 for the first)"));
@@ -64,6 +71,7 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             read(options, ImagineOptions.GUIDANCE, guidance);
             read(options, ImagineOptions.COUNT, count);
             read(options, ImagineOptions.DECODER, blankToNull(decoder));
+            read(options, ImagineOptions.PROMPT_SYNTAX, blankToNull(promptSyntax));
             read(options, ImagineOptions.STRENGTH, strength);
         } catch (ImagineOptions.Unreadable e) {
             throw new Request.Failure(400, e.getMessage());

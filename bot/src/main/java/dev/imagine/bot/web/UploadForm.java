@@ -114,7 +114,8 @@ record UploadForm(Submission fields, PictureInput.Upload picture) {
                 whole(text, ImagineOptions.STEPS, Integer::valueOf), text.get(ImagineOptions.SIZE),
                 whole(text, "width", Integer::valueOf), whole(text, "height", Integer::valueOf),
                 whole(text, ImagineOptions.GUIDANCE, Float::valueOf), whole(text, ImagineOptions.COUNT, Integer::valueOf),
-                text.get(ImagineOptions.DECODER), whole(text, ImagineOptions.STRENGTH, Double::valueOf), null, null);
+                text.get(ImagineOptions.DECODER), text.get("promptSyntax"),
+                whole(text, ImagineOptions.STRENGTH, Double::valueOf), null, null);
     }
 
     private static <T> T whole(Map<String, String> text, String name, java.util.function.Function<String, T> parse) {

@@ -65,10 +65,11 @@ class SlashCommandsTest {
     void atTheDefaultLimits_theCommandsAreThoseEarlierVersionsRegistered_soAnUpgradeSpendsNoCommandCreates() {
         List<ImageSize> sizes = RequestRules.sizesWithin(Limits.DEFAULTS, ImageSize.SQUARE_512);
 
-        // Changed once by pictures as input (/imagine's image and strength, the message command "Vary with Imagine"):
-        // the first start after that upgrade registers the commands again, the ones after it do not.
+        // Changed on purpose: pictures as input (/imagine's image and strength, the message command "Vary with
+        // Imagine"), issue 17's prompt-syntax option, and inpainting (/imagine's mask): the first start after such
+        // an upgrade registers the commands again, the ones after it do not.
         assertThat(CommandRegistration.hash(SlashCommands.all(sizes)))
-                .isEqualTo("50ad5b87dac04c49c5424035660551c81bc02d82f15b42efe7eaaf3afb780d21");
+                .isEqualTo("a44d4ac2ea9ee60834beb7d3665d37fd007b7f7bd3a1c09b65f9b6dd45f9cb89");
     }
 
     @Test
