@@ -34,6 +34,12 @@ const DRAWING_ACTIONS = {
   'vary-strong': 'Vary (strong): ',
   upscale: 'Upscale 2×: ',
   'upscale-detailed': 'Upscale 2× (detailed): ',
+  'zoom-out-1.5': 'Zoom out 1.5×: ',
+  'zoom-out-2': 'Zoom out 2×: ',
+  'pan-left': 'Pan ⬅: ',
+  'pan-right': 'Pan ➡: ',
+  'pan-up': 'Pan ⬆: ',
+  'pan-down': 'Pan ⬇: ',
 };
 let info = null;
 
@@ -328,6 +334,12 @@ async function onAction(event) {
     if (DRAWING_ACTIONS[action]) {
       addUserMessage(DRAWING_ACTIONS[action] + about);
       showAnswer(await api('POST', '/api/jobs/' + jobId + '/' + action));
+    } else if (action === 'inpaint') {
+      openInpaint(bubble);
+    } else if (action === 'inpaint-clear') {
+      clearInpaint(bubble);
+    } else if (action === 'inpaint-close') {
+      bubble.querySelector('form.inpaint').hidden = true;
     } else if (action === 'delete') {
       const answer = await api('DELETE', '/api/jobs/' + jobId);
       if (answer.status === 200) {
@@ -346,6 +358,98 @@ async function onAction(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+// ---- inpainting: a brush over the picture paints the mask ----
+
+/**
+ * Opens the brush over the job's first picture. The canvas shows the picture with the paint over it; a second canvas
+ * of the picture's own size keeps the mask itself: white where painted (redraw), black elsewhere (keep).
+ */
+function openInpaint(bubble) {
+  const form = bubble.querySelector('form.inpaint');
+  const image = bubble.querySelector('img.result-image');
+  if (!image || !image.complete) {
+    return;
+  }
+  const canvas = form.querySelector('.inpaint-canvas');
+  if (!form.mask) {
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    form.mask = document.createElement('canvas');
+    form.mask.width = image.naturalWidth;
+    form.mask.height = image.naturalHeight;
+    form.image = image;
+    clearInpaint(bubble);
+    let painting = false;
+    const paint = (event) => {
+      const box = canvas.getBoundingClientRect();
+      const x = (event.clientX - box.left) * canvas.width / box.width;
+      const y = (event.clientY - box.top) * canvas.height / box.height;
+      const radius = Number(form.querySelector('.inpaint-brush').value) / 2;
+      for (const [target, colour] of [[form.mask, '#ffffff'], [canvas, 'rgba(255, 64, 160, 0.55)']]) {
+        const context = target.getContext('2d');
+        context.fillStyle = colour;
+        context.beginPath();
+        context.arc(x, y, radius, 0, 2 * Math.PI);
+        context.fill();
+      }
+      form.dataset.painted = 'true';
+    };
+    canvas.addEventListener('pointerdown', (event) => {
+      painting = true;
+      canvas.setPointerCapture(event.pointerId);
+      paint(event);
+    });
+    canvas.addEventListener('pointermove', (event) => {
+      if (painting) {
+        paint(event);
+      }
+    });
+    canvas.addEventListener('pointerup', () => {
+      painting = false;
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      sendInpaint(bubble);
+    });
+  }
+  form.hidden = false;
+  form.querySelector('.inpaint-prompt').focus();
+}
+
+function clearInpaint(bubble) {
+  const form = bubble.querySelector('form.inpaint');
+  if (!form.mask) {
+    return;
+  }
+  const mask = form.mask.getContext('2d');
+  mask.fillStyle = '#000000';
+  mask.fillRect(0, 0, form.mask.width, form.mask.height);
+  const canvas = form.querySelector('.inpaint-canvas');
+  canvas.getContext('2d').drawImage(form.image, 0, 0, canvas.width, canvas.height);
+  delete form.dataset.painted;
+}
+
+/** Sends the mask as a PNG with the job as the picture to paint in: multipart, fields mask and sourceJob. */
+async function sendInpaint(bubble) {
+  const form = bubble.querySelector('form.inpaint');
+  const words = form.querySelector('.inpaint-prompt').value.trim();
+  if (!form.dataset.painted) {
+    addRefusal('Paint over the part of the picture to redraw first.');
+    return;
+  }
+  const blob = await new Promise((resolve) => form.mask.toBlob(resolve, 'image/png'));
+  const body = new FormData();
+  body.append('sourceJob', bubble.dataset.jobId);
+  if (words !== '') {
+    body.append('prompt', words);
+  }
+  body.append('mask', blob, 'mask.png');
+  const prompt = bubble.querySelector('.caption q');
+  addUserMessage('Inpaint: ' + (words || (prompt ? '“' + prompt.textContent + '”' : 'this picture')));
+  form.hidden = true;
+  showAnswer(await api('POST', '/api/jobs', body));
 }
 
 // ---- the composer ----

@@ -63,6 +63,31 @@ public sealed interface Command {
     record Upscale(Requester requester, String jobId, boolean detailed) implements Command {
     }
 
+    /**
+     * Zoom out or pan an earlier result (its first picture): the same prompt and seed, the new area drawn around or
+     * beside the picture.
+     */
+    record Outpaint(Requester requester, String jobId, OutpaintMode mode) implements Command {
+    }
+
+    /**
+     * Inpaint: redraw the white part of {@code mask} over the picture {@code imagine} starts from (an upload or an
+     * earlier job's picture), with its prompt and options; black is kept.
+     *
+     * @param mask the mask file as the platform delivered it, not yet checked
+     */
+    record Inpaint(Imagine imagine, PictureInput.Upload mask) implements Command {
+        public Inpaint {
+            java.util.Objects.requireNonNull(imagine.picture(), "inpainting needs the picture to paint in");
+            java.util.Objects.requireNonNull(mask, "mask");
+        }
+
+        @Override
+        public Requester requester() {
+            return imagine.requester();
+        }
+    }
+
     /** Cancel a waiting or running job; a null id means the requester's most recent one. */
     record Cancel(Requester requester, String jobId) implements Command {
     }

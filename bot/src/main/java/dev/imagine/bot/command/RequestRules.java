@@ -91,6 +91,25 @@ public final class RequestRules {
         return List.copyOf(sizes);
     }
 
+    /** Inpainting redraws the mask's white part from noise unless a strength is given (diffusers' default). */
+    public static final double DEFAULT_INPAINT_STRENGTH = 1.0;
+
+    /**
+     * What is wrong with an inpainting strength for {@code steps} steps, or null: diffusers' inpaint pipeline runs
+     * the last {@code int(steps * strength)} of the steps, so that must be at least one.
+     */
+    public static String inpaintStrengthProblem(double strength, int steps) {
+        if (!(strength > MIN_STRENGTH && strength <= MAX_STRENGTH)) {
+            return "strength " + strength + " must be above 0 and at most 1 (1 redraws the masked part from scratch;"
+                    + " lower keeps more of what is there)";
+        }
+        if ((int) (steps * strength) < 1) {
+            return "strength " + strength + " runs none of the " + steps + " steps (inpainting runs the last"
+                    + " steps x strength of them): use a strength of at least " + number((float) (1.0 / steps));
+        }
+        return null;
+    }
+
     /**
      * Why {@code strength} cannot be drawn in {@code steps} steps, or null when it can: it must be in
      * ({@link #MIN_STRENGTH}, {@link #MAX_STRENGTH}] and leave at least {@code steps} of LCM's schedule points.

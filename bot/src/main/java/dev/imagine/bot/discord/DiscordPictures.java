@@ -41,8 +41,23 @@ final class DiscordPictures {
 
     /** The {@code image} option of a slash command, if it has one. */
     static Optional<Message.Attachment> imageOption(SlashCommandInteraction event) {
-        OptionMapping image = event.getOption(SlashCommands.IMAGE);
-        return image == null ? Optional.empty() : Optional.ofNullable(image.getAsAttachment());
+        return attachmentOption(event, SlashCommands.IMAGE);
+    }
+
+    /** The {@code mask} option of a slash command, if it has one. */
+    static Optional<Message.Attachment> maskOption(SlashCommandInteraction event) {
+        return attachmentOption(event, SlashCommands.MASK);
+    }
+
+    private static Optional<Message.Attachment> attachmentOption(SlashCommandInteraction event, String name) {
+        OptionMapping option = event.getOption(name);
+        return option == null ? Optional.empty() : Optional.ofNullable(option.getAsAttachment());
+    }
+
+    /** {@code command} with the downloaded picture and mask: inpainting. */
+    static Command.Inpaint withPictureAndMask(Command.Imagine command, Message.Attachment picture,
+                                              Message.Attachment mask) {
+        return new Command.Inpaint(withPicture(command, picture), new PictureInput.Upload(download(mask)));
     }
 
     /**

@@ -96,6 +96,18 @@ final class InteractionListener extends ListenerAdapter {
                             failure -> LOG.info("could not answer /{}: {}", event.getName(), failure.toString()));
             return;
         }
+        Optional<Message.Attachment> mask = DiscordPictures.maskOption(event);
+        if (command instanceof Command.Imagine && image.isEmpty() && mask.isPresent()) {
+            event.reply("mask: paints over a picture: add the picture as image: (white in the mask is redrawn,"
+                    + " black is kept)").setEphemeral(true).queue(null,
+                            failure -> LOG.info("could not answer /{}: {}", event.getName(), failure.toString()));
+            return;
+        }
+        if (command instanceof Command.Imagine imagine && mask.isPresent()) {
+            handOff(event, imagine, Kind.JOB, "/" + event.getName(),
+                    () -> DiscordPictures.withPictureAndMask(imagine, image.get(), mask.get()));
+            return;
+        }
         if (command instanceof Command.Imagine imagine && image.isPresent()) {
             // Downloaded while the job service decides: within the decision budget, or after a deferral.
             handOff(event, imagine, Kind.JOB, "/" + event.getName(),

@@ -105,6 +105,8 @@ final class Messages {
                 case IMAGE_TO_IMAGE -> "a picture, strength " + RequestRules.number((float) p.source().strength());
                 case UPSCALE -> "Upscale 2×";
                 case UPSCALE_DETAILED -> "Upscale 2× (detailed)";
+                case INPAINT -> "a picture and a mask, strength " + RequestRules.number((float) p.source().strength());
+                case OUTPAINT -> ReplyTexts.outpaintName(p.source().outpaint());
             }, true);
         }
         if (p.promptSyntax() == PromptSyntax.PLAIN) {
@@ -119,7 +121,8 @@ final class Messages {
 
     /**
      * The actions under a picture, in rows of at most {@link #BUTTONS_PER_ROW} (Discord's limit): drawing again and
-     * the variations first, then the upscales and Delete. Those the job service does not do yet are shown disabled.
+     * the variations first, then the upscales and the zooms, then the four pans and Delete. Those the job service
+     * does not do yet are shown disabled.
      */
     static List<ActionRow> buttons(String jobId) {
         List<Button> buttons = new ArrayList<>();
@@ -129,8 +132,10 @@ final class Messages {
                     : Button.secondary(id, action.label());
             buttons.add(action.ready() ? button : button.asDisabled());
         }
-        int split = Math.min(Action.UNDER_A_PICTURE.indexOf(Action.UPSCALE), BUTTONS_PER_ROW);
-        return List.of(ActionRow.of(buttons.subList(0, split)), ActionRow.of(buttons.subList(split, buttons.size())));
+        int upscales = Action.UNDER_A_PICTURE.indexOf(Action.UPSCALE);
+        int pans = Action.UNDER_A_PICTURE.indexOf(Action.PAN_LEFT);
+        return List.of(ActionRow.of(buttons.subList(0, upscales)), ActionRow.of(buttons.subList(upscales, pans)),
+                ActionRow.of(buttons.subList(pans, buttons.size())));
     }
 
     /** Discord allows five buttons in an action row. */

@@ -30,6 +30,8 @@ final class SlashCommands {
     static final String PROMPT = "prompt";
     /** The picture to start from (image to image): an attachment option of /imagine. */
     static final String IMAGE = "image";
+    /** The mask to inpaint the picture with (white = redraw): an attachment option of /imagine. */
+    static final String MASK = "mask";
     /** The message command on any message with a picture: a subtle variation of its first picture. */
     static final String VARY_WITH_IMAGINE = "Vary with Imagine";
     static final String SETTINGS_SHOW = "show";
@@ -48,7 +50,9 @@ final class SlashCommands {
                                 seed(), steps(), size(sizes), guidance(), count(), decoder(),
                                 promptSyntax(),
                                 new OptionData(OptionType.ATTACHMENT, IMAGE, "A picture to start from (PNG, JPEG or"
-                                        + " WebP)"), strength())),
+                                        + " WebP)"), strength(),
+                                new OptionData(OptionType.ATTACHMENT, MASK, "With image: a mask of its size, white"
+                                        + " where to redraw, black where to keep (inpainting)"))),
                 everywhere(Commands.slash(QUEUE, "Where your pictures are in the queue, and how long it takes")),
                 everywhere(Commands.slash(CANCEL, "Cancel your latest waiting picture")),
                 everywhere(Commands.slash(SETTINGS, "Your defaults; server limits for members with Manage Server")

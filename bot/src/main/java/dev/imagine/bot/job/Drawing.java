@@ -10,7 +10,8 @@ import dev.imagine.pipeline.UpscaleRequest;
 
 /**
  * What the pipeline is asked for a job: text to image, image to image from the job's source picture (diffusers'
- * LatentConsistencyModelImg2ImgPipeline), or an upscale of it; and the generation that does it, which the worker steps
+ * LatentConsistencyModelImg2ImgPipeline), inpainting with its kept mask, zoom out or pan (the canvas made again from
+ * the kept picture, as the plan said), or an upscale of it; and the generation that does it, which the worker steps
  * ({@link UpscaleGeneration} for the upscales, which run as one step).
  */
 record Drawing(ImageGenerator generator, SourcePictures sources, Ticker ticker) {
@@ -21,10 +22,16 @@ record Drawing(ImageGenerator generator, SourcePictures sources, Ticker ticker) 
         if (p.source() == null) {
             return request;
         }
-        if (p.source().kind() != JobSource.Kind.IMAGE_TO_IMAGE) {
-            throw new IllegalArgumentException("an upscale is not a generation request: " + p.source().kind());
-        }
-        return request.withSource(sources.of(p.source()), p.source().strength());
+        JobSource source = p.source();
+        return switch (source.kind()) {
+            case IMAGE_TO_IMAGE -> request.withSource(sources.of(source), source.strength());
+            case INPAINT -> request.withMask(sources.of(source), sources.maskOf(source),
+                    GenerationRequest.DEFAULT_MASK_BLUR, source.strength());
+            case OUTPAINT -> request.withOutpaint(OutpaintRequests.canvasOf(sources.of(source), p,
+                    generator.sizeStep()), source.strength());
+            case UPSCALE, UPSCALE_DETAILED -> throw new IllegalArgumentException(
+                    "an upscale is not a generation request: " + source.kind());
+        };
     }
 
     /** The request of an upscale job: its source at twice the size; the prompt, seed and guidance of its picture. */

@@ -83,6 +83,8 @@ public final class JobService implements AutoCloseable {
             case Command.Reroll reroll -> engine.requests().again(reroll.requester(), reroll.jobId(), origin, true);
             case Command.Vary vary -> engine.pictureRequests().vary(vary, origin);
             case Command.Upscale upscale -> engine.pictureRequests().upscale(upscale, origin);
+            case Command.Outpaint outpaint -> engine.pictureRequests().outpaint(outpaint, origin);
+            case Command.Inpaint inpaint -> engine.pictureRequests().inpaint(inpaint, origin);
             case Command.Cancel cancel -> engine.owners().cancel(cancel);
             case Command.Delete delete -> engine.owners().delete(delete);
             case Command.QueueStatus status -> new Reply.Info(ReplyTexts.queue(queueView(), status.requester().user()));

@@ -10,15 +10,17 @@ import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.Mask;
 import dev.imagine.pipeline.Picture;
 import dev.imagine.pipeline.PictureRejectedException;
+import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.UpscaleRequest;
 import java.util.List;
 import java.util.Optional;
 
 /**
  * The requests that start from a picture, the same for every platform: /imagine with a picture (a file someone sent,
- * or an earlier job's picture), Vary (subtle or strong) and Upscale (plain or detailed) under a picture. The picture
+ * or an earlier job's picture), with a mask to inpaint, Vary (subtle or strong) and Upscale (plain or detailed) under a picture. The picture
  * is checked and decoded by the pipeline's rules, prepared at the size it will be drawn, kept in the job store, and
  * the job goes through the same admission as any other ({@link Requests#submit}).
  */
@@ -27,6 +29,15 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
 
     /** /imagine with a picture to start from (image to image). */
     Reply imagine(Command.Imagine command, String origin) {
+        return imagine(command, null, origin);
+    }
+
+    /** /imagine with a picture and a mask: the mask's white part of the picture redrawn, the black part kept. */
+    Reply inpaint(Command.Inpaint command, String origin) {
+        return imagine(command.imagine(), command.mask().bytes(), origin);
+    }
+
+    private Reply imagine(Command.Imagine command, byte[] maskFile, String origin) {
         Requester requester = command.requester();
         Optional<Reply.Refused> channel = preferences.channelRefusal(requester);
         if (channel.isPresent()) {
@@ -66,6 +77,17 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
                 }
             }
         }
+        Picture maskPicture = null;
+        if (maskFile != null) {
+            try {
+                maskPicture = sources.decodeMask(maskFile);
+            } catch (PictureRejectedException e) {
+                return new Reply.Refused("I can't use that mask: " + e.getMessage(), Reply.Refused.Reason.INVALID);
+            }
+            if (Mask.of(maskPicture).redrawsNothing()) {
+                return new Reply.Refused(ReplyTexts.MASK_ALL_BLACK, Reply.Refused.Reason.INVALID);
+            }
+        }
         Command.Imagine withPrompt = new Command.Imagine(requester, prompt, command.seed(), command.steps(),
                 command.size(), command.guidance(), command.count(), command.decoder(), null, null);
         Limits limits = preferences.limitsFor(requester);
@@ -76,17 +98,31 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
             }
             case RequestValidator.Valid valid -> parameters = valid.parameters();
         }
-        double strength = command.strength() != null ? command.strength() : RequestRules.DEFAULT_STRENGTH;
-        String problem = RequestRules.strengthProblem(strength, parameters.steps());
+        double strength = command.strength() != null ? command.strength()
+                : maskPicture != null ? RequestRules.DEFAULT_INPAINT_STRENGTH : RequestRules.DEFAULT_STRENGTH;
+        String problem = maskPicture != null ? RequestRules.inpaintStrengthProblem(strength, parameters.steps())
+                : RequestRules.strengthProblem(strength, parameters.steps());
         if (problem != null) {
             return new Reply.Refused("I can't draw that yet: " + problem + ".");
         }
         Picture prepared = prepare(picture, command.size(), limits);
         ImageSize size = new ImageSize(prepared.width(), prepared.height());
-        String hash = sources.keep(prepared);
+        JobSource source;
+        if (maskPicture != null) {
+            Mask mask;
+            try {
+                mask = Mask.fit(maskPicture, picture, prepared.width(), prepared.height());
+            } catch (PipelineException e) {
+                return new Reply.Refused("I can't use that mask: " + e.getMessage() + ".",
+                        Reply.Refused.Reason.INVALID);
+            }
+            source = new JobSource(JobSource.Kind.INPAINT, sources.keep(prepared), strength, sources.keep(mask),
+                    null);
+        } else {
+            source = new JobSource(JobSource.Kind.IMAGE_TO_IMAGE, sources.keep(prepared), strength);
+        }
         JobParameters drawn = new JobParameters(parameters.prompt(), parameters.seed(), parameters.steps(), size,
-                parameters.guidance(), parameters.count(), parameters.decoder(), parameters.promptSyntax(),
-                new JobSource(JobSource.Kind.IMAGE_TO_IMAGE, hash, strength));
+                parameters.guidance(), parameters.count(), parameters.decoder(), parameters.promptSyntax(), source);
         return requests.submit(requester, drawn, origin, sourceJobId);
     }
 
@@ -117,6 +153,11 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
                 was.guidance(), 1, was.decoder(), was.promptSyntax(),
                 new JobSource(JobSource.Kind.IMAGE_TO_IMAGE, sources.keep(picture.get()), strength));
         return checkedAndSubmitted(command.requester(), drawn, origin, earlier.get().id());
+    }
+
+    /** Zoom out or pan under a picture ({@link OutpaintRequests}). */
+    Reply outpaint(Command.Outpaint command, String origin) {
+        return new OutpaintRequests(this).outpaint(command, origin);
     }
 
     /** Upscale under a picture: its first picture at twice the size, plainly or with the detail redrawn. */
@@ -152,7 +193,7 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
         return checkedAndSubmitted(command.requester(), drawn, origin, earlier.get().id());
     }
 
-    private Reply checkedAndSubmitted(Requester requester, JobParameters parameters, String origin, String from) {
+    Reply checkedAndSubmitted(Requester requester, JobParameters parameters, String origin, String from) {
         Optional<Reply.Refused> over = Requests.overLimits(parameters, preferences.limitsFor(requester));
         if (over.isPresent()) {
             return over.get();
@@ -179,7 +220,7 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
     }
 
     /** Picture {@code index} of a finished job, decoded, while the result cache still has it. */
-    private Optional<Picture> pictureOf(Job job, int index) {
+    Optional<Picture> pictureOf(Job job, int index) {
         if (job.state() != JobState.DONE || index < 0 || index >= job.parameters().count()) {
             return Optional.empty();
         }
@@ -190,12 +231,12 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
         return Optional.of(sources.decode(images.get().get(index)));
     }
 
-    private static Reply.Refused notFound() {
+    static Reply.Refused notFound() {
         return new Reply.Refused("I can't find that picture any more. Use /imagine to draw it again.",
                 Reply.Refused.Reason.NOT_FOUND);
     }
 
-    private static Reply.Refused noPicture(Job job) {
+    static Reply.Refused noPicture(Job job) {
         if (job.state() == JobState.QUEUED || job.state() == JobState.RUNNING) {
             return new Reply.Refused("That picture is not finished yet; try again when it is.",
                     Reply.Refused.Reason.CONFLICT);

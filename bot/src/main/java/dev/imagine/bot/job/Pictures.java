@@ -4,6 +4,7 @@ import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.JobSource;
+import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.TokenizedPrompt;
@@ -42,6 +43,13 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
                 keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
                         parameters.size().width(), parameters.size().height(), parameters.guidance(),
                         parameters.decoder().label()));
+            } else if (source.kind() == JobSource.Kind.INPAINT || source.kind() == JobSource.Kind.OUTPAINT) {
+                boolean zoomOrPan = source.kind() == JobSource.Kind.OUTPAINT;
+                keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
+                        parameters.size().width(), parameters.size().height(), parameters.guidance(),
+                        parameters.decoder().label(), source.picture(), source.strength(),
+                        zoomOrPan ? "" : source.mask(), zoomOrPan ? GenerationRequest.OUTPAINT_MASK_BLUR
+                                : GenerationRequest.DEFAULT_MASK_BLUR, zoomOrPan ? source.outpaint() : ""));
             } else {
                 keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
                         parameters.size().width(), parameters.size().height(), parameters.guidance(),
@@ -57,7 +65,7 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
      */
     private String treatment(JobParameters parameters) {
         return switch (parameters.source().kind()) {
-            case IMAGE_TO_IMAGE -> parameters.decoder().label();
+            case IMAGE_TO_IMAGE, INPAINT, OUTPAINT -> parameters.decoder().label();
             case UPSCALE -> "upscale-2x:" + generator.upscalerName();
             case UPSCALE_DETAILED -> "upscale-2x-detailed:" + generator.upscalerName();
         };

@@ -32,6 +32,21 @@ public final class ReplyTexts {
     public static final String NO_IMAGE_TO_IMAGE = "This bot's model has no VAE encoder, so it cannot start from a"
             + " picture; ask its operator for a model folder with vae_encoder/model.onnx. /imagine with words alone"
             + " still works.";
+    /** A mask with nothing to redraw. */
+    public static final String MASK_ALL_BLACK = "That mask is black everywhere, so there is nothing to redraw: paint"
+            + " white where the picture should change (black is kept).";
+    /** "Zoom out 2×", "Pan ⬅"…: a zoom-out or pan job by its {@code OutpaintMode} label. */
+    public static String outpaintName(String mode) {
+        return switch (mode) {
+            case "zoom-1.5" -> "Zoom out 1.5×";
+            case "zoom-2" -> "Zoom out 2×";
+            case "left" -> "Pan ⬅";
+            case "right" -> "Pan ➡";
+            case "up" -> "Pan ⬆";
+            default -> "Pan ⬇";
+        };
+    }
+
     /** How long a prompt is shown where a line has little room (the queue). */
     static final int SHORT_PROMPT = 60;
     /** How many of a prompt's tokens CLIP reads at once, between its start and end tokens. */
@@ -265,6 +280,12 @@ public final class ReplyTexts {
             case VARY_STRONG -> "redraws it keeping its layout and colours";
             case UPSCALE -> "makes it twice as large";
             case UPSCALE_DETAILED -> "makes it twice as large and redraws the fine detail (slower)";
+            case ZOOM_OUT_1_5 -> "shrinks it into the middle and draws a border around it";
+            case ZOOM_OUT_2 -> "does the same at half the size";
+            case PAN_LEFT -> "extends it by half its width to the left";
+            case PAN_RIGHT -> "to the right";
+            case PAN_UP -> "upwards";
+            case PAN_DOWN -> "downwards (up to 1024 pixels a side)";
             case DELETE -> "removes it (only for the person who asked)";
             case CANCEL -> "stops it (only for the person who asked)";
         };

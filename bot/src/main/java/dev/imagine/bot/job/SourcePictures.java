@@ -2,6 +2,7 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.JobSource;
+import dev.imagine.pipeline.Mask;
 import dev.imagine.pipeline.Picture;
 import dev.imagine.pipeline.PictureDecoder;
 import dev.imagine.pipeline.PictureRejectedException;
@@ -25,6 +26,34 @@ record SourcePictures(JobStore store, PictureDecoder decoder) {
      */
     Picture decode(byte[] file) {
         return decoder.decode(file);
+    }
+
+    /**
+     * A mask file as people send it: the same checks as a picture, its transparency read by the pipeline's rule.
+     *
+     * @throws PictureRejectedException when it is not a picture Imagine accepts; the message says what is
+     */
+    Picture decodeMask(byte[] file) {
+        return decoder.decodeMask(file);
+    }
+
+    /** Keeps a mask (fitted to its source) as a grey picture; returns its key. */
+    String keep(Mask mask) {
+        byte[] grey = mask.grey();
+        byte[] rgb = new byte[grey.length * 3];
+        for (int p = 0; p < grey.length; p++) {
+            rgb[p * 3] = grey[p];
+            rgb[p * 3 + 1] = grey[p];
+            rgb[p * 3 + 2] = grey[p];
+        }
+        return keep(Picture.ofRgb(rgb, mask.width(), mask.height()));
+    }
+
+    /** The mask of an inpainting job, exactly as it was kept (a grey picture's luma is its grey). */
+    Mask maskOf(JobSource source) {
+        byte[] png = store.picture(source.mask()).orElseThrow(() -> new PipelineException(
+                "the mask " + source.mask() + " of this job is not in the job store"));
+        return Mask.of(decoder.decode(png));
     }
 
     /** Keeps {@code picture} in the store; returns its key, the pixel hash. */

@@ -11,6 +11,8 @@ import dev.imagine.pipeline.UpscaleRequest;
  * 512x512 of source (2026-12-07-upscale.md: 3.9 s for 256x256 where a step took 30 to 40 s). The detailed upscale adds
  * an image to image of every 512x512 tile (its steps, the encoder, and the decoder at about two steps), so the
  * detailed upscale of a 512x512 picture (9 tiles of 2 steps) weighs as much as about eleven ordinary 4-step pictures.
+ * Inpainting, zoom out and pan run the last {@code int(steps x strength)} steps on the whole canvas and the encoder
+ * twice (diffusers encodes the picture and the masked picture).
  */
 final class WorkUnits {
     /** The VAE encoder, in UNet steps. */
@@ -30,6 +32,8 @@ final class WorkUnits {
         double pictures = (double) p.size().pixels() / (512.0 * 512.0);
         return switch (p.source().kind()) {
             case IMAGE_TO_IMAGE -> (p.steps() + ENCODER) * p.count() * pictures;
+            // diffusers' inpaint pipeline encodes the picture and the masked picture, and runs int(steps x strength)
+            case INPAINT, OUTPAINT -> ((int) (p.steps() * p.source().strength()) + 2 * ENCODER) * p.count() * pictures;
             case UPSCALE -> UPSCALER * pictures / 4;
             case UPSCALE_DETAILED -> UPSCALER * pictures / 4 + tiles(p.size()) * (p.steps() + ENCODER + DECODER);
         };

@@ -96,6 +96,8 @@ final class ChatCommands {
         Requester requester = Requests.requester(message.getFrom(), origin, false);
         switch (command == null ? "imagine" : command) {
             case "imagine" -> imagine(origin, requester, args, TelegramPictures.inOrRepliedTo(message));
+            case "inpaint" -> inpaint(origin, requester, args, TelegramPictures.of(message),
+                    TelegramPictures.of(message.getReplyToMessage()));
             case "queue" -> requests.ask(origin, new Command.QueueStatus(requester));
             case "cancel" -> {
                 requests.ask(origin, new Command.Cancel(requester, null));
@@ -149,6 +151,35 @@ final class ChatCommands {
             case CommandParser.Imagine imagine when imagine.command().strength() != null ->
                     requests.answer(origin, Texts.STRENGTH_WITHOUT_PICTURE);
             case CommandParser.Imagine imagine -> requests.startJob(origin, imagine.command(), CallbackAnswer.NONE);
+            case CommandParser.Settings ignored -> throw new IllegalStateException("not an imagine command");
+        }
+    }
+
+    /**
+     * /inpaint as the caption of a mask (a photo or an image document), sent as a reply to the picture to paint in:
+     * both fetched from Telegram, then the mask's white part of the picture redrawn.
+     */
+    private void inpaint(Origin origin, Requester requester, String args, Optional<TelegramPictures.FileRef> mask,
+                         Optional<TelegramPictures.FileRef> picture) {
+        if (mask.isEmpty() || picture.isEmpty()) {
+            requests.answer(origin, Texts.INPAINT_HOW);
+            return;
+        }
+        switch (CommandParser.imagine(args, requester)) {
+            case CommandParser.Invalid invalid -> requests.answer(origin, invalid.message());
+            case CommandParser.Imagine imagine -> pictures.download(picture.get())
+                    .thenCombine(pictures.download(mask.get()), (source, maskBytes) -> new Command.Inpaint(
+                            imagine.command().from(new PictureInput.Upload(source)),
+                            new PictureInput.Upload(maskBytes)))
+                    .whenCompleteAsync((inpaint, failure) -> {
+                        if (failure != null) {
+                            Throwable cause = failure.getCause() != null ? failure.getCause() : failure;
+                            requests.answer(origin, cause instanceof TelegramPictures.Unfetchable unfetchable
+                                    ? unfetchable.getMessage() : ReplyTexts.SOMETHING_WRONG);
+                            return;
+                        }
+                        requests.startJob(origin, inpaint, CallbackAnswer.NONE);
+                    }, updates);
             case CommandParser.Settings ignored -> throw new IllegalStateException("not an imagine command");
         }
     }

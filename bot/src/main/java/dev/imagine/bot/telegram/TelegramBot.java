@@ -50,6 +50,7 @@ public final class TelegramBot implements Adapter {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final List<BotCommand> COMMANDS = List.of(
             new BotCommand("imagine", "Draw a picture: /imagine a red fox --seed 42 --steps 4"),
+            new BotCommand("inpaint", "Reply to a picture with a mask: /inpaint a red hat"),
             new BotCommand("queue", "Where your pictures are in the queue"),
             new BotCommand("cancel", "Cancel your latest waiting picture"),
             new BotCommand("settings", "Your defaults; group admins set limits here"),

@@ -26,8 +26,10 @@ import java.util.TreeSet;
  * @param fields  the text fields, as the JSON body would give them
  * @param picture the uploaded file, unread
  */
-record UploadForm(Submission fields, PictureInput.Upload picture) {
+record UploadForm(Submission fields, PictureInput.Upload picture, PictureInput.Upload mask) {
     static final String IMAGE = "image";
+    /** The file field of a mask to inpaint with (white = redraw), over {@code image} or {@code sourceJob}'s picture. */
+    static final String MASK = "mask";
     /** The text fields under a part, and what they hold at most. */
     static final int MAX_FIELD = Request.MAX_BODY;
     /**
@@ -37,8 +39,10 @@ record UploadForm(Submission fields, PictureInput.Upload picture) {
     static final MultipartConfigElement CONFIG = new MultipartConfigElement("", RequestRules.MAX_PICTURE_BYTES,
             RequestRules.MAX_PICTURE_BYTES + 16L * MAX_FIELD, (int) (RequestRules.MAX_PICTURE_BYTES + 16L * MAX_FIELD));
 
-    Command.Imagine command(Requester requester) {
-        return fields.command(requester, picture);
+    /** /imagine from the uploaded picture, or with a mask inpainting (over the upload or sourceJob's picture). */
+    Command command(Requester requester) {
+        Command.Imagine imagine = fields.command(requester, picture);
+        return mask == null ? imagine : new Command.Inpaint(imagine, mask);
     }
 
     static boolean isOne(Request request) {
@@ -61,19 +65,23 @@ record UploadForm(Submission fields, PictureInput.Upload picture) {
         }
         Map<String, String> text = new HashMap<>();
         byte[] image = null;
+        byte[] mask = null;
         for (Part part : parts) {
             String name = part.getName();
-            boolean known = name.equals(IMAGE) || Submission.FIELDS.containsKey(name);
+            boolean known = name.equals(IMAGE) || name.equals(MASK) || Submission.FIELDS.containsKey(name);
             if (!known) {
-                throw new Request.Failure(400, "unknown field " + name + "; the fields are " + IMAGE + " (the picture)"
-                        + " and " + String.join(", ", new TreeSet<>(Submission.FIELDS.keySet())));
+                throw new Request.Failure(400, "unknown field " + name + "; the fields are " + IMAGE + " (the picture),"
+                        + " " + MASK + " (a mask to inpaint with) and " + String.join(", ", new TreeSet<>(Submission.FIELDS.keySet())));
             }
-            if ((name.equals(IMAGE) && image != null) || text.containsKey(name)) {
+            if ((name.equals(IMAGE) && image != null) || (name.equals(MASK) && mask != null)
+                    || text.containsKey(name)) {
                 throw new Request.Failure(400, "the field " + name + " is given twice; give it once");
             }
             try (InputStream in = part.getInputStream()) {
                 if (name.equals(IMAGE)) {
                     image = in.readNBytes((int) RequestRules.MAX_PICTURE_BYTES + 1);
+                } else if (name.equals(MASK)) {
+                    mask = in.readNBytes((int) RequestRules.MAX_PICTURE_BYTES + 1);
                 } else {
                     byte[] value = in.readNBytes(MAX_FIELD + 1);
                     if (value.length > MAX_FIELD) {
@@ -83,15 +91,20 @@ record UploadForm(Submission fields, PictureInput.Upload picture) {
                 }
             }
         }
-        if (image == null) {
+        if (image == null && mask == null) {
             throw new Request.Failure(400, "a multipart request needs the picture as a file field named image (for"
                     + " example curl -F image=@photo.jpg -F prompt=...); to start from an earlier job's picture send"
                     + " JSON with sourceJob instead");
         }
-        if (text.containsKey("sourceJob")) {
+        if (image == null && text.get("sourceJob") == null) {
+            throw new Request.Failure(400, "a mask paints over a picture: add it as the file field image, or name an"
+                    + " earlier job's with sourceJob");
+        }
+        if (image != null && text.containsKey("sourceJob")) {
             throw new Request.Failure(400, "give either an uploaded image or sourceJob, not both");
         }
-        return new UploadForm(submission(text), new PictureInput.Upload(image));
+        return new UploadForm(submission(text), image == null ? null : new PictureInput.Upload(image),
+                mask == null ? null : new PictureInput.Upload(mask));
     }
 
     /**
@@ -115,7 +128,8 @@ record UploadForm(Submission fields, PictureInput.Upload picture) {
                 whole(text, "width", Integer::valueOf), whole(text, "height", Integer::valueOf),
                 whole(text, ImagineOptions.GUIDANCE, Float::valueOf), whole(text, ImagineOptions.COUNT, Integer::valueOf),
                 text.get(ImagineOptions.DECODER), text.get("promptSyntax"),
-                whole(text, ImagineOptions.STRENGTH, Double::valueOf), null, null);
+                whole(text, ImagineOptions.STRENGTH, Double::valueOf), text.get("sourceJob"),
+                whole(text, "sourceImage", Integer::valueOf));
     }
 
     private static <T> T whole(Map<String, String> text, String name, java.util.function.Function<String, T> parse) {

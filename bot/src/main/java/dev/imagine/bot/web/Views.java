@@ -79,7 +79,10 @@ final class Views {
         return json;
     }
 
-    /** What the job makes: "text-to-image", "image-to-image", "upscale" or "upscale-detailed". */
+    /**
+     * What the job makes: "text-to-image", "image-to-image", "upscale", "upscale-detailed", "inpaint", "zoom-out"
+     * or "pan".
+     */
     static String kind(JobParameters p) {
         if (p.source() == null) {
             return "text-to-image";
@@ -88,6 +91,8 @@ final class Views {
             case IMAGE_TO_IMAGE -> "image-to-image";
             case UPSCALE -> "upscale";
             case UPSCALE_DETAILED -> "upscale-detailed";
+            case INPAINT -> "inpaint";
+            case OUTPAINT -> p.source().outpaint().startsWith("zoom") ? "zoom-out" : "pan";
         };
     }
 

@@ -35,7 +35,8 @@ class ActionTest {
     void theCodes_areThoseButtonsAlreadyInChatsCarry() {
         // Pictures posted by earlier versions carry these in their buttons; a press must still mean the same.
         assertThat(Arrays.stream(Action.values()).map(Action::code))
-                .containsExactly("same", "rr", "var", "vst", "up", "upd", "del", "cx");
+                .containsExactly("same", "rr", "var", "vst", "up", "upd", "zo", "zoo", "pl", "pr", "pu", "pd", "del",
+                        "cx");
         assertThat(new ActionRef(Action.SAME_SEED, JOB).encode()).isEqualTo("same:" + JOB);
     }
 
@@ -59,6 +60,8 @@ class ActionTest {
         assertThat(Action.SAME_SEED.drawsAPicture()).isTrue();
         assertThat(Action.DELETE.drawsAPicture()).isFalse();
         assertThat(Action.UNDER_A_PICTURE).containsExactly(Action.SAME_SEED, Action.REROLL, Action.VARY,
-                Action.VARY_STRONG, Action.UPSCALE, Action.UPSCALE_DETAILED, Action.DELETE);
+                Action.VARY_STRONG, Action.UPSCALE, Action.UPSCALE_DETAILED, Action.ZOOM_OUT_1_5, Action.ZOOM_OUT_2,
+                Action.PAN_LEFT, Action.PAN_RIGHT, Action.PAN_UP, Action.PAN_DOWN, Action.DELETE);
+        assertThat(Action.PANS).allMatch(Action::drawsAPicture);
     }
 }

@@ -19,7 +19,9 @@ class CustomIdsTest {
         List<Button> buttons = rows.stream().flatMap(row -> row.getButtons().stream()).toList();
 
         assertThat(buttons).extracting(Button::getLabel).containsExactly("Same seed", "Re-roll", "Vary (subtle)",
-                "Vary (strong)", "Upscale 2×", "Upscale 2× (detailed)", "Delete");
+                "Vary (strong)", "Upscale 2×", "Upscale 2× (detailed)", "Zoom out 1.5×", "Zoom out 2×", "Pan ⬅", "Pan ➡",
+                "Pan ⬆", "Pan ⬇", "Delete");
+        assertThat(rows).hasSize(3);
         for (Button button : buttons) {
             ActionRef pressed = CustomIds.parse(button.getCustomId()).orElseThrow();
             assertThat(button.getCustomId().length()).isLessThanOrEqualTo(CustomIds.MAX_LENGTH);

@@ -21,6 +21,7 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import javax.imageio.ImageIO;
+import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,5 +169,49 @@ class DiscordPicturesEndToEndTest {
         assertThat(Pngs.settingsOf(Pngs.parametersOf(up.files().get(0).bytes())))
                 .containsEntry("Postprocess upscaler", "tiny-srvgg");
         assertThat(privateAnswer(refused).content).isEqualTo(ReplyTexts.NO_UPSCALER);
+    }
+
+    @Test
+    void theZoomAndPanButtons_drawTheCanvasAroundThePicture_andTheResultHasEveryButtonAgain() throws Exception {
+        String first = discord.slash(FakeDiscord.ALICE, "imagine", FakeDiscord.option("prompt", "a lighthouse"),
+                FakeDiscord.option("seed", 42L), FakeDiscord.option("steps", 2),
+                FakeDiscord.option("size", "256x256"));
+        String jobId = jobOf(awaitImage(first)).id();
+
+        Request zoomed = awaitImage(discord.click(FakeDiscord.BOB, "zoo:" + jobId));
+        Request panned = awaitImage(discord.click(FakeDiscord.BOB, "pr:" + jobId));
+
+        assertThat(decoded(zoomed).getWidth()).isEqualTo(256);
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(zoomed.files().get(0).bytes())))
+                .containsEntry("Outpaint", "zoom-2").containsEntry("Outpaint padding", "left 64 top 64 right 64 bottom 64");
+        assertThat(decoded(panned).getWidth()).as("half of 256 more on the right").isEqualTo(384);
+        assertThat(decoded(panned).getHeight()).isEqualTo(256);
+        assertThat(jobOf(panned).owner().id()).isEqualTo(FakeDiscord.BOB.id());
+        assertThat(panned.payload().getArray("embeds").getObject(0).toString()).contains("Pan ➡");
+        DataArray rows = panned.payload().getArray("components");
+        assertThat(rows.length()).isEqualTo(3);
+        assertThat(rows.getObject(2).getArray("components").getObject(0).getString("custom_id"))
+                .isEqualTo("pl:" + jobOf(panned).id());
+    }
+
+    @Test
+    void imagineWithAnImageAndAMask_inpaintsTheWhitePart_andKeepsTheRest() throws Exception {
+        byte[] picture = Pictures.png(256, 256);
+        String token = discord.slashWithPictureAndMask(FakeDiscord.ALICE, "imagine", picture,
+                Pictures.mask(256, 256, 64, 64, 192, 192), FakeDiscord.option("prompt", "a red hat"),
+                FakeDiscord.option("steps", 2));
+
+        Request image = awaitImage(token);
+
+        Job job = jobOf(image);
+        assertThat(job.parameters().source().kind()).isEqualTo(JobSource.Kind.INPAINT);
+        assertThat(discord.cdnRequests()).hasSizeGreaterThanOrEqualTo(2).allMatch(r -> r.status() == 200);
+        BufferedImage result = decoded(image);
+        BufferedImage source = ImageIO.read(new ByteArrayInputStream(picture));
+        // Far from the mask (beyond its blur), the picture is pasted back exactly.
+        assertThat(result.getRGB(5, 5)).isEqualTo(source.getRGB(5, 5));
+        assertThat(result.getRGB(250, 250)).isEqualTo(source.getRGB(250, 250));
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(image.files().get(0).bytes()))).containsEntry("Mask blur", "4");
+        assertThat(image.payload().getArray("embeds").getObject(0).toString()).contains("a picture and a mask");
     }
 }

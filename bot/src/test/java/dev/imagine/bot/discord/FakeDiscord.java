@@ -330,6 +330,22 @@ final class FakeDiscord implements AutoCloseable {
         return interaction(now(), user, 2, data, null);
     }
 
+    /**
+     * A slash command with a picture in its {@code image} option and a mask in its {@code mask} option, both
+     * attachments resolved as Discord resolves them (each on its signed CDN URL).
+     */
+    String slashWithPictureAndMask(User user, String command, byte[] picture, byte[] mask, DataObject... options) {
+        DataObject image = attachment("picture.png", "image/png", picture);
+        DataObject maskFile = attachment("mask.png", "image/png", mask);
+        List<DataObject> all = new ArrayList<>(List.of(options));
+        all.add(attachmentOption("image", image));
+        all.add(attachmentOption("mask", maskFile));
+        DataObject data = commandData(command, all.toArray(DataObject[]::new));
+        data.put("resolved", DataObject.empty().put("attachments", DataObject.empty()
+                .put(image.getString("id"), image).put(maskFile.getString("id"), maskFile)));
+        return interaction(now(), user, 2, data, null);
+    }
+
     /** A message a member posted in the channel with these attachments (for a message command to target). */
     DataObject memberMessage(User author, String content, DataObject... attachments) {
         String id = snowflake(now());

@@ -253,6 +253,25 @@ final class FakeTelegram implements AutoCloseable {
         return deliver(message);
     }
 
+    /** A user's image document with {@code caption}, replying to message {@code replyTo} of the same chat. */
+    int sendDocumentReplyingTo(long chatId, String chatType, long userId, String userName, byte[] file,
+                               String fileName, String caption, int replyTo) {
+        ObjectNode message = peopleMessage(chatId, chatType, userId, userName);
+        ObjectNode document = message.putObject("document");
+        String id = store(file);
+        document.put("file_id", id);
+        document.put("file_unique_id", "u" + id);
+        document.put("file_name", fileName);
+        document.put("mime_type", "image/png");
+        document.put("file_size", file.length);
+        caption(message, caption);
+        ObjectNode original = sentByPeople.get(chatId + "/" + replyTo);
+        if (original != null) {
+            message.set("reply_to_message", original.deepCopy());
+        }
+        return deliver(message);
+    }
+
     /** A user's text message replying to message {@code replyTo} of the same chat (say, a photo). */
     int sendTextReplyingTo(long chatId, String chatType, long userId, String userName, String text, int replyTo) {
         ObjectNode message = peopleMessage(chatId, chatType, userId, userName);

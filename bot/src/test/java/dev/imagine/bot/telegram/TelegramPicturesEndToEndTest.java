@@ -192,4 +192,45 @@ class TelegramPicturesEndToEndTest {
                 c -> c.param("callback_query_id").equals(query));
         assertThat(answer.param("text")).isEqualTo(ReplyTexts.NO_UPSCALER);
     }
+
+    @Test
+    void aMaskWithInpaintAsItsCaption_replyingToAPhoto_redrawsItsWhitePart_andKeepsTheRest() throws Exception {
+        byte[] picture = Pictures.png(256, 256);
+        int photo = telegram.sendDocument(ALICE, "private", ALICE, "alice", picture, "room.png", "image/png", null);
+        answerTo(photo);
+        int asked = telegram.sendDocumentReplyingTo(ALICE, "private", ALICE, "alice",
+                Pictures.mask(256, 256, 64, 64, 192, 192), "mask.png", "/inpaint a red hat --steps 2", photo);
+        int alone = telegram.sendDocument(ALICE, "private", ALICE, "alice", Pictures.mask(64, 64, 0, 0, 8, 8),
+                "mask.png", "image/png", "/inpaint a red hat");
+
+        FakeTelegram.Call result = photoReplyingTo(asked);
+
+        Job job = jobOf(result);
+        assertThat(job.parameters().source().kind()).isEqualTo(JobSource.Kind.INPAINT);
+        assertThat(job.parameters().prompt()).isEqualTo("a red hat");
+        java.awt.image.BufferedImage drawn = decoded(onlyFile(result));
+        java.awt.image.BufferedImage source = javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(picture));
+        assertThat(drawn.getRGB(5, 5)).as("far from the mask, the picture itself").isEqualTo(source.getRGB(5, 5));
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(onlyFile(result)))).containsEntry("Mask blur", "4");
+        assertThat(result.callbackData()).contains("zo:" + job.id(), "pd:" + job.id());
+        assertThat(answerTo(alone)).isEqualTo(Texts.INPAINT_HOW);
+    }
+
+    @Test
+    void theZoomAndPanButtons_drawAroundThePicture() throws Exception {
+        int asked = telegram.sendText(ALICE, "private", ALICE, "alice", "/imagine a red fox --seed 42 --steps 2"
+                + " --size 256x256");
+        FakeTelegram.Call first = photoReplyingTo(asked);
+        String jobId = jobOf(first).id();
+
+        telegram.press(ALICE, BOB, "bob", first.resultMessageId(), "zo:" + jobId);
+        FakeTelegram.Call zoomed = photoReplyingTo(first.resultMessageId());
+        telegram.press(ALICE, BOB, "bob", zoomed.resultMessageId(), "pd:" + jobOf(zoomed).id());
+        FakeTelegram.Call panned = photoReplyingTo(zoomed.resultMessageId());
+
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(onlyFile(zoomed)))).containsEntry("Outpaint", "zoom-1.5");
+        assertThat(decoded(onlyFile(panned)).getHeight()).isEqualTo(384);
+        assertThat(jobOf(panned).owner().id()).isEqualTo(Long.toString(BOB));
+        assertThat(panned.callbackData()).contains("pl:" + jobOf(panned).id());
+    }
 }

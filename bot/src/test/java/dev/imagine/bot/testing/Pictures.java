@@ -43,6 +43,17 @@ public final class Pictures {
         return real;
     }
 
+    /** A mask PNG: black (keep) with a white rectangle (redraw) from (x0, y0) to (x1, y1), exclusive. */
+    public static byte[] mask(int width, int height, int x0, int y0, int x1, int y1) {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = y0; y < y1; y++) {
+            for (int x = x0; x < x1; x++) {
+                image.setRGB(x, y, 0xffffff);
+            }
+        }
+        return encode(image, "png");
+    }
+
     private static BufferedImage gradient(int width, int height) {
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         for (int y = 0; y < height; y++) {

@@ -113,4 +113,79 @@ class PlaygroundPicturesBrowserTest {
             }
         }
     }
+
+    @Test
+    void aPersonPaintsOverAPictureWithTheBrush_andTheRedrawKeepsEveryUnpaintedPixel_thenZoomsAndPans()
+            throws Exception {
+        PlaygroundBrowserTest.requireChromium();
+        try (TinyImagine imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null))) {
+            ChromeDriver browser = PlaygroundBrowserTest.startBrowser(profile);
+            try {
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));
+                browser.get(imagine.base() + "/");
+                wait.until(b -> "true".equals(b.findElement(By.tagName("body")).getDomAttribute("data-ready")));
+                browser.findElement(By.id("prompt")).sendKeys("a quiet room", Keys.ENTER);
+                WebElement first = nthDone(wait, 1);
+                int width = ((Number) ((JavascriptExecutor) browser).executeScript(
+                        "return arguments[0].querySelector('img.result-image').naturalWidth;", first)).intValue();
+                awaitPicture(wait, first, width);
+
+                first.findElement(By.cssSelector("button[data-action='inpaint']")).click();
+                WebElement canvas = first.findElement(By.className("inpaint-canvas"));
+                wait.until(b -> canvas.isDisplayed());
+                // A stroke across the middle of the picture, with the mouse as a person paints.
+                new org.openqa.selenium.interactions.Actions(browser).moveToElement(canvas, -20, 0).clickAndHold()
+                        .moveByOffset(20, 5).moveByOffset(20, -5).release().perform();
+                assertThat(first.findElement(By.cssSelector("form.inpaint")).getDomAttribute("data-painted"))
+                        .isEqualTo("true");
+                first.findElement(By.className("inpaint-prompt")).sendKeys("a red chair");
+                first.findElement(By.className("inpaint-send")).click();
+
+                WebElement painted = nthDone(wait, 2);
+                awaitPicture(wait, painted, width);
+                assertThat(painted.findElement(By.className("caption")).getText()).contains("a red chair")
+                        .contains("inpaint");
+                java.awt.image.BufferedImage before = picture(imagine, first);
+                java.awt.image.BufferedImage after = picture(imagine, painted);
+                int kept = 0;
+                int changed = 0;
+                int h = before.getHeight();
+                for (int y = 0; y < h; y++) {
+                    for (int x = 0; x < width; x++) {
+                        boolean nearTheStroke = Math.abs(x - width / 2) < width / 4 && Math.abs(y - h / 2) < h / 4;
+                        if (!nearTheStroke) {
+                            assertThat(after.getRGB(x, y)).as("unpainted pixel %d,%d", x, y)
+                                    .isEqualTo(before.getRGB(x, y));
+                            kept++;
+                        } else if (after.getRGB(x, y) != before.getRGB(x, y)) {
+                            changed++;
+                        }
+                    }
+                }
+                assertThat(kept).isGreaterThan(width * h / 2);
+                assertThat(changed).as("the painted part is redrawn").isPositive();
+
+                painted.findElement(By.cssSelector("button[data-action='pan-right']")).click();
+                WebElement panned = nthDone(wait, 3);
+                awaitPicture(wait, panned, width + width / 2);
+                assertThat(panned.findElement(By.className("caption")).getText()).contains("pan");
+                assertThat(panned.findElements(By.cssSelector(".actions button"))).hasSizeGreaterThan(12);
+                List<String> errors = browser.manage().logs().get(LogType.BROWSER).getAll().stream()
+                        .filter(entry -> entry.getLevel().intValue() >= Level.SEVERE.intValue())
+                        .map(LogEntry::toString).toList();
+                assertThat(errors).as("errors in the browser console").isEmpty();
+            } finally {
+                browser.quit();
+            }
+        }
+    }
+
+    /** The first picture of a job's bubble, fetched as the page fetched it. */
+    private static java.awt.image.BufferedImage picture(TinyImagine imagine, WebElement job) throws Exception {
+        String src = job.findElement(By.cssSelector("img.result-image")).getDomAttribute("src");
+        byte[] png = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(imagine.base() + src)).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray()).body();
+        return javax.imageio.ImageIO.read(new java.io.ByteArrayInputStream(png));
+    }
 }

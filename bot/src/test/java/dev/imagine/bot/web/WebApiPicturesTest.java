@@ -146,4 +146,40 @@ class WebApiPicturesTest {
         assertThat(Pngs.settingsOf(Pngs.parametersOf(image(alice, up))))
                 .containsEntry("Postprocess upscaler", "tiny-srvgg");
     }
+
+    @Test
+    void zoomOutAndPanRoutes_drawTheCanvas_andAMaskInpaintsAnUploadOrAnEarlierJobsPicture() throws Exception {
+        Person alice = person();
+        JsonObject first = followed(alice, alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"seed\":43,"
+                + "\"size\":\"256x256\"}"));
+        String id = first.get("id").getAsString();
+
+        JsonObject zoom = followed(alice, alice.post("/api/jobs/" + id + "/zoom-out-1.5"));
+        JsonObject pan = followed(alice, alice.post("/api/jobs/" + id + "/pan-left"));
+        byte[] picture = Pictures.png(256, 256);
+        JsonObject uploaded = followed(alice, alice.postMultipart("/api/jobs", Map.of("prompt", "a red hat",
+                "steps", "2"), picture, "room.png", Pictures.mask(256, 256, 96, 96, 160, 160)));
+        JsonObject overJob = followed(alice, alice.postMultipart("/api/jobs", Map.of("sourceJob", id,
+                "strength", "0.5"), null, null, Pictures.mask(128, 128, 0, 0, 32, 32)));
+        Person.Answer black = alice.postMultipart("/api/jobs", Map.of("sourceJob", id), null, null,
+                Pictures.mask(256, 256, 0, 0, 0, 0));
+        Person.Answer maskAlone = alice.postMultipart("/api/jobs", Map.of("prompt", "x"), null, null,
+                Pictures.mask(256, 256, 0, 0, 8, 8));
+
+        assertThat(zoom.get("kind").getAsString()).isEqualTo("zoom-out");
+        assertThat(pan.get("kind").getAsString()).isEqualTo("pan");
+        assertThat(pan.get("size").getAsString()).isEqualTo("384x256");
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(image(alice, pan)))).containsEntry("Outpaint", "left");
+        assertThat(uploaded.get("kind").getAsString()).isEqualTo("inpaint");
+        BufferedImage drawn = decoded(image(alice, uploaded));
+        BufferedImage source = decoded(picture);
+        assertThat(drawn.getRGB(3, 250)).as("far from the mask, the upload itself").isEqualTo(source.getRGB(3, 250));
+        assertThat(overJob.get("prompt").getAsString()).isEqualTo("a red fox");
+        assertThat(overJob.get("strength").getAsDouble()).isEqualTo(0.5);
+        assertThat(overJob.get("sourceJobId").getAsString()).isEqualTo(id);
+        assertThat(black.status()).isEqualTo(400);
+        assertThat(black.error()).contains("black everywhere");
+        assertThat(maskAlone.status()).isEqualTo(400);
+        assertThat(maskAlone.error()).contains("a mask paints over a picture");
+    }
 }
