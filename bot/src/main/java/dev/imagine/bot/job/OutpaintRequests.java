@@ -4,7 +4,6 @@ import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.JobSource;
-import dev.imagine.bot.command.RequestRules;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.Outpaint;
 import dev.imagine.pipeline.Picture;
@@ -18,6 +17,8 @@ import java.util.Optional;
  * at {@link GenerationRequest#DEFAULT_OUTPAINT_STRENGTH} ({@link Drawing} makes the canvas when the job is drawn).
  */
 record OutpaintRequests(PictureRequests pictures) {
+    /** The fewest steps a zoom or pan runs with, so that its strength runs at least one. */
+    static final int MIN_STEPS = 2;
 
     Reply outpaint(Command.Outpaint command, String origin) {
         Optional<Job> earlier = pictures.queries().job(command.jobId());
@@ -49,13 +50,10 @@ record OutpaintRequests(PictureRequests pictures) {
         JobParameters was = earlier.get().parameters();
         JobSource source = new JobSource(JobSource.Kind.OUTPAINT, pictures.sources().keep(picture.get()),
                 GenerationRequest.DEFAULT_OUTPAINT_STRENGTH, null, command.mode().label());
-        JobParameters drawn = new JobParameters(was.prompt(), was.seed(), was.steps(),
+        // Strength 0.8 runs int(steps x 0.8) steps: a 1-step picture is zoomed or panned with 2, which run one.
+        JobParameters drawn = new JobParameters(was.prompt(), was.seed(), Math.max(was.steps(), MIN_STEPS),
                 new ImageSize(plan.width(), plan.height()), was.guidance(), 1, was.decoder(), was.promptSyntax(),
                 source);
-        if ((int) (drawn.steps() * source.strength()) < 1) {
-            return new Reply.Refused("I can't draw that yet: " + RequestRules.inpaintStrengthProblem(source.strength(),
-                    drawn.steps()) + ".");
-        }
         return pictures.checkedAndSubmitted(command.requester(), drawn, origin, earlier.get().id());
     }
 

@@ -191,7 +191,8 @@ class DiscordBotEndToEndTest {
         }
         assertThat(buttons.stream().map(b -> b.getString("custom_id")).toList())
                 .containsExactly("same:" + jobId, "rr:" + jobId, "var:" + jobId, "vst:" + jobId, "up:" + jobId,
-                        "upd:" + jobId, "del:" + jobId);
+                        "upd:" + jobId, "zo:" + jobId, "zoo:" + jobId, "pl:" + jobId, "pr:" + jobId, "pu:" + jobId,
+                        "pd:" + jobId, "del:" + jobId);
         assertThat(buttons).allMatch(b -> !b.getBoolean("disabled"), "every button works");
         assertThat(generator.generations).hasValue(1);
 

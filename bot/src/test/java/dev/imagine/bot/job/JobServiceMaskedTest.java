@@ -134,6 +134,17 @@ class JobServiceMaskedTest {
     }
 
     @Test
+    void zoomingAOneStepPicture_runsTwoSteps_soThatItsStrengthRunsOne() throws Exception {
+        Job quick = drawn(service.handle(new Command.Imagine(ALICE_HERE, "a sketch", 5L, 1, new ImageSize(512, 512),
+                null, null, null), "o"));
+
+        Job zoom = drawn(service.handle(new Command.Outpaint(ALICE_HERE, quick.id(), OutpaintMode.ZOOM_OUT_1_5), "o"));
+
+        assertThat(zoom.parameters().steps()).isEqualTo(2);
+        assertThat(generator.generated.getLast().denoisingSteps()).isEqualTo(1);
+    }
+
+    @Test
     void everyActionUnderAPicture_isReady_andZoomAndPanAreAmongThem() {
         assertThat(Action.UNDER_A_PICTURE).allMatch(Action::ready)
                 .contains(Action.ZOOM_OUT_1_5, Action.ZOOM_OUT_2, Action.PAN_LEFT, Action.PAN_RIGHT, Action.PAN_UP,

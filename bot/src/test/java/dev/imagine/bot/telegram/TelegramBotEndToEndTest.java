@@ -153,7 +153,7 @@ class TelegramBotEndToEndTest {
         FakeTelegram.Call commands = telegram.await("setMyCommands");
         List<String> names = new ArrayList<>();
         commands.json("commands").forEach(c -> names.add(c.get("command").asText()));
-        assertThat(names).containsExactly("imagine", "queue", "cancel", "settings", "help");
+        assertThat(names).containsExactly("imagine", "inpaint", "queue", "cancel", "settings", "help");
         telegram.await("getUpdates");
     }
 
@@ -176,7 +176,8 @@ class TelegramBotEndToEndTest {
                 .doesNotContain("from cache");
         String jobId = jobIdOf(photo, "same");
         assertThat(photo.callbackData()).containsExactly("same:" + jobId, "rr:" + jobId, "var:" + jobId,
-                "vst:" + jobId, "up:" + jobId, "upd:" + jobId, "del:" + jobId);
+                "vst:" + jobId, "up:" + jobId, "upd:" + jobId, "zo:" + jobId, "zoo:" + jobId, "pl:" + jobId,
+                "pr:" + jobId, "pu:" + jobId, "pd:" + jobId, "del:" + jobId);
         assertThat(photo.chatId()).isEqualTo(GROUP);
         assertThat(imagine.jobs.job(jobId).orElseThrow().origin()).as("what the job store keeps to answer later")
                 .isEqualTo("tg1:" + GROUP + ":supergroup:" + asked + ":" + status.resultMessageId() + ":0");
