@@ -13,6 +13,7 @@ import dev.imagine.bot.job.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
         description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime)."
                 + " Without a command it starts the bot and the local playground.",
         subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, ConfigCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+                BenchCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -64,14 +65,25 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        ImagineConfig config = loadConfig(err);
+        ImagineConfig config = loadConfig(configFile);
         Map<String, String> environment = System.getenv();
         Application application = Application.start(config, model, environment,
                 () -> DownloadProgressBar.forStderr(err));
         // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
         StopSignals signals = StopSignals.install();
+        return serve(application, Adapters.configured(application, environment), signals, err,
+                "Imagine is ready. Stop it with Ctrl-C.");
+    }
+
+    /**
+     * Opens the adapters, starts the worker, and keeps Imagine running until {@code signals} ask it to stop, which it
+     * does gracefully (see {@link StopSignals} for why the order matters); returns 0, the exit code of a graceful
+     * stop.
+     */
+    static int serve(Application application, List<Supplier<Adapter>> adapters, StopSignals signals, PrintWriter err,
+                     String ready) throws InterruptedException {
         try {
-            for (Supplier<Adapter> adapter : Adapters.configured(application, environment)) {
+            for (Supplier<Adapter> adapter : adapters) {
                 err.println(application.open(adapter).readyLine());
             }
             application.startWorking();
@@ -92,18 +104,20 @@ public final class Main implements Callable<Integer> {
                     + " start");
             application.stopRunningJobNow();
         });
-        err.println("Imagine is ready. Stop it with Ctrl-C.");
+        err.println(ready);
         err.flush();
         String signal = signals.awaitRequest();
         LOG.info("{}: stopping; the running picture may finish within {} (a second Ctrl-C stops it now and keeps it),"
-                + " waiting ones are kept for the next start", signal, Durations.words(config.shutdownGrace()));
+                + " waiting ones are kept for the next start", signal,
+                Durations.words(application.config().shutdownGrace()));
         application.close();
         return 0;
     }
 
-    private ImagineConfig loadConfig(PrintWriter err) {
-        if (configFile != null) {
-            return ConfigLoader.load(configFile);
+    /** The configuration: {@code file}, else config.yaml in the current folder when there is one, else the defaults. */
+    static ImagineConfig loadConfig(Path file) {
+        if (file != null) {
+            return ConfigLoader.load(file);
         }
         Path local = Path.of("config.yaml");
         if (Files.isRegularFile(local)) {
