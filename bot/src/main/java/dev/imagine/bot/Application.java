@@ -10,6 +10,9 @@ import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
+import dev.imagine.bot.redis.RedisBackend;
+import dev.imagine.bot.redis.RedisUrl;
 import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.MetricsPage;
@@ -63,19 +66,28 @@ final class Application implements AutoCloseable {
      */
     static Application start(ImagineConfig config, Path modelOverride, Map<String, String> environment,
                              Supplier<DownloadListener> downloadProgress) {
+        return start(config, modelOverride, environment, downloadProgress, config.workerEnabled());
+    }
+
+    /**
+     * {@link #start(ImagineConfig, Path, Map, Supplier)}, with or without a worker in this process ({@code imagine.jar
+     * worker} runs one whatever {@code worker.enabled} says).
+     */
+    static Application start(ImagineConfig config, Path modelOverride, Map<String, String> environment,
+                             Supplier<DownloadListener> downloadProgress, boolean worker) {
         Closer closer = new Closer();
         try {
             ModelLoader.LoadedModel model = closer.add("the model",
                     new ModelLoader(config, environment, downloadProgress).load(modelOverride));
             Path data = config.dataDir(environment);
-            JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
+            Backend backend = openBackend(config, environment, data, closer);
             ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                     config.cacheDiskBytes());
             ModelChoice choice = model.choice();
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
-            FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
-            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store).build();
+            JobService jobs = JobService.builder(settings, model.generator(), backend.queue(), cache, backend.store())
+                    .worker(worker).build();
             Metrics metrics = closer.add("the metrics", new Metrics(jobs::queueLength, jobs::cacheStats));
             jobs.observe(metrics);
             LOG.info("model {} ({}) loaded; data in {}", choice.id(), choice.revision(), data);
@@ -87,6 +99,31 @@ final class Application implements AutoCloseable {
             closer.closeAfter(e);
             throw e;
         }
+    }
+
+    /** Where the queue and the job store live. */
+    private record Backend(JobQueue<Job> queue, JobStore store) {
+    }
+
+    /**
+     * The embedded queue and job store (this process, one machine), or both in Redis (queue.backend: redis), shared
+     * with the other processes of the deployment. A Redis that cannot be reached stops start-up in one line, with
+     * its URL but never its password.
+     */
+    private static Backend openBackend(ImagineConfig config, Map<String, String> environment, Path data,
+                                       Closer closer) {
+        if (!config.redisBackend()) {
+            JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
+            return new Backend(new FairShareQueue<>(config.queueSettings(), InstantSource.system()), store);
+        }
+        RedisBackend redis;
+        try {
+            RedisUrl url = RedisUrl.parse(config.redisUrl(environment), config.redisUrlSource(environment));
+            redis = closer.add("Redis", RedisBackend.open(url, config.queueSettings(), config.jobTimeout()));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
+        }
+        return new Backend(redis.queue(), redis.store());
     }
 
     /** The job store; one that cannot be opened (most often: another Imagine uses it) stops start-up in one line. */
@@ -103,10 +140,24 @@ final class Application implements AutoCloseable {
      * A start that fails (a rejected token, a port in use) stops start-up with the adapter's message.
      */
     Adapter open(Supplier<? extends Adapter> making) {
+        return open(making, true);
+    }
+
+    /**
+     * Makes and starts the server of {@code /healthz} and {@code /metrics} of a worker-only process: closed with the
+     * rest, but not a platform (its sink is not registered: web jobs are told by the bot's own web adapter).
+     */
+    Adapter openOperations(Supplier<? extends Adapter> making) {
+        return open(making, false);
+    }
+
+    private Adapter open(Supplier<? extends Adapter> making, boolean platform) {
         Adapter adapter = forStartup(making);
         closer.add(adapter.platform(), adapter);
         adapters.add(adapter);
-        jobs.registerSink(adapter.platform(), adapter.sink());
+        if (platform) {
+            jobs.registerSink(adapter.platform(), adapter.sink());
+        }
         forStartup(() -> {
             adapter.start();
             return adapter;

@@ -29,8 +29,8 @@ import picocli.CommandLine.Option;
 @Command(name = "imagine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime)."
                 + " Without a command it starts the bot and the local playground.",
-        subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, ConfigCommand.class,
-                BenchCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {WorkerCommand.class, GenerateCommand.class, TokensCommand.class, ModelsCommand.class,
+                ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -68,12 +68,23 @@ public final class Main implements Callable<Integer> {
         Map<String, String> environment = System.getenv();
         Application application = Application.start(config, model, environment,
                 () -> DownloadProgressBar.forStderr(err));
-        // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
-        StopSignals signals = StopSignals.install();
-        try {
+        return runUntilStopped(application, config, err, () -> {
             for (Supplier<Adapter> adapter : Adapters.configured(application, environment)) {
                 err.println(application.open(adapter).readyLine());
             }
+        });
+    }
+
+    /**
+     * Opens what {@code opening} opens, starts the worker, and keeps Imagine running until SIGTERM, Ctrl-C or SIGHUP,
+     * which stop it gracefully (a second signal stops the running picture after its current step); returns 0.
+     */
+    static int runUntilStopped(Application application, ImagineConfig config, PrintWriter err, Runnable opening)
+            throws InterruptedException {
+        // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
+        StopSignals signals = StopSignals.install();
+        try {
+            opening.run();
             application.startWorking();
         } catch (RuntimeException e) {
             application.close();
@@ -101,7 +112,7 @@ public final class Main implements Callable<Integer> {
         return 0;
     }
 
-    private ImagineConfig loadConfig(PrintWriter err) {
+    ImagineConfig loadConfig(PrintWriter err) {
         if (configFile != null) {
             return ConfigLoader.load(configFile);
         }

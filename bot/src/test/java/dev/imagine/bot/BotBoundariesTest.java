@@ -86,6 +86,15 @@ class BotBoundariesTest {
     }
 
     @Test
+    void redisClient_isImportedOnlyByTheRedisPackage() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.redis..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.netty..", "reactor..")
+                .because("the queue, the job store and the leases reach Redis through one package; the engine sees"
+                        + " only its interfaces (JobQueue, JobStore)")
+                .check(bot);
+    }
+
+    @Test
     void commandsAndQueue_arePlainJava() {
         noClasses().that().resideInAnyPackage("dev.imagine.bot.command..", "dev.imagine.bot.queue..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.pipeline..", "net.dv8tion..",

@@ -3,7 +3,7 @@ package dev.imagine.bot.job;
 import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.queue.Admission;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.QueuedJob;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * ({@link InFlight}), or offers it to the fair-share queue, which may refuse it (the queue or the person's share of
  * it is full).
  */
-record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
+record Intake(JobStore store, JobQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
               Transitions transitions, InstantSource clock) {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 

@@ -2,7 +2,7 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.RequestValidator;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.pipeline.ImageGenerator;
 import java.security.SecureRandom;
 import java.util.Objects;
@@ -15,13 +15,14 @@ import java.util.function.LongSupplier;
 public final class JobServiceBuilder {
     private final JobSettings settings;
     private final ImageGenerator generator;
-    private final FairShareQueue<Job> queue;
+    private final JobQueue<Job> queue;
     private final ResultCache cache;
     private final JobStore store;
     private JobClocks clocks = JobClocks.system();
     private LongSupplier randomSeeds = new SecureRandom()::nextLong;
+    private boolean worker = true;
 
-    JobServiceBuilder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
+    JobServiceBuilder(JobSettings settings, ImageGenerator generator, JobQueue<Job> queue, ResultCache cache,
                       JobStore store) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.generator = Objects.requireNonNull(generator, "generator");
@@ -39,6 +40,15 @@ public final class JobServiceBuilder {
     /** Where the seeds of requests without one, and of re-rolls, come from (default: {@link SecureRandom}). */
     public JobServiceBuilder randomSeeds(LongSupplier value) {
         this.randomSeeds = Objects.requireNonNull(value, "randomSeeds");
+        return this;
+    }
+
+    /**
+     * Whether this process draws pictures (default: yes). Without a worker it only admits jobs into a queue that
+     * workers of other processes take from (a queue shared across processes).
+     */
+    public JobServiceBuilder worker(boolean enabled) {
+        this.worker = enabled;
         return this;
     }
 
@@ -65,7 +75,8 @@ public final class JobServiceBuilder {
                 clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
         OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
-                new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
+                new Worker(queue, runner::run), worker, queue, slot, parking, gate, transitions);
+        queue.whenGivenUp(jobId -> transitions.find(jobId).ifPresent(endings::givenUp));
         return new JobService(settings,
                 new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle));
     }

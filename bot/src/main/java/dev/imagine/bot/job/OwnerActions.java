@@ -2,12 +2,12 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import java.util.Locale;
 import java.util.Optional;
 
 /** Cancel and Delete: what only the person who asked for a picture may do with it. */
-record OwnerActions(Queries queries, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, InFlight inFlight,
+record OwnerActions(Queries queries, JobQueue<Job> queue, WorkerSlot slot, Parking parking, InFlight inFlight,
                     Endings endings, Transitions transitions) {
 
     /** A waiting job ends at once and costs nothing; the running one stops after its current step. */
