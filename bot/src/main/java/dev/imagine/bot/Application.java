@@ -49,9 +49,13 @@ final class Application implements AutoCloseable {
     private final List<Adapter> adapters = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Optional<RedisBackend> redis;
+    /** The platforms whose news goes through Redis when the queue is shared (the adapters' own names). */
+    private static final List<String> PLATFORMS = List.of("discord", "telegram", "web");
 
     private Application(ImagineConfig config, ModelLoader.LoadedModel model, JobService jobs, Metrics metrics,
-                        Path dataDir, Closer closer) {
+                        Path dataDir, Closer closer, Optional<RedisBackend> redis) {
+        this.redis = redis;
         this.config = config;
         this.model = model;
         this.jobs = jobs;
@@ -88,13 +92,16 @@ final class Application implements AutoCloseable {
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
             JobService jobs = JobService.builder(settings, model.generator(), backend.queue(), cache, backend.store())
                     .worker(worker).build();
+            // With Redis, whatever this process's engine has to tell goes to the platform's stream, and the process
+            // that runs that platform's adapter (maybe this one, see open) tells it.
+            backend.redis().ifPresent(redis -> PLATFORMS.forEach(p -> jobs.registerSink(p, redis.newsFor(p))));
             Metrics metrics = closer.add("the metrics", new Metrics(jobs::queueLength, jobs::cacheStats));
             jobs.observe(metrics);
             LOG.info("model {} ({}) loaded; data in {}", choice.id(), choice.revision(), data);
             model.classifier().ifPresent(classifier -> LOG.info("picture classifier {}: flags '{}' above {}, policy {}",
                     classifier.name(), config.safety().label(), config.safety().threshold(),
                     config.safety().policy().configName()));
-            return new Application(config, model, jobs, metrics, data, closer);
+            return new Application(config, model, jobs, metrics, data, closer, backend.redis());
         } catch (RuntimeException e) {
             closer.closeAfter(e);
             throw e;
@@ -102,7 +109,7 @@ final class Application implements AutoCloseable {
     }
 
     /** Where the queue and the job store live. */
-    private record Backend(JobQueue<Job> queue, JobStore store) {
+    private record Backend(JobQueue<Job> queue, JobStore store, Optional<RedisBackend> redis) {
     }
 
     /**
@@ -114,7 +121,8 @@ final class Application implements AutoCloseable {
                                        Closer closer) {
         if (!config.redisBackend()) {
             JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
-            return new Backend(new FairShareQueue<>(config.queueSettings(), InstantSource.system()), store);
+            return new Backend(new FairShareQueue<>(config.queueSettings(), InstantSource.system()), store,
+                    Optional.empty());
         }
         RedisBackend redis;
         try {
@@ -123,7 +131,7 @@ final class Application implements AutoCloseable {
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        return new Backend(redis.queue(), redis.store());
+        return new Backend(redis.queue(), redis.store(), Optional.of(redis));
     }
 
     /** The job store; one that cannot be opened (most often: another Imagine uses it) stops start-up in one line. */
@@ -155,7 +163,9 @@ final class Application implements AutoCloseable {
         Adapter adapter = forStartup(making);
         closer.add(adapter.platform(), adapter);
         adapters.add(adapter);
-        if (platform) {
+        if (platform && redis.isPresent()) {
+            closer.add("the news of " + adapter.platform(), redis.get().relayNews(adapter.platform(), adapter.sink()));
+        } else if (platform) {
             jobs.registerSink(adapter.platform(), adapter.sink());
         }
         forStartup(() -> {

@@ -1,6 +1,7 @@
 package dev.imagine.bot.redis;
 
 import dev.imagine.bot.job.Job;
+import dev.imagine.bot.job.ReplySink;
 import dev.imagine.bot.job.StoreJson;
 import dev.imagine.bot.queue.QueueSettings;
 import java.io.UncheckedIOException;
@@ -8,7 +9,9 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,13 +32,18 @@ public final class RedisBackend implements AutoCloseable {
     private final RedisJobQueue<Job> queue;
     private final RedisJobStore store;
     private final LeaseKeeper keeper;
+    private final JobEvents events;
+    private final String process;
+    private final List<EventRelay> relays = new CopyOnWriteArrayList<>();
 
     private RedisBackend(RedisConnections connections, RedisJobQueue<Job> queue, RedisJobStore store,
-                         LeaseKeeper keeper) {
+                         LeaseKeeper keeper, JobEvents events, String process) {
         this.connections = connections;
         this.queue = queue;
         this.store = store;
         this.keeper = keeper;
+        this.events = events;
+        this.process = process;
     }
 
     /**
@@ -63,7 +71,7 @@ public final class RedisBackend implements AutoCloseable {
             LeaseKeeper keeper = fakeMicros == null ? new LeaseKeeper(queue, terms.renewEvery()) : null;
             LOG.info("queue, job store and leases in Redis at {} (worker {}, lease {} s renewed every {} s)",
                     url.redacted(), worker, terms.lease().toSeconds(), terms.renewEvery().toSeconds());
-            return new RedisBackend(connections, queue, store, keeper);
+            return new RedisBackend(connections, queue, store, keeper, new JobEvents(connections, prefix), worker);
         } catch (RuntimeException e) {
             connections.close();
             throw e instanceof IllegalStateException ? e : new IllegalStateException("cannot use Redis at "
@@ -77,6 +85,25 @@ public final class RedisBackend implements AutoCloseable {
 
     public RedisJobStore store() {
         return store;
+    }
+
+    /**
+     * What the engine of this process tells the people of {@code platform}: news written to that platform's stream,
+     * for whichever process runs its adapter (register it with the job service for every platform).
+     */
+    public ReplySink newsFor(String platform) {
+        return events.sink(platform);
+    }
+
+    /**
+     * Hands the news of {@code platform}'s stream to this process's adapter {@code sink}, from now until close;
+     * each piece reaches one adapter process of that platform. Close it before the adapter.
+     */
+    public AutoCloseable relayNews(String platform, ReplySink sink) {
+        EventRelay relay = new EventRelay(connections, events, platform, process, sink);
+        relays.add(relay);
+        relay.start();
+        return relay;
     }
 
     private static Job job(String json) {
@@ -101,6 +128,7 @@ public final class RedisBackend implements AutoCloseable {
     /** Stops renewing and closes the connections; the jobs stay in Redis. */
     @Override
     public void close() {
+        relays.forEach(EventRelay::close);
         if (keeper != null) {
             keeper.close();
         }
