@@ -85,8 +85,11 @@ final class Application implements AutoCloseable {
                     new ModelLoader(config, environment, downloadProgress).load(modelOverride));
             Path data = config.dataDir(environment);
             Backend backend = openBackend(config, environment, data, closer);
-            ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
-                    config.cacheDiskBytes());
+            // With Redis the pictures are shared too: a picture one worker drew answers any process's request.
+            ResultCache cache = backend.redis()
+                    .map(redis -> new ResultCache(config.cacheMemoryBytes(), redis.pictures(config.redisCacheBytes())))
+                    .orElseGet(() -> new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
+                            config.cacheDiskBytes()));
             ModelChoice choice = model.choice();
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());

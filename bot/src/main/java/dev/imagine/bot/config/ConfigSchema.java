@@ -60,6 +60,9 @@ final class ConfigSchema {
             ConfigKey.string("redis.url", "redis://127.0.0.1:6379",
                     "The Redis of queue.backend: redis, as redis://[:password@]host:port[/db] or rediss:// for TLS;"
                             + " REDIS_URL overrides it. A password in it is never shown or logged."),
+            ConfigKey.integer("redis.cache-mb", 256, 0, 1_048_576,
+                    "With queue.backend: redis, the Redis memory for results shared by every process, in MiB (least"
+                            + " recently used removed first; cache.disk-mb is then unused)."),
             ConfigKey.bool("worker.enabled", true,
                     "Draw pictures in this process. false: only admit jobs, for workers elsewhere to draw (needs"
                             + " queue.backend: redis)."),

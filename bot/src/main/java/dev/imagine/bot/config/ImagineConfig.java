@@ -110,6 +110,10 @@ public final class ImagineConfig {
         return override != null && !override.isBlank() ? "REDIS_URL" : "redis.url";
     }
 
+    public long redisCacheBytes() {
+        return (long) (int) get("redis.cache-mb") << 20;
+    }
+
     public boolean workerEnabled() {
         return get("worker.enabled");
     }

@@ -1,5 +1,6 @@
 package dev.imagine.bot.redis;
 
+import dev.imagine.bot.cache.LowerTier;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.ReplySink;
 import dev.imagine.bot.job.StoreJson;
@@ -85,6 +86,11 @@ public final class RedisBackend implements AutoCloseable {
 
     public RedisJobStore store() {
         return store;
+    }
+
+    /** The result cache's lower tier in Redis, shared by every process, within {@code budgetBytes}. */
+    public LowerTier pictures(long budgetBytes) {
+        return new RedisPictureTier(connections, RedisPictureTier.PREFIX, budgetBytes);
     }
 
     /**
