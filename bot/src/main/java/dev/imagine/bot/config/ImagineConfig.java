@@ -120,8 +120,8 @@ public final class ImagineConfig {
 
     /** A URL with {@code ***} in place of its password, for display. */
     public static String redactPassword(String url) {
-        return url.replaceFirst("(?i)^(rediss?://)([^:@/]*):[^@/]*@", "$1$2:***@")
-                .replaceFirst("(?i)^(rediss?://)[^:@/]+@", "$1***@");
+        return url.replaceFirst("(?i)^([a-z][a-z0-9+.-]*://)([^:@/]*):[^@/]*@", "$1$2:***@")
+                .replaceFirst("(?i)^([a-z][a-z0-9+.-]*://)[^:@/]+@", "$1***@");
     }
 
     public Duration jobTimeout() {

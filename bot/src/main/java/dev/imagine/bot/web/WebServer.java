@@ -221,8 +221,8 @@ public final class WebServer implements Adapter {
                 LOG.warn("updating live job events failed", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
-        LOG.info("playground and API at {} ({})", uri(), settings.hasApiKey() ? "API key required"
-                : "loopback only, no API key");
+        LOG.info("{} at {} ({})", operationsOnly ? "health and metrics" : "playground and API", uri(),
+                settings.hasApiKey() ? "API key required" : "loopback only, no API key");
     }
 
     /** True while it listens. */

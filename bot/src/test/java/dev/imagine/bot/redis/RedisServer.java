@@ -23,18 +23,22 @@ public final class RedisServer implements AutoCloseable {
     private final String binary;
     private final Path dir;
     private final int port;
+    private final List<String> extra;
     private Process process;
 
-    private RedisServer(String binary, Path dir, int port) {
+    private RedisServer(String binary, Path dir, int port, List<String> extra) {
         this.binary = binary;
         this.dir = dir;
         this.port = port;
+        this.extra = extra;
     }
 
-    public static RedisServer start() {
+    /** @param extraArguments more of redis-server's own arguments, such as {@code --requirepass}, {@code secret} */
+    public static RedisServer start(String... extraArguments) {
         String binary = find();
         try {
-            RedisServer server = new RedisServer(binary, Files.createTempDirectory("imagine-redis-"), freePort());
+            RedisServer server = new RedisServer(binary, Files.createTempDirectory("imagine-redis-"), freePort(),
+                    List.of(extraArguments));
             server.launch();
             return server;
         } catch (IOException e) {
@@ -82,6 +86,7 @@ public final class RedisServer implements AutoCloseable {
                 "--port", Integer.toString(port), "--bind", "127.0.0.1", "--dir", dir.toString(),
                 "--daemonize", "no", "--save", "", "--appendonly", "yes", "--appendfsync", "everysec",
                 "--maxmemory-policy", "noeviction", "--logfile", dir.resolve("redis.log").toString()));
+        command.addAll(extra);
         try {
             process = new ProcessBuilder(command).redirectErrorStream(true)
                     .redirectOutput(dir.resolve("stdout.log").toFile()).start();
@@ -106,13 +111,14 @@ public final class RedisServer implements AutoCloseable {
         throw new IllegalStateException("redis-server did not answer within 20 s: " + log());
     }
 
-    /** PING answers LOADING until the server has read its data. */
+    /** PING answers LOADING until the server has read its data (and NOAUTH when it wants a password: up too). */
     private boolean answersPing() {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             s.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
             byte[] buf = new byte[64];
             int n = s.getInputStream().read(buf);
-            return n > 0 && new String(buf, 0, n, StandardCharsets.US_ASCII).startsWith("+PONG");
+            String answer = n > 0 ? new String(buf, 0, n, StandardCharsets.US_ASCII) : "";
+            return answer.startsWith("+PONG") || answer.startsWith("-NOAUTH");
         } catch (IOException e) {
             return false;
         }
