@@ -36,7 +36,7 @@ record JobRunner(ImageGenerator generator, JobQueue<Job> queue, WorkerSlot slot,
         Optional<Job> stored = transitions.find(entry.jobId());
         if (stored.isEmpty() || !(stored.get().state() == JobState.QUEUED
                 || stored.get().state() == JobState.RUNNING && resumed.isEmpty())) {
-            // Cancelled while it waited.
+            // Cancelled, deleted or given up while it waited (RUNNING: its last worker was lost, it is drawn again).
             resumed.ifPresent(parked -> parked.generation().close());
             return;
         }

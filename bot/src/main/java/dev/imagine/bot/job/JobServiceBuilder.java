@@ -77,6 +77,7 @@ public final class JobServiceBuilder {
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
                 new Worker(queue, runner::run), worker, queue, slot, parking, gate, transitions);
         queue.whenGivenUp(jobId -> transitions.find(jobId).ifPresent(endings::givenUp));
+        queue.whenStopRequested(jobId -> slot.requestStop(jobId, StopReason.CANCELLED_BY_OWNER));
         return new JobService(settings,
                 new JobService.Engine(audience, requests, owners, preferences, queries, lifecycle));
     }

@@ -27,7 +27,9 @@ record OwnerActions(Queries queries, JobQueue<Job> queue, WorkerSlot slot, Parki
             // Checked before the running job: one that just finished is still "running" until its news is out.
             return already(job);
         }
-        if (slot.requestStop(job.id(), StopReason.CANCELLED_BY_OWNER)) {
+        if (slot.requestStop(job.id(), StopReason.CANCELLED_BY_OWNER)
+                || job.state() == JobState.RUNNING && queue.requestStop(job.id())) {
+            // Here, or on the worker of another process that draws it (a shared queue).
             return new Reply.Info("Stopping your picture after the current step.");
         }
         if (job.state() != JobState.QUEUED) {

@@ -82,6 +82,18 @@ public interface JobQueue<J> extends AutoCloseable {
     default void whenGivenUp(Consumer<String> jobIds) {
     }
 
+    /**
+     * Asks the worker of another process that runs {@code jobId} to stop it after its current step (its owner
+     * cancelled it). Returns false when no worker elsewhere holds it; the embedded queue has no other process.
+     */
+    default boolean requestStop(String jobId) {
+        return false;
+    }
+
+    /** Who stops a job of this process's worker when another process asked for it ({@link #requestStop}). */
+    default void whenStopRequested(Consumer<String> jobIds) {
+    }
+
     @Override
     void close();
 }

@@ -17,6 +17,8 @@ import dev.imagine.bot.queue.QueueSnapshot;
 import dev.imagine.bot.queue.QueuedJob;
 import dev.imagine.bot.queue.Usage;
 import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisCommandInterruptedException;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.sync.RedisCommands;
 import java.time.Duration;
@@ -54,6 +56,8 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
     private static final Logger LOG = LoggerFactory.getLogger(RedisJobQueue.class);
     /** How long an idle worker blocks between two takes (each take also reclaims leases that ran out). */
     private static final Duration IDLE_WAIT = Duration.ofSeconds(1);
+    /** should_yield's answer when another process asked for the job to stop (its owner cancelled it). */
+    private static final long STOP_REQUESTED = -2;
 
     private final RedisConnections connections;
     private final RedisScripts scripts;
@@ -68,6 +72,7 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
     private final Holdings holdings;
     private volatile boolean shutDown;
     private volatile Consumer<String> givenUp = id -> { };
+    private volatile Consumer<String> stopRequested = id -> { };
 
     /**
      * @param prefix     key prefix with a hash tag, such as {@code {imagine}:}
@@ -159,19 +164,37 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
     @Override
     public Optional<QueueEntry<J>> take() throws InterruptedException {
         RedisCommands<String, byte[]> blocking = null;
+        boolean unreachable = false;
         try {
             while (!shutDown) {
-                Optional<QueueEntry<J>> next = pollOrWait();
-                if (next.isPresent()) {
-                    return next;
+                try {
+                    Optional<QueueEntry<J>> next = pollOrWait();
+                    if (next.isPresent()) {
+                        return next;
+                    }
+                    if (Thread.interrupted()) {
+                        throw new InterruptedException();
+                    }
+                    if (blocking == null) {
+                        blocking = connections.blocking(IDLE_WAIT);
+                    }
+                    blocking.blpop(IDLE_WAIT.toMillis() / 1000.0, prefix + "q:wake");
+                    if (unreachable) {
+                        LOG.info("Redis answers again; the worker takes jobs again");
+                        unreachable = false;
+                    }
+                } catch (RedisException e) {
+                    if (e instanceof RedisCommandInterruptedException || Thread.currentThread().isInterrupted()) {
+                        throw new InterruptedException("stopped while waiting for Redis");
+                    }
+                    // Redis is away (restarting, failing over, cut off): the worker waits for it instead of dying.
+                    if (!unreachable) {
+                        LOG.warn("the worker cannot reach Redis ({}); it tries again every {} s", e.toString(),
+                                IDLE_WAIT.toSeconds());
+                        unreachable = true;
+                    }
+                    Thread.sleep(IDLE_WAIT.toMillis());
                 }
-                if (Thread.interrupted()) {
-                    throw new InterruptedException();
-                }
-                if (blocking == null) {
-                    blocking = connections.blocking(IDLE_WAIT);
-                }
-                blocking.blpop(IDLE_WAIT.toMillis() / 1000.0, prefix + "q:wake");
             }
             endHolds();
             return Optional.empty();
@@ -276,6 +299,10 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
         }
         long answer = run("should_yield", ScriptOutputType.INTEGER, jobId, held.token(),
                 terms.lease().toMillis());
+        if (answer == STOP_REQUESTED) {
+            stopRequested.accept(jobId);
+            return false;
+        }
         if (answer < 0) {
             holdings.lost(jobId);
             throw new LeaseLostException(jobId, "its lease ran out and the job went back to the queue");
@@ -374,6 +401,8 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
                 LOG.warn("job {}: its lease could not be renewed ({}); the worker stops it at its next step",
                         held.jobId(), str(r.get(1)));
                 holdings.lost(held.jobId());
+            } else if (r.size() > 2 && "1".equals(str(r.get(2)))) {
+                stopRequested.accept(held.jobId());
             }
         }
     }
@@ -387,6 +416,18 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
     /** The jobs this worker holds (for tests). */
     Holdings holdings() {
         return holdings;
+    }
+
+    /** Marks a job that a worker holds to be stopped; that worker stops it at its next step or renewal. */
+    @Override
+    public boolean requestStop(String jobId) {
+        Long marked = run("request_stop", ScriptOutputType.INTEGER, jobId);
+        return marked == 1;
+    }
+
+    @Override
+    public void whenStopRequested(Consumer<String> jobIds) {
+        this.stopRequested = Objects.requireNonNull(jobIds, "jobIds");
     }
 
     @Override

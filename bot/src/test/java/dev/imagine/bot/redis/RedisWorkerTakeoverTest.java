@@ -26,6 +26,8 @@ import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Two job engines, each with its worker, as two processes of one deployment around one real redis-server, on a fake
@@ -102,13 +104,17 @@ class RedisWorkerTakeoverTest {
     }
 
     private Process process(String name, TestGenerator generator) {
+        return process(name, generator, true);
+    }
+
+    private Process process(String name, TestGenerator generator, boolean draws) {
         RedisBackend backend = RedisBackend.open(server.url(), RedisBackend.PREFIX, QueueSettings.DEFAULTS, TERMS,
                 name, () -> Micros.of(now.get()));
         toClose.add(backend);
         InstantSource wall = now::get;
         JobService jobs = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator, backend.queue(),
                 new ResultCache(1 << 20, null, 0), backend.store())
-                .clocks(new JobClocks(wall, () -> 0L, () -> 0L)).build();
+                .clocks(new JobClocks(wall, () -> 0L, () -> 0L)).worker(draws).build();
         Told told = new Told();
         jobs.registerSink("discord", told);
         toClose.add(() -> jobs.shutdown(Duration.ofSeconds(5)));
@@ -116,15 +122,22 @@ class RedisWorkerTakeoverTest {
         return new Process(backend, jobs, told);
     }
 
-    @Test
-    void aWorkerFrozenMidJob_losesItAfterTheLease_theOtherDrawsIt_andThePersonGetsOnePicture() throws Exception {
+    /** Frozen before its first step, in the middle, and before its last (after which it would only decode). */
+    @ParameterizedTest(name = "frozen at step {0} of 4")
+    @ValueSource(ints = {1, 3, 4})
+    void aWorkerFrozenMidJob_losesItAfterTheLease_theOtherDrawsIt_andThePersonGetsOnePicture(int frozenAt)
+            throws Exception {
         TestGenerator frozen = TestGenerator.fake();
         frozen.holdSteps();
         Process a = process("worker-a", frozen);
         Reply reply = a.jobs().handle(new Command.Imagine(Requester.direct(BOB), "a lighthouse", 7L, 4, null, null,
                 null, null), "origin");
         String id = ((Reply.Accepted) reply).job().id();
-        assertThat(frozen.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("a is at its first step").isTrue();
+        for (int step = 1; step < frozenAt; step++) {
+            assertThat(frozen.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("a reached step %d", step).isTrue();
+            frozen.releaseSteps(1);
+        }
+        assertThat(frozen.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("a is at step %d", frozenAt).isTrue();
 
         TestGenerator healthy = TestGenerator.fake();
         Process b = process("worker-b", healthy);
@@ -140,8 +153,33 @@ class RedisWorkerTakeoverTest {
         assertThat(a.told().count("finished") + b.told().count("finished")).isEqualTo(1);
         assertThat(a.told().count("failed")).isZero();
         assertThat(healthy.generations.get()).isEqualTo(1);
-        assertThat(a.told().events).as("a's last word is the step it was frozen in").doesNotContain("finished",
+        assertThat(a.told().events).as("a says nothing after it lost the job").doesNotContain("finished",
                 "failed", "notice", "cancelled");
+        assertThat(a.told().count("progress")).as("a's steps before it froze, and at most the one it was in")
+                .isBetween((long) frozenAt - 1, (long) frozenAt);
+    }
+
+    @Test
+    void anOwnerCancelsInAProcessThatDoesNotDraw_theWorkerElsewhereStopsAfterItsStep_andNobodyIsCharged()
+            throws Exception {
+        TestGenerator drawing = TestGenerator.fake();
+        drawing.holdSteps();
+        Process worker = process("worker", drawing);
+        Process bot = process("bot", TestGenerator.fake(), false);
+        Reply reply = bot.jobs().handle(new Command.Imagine(Requester.direct(BOB), "a castle", 9L, 4, null, null,
+                null, null), "origin");
+        String id = ((Reply.Accepted) reply).job().id();
+        assertThat(drawing.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("the worker is at step 1").isTrue();
+
+        Reply cancel = bot.jobs().handle(new Command.Cancel(Requester.direct(BOB), id), "origin");
+        drawing.releaseAll();
+
+        assertThat(cancel).isEqualTo(new Reply.Info("Stopping your picture after the current step."));
+        awaitTrue(() -> bot.jobs().job(id).orElseThrow().state() == JobState.CANCELLED, "the job is cancelled");
+        awaitTrue(() -> drawing.unclosed.isEmpty(), "the worker closed its generation");
+        assertThat(worker.told().count("cancelled")).isEqualTo(1);
+        assertThat(worker.told().count("finished")).isZero();
+        assertThat(bot.backend().queue().usage(BOB.key())).isZero();
     }
 
     private static void awaitTrue(BooleanSupplier condition, String what) throws InterruptedException {
