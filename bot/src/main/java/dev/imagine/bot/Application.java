@@ -81,10 +81,14 @@ final class Application implements AutoCloseable {
                              Supplier<DownloadListener> downloadProgress, boolean worker) {
         Closer closer = new Closer();
         try {
+            // Redis first: one that cannot be reached stops start-up before a model download of gigabytes.
+            Optional<RedisBackend> shared = config.redisBackend()
+                    ? Optional.of(openRedis(config, environment, closer)) : Optional.empty();
             ModelLoader.LoadedModel model = closer.add("the model",
                     new ModelLoader(config, environment, downloadProgress).load(modelOverride));
             Path data = config.dataDir(environment);
-            Backend backend = openBackend(config, environment, data, closer);
+            Backend backend = shared.map(r -> new Backend(r.queue(), r.store(), shared))
+                    .orElseGet(() -> embedded(config, data, closer));
             // With Redis the pictures are shared too: a picture one worker drew answers any process's request.
             ResultCache cache = backend.redis()
                     .map(redis -> new ResultCache(config.cacheMemoryBytes(), redis.pictures(config.redisCacheBytes())))
@@ -115,26 +119,25 @@ final class Application implements AutoCloseable {
     private record Backend(JobQueue<Job> queue, JobStore store, Optional<RedisBackend> redis) {
     }
 
+    /** The embedded queue and job store: this process, one machine (the default). */
+    private static Backend embedded(ImagineConfig config, Path data, Closer closer) {
+        JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
+        return new Backend(new FairShareQueue<>(config.queueSettings(), InstantSource.system()), store,
+                Optional.empty());
+    }
+
     /**
-     * The embedded queue and job store (this process, one machine), or both in Redis (queue.backend: redis), shared
-     * with the other processes of the deployment. A Redis that cannot be reached stops start-up in one line, with
-     * its URL but never its password.
+     * The queue, the job store, the shared cache and the news in Redis (queue.backend: redis), shared with the other
+     * processes of the deployment. A Redis that cannot be reached stops start-up in one line, with its URL but never
+     * its password.
      */
-    private static Backend openBackend(ImagineConfig config, Map<String, String> environment, Path data,
-                                       Closer closer) {
-        if (!config.redisBackend()) {
-            JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
-            return new Backend(new FairShareQueue<>(config.queueSettings(), InstantSource.system()), store,
-                    Optional.empty());
-        }
-        RedisBackend redis;
+    private static RedisBackend openRedis(ImagineConfig config, Map<String, String> environment, Closer closer) {
         try {
             RedisUrl url = RedisUrl.parse(config.redisUrl(environment), config.redisUrlSource(environment));
-            redis = closer.add("Redis", RedisBackend.open(url, config.queueSettings(), config.jobTimeout()));
+            return closer.add("Redis", RedisBackend.open(url, config.queueSettings(), config.jobTimeout()));
         } catch (IllegalArgumentException | IllegalStateException e) {
             throw new StartupException(e.getMessage(), e);
         }
-        return new Backend(redis.queue(), redis.store(), Optional.of(redis));
     }
 
     /** The job store; one that cannot be opened (most often: another Imagine uses it) stops start-up in one line. */
