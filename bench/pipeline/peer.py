@@ -8,12 +8,16 @@ load time, time to ready, per run the text encoder, each UNet step and the decod
   python bench/pipeline/peer.py --engine openvino --models /work/bench-models
   python bench/pipeline/peer.py --engine pytorch --task img2img --source PICTURE.png [--strength 0.5]
   python bench/pipeline/peer.py --engine openvino --task upscale --source PICTURE.png --upscaler DIR
+  python bench/pipeline/peer.py --engine pytorch --task zoom-out --source PICTURE.png [--strength 0.8]
 
 --task img2img: LatentConsistencyModelImg2ImgPipeline (PyTorch) or OVLatentConsistencyModelImg2ImgPipeline
 (OpenVINO, reshaped to the picture's size), full VAE only ("text_s" and "encode_s" apart). --task upscale: the
 Real-ESRGAN SRVGGNetCompact (PyTorch, or the upscaler's model.onnx compiled by OpenVINO at the picture's size),
 then Pillow's Lanczos to 2x; and the detailed 2x: that picture in 512x512 tiles (overlap 64) through the engine's
-LCM img2img pipeline (strength 0.3, 2 steps, one seed), blended as Imagine blends them.
+LCM img2img pipeline (strength 0.3, 2 steps, one seed), blended as Imagine blends them. --task zoom-out (PyTorch
+only): Zoom out 2x as Imagine does it: the canvas and mask prepared by tools/reference/inpaint_fixtures.py (the
+picture shrunk into the middle, A1111's fill around it; "prepare_s"), diffusers' StableDiffusionInpaintPipeline with
+the LCM UNet and LCMScheduler on them (mask blur 8 with VaeImageProcessor.blur), then apply_overlay.
 """
 import argparse
 import json
@@ -288,12 +292,77 @@ def run_upscale(args, result, stages):
         result["upscales"][name] = {"warmup_s": warm, "runs": runs, "rss": memory()}
 
 
+def run_zoom_out(args, result, stages):
+    """Zoom out 2x: canvas + mask (timed apart), then the inpaint pipeline and the overlay (timed together)."""
+    import torch
+    from diffusers import LatentConsistencyModelPipeline, StableDiffusionInpaintPipeline
+    from PIL import Image
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools" / "reference"))
+    import inpaint_fixtures as inpaint
+    if args.engine != "pytorch":
+        sys.exit("--task zoom-out runs on pytorch only")
+    picture = Image.open(args.source).convert("RGB").resize((args.size, args.size), Image.LANCZOS)
+    prepare = []
+    for k in range(args.runs + 1):  # the first is a warm-up
+        p0 = time.perf_counter()
+        canvas, mask, _ = inpaint.prepare_outpaint(picture, "zoom-2", size_step=64, max_side=1024)
+        if k:
+            prepare.append(time.perf_counter() - p0)
+    result["prepare_s"] = prepare
+    torch.set_num_threads(args.threads)
+    torch.set_num_interop_threads(1)
+    t2i = LatentConsistencyModelPipeline.from_pretrained(str(args.models / "diffusers"), torch_dtype=torch.float32,
+                                                         safety_checker=None, requires_safety_checker=False)
+    pipe = StableDiffusionInpaintPipeline(vae=t2i.vae, text_encoder=t2i.text_encoder, tokenizer=t2i.tokenizer,
+                                          unet=t2i.unet, scheduler=t2i.scheduler, safety_checker=None,
+                                          feature_extractor=None, requires_safety_checker=False)
+    pipe.set_progress_bar_config(disable=True)
+    stages.wrap(pipe.vae, "encode", "encode")
+    stages.wrap(pipe.vae, "decode", "decode")
+    stages.wrap(pipe.text_encoder, "forward", "text")
+    stages.wrap(pipe.unet, "forward", "unet")
+    result.update({"torch": torch.__version__, "threads": torch.get_num_threads()})
+    blurred = pipe.mask_processor.blur(inpaint.binarized(mask), 8)
+    overlay = inpaint.overlay_mask(blurred)
+
+    def zoom_out():
+        g = torch.Generator("cpu").manual_seed(args.seed)
+        raw = pipe(prompt=args.prompt, image=canvas, mask_image=blurred, height=canvas.height, width=canvas.width,
+                   num_inference_steps=args.steps, strength=args.strength, guidance_scale=8.0, generator=g,
+                   output_type="pil").images[0]
+        return pipe.image_processor.apply_overlay(overlay, canvas, raw), raw
+
+    reset_peak()
+    w0 = time.perf_counter()
+    zoom_out()
+    warm = time.perf_counter() - w0
+    stages.take_all()
+    runs = []
+    for r in range(args.runs):
+        r0 = time.perf_counter()
+        image, raw = zoom_out()
+        run = {"total_s": time.perf_counter() - r0, **stages.take_all()}
+        runs.append(run)
+        print(f"{args.engine} zoom-out run {r + 1}: {run['total_s']:.2f} s (text {run['text_s']:.2f}, encode "
+              f"{run['encode_s']:.2f}, unet {' '.join(f'{x:.2f}' for x in run['unet_steps_s'])}, decode "
+              f"{run['decode_s']:.2f})", file=sys.stderr, flush=True)
+        if r == 0 and args.save:
+            args.save.mkdir(parents=True, exist_ok=True)
+            image.save(args.save / f"{result['engine']}-zoom-out.png")
+            canvas.save(args.save / f"{result['engine']}-zoom-out-canvas.png")
+            raw.save(args.save / f"{result['engine']}-zoom-out-raw.png")
+    result["decoders"] = {"full": {"warmup_s": warm, "runs": runs, "rss": memory()}}
+    trip = args.save / f"{result['engine']}-zoom-out-round-trip.png" if args.save else None
+    if trip and not trip.exists():  # untimed, once: the VAE's own round trip of the canvas, for the report
+        Image.fromarray(inpaint.round_trip(pipe, canvas).astype("uint8")).save(trip)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--engine", choices=["pytorch", "openvino"], required=True)
-    ap.add_argument("--task", choices=["txt2img", "img2img", "upscale"], default="txt2img")
+    ap.add_argument("--task", choices=["txt2img", "img2img", "upscale", "zoom-out"], default="txt2img")
     ap.add_argument("--source", type=Path, help="the picture for --task img2img and upscale")
-    ap.add_argument("--strength", type=float, default=0.5)
+    ap.add_argument("--strength", type=float, help="default 0.5; with --task zoom-out 0.8 (Imagine's outpaint default)")
     ap.add_argument("--upscaler", type=Path, help="the upscaler folder (config.json, model.onnx) for --task upscale")
     ap.add_argument("--models", type=Path, default=Path(os.environ.get("BENCH_MODELS", "/work/bench-models")))
     ap.add_argument("--threads", type=int, default=2)
@@ -305,13 +374,15 @@ def main():
     ap.add_argument("--prompt", default="a photograph of an astronaut riding a horse")
     ap.add_argument("--save", type=Path, help="write the first timed image of each decoder here")
     args = ap.parse_args()
+    if args.strength is None:
+        args.strength = 0.8 if args.task == "zoom-out" else 0.5
 
     stages = Stages()
     if args.task != "txt2img":
         name = args.engine if args.precision == "default" else f"{args.engine}-{args.precision}"
         t0 = time.perf_counter()
         result = {"engine": name, "task": args.task}
-        (run_img2img if args.task == "img2img" else run_upscale)(args, result, stages)
+        {"img2img": run_img2img, "upscale": run_upscale, "zoom-out": run_zoom_out}[args.task](args, result, stages)
         result["load_s"] = float("nan")
         result["ready_since_process_start_s"] = time.time() - START
         result["rss_after_load"] = memory()

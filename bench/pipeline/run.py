@@ -80,12 +80,20 @@ def wait_for_quiet(max_load, wait_s):
 
 def machine():
     info = {"cpu": "?", "flags": ""}
+    family = model = None
     for line in Path("/proc/cpuinfo").read_text().splitlines():
         if line.startswith("model name") and info["cpu"] == "?":
             info["cpu"] = line.split(":", 1)[1].strip()
+        if line.startswith("cpu family") and family is None:
+            family = line.split(":", 1)[1].strip()
+        if line.startswith("model") and not line.startswith("model name") and model is None:
+            model = line.split(":", 1)[1].strip()
         if line.startswith("flags") and not info["flags"]:
             flags = line.split(":", 1)[1].split()
-            info["flags"] = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_bf16", "amx_tile") if f in flags)
+            info["flags"] = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile",
+                                                 "hypervisor") if f in flags)
+    if family is not None:
+        info["cpu"] += f" (family {family} model {model})"
     info["cores"] = os.cpu_count()
     mem = [l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")][0]
     info["ram_gib"] = round(int(mem.split()[1]) / 2 ** 20, 1)
@@ -166,6 +174,9 @@ def merge_rounds(rounds):
     """One result per engine: the runs of every round together, the largest peak, the loads seen."""
     merged = json.loads(json.dumps(rounds[0]))
     merged["loads"] = [(r["load_before"], r["load_after"]) for r in rounds]
+    merged["measured"] = [r.get("measured_at", "?") for r in rounds]
+    if "prepare_s" in merged:
+        merged["prepare_s"] = [x for r in rounds for x in r["prepare_s"]]
     for key in ("decoders", "upscales"):
         for part, data in merged.get(key, {}).items():
             data["runs"] = [run for r in rounds for run in r[key][part]["runs"]]
@@ -182,7 +193,9 @@ def task_report(results, args, raw_dir):
              f"{args.source.name}, seed 0, guidance 8. {args.rounds} rounds of the engines in turn, {args.runs} timed "
              "runs each after a warm-up; medians (min-max) over all rounds. Peak RSS: the largest VmHWM of these "
              "runs. The machine is shared: the 1-minute load before/after each round is listed.", ""]
-    if args.task == "img2img":
+    if args.task == "zoom-out":
+        lines += zoom_out_table(results, args, raw_dir)
+    elif args.task == "img2img":
         lines += [f"Image to image, 512x512, strength {args.strength}, {args.steps} steps, full VAE.", "",
                   "| engine | time per picture | text encoder (+ VAE encoder for Imagine) | VAE encoder | UNet step "
                   "| VAE decoder | peak RSS | load before/after each round |", "|---|---|---|---|---|---|---|---|"]
@@ -218,9 +231,9 @@ def task_report(results, args, raw_dir):
     summary = []
     if "imagine" in results:
         def med(r, part):
-            key = "decoders" if args.task == "img2img" else "upscales"
+            key = "upscales" if args.task == "upscale" else "decoders"
             return statistics.median(x["total_s"] for x in r[key][part]["runs"])
-        parts = ["full"] if args.task == "img2img" else ["x2", "x2_detailed"]
+        parts = ["x2", "x2_detailed"] if args.task == "upscale" else ["full"]
         for part in parts:
             summary.append(f"{part}: " + ", ".join(f"Imagine/{SHORT[p]} {med(results['imagine'], part) / med(results[p], part):.2f}x"
                                                  for p in PEERS if p in results))
@@ -232,6 +245,79 @@ def task_report(results, args, raw_dir):
     out.write_text("\n".join(lines))
     print("\n".join(lines))
     print(f"written to {out.relative_to(REPO)}")
+
+
+def zoom_out_table(results, args, raw_dir):
+    """Zoom out 2x: per engine the whole (canvas + inpainting + paste), its stages, the peak; and the pictures compared."""
+    import numpy as np
+    from PIL import Image
+    steps_run = min(int(args.steps * args.strength), args.steps)
+    lines = [f"Zoom out 2x of a 512x512 picture: the picture shrunk to 256x256 into the middle of a 512x512 canvas, the "
+             f"border filled (A1111's fill) and drawn by diffusers' StableDiffusionInpaintPipeline with the LCM UNet "
+             f"and LCMScheduler (Imagine: its port), strength {args.strength} ({steps_run} of {args.steps} steps run), "
+             "mask blur 8, then the source pasted back outside the feathered mask. Full VAE. diffusers' VAE "
+             "encoder column holds two encodings: the canvas and the masked canvas, which a 4-channel UNet never "
+             "reads (Imagine draws the random numbers that encoding consumes without running it).", "",
+             "| engine | time per picture (canvas + drawing) | canvas | text encoder (+ mask blur and VAE encoder for "
+             "Imagine) | VAE encoder | UNet step | VAE decoder (+ paste and PNG for Imagine) | peak RSS "
+             "| load before/after each round (its end, UTC) |", "|---|---|---|---|---|---|---|---|---|"]
+    load_text = lambda r: ", ".join(f"{a:.1f}/{b:.1f} ({t})" for (a, b), t in zip(r["loads"], r["measured"]))  # noqa: E731
+    for engine, r in results.items():
+        runs = r["decoders"]["full"]["runs"]
+        prepare = statistics.median(r["prepare_s"])
+        totals = [x["total_s"] + prepare for x in runs]
+        steps = [s for x in runs for s in x["unet_steps_s"]]
+        enc = statistics.median(x.get("encode_s", float("nan")) for x in runs)
+        lines.append(f"| {LABEL[engine]} | **{statistics.median(totals):.2f} s** ({min(totals):.2f}-{max(totals):.2f})"
+                     f" | {prepare:.3f} s | {statistics.median(x['text_s'] for x in runs):.2f} s "
+                     f"| {'in text' if engine == 'imagine' else f'{enc:.2f} s'} | {statistics.median(steps):.2f} s "
+                     f"| {statistics.median(x['decode_s'] for x in runs):.2f} s "
+                     f"| {gb(r['decoders']['full']['rss']['peak_bytes'])} | {load_text(r)} |")
+    mine, theirs = raw_dir / "imagine-full.png", raw_dir / "pytorch-zoom-out.png"
+    if mine.exists() and theirs.exists():
+        a = np.asarray(Image.open(mine).convert("RGB")).astype(int)
+        b = np.asarray(Image.open(theirs).convert("RGB")).astype(int)
+        d = np.abs(a - b)
+        ca = np.asarray(Image.open(raw_dir / "imagine-zoom-out-canvas.png").convert("RGB")).astype(int)
+        cb = np.asarray(Image.open(raw_dir / "pytorch-zoom-out-canvas.png").convert("RGB")).astype(int)
+        lines += ["", f"Same picture: the canvases are {'identical' if (ca == cb).all() else 'DIFFERENT'}; Imagine's "
+                      f"zoomed-out picture against diffusers' (first timed run, seed 0): largest difference "
+                      f"{d.max()} levels, mean {d.mean():.4f}."]
+        lines += kept_area(ca, a, raw_dir)
+    if "imagine" in results and "pytorch" in results:
+        per_round = [i["total_s"] / p["total_s"] for i, p in zip(results["imagine"]["decoders"]["full"]["runs"],
+                                                                 results["pytorch"]["decoders"]["full"]["runs"])]
+        lines += ["", "Imagine/PyTorch time per run, paired in order (the engines ran back to back, so a pair shares "
+                      "the machine's load best): " + ", ".join(f"{x:.2f}x" for x in per_round) + "."]
+    return lines
+
+
+def kept_area(canvas, mine, raw_dir):
+    """Outside the feathered mask: Imagine's picture against the canvas, and what the paste hides there (diffusers'
+    picture before apply_overlay, and the VAE's own round trip of the canvas)."""
+    import numpy as np
+    from PIL import Image, ImageFilter
+    sys.path.insert(0, str(REPO / "tools" / "reference"))
+    import inpaint_fixtures as inpaint
+    _, mask, _ = inpaint.prepare_outpaint(Image.fromarray(canvas.astype("uint8")), "zoom-2", size_step=64,
+                                          max_side=1024)
+    # The mask depends only on the geometry, so the canvas stands in for the source here; blurred as
+    # VaeImageProcessor.blur does (Pillow's GaussianBlur), pasted where min(255, 2 x blurred) is 0.
+    keep = np.asarray(inpaint.overlay_mask(inpaint.binarized(mask).filter(ImageFilter.GaussianBlur(8)))) == 0
+    same = (mine[keep] == canvas[keep]).all()
+    text = (f"Outside the feathered mask ({keep.mean():.0%} of the pixels, the inner {int(keep.any(1).sum())}x"
+            f"{int(keep.any(0).sum())} of the shrunk picture) Imagine's picture is "
+            f"{'the canvas, pixel for pixel' if same else 'NOT the canvas'}")
+    raw, trip = raw_dir / "pytorch-zoom-out-raw.png", raw_dir / "pytorch-zoom-out-round-trip.png"
+    if raw.exists() and trip.exists():
+        r = np.asarray(Image.open(raw).convert("RGB")).astype(int)
+        t = np.asarray(Image.open(trip).convert("RGB")).astype(int)
+        text += (f". Before the paste, diffusers' picture differs there from the canvas by {np.abs(r - canvas)[keep].mean():.1f} "
+                 f"levels on average (largest {np.abs(r - canvas)[keep].max()}); the VAE's own round trip of the canvas "
+                 f"(decode of the encoder's mean) by {np.abs(t - canvas)[keep].mean():.1f} (largest "
+                 f"{np.abs(t - canvas)[keep].max()}). These are the random weights' errors, not a trained VAE's: the "
+                 "paste is what keeps the picture")
+    return ["", text + "."]
 
 
 def summarize(result, decoder):
@@ -287,10 +373,12 @@ def main():
                     help="take engines not in --engines from an earlier run's raw JSON of the same date")
     ap.add_argument("--report-only", action="store_true", help="rewrite the table from bench/out/<date>/*.json")
     ap.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"))
-    ap.add_argument("--task", choices=["txt2img", "img2img", "upscale"], default="txt2img",
-                    help="img2img: 512x512, strength 0.5; upscale: 2x and 2x detailed of a 512x512 picture")
+    ap.add_argument("--task", choices=["txt2img", "img2img", "upscale", "zoom-out"], default="txt2img",
+                    help="img2img: 512x512, strength 0.5; upscale: 2x and 2x detailed of a 512x512 picture; "
+                         "zoom-out: Zoom out 2x of a 512x512 picture (strength 0.8) against diffusers' inpaint "
+                         "pipeline")
     ap.add_argument("--source", type=Path, help="the picture for img2img/upscale (default: a synthetic 512x512 one)")
-    ap.add_argument("--strength", type=float, default=0.5)
+    ap.add_argument("--strength", type=float, help="img2img: 0.5 by default; zoom-out: 0.8")
     ap.add_argument("--upscaler", type=Path, help="upscaler folder (default: <models>/upscaler, made by "
                                                   "tools/upscaler/convert.py --random-weights)")
     ap.add_argument("--rounds", type=int, default=1, help="img2img/upscale: engines in turn, this many times")
@@ -299,8 +387,10 @@ def main():
     raw_dir = REPO / "bench/out" / args.date
     raw_dir.mkdir(parents=True, exist_ok=True)
     if args.task != "txt2img":
+        if args.strength is None:
+            args.strength = 0.8 if args.task == "zoom-out" else 0.5
         if args.engines == ",".join(ENGINES):
-            args.engines = "imagine,openvino,pytorch"
+            args.engines = "imagine,pytorch" if args.task == "zoom-out" else "imagine,openvino,pytorch"
         args.upscaler = args.upscaler or args.models / "upscaler"
         if args.source is None:
             sys.path.insert(0, str(REPO / "tools" / "reference"))
@@ -310,9 +400,15 @@ def main():
             Image.fromarray(source_rgb(512, 512, 11)).save(args.source)
         wanted = [e for e in args.engines.split(",") if e]
         rounds = {e: [] for e in wanted}
-        for k in range(args.rounds):
-            for engine in wanted:
-                rounds[engine].append(run_engine(engine, args, raw_dir, k))
+        if args.report_only:  # the rounds already run, from bench/out/<date>/<task>-<engine>-<round>.json
+            rounds = {e: [json.loads(f.read_text()) for f in sorted(raw_dir.glob(f"{args.task}-{e}-*.json"))]
+                      for e in wanted}
+            rounds = {e: r for e, r in rounds.items() if r}
+            args.rounds = max(len(r) for r in rounds.values())
+        else:
+            for k in range(args.rounds):
+                for engine in wanted:
+                    rounds[engine].append(run_engine(engine, args, raw_dir, k))
         task_report({e: merge_rounds(r) for e, r in rounds.items()}, args, raw_dir)
         return
     if args.report_only:

@@ -21,9 +21,12 @@ It writes (relative to the repository root):
   pipeline/src/test/resources/reference/safety/            pictures, ViTImageProcessor pixel values, torch logits
   tools/reference/last-run.txt                             the log of the last run (versions, diffs, interfaces)
 
-Sections can be run alone with --only tokenizer|models|images|taesd|prompts|safety|img2img (images, taesd, prompts
-and img2img need models); img2img (image to image, PIL's Lanczos, the legacy VAE encoder, the upscalers) lives in
-img2img_fixtures.py and writes pipeline/src/test/resources/reference/img2img/ and tools/reference/last-run-img2img.txt.
+Sections can be run alone with --only tokenizer|models|images|taesd|prompts|safety|img2img|inpaint (images, taesd,
+prompts, img2img and inpaint need models); img2img (image to image, PIL's Lanczos, the legacy VAE encoder, the
+upscalers) lives in img2img_fixtures.py and writes pipeline/src/test/resources/reference/img2img/ and
+tools/reference/last-run-img2img.txt; inpaint (masked generation, zoom out and pan, Pillow's GaussianBlur and overlay)
+lives in inpaint_fixtures.py and writes pipeline/src/test/resources/reference/inpaint/ and
+tools/reference/last-run-inpaint.txt (it reads img2img's source pictures).
 Nothing is downloaded: every model is built from a config with seeded random weights, and the CLIP BPE merges
 come from the copy of bpe_simple_vocab_16e6.txt.gz shipped inside the open_clip_torch wheel.
 """
@@ -1492,6 +1495,21 @@ def make_img2img():
 
 
 # ---------------------------------------------------------------------------------------------------------------
+# G. inpaint and outpaint (inpaint_fixtures.py)
+# ---------------------------------------------------------------------------------------------------------------
+
+INPAINT_LOG_PATH = Path(__file__).resolve().parent / "last-run-inpaint.txt"
+
+
+def make_inpaint():
+    import inpaint_fixtures
+    start = len(_log_lines)
+    inpaint_fixtures.make_inpaint(REF, build_torch_components, log)
+    INPAINT_LOG_PATH.write_text("\n".join(["versions: " + " ".join(versions())] + _log_lines[start:]) + "\n",
+                                encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------------------------------------------
 
 def versions():
     names = ["torch", "diffusers", "transformers", "optimum", "optimum-onnx", "onnx", "onnxruntime", "ftfy",
@@ -1517,7 +1535,7 @@ def seed_check():
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parts = ["tokenizer", "models", "images", "taesd", "prompts", "safety", "img2img"]
+    parts = ["tokenizer", "models", "images", "taesd", "prompts", "safety", "img2img", "inpaint"]
     ap.add_argument("--only", choices=parts, action="append")
     args = ap.parse_args()
     only = set(args.only or parts)
@@ -1544,6 +1562,8 @@ def main():
         make_safety()
     if "img2img" in only:
         make_img2img()
+    if "inpaint" in only:
+        make_inpaint()
     if {"tokenizer", "models", "images"} <= only:
         LOG_PATH.write_text("\n".join(_log_lines) + "\n", encoding="utf-8")
 

@@ -54,7 +54,10 @@ public interface Generation extends AutoCloseable {
     /** Denoising steps done so far, over all images. */
     int stepsDone();
 
-    /** {@code request().steps() * request().count()}, or fewer for a generation that cannot stop between steps. */
+    /**
+     * {@code request().denoisingSteps() * request().count()} (with a mask, strength below 1 runs fewer steps than
+     * {@code steps}), or fewer for a generation that cannot stop between steps.
+     */
     int totalSteps();
 
     /** Whether every denoising step is done, so that only {@link #finish} is left. */

@@ -18,11 +18,16 @@ import java.util.List;
  *                  {@link Picture#resized}); null for text to image
  * @param strength  image to image only (1.0 otherwise): how far from the source the picture may go, in (0, 1]. The
  *                  schedule is built from {@code int(50 * strength)} of the model's 50 distillation steps, so
- *                  {@code steps} may not exceed that number
+ *                  {@code steps} may not exceed that number. With a mask (inpainting, diffusers'
+ *                  {@code StableDiffusionInpaintPipeline}) it is the SD image-to-image truncation instead: the
+ *                  {@code steps}-step schedule is built and its last {@code int(steps * strength)} steps run
+ *                  ({@link #denoisingSteps()}), so {@code steps} 4 at strength 0.6 runs 2 steps
+ * @param inpainting with a source picture: the mask of what to redraw and how (diffusers'
+ *                  {@code StableDiffusionInpaintPipeline} with the 4-channel LCM UNet); null otherwise
  */
 public record GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height,
                                 int count, Decoder decoder, PromptSyntax promptSyntax, Picture source,
-                                double strength) {
+                                double strength, Inpainting inpainting) {
     public static final int MIN_SIZE = 256;
     public static final int MAX_SIZE = 1024;
     public static final int MIN_STEPS = 1;
@@ -38,6 +43,21 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
      * and colours and redraws its details (LCM at 4 steps: timesteps 499, 379, 259, 139).
      */
     public static final double DEFAULT_STRENGTH = 0.5;
+    /**
+     * The strength of inpainting when none is given: diffusers' default, 1.0: the masked area starts from noise and
+     * is drawn anew, only the kept area around it guides it.
+     */
+    public static final double DEFAULT_INPAINT_STRENGTH = 1.0;
+    /**
+     * The strength of zoom out and pan when none is given: 0.8 (AUTOMATIC1111's advice for outpainting): the new area
+     * starts from the picture's colours flowing into it, noised to the second of four timesteps, so it continues
+     * the picture's colours and invents its content (at 4 steps, 3 run: 759, 499, 259).
+     */
+    public static final double DEFAULT_OUTPAINT_STRENGTH = 0.8;
+    /** The mask blur of inpainting when none is given, in pixels: AUTOMATIC1111's default. */
+    public static final int DEFAULT_MASK_BLUR = 4;
+    /** The mask blur of zoom out and pan: AUTOMATIC1111's outpainting mk2 default, a wider seam. */
+    public static final int OUTPAINT_MASK_BLUR = 8;
     /** LCM's distillation schedule length ({@code original_inference_steps}) in every LCM SD 1.5 model. */
     static final int ORIGINAL_INFERENCE_STEPS = 50;
 
@@ -65,6 +85,12 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
         this(prompt, seed, steps, guidance, width, height, count, decoder, promptSyntax, null, 1.0);
     }
 
+    /** A text-to-image or image-to-image request (no mask). */
+    public GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height, int count,
+                             Decoder decoder, PromptSyntax promptSyntax, Picture source, double strength) {
+        this(prompt, seed, steps, guidance, width, height, count, decoder, promptSyntax, source, strength, null);
+    }
+
     /** Rejects bad input with one message that names every wrong value and what would be accepted. */
     public GenerationRequest {
         List<String> problems = new ArrayList<>();
@@ -88,7 +114,11 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
         if (count < 1 || count > MAX_COUNT) {
             problems.add("count is " + count + ": use 1 to " + MAX_COUNT);
         }
-        if (source != null) {
+        if (inpainting != null && source == null) {
+            problems.add("a mask needs a source picture: the mask says which of its pixels to redraw");
+        } else if (inpainting != null) {
+            checkInpainting(source, inpainting.mask(), strength, steps, width, height, problems);
+        } else if (source != null) {
             checkImageToImage(source, strength, steps, width, height, problems);
         } else if (strength != 1.0) {
             problems.add("strength is " + strength + " without a source picture: strength is for image to image");
@@ -127,6 +157,34 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
         }
     }
 
+    private static void checkInpainting(Picture source, Mask mask, double strength, int steps, int width, int height,
+                                        List<String> problems) {
+        if (source.width() != width || source.height() != height) {
+            problems.add("the source picture is " + source.width() + "x" + source.height() + " but the request is "
+                    + width + "x" + height + ": resize the picture to the request's size first");
+        }
+        if (mask.width() != source.width() || mask.height() != source.height()) {
+            problems.add("the mask is " + mask.width() + "x" + mask.height() + " but the picture is " + source.width()
+                    + "x" + source.height() + ": fit the mask to the picture first (Mask.fit)");
+        }
+        if (mask.redrawsNothing()) {
+            problems.add("the mask is black everywhere, so there is nothing to redraw: paint white (or light grey) "
+                    + "where the picture should change");
+        }
+        if (!(strength > 0 && strength <= 1)) {
+            problems.add("strength is " + strength + ": use a number above 0 and at most 1 (" + DEFAULT_INPAINT_STRENGTH
+                    + " is the default for a mask; lower keeps more of what is under it)");
+            return;
+        }
+        // diffusers' get_timesteps: int(steps * strength) of the steps-step schedule run, and none is refused.
+        if ((int) (steps * strength) < 1) {
+            problems.add("strength " + strength + " with " + steps + (steps == 1 ? " step" : " steps") + " runs int("
+                    + steps + " x " + strength + ") = 0 steps: use a strength of at least "
+                    + java.math.BigDecimal.valueOf(Math.ceil(1000.0 / steps) / 1000).stripTrailingZeros()
+                    .toPlainString() + " or more steps");
+        }
+    }
+
     /** The smallest strength with int(50 * strength) >= steps, as a short decimal. */
     static String minimumStrength(int steps) {
         double strength = (double) steps / ORIGINAL_INFERENCE_STEPS;
@@ -136,9 +194,22 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
         return java.math.BigDecimal.valueOf(Math.ceil(strength * 1000) / 1000).stripTrailingZeros().toPlainString();
     }
 
-    /** Whether this is image to image. */
+    /** Whether this starts from a source picture: image to image, or inpainting (with a mask). */
     public boolean isImageToImage() {
         return source != null;
+    }
+
+    /** Whether this redraws the masked part of its source picture. */
+    public boolean isInpainting() {
+        return inpainting != null;
+    }
+
+    /**
+     * How many denoising steps each image runs: {@code steps}, or with a mask {@code min(int(steps * strength),
+     * steps)}, as diffusers' inpaint pipeline truncates its schedule.
+     */
+    public int denoisingSteps() {
+        return inpainting == null ? steps : Math.min((int) (steps * strength), steps);
     }
 
     /**
@@ -151,6 +222,39 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
                 promptSyntax, picture, sourceStrength);
     }
 
+    /**
+     * The same request redrawing the white part of {@code mask} over {@code picture} (its size becomes the
+     * request's): diffusers' {@code StableDiffusionInpaintPipeline} with the 4-channel LCM UNet, then the source
+     * pasted back outside the feathered mask ({@link Inpainting}). A mask that redraws every pixel leaves nothing to
+     * keep or paste back: that is image to image, and this returns {@link #withSource} at the same strength.
+     *
+     * @param mask     the mask at the picture's size ({@link Mask#fit})
+     * @param maskBlur the feathering in pixels ({@link #DEFAULT_MASK_BLUR} is A1111's default)
+     * @throws PipelineException when the mask does not fit, redraws nothing, or the strength runs no step
+     */
+    public GenerationRequest withMask(Picture picture, Mask mask, int maskBlur, double maskStrength) {
+        if (mask.redrawsEverything()) {
+            return withSource(picture, maskStrength);
+        }
+        return new GenerationRequest(prompt, seed, steps, guidance, picture.width(), picture.height(), count, decoder,
+                promptSyntax, picture, maskStrength, new Inpainting(mask, maskBlur, null));
+    }
+
+    /**
+     * The same request zooming out or panning: the canvas ({@link Outpaint#prepare}) becomes the source and its size
+     * the request's, its new area is drawn with mask blur {@link #OUTPAINT_MASK_BLUR}.
+     */
+    public GenerationRequest withOutpaint(Outpaint.Canvas canvas, double outpaintStrength) {
+        return withOutpaint(canvas, outpaintStrength, OUTPAINT_MASK_BLUR);
+    }
+
+    /** {@link #withOutpaint(Outpaint.Canvas, double)} with another mask blur. */
+    public GenerationRequest withOutpaint(Outpaint.Canvas canvas, double outpaintStrength, int maskBlur) {
+        Picture picture = canvas.picture();
+        return new GenerationRequest(prompt, seed, steps, guidance, picture.width(), picture.height(), count, decoder,
+                promptSyntax, picture, outpaintStrength, new Inpainting(canvas.mask(), maskBlur, canvas.outpaint()));
+    }
+
     /** The request with the defaults for everything but prompt and seed. */
     public static GenerationRequest of(String prompt, long seed) {
         return new GenerationRequest(prompt, seed, DEFAULT_STEPS, DEFAULT_GUIDANCE, DEFAULT_SIZE, DEFAULT_SIZE, 1);
@@ -159,13 +263,13 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
     /** The same request decoded with {@code choice}. */
     public GenerationRequest withDecoder(Decoder choice) {
         return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, choice, promptSyntax, source,
-                strength);
+                strength, inpainting);
     }
 
     /** The same request with its prompt read in {@code syntax}. */
     public GenerationRequest withPromptSyntax(PromptSyntax syntax) {
         return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, decoder, syntax, source,
-                strength);
+                strength, inpainting);
     }
 
     public long seedOf(int index) {

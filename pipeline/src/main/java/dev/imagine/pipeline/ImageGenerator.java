@@ -70,7 +70,10 @@ public interface ImageGenerator extends AutoCloseable {
         throw new PipelineException("this generator cannot upscale");
     }
 
-    /** Whether requests with a source picture (image to image) can be drawn: the model has a VAE encoder. */
+    /**
+     * Whether requests with a source picture (image to image, inpainting, zoom out and pan) can be drawn: the model
+     * has a VAE encoder.
+     */
     default boolean supportsImageToImage() {
         return false;
     }

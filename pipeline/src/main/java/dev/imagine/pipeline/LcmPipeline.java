@@ -27,9 +27,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * diffusers' {@code LatentConsistencyModelPipeline} (text to image) and {@code LatentConsistencyModelImg2ImgPipeline}
- * (image to image) on ONNX Runtime: tokenizer, text encoder, [VAE encoder,] LCM loop of UNet and scheduler, VAE
- * decoder, PNG. Owns the sessions and the tokenizer; the VAE encoder is loaded on the first image-to-image request.
+ * diffusers' {@code LatentConsistencyModelPipeline} (text to image), {@code LatentConsistencyModelImg2ImgPipeline}
+ * (image to image) and {@code StableDiffusionInpaintPipeline} with the LCM UNet (inpainting, {@link MaskedDenoising})
+ * on ONNX Runtime: tokenizer, text encoder, [VAE encoder,] LCM loop of UNet and scheduler, VAE decoder, PNG. Owns the sessions and the tokenizer; the VAE encoder is loaded on the first image-to-image request.
  */
 final class LcmPipeline implements ImageGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(LcmPipeline.class);
@@ -254,10 +254,12 @@ final class LcmPipeline implements ImageGenerator {
                     + " tokens (" + prompt.contentTokens() + " tokens and its BREAKs); at most "
                     + TokenizedPrompt.MAX_CHUNKS + " are drawn: shorten it or use fewer BREAKs");
         }
+        MaskedDenoising masking = request.isInpainting() ? MaskedDenoising.prepare(request, scheduler, pictureEncoder,
+                scale, folder.latentChannels()) : null;
         Conditioning conditioning = condition(prompt, request.guidance());
         VaeEncoder.Posterior posterior = request.isImageToImage() ? pictureEncoder.encode(request.source()) : null;
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
-        return new SteppedGeneration(request, prompt, conditioning, posterior, latentShape,
+        return new SteppedGeneration(request, prompt, conditioning, posterior, masking, latentShape,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -270,6 +272,7 @@ final class LcmPipeline implements ImageGenerator {
         private final TokenizedPrompt prompt;
         private final Conditioning conditioning;
         private final VaeEncoder.Posterior posterior; // image to image: the source's latent distribution
+        private final MaskedDenoising masking; // inpainting: the mask, the blend and the paste
         private final long[] latentShape;
         private final int latentSize;
         private final Duration textEncoding;
@@ -280,14 +283,17 @@ final class LcmPipeline implements ImageGenerator {
         private TorchGenerator generator;
         private float[] latents;
         private LcmScheduler.Run run;
+        private MaskedDenoising.Image masked;
         private boolean closed;
 
         private SteppedGeneration(GenerationRequest request, TokenizedPrompt prompt, Conditioning conditioning,
-                                  VaeEncoder.Posterior posterior, long[] latentShape, Duration textEncoding) {
+                                  VaeEncoder.Posterior posterior, MaskedDenoising masking, long[] latentShape,
+                                  Duration textEncoding) {
             this.request = request;
             this.prompt = prompt;
             this.conditioning = conditioning;
             this.posterior = posterior;
+            this.masking = masking;
             this.latentShape = latentShape;
             this.latentSize = (int) (latentShape[1] * latentShape[2] * latentShape[3]);
             this.textEncoding = textEncoding;
@@ -310,8 +316,12 @@ final class LcmPipeline implements ImageGenerator {
             }
             long start = System.nanoTime();
             if (run == null) {
-                generator = new TorchGenerator(request.seedOf(done / request.steps()));
-                if (posterior == null) {
+                generator = new TorchGenerator(request.seedOf(done / request.denoisingSteps()));
+                if (masking != null) {
+                    masked = masking.start(posterior, generator);
+                    run = masked.run();
+                    latents = masked.initialLatents();
+                } else if (posterior == null) {
                     latents = generator.randn(latentSize);
                     run = scheduler.start(request.steps());
                 } else {
@@ -325,13 +335,15 @@ final class LcmPipeline implements ImageGenerator {
             float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance(), last);
             TorchGenerator noise = generator;
             LcmScheduler.StepResult result = run.step(modelOutput, latents, () -> noise.randn(latentSize));
-            latents = result.prevSample();
+            // Inpainting decodes the blended latents; the others decode the denoised sample (equal on a last step).
+            latents = masked == null ? result.prevSample() : masked.blend(result.prevSample());
             done++;
             if (last) {
-                finalLatents.add(result.denoised());
+                finalLatents.add(masked == null ? result.denoised() : latents);
                 generator = null;
                 latents = null;
                 run = null;
+                masked = null;
             }
             denoisingNanos += System.nanoTime() - start;
             progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE, done, total));
@@ -345,7 +357,7 @@ final class LcmPipeline implements ImageGenerator {
 
         @Override
         public int totalSteps() {
-            return request.steps() * request.count();
+            return request.denoisingSteps() * request.count();
         }
 
         @Override
@@ -357,7 +369,7 @@ final class LcmPipeline implements ImageGenerator {
             long start = System.nanoTime();
             List<GeneratedImage> images = new ArrayList<>();
             for (int index = 0; index < finalLatents.size(); index++) {
-                images.add(decode(finalLatents.get(index), latentShape, request, index));
+                images.add(decode(finalLatents.get(index), latentShape, request, index, masking));
             }
             return new GenerationResult(images, prompt, textEncoding, Duration.ofNanos(denoisingNanos),
                     Duration.ofNanos(System.nanoTime() - start));
@@ -376,6 +388,7 @@ final class LcmPipeline implements ImageGenerator {
             generator = null;
             latents = null;
             run = null;
+            masked = null;
         }
     }
 
@@ -424,7 +437,8 @@ final class LcmPipeline implements ImageGenerator {
         return guided;
     }
 
-    private GeneratedImage decode(float[] denoised, long[] latentShape, GenerationRequest request, int index) {
+    private GeneratedImage decode(float[] denoised, long[] latentShape, GenerationRequest request, int index,
+                                  MaskedDenoising masking) {
         boolean fast = request.decoder() == GenerationRequest.Decoder.FAST;
         VaeDecoder decoder = fast ? fastDecoder : vaeDecoder;
         // diffusers: vae.decode(denoised / vae.config.scaling_factor); TAESD's factor is 1.0.
@@ -442,6 +456,9 @@ final class LcmPipeline implements ImageGenerator {
                     + 3 * width * height + " for a " + width + "x" + height + " image");
         }
         byte[] rgb = ImageConversion.toRgb(image, 0, width, height);
+        if (masking != null) {
+            rgb = masking.pasteSource(rgb);
+        }
         byte[] png = PngEncoder.encode(rgb, width, height,
                 Map.of(PngParameters.KEYWORD, PngParameters.textOf(request, index, folder.name())));
         return new GeneratedImage(request.seedOf(index), width, height, png);

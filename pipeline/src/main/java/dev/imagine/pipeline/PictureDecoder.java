@@ -78,6 +78,28 @@ public record PictureDecoder(long maxBytes, long maxPixels, int maxSide) {
         }
     }
 
+    /** A mask file's bytes, read as a picture file is: the size checked first, never more than the limit read. */
+    private byte[] readFile(Path file) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            throw new PictureRejectedException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+        if (size > maxBytes) {
+            throw tooLarge(size);
+        }
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+            if (bytes.length > maxBytes) {
+                throw tooLarge(bytes.length);
+            }
+            return bytes;
+        } catch (IOException e) {
+            throw new PictureRejectedException("cannot read " + file + ": " + e.getMessage(), e);
+        }
+    }
+
     /** Reads at most {@code maxBytes + 1} bytes from {@code in} (never more), then decodes them. */
     public Picture decode(InputStream in) throws IOException {
         byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
@@ -89,6 +111,25 @@ public record PictureDecoder(long maxBytes, long maxPixels, int maxSide) {
     }
 
     public Picture decode(byte[] bytes) {
+        return decode(bytes, false);
+    }
+
+    /**
+     * Reads and decodes a mask file (white = redraw, black = keep) with the same limits and checks as a picture. A
+     * mask with transparency is read as AUTOMATIC1111 reads the masks its brush paints: its alpha is the mask (the
+     * opaque part is redrawn, whatever its colour); an opaque mask keeps its colours, made grey later
+     * ({@link Mask#of}). The result is RGB, each channel the alpha for a transparent mask.
+     */
+    public Picture readMask(Path file) {
+        return decode(readFile(file), true);
+    }
+
+    /** {@link #readMask} of bytes already read. */
+    public Picture decodeMask(byte[] bytes) {
+        return decode(bytes, true);
+    }
+
+    private Picture decode(byte[] bytes, boolean mask) {
         if (bytes.length == 0) {
             throw new PictureRejectedException("the file is empty; " + accepted() + ".");
         }
@@ -124,7 +165,7 @@ public record PictureDecoder(long maxBytes, long maxPixels, int maxSide) {
             if (image.getWidth() != width || image.getHeight() != height) {
                 throw damaged(format, null);
             }
-            byte[] rgb = toFlatRgb(image);
+            byte[] rgb = mask ? MaskPixels.of(image) : toFlatRgb(image);
             int orientation = switch (format) {
                 case JPEG -> ExifOrientation.ofJpeg(bytes);
                 case WEBP -> ExifOrientation.ofWebp(bytes);

@@ -30,6 +30,18 @@ public final class PngParameters {
             extra.put(GenerationParameters.DENOISING_STRENGTH, GenerationParameters.formatStrength(request.strength()));
             extra.put(GenerationParameters.INIT_IMAGE_HASH, request.source().pixelHash().substring(0, 16));
         }
+        if (request.isInpainting()) {
+            Inpainting inpainting = request.inpainting();
+            extra.put(GenerationParameters.MASK_BLUR, Integer.toString(inpainting.maskBlur()));
+            extra.put(GenerationParameters.MASK_HASH, inpainting.mask().pixelHash().substring(0, 16));
+            Outpaint outpaint = inpainting.outpaint();
+            if (outpaint != null) {
+                extra.put(GenerationParameters.MASKED_CONTENT, "fill");
+                extra.put(GenerationParameters.OUTPAINT, outpaint.mode().label());
+                extra.put(GenerationParameters.OUTPAINT_PADDING, outpaint.paddingText());
+                extra.put(GenerationParameters.OUTPAINT_SOURCE_HASH, outpaint.sourceHash().substring(0, 16));
+            }
+        }
         return new GenerationParameters(request.prompt(), request.steps(), request.guidance(), request.seedOf(index),
                 request.width(), request.height(), modelName, LcmPipeline.VERSION, request.promptSyntax(), extra)
                 .toText();

@@ -5,6 +5,7 @@ import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageClassifier;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.LabelScores;
+import dev.imagine.pipeline.Outpaint;
 import dev.imagine.pipeline.CancellationSignal;
 import dev.imagine.pipeline.GeneratedImage;
 import dev.imagine.pipeline.Picture;
@@ -34,7 +35,10 @@ import picocli.CommandLine.Model.CommandSpec;
  * resident memory (Linux VmHWM) of the load and of each decoder's runs. With {@code --classifier}, also the picture
  * classifier's load and its time per picture on the first image (bench/classifier). {@code --task img2img} does the
  * same for image to image of {@code --source} (its {@code text_s} includes the VAE encoder); {@code --task upscale}
- * times Upscale 2x and 2x detailed of {@code --source} with {@code --upscaler}.
+ * times Upscale 2x and 2x detailed of {@code --source} with {@code --upscaler}; {@code --task zoom-out} times Zoom
+ * out 2x of {@code --source} at {@code --size} (the canvas's preparation as {@code prepare_s}, then the inpainting:
+ * its {@code text_s} includes the mask's blur and the VAE encoder, its {@code decode_s} the paste of the source and
+ * the PNG), full VAE only.
  */
 @Command(name = "bench", hidden = true, mixinStandardHelpOptions = true,
         description = "Time the pipeline per stage and print JSON (used by bench/pipeline).")
@@ -80,14 +84,15 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--classifier-runs", defaultValue = "20", paramLabel = "N",
             description = "Timed classifications (after one warm-up).")
     int classifierRuns;
-    @Option(names = "--task", defaultValue = "txt2img", paramLabel = "txt2img|img2img|upscale")
+    @Option(names = "--task", defaultValue = "txt2img", paramLabel = "txt2img|img2img|upscale|zoom-out")
     String task;
 
-    @Option(names = "--source", paramLabel = "FILE", description = "The picture for --task img2img and upscale.")
+    @Option(names = "--source", paramLabel = "FILE", description = "The picture for --task img2img, upscale and zoom-out.")
     Path source;
 
-    @Option(names = "--strength", defaultValue = "0.5", paramLabel = "S", description = "Image-to-image strength.")
-    double strength;
+    @Option(names = "--strength", paramLabel = "S",
+            description = "Image-to-image strength (default 0.5; with --task zoom-out, the outpaint default 0.8).")
+    Double strength;
 
     @Option(names = "--upscaler", paramLabel = "DIR", description = "The super-resolution network for --task upscale.")
     Path upscaler;
@@ -118,8 +123,28 @@ public final class BenchCommand implements Callable<Integer> {
                 return 0;
             }
             Picture prepared = picture == null ? null : generator.prepareSource(picture, size, size);
+            boolean zoomOut = task.equals("zoom-out");
+            Outpaint.Canvas canvas = null;
+            if (zoomOut) {
+                List<Double> prepareSeconds = new ArrayList<>();
+                for (int run = 0; run <= runs; run++) { // the first is a warm-up
+                    long start = System.nanoTime();
+                    canvas = Outpaint.prepare(prepared, Outpaint.Mode.ZOOM_2, generator.sizeStep(),
+                            GenerationRequest.MAX_SIZE);
+                    if (run > 0) {
+                        prepareSeconds.add((System.nanoTime() - start) / 1e9);
+                    }
+                }
+                field(json, "prepare_s", "[" + prepareSeconds.stream().map(BenchCommand::num)
+                        .collect(Collectors.joining(",")) + "]");
+                err.printf(Locale.ROOT, "zoom-out canvas: %.3f s (median)%n", median(prepareSeconds));
+                if (save != null) {
+                    Files.createDirectories(save);
+                    writePng(canvas.picture(), save.resolve("imagine-zoom-out-canvas.png"));
+                }
+            }
             List<GenerationRequest.Decoder> decoders = new ArrayList<>(List.of(GenerationRequest.Decoder.FULL));
-            if (generator.hasFastDecoder()) {
+            if (generator.hasFastDecoder() && !zoomOut) {
                 decoders.add(GenerationRequest.Decoder.FAST);
             }
             StringBuilder phases = new StringBuilder("{");
@@ -129,9 +154,14 @@ public final class BenchCommand implements Callable<Integer> {
                 GenerationRequest request = new GenerationRequest(prompt, seed, steps, 8f, size, size, 1, decoder);
                 GenerationRequest warmUp = decoder == GenerationRequest.Decoder.FULL ? request
                         : new GenerationRequest(prompt, seed, 1, 8f, size, size, 1, decoder);
-                if (prepared != null) {
-                    request = request.withSource(prepared, strength);
-                    warmUp = warmUp.withSource(prepared, strength);
+                if (zoomOut) {
+                    double chosen = strength == null ? GenerationRequest.DEFAULT_OUTPAINT_STRENGTH : strength;
+                    request = request.withOutpaint(canvas, chosen);
+                    warmUp = warmUp.withOutpaint(canvas, chosen);
+                } else if (prepared != null) {
+                    double chosen = strength == null ? GenerationRequest.DEFAULT_STRENGTH : strength;
+                    request = request.withSource(prepared, chosen);
+                    warmUp = warmUp.withSource(prepared, chosen);
                 }
                 // Warm-up (the first runs of a session are slow): a whole image for the full decoder, one step for
                 // the fast one (the UNet is warm by then).
@@ -210,6 +240,18 @@ public final class BenchCommand implements Callable<Integer> {
                     .map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"rss_after_load\":" + afterLoad
                     + ",\"rss\":" + memory() + "}";
         }
+    }
+
+    private static void writePng(Picture picture, Path file) throws IOException {
+        java.awt.image.BufferedImage image = new java.awt.image.BufferedImage(picture.width(), picture.height(),
+                java.awt.image.BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < picture.height(); y++) {
+            for (int x = 0; x < picture.width(); x++) {
+                image.setRGB(x, y, picture.channel(x, y, 0) << 16 | picture.channel(x, y, 1) << 8
+                        | picture.channel(x, y, 2));
+            }
+        }
+        javax.imageio.ImageIO.write(image, "png", file.toFile());
     }
 
     private static double median(List<Double> values) {

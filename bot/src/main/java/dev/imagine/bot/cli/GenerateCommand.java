@@ -7,6 +7,7 @@ import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ModelRef;
 import dev.imagine.pipeline.ModelStore;
+import dev.imagine.pipeline.Outpaint;
 import dev.imagine.pipeline.Picture;
 import dev.imagine.pipeline.PictureDecoder;
 import dev.imagine.pipeline.PipelineException;
@@ -29,7 +30,8 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code imagine generate}: one prompt to PNG files, with a progress bar; with {@code --image}, image to image from a
- * picture, or with {@code --upscale}, that picture upscaled 2x.
+ * picture, with {@code --mask} its white part redrawn, with {@code --outpaint} zoomed out or panned, or with
+ * {@code --upscale}, that picture upscaled 2x.
  */
 @Command(name = "generate", mixinStandardHelpOptions = true,
         description = "Generate images from a prompt (and optionally a picture) with a model folder in the optimum ONNX"
@@ -77,8 +79,26 @@ public final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--strength", paramLabel = "S",
             description = "With --image: how far from the picture to go, above 0 and at most 1; int(50 x S) must be at"
-                    + " least the steps (default: 0.5; with --upscale 2x-detailed, 0.3).")
+                    + " least the steps (default: 0.5; with --upscale 2x-detailed, 0.3). With --mask or --outpaint:"
+                    + " the last int(steps x S) of the steps run (default: 1.0 with --mask, 0.8 with --outpaint).")
     Double strength;
+
+    @Option(names = "--mask", paramLabel = "MASK.png",
+            description = "With --image: redraw the white part of this mask and keep the black (read as grey, white"
+                    + " from 128 up; with transparency, the opaque part), as diffusers' StableDiffusionInpaintPipeline."
+                    + " A mask of another size is scaled to the picture; one of other proportions is refused.")
+    Path mask;
+
+    @Option(names = "--outpaint", paramLabel = "zoom-1.5|zoom-2|left|right|up|down",
+            description = "With --image: zoom out (the picture shrunk into the middle of a canvas of its size, the"
+                    + " border drawn) or pan (the canvas grows by half a side that way, at most 1024 pixels, and the"
+                    + " new strip is drawn).")
+    String outpaint;
+
+    @Option(names = "--mask-blur", paramLabel = "N",
+            description = "With --mask or --outpaint: feather the mask's edge by N pixels, 0..64 (default: 4; with"
+                    + " --outpaint, 8).")
+    Integer maskBlur;
 
     @Option(names = "--upscale", paramLabel = "2x|2x-detailed",
             description = "Upscale the --image picture 2x with the --upscaler network; 2x-detailed also redraws its"
@@ -115,6 +135,8 @@ public final class GenerateCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         checkCombination();
         Picture picture = image == null ? null : PictureDecoder.DEFAULT.read(image);
+        Picture maskPicture = mask == null ? null : MaskedSources.readMask(mask);
+        Outpaint.Mode outpaintMode = outpaint == null ? null : Outpaint.Mode.parse(outpaint);
         long chosenSeed = seed != null ? seed : RequestRules.seedFrom(new SecureRandom().nextLong());
         GenerationRequest request = null;
         if (upscale == null) {
@@ -143,7 +165,14 @@ public final class GenerateCommand implements Callable<Integer> {
                                     ? " (sides are multiples of " + generator.sizeStep() + " for this model, "
                                     + GenerationRequest.MIN_SIZE + " to " + GenerationRequest.MAX_SIZE + ")" : "");
                 }
-                request = request.withSource(source, strength == null ? GenerationRequest.DEFAULT_STRENGTH : strength);
+                if (maskPicture != null) {
+                    request = MaskedSources.inpaint(request, picture, source, maskPicture, maskBlur, strength, err);
+                } else if (outpaintMode != null) {
+                    request = MaskedSources.outpaint(request, source, outpaintMode, generator, maskBlur, strength, err);
+                } else {
+                    request = request.withSource(source,
+                            strength == null ? GenerationRequest.DEFAULT_STRENGTH : strength);
+                }
             }
             GenerationResult result = generator.generate(request, progress, () -> false);
             progress.finish();
@@ -171,9 +200,19 @@ public final class GenerateCommand implements Callable<Integer> {
     }
 
     private void checkCombination() {
-        if (image == null && (strength != null || upscale != null)) {
-            throw new PipelineException((strength != null ? "--strength" : "--upscale")
-                    + " works on a picture: add --image FILE");
+        if (image == null && (strength != null || upscale != null || mask != null || outpaint != null)) {
+            throw new PipelineException((strength != null ? "--strength" : upscale != null ? "--upscale"
+                    : mask != null ? "--mask" : "--outpaint") + " works on a picture: add --image FILE");
+        }
+        if (mask != null && outpaint != null) {
+            throw new PipelineException("--mask and --outpaint cannot be combined: --outpaint makes its own mask");
+        }
+        if (maskBlur != null && mask == null && outpaint == null) {
+            throw new PipelineException("--mask-blur feathers a mask: add --mask MASK.png or --outpaint MODE");
+        }
+        if (upscale != null && (mask != null || outpaint != null)) {
+            throw new PipelineException("--upscale cannot be combined with --mask or --outpaint: upscale the result "
+                    + "afterwards");
         }
         if (upscale != null) {
             if (!upscale.equals("2x") && !upscale.equals("2x-detailed")) {

@@ -16,7 +16,9 @@ import java.util.Map;
  * every key it does not know). Without that key, the prompt was read in the web UI's syntax.
  *
  * @param extra further keys in the web UI's vocabulary, written before {@code Version} in their order (image to
- *              image: {@code Denoising strength}, {@code Init image hash}; upscales: {@code Postprocess upscaler} ...)
+ *              image: {@code Denoising strength}, {@code Init image hash}; inpainting: {@code Mask blur},
+ *              {@code Mask hash}, for zoom out and pan {@code Masked content: fill}, {@code Outpaint} ...; upscales:
+ *              {@code Postprocess upscaler} ...)
  */
 public record GenerationParameters(String prompt, int steps, float guidance, long seed, int width, int height,
                                    String model, String version, PromptSyntax promptSyntax,
@@ -24,6 +26,16 @@ public record GenerationParameters(String prompt, int steps, float guidance, lon
     public static final String PNG_KEYWORD = "parameters";
     public static final String DENOISING_STRENGTH = "Denoising strength";
     public static final String INIT_IMAGE_HASH = "Init image hash";
+    /** A1111's key for the feathering of an inpainting mask, in pixels. */
+    public static final String MASK_BLUR = "Mask blur";
+    /** Imagine's key (the web UI has none): the first 16 hex digits of the mask's pixel hash. */
+    public static final String MASK_HASH = "Mask hash";
+    /** A1111's key for how the masked area starts; "fill" is its name for colours spread from around it. */
+    public static final String MASKED_CONTENT = "Masked content";
+    /** Imagine's keys for zoom out and pan: the mode, the new area's depth per side, the placed picture's hash. */
+    public static final String OUTPAINT = "Outpaint";
+    public static final String OUTPAINT_PADDING = "Outpaint padding";
+    public static final String OUTPAINT_SOURCE_HASH = "Outpaint source hash";
     static final String SAMPLER = "LCM";
     static final String PROMPT_SYNTAX = "Prompt syntax";
     private static final java.util.Set<String> STANDARD = java.util.Set.of("Steps", "Sampler", "CFG scale", "Seed",

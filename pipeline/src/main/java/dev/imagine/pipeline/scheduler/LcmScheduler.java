@@ -96,7 +96,26 @@ public final class LcmScheduler {
     /** An image-to-image generation; the first timestep is the one to noise the encoded image to. */
     public Run start(int steps, double strength) {
         int[] timesteps = timesteps(steps, strength);
-        return new Run(timesteps, timesteps.length);
+        return new Run(timesteps, timesteps.length, 0);
+    }
+
+    /**
+     * The schedule of diffusers' inpaint pipeline (SD image to image's truncation): {@code set_timesteps(steps)},
+     * then, as its {@code get_timesteps} does, the run begins at index {@code steps - min(int(steps * strength), steps)}
+     * ({@code set_begin_index}), so that the schedule's last step is still the last one (no noise added) and
+     * {@code int(steps * strength)} steps run.
+     *
+     * @throws PipelineException when no step would run
+     */
+    public Run startTruncated(int steps, double strength) {
+        checkStrength(strength);
+        int[] timesteps = timesteps(steps);
+        int kept = Math.min((int) (steps * strength), steps);
+        if (kept < 1) {
+            throw new PipelineException("strength = " + strength + " with " + steps + " steps runs int(" + steps
+                    + " x " + strength + ") = 0 steps; expected a strength of at least " + 1.0 / steps);
+        }
+        return new Run(timesteps, steps, steps - kept);
     }
 
     /**
@@ -135,7 +154,7 @@ public final class LcmScheduler {
             throw new PipelineException("strength = " + strength + " keeps none of the " + n
                     + " custom timesteps; expected a strength of at least " + 1.0 / n);
         }
-        return new Run(Arrays.copyOfRange(timesteps, start, n), n);
+        return new Run(Arrays.copyOfRange(timesteps, start, n), n, 0);
     }
 
     /**
@@ -224,9 +243,10 @@ public final class LcmScheduler {
         private final int numInferenceSteps;
         private int stepIndex;
 
-        private Run(int[] timesteps, int numInferenceSteps) {
+        private Run(int[] timesteps, int numInferenceSteps, int beginIndex) {
             this.timesteps = timesteps;
             this.numInferenceSteps = numInferenceSteps;
+            this.stepIndex = beginIndex;
         }
 
         /** All timesteps of this run, noisiest first (a copy). */
@@ -234,7 +254,7 @@ public final class LcmScheduler {
             return timesteps.clone();
         }
 
-        /** How many steps have been taken. */
+        /** The index of the next step in {@link #timesteps()}: how many have been taken, after the begin index. */
         public int stepIndex() {
             return stepIndex;
         }
