@@ -5,6 +5,7 @@ import dev.imagine.bot.config.ImagineConfig;
 import dev.imagine.bot.job.Adapter;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobServiceBuilder;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
@@ -97,8 +98,11 @@ final class Application implements AutoCloseable {
             ModelChoice choice = model.choice();
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
-            JobService jobs = JobService.builder(settings, model.generator(), backend.queue(), cache, backend.store())
-                    .worker(worker).build();
+            JobServiceBuilder builder = JobService.builder(settings, model.generator(), backend.queue(), cache,
+                    backend.store()).worker(worker);
+            // Identical requests meet across processes too: the same button pressed on two adapters, one picture.
+            backend.redis().ifPresent(redis -> builder.inFlight(redis.inFlight()));
+            JobService jobs = builder.build();
             // With Redis, whatever this process's engine has to tell goes to the platform's stream, and the process
             // that runs that platform's adapter (maybe this one, see open) tells it.
             backend.redis().ifPresent(redis -> PLATFORMS.forEach(p -> jobs.registerSink(p, redis.newsFor(p))));

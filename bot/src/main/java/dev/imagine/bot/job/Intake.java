@@ -34,6 +34,9 @@ record Intake(JobStore store, JobQueue<Job> queue, Pictures pictures, InFlight i
             return new Reply.Finished(done, pictures.labelled(done, cached.get()));
         }
         String request = String.join(",", Pictures.digests(keys));
+        // Saved before anything else knows of it: the worker may take it the moment it is in the queue, and a
+        // leader ending in another process may deliver to it the moment it follows.
+        store.save(job);
         return inFlight.followOrOffer(request, job, leader -> follow(job, leader), () -> offer(job, known));
     }
 
@@ -44,15 +47,12 @@ record Intake(JobStore store, JobQueue<Job> queue, Pictures pictures, InFlight i
 
     /** The same picture is already being made: wait for it instead of making it twice. */
     private Reply follow(Job job, String leader) {
-        store.save(job);
         Optional<QueuedJob<Job>> place = queue.snapshot().positionOf(leader);
         return new Reply.Accepted(job, place.map(QueuedJob::position).orElse(0),
                 place.map(QueuedJob::estimatedWait).orElse(Duration.ZERO));
     }
 
     private Reply offer(Job job, boolean known) {
-        // Saved before it is offered: the worker may take it the moment it is in the queue.
-        store.save(job);
         Admission<Job> admission = queue.offer(job.id(), job.owner().key(), job, estimate(job.parameters()));
         if (admission instanceof Admission.Refused<Job> refused) {
             if (known) {

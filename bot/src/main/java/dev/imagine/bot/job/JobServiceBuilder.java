@@ -21,6 +21,7 @@ public final class JobServiceBuilder {
     private JobClocks clocks = JobClocks.system();
     private LongSupplier randomSeeds = new SecureRandom()::nextLong;
     private boolean worker = true;
+    private InFlight inFlight;
 
     JobServiceBuilder(JobSettings settings, ImageGenerator generator, JobQueue<Job> queue, ResultCache cache,
                       JobStore store) {
@@ -52,11 +53,20 @@ public final class JobServiceBuilder {
         return this;
     }
 
+    /**
+     * Where identical requests in flight meet (default: within this process). A queue shared by several processes
+     * needs one shared as widely, so that a follower admitted here hears of a leader that ends elsewhere.
+     */
+    public JobServiceBuilder inFlight(InFlight value) {
+        this.inFlight = Objects.requireNonNull(value, "inFlight");
+        return this;
+    }
+
     public JobService build() {
         Audience audience = new Audience();
         AdmissionGate gate = new AdmissionGate();
         WorkerSlot slot = new WorkerSlot();
-        InFlight inFlight = new InFlight();
+        InFlight inFlight = this.inFlight != null ? this.inFlight : new LocalInFlight();
         CostModel costs = new CostModel(settings.initialSecondsPerUnit());
         RequestValidator validator = new RequestValidator(randomSeeds);
         Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);

@@ -1,6 +1,7 @@
 package dev.imagine.bot.redis;
 
 import dev.imagine.bot.cache.LowerTier;
+import dev.imagine.bot.job.InFlight;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.ReplySink;
 import dev.imagine.bot.job.StoreJson;
@@ -35,16 +36,18 @@ public final class RedisBackend implements AutoCloseable {
     private final LeaseKeeper keeper;
     private final JobEvents events;
     private final String process;
+    private final String prefix;
     private final List<EventRelay> relays = new CopyOnWriteArrayList<>();
 
     private RedisBackend(RedisConnections connections, RedisJobQueue<Job> queue, RedisJobStore store,
-                         LeaseKeeper keeper, JobEvents events, String process) {
+                         LeaseKeeper keeper, JobEvents events, String process, String prefix) {
         this.connections = connections;
         this.queue = queue;
         this.store = store;
         this.keeper = keeper;
         this.events = events;
         this.process = process;
+        this.prefix = prefix;
     }
 
     /**
@@ -72,7 +75,8 @@ public final class RedisBackend implements AutoCloseable {
             LeaseKeeper keeper = fakeMicros == null ? new LeaseKeeper(queue, terms.renewEvery()) : null;
             LOG.info("queue, job store and leases in Redis at {} (worker {}, lease {} s renewed every {} s)",
                     url.redacted(), worker, terms.lease().toSeconds(), terms.renewEvery().toSeconds());
-            return new RedisBackend(connections, queue, store, keeper, new JobEvents(connections, prefix), worker);
+            return new RedisBackend(connections, queue, store, keeper, new JobEvents(connections, prefix), worker,
+                    prefix);
         } catch (RuntimeException e) {
             connections.close();
             throw e instanceof IllegalStateException ? e : new IllegalStateException("cannot use Redis at "
@@ -86,6 +90,14 @@ public final class RedisBackend implements AutoCloseable {
 
     public RedisJobStore store() {
         return store;
+    }
+
+    /**
+     * Where identical requests in flight meet, across every process: give it to the job service, so that a follower
+     * admitted by one process hears of a leader that ends in another.
+     */
+    public InFlight inFlight() {
+        return new RedisInFlight(connections, prefix);
     }
 
     /** The result cache's lower tier in Redis, shared by every process, within {@code budgetBytes}. */
