@@ -35,6 +35,7 @@ class ManyMachinesIT {
     ImagineProcess bot;
     ImagineProcess worker1;
     ImagineProcess worker2;
+    ImagineProcess botAgain;
 
     @BeforeEach
     void setUp(TestInfo test) {
@@ -45,7 +46,7 @@ class ManyMachinesIT {
 
     @AfterEach
     void tearDown() throws InterruptedException {
-        for (ImagineProcess process : new ImagineProcess[] {worker2, worker1, bot}) {
+        for (ImagineProcess process : new ImagineProcess[] {botAgain, worker2, worker1, bot}) {
             if (process != null) {
                 process.close();
             }
@@ -95,6 +96,48 @@ class ManyMachinesIT {
             assertThat(process.stderr()).as("the Redis password in a log").doesNotContain(PASSWORD);
         }
         assertThat(sandbox.crashReports()).isEmpty();
+    }
+
+    /**
+     * The bot is killed with {@code kill -9} while a worker draws one of its pictures; the worker finishes it while no
+     * bot runs, and the bot started again serves it (the record in the shared store, the pictures in the shared cache,
+     * the news waiting in the web stream), as if nothing had happened.
+     */
+    @Test
+    void aBotKilledWhileItsPictureIsDrawn_servesItAfterItsRestart() throws Exception {
+        String yaml = ProductTests.withKey(TinyHub.config(hub), "queue.backend", "redis");
+        sandbox.writeConfig(ProductTests.withKey(yaml, "worker.enabled", "false"));
+        bot = ImagineProcess.start(sandbox, "bot", environment());
+        PlaygroundClient person = new PlaygroundClient().at(bot.awaitHealthy(START));
+        worker1 = ImagineProcess.start(sandbox, "worker-1", environment(), "worker");
+        worker1.awaitHealthy(START);
+
+        String id = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + StopAndRestartIT.SLOWEST + "}")
+                .get("id").asText();
+        person.firstStep(id).get(DRAW.toSeconds(), TimeUnit.SECONDS);
+        bot.kill();
+        bot.awaitExit(Duration.ofSeconds(30));
+        awaitLog(worker1, "job " + id + " done", DRAW);
+
+        botAgain = ImagineProcess.start(sandbox, "bot-again", environment());
+        PlaygroundClient again = new PlaygroundClient().at(botAgain.awaitHealthy(START));
+        JsonNode done = again.awaitDone(id, DRAW);
+        assertThat(done.has("message")).as("no failure text: %s", done).isFalse();
+        for (int picture = 0; picture < 4; picture++) {
+            again.png(id, picture, 512, 512);
+        }
+        assertThat(botAgain.stderr()).as("the restarted bot drew nothing").doesNotContain("job " + id + " done");
+        assertThat(sandbox.crashReports()).isEmpty();
+    }
+
+    private static void awaitLog(ImagineProcess process, String line, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!process.stderr().contains(line)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("no '" + line + "' in the log within " + timeout);
+            }
+            Thread.sleep(200);
+        }
     }
 
     private static HttpResponse<String> get(URI uri) throws Exception {
