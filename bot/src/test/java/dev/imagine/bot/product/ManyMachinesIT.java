@@ -21,7 +21,8 @@ import org.junit.jupiter.api.TestInfo;
  * One bot and its workers as separate processes around one real redis-server (queue.backend: redis), as README's
  * "Many machines" runs them: the bot admits the picture without drawing (worker.enabled: false), a worker
  * ({@code imagine.jar worker}) draws it, the bot's playground shows its progress and serves the picture from the
- * shared cache. A worker killed with {@code kill -9} in the middle of a picture loses it when its lease runs out
+ * shared cache. A worker killed with {@code kill -9} in the middle of a picture (after a random step of the first
+ * six, told in the test's output) loses it when its lease runs out
  * (30 s), another worker draws it, and the person gets it once. The Redis password never reaches a log.
  */
 class ManyMachinesIT {
@@ -80,7 +81,11 @@ class ManyMachinesIT {
 
         String slow = person.draw("{\"prompt\": \"a lighthouse at dusk\", " + StopAndRestartIT.SLOWEST + "}")
                 .get("id").asText();
-        person.firstStep(slow).get(DRAW.toSeconds(), TimeUnit.SECONDS);
+        // A bounded random point among the 32 steps (8 for each of 4 pictures, each a progress event), within the
+        // first six, so that most of the work is left to do even on a fast machine.
+        int killedAfter = 1 + java.util.concurrent.ThreadLocalRandom.current().nextInt(6);
+        System.err.println("ManyMachinesIT: worker-1 is killed after progress event " + killedAfter);
+        person.step(slow, killedAfter).get(DRAW.toSeconds(), TimeUnit.SECONDS);
         worker1.kill();
         worker1.awaitExit(Duration.ofSeconds(30));
         worker2 = ImagineProcess.start(sandbox, "worker-2", environment(), "worker");
