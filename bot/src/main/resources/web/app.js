@@ -16,6 +16,7 @@ const fields = {
   size: document.getElementById('size'),
   guidance: document.getElementById('guidance'),
   decoder: document.getElementById('decoder'),
+  promptSyntax: document.getElementById('prompt-syntax'),
 };
 const streams = new Map();
 let info = null;
@@ -147,6 +148,9 @@ function captionText(job, elapsedSeconds) {
   if (job.decoder !== 'full') {
     parts.push(job.decoder + ' decoder');
   }
+  if (job.promptSyntax === 'plain') {
+    parts.push('plain prompt');
+  }
   const seconds = typeof elapsedSeconds === 'number' ? elapsedSeconds : job.seconds;
   if (job.fromCache) {
     parts.push('from cache');
@@ -187,6 +191,9 @@ function render(bubble, job, extra) {
     quote.textContent = job.prompt;
     caption.replaceChildren(quote, document.createTextNode(' · ' + captionText(job, extra.elapsedSeconds)));
     caption.hidden = false;
+    const reading = bubble.querySelector('.reading');
+    reading.textContent = job.promptReading && job.promptReading.text ? job.promptReading.text : '';
+    reading.hidden = reading.textContent === '';
     actions.hidden = false;
     actions.querySelector('[data-action="delete"]').hidden = !job.mine;
   } else {
@@ -194,6 +201,7 @@ function render(bubble, job, extra) {
     actions.hidden = true;
     bubble.querySelector('.result').replaceChildren();
     bubble.querySelector('.caption').hidden = true;
+    bubble.querySelector('.reading').hidden = true;
     const words = { failed: 'It did not work: ', cancelled: 'Cancelled: ', deleted: '' };
     setStatus(bubble, (words[job.state] || '') + (extra.message || job.message || job.state));
   }
@@ -277,6 +285,9 @@ function describeOptions(body) {
   if (body.decoder && body.decoder !== 'full') {
     parts.push(body.decoder + ' decoder');
   }
+  if (body.promptSyntax === 'plain') {
+    parts.push('plain prompt');
+  }
   return parts.join(' · ');
 }
 
@@ -333,6 +344,9 @@ function requestBody() {
   }
   if (fields.decoder.value) {
     body.decoder = fields.decoder.value;
+  }
+  if (fields.promptSyntax.value) {
+    body.promptSyntax = fields.promptSyntax.value;
   }
   return body;
 }
@@ -411,6 +425,8 @@ function setUpOptions() {
   fillSelect(fields.steps, steps, info.defaults.steps);
   fillSelect(fields.size, info.sizes, info.defaults.size, (size) => size === '256x256' ? size + ' (quick test)' : size);
   fillSelect(fields.decoder, info.decoders, info.defaults.decoder);
+  fillSelect(fields.promptSyntax, info.promptSyntaxes, info.defaults.promptSyntax);
+  document.getElementById('prompt-help').textContent = info.promptHelp;
   fields.guidance.min = info.limits.minGuidance;
   fields.guidance.max = info.limits.maxGuidance;
   fields.guidance.value = info.defaults.guidance;
@@ -436,7 +452,7 @@ async function loadHistory() {
   const jobs = answer.data.jobs.slice().reverse();
   for (const job of jobs) {
     addUserMessage(job.prompt, describeOptions({ seed: job.seed, steps: job.steps, size: job.size,
-      guidance: formatNumber(job.guidance), decoder: job.decoder }));
+      guidance: formatNumber(job.guidance), decoder: job.decoder, promptSyntax: job.promptSyntax }));
     const bubble = jobBubble(job.id);
     render(bubble, job, job);
     if (job.state === 'queued' || job.state === 'running') {

@@ -25,7 +25,8 @@ class BotBoundariesTest {
      * texts, the Adapter contract; not the store, the worker, the cost model or anything else inside the engine.
      */
     private static final List<String> JOB_API = List.of("Adapter", "Durations", "Job", "JobIds", "JobPhase",
-            "JobService", "JobSettings", "JobState", "QueueView", "Reply", "ReplySink", "ReplyTexts");
+            "JobService", "JobSettings", "JobState", "PromptReading", "QueueView", "Reply", "ReplySink",
+            "ReplyTexts");
 
     private static JavaClasses bot;
 

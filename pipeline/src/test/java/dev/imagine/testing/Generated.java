@@ -58,7 +58,7 @@ public final class Generated {
 
     /** A whole number from {@code min} to {@code max}, both included. */
     public int intBetween(int min, int max) {
-        return random.nextInt(min, max + 1);
+        return max == Integer.MAX_VALUE ? (int) random.nextLong(min, (long) max + 1) : random.nextInt(min, max + 1);
     }
 
     /** A long from {@code min} to {@code max}, both included; the ends come up more often than chance. */
@@ -155,6 +155,58 @@ public final class Generated {
             text.appendCodePoint(c);
         }
         return text.toString();
+    }
+
+    /** At most {@code maxLength} random bytes. */
+    public byte[] bytes(int maxLength) {
+        byte[] bytes = new byte[intBetween(0, maxLength)];
+        random.nextBytes(bytes);
+        return bytes;
+    }
+
+    /**
+     * {@code original} damaged as files are in transit or by hand: a few bytes flipped or set to boundary values
+     * (0, 0x7f, 0x80, 0xff), 32-bit lengths set to huge or negative values, bytes inserted or removed, a run copied
+     * elsewhere, the end cut off. The original is left as it is.
+     */
+    public byte[] mutated(byte[] original) {
+        byte[] bytes = original.clone();
+        int edits = intBetween(1, 4);
+        for (int e = 0; e < edits && bytes.length > 0; e++) {
+            int at = random.nextInt(bytes.length);
+            switch (random.nextInt(7)) {
+                case 0 -> bytes[at] ^= (byte) (1 << random.nextInt(8));
+                case 1 -> bytes[at] = (byte) (int) oneOf(0, 0x7f, 0x80, 0xff, 1, 0xfe);
+                case 2 -> {
+                    int word = oneOf(0x7fffffff, 0xffffffff, 0x80000000, 0, 0x00ffffff, 0x10000);
+                    for (int i = 0; i < 4 && at + i < bytes.length; i++) {
+                        bytes[at + i] = (byte) (word >>> (24 - 8 * i));
+                    }
+                }
+                case 3 -> {
+                    byte[] inserted = bytes(16);
+                    byte[] longer = new byte[bytes.length + inserted.length];
+                    System.arraycopy(bytes, 0, longer, 0, at);
+                    System.arraycopy(inserted, 0, longer, at, inserted.length);
+                    System.arraycopy(bytes, at, longer, at + inserted.length, bytes.length - at);
+                    bytes = longer;
+                }
+                case 4 -> {
+                    int length = Math.min(intBetween(1, 64), bytes.length - at);
+                    byte[] shorter = new byte[bytes.length - length];
+                    System.arraycopy(bytes, 0, shorter, 0, at);
+                    System.arraycopy(bytes, at + length, shorter, at, bytes.length - at - length);
+                    bytes = shorter;
+                }
+                case 5 -> {
+                    int from = random.nextInt(bytes.length);
+                    int length = Math.min(intBetween(1, 64), Math.min(bytes.length - from, bytes.length - at));
+                    System.arraycopy(bytes, from, bytes, at, length);
+                }
+                default -> bytes = java.util.Arrays.copyOf(bytes, at);
+            }
+        }
+        return bytes;
     }
 
     /** A list of at most {@code maxSize} elements from {@code element}. */

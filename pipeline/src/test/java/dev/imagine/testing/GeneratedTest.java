@@ -40,4 +40,16 @@ class GeneratedTest {
         assertThat(all.chars().anyMatch(c -> Character.isSurrogate((char) c))).as("a surrogate").isTrue();
         assertThat(all.codePoints().anyMatch(c -> c >= 0x1f300)).as("an emoji").isTrue();
     }
+
+    @Test
+    void intBetween_reachesTheLargestInt_withoutOverflowing() {
+        forAll("up to the largest int", 1000, g -> g.intBetween(Integer.MAX_VALUE - 1, Integer.MAX_VALUE),
+                n -> assertThat(n).isBetween(Integer.MAX_VALUE - 1, Integer.MAX_VALUE));
+    }
+
+    @Test
+    void mutated_changesACopy_andLeavesTheOriginal() {
+        byte[] original = new byte[64];
+        forAll("mutations", 1000, g -> g.mutated(original), changed -> assertThat(original).containsOnly(0));
+    }
 }

@@ -9,11 +9,19 @@ public sealed interface Command {
 
     /**
      * Draw a prompt. Null fields take the requester's saved defaults, then the configured defaults.
+     *
+     * @param promptSyntax how to read the prompt for this request only (a1111 or plain)
      */
     record Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
-                   Integer count, Decoder decoder) implements Command {
+                   Integer count, Decoder decoder, PromptSyntax promptSyntax) implements Command {
         public static Imagine of(Requester requester, String prompt) {
             return new Imagine(requester, prompt, null, null, null, null, null, null);
+        }
+
+        /** A request whose prompt is read in the person's usual syntax. */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, null);
         }
     }
 

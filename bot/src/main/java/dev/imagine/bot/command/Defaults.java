@@ -3,7 +3,7 @@ package dev.imagine.bot.command;
 /**
  * What an /imagine without options means: the configured defaults, overridden by a user's saved ones.
  *
- * @param promptSyntax how prompts are read (config.yaml's defaults.prompt-syntax; not yet a per-person setting)
+ * @param promptSyntax how prompts are read (config.yaml's defaults.prompt-syntax, or the person's own choice)
  */
 public record Defaults(int steps, ImageSize size, float guidance, int count, Decoder decoder,
                        PromptSyntax promptSyntax) {
@@ -29,6 +29,6 @@ public record Defaults(int steps, ImageSize size, float guidance, int count, Dec
                 user.guidance() != null ? user.guidance() : guidance,
                 user.count() != null ? user.count() : count,
                 user.decoder() != null ? user.decoder() : decoder,
-                promptSyntax);
+                user.promptSyntax() != null ? user.promptSyntax() : promptSyntax);
     }
 }

@@ -18,11 +18,13 @@ public final class ImagineOptions {
     public static final String GUIDANCE = "guidance";
     public static final String COUNT = "count";
     public static final String DECODER = "decoder";
+    /** How the prompt is read, a1111 or plain: the name of the command line's flag and config.yaml's key. */
+    public static final String PROMPT_SYNTAX = "prompt-syntax";
 
     /** Every option of a request, in the order help texts list them. */
-    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER);
+    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER, PROMPT_SYNTAX);
     /** The options a person may save as their own defaults (a seed is not a default). */
-    public static final List<String> DEFAULT_NAMES = List.of(STEPS, SIZE, GUIDANCE, COUNT, DECODER);
+    public static final List<String> DEFAULT_NAMES = List.of(STEPS, SIZE, GUIDANCE, COUNT, DECODER, PROMPT_SYNTAX);
 
     private static final Pattern DECIMAL = Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
 
@@ -32,6 +34,7 @@ public final class ImagineOptions {
     private Float guidance;
     private Integer count;
     private Decoder decoder;
+    private PromptSyntax promptSyntax;
 
     /** Text that is not a value of the option's kind; the message names the option and what it takes. */
     public static final class Unreadable extends IllegalArgumentException {
@@ -49,31 +52,45 @@ public final class ImagineOptions {
      */
     public ImagineOptions read(String name, String text) {
         String value = text == null ? "" : text.strip();
-        switch (name.toLowerCase(Locale.ROOT)) {
+        switch (canonicalName(name)) {
             case SEED -> seed = whole(SEED, value);
             case STEPS -> steps = (int) whole(STEPS, value);
             case COUNT -> count = (int) whole(COUNT, value);
             case GUIDANCE -> guidance = number(value);
             case SIZE -> size = sizeOf(value);
             case DECODER -> decoder = decoderOf(value);
+            case PROMPT_SYNTAX -> promptSyntax = promptSyntaxOf(value);
             default -> throw new Unreadable(name + " is not an option; the options are " + String.join(", ", NAMES));
         }
         return this;
     }
 
+    /**
+     * An option's name as {@link #NAMES} spells it; how each platform writes a name of two words is read too
+     * ({@code prompt_syntax} on Discord, {@code promptSyntax} in JSON, and {@code syntax} for short).
+     */
+    public static String canonicalName(String name) {
+        String lower = name.strip().toLowerCase(Locale.ROOT);
+        return switch (lower) {
+            case "prompt_syntax", "promptsyntax", "syntax" -> PROMPT_SYNTAX;
+            default -> lower;
+        };
+    }
+
     /** True when no option was given. */
     public boolean isEmpty() {
-        return seed == null && steps == null && size == null && guidance == null && count == null && decoder == null;
+        return seed == null && steps == null && size == null && guidance == null && count == null && decoder == null
+                && promptSyntax == null;
     }
 
     /** The request to draw {@code prompt} with these options. */
     public Command.Imagine imagine(Requester requester, String prompt) {
-        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder);
+        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax);
     }
 
     /** These options as the person's new defaults (a seed is not kept). */
     public SettingsChange.UserDefaults userDefaults() {
-        return new SettingsChange.UserDefaults(steps, size, guidance, count, decoder);
+        return new SettingsChange.UserDefaults(steps, size, guidance, count, decoder, promptSyntax);
     }
 
     /** What option {@code name} takes, in the words of a refusal ("a whole number from 1 to 8"). */
@@ -86,6 +103,8 @@ public final class ImagineOptions {
                     + RequestRules.number(RequestRules.MAX_GUIDANCE);
             case SIZE -> "WIDTHxHEIGHT, for example 512x768";
             case DECODER -> "full or fast";
+            case PROMPT_SYNTAX -> "a1111 (weights such as (word:1.2), [word], BREAK, long prompts) or plain (the text"
+                    + " as written, cut after 75 tokens)";
             default -> throw new IllegalArgumentException("not an option: " + name);
         };
     }
@@ -132,6 +151,14 @@ public final class ImagineOptions {
             return Decoder.parse(text);
         } catch (IllegalArgumentException e) {
             throw unreadable(DECODER, text);
+        }
+    }
+
+    private static PromptSyntax promptSyntaxOf(String text) {
+        try {
+            return PromptSyntax.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw unreadable(PROMPT_SYNTAX, text);
         }
     }
 

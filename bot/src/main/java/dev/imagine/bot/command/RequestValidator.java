@@ -68,8 +68,8 @@ public final class RequestValidator {
         if (!problems.isEmpty()) {
             return new Refused("I can't draw that yet: " + String.join("; ", problems) + ".");
         }
-        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder,
-                defaults.promptSyntax()));
+        PromptSyntax syntax = command.promptSyntax() != null ? command.promptSyntax() : defaults.promptSyntax();
+        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder, syntax));
     }
 
     /** Line breaks as a single LF (what a PNG text chunk allows), tabs as spaces. */

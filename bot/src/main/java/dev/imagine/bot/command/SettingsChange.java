@@ -7,9 +7,19 @@ public sealed interface SettingsChange {
     record Show() implements SettingsChange {
     }
 
-    /** Per-user defaults for later /imagine commands; null fields are left as they are. */
-    record UserDefaults(Integer steps, ImageSize size, Float guidance, Integer count, Decoder decoder)
-            implements SettingsChange {
+    /**
+     * Per-user defaults for later /imagine commands; null fields are left as they are.
+     *
+     * @param promptSyntax how the person's prompts are read (a1111 or plain); absent in defaults saved before it was
+     *                     a setting
+     */
+    record UserDefaults(Integer steps, ImageSize size, Float guidance, Integer count, Decoder decoder,
+                        PromptSyntax promptSyntax) implements SettingsChange {
+
+        /** Defaults that leave the person's prompt syntax as it is. */
+        public UserDefaults(Integer steps, ImageSize size, Float guidance, Integer count, Decoder decoder) {
+            this(steps, size, guidance, count, decoder, null);
+        }
     }
 
     /** Clears the requester's saved defaults. */

@@ -113,14 +113,19 @@ record ConfigKey(String path, Kind kind, Object defaultValue, double min, double
             if (matcher.start() != position) {
                 return null;
             }
-            long amount = Long.parseLong(matcher.group(1));
-            total = total.plus(switch (matcher.group(2)) {
-                case "ms" -> Duration.ofMillis(amount);
-                case "s" -> Duration.ofSeconds(amount);
-                case "m" -> Duration.ofMinutes(amount);
-                case "h" -> Duration.ofHours(amount);
-                default -> Duration.ofDays(amount);
-            });
+            try {
+                long amount = Long.parseLong(matcher.group(1));
+                total = total.plus(switch (matcher.group(2)) {
+                    case "ms" -> Duration.ofMillis(amount);
+                    case "s" -> Duration.ofSeconds(amount);
+                    case "m" -> Duration.ofMinutes(amount);
+                    case "h" -> Duration.ofHours(amount);
+                    default -> Duration.ofDays(amount);
+                });
+                total.toMillis(); // the range check counts in milliseconds
+            } catch (NumberFormatException | ArithmeticException e) {
+                return null; // longer than any duration this file can mean
+            }
             position = matcher.end();
         }
         return position == value.length() ? total : null;

@@ -5,8 +5,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -87,8 +89,18 @@ public final class ConfigLoader {
 
     /** Rules that involve more than one key, checked once every key has its value. */
     private static void checkTogether(ImagineConfig config, String source) {
+        int perUser = config.get("queue.per-user-limit");
+        int total = config.get("queue.total-limit");
+        if (perUser > total) {
+            throw new ConfigException(source + ": 'queue.per-user-limit' (" + perUser + ") must not exceed"
+                    + " 'queue.total-limit' (" + total + "): raise queue.total-limit or lower queue.per-user-limit");
+        }
         try {
             config.safety();
+            // Each section as the application builds it at start, so that no mistake surfaces only then.
+            config.limits();
+            config.defaults();
+            config.queueSettings();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
@@ -214,7 +226,7 @@ public final class ConfigLoader {
         }
         Object value = switch (key.kind()) {
             case STRING, OPTIONAL_STRING -> text.isBlank() ? null : text;
-            case PATH -> text.isBlank() ? null : Path.of(expandHome(text));
+            case PATH -> path(expandHome(text));
             case INTEGER -> tag.equals(Tag.INT) ? parseLong(text) : null;
             case NUMBER -> tag.equals(Tag.INT) || tag.equals(Tag.FLOAT) ? parseDouble(text) : null;
             case BOOLEAN -> tag.equals(Tag.BOOL) ? Boolean.valueOf(text.toLowerCase(Locale.ROOT).matches("true|yes|on"))
@@ -222,7 +234,7 @@ public final class ConfigLoader {
             case DURATION -> ConfigKey.parseDuration(text);
             case SIZE -> parseSize(text);
             case CHOICE -> key.choices().contains(text.toLowerCase(Locale.ROOT)) ? text.toLowerCase(Locale.ROOT) : null;
-            case URL -> text.matches("(?i)(https?|wss?)://\\S+") ? URI.create(text) : null;
+            case URL -> text.matches("(?i)(https?|wss?)://\\S+") ? uri(text) : null;
             case STRING_LIST -> throw new IllegalStateException("handled above");
         };
         if (value == null && key.kind() != ConfigKey.Kind.STRING) {
@@ -244,6 +256,24 @@ public final class ConfigLoader {
         };
         if (!Double.isNaN(number) && (number < key.min() || number > key.max())) {
             throw new ConfigException(where + ": expected " + key.accepted() + ", got '" + text + "'");
+        }
+    }
+
+    /** The path, or null when the system cannot name a file so (a NUL in it). */
+    private static Path path(String text) {
+        try {
+            return Path.of(text);
+        } catch (InvalidPathException e) {
+            return null;
+        }
+    }
+
+    /** The URL, or null when it is not one (a stray %, an unclosed [). */
+    private static URI uri(String text) {
+        try {
+            return new URI(text);
+        } catch (URISyntaxException e) {
+            return null;
         }
     }
 

@@ -25,7 +25,7 @@ public final class ImagineConfig {
     }
 
     @SuppressWarnings("unchecked")
-    private <T> T get(String path) {
+    <T> T get(String path) {
         if (!values.containsKey(path)) {
             throw new IllegalArgumentException("no config key " + path);
         }

@@ -3,6 +3,7 @@ package dev.imagine.bot.discord;
 import dev.imagine.bot.command.Action;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.ReplyTexts;
@@ -98,6 +99,13 @@ final class Messages {
         }
         if (p.decoder() == Decoder.FAST) {
             embed.addField("Decoder", "fast", true);
+        }
+        if (p.promptSyntax() == PromptSyntax.PLAIN) {
+            embed.addField("Prompt syntax", PromptSyntax.PLAIN.label(), true);
+        }
+        String reading = ReplyTexts.reading(job.reading());
+        if (reading != null) {
+            embed.addField("Prompt", reading, false);
         }
         return embed.build();
     }

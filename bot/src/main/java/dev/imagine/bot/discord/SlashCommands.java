@@ -3,6 +3,7 @@ package dev.imagine.bot.discord;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.ImagineOptions;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.RequestRules;
 import java.util.List;
 import net.dv8tion.jda.api.interactions.IntegrationType;
@@ -40,7 +41,8 @@ final class SlashCommands {
         return List.of(
                 everywhere(Commands.slash(IMAGINE, "Draw a picture from a description")
                         .addOptions(new OptionData(OptionType.STRING, PROMPT, "What to draw", true),
-                                seed(), steps(), size(sizes), guidance(), count(), decoder())),
+                                seed(), steps(), size(sizes), guidance(), count(), decoder(),
+                                promptSyntax())),
                 everywhere(Commands.slash(QUEUE, "Where your pictures are in the queue, and how long it takes")),
                 everywhere(Commands.slash(CANCEL, "Cancel your latest waiting picture")),
                 everywhere(Commands.slash(SETTINGS, "Your defaults; server limits for members with Manage Server")
@@ -48,6 +50,7 @@ final class SlashCommands {
                                 new SubcommandData(SETTINGS_SHOW, "Show your defaults and the limits here"),
                                 new SubcommandData(SETTINGS_MINE, "Change your defaults for /imagine")
                                         .addOptions(steps(), size(sizes), guidance(), count(), decoder(),
+                                                promptSyntax(),
                                                 new OptionData(OptionType.BOOLEAN, RESET, "Forget your defaults")),
                                 new SubcommandData(SETTINGS_SERVER, "Limits and channels for this server (Manage"
                                         + " Server)")
@@ -103,5 +106,11 @@ final class SlashCommands {
     private static OptionData decoder() {
         return new OptionData(OptionType.STRING, ImagineOptions.DECODER, "full (best) or fast (much quicker, a little"
                 + " softer)").addChoice("full", "full").addChoice("fast", "fast");
+    }
+
+    private static OptionData promptSyntax() {
+        return new OptionData(OptionType.STRING, ImagineOptions.PROMPT_SYNTAX, "a1111: (word:1.2), [word], BREAK,"
+                + " long prompts; plain: as written, cut at 75 tokens")
+                .addChoice("a1111", PromptSyntax.A1111.label()).addChoice("plain", PromptSyntax.PLAIN.label());
     }
 }

@@ -14,10 +14,13 @@ import java.util.List;
  * @param resultKeys  cache keys of the finished images, one per image
  * @param fromCache   true when the images were served from the cache without generating
  * @param cpuSeconds  processor time the generation consumed (what the fair-share queue charged)
+ * @param reading     what the text encoder reads of the prompt, for the replies; null for jobs stored before it
+ *                    was kept
  */
 public record Job(String id, User owner, String community, String channel, JobParameters parameters,
                   JobState state, Instant createdAt, Instant startedAt, Instant finishedAt, List<String> resultKeys,
-                  String error, String origin, boolean fromCache, double cpuSeconds, String sourceJobId) {
+                  String error, String origin, boolean fromCache, double cpuSeconds, String sourceJobId,
+                  PromptReading reading) {
 
     public Job {
         resultKeys = resultKeys == null ? List.of() : List.copyOf(resultKeys);
@@ -26,42 +29,48 @@ public record Job(String id, User owner, String community, String channel, JobPa
     public static Job queued(String id, User owner, String community, String channel, JobParameters parameters,
                              Instant now, String origin, String sourceJobId) {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, now, null, null, List.of(), null,
-                origin, false, 0, sourceJobId);
+                origin, false, 0, sourceJobId, null);
     }
 
     public Job running(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.RUNNING, createdAt, now, null, resultKeys,
-                null, origin, false, 0, sourceJobId);
+                null, origin, false, 0, sourceJobId, reading);
     }
 
     public Job requeued() {
         return new Job(id, owner, community, channel, parameters, JobState.QUEUED, createdAt, null, null, List.of(),
-                null, origin, false, 0, sourceJobId);
+                null, origin, false, 0, sourceJobId, reading);
     }
 
     public Job done(Instant now, List<String> keys, boolean cached, double cpu) {
         return new Job(id, owner, community, channel, parameters, JobState.DONE, createdAt, startedAt, now, keys,
-                null, origin, cached, cpu, sourceJobId);
+                null, origin, cached, cpu, sourceJobId, reading);
     }
 
     public Job failed(Instant now, String message) {
         return new Job(id, owner, community, channel, parameters, JobState.FAILED, createdAt, startedAt, now,
-                List.of(), message, origin, false, 0, sourceJobId);
+                List.of(), message, origin, false, 0, sourceJobId, reading);
     }
 
     public Job cancelled(Instant now, String reason) {
         return new Job(id, owner, community, channel, parameters, JobState.CANCELLED, createdAt, startedAt, now,
-                List.of(), reason, origin, false, 0, sourceJobId);
+                List.of(), reason, origin, false, 0, sourceJobId, reading);
     }
 
     public Job deleted(Instant now) {
         return new Job(id, owner, community, channel, parameters, JobState.DELETED, createdAt, startedAt, now,
-                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId);
+                resultKeys, error, origin, fromCache, cpuSeconds, sourceJobId, reading);
     }
 
     public Job withOrigin(String newOrigin) {
         return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
-                error, newOrigin, fromCache, cpuSeconds, sourceJobId);
+                error, newOrigin, fromCache, cpuSeconds, sourceJobId, reading);
+    }
+
+    /** This job with {@code promptReading} as what the text encoder reads of its prompt. */
+    public Job withReading(PromptReading promptReading) {
+        return new Job(id, owner, community, channel, parameters, state, createdAt, startedAt, finishedAt, resultKeys,
+                error, origin, fromCache, cpuSeconds, sourceJobId, promptReading);
     }
 
     public boolean ownedBy(User user) {

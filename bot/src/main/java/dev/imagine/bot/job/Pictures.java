@@ -25,6 +25,11 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
         return generator.tokenize(parameters.prompt(), PictureLabels.promptSyntaxOf(parameters));
     }
 
+    /** How many tokens {@code text} has, read in the syntax of {@code parameters}. */
+    int tokensOf(String text, JobParameters parameters) {
+        return generator.tokenize(text, PictureLabels.promptSyntaxOf(parameters)).contentTokens();
+    }
+
     /** One key per picture of a job with these parameters. */
     List<CacheKey> keysOf(JobParameters parameters) {
         TokenizedPrompt tokens = promptOf(parameters);

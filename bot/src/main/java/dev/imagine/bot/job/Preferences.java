@@ -115,7 +115,8 @@ final class Preferences {
                 change.size() != null ? change.size() : old.size(),
                 change.guidance() != null ? change.guidance() : old.guidance(),
                 change.count() != null ? change.count() : old.count(),
-                change.decoder() != null ? change.decoder() : old.decoder());
+                change.decoder() != null ? change.decoder() : old.decoder(),
+                change.promptSyntax() != null ? change.promptSyntax() : old.promptSyntax());
     }
 
     private static SettingsChange.CommunityLimits mergeLimits(SettingsChange.CommunityLimits old,
@@ -136,7 +137,8 @@ final class Preferences {
         Limits here = limitsFor(requester);
         return "Your defaults: " + mine.steps() + " steps, " + mine.size() + ", guidance " + mine.guidance()
                 + ", " + mine.count() + (mine.count() == 1 ? " image" : " images") + ", " + mine.decoder().label()
-                + " decoder.\nLimits here: up to " + here.maxSteps() + " steps, " + here.maxSide() + " pixels a side, "
+                + " decoder, prompts read as " + ReplyTexts.promptSyntax(mine.promptSyntax())
+                + ".\nLimits here: up to " + here.maxSteps() + " steps, " + here.maxSide() + " pixels a side, "
                 + here.maxCount() + " images, " + here.maxPromptLength() + " characters of prompt.";
     }
 }

@@ -5,6 +5,7 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImagineOptions;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.User;
 import java.time.Duration;
@@ -26,6 +27,10 @@ public final class ReplyTexts {
     public static final String FROM_CACHE = "from cache";
     /** How long a prompt is shown where a line has little room (the queue). */
     static final int SHORT_PROMPT = 60;
+    /** How many of a prompt's tokens CLIP reads at once, between its start and end tokens. */
+    private static final int TOKENS_PER_CHUNK = 75;
+    /** How much of the words a cut dropped a reply shows. */
+    static final int DROPPED_SHOWN = 40;
 
     private ReplyTexts() {
     }
@@ -118,6 +123,42 @@ public final class ReplyTexts {
         return String.join(" · ", parts);
     }
 
+    // ---- what the model read of the prompt ----
+
+    /** A prompt syntax as settings name it: "a1111 (weights, BREAK, long prompts)" or "plain (cut at 75 tokens)". */
+    public static String promptSyntax(PromptSyntax syntax) {
+        return syntax == PromptSyntax.PLAIN ? "plain (cut after 75 tokens)"
+                : "a1111 (weights, BREAK, long prompts)";
+    }
+
+    /**
+     * One sentence on what the model read of a prompt when there is something to say: that a long prompt (or one
+     * with BREAK) was read whole in chunks, or that a plain prompt was cut, with what was dropped. Null otherwise
+     * (and for jobs stored before this was kept).
+     */
+    public static String reading(PromptReading reading) {
+        if (reading == null || !reading.worthSaying()) {
+            return null;
+        }
+        if (reading.cut()) {
+            String dropped = reading.dropped() == null ? "" : ", dropping “" + briefly(reading.dropped()) + "”";
+            return "Prompt cut: the model read " + reading.read() + " of its " + reading.tokens() + " tokens" + dropped
+                    + ". The a1111 prompt syntax reads it all.";
+        }
+        String all = "read all " + reading.tokens() + (reading.tokens() == 1 ? " token" : " tokens") + ", in "
+                + reading.chunks() + " chunks.";
+        return reading.tokens() > TOKENS_PER_CHUNK ? "Long prompt: the model " + all : "The model " + all;
+    }
+
+    /** The start of {@code words}, cut after letters rather than a comma: "sky, frozen lake…", not "lake, …". */
+    private static String briefly(String words) {
+        String shown = shorten(words, DROPPED_SHOWN);
+        if (shown.length() == words.length()) {
+            return shown;
+        }
+        return shown.substring(0, shown.length() - 1).replaceAll("[\\s,;.:]+$", "") + "…";
+    }
+
     /** "imagine-&lt;job&gt;.png", or "imagine-&lt;job&gt;-2.png" for the second of several pictures. */
     public static String fileName(Job job, int index) {
         return "imagine-" + job.id() + (job.parameters().count() > 1 ? "-" + (index + 1) : "") + ".png";
@@ -176,8 +217,8 @@ public final class ReplyTexts {
                         + RequestRules.number(RequestRules.MAX_GUIDANCE) + ", default "
                         + RequestRules.number(usual.guidance()) + "), " + ImagineOptions.COUNT + " ("
                         + RequestRules.MIN_COUNT + "–" + RequestRules.MAX_COUNT + "), " + ImagineOptions.DECODER
-                        + " (full or fast).",
-                "/settings — your defaults; community admins also set limits here.");
+                        + " (full or fast), " + ImagineOptions.PROMPT_SYNTAX + " (a1111 or plain).",
+                "/settings — your defaults (prompt-syntax too); community admins also set limits here.");
     }
 
     /**
@@ -193,12 +234,19 @@ public final class ReplyTexts {
         }
         return "Imagine draws pictures from a description, on an ordinary CPU.\n"
                 + imagine + "\n"
+                + PROMPT_HELP + "\n"
                 + "Under every picture: " + String.join(", ", buttons) + ".\n"
                 + "/queue — where your pictures are in the queue and how long it should take.\n"
                 + "/cancel — cancel your latest waiting picture (it costs you nothing).\n"
                 + settings + "\n"
                 + "Everyone shares one queue fairly: whoever has used the least recently goes next.";
     }
+
+    /** How prompts are read, the same on every platform. */
+    public static final String PROMPT_HELP = "Prompts are read as in AUTOMATIC1111: (word:1.2) or (word) weighs words"
+            + " more, [word] or (word:0.8) less, BREAK starts a new chunk, and a long prompt is read whole, in chunks"
+            + " of 75 tokens. Prompt syntax plain reads the text as written and cuts it after 75 tokens, as diffusers"
+            + " does.";
 
     private static String whatItDoes(Action action) {
         return switch (action) {

@@ -75,8 +75,10 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
                     + " at most " + TokenizedPrompt.MAX_CHUNKS + " are drawn. Shorten it or use fewer BREAKs.",
                     Reply.Refused.Reason.INVALID);
         }
+        PromptReading reading = PromptReading.of(parameters.prompt(), read,
+                piece -> pictures.tokensOf(piece, parameters));
         Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(), parameters,
-                clock.instant(), origin, sourceJobId);
+                clock.instant(), origin, sourceJobId).withReading(reading);
         return intake.admit(job, false);
     }
 }

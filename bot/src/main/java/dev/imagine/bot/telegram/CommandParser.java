@@ -3,6 +3,8 @@ package dev.imagine.bot.telegram;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.SettingsChange;
 import java.util.ArrayList;
@@ -10,6 +12,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -23,14 +26,23 @@ final class CommandParser {
     static final String IMAGINE_FLAGS = "--seed 42 --steps 4 --size 512x768 --guidance 8 --count 2 --fast";
     static final String IMAGINE_EXAMPLE = "/imagine a red fox " + IMAGINE_FLAGS;
     static final String SETTINGS_EXAMPLE = "/settings steps 2 size 384x384 guidance 7 count 1 decoder fast"
-            + " (or /settings reset); group admins: /settings group steps 4 size 512 count 2 prompt 300"
-            + " topics here|all";
+            + " prompt-syntax plain (or /settings reset); group admins: /settings group steps 4 size 512 count 2"
+            + " prompt 300 topics here|all";
 
     private static final Pattern FIRST_FLAG = Pattern.compile("(?:^|\\s)(?:--|—|–)\\p{L}");
     /** Decoders named alone, without "decoder": {@code --fast}, {@code --full}. */
     private static final Set<String> DECODER_WORDS = Set.of("fast", "full");
     private static final List<String> GROUP_KEYS = List.of("steps", "size", "side", "count", "prompt", "topics",
             "topic");
+    /** What each group limit takes, in the words of a refusal. */
+    private static final Map<String, String> GROUP_KINDS = Map.of(
+            "steps", ImagineOptions.kindOf(ImagineOptions.STEPS),
+            "size", "a side in pixels, a multiple of 8 from " + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE,
+            "side", "a side in pixels, a multiple of 8 from " + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE,
+            "count", ImagineOptions.kindOf(ImagineOptions.COUNT),
+            "prompt", "a length in characters from 1 to " + Limits.MAX_PROMPT_LENGTH,
+            "topics", "here, main, all, or topic numbers such as 7,here",
+            "topic", "here, main, all, or topic numbers such as 7,here");
 
     private CommandParser() {
     }
@@ -89,7 +101,8 @@ final class CommandParser {
             options.read(ImagineOptions.DECODER, name);
             return null;
         }
-        if (!allowed.contains(name)) {
+        String option = ImagineOptions.canonicalName(name);
+        if (!allowed.contains(option)) {
             return notUnderstood(word, example);
         }
         if (at + 1 >= words.size() || words.get(at + 1).startsWith("--")) {
@@ -97,10 +110,11 @@ final class CommandParser {
         }
         String value = words.get(at + 1);
         try {
-            options.read(name, value);
+            options.read(option, value);
             return null;
         } catch (ImagineOptions.Unreadable e) {
-            return notUnderstood(word + " " + value, example);
+            return new Invalid("I didn't understand `" + word + " " + value + "`: " + e.getMessage() + ". Use: "
+                    + example);
         }
     }
 
@@ -165,7 +179,8 @@ final class CommandParser {
                     default -> topics = topics(value, here);
                 }
             } catch (IllegalArgumentException e) {
-                return notUnderstood(words.get(i) + " " + value, SETTINGS_EXAMPLE);
+                return new Invalid("I didn't understand `" + words.get(i) + " " + value + "`: " + key + " must be "
+                        + GROUP_KINDS.get(key) + ". Use: " + SETTINGS_EXAMPLE);
             }
         }
         return new Settings(new SettingsChange.CommunityLimits(steps, side, count, prompt, topics));

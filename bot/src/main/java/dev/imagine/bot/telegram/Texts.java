@@ -17,8 +17,10 @@ final class Texts {
     }
 
     static final String HELP = ReplyTexts.help("/imagine a lighthouse at dusk — draws it. Flags after the prompt: "
-                    + CommandParser.IMAGINE_FLAGS + " (or --full). In a private chat, just send the description.",
-            "/settings — your defaults: /settings steps 2 size 384x384 (or /settings reset). Group admins:"
+                    + CommandParser.IMAGINE_FLAGS + " (or --full), --prompt-syntax plain. In a private chat, just send the"
+                    + " description.",
+            "/settings — your defaults: /settings steps 2 size 384x384 prompt-syntax plain (or /settings reset)."
+                    + " Group admins:"
                     + " /settings group steps 4 size 512 count 2 topics here|all.");
 
     static final String START = "Hello! Send me a description and I'll draw it.\n\n" + HELP;
@@ -26,9 +28,14 @@ final class Texts {
     /** The status message's first words, sent before the job service is asked, so a resumed job can edit it. */
     static final String PLACEHOLDER = "⏳ One moment…";
 
-    /** The prompt, then seed, steps, size, guidance, time and whether it came from the cache. */
+    /**
+     * The prompt, then seed, steps, size, guidance, time and whether it came from the cache, and what the model read
+     * of a prompt that was long or cut.
+     */
     static String caption(Job job, Duration elapsed) {
-        String tail = "\n" + ReplyTexts.details(job, elapsed);
+        String reading = ReplyTexts.reading(job.reading());
+        String tail = "\n" + ReplyTexts.details(job, elapsed)
+                + (reading == null ? "" : "\n" + ReplyTexts.notice(reading).withIcon());
         return ReplyTexts.shorten(job.parameters().prompt(), CAPTION_LIMIT - tail.length()) + tail;
     }
 

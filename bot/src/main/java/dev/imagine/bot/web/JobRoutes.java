@@ -57,18 +57,7 @@ final class JobRoutes {
     // ---- reading ----
 
     private void list(Request request) throws IOException {
-        int limit = HISTORY_LIMIT;
-        String asked = request.query("limit");
-        if (asked != null) {
-            try {
-                limit = Integer.parseInt(asked);
-            } catch (NumberFormatException e) {
-                limit = -1;
-            }
-            if (limit < 1 || limit > 100) {
-                throw new Request.Failure(400, "limit '" + asked + "' must be a whole number from 1 to 100");
-            }
-        }
+        int limit = historyLimit(request.query("limit"));
         QueueView queue = jobs.queueView();
         ObjectNode body = StrictJson.object();
         ArrayNode list = body.putArray("jobs");
@@ -76,6 +65,23 @@ final class JobRoutes {
             list.add(Views.job(job, request.user, queue.placeOf(job.id()).orElse(null)));
         }
         request.json(200, body);
+    }
+
+    /** The {@code limit} query parameter of the history: absent means {@link #HISTORY_LIMIT}. */
+    static int historyLimit(String asked) {
+        if (asked == null) {
+            return HISTORY_LIMIT;
+        }
+        int limit;
+        try {
+            limit = Integer.parseInt(asked);
+        } catch (NumberFormatException e) {
+            limit = -1;
+        }
+        if (limit < 1 || limit > 100) {
+            throw new Request.Failure(400, "limit '" + asked + "' must be a whole number from 1 to 100");
+        }
+        return limit;
     }
 
     private void get(Request request) throws IOException {

@@ -6,6 +6,7 @@ import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.job.JobService;
 import dev.imagine.bot.job.JobSettings;
@@ -97,6 +98,7 @@ final class ServiceRoutes {
         defaultsJson.put("guidance", defaults.guidance());
         defaultsJson.put("count", Math.min(defaults.count(), limits.maxCount()));
         defaultsJson.put("decoder", defaults.decoder().label());
+        defaultsJson.put("promptSyntax", defaults.promptSyntax().label());
         ArrayNode sizes = body.putArray("sizes");
         for (ImageSize size : RequestRules.sizesWithin(limits, defaults.size())) {
             sizes.add(size.toString());
@@ -105,6 +107,11 @@ final class ServiceRoutes {
         for (Decoder decoder : RequestRules.decoders(settings.fastDecoderAvailable())) {
             decoders.add(decoder.label());
         }
+        ArrayNode syntaxes = body.putArray("promptSyntaxes");
+        for (PromptSyntax syntax : PromptSyntax.values()) {
+            syntaxes.add(syntax.label());
+        }
+        body.put("promptHelp", ReplyTexts.PROMPT_HELP);
         request.json(200, body);
     }
 

@@ -2,30 +2,36 @@ package dev.imagine.bot.web;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import java.util.Map;
 
 /**
  * The body of {@code POST /api/jobs}, bound strictly from JSON, and the {@link Command.Imagine} it asks for. Only the
- * form is checked here (JSON types, WIDTHxHEIGHT, full or fast), through the request options every platform shares;
+ * form is checked here (JSON types, WIDTHxHEIGHT, full or fast, a1111 or plain), through the request options every
+ * platform shares;
  * whether the values are within the person's limits is the job service's to say.
  *
  * <p>Absent or null fields take the person's defaults.
  */
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
-                  Integer count, String decoder) {
+                  Integer count, String decoder, String promptSyntax) {
+
+    private static final String SIDE = "a whole number, a multiple of " + RequestRules.SIDE_STEP + " from "
+            + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE;
 
     /** The fields and what each must be as JSON (also the words of the 400 that names a wrong one). */
-    static final Map<String, String> FIELDS = Map.of(
-            "prompt", "text",
-            ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED),
-            ImagineOptions.STEPS, "a whole number",
-            ImagineOptions.SIZE, "text such as \"512x768\"",
-            "width", "a whole number",
-            "height", "a whole number",
-            ImagineOptions.GUIDANCE, "a number",
-            ImagineOptions.COUNT, "a whole number",
-            ImagineOptions.DECODER, "\"full\" or \"fast\"");
+    static final Map<String, String> FIELDS = Map.ofEntries(
+            Map.entry("prompt", "text"),
+            Map.entry(ImagineOptions.SEED, ImagineOptions.kindOf(ImagineOptions.SEED)),
+            Map.entry(ImagineOptions.STEPS, ImagineOptions.kindOf(ImagineOptions.STEPS)),
+            Map.entry(ImagineOptions.SIZE, "text such as \"512x768\""),
+            Map.entry("width", SIDE),
+            Map.entry("height", SIDE),
+            Map.entry(ImagineOptions.GUIDANCE, ImagineOptions.kindOf(ImagineOptions.GUIDANCE)),
+            Map.entry(ImagineOptions.COUNT, ImagineOptions.kindOf(ImagineOptions.COUNT)),
+            Map.entry(ImagineOptions.DECODER, "\"full\" or \"fast\""),
+            Map.entry("promptSyntax", "\"a1111\" or \"plain\""));
     static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
 
     /**
@@ -51,6 +57,7 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             read(options, ImagineOptions.GUIDANCE, guidance);
             read(options, ImagineOptions.COUNT, count);
             read(options, ImagineOptions.DECODER, blankToNull(decoder));
+            read(options, ImagineOptions.PROMPT_SYNTAX, blankToNull(promptSyntax));
         } catch (ImagineOptions.Unreadable e) {
             throw new Request.Failure(400, e.getMessage());
         }

@@ -7,7 +7,9 @@ import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
+import dev.imagine.bot.job.PromptReading;
 import dev.imagine.bot.job.QueueView;
+import dev.imagine.bot.job.ReplyTexts;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Locale;
@@ -44,6 +46,8 @@ final class Views {
         json.put("guidance", p.guidance());
         json.put("count", p.count());
         json.put("decoder", p.decoder().label());
+        json.put("promptSyntax", p.promptSyntax().label());
+        addReading(json, job.reading());
         json.put("createdAt", text(job.createdAt()));
         json.put("startedAt", text(job.startedAt()));
         json.put("finishedAt", text(job.finishedAt()));
@@ -68,6 +72,24 @@ final class Views {
             addPosition(json, place.position(), place.eta());
         }
         return json;
+    }
+
+    /** What the model read of the prompt: counts, and the sentence the chats show when it was long or cut. */
+    private static void addReading(ObjectNode json, PromptReading reading) {
+        if (reading == null) {
+            return;
+        }
+        ObjectNode read = json.putObject("promptReading");
+        read.put("tokens", reading.tokens());
+        read.put("read", reading.read());
+        read.put("chunks", reading.chunks());
+        if (reading.dropped() != null) {
+            read.put("dropped", reading.dropped());
+        }
+        String text = ReplyTexts.reading(reading);
+        if (text != null) {
+            read.put("text", text);
+        }
     }
 
     static void addPosition(ObjectNode json, int position, Duration eta) {

@@ -67,4 +67,22 @@ class ImagineOptionsTest {
 
         assertThat(defaults).isEqualTo(new SettingsChange.UserDefaults(2, null, null, null, Decoder.FAST));
     }
+
+    @Test
+    void promptSyntax_isReadByTheNameEachPlatformWritesIt_andKeptAsADefault() {
+        for (String name : new String[] {"prompt-syntax", "prompt_syntax", "promptSyntax", "syntax"}) {
+            assertThat(new ImagineOptions().read(name, "plain").imagine(alice, "x").promptSyntax()).as(name)
+                    .isEqualTo(PromptSyntax.PLAIN);
+        }
+        ImagineOptions a1111 = new ImagineOptions().read("prompt-syntax", " A1111 ");
+        assertThat(a1111.isEmpty()).isFalse();
+        assertThat(a1111.userDefaults())
+                .isEqualTo(new SettingsChange.UserDefaults(null, null, null, null, null, PromptSyntax.A1111));
+        assertThat(ImagineOptions.NAMES).contains(ImagineOptions.PROMPT_SYNTAX);
+        assertThat(ImagineOptions.DEFAULT_NAMES).contains(ImagineOptions.PROMPT_SYNTAX);
+        assertThatThrownBy(() -> new ImagineOptions().read("prompt-syntax", "compel"))
+                .isInstanceOf(ImagineOptions.Unreadable.class)
+                .hasMessageStartingWith("prompt-syntax must be a1111 (weights such as (word:1.2)")
+                .hasMessageEndingWith("or plain (the text as written, cut after 75 tokens), got 'compel'");
+    }
 }

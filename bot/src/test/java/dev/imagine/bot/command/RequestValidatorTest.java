@@ -35,6 +35,20 @@ class RequestValidatorTest {
     }
 
     @Test
+    void validate_readsThePromptInTheRequestsOwnSyntax_thenThePersonsSavedOne() {
+        Defaults saved = Defaults.STANDARD.overriddenBy(new SettingsChange.UserDefaults(null, null, null, null, null,
+                PromptSyntax.PLAIN));
+        Command.Imagine asA1111 = new Command.Imagine(alice, "(a fox:1.2)", null, null, null, null, null, null,
+                PromptSyntax.A1111);
+
+        assertThat(saved.promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(((RequestValidator.Valid) validator.validate(Command.Imagine.of(alice, "(a fox:1.2)"), saved,
+                Limits.DEFAULTS)).parameters().promptSyntax()).isEqualTo(PromptSyntax.PLAIN);
+        assertThat(((RequestValidator.Valid) validator.validate(asA1111, saved, Limits.DEFAULTS)).parameters()
+                .promptSyntax()).isEqualTo(PromptSyntax.A1111);
+    }
+
+    @Test
     void jobParametersWithoutASyntax_areAJobStoredBeforeThereWasOne_andReadPlain() {
         assertThat(new JobParameters("fox", 1, 4, ImageSize.SQUARE_512, 8f, 1, Decoder.FULL, null).promptSyntax())
                 .isEqualTo(PromptSyntax.PLAIN);

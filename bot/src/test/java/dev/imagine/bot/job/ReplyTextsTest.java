@@ -95,4 +95,42 @@ class ReplyTextsTest {
                 .doesNotContain("Vary").doesNotContain("Upscale");
         assertThat(ReplyTexts.help()).contains("steps (1–8, default 4)").contains("guidance (1–20, default 8)");
     }
+
+    @Test
+    void reading_saysWhenALongPromptWasReadInChunks_orAPlainOneCut_andNothingOtherwise() {
+        assertThat(ReplyTexts.reading(new PromptReading(98, 98, 2, null)))
+                .isEqualTo("Long prompt: the model read all 98 tokens, in 2 chunks.");
+        assertThat(ReplyTexts.reading(new PromptReading(30, 30, 3, null)))
+                .isEqualTo("The model read all 30 tokens, in 3 chunks.");
+        assertThat(ReplyTexts.reading(new PromptReading(90, 75, 1, "far above the sea, in the style of an old oil"
+                + " painting"))).isEqualTo("Prompt cut: the model read 75 of its 90 tokens, dropping “far above the"
+                + " sea, in the style of an o…”. The a1111 prompt syntax reads it all.");
+        assertThat(ReplyTexts.reading(new PromptReading(134, 75, 1, "stars in a deep blue sky, frozen lake, fresh")))
+                .contains("dropping “stars in a deep blue sky, frozen lake…”");
+        assertThat(ReplyTexts.reading(new PromptReading(90, 75, 1, null)))
+                .isEqualTo("Prompt cut: the model read 75 of its 90 tokens. The a1111 prompt syntax reads it all.");
+        assertThat(ReplyTexts.reading(new PromptReading(40, 40, 1, null))).isNull();
+        assertThat(ReplyTexts.reading(null)).as("a job stored before readings were kept").isNull();
+    }
+
+    @Test
+    void help_explainsWeightsBreakLongPromptsAndPlain_onEveryPlatform() {
+        for (String help : List.of(ReplyTexts.help(), ReplyTexts.help("/imagine <prompt>", "/settings"))) {
+            assertThat(help).contains("(word:1.2)", "[word]", "BREAK", "long prompt", "plain", "75 tokens");
+        }
+        assertThat(ReplyTexts.help()).contains("prompt-syntax (a1111 or plain)");
+    }
+
+    @Test
+    void droppedWords_startAtTheFirstWordNotWhollyRead() {
+        // A tokenizer that reads every character as a token.
+        java.util.function.ToIntFunction<String> characters = text -> text.strip().length();
+        String prompt = "one two three four";
+
+        assertThat(PromptReading.droppedWords(prompt, 8, characters)).isEqualTo("three four");
+        assertThat(PromptReading.droppedWords(prompt, 9, characters)).isEqualTo("three four");
+        assertThat(PromptReading.droppedWords(prompt, 13, characters)).isEqualTo("four");
+        assertThat(PromptReading.droppedWords(prompt, 2, characters)).as("the first word was cut").isEqualTo(prompt);
+        assertThat(PromptReading.droppedWords("onewordonly", 3, characters)).isEqualTo("onewordonly");
+    }
 }

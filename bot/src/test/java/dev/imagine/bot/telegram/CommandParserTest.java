@@ -52,10 +52,10 @@ class CommandParserTest {
     @Test
     void imagine_aValueThatDoesNotParse_quotesIt_andShowsTheSyntax() {
         assertThat(CommandParser.imagine("a fox --steps many", ALICE)).isEqualTo(new CommandParser.Invalid(
-                "I didn't understand `--steps many`. Use: /imagine a red fox --seed 42 --steps 4 --size 512x768"
+                "I didn't understand `--steps many`: steps must be a whole number from 1 to 8, got 'many'. Use: /imagine a red fox --seed 42 --steps 4 --size 512x768"
                         + " --guidance 8 --count 2 --fast"));
         assertThat(CommandParser.imagine("a fox --size big", ALICE)).isEqualTo(new CommandParser.Invalid(
-                "I didn't understand `--size big`. Use: " + CommandParser.IMAGINE_EXAMPLE));
+                "I didn't understand `--size big`: size must be WIDTHxHEIGHT, for example 512x768, got 'big'. Use: " + CommandParser.IMAGINE_EXAMPLE));
         assertThat(CommandParser.imagine("a fox --guidance NaN", ALICE))
                 .isInstanceOf(CommandParser.Invalid.class);
     }
@@ -104,7 +104,7 @@ class CommandParserTest {
     @Test
     void settings_thatDoNotParse_showTheSyntax() {
         assertThat(CommandParser.settings("steps lots", "main")).isEqualTo(new CommandParser.Invalid(
-                "I didn't understand `steps lots`. Use: " + CommandParser.SETTINGS_EXAMPLE));
+                "I didn't understand `steps lots`: steps must be a whole number from 1 to 8, got 'lots'. Use: " + CommandParser.SETTINGS_EXAMPLE));
         assertThat(CommandParser.settings("colour red", "main")).isInstanceOf(CommandParser.Invalid.class);
         assertThat(CommandParser.settings("group", "main")).isInstanceOf(CommandParser.Invalid.class);
         assertThat(CommandParser.settings("group topics somewhere", "main"))

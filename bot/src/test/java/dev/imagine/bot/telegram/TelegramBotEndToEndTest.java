@@ -287,7 +287,8 @@ class TelegramBotEndToEndTest {
 
         FakeTelegram.Call answer = telegram.await("sendMessage", c -> c.replyToMessageId() == asked);
 
-        assertThat(answer.param("text")).isEqualTo("I didn't understand `--steps many`. Use: /imagine a red fox"
+        assertThat(answer.param("text")).isEqualTo("I didn't understand `--steps many`: steps must be a whole number from 1 to 8,"
+                + " got 'many'. Use: /imagine a red fox"
                 + " --seed 42 --steps 4 --size 512x768 --guidance 8 --count 2 --fast");
         assertThat(imagine.generator.generations).hasValue(0);
         assertThat(imagine.jobs.queueLength()).isZero();

@@ -32,10 +32,17 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
                   LongSupplier randomSeeds) {
+        this(data, generator, settings, queue, randomSeeds, new JobClocks(InstantSource.system(), Ticker.SYSTEM,
+                () -> 0L));
+    }
+
+    /** With {@code clocks} (the benchmarks charge jobs the process's real CPU time: {@link JobClocks#system()}). */
+    public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
+                  LongSupplier randomSeeds, JobClocks clocks) {
         this.store = MvJobStore.open(data.resolve("jobs.mv"));
         this.jobs = JobService.builder(settings, generator, new FairShareQueue<>(queue, InstantSource.system()),
                         new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
-                .clocks(new JobClocks(InstantSource.system(), Ticker.SYSTEM, () -> 0L))
+                .clocks(clocks)
                 .randomSeeds(randomSeeds)
                 .build();
     }

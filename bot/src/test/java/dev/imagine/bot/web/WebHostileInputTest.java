@@ -309,8 +309,8 @@ class WebHostileInputTest {
         assertThat(post(")]}'\n{\"prompt\":\"a\"}").body()).contains("unexpected character ')'");
         assertThat(post("{\"prompt\":\"a\"} and more").body()).contains("more after its JSON object");
         assertThat(post("{\"prompt\":\"a\",\"prompt\":\"b\"}").body()).contains("field prompt appears twice");
-        assertThat(post("{\"prompt\":\"a\",\"steps\":\"2\"}").body()).contains("steps must be a whole number, got \\\"2\\\"");
-        assertThat(post("{\"prompt\":\"a\",\"steps\":2.5}").body()).contains("steps must be a whole number, got 2.5");
+        assertThat(post("{\"prompt\":\"a\",\"steps\":\"2\"}").body()).contains("steps must be a whole number from 1 to 8, got \\\"2\\\"");
+        assertThat(post("{\"prompt\":\"a\",\"steps\":2.5}").body()).contains("steps must be a whole number from 1 to 8, got 2.5");
         assertThat(post("{\"prompt\":42}").body()).contains("prompt must be text, got 42");
         assertThat(post("{\"prompt\":\"a\",\"seed\":99999999999999999999999}").body()).contains("seed must be");
         assertThat(post("{\"prompt\":\"a\",\"stepz\":2}").body()).contains("unknown field stepz");

@@ -11,6 +11,12 @@ import java.util.zip.Inflater;
 
 /** Reads the text chunks (tEXt, iTXt, zTXt) of a PNG file, to replay an image from the file alone. */
 public final class PngText {
+    /**
+     * The most a compressed text may expand to: far more than any parameters text (a prompt is at most 100,000
+     * characters), far less than a "zip bomb" chunk would make of a small file (64 KB of zTXt expands to 64 MB).
+     */
+    static final int MAX_INFLATED = 1 << 20;
+
     private PngText() {
     }
 
@@ -61,6 +67,9 @@ public final class PngText {
 
     private static void putCompressed(Map<String, String> texts, byte[] data) {
         int end = nul(data, 0);
+        if (end + 2 > data.length) {
+            throw new IllegalArgumentException("malformed PNG zTXt chunk: no compression method");
+        }
         byte[] compressed = java.util.Arrays.copyOfRange(data, end + 2, data.length);
         texts.put(new String(data, 0, end, StandardCharsets.ISO_8859_1),
                 new String(inflate(compressed), StandardCharsets.ISO_8859_1));
@@ -68,6 +77,9 @@ public final class PngText {
 
     private static void putInternational(Map<String, String> texts, byte[] data) {
         int keywordEnd = nul(data, 0);
+        if (keywordEnd + 3 > data.length) {
+            throw new IllegalArgumentException("malformed PNG iTXt chunk: no compression flag and method");
+        }
         boolean compressed = data[keywordEnd + 1] != 0;
         int languageEnd = nul(data, keywordEnd + 3);
         int translatedEnd = nul(data, languageEnd + 1);
@@ -88,6 +100,10 @@ public final class PngText {
                     break;
                 }
                 out.write(chunk, 0, n);
+                if (out.size() > MAX_INFLATED) {
+                    throw new IllegalArgumentException("compressed PNG text expands beyond " + (MAX_INFLATED >> 20)
+                            + " MiB");
+                }
             }
             return out.toByteArray();
         } catch (DataFormatException e) {
