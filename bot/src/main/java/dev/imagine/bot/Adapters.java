@@ -4,6 +4,7 @@ import dev.imagine.bot.config.ImagineConfig;
 import dev.imagine.bot.discord.DiscordBot;
 import dev.imagine.bot.discord.DiscordSettings;
 import dev.imagine.bot.job.Adapter;
+import dev.imagine.bot.mcp.McpAdapter;
 import dev.imagine.bot.telegram.TelegramBot;
 import dev.imagine.bot.telegram.TelegramSettings;
 import dev.imagine.bot.web.WebServer;
@@ -11,12 +12,13 @@ import dev.imagine.bot.web.WebSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * Which adapters are configured, and how each is made from the configuration and the environment: Discord when
  * {@code DISCORD_TOKEN} is set, Telegram when {@code TELEGRAM_BOT_TOKEN} is set, the local playground unless
- * {@code web.enabled} is false. The application opens them in this order.
+ * {@code web.enabled} is false, and with it the MCP server at {@code /mcp}. The application opens them in this order.
  */
 final class Adapters {
     private Adapters() {
@@ -40,9 +42,19 @@ final class Adapters {
                     .withApiUrl(config.telegramApiUrl(environment).toString()), application.jobs(), telegramToken));
         }
         if (config.webEnabled()) {
-            adapters.add(() -> new WebServer(new WebSettings(config.webHost(), config.webPort(),
-                    environment.get("IMAGINE_API_KEY")), application.jobs(), application::health,
-                    application.metricsPage()));
+            // The MCP endpoint is served by the web server, behind its rules: made first, mounted before the server
+            // listens, and opened (started) after it, so that it also stops first.
+            AtomicReference<WebServer> web = new AtomicReference<>();
+            McpAdapter mcp = McpAdapter.overHttp(application.jobs(), () -> web.get().uri());
+            adapters.add(() -> {
+                WebServer server = new WebServer(new WebSettings(config.webHost(), config.webPort(),
+                        environment.get("IMAGINE_API_KEY")), application.jobs(), application::health,
+                        application.metricsPage());
+                server.mount(McpAdapter.PATH, mcp.servlet());
+                web.set(server);
+                return server;
+            });
+            adapters.add(() -> mcp);
         }
         return adapters;
     }

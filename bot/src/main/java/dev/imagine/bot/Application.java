@@ -52,7 +52,7 @@ final class Application implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final Optional<RedisBackend> redis;
     /** The platforms whose news goes through Redis when the queue is shared (the adapters' own names). */
-    private static final List<String> PLATFORMS = List.of("discord", "telegram", "web");
+    private static final List<String> PLATFORMS = List.of("discord", "telegram", "web", "mcp");
 
     private Application(ImagineConfig config, ModelLoader.LoadedModel model, JobService jobs, Metrics metrics,
                         Path dataDir, Closer closer, Optional<RedisBackend> redis) {

@@ -13,6 +13,7 @@ import dev.imagine.bot.job.Durations;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
@@ -30,7 +31,7 @@ import picocli.CommandLine.Option;
         description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime)."
                 + " Without a command it starts the bot and the local playground.",
         subcommands = {WorkerCommand.class, GenerateCommand.class, TokensCommand.class, ModelsCommand.class,
-                ConfigCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                ConfigCommand.class, BenchCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -64,25 +65,36 @@ public final class Main implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        ImagineConfig config = loadConfig(err);
+        ImagineConfig config = loadConfig(configFile);
         Map<String, String> environment = System.getenv();
         Application application = Application.start(config, model, environment,
                 () -> DownloadProgressBar.forStderr(err));
-        return runUntilStopped(application, config, err, () -> {
-            for (Supplier<Adapter> adapter : Adapters.configured(application, environment)) {
-                err.println(application.open(adapter).readyLine());
-            }
-        });
+        // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
+        StopSignals signals = StopSignals.install();
+        return serve(application, Adapters.configured(application, environment), signals, err,
+                "Imagine is ready. Stop it with Ctrl-C.");
     }
 
     /**
-     * Opens what {@code opening} opens, starts the worker, and keeps Imagine running until SIGTERM, Ctrl-C or SIGHUP,
-     * which stop it gracefully (a second signal stops the running picture after its current step); returns 0.
+     * Opens the adapters, starts the worker, and keeps Imagine running until {@code signals} ask it to stop, which it
+     * does gracefully (see {@link StopSignals} for why the order matters); returns 0, the exit code of a graceful
+     * stop.
      */
-    static int runUntilStopped(Application application, ImagineConfig config, PrintWriter err, Runnable opening)
+    static int serve(Application application, List<Supplier<Adapter>> adapters, StopSignals signals, PrintWriter err,
+                     String ready) throws InterruptedException {
+        return serve(application, () -> {
+            for (Supplier<Adapter> adapter : adapters) {
+                err.println(application.open(adapter).readyLine());
+            }
+        }, signals, err, ready);
+    }
+
+    /**
+     * As {@link #serve(Application, List, StopSignals, PrintWriter, String)}, with whatever {@code opening} opens
+     * instead of adapters (a worker's {@code /healthz} and {@code /metrics}).
+     */
+    static int serve(Application application, Runnable opening, StopSignals signals, PrintWriter err, String ready)
             throws InterruptedException {
-        // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
-        StopSignals signals = StopSignals.install();
         try {
             opening.run();
             application.startWorking();
@@ -103,18 +115,20 @@ public final class Main implements Callable<Integer> {
                     + " start");
             application.stopRunningJobNow();
         });
-        err.println("Imagine is ready. Stop it with Ctrl-C.");
+        err.println(ready);
         err.flush();
         String signal = signals.awaitRequest();
         LOG.info("{}: stopping; the running picture may finish within {} (a second Ctrl-C stops it now and keeps it),"
-                + " waiting ones are kept for the next start", signal, Durations.words(config.shutdownGrace()));
+                + " waiting ones are kept for the next start", signal,
+                Durations.words(application.config().shutdownGrace()));
         application.close();
         return 0;
     }
 
-    ImagineConfig loadConfig(PrintWriter err) {
-        if (configFile != null) {
-            return ConfigLoader.load(configFile);
+    /** The configuration: {@code file}, else config.yaml in the current folder when there is one, else the defaults. */
+    static ImagineConfig loadConfig(Path file) {
+        if (file != null) {
+            return ConfigLoader.load(file);
         }
         Path local = Path.of("config.yaml");
         if (Files.isRegularFile(local)) {

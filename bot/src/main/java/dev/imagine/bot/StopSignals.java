@@ -64,6 +64,17 @@ final class StopSignals {
         return first;
     }
 
+    /**
+     * A stop that Imagine itself asks for, as a signal would ({@code reason} names it in the log): an MCP client
+     * closed stdin, which ends its session.
+     */
+    void request(String reason) {
+        if (received.incrementAndGet() == 1) {
+            first = reason;
+            requested.countDown();
+        }
+    }
+
     /** Called on the JVM's signal thread: it only records the request, never blocks. */
     private void receive(Signal signal) {
         if (received.incrementAndGet() == 1) {

@@ -29,7 +29,7 @@ final class WorkerCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         PrintWriter err = spec.commandLine().getErr();
-        ImagineConfig config = main.loadConfig(err);
+        ImagineConfig config = Main.loadConfig(main.configFile);
         if (!config.redisBackend()) {
             throw new StartupException("a worker takes its jobs from a queue shared through Redis: set queue.backend:"
                     + " redis and redis.url (or REDIS_URL) in the config, as the bot has them");
@@ -37,12 +37,14 @@ final class WorkerCommand implements Callable<Integer> {
         Map<String, String> environment = System.getenv();
         Application application = Application.start(config, main.model, environment,
                 () -> DownloadProgressBar.forStderr(err), true);
-        return Main.runUntilStopped(application, config, err, () -> {
+        // From here a stop signal is a request Imagine carries out itself; before, nothing runs that could be lost.
+        StopSignals signals = StopSignals.install();
+        return Main.serve(application, () -> {
             if (config.webEnabled()) {
                 err.println(application.openOperations(() -> WebServer.operationsOnly(
                         new WebSettings(config.webHost(), config.webPort(), environment.get("IMAGINE_API_KEY")),
                         application.jobs(), application::health, application.metricsPage())).readyLine());
             }
-        });
+        }, signals, err, "Imagine is ready. Stop it with Ctrl-C.");
     }
 }

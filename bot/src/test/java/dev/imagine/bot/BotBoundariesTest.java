@@ -18,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /** The boundaries of architecture.md: the pipeline's API package, one owner per library, thin adapters. */
 class BotBoundariesTest {
-    private static final List<String> ADAPTERS = List.of("discord", "telegram", "web");
+    private static final List<String> ADAPTERS = List.of("discord", "telegram", "web", "mcp");
 
     /**
      * What adapters may use of the job package: the job service and the types of its answers and news, the shared
@@ -89,9 +89,10 @@ class BotBoundariesTest {
     @Test
     void redisClient_isImportedOnlyByTheRedisPackage() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.bot.redis..")
-                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.netty..", "reactor..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.netty..")
                 .because("the queue, the job store and the leases reach Redis through one package; the engine sees"
-                        + " only its interfaces (JobQueue, JobStore)")
+                        + " only its interfaces (JobQueue, JobStore). (Reactor, which Lettuce also brings, is the MCP"
+                        + " SDK's API too, so it is not Redis's alone.)")
                 .check(bot);
     }
 
@@ -118,11 +119,25 @@ class BotBoundariesTest {
     @Test
     void theHttpServer_isImportedOnlyByTheWebAdapter() {
         noClasses().that().resideOutsideOfPackage("dev.imagine.bot.web..")
-                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..", "jakarta.servlet..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.eclipse.jetty..")
                 .because("the playground and the JSON API are the web adapter's; nothing else serves HTTP")
+                .check(bot);
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.web..")
+                .and().resideOutsideOfPackage("dev.imagine.bot.mcp..")
+                .should().dependOnClassesThat().resideInAnyPackage("jakarta.servlet..")
+                .because("servlets are the web adapter's, and the MCP adapter's streamable HTTP transport is one,"
+                        + " which the web server serves")
                 .check(bot);
         noClasses().should().dependOnClassesThat().resideInAPackage("com.sun.net.httpserver..")
                 .because("the JDK's built-in server cannot time out slow clients; Jetty serves HTTP")
+                .check(bot);
+    }
+
+    @Test
+    void theMcpSdk_isImportedOnlyByTheMcpAdapter() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.mcp..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.modelcontextprotocol..", "reactor..")
+                .because("MCP is one thin adapter; nothing else speaks it")
                 .check(bot);
     }
 
@@ -146,7 +161,7 @@ class BotBoundariesTest {
 
     @Test
     void adapters_doNotDependOnEachOther() {
-        slices().matching("dev.imagine.bot.(discord|telegram|web)..").should().notDependOnEachOther()
+        slices().matching("dev.imagine.bot.(discord|telegram|web|mcp)..").should().notDependOnEachOther()
                 .because("what two adapters share lives below them, written once")
                 .check(bot);
     }

@@ -91,7 +91,8 @@ final class ConfigSchema {
                     "Least time between two progress edits of one message."),
             ConfigKey.url("telegram.api-url", "https://api.telegram.org",
                     "Telegram Bot API server (a self-hosted one may stand in); TELEGRAM_API_URL overrides it."),
-            ConfigKey.bool("web.enabled", true, "Serve the local playground, the JSON API, /healthz and /metrics."),
+            ConfigKey.bool("web.enabled", true, "Serve the local playground, the JSON API, the MCP server for AI"
+                    + " assistants (/mcp), /healthz and /metrics."),
             ConfigKey.string("web.host", "127.0.0.1",
                     "Address to listen on; anything but loopback requires IMAGINE_API_KEY in the environment."),
             ConfigKey.integer("web.port", 8080, 0, 65_535, "Port of the playground and API (0 picks a free one)."),

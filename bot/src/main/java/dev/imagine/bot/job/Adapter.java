@@ -1,7 +1,7 @@
 package dev.imagine.bot.job;
 
 /**
- * One way people reach Imagine: Discord, Telegram, the web playground (later an MCP endpoint). The application starts
+ * One way people reach Imagine: Discord, Telegram, the web playground, the MCP server. The application starts
  * each configured adapter, registers its {@link #sink()} with the job service under {@link #platform()} before the
  * worker starts (so that jobs resumed after a restart can still answer), asks {@link #connected()} for
  * {@code /healthz}, and closes it after the job service has drained, so that it can still tell people.

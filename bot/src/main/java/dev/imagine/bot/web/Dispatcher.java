@@ -8,11 +8,11 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import org.eclipse.jetty.io.EofException;
 import org.slf4j.Logger;
@@ -78,24 +78,13 @@ final class Dispatcher extends HttpServlet {
     /** Answers the request, and notes in {@link #ROUTE} the route template it went to, or what refused it. */
     private void dispatch(HttpServletRequest http, HttpServletResponse response, String method, String path,
                             Request bare) throws Exception {
-        List<String> hosts = Collections.list(http.getHeaders("Host"));
-        if (hosts.size() > 1) {
-            bare.error(400, "the request has " + hosts.size() + " Host headers; send exactly one");
+        Optional<Request.Failure> hostRefusal = HostGate.refusal(http, loopback);
+        if (hostRefusal.isPresent()) {
+            bare.error(hostRefusal.get().status, hostRefusal.get().getMessage());
             http.setAttribute(ROUTE, "REFUSED");
             return;
         }
-        String host = hosts.isEmpty() ? null : hosts.getFirst();
-        if (host != null && !Access.sameHost(host, http.getServerName())) {
-            // An absolute-form request line ("GET http://elsewhere/...") names the host it is for: it must be us.
-            bare.error(400, "the request line names another host than the Host header; send the path alone");
-            http.setAttribute(ROUTE, "REFUSED");
-            return;
-        }
-        if (loopback && !Access.loopbackHost(host)) {
-            bare.error(403, "this Imagine answers only to localhost, 127.0.0.1 or [::1]");
-            http.setAttribute(ROUTE, "REFUSED");
-            return;
-        }
+        String host = http.getHeader("Host");
         boolean api = path.startsWith("/api/") || path.equals("/api");
         if (api && !access.authorized(http.getHeader("Authorization"), http.getHeader("Cookie"),
                 method.equals("GET") || method.equals("HEAD"))) {
@@ -105,7 +94,7 @@ final class Dispatcher extends HttpServlet {
             return;
         }
         boolean safe = method.equals("GET") || method.equals("HEAD") || method.equals("OPTIONS");
-        if (!safe && !Access.sameOrigin(http.getHeader("Origin"), host, scheme(http))) {
+        if (!safe && !Access.sameOrigin(http.getHeader("Origin"), host, HostGate.scheme(http))) {
             bare.error(403, "requests from other web sites are not accepted");
             http.setAttribute(ROUTE, "REFUSED");
             return;
@@ -141,12 +130,6 @@ final class Dispatcher extends HttpServlet {
         }
         bare.error(405, method + " is not allowed on " + path + "; use " + String.join(", ", new ArrayList<>(allowed)));
         http.setAttribute(ROUTE, "METHOD_NOT_ALLOWED");
-    }
-
-    /** The scheme the page was loaded with: http here, or what a TLS-terminating proxy says it used. */
-    private static String scheme(HttpServletRequest http) {
-        String forwarded = http.getHeader("X-Forwarded-Proto");
-        return forwarded != null && forwarded.strip().equalsIgnoreCase("https") ? "https" : http.getScheme();
     }
 
     /** The browser's anonymous user; a browser without the cookie gets a new id (and the cookie) now. */

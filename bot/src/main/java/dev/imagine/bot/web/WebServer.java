@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.jetty.JettyConnectionMetrics;
 import io.micrometer.core.instrument.binder.jetty.JettyServerThreadPoolMetrics;
 import io.micrometer.core.instrument.binder.jvm.ExecutorServiceMetrics;
+import jakarta.servlet.http.HttpServlet;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -66,6 +67,8 @@ public final class WebServer implements Adapter {
     private final Server server;
     private final ServerConnector connector;
     private final ServletContextHandler context;
+    private final Access access;
+    private final boolean loopback;
     private final ExecutorService requests;
     private final ScheduledExecutorService ticker;
     private final EventHub events;
@@ -104,7 +107,7 @@ public final class WebServer implements Adapter {
                       InstantSource clock, boolean operationsOnly) {
         this.settings = settings;
         InetAddress address = address(settings.host());
-        boolean loopback = address.isLoopbackAddress();
+        this.loopback = address.isLoopbackAddress();
         if (!loopback && !settings.hasApiKey()) {
             throw new IllegalStateException("Imagine will not listen on " + settings.host() + " without an API key:"
                     + " anyone who can reach this machine could use it. Set IMAGINE_API_KEY to a secret of at least "
@@ -157,8 +160,8 @@ public final class WebServer implements Adapter {
         server.setErrorHandler(errors);
         this.context = new ServletContextHandler("/", ServletContextHandler.NO_SESSIONS);
         context.setErrorHandler(errors);
-        context.addServlet(new ServletHolder("imagine",
-                new Dispatcher(routes, new Access(settings.apiKey()), loopback, registry)), "/");
+        this.access = new Access(settings.apiKey());
+        context.addServlet(new ServletHolder("imagine", new Dispatcher(routes, access, loopback, registry)), "/");
         server.setHandler(context);
         new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);
         JettyConnectionMetrics.addToAllConnectors(server, registry);
@@ -259,9 +262,18 @@ public final class WebServer implements Adapter {
         return events;
     }
 
-    /** The servlet context: where another servlet (the MCP transport at /mcp) joins the Dispatcher. */
-    ServletContextHandler context() {
-        return context;
+    /**
+     * Serves {@code servlet} at {@code path} (an exact path such as {@code /mcp}) beside the playground, behind the
+     * JSON API's rules ({@link MountedServlet}): the loopback host names, the API key, no other site's page. It may
+     * answer asynchronously (a stream of server-sent events). Call it before {@link #start()}.
+     */
+    public void mount(String path, HttpServlet servlet) {
+        if (server.isStarted()) {
+            throw new IllegalStateException("mount " + path + " before the web server starts");
+        }
+        ServletHolder holder = new ServletHolder(path, new MountedServlet(servlet, access, loopback));
+        holder.setAsyncSupported(true);
+        context.addServlet(holder, path);
     }
 
     /** Ends open event streams and stops listening. */
