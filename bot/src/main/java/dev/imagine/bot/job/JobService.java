@@ -5,7 +5,7 @@ import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.pipeline.ImageGenerator;
 import java.time.Duration;
 import java.util.List;
@@ -38,7 +38,7 @@ public final class JobService implements AutoCloseable {
      * A job service that draws with {@code generator} as {@code settings} say, lets jobs wait in {@code queue}, keeps
      * their pictures in {@code cache} and the jobs themselves in {@code store}.
      */
-    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue,
+    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator, JobQueue<Job> queue,
                                             ResultCache cache, JobStore store) {
         return new JobServiceBuilder(settings, generator, queue, cache, store);
     }

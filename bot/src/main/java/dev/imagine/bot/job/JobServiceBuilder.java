@@ -2,7 +2,7 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.RequestValidator;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.pipeline.ImageGenerator;
@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
 public final class JobServiceBuilder {
     private final JobSettings settings;
     private final ImageGenerator generator;
-    private final FairShareQueue<Job> queue;
+    private final JobQueue<Job> queue;
     private final ResultCache cache;
     private final JobStore store;
     private JobClocks clocks = JobClocks.system();
@@ -26,8 +26,10 @@ public final class JobServiceBuilder {
     private SafetyPolicy safetyPolicy = SafetyPolicy.ALLOW;
     private ModerationSettings moderation = ModerationSettings.NONE;
     private AuditLog audit = AuditLog.none();
+    private boolean worker = true;
+    private InFlight inFlight;
 
-    JobServiceBuilder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
+    JobServiceBuilder(JobSettings settings, ImageGenerator generator, JobQueue<Job> queue, ResultCache cache,
                       JobStore store) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.generator = Objects.requireNonNull(generator, "generator");
@@ -70,11 +72,29 @@ public final class JobServiceBuilder {
         return this;
     }
 
+    /**
+     * Whether this process draws pictures (default: yes). Without a worker it only admits jobs into a queue that
+     * workers of other processes take from (a queue shared across processes).
+     */
+    public JobServiceBuilder worker(boolean enabled) {
+        this.worker = enabled;
+        return this;
+    }
+
+    /**
+     * Where identical requests in flight meet (default: within this process). A queue shared by several processes
+     * needs one shared as widely, so that a follower admitted here hears of a leader that ends elsewhere.
+     */
+    public JobServiceBuilder inFlight(InFlight value) {
+        this.inFlight = Objects.requireNonNull(value, "inFlight");
+        return this;
+    }
+
     public JobService build() {
         Audience audience = new Audience();
         AdmissionGate gate = new AdmissionGate();
         WorkerSlot slot = new WorkerSlot();
-        InFlight inFlight = new InFlight();
+        InFlight inFlight = this.inFlight != null ? this.inFlight : new LocalInFlight();
         CostModel costs = new CostModel(settings.initialSecondsPerUnit());
         RequestValidator validator = new RequestValidator(randomSeeds);
         Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
@@ -99,7 +119,9 @@ public final class JobServiceBuilder {
                 authority, audit);
         ModerationDesk desk = new ModerationDesk(rules, authority, moderation, safetyPolicy, audit);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
-                new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
+                new Worker(queue, runner::run), worker, queue, slot, parking, gate, transitions);
+        queue.whenGivenUp(jobId -> transitions.find(jobId).ifPresent(endings::givenUp));
+        queue.whenStopRequested(jobId -> slot.requestStop(jobId, StopReason.CANCELLED_BY_OWNER));
         return new JobService(settings,
                 new JobService.Engine(audience, requests, owners, preferences, queries, desk, lifecycle));
     }
