@@ -63,17 +63,20 @@ class Stages:
 
         def timed(*args, **kwargs):
             t0 = time.perf_counter()
+            c0 = time.process_time()  # all threads of this process: the load-robust measure
             try:
                 return original(*args, **kwargs)
             finally:
-                self.events.append((stage, time.perf_counter() - t0))
+                self.events.append((stage, time.perf_counter() - t0, time.process_time() - c0))
         setattr(obj, attr, timed)
 
     def take(self):
         events, self.events = self.events, []
-        return {"text_s": sum(d for s, d in events if s == "text"),
-                "unet_steps_s": [d for s, d in events if s == "unet"],
-                "decode_s": sum(d for s, d in events if s == "decode")}
+        return {"text_s": sum(d for s, d, _ in events if s == "text"),
+                "unet_steps_s": [d for s, d, _ in events if s == "unet"],
+                "unet_steps_cpu_s": [c for s, _, c in events if s == "unet"],
+                "decode_s": sum(d for s, d, _ in events if s == "decode"),
+                "decode_cpu_s": sum(c for s, _, c in events if s == "decode")}
 
     def take_all(self):
         events = list(self.events)
@@ -107,7 +110,7 @@ def load_pytorch(models: Path, threads: int, stages: Stages):
     return use, generate, {"torch": torch.__version__, "threads": torch.get_num_threads()}
 
 
-def load_openvino(models: Path, threads: int, stages: Stages, size: int, precision: str):
+def load_openvino(models: Path, threads: int, stages: Stages, size: int, precision: str, variant: str = ""):
     import openvino as ov
     from optimum.intel import OVLatentConsistencyModelPipeline
     from optimum.intel.openvino.modeling_diffusion import OVModelVae, OVModelVaeDecoder
@@ -117,7 +120,8 @@ def load_openvino(models: Path, threads: int, stages: Stages, size: int, precisi
     if precision != "default":
         # OpenVINO's CPU default is bf16 on CPUs with AVX512_BF16 or AMX, f32 elsewhere.
         ov_config["INFERENCE_PRECISION_HINT"] = precision
-    main = models / "openvino"
+    # variant: "" for the FP32 IR, "int8w" / "int8h" for bench/tools/openvino_int8.py's int8 pipelines
+    main = models / ("openvino" + (f"-{variant}" if variant else ""))
     pipe = OVLatentConsistencyModelPipeline.from_pretrained(str(main), compile=False, ov_config=ov_config)
     # FastSD CPU reshapes to the image size before compiling (static shapes are OpenVINO's faster path).
     pipe.set_progress_bar_config(disable=True)
@@ -367,6 +371,7 @@ def main():
     ap.add_argument("--models", type=Path, default=Path(os.environ.get("BENCH_MODELS", "/work/bench-models")))
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--precision", default="default", help="OpenVINO INFERENCE_PRECISION_HINT (f32, bf16) or default")
+    ap.add_argument("--variant", default="", help="OpenVINO model: '' (FP32 IR), int8w or int8h (bench/tools/openvino_int8.py)")
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--steps", type=int, default=4)
     ap.add_argument("--size", type=int, default=512)
@@ -394,9 +399,12 @@ def main():
     if args.engine == "pytorch":
         use, generate, extra = load_pytorch(args.models, args.threads, stages)
     else:
-        use, generate, extra = load_openvino(args.models, args.threads, stages, args.size, args.precision)
+        use, generate, extra = load_openvino(args.models, args.threads, stages, args.size, args.precision,
+                                             args.variant)
     load_s = time.perf_counter() - t0
     name = args.engine if args.precision == "default" else f"{args.engine}-{args.precision}"
+    if args.variant:
+        name = f"{args.engine}-{args.variant}"
     result = {"engine": name, **extra, "load_s": load_s, "ready_since_process_start_s": time.time() - START,
               "rss_after_load": memory(), "decoders": {}}
     print(f"{args.engine}: loaded in {load_s:.1f} s", file=sys.stderr, flush=True)

@@ -11,22 +11,34 @@ ratios. See bench/pipeline/README.md.
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 UNET_TFLOP_PER_STEP_512 = 0.803  # performance-notes.md: conv 444 + linear 233 + attention matmuls 126 GFLOP
-ENGINES = ("imagine", "openvino", "openvino-f32", "pytorch")
-PEERS = ("openvino", "openvino-f32", "pytorch")
-LABEL = {"imagine": "Imagine (Java, ONNX Runtime, FP32)", "openvino": "OpenVINO (optimum-intel, its default precision)",
-         "openvino-f32": "OpenVINO (optimum-intel, FP32)", "pytorch": "PyTorch (diffusers, FP32)"}
-SHORT = {"openvino": "OpenVINO", "openvino-f32": "OpenVINO-FP32", "pytorch": "PyTorch"}
+ENGINES = ("imagine", "imagine-int8", "openvino", "openvino-f32", "openvino-int8w", "openvino-int8h", "pytorch")
+# The engines run by default; the int8 OpenVINO pipelines need bench/tools/openvino_int8.py first.
+DEFAULT_ENGINES = ("imagine", "openvino", "openvino-f32", "pytorch")
+IMAGINES = ("imagine", "imagine-int8")
+PEERS = ("openvino", "openvino-f32", "openvino-int8w", "openvino-int8h", "pytorch")
+LABEL = {"imagine": "Imagine (Java, ONNX Runtime, FP32)",
+         "imagine-int8": "Imagine (Java, ONNX Runtime, int8 UNet)",
+         "openvino": "OpenVINO (optimum-intel, its default precision)",
+         "openvino-f32": "OpenVINO (optimum-intel, FP32)",
+         "openvino-int8w": "OpenVINO int8 (8-bit weight compression)",
+         "openvino-int8h": "OpenVINO int8 (NNCF hybrid: int8 convolutions)",
+         "pytorch": "PyTorch (diffusers, FP32)"}
+SHORT = {"imagine": "Imagine", "imagine-int8": "Imagine-int8", "openvino": "OpenVINO",
+         "openvino-f32": "OpenVINO-FP32", "openvino-int8w": "OpenVINO-int8w", "openvino-int8h": "OpenVINO-int8h",
+         "pytorch": "PyTorch"}
 
 GEMM_SCRIPT = r"""
 import json, os, sys, time
@@ -78,6 +90,13 @@ def wait_for_quiet(max_load, wait_s):
     return load
 
 
+def sample_load(proc, samples):
+    """The 1-minute load average every 10 s while an engine runs: how shared the machine was."""
+    while proc.poll() is None:
+        samples.append(loadavg())
+        time.sleep(10)
+
+
 def machine():
     info = {"cpu": "?", "flags": ""}
     family = model = None
@@ -90,14 +109,48 @@ def machine():
             model = line.split(":", 1)[1].strip()
         if line.startswith("flags") and not info["flags"]:
             flags = line.split(":", 1)[1].split()
-            info["flags"] = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_vnni", "avx512_bf16", "amx_tile",
-                                                 "hypervisor") if f in flags)
+            info["flags"] = " ".join(f for f in ("avx2", "fma", "avx512f", "avx512_vnni", "avx_vnni", "avx512_bf16",
+                                                 "amx_tile", "amx_int8", "hypervisor") if f in flags)
     if family is not None:
         info["cpu"] += f" (family {family} model {model})"
     info["cores"] = os.cpu_count()
     mem = [l for l in Path("/proc/meminfo").read_text().splitlines() if l.startswith("MemTotal")][0]
     info["ram_gib"] = round(int(mem.split()[1]) / 2 ** 20, 1)
     info["kernel"] = platform.release()
+    return info
+
+
+def java_bin(args):
+    return args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
+
+
+def int8_copies(models):
+    folder = models / "onnx" / "unet" / ".imagine-int8"
+    return sorted(p for p in folder.glob("int8-*") if (p / "complete").is_file()) if folder.is_dir() else []
+
+
+def prepare_int8(args, raw_dir):
+    """Makes Imagine's int8 UNet copy (from scratch with --fresh-int8) and reads what it cost."""
+    if args.fresh_int8:
+        shutil.rmtree(args.models / "onnx" / "unet" / ".imagine-int8", ignore_errors=True)
+    before = wait_for_quiet(args.max_load, args.wait)
+    cmd = [java_bin(args), "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"), "--threads",
+           str(args.threads), "--precision", "int8", "--prepare-only"]
+    print(f"== imagine-int8 preparation: {' '.join(cmd)} (load {before:.2f})", file=sys.stderr, flush=True)
+    t0 = time.time()
+    with open(raw_dir / "imagine-int8-prepare.log", "w") as log:
+        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"int8 preparation failed (exit {proc.returncode}); see {raw_dir / 'imagine-int8-prepare.log'}")
+    copies = int8_copies(args.models)
+    info = {"wall_s": time.time() - t0, "load_before": before, "load_after": loadavg()}
+    if copies:
+        for line in (copies[-1] / "complete").read_text().splitlines():
+            key, _, value = line.partition("=")
+            info[key] = value
+        info["entry"] = copies[-1].name
+    (raw_dir / "imagine-int8-prepare.json").write_text(json.dumps(info, indent=1) + "\n")
+    print(f"   int8 copy: {info.get('seconds', '(already there)')}, {info.get('bytes', '?')} bytes", file=sys.stderr)
     return info
 
 
@@ -114,39 +167,50 @@ def task_args(engine, args):
 def run_engine(engine, args, raw_dir, round_index=0):
     if args.task != "txt2img":
         return run_task_engine(engine, args, raw_dir, round_index)
-    if engine == "imagine":
-        java = args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
-        cmd = [java, "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
+    if engine in IMAGINES:
+        spin = ["-Dimagine.ort.config.session.intra_op.allow_spinning=0"] if args.no_spin else []
+        cmd = [java_bin(args)] + spin + ["-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
                "--fast-decoder", str(args.models / "taesd-onnx"), "--threads", str(args.threads),
-               "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir)]
+               "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir),
+               "--precision", "int8" if engine == "imagine-int8" else "fp32"]
     else:
-        base, _, precision = engine.partition("-")
+        base, _, suffix = engine.partition("-")
+        variant = suffix if suffix.startswith("int8") else ""
+        precision = "" if variant else suffix
         cmd = [args.python, str(REPO / "bench/pipeline/peer.py"), "--engine", base, "--models", str(args.models),
                "--threads", str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps),
-               "--save", str(raw_dir),
-               "--precision", precision or "default"]
+               "--save", str(raw_dir), "--precision", precision or "default"]
+        if variant:
+            cmd += ["--variant", variant]
     before = wait_for_quiet(args.max_load, args.wait)
     t0 = time.time()
     print(f"== {engine}: {' '.join(cmd)} (load {before:.2f})", file=sys.stderr, flush=True)
-    with open(raw_dir / f"{engine}.log", "w") as log:
-        proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+    samples = []
+    with open(raw_dir / f"{engine}{args.round_suffix}.log", "w") as log:
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=log, text=True)
+        sampler = threading.Thread(target=sample_load, args=(proc, samples), daemon=True)
+        sampler.start()
+        stdout, _ = proc.communicate()
+        sampler.join()
+    proc.stdout = stdout
     after = loadavg()
     if proc.returncode != 0:
         sys.exit(f"{engine} failed (exit {proc.returncode}); see {raw_dir / (engine + '.log')}")
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["load_before"], result["load_after"], result["wall_s"] = before, after, time.time() - t0
+    result["load_during"] = {"mean": statistics.mean(samples) if samples else after, "max": max(samples or [after])}
     result["measured_at"] = dt.datetime.now(dt.timezone.utc).strftime("%H:%M UTC")
-    (raw_dir / f"{engine}.json").write_text(json.dumps(result, indent=1) + "\n")
+    (raw_dir / f"{engine}{args.round_suffix}.json").write_text(json.dumps(result, indent=1) + "\n")
     print(f"   {engine} done in {result['wall_s']:.0f} s (load {before:.2f} -> {after:.2f})", file=sys.stderr)
     return result
 
 
 def run_task_engine(engine, args, raw_dir, round_index):
     """One engine, one round of --task img2img or upscale; raw output in bench/out/<date>/<task>-<engine>-<round>."""
-    if engine == "imagine":
-        java = args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
-        cmd = [java, "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"), "--threads",
-               str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir)]
+    if engine in IMAGINES:
+        cmd = [java_bin(args), "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"), "--threads",
+               str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir),
+               "--precision", "int8" if engine == "imagine-int8" else "fp32"]
     else:
         base, _, precision = engine.partition("-")
         cmd = [args.python, str(REPO / "bench/pipeline/peer.py"), "--engine", base, "--models", str(args.models),
@@ -327,13 +391,49 @@ def summarize(result, decoder):
     steps = [r["unet_steps_s"] for r in runs]
     per_step = [statistics.median(s[i] for s in steps) for i in range(len(steps[0]))]
     all_steps = [x for s in steps for x in s]
+    cpu_steps = [x for r in runs for x in r.get("unet_steps_cpu_s", [])]
+    cpu_decodes = [r["decode_cpu_s"] for r in runs if "decode_cpu_s" in r]
     return {
         "total": statistics.median(totals), "min": min(totals), "max": max(totals),
         "text": statistics.median(r["text_s"] for r in runs),
         "steps": per_step, "step": statistics.median(all_steps),
         "decode": statistics.median(r["decode_s"] for r in runs),
+        "step_cpu": statistics.median(cpu_steps) if cpu_steps else float("nan"),
+        "decode_cpu": statistics.median(cpu_decodes) if cpu_decodes else float("nan"),
         "peak": d["rss"]["peak_bytes"],
     }
+
+
+def merge_engine_rounds(rounds):
+    """One engine's results of several rounds as one: every timed run, the highest peaks, the load range."""
+    if len(rounds) == 1:
+        return rounds[0]
+    merged = json.loads(json.dumps(rounds[0]))
+    for later in rounds[1:]:
+        for decoder, d in later["decoders"].items():
+            m = merged["decoders"][decoder]
+            m["runs"] += d["runs"]
+            if d["rss"]["peak_bytes"] > m["rss"]["peak_bytes"]:
+                m["rss"] = d["rss"]
+        if later["rss_after_load"]["peak_bytes"] > merged["rss_after_load"]["peak_bytes"]:
+            merged["rss_after_load"] = later["rss_after_load"]
+    merged["load_s"] = statistics.median(r["load_s"] for r in rounds)
+    for key in ("ready_since_jvm_start_s", "ready_since_process_start_s"):
+        if key in merged:
+            merged[key] = statistics.median(r[key] for r in rounds)
+    merged["load_before"] = max(r["load_before"] for r in rounds)
+    merged["load_after"] = max(r["load_after"] for r in rounds)
+    merged["measured_at"] = ", ".join(r.get("measured_at", "?") for r in rounds)
+    loads = [r["load_during"] for r in rounds if "load_during" in r]
+    if loads:
+        merged["load_during"] = {"mean": statistics.mean(l["mean"] for l in loads), "max": max(l["max"] for l in loads)}
+    merged["rounds"] = len(rounds)
+    return merged
+
+
+def during(result):
+    d = result.get("load_during")
+    return f"{d['mean']:.1f} / {d['max']:.1f}" if d else "?"
 
 
 def process_peak(result):
@@ -350,7 +450,11 @@ def model_sizes(models):
     imagine = [onnx / "text_encoder/model.onnx", onnx / "unet/model.onnx", onnx / "unet/model.onnx_data",
                onnx / "vae_decoder/model.onnx", models / "taesd-onnx/vae_decoder/model.onnx"]
     full_only = imagine[:4]
-    return {"imagine_files": files_size(imagine), "full_pipeline_files": files_size(full_only)}
+    copies = int8_copies(models)
+    int8 = ([onnx / "text_encoder/model.onnx", onnx / "vae_decoder/model.onnx",
+             models / "taesd-onnx/vae_decoder/model.onnx"] + sorted(copies[-1].glob("model.onnx*"))) if copies else []
+    return {"imagine_files": files_size(imagine), "full_pipeline_files": files_size(full_only),
+            "int8_files": files_size(int8)}
 
 
 def gb(n):
@@ -363,8 +467,14 @@ def main():
     ap.add_argument("--jar", type=Path, default=REPO / "bot/target/imagine.jar")
     ap.add_argument("--java", help="java binary (default: $JAVA_HOME/bin/java)")
     ap.add_argument("--python", default=sys.executable, help="python with tools/bench-model/requirements.txt")
-    ap.add_argument("--engines", default=",".join(ENGINES))
+    ap.add_argument("--engines", default=",".join(DEFAULT_ENGINES), help=f"any of {','.join(ENGINES)}")
     ap.add_argument("--runs", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=1,
+                    help="run the engines one after the other this many times (interleaved), pooling their runs")
+    ap.add_argument("--no-spin", action="store_true",
+                    help="ONNX Runtime's threads sleep instead of spinning while they wait (for a shared machine)")
+    ap.add_argument("--fresh-int8", action="store_true",
+                    help="delete Imagine's int8 UNet copy first, so that its preparation is measured")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--steps", type=int, default=4, help="UNet steps per image (4; fewer only for a smoke test)")
     ap.add_argument("--max-load", type=float, default=0.5, help="wait for a 1-minute load below this per engine")
@@ -373,6 +483,7 @@ def main():
                     help="take engines not in --engines from an earlier run's raw JSON of the same date")
     ap.add_argument("--report-only", action="store_true", help="rewrite the table from bench/out/<date>/*.json")
     ap.add_argument("--date", default=dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d"))
+    ap.add_argument("--name", help="results file name without .md (default: the date); one per CPU model")
     ap.add_argument("--task", choices=["txt2img", "img2img", "upscale", "zoom-out"], default="txt2img",
                     help="img2img: 512x512, strength 0.5; upscale: 2x and 2x detailed of a 512x512 picture; "
                          "zoom-out: Zoom out 2x of a 512x512 picture (strength 0.8) against diffusers' inpaint "
@@ -381,15 +492,15 @@ def main():
     ap.add_argument("--strength", type=float, help="img2img: 0.5 by default; zoom-out: 0.8")
     ap.add_argument("--upscaler", type=Path, help="upscaler folder (default: <models>/upscaler, made by "
                                                   "tools/upscaler/convert.py --random-weights)")
-    ap.add_argument("--rounds", type=int, default=1, help="img2img/upscale: engines in turn, this many times")
     args = ap.parse_args()
 
-    raw_dir = REPO / "bench/out" / args.date
+    raw_dir = REPO / "bench/out" / (args.name or args.date)
     raw_dir.mkdir(parents=True, exist_ok=True)
+    args.round_suffix = ""
     if args.task != "txt2img":
         if args.strength is None:
             args.strength = 0.8 if args.task == "zoom-out" else 0.5
-        if args.engines == ",".join(ENGINES):
+        if args.engines == ",".join(DEFAULT_ENGINES):
             args.engines = "imagine,pytorch" if args.task == "zoom-out" else "imagine,openvino,pytorch"
         args.upscaler = args.upscaler or args.models / "upscaler"
         if args.source is None:
@@ -412,8 +523,12 @@ def main():
         task_report({e: merge_rounds(r) for e, r in rounds.items()}, args, raw_dir)
         return
     if args.report_only:
-        results = {e: json.loads((raw_dir / f"{e}.json").read_text()) for e in ENGINES
-                   if (raw_dir / f"{e}.json").exists()}
+        results = {}
+        for e in ENGINES:
+            rounds = [json.loads(p.read_text()) for p in sorted(raw_dir.glob(f"{e}.json"))
+                      + sorted(raw_dir.glob(f"{e}.round*.json"))]
+            if rounds:
+                results[e] = merge_engine_rounds(rounds)
         report(results, json.loads((raw_dir / "gemm.json").read_text()), args, raw_dir)
         return
     print(f"GEMM (FP32, {args.threads} threads) ...", file=sys.stderr, flush=True)
@@ -426,10 +541,21 @@ def main():
     print(f"   peak {gemm['peak_gflops']:.0f} GFLOP/s", file=sys.stderr)
 
     wanted = [e for e in args.engines.split(",") if e]
+    unknown = [e for e in wanted if e not in ENGINES]
+    if unknown:
+        sys.exit(f"unknown engines {unknown}; known: {', '.join(ENGINES)}")
+    if "imagine-int8" in wanted:
+        prepare_int8(args, raw_dir)
+    rounds = {e: [] for e in ENGINES}
+    for r in range(args.rounds):
+        args.round_suffix = f".round{r + 1}" if args.rounds > 1 else ""
+        for engine in ENGINES:
+            if engine in wanted:
+                rounds[engine].append(run_engine(engine, args, raw_dir))
     results = {}
     for engine in ENGINES:
-        if engine in wanted:
-            results[engine] = run_engine(engine, args, raw_dir)
+        if rounds[engine]:
+            results[engine] = merge_engine_rounds(rounds[engine])
         elif args.reuse and (raw_dir / f"{engine}.json").exists():
             results[engine] = json.loads((raw_dir / f"{engine}.json").read_text())
     report(results, gemm, args, raw_dir)
@@ -440,58 +566,86 @@ def report(results, gemm, args, raw_dir):
     sizes = model_sizes(args.models)
     peak = gemm["peak_gflops"]
     lines = [f"# Pipeline benchmark, {args.date}", "",
+             f"Command: `bench/pipeline/run.sh {' '.join(sys.argv[1:])}`.", "",
              f"Machine: {m['cpu']}, {m['cores']} cores ({m['flags']}), {m['ram_gib']} GiB RAM, Linux {m['kernel']}. "
              f"Model: tools/bench-model (full-size LCM SD 1.5 with random weights, TAESD), {args.threads} threads, "
              f"512x512, {args.steps} steps, batch 1, guidance 8, seed 0. {args.runs} timed images per engine and decoder after "
-             "a warm-up image; median (min-max). Each engine runs in its own process; peak RSS is the process's "
+             "a warm-up image" + (f", in {args.rounds} rounds (the engines one after the other, then again)"
+                                  if args.rounds > 1 else "") + "; median (min-max). Each engine runs in its own "
+             "process; peak RSS is the process's "
              "VmHWM (load, and each decoder's runs after a reset). UNet share = 0.803 TFLOP per step / step time / "
-             "the FP32 GEMM peak below.", "",
+             "the FP32 GEMM peak below. CPU seconds: the process's CPU time (all its threads) in the stage, "
+             "which a loaded machine stretches much less than the wall clock"
+             + (" (Imagine run with ONNX Runtime's thread spinning off)" if args.no_spin else "") + ".", "",
              f"Measured FP32 GEMM peak in this run: **{peak:.0f} GFLOP/s** ("
              + ", ".join(f"{k.replace('_gflops', '')} {v:.0f}" for k, v in gemm.items() if k.endswith("_gflops")
                          and k != "peak_gflops") + f"; load {gemm['load_before']:.2f}).", ""]
     for decoder, title in (("full", "full VAE decoder"), ("fast", "TAESD decoder")):
         lines += [f"## With the {title}", "",
                   "| engine | time per image | text encoder | UNet step (median; steps 1-4) | UNet share of peak "
-                  "| decoder | peak RSS of these runs |",
-                  "|---|---|---|---|---|---|---|"]
+                  "| decoder | CPU seconds: UNet step / decoder | peak RSS of these runs |",
+                  "|---|---|---|---|---|---|---|---|"]
         for engine, r in results.items():
             s = summarize(r, decoder)
             share = UNET_TFLOP_PER_STEP_512 * 1000 / s["step"] / peak
             achieved = f"{UNET_TFLOP_PER_STEP_512 * 1000 / s['step']:.0f} GFLOP/s"
+            int8 = engine in ("imagine-int8", "openvino-int8h")
             share_text = (f"{share * 100:.0f}% ({achieved})" if "bfloat16" not in str(r.get("inference_precision"))
-                          else f"n/a: bf16 ({achieved} FP32-equivalent)")
+                          and not int8 else f"n/a: {'int8' if int8 else 'bf16'} ({achieved} FP32-equivalent)")
             lines.append(f"| {LABEL[engine]} | **{s['total']:.2f} s** ({s['min']:.2f}-{s['max']:.2f}) "
                          f"| {s['text'] * 1000:.0f} ms | {s['step']:.2f} s ({' '.join(f'{x:.2f}' for x in s['steps'])}) "
-                         f"| {share_text} | {s['decode']:.2f} s | {gb(s['peak'])} |")
+                         f"| {share_text} | {s['decode']:.2f} s | {s['step_cpu']:.2f} / {s['decode_cpu']:.2f} "
+                         f"| {gb(s['peak'])} |")
         lines.append("")
     lines += ["## Load, memory, conditions", "",
               "| engine | load | ready since process start | peak RSS while loading | peak RSS of the process "
-              "| load avg before / after (after includes the engine itself) | measured at |", "|---|---|---|---|---|---|---|"]
+              "| load avg before / after (after includes the engine itself) | load avg while it ran: mean / max "
+              "| measured at |", "|---|---|---|---|---|---|---|---|"]
     for engine, r in results.items():
         ready = r.get("ready_since_jvm_start_s", r.get("ready_since_process_start_s", float("nan")))
         lines.append(f"| {LABEL[engine]} | {r['load_s']:.1f} s | {ready:.1f} s | {gb(r['rss_after_load']['peak_bytes'])} "
                      f"| **{gb(process_peak(r))}** | {r['load_before']:.2f} / {r['load_after']:.2f} "
-                     f"| {r.get('measured_at', '?')} |")
+                     f"| {during(r)} | {r.get('measured_at', '?')} |")
     lines += ["", f"Model files Imagine loads: {gb(sizes['imagine_files'])} (without TAESD "
-                  f"{gb(sizes['full_pipeline_files'])}); 1.25x = {gb(1.25 * sizes['imagine_files'])}.", ""]
+                  f"{gb(sizes['full_pipeline_files'])}); 1.25x = {gb(1.25 * sizes['imagine_files'])}."
+                  + (f" With the int8 UNet it loads {gb(sizes['int8_files'])} (the int8 copy, the text encoder and "
+                     "both decoders)." if sizes["int8_files"] else ""), ""]
+    prepared = raw_dir / "imagine-int8-prepare.json"
+    if "imagine-int8" in results and prepared.exists():
+        p = json.loads(prepared.read_text())
+        if "seconds" in p:
+            lines += [f"Imagine's int8 UNet copy (scheme `{p.get('scheme', '?')}`, targets {p.get('targets', '?')}): "
+                      f"prepared in {p['seconds']} s, {int(p.get('bytes', 0)) / 1e9:.2f} GB on disk "
+                      f"(load {p['load_before']:.2f} before).", ""]
+        else:
+            lines += ["Imagine's int8 UNet copy was already there (run with --fresh-int8 to time its preparation).", ""]
     versions = {e: {k: v for k, v in r.items() if k in ("torch", "openvino", "inference_precision")}
                 for e, r in results.items()}
-    lines += [f"Versions: {json.dumps(versions)}; raw JSON and logs in bench/out/{args.date}/.", ""]
+    lines += [f"Versions: {json.dumps(versions)}; raw JSON and logs in bench/out/{args.name or args.date}/.", ""]
 
     summary = []
-    if "imagine" in results:
+    for me in IMAGINES:
+        if me not in results:
+            continue
+        others = [p for p in ("imagine",) + PEERS if p in results and p != me]
         for decoder, name in (("full", "full VAE"), ("fast", "TAESD")):
-            mine = summarize(results["imagine"], decoder)["total"]
-            parts = [f"Imagine/{SHORT[p]} {mine / summarize(results[p], decoder)['total']:.2f}x"
-                     for p in PEERS if p in results]
+            mine = summarize(results[me], decoder)["total"]
+            parts = [f"{SHORT[me]}/{SHORT[p]} {mine / summarize(results[p], decoder)['total']:.2f}x" for p in others]
             summary.append(f"{name}: " + ", ".join(parts))
-        mine_peak = process_peak(results["imagine"])
-        summary.append("peak RSS: " + ", ".join(f"Imagine/{SHORT[p]} {mine_peak / process_peak(results[p]):.2f}x"
-                                                for p in PEERS if p in results)
-                       + f", Imagine/model files {mine_peak / sizes['imagine_files']:.2f}x")
+        # CPU seconds per stage (full VAE runs): what the wall-clock ratios mean on a machine shared with other work
+        for stage, key in (("UNet step", "step_cpu"), ("full VAE decoder", "decode_cpu")):
+            mine = summarize(results[me], "full")[key]
+            theirs = {p: summarize(results[p], "full")[key] for p in others}
+            parts = [f"{SHORT[me]}/{SHORT[p]} {mine / t:.2f}x" for p, t in theirs.items() if not math.isnan(t)]
+            if parts and not math.isnan(mine):
+                summary.append(f"CPU seconds per {stage}: " + ", ".join(parts))
+        mine_peak = process_peak(results[me])
+        summary.append("peak RSS: " + ", ".join(f"{SHORT[me]}/{SHORT[p]} {mine_peak / process_peak(results[p]):.2f}x"
+                                                for p in others)
+                       + f", {SHORT[me]}/model files {mine_peak / sizes['imagine_files']:.2f}x")
     summary_line = "summary: " + "; ".join(summary)
     lines += ["## Summary", "", summary_line, ""]
-    out = REPO / "bench/results" / f"{args.date}.md"
+    out = REPO / "bench/results" / f"{args.name or args.date}.md"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines))
     print("\n".join(lines[:-3]))

@@ -189,6 +189,25 @@ function captionText(job, elapsedSeconds) {
 }
 
 /** Draws a job's state into its bubble. */
+/** A flagged picture stays blurred until it is clicked (or Enter is pressed on it). */
+function hideUntilClicked(image) {
+  image.classList.add('spoiler');
+  image.tabIndex = 0;
+  image.title = 'The picture classifier flagged this picture: click to show it';
+  const reveal = () => {
+    image.classList.remove('spoiler');
+    image.removeAttribute('title');
+    image.removeAttribute('tabindex');
+  };
+  image.addEventListener('click', reveal, { once: true });
+  image.addEventListener('keydown', (event) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      reveal();
+    }
+  });
+}
+
 function render(bubble, job, extra) {
   bubble.dataset.state = job.state;
   const bar = bubble.querySelector('.bar');
@@ -201,7 +220,7 @@ function render(bubble, job, extra) {
   } else if (job.state === 'running') {
     setStatus(bubble, 'drawing…');
     bar.hidden = false;
-  } else if (job.state === 'done') {
+  } else if (job.state === 'done' && job.images.length > 0) {
     bar.hidden = true;
     setStatus(bubble, '');
     const result = bubble.querySelector('.result');
@@ -212,6 +231,9 @@ function render(bubble, job, extra) {
       image.width = job.width;
       image.height = job.height;
       image.alt = job.prompt + (job.images.length > 1 ? ' (' + (index + 1) + ')' : '');
+      if (job.spoilers && job.spoilers[index]) {
+        hideUntilClicked(image);
+      }
       return image;
     }));
     const caption = bubble.querySelector('.caption');

@@ -39,8 +39,8 @@ final class ModelLoader {
     /** The model, open and ready (and its fast decoder when one can be had), and the picture classifier. */
     LoadedModel load(Path modelOverride) {
         ModelChoice model = chooseModel(modelOverride);
-        PipelineOptions options = config.threads() > 0 ? new PipelineOptions(config.threads())
-                : PipelineOptions.defaults();
+        PipelineOptions options = (config.threads() > 0 ? new PipelineOptions(config.threads())
+                : PipelineOptions.defaults()).withPrecision(config.precision());
         Optional<Path> fastDecoder = chooseFastDecoder(modelOverride);
         if (fastDecoder.isPresent()) {
             options = options.withFastDecoder(fastDecoder.get());

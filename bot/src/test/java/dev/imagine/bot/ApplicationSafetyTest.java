@@ -10,6 +10,7 @@ import dev.imagine.bot.command.User;
 import dev.imagine.bot.config.ConfigException;
 import dev.imagine.bot.config.ConfigLoader;
 import dev.imagine.bot.config.ImagineConfig;
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.job.Reply;
 import dev.imagine.bot.safety.PictureClassifier;
@@ -61,6 +62,36 @@ class ApplicationSafetyTest {
             assertThat(check.score()).isBetween(0f, 1f);
             assertThat(check.flagged()).isEqualTo(check.score() > 0.3);
             assertThat(classifier.check(png)).isEqualTo(check);
+        }
+    }
+
+    @Test
+    void theApplicationsEngine_judgesEveryPictureWithTheLoadedClassifier_andHoldsBackWhatThePolicyRefuses()
+            throws Exception {
+        // Threshold 0: every picture is flagged (its score is above 0), so the policy decides.
+        try (Application application = Application.start(config("  classifier-folder: " + TINY_CLASSIFIER + "\n"
+                + "  threshold: 0\n  policy: refuse\n"), TINY_MODEL, Map.of(), () -> DownloadListener.NONE)) {
+            application.startWorking();
+            Reply reply = application.jobs().handle(new Command.Imagine(Requester.direct(new User("web", "u1", "you")),
+                    "a lighthouse", 3L, 1, new ImageSize(256, 256), 8f, 1, null), "origin");
+            String jobId = ((Reply.Accepted) reply).job().id();
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (application.jobs().job(jobId).orElseThrow().state() != JobState.DONE
+                    && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            Job done = application.jobs().job(jobId).orElseThrow();
+
+            assertThat(done.screening()).isNotNull();
+            assertThat(done.screening().classifier()).isEqualTo(TINY_CLASSIFIER.toString());
+            assertThat(done.screening().policy()).isEqualTo("refuse");
+            assertThat(done.screening().pictures()).singleElement()
+                    .satisfies(v -> assertThat(v.flagged()).isTrue());
+            assertThat(done.shownCount()).isZero();
+            assertThat(application.jobs().images(done)).hasValueSatisfying(images -> assertThat(images).isEmpty());
+            assertThat(Files.list(data.resolve("audit")).toList()).as("the audit log, apart from the app log")
+                    .singleElement().satisfies(f -> assertThat(Files.readString(f)).contains("\"withheld\"")
+                            .contains(jobId).doesNotContain("lighthouse"));
         }
     }
 

@@ -229,4 +229,33 @@ class ApplicationTest {
             assertThat(((Reply.Refused) reply).message()).contains("fast decoder is not installed");
         }
     }
+
+    @Test
+    void precisionInt8_inTheConfig_loadsTheInt8Unet_andKeysItsPicturesApartFromFp32Ones(@TempDir Path models)
+            throws Exception {
+        Path model = models.resolve("tiny-lcm");
+        try (var files = Files.walk(TINY_MODEL)) {
+            for (Path file : files.toList()) {
+                Path to = model.resolve(TINY_MODEL.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(file, to);
+                }
+            }
+        }
+        ImagineConfig int8 = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
+                + "  precision: int8\n" + TINY_SAFETY, "test.yaml");
+
+        try (Application application = Application.start(int8, model, Map.of(), () -> DownloadListener.NONE)) {
+            assertThat(application.jobs().settings().modelRevision())
+                    .isEqualTo(application.model().revision() + "+int8");
+        }
+        try (var copies = Files.list(model.resolve("unet/.imagine-int8"))) {
+            assertThat(copies.filter(copy -> Files.isRegularFile(copy.resolve("complete")))).hasSize(1);
+        }
+        try (Application fp32 = Application.start(config(), model, Map.of(), () -> DownloadListener.NONE)) {
+            assertThat(fp32.jobs().settings().modelRevision()).isEqualTo(fp32.model().revision());
+        }
+    }
 }

@@ -78,7 +78,10 @@ final class LcmPipeline implements ImageGenerator {
             long start = System.nanoTime();
             ClipTokenizer tokenizer = remember(opened, ClipTokenizer.load(folder.tokenizer()));
             TextEncoder textEncoder = remember(opened, TextEncoder.load(env, folder.textEncoder(), settings));
-            Unet unet = remember(opened, Unet.load(env, folder.unet(), settings));
+            Unet unet = remember(opened, options.precision() == Precision.INT8
+                    ? UnetCalibration.loadInt8(folder, settings, calibrating ->
+                            denoisingOnly(folder, tokenizer, textEncoder, calibrating, env, settings))
+                    : Unet.load(env, folder.unet(), settings));
             VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
             VaeDecoder fastDecoder = fast == null ? null : remember(opened, VaeDecoder.load(env, fast.model(), settings));
             SuperResolution upscaler = options.upscaler() == null ? null
@@ -86,14 +89,24 @@ final class LcmPipeline implements ImageGenerator {
             LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae, fastDecoder,
                     fast == null ? 1f : fast.scalingFactor(), env, settings);
             pipeline.upscaler = upscaler;
-            LOG.info("loaded model {} in {} ms ({} threads{})", folder.root(),
-                    (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(),
+            LOG.info("loaded model {} in {} ms ({} threads, UNet {}{})", folder.root(),
+                    (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(), options.precision().label(),
                     fast == null ? "" : ", fast decoder " + fast.model());
             return pipeline;
         } catch (RuntimeException e) {
             closeAll(opened, e);
             throw e;
         }
+    }
+
+    /**
+     * A pipeline around borrowed parts that can denoise but not decode (int8 calibration drives the float32 UNet
+     * through it). Never close it: it does not own what it was given (its picture encoder loads only for a source
+     * picture, which calibration never gives).
+     */
+    static LcmPipeline denoisingOnly(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
+                                     OrtEnvironment env, SessionSettings settings) {
+        return new LcmPipeline(folder, tokenizer, textEncoder, unet, null, null, 1f, env, settings);
     }
 
     private static <T extends AutoCloseable> T remember(List<AutoCloseable> opened, T resource) {

@@ -22,21 +22,27 @@ import java.util.Set;
  * @param upscaler              an optional super-resolution network for {@link ImageGenerator#upscale}: a folder with
  *                              {@code model.onnx} (Real-ESRGAN's realesr-general-x4v3 in ONNX, see tools/upscaler), or
  *                              the {@code .onnx} file; null for none
+ * @param precision             the UNet's arithmetic: {@link Precision#FP32} (the default, equal to diffusers) or
+ *                              {@link Precision#INT8}, a quantized copy prepared beside the model the first time
  */
-public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler) {
+public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler,
+                              Precision precision) {
     public PipelineOptions {
         if (intraOpThreads < 1) {
             throw new PipelineException("threads must be at least 1, got " + intraOpThreads);
         }
+        if (precision == null) {
+            throw new PipelineException("precision must be fp32 or int8, not null");
+        }
     }
 
-    /** {@code threads} per operator, no fast decoder, optimized models cached. */
+    /** {@code threads} per operator, no fast decoder, optimized models cached, FP32. */
     public PipelineOptions(int intraOpThreads) {
-        this(intraOpThreads, null, true);
+        this(intraOpThreads, null, true, null, Precision.FP32);
     }
 
     public PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels) {
-        this(intraOpThreads, fastDecoder, cacheOptimizedModels, null);
+        this(intraOpThreads, fastDecoder, cacheOptimizedModels, null, Precision.FP32);
     }
 
     public static PipelineOptions defaults() {
@@ -44,15 +50,19 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
     }
 
     public PipelineOptions withFastDecoder(Path folder) {
-        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, upscaler);
+        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, upscaler, precision);
     }
 
     public PipelineOptions withOptimizedModelCache(boolean enabled) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, upscaler);
+        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, upscaler, precision);
     }
 
     public PipelineOptions withUpscaler(Path folder) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, folder);
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, folder, precision);
+    }
+
+    public PipelineOptions withPrecision(Precision unetPrecision) {
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, unetPrecision);
     }
 
     /** Physical cores from /proc/cpuinfo where there is one, else the processors the JVM may use. */

@@ -57,6 +57,8 @@ class PipelineBoundariesTest {
                         "dev.imagine.pipeline.unet..", "dev.imagine.pipeline.vae..",
                         "dev.imagine.pipeline.safety..")
                 .and().doNotHaveSimpleName("LcmPipeline")
+                // measurement tools that open their own sessions, as the pipeline does, and close them
+                .and().doNotHaveSimpleName("PrecisionComparison").and().doNotHaveSimpleName("DecoderQuantizationTrial")
                 .should().dependOnClassesThat().resideInAnyPackage("ai.onnxruntime..")
                 .because("each native session has one owner (architecture.md style notes)")
                 .check(pipeline);

@@ -1,5 +1,6 @@
 package dev.imagine.bot.cli;
 
+import dev.imagine.pipeline.DecoderQuantizationTrial;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageClassifier;
@@ -11,6 +12,8 @@ import dev.imagine.pipeline.GeneratedImage;
 import dev.imagine.pipeline.Picture;
 import dev.imagine.pipeline.PictureDecoder;
 import dev.imagine.pipeline.PipelineOptions;
+import dev.imagine.pipeline.Precision;
+import dev.imagine.pipeline.PrecisionComparison;
 import dev.imagine.pipeline.ProgressListener;
 import dev.imagine.pipeline.UpscaleRequest;
 import java.io.IOException;
@@ -77,6 +80,23 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--save", paramLabel = "DIR", description = "Write the first timed image of each decoder here.")
     Path save;
 
+    @Option(names = "--precision", defaultValue = "fp32", paramLabel = "fp32|int8", converter = PrecisionConverter.class,
+            description = "The UNet's arithmetic (default: ${DEFAULT-VALUE}).")
+    Precision precision;
+
+    @Option(names = "--prepare-only", description = "Load (preparing the int8 copy if needed), report and exit.")
+    boolean prepareOnly;
+
+    @Option(names = "--compare-precision", paramLabel = "SEEDS",
+            description = "Instead of timing: compare the int8 UNet with the fp32 one on SEEDS seeds from --seed"
+                    + " (per-step UNet error, picture PSNR) and print JSON; --save writes side-by-side PNGs.")
+    Integer compareSeeds;
+
+    @Option(names = "--try-int8-decoder", paramLabel = "SEEDS",
+            description = "Experiment: an int8 copy of the full VAE decoder against the fp32 one on SEEDS seeds"
+                    + " (PSNR, decode time over --runs alternating decodes); prints JSON.")
+    Integer decoderSeeds;
+
     @Option(names = "--classifier", paramLabel = "DIR",
             description = "Picture classifier folder; also times classifying the generated picture.")
     Path classifier;
@@ -102,7 +122,13 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         PipelineOptions options = new PipelineOptions(threads).withFastDecoder(fastDecoder)
-                .withOptimizedModelCache(!noCache).withUpscaler(upscaler);
+                .withOptimizedModelCache(!noCache).withUpscaler(upscaler).withPrecision(precision);
+        if (compareSeeds != null) {
+            return comparePrecision(options.withFastDecoder(null));
+        }
+        if (decoderSeeds != null) {
+            return tryInt8Decoder(options.withFastDecoder(null));
+        }
         Picture picture = task.equals("txt2img") ? null : PictureDecoder.DEFAULT.read(source);
         StringBuilder json = new StringBuilder("{");
         long loadStart = System.nanoTime();
@@ -113,8 +139,13 @@ public final class BenchCommand implements Callable<Integer> {
             field(json, "threads", Integer.toString(threads));
             field(json, "load_s", num(loadSeconds));
             field(json, "ready_since_jvm_start_s", num(readySeconds));
+            field(json, "precision", quote(precision.label()));
             field(json, "rss_after_load", memory());
             err.printf(Locale.ROOT, "loaded in %.1f s (%.1f s since JVM start)%n", loadSeconds, readySeconds);
+            if (prepareOnly) {
+                spec.commandLine().getOut().println(json.append('}'));
+                return 0;
+            }
             field(json, "task", quote(task));
             if (task.equals("upscale")) {
                 field(json, "upscales", upscales(generator, picture, err));
@@ -199,6 +230,51 @@ public final class BenchCommand implements Callable<Integer> {
         }
         field(json, "rss_end", memory());
         spec.commandLine().getOut().println(json.append('}'));
+        return 0;
+    }
+
+    /** Per seed: the UNet's relative error at each step against fp32, and the int8 picture's PSNR. */
+    private int comparePrecision(PipelineOptions options) throws IOException {
+        PrintWriter err = spec.commandLine().getErr();
+        List<String> results = new ArrayList<>();
+        for (int i = 0; i < compareSeeds; i++) {
+            long s = seed + i;
+            PrecisionComparison comparison = PrecisionComparison.run(model, options,
+                    new GenerationRequest(prompt, s, steps, 8f, size, size, 1));
+            String errors = comparison.steps().stream()
+                    .map(e -> "{\"timestep\":" + e.timestep() + ",\"relative_error\":" + num(e.relativeError())
+                            + ",\"max_abs_error\":" + num(e.maxAbsError()) + "}")
+                    .collect(Collectors.joining(","));
+            results.add("{\"seed\":" + s + ",\"steps\":[" + errors + "],\"psnr_db\":" + num(comparison.psnr()) + "}");
+            err.printf(Locale.ROOT, "seed %d: UNet error per step %s, picture PSNR %.2f dB%n", s,
+                    comparison.steps().stream().map(e -> String.format(Locale.ROOT, "%.2f%%", 100 * e.relativeError()))
+                            .collect(Collectors.joining(" ")), comparison.psnr());
+            if (save != null) {
+                Files.createDirectories(save);
+                Files.write(save.resolve("fp32-vs-int8-seed" + s + ".png"), comparison.sideBySidePng());
+            }
+        }
+        spec.commandLine().getOut().println("{\"engine\":\"imagine\",\"compare_precision\":[" + String.join(",", results)
+                + "]}");
+        return 0;
+    }
+
+    private int tryInt8Decoder(PipelineOptions options) throws IOException {
+        DecoderQuantizationTrial trial = DecoderQuantizationTrial.run(model, options,
+                new GenerationRequest(prompt, seed, steps, 8f, size, size, 1), decoderSeeds, runs);
+        spec.commandLine().getErr().printf(Locale.ROOT, "int8 VAE decoder (%s): PSNR %s dB; decode %.2f s against "
+                        + "%.2f s in fp32%n", trial.scheme(), trial.psnr().stream().map(BenchCommand::num)
+                        .collect(Collectors.joining(" ")), trial.int8Seconds(), trial.fp32Seconds());
+        if (save != null) {
+            Files.createDirectories(save);
+            Files.write(save.resolve("decoder-fp32-vs-int8.png"), PrecisionComparison.sideBySidePng(
+                    trial.fp32Rgb(), trial.int8Rgb(), trial.width(), trial.height(), "left: fp32 VAE decoder, right: "
+                            + "int8 VAE decoder"));
+        }
+        spec.commandLine().getOut().println("{\"engine\":\"imagine\",\"int8_decoder\":{\"scheme\":" + quote(trial.scheme())
+                + ",\"psnr_db\":[" + trial.psnr().stream().map(BenchCommand::num).collect(Collectors.joining(","))
+                + "],\"fp32_decode_s\":" + num(trial.fp32Seconds()) + ",\"int8_decode_s\":"
+                + num(trial.int8Seconds()) + "}}");
         return 0;
     }
 
@@ -299,28 +375,52 @@ public final class BenchCommand implements Callable<Integer> {
         return out.append('}').toString();
     }
 
-    private record Timed(double total, double text, List<Double> steps, double decode, GenerationResult result) {
+    /**
+     * Wall-clock seconds per stage, and the process's CPU seconds per UNet step: on a machine shared with other
+     * work the wall clock stretches with the load, the CPU time much less (run with
+     * {@code -Dimagine.ort.config.session.intra_op.allow_spinning=0} so that waiting threads do not burn it).
+     */
+    private record Timed(double total, double text, List<Double> steps, List<Double> stepCpu, double decode,
+                         double decodeCpu, GenerationResult result) {
         String json() {
             return "{\"total_s\":" + num(total) + ",\"text_s\":" + num(text) + ",\"unet_steps_s\":["
-                    + steps.stream().map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"decode_s\":"
-                    + num(decode) + "}";
+                    + steps.stream().map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"unet_steps_cpu_s\":["
+                    + stepCpu.stream().map(BenchCommand::num).collect(Collectors.joining(",")) + "],\"decode_s\":"
+                    + num(decode) + ",\"decode_cpu_s\":" + num(decodeCpu) + "}";
         }
     }
 
     private static Timed timed(ImageGenerator generator, GenerationRequest request) {
         List<Long> marks = new ArrayList<>();
+        List<Long> cpu = new ArrayList<>();
         long start = System.nanoTime();
-        ProgressListener listener = progress -> marks.add(System.nanoTime());
+        long startCpu = processCpuNanos();
+        ProgressListener listener = progress -> {
+            marks.add(System.nanoTime());
+            cpu.add(processCpuNanos());
+        };
         GenerationResult result = generator.generate(request, listener, () -> false);
         long end = System.nanoTime();
         // marks: TEXT_ENCODED, one STEP_DONE per step, DECODED (the last includes the PNG encoding)
         double text = (marks.get(0) - start) / 1e9;
         List<Double> steps = new ArrayList<>();
+        List<Double> stepCpu = new ArrayList<>();
         for (int i = 1; i < marks.size() - 1; i++) {
             steps.add((marks.get(i) - marks.get(i - 1)) / 1e9);
+            stepCpu.add((cpu.get(i) - cpu.get(i - 1)) / 1e9);
         }
-        double decode = (marks.get(marks.size() - 1) - marks.get(marks.size() - 2)) / 1e9;
-        return new Timed((end - start) / 1e9, text, steps, decode, result);
+        int last = marks.size() - 1;
+        double decode = (marks.get(last) - marks.get(last - 1)) / 1e9;
+        double decodeCpu = (cpu.get(last) - cpu.get(last - 1)) / 1e9;
+        return new Timed((end - start) / 1e9, text, steps, stepCpu, decode, decodeCpu, result);
+    }
+
+    /** CPU time of the whole process (all threads, ONNX Runtime's included), or -1 where the JVM cannot tell. */
+    private static long processCpuNanos() {
+        if (ManagementFactory.getOperatingSystemMXBean() instanceof com.sun.management.OperatingSystemMXBean os) {
+            return os.getProcessCpuTime();
+        }
+        return -1;
     }
 
     /** VmHWM (peak since the last reset), VmRSS and its anonymous and file-backed parts, from /proc/self/status. */

@@ -106,4 +106,13 @@ public sealed interface Command {
 
     record Help(Requester requester) implements Command {
     }
+
+    /**
+     * Moderate Imagine in a community: its admins in their own community, the operator anywhere.
+     *
+     * @param community the community key ("discord:1234"), "*" for every community (the operator only), or null
+     *                  for the requester's own community
+     */
+    record Moderate(Requester requester, String community, ModerationAction action) implements Command {
+    }
 }

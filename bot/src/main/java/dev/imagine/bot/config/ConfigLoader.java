@@ -97,12 +97,23 @@ public final class ConfigLoader {
         }
         try {
             config.safety();
+            config.operators();
             // Each section as the application builds it at start, so that no mistake surfaces only then.
             config.limits();
             config.defaults();
             config.queueSettings();
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
+        }
+        if (!config.workerEnabled() && !config.redisBackend()) {
+            throw new ConfigException(source + ": worker.enabled: false needs queue.backend: redis (with the embedded"
+                    + " queue nobody else would draw the pictures); set queue.backend: redis, or remove"
+                    + " worker.enabled");
+        }
+        String url = (String) config.values().get("redis.url");
+        if (!url.matches("(?i)rediss?://\\S+")) {
+            throw new ConfigException(source + ": 'redis.url' must look like redis://host:6379 (or rediss:// for"
+                    + " TLS), got '" + ImagineConfig.redactPassword(url) + "'");
         }
     }
 

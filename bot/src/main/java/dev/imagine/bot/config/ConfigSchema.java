@@ -28,6 +28,9 @@ final class ConfigSchema {
                             + " tools/upscaler/convert.py); empty: no upscaling."),
             ConfigKey.integer("model.threads", 0, 0, 256,
                     "Threads ONNX Runtime uses inside one operator; 0 means the physical cores."),
+            ConfigKey.choice("model.precision", "fp32", List.of("fp32", "int8"),
+                    "The UNet's arithmetic: fp32 (pictures equal diffusers') or int8 (a quantized copy prepared"
+                            + " beside the model on first start: faster, slightly different pixels)."),
             ConfigKey.integer("limits.max-steps", 8, 1, 8, "Most denoising steps a request may ask for."),
             ConfigKey.integer("limits.max-side", 1024, 256, 1024, "Largest width or height in pixels."),
             ConfigKey.integer("limits.max-count", 4, 1, 4, "Most images one request may ask for."),
@@ -54,6 +57,18 @@ final class ConfigSchema {
                     "How often one job may be paused that way; 0 turns preemption off."),
             ConfigKey.duration("queue.job-timeout", "10m", Duration.ofSeconds(10), Duration.ofHours(6),
                     "A job still running after this long is given up."),
+            ConfigKey.choice("queue.backend", "embedded", List.of("embedded", "redis"),
+                    "Where the queue, the job store and the leases live: embedded (this process, one machine) or redis"
+                            + " (shared by one bot and any number of workers on other machines; see redis.url)."),
+            ConfigKey.string("redis.url", "redis://127.0.0.1:6379",
+                    "The Redis of queue.backend: redis, as redis://[:password@]host:port[/db] or rediss:// for TLS;"
+                            + " REDIS_URL overrides it. A password in it is never shown or logged."),
+            ConfigKey.integer("redis.cache-mb", 256, 0, 1_048_576,
+                    "With queue.backend: redis, the Redis memory for results shared by every process, in MiB (least"
+                            + " recently used removed first; cache.disk-mb is then unused)."),
+            ConfigKey.bool("worker.enabled", true,
+                    "Draw pictures in this process. false: only admit jobs, for workers elsewhere to draw (needs"
+                            + " queue.backend: redis)."),
             ConfigKey.integer("cache.memory-mb", 256, 0, 1_048_576, "Memory for recent results, in MiB."),
             ConfigKey.integer("cache.disk-mb", 2048, 0, 104_857_600,
                     "Disk for results kept across restarts, in MiB (oldest removed first)."),
@@ -69,7 +84,16 @@ final class ConfigSchema {
             ConfigKey.number("safety.threshold", 0.5, 0.0, 1.0,
                     "A picture is flagged when that label's probability is above this."),
             ConfigKey.choice("safety.policy", "spoiler", List.of("allow", "spoiler", "blur", "refuse"),
-                    "What happens to a flagged picture."),
+                    "What happens to a flagged picture; a community's admins can tighten it for their community."),
+            ConfigKey.stringList("moderation.operators",
+                    "People who may moderate every community, as platform:user-id (discord:1234, telegram:5678)."),
+            ConfigKey.integer("rate-limit.pictures", 20, 0, 100_000,
+                    "Most pictures one person may ask for per window (a burst, then a steady pace); 0 turns it off."
+                            + " Communities can lower it."),
+            ConfigKey.duration("rate-limit.window", "10m", Duration.ofMinutes(1), Duration.ofDays(1),
+                    "The window of rate-limit.pictures."),
+            ConfigKey.duration("audit.retention", "90d", Duration.ofDays(1), Duration.ofDays(3650),
+                    "How long the audit log (moderation actions, refusals for policy) is kept, in data.dir/audit."),
             ConfigKey.url("discord.rest-url", "https://discord.com/api/v10/",
                     "Discord REST API base URL (a proxy or a test server may stand in)."),
             ConfigKey.url("discord.gateway-url", "wss://gateway.discord.gg/", "Discord gateway URL."),

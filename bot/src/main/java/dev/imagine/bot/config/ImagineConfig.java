@@ -9,6 +9,7 @@ import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.bot.safety.SafetySettings;
+import dev.imagine.pipeline.Precision;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,6 +73,11 @@ public final class ImagineConfig {
         return get("model.threads");
     }
 
+    /** The UNet's arithmetic: FP32 (the default) or INT8. */
+    public Precision precision() {
+        return Precision.parse(get("model.precision"));
+    }
+
     public Limits limits() {
         return new Limits(get("limits.max-steps"), get("limits.max-side"), get("limits.max-count"),
                 get("limits.max-prompt-length"));
@@ -88,6 +94,40 @@ public final class ImagineConfig {
         return new QueueSettings(get("queue.per-user-limit"), get("queue.total-limit"), get("queue.usage-half-life"),
                 (double) get("queue.aging-rate"),
                 new Preemption((double) get("queue.preemption-margin"), get("queue.max-preemptions-per-job")));
+    }
+
+    /** True for queue.backend: redis (the queue, the job store and the leases are shared through Redis). */
+    public boolean redisBackend() {
+        return "redis".equals(get("queue.backend"));
+    }
+
+    /** redis.url, unless REDIS_URL says otherwise; the text may hold a password (never log it: see redacted). */
+    public String redisUrl(Map<String, String> environment) {
+        String override = environment.get("REDIS_URL");
+        if (override != null && !override.isBlank()) {
+            return override.trim();
+        }
+        return get("redis.url");
+    }
+
+    /** Where {@link #redisUrl} came from, for error messages. */
+    public String redisUrlSource(Map<String, String> environment) {
+        String override = environment.get("REDIS_URL");
+        return override != null && !override.isBlank() ? "REDIS_URL" : "redis.url";
+    }
+
+    public long redisCacheBytes() {
+        return (long) (int) get("redis.cache-mb") << 20;
+    }
+
+    public boolean workerEnabled() {
+        return get("worker.enabled");
+    }
+
+    /** A URL with {@code ***} in place of its password, for display. */
+    public static String redactPassword(String url) {
+        return url.replaceFirst("(?i)^([a-z][a-z0-9+.-]*://)([^:@/]*):[^@/]*@", "$1$2:***@")
+                .replaceFirst("(?i)^([a-z][a-z0-9+.-]*://)[^:@/]+@", "$1***@");
     }
 
     public Duration jobTimeout() {
@@ -124,6 +164,34 @@ public final class ImagineConfig {
         return new SafetySettings(Optional.ofNullable(get("safety.classifier")),
                 Optional.ofNullable(get("safety.classifier-folder")), get("safety.label"), threshold,
                 SafetyPolicy.parse(get("safety.policy")));
+    }
+
+    /**
+     * People who may moderate every community (user keys such as discord:1234); {@link ConfigLoader} has checked
+     * that each names a Discord or Telegram user by id.
+     */
+    public List<String> operators() {
+        List<String> operators = get("moderation.operators");
+        for (String operator : operators) {
+            if (!operator.matches("(discord|telegram):\\d{1,20}")) {
+                throw new IllegalArgumentException("'moderation.operators' has '" + operator + "'; write each as"
+                        + " platform:user-id, such as discord:123456789012345678 or telegram:12345678 (the numeric"
+                        + " id, not the name)");
+            }
+        }
+        return operators;
+    }
+
+    public int ratePictures() {
+        return get("rate-limit.pictures");
+    }
+
+    public Duration rateWindow() {
+        return get("rate-limit.window");
+    }
+
+    public Duration auditRetention() {
+        return get("audit.retention");
     }
 
     public URI discordRestUrl() {
@@ -175,7 +243,8 @@ public final class ImagineConfig {
         StringBuilder text = new StringBuilder();
         for (ConfigKey key : ConfigSchema.KEYS) {
             Object value = values.get(key.path());
-            text.append(key.path()).append(" = ").append(ConfigLoader.display(value));
+            String shown = ConfigLoader.display(value);
+            text.append(key.path()).append(" = ").append(key.path().equals("redis.url") ? redactPassword(shown) : shown);
             if (java.util.Objects.equals(value, key.defaultValue())) {
                 text.append("  (default)");
             }

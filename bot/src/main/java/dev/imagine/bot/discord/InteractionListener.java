@@ -2,6 +2,7 @@ package dev.imagine.bot.discord;
 
 import dev.imagine.bot.command.Action;
 import dev.imagine.bot.command.ActionRef;
+import dev.imagine.bot.command.ChannelRating;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Requester;
@@ -22,6 +23,8 @@ import java.util.function.Supplier;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.Message;
+import net.dv8tion.jda.api.entities.channel.Channel;
+import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
 import net.dv8tion.jda.api.events.interaction.command.MessageContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
@@ -333,6 +336,16 @@ final class InteractionListener extends ListenerAdapter {
         boolean admin = member != null && member.hasPermission(Permission.MANAGE_SERVER);
         return new Requester(new User(DiscordBot.PLATFORM, user.getId(), user.getEffectiveName()),
                 interaction.getGuild() == null ? null : interaction.getGuild().getId(), interaction.getChannelId(),
-                admin);
+                admin, rating(interaction));
+    }
+
+    /**
+     * A server channel is age-restricted only when Discord marks it so; anything else (a direct message, a thread, a
+     * channel Discord did not describe) counts as for everyone, so a flagged picture is never shown plainly there.
+     */
+    static ChannelRating rating(Interaction interaction) {
+        Channel channel = interaction.getGuild() == null ? null : interaction.getChannel();
+        return channel instanceof IAgeRestrictedChannel restricted && restricted.isNSFW()
+                ? ChannelRating.AGE_RESTRICTED : ChannelRating.GENERAL;
     }
 }

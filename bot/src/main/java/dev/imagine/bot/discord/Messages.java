@@ -29,6 +29,8 @@ final class Messages {
     private static final Color IMAGINE_BLUE = new Color(0x3B82F6);
     /** Discord's limit for a message's content. */
     static final int CONTENT_LIMIT = 2000;
+    /** Discord hides an attachment whose file name starts with this until it is clicked. */
+    static final String SPOILER_PREFIX = "SPOILER_";
 
     private Messages() {
     }
@@ -44,11 +46,17 @@ final class Messages {
     /** The finished picture(s) with the embed and the buttons; {@code mention} tags the requester (fallbacks). */
     static MessageCreateData result(Job job, List<byte[]> pngs, Duration elapsed, String mentionUserId) {
         List<FileUpload> files = new ArrayList<>();
+        boolean anySpoiler = false;
         for (int i = 0; i < pngs.size(); i++) {
-            files.add(FileUpload.fromData(pngs.get(i), ReplyTexts.fileName(job, i)));
+            // A flagged picture: Discord shows an attachment named SPOILER_… blurred until it is clicked (JDA also
+            // marks such a file is_spoiler).
+            files.add(FileUpload.fromData(pngs.get(i), (job.spoiler(i) ? SPOILER_PREFIX : "")
+                    + ReplyTexts.fileName(job, i)));
+            anySpoiler |= job.spoiler(i);
         }
         MessageCreateBuilder message = new MessageCreateBuilder()
-                .setEmbeds(embed(job, elapsed, ReplyTexts.fileName(job, 0)))
+                // An embed's image is never hidden by a spoiler, so a hidden picture is only an attachment.
+                .setEmbeds(embed(job, elapsed, anySpoiler ? null : ReplyTexts.fileName(job, 0)))
                 .setFiles(files)
                 .setComponents(buttons(job.id()));
         if (mentionUserId != null) {
@@ -91,7 +99,7 @@ final class Messages {
                 .addField("Size", p.size().toString(), true)
                 .addField("Guidance", RequestRules.number(p.guidance()), true)
                 .addField("Time", Objects.requireNonNullElse(ReplyTexts.took(job, elapsed), "0 s"), true)
-                .setImage("attachment://" + imageFile)
+                .setImage(imageFile == null ? null : "attachment://" + imageFile)
                 .setFooter("job " + job.id() + " · " + job.owner().displayName()
                         + (job.fromCache() ? " · " + ReplyTexts.FROM_CACHE : ""));
         if (p.count() > 1) {

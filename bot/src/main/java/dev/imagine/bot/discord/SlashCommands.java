@@ -80,6 +80,7 @@ final class SlashCommands {
                                                 new OptionData(OptionType.STRING, "channels", "Channels Imagine may"
                                                         + " answer in (mention them), or 'all'")))),
                 everywhere(Commands.slash(HELP, "What Imagine can do")),
+                ModerateCommand.data(),
                 Commands.message(VARY_WITH_IMAGINE)
                         .setContexts(InteractionContextType.GUILD, InteractionContextType.BOT_DM)
                         .setIntegrationTypes(IntegrationType.GUILD_INSTALL));

@@ -45,6 +45,7 @@ final class SlashOptions {
             case SlashCommands.CANCEL -> new Command.Cancel(who, null);
             case SlashCommands.HELP -> new Command.Help(who);
             case SlashCommands.SETTINGS -> new Command.Settings(who, settingsChange(event));
+            case ModerateCommand.NAME -> ModerateCommand.parse(event, who);
             default -> throw new InvalidOption("I don't know /" + event.getName() + "; try /help.");
         };
     }

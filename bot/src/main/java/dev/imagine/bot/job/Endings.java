@@ -12,8 +12,8 @@ import org.slf4j.LoggerFactory;
  * How a job that ran ends: done (its pictures cached, its owner's share charged, those waiting for it served),
  * stopped (cancelled, out of time, or kept for the next start when Imagine stops), or broken.
  */
-record Endings(Transitions transitions, Pictures pictures, Charges charges, Followers followers, AdmissionGate gate,
-               Duration jobTimeout) {
+record Endings(Transitions transitions, Pictures pictures, SafetyScreen screen, Charges charges, Followers followers,
+               AdmissionGate gate, Duration jobTimeout) {
     private static final Logger LOG = LoggerFactory.getLogger(Endings.class);
     static final String CANCELLED_BY_YOU = "cancelled by you";
 
@@ -21,12 +21,13 @@ record Endings(Transitions transitions, Pictures pictures, Charges charges, Foll
     void done(Job job, GenerationResult result, Spent spent) {
         List<CacheKey> keys = pictures.keysOf(job.parameters());
         List<byte[]> made = pictures.keep(keys, result);
-        Job done = transitions.generated(job, Pictures.digests(keys), spent.cpuSeconds(), result);
+        Job done = transitions.generated(job, Pictures.digests(keys), spent.cpuSeconds(), result,
+                d -> screen.judge(d, made));
         Duration took = spent.wall();
         charges.charge(done, took);
         LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
                 String.format(Locale.ROOT, "%.1f", spent.cpuSeconds()));
-        transitions.deliver(done, pictures.labelled(done, made), took);
+        transitions.deliver(done, screen.present(done, made), took);
         followers.finish(done, made, took);
     }
 
@@ -63,6 +64,19 @@ record Endings(Transitions transitions, Pictures pictures, Charges charges, Foll
         transitions.ended(job, JobObserver.Outcome.FAILED);
         fail(job, "Something went wrong while drawing your picture. The queue goes on; you can try again."
                 + " (If it happens again, tell the bot's operator: job " + job.id() + ".)");
+    }
+
+    /**
+     * The shared queue gave it up: each worker that took it stopped without a word (killed, or lost), as many times
+     * as the queue allows. Nobody is charged.
+     */
+    void givenUp(Job job) {
+        if (job.state().isFinal()) {
+            return;
+        }
+        transitions.ended(job, JobObserver.Outcome.FAILED);
+        fail(job, "The workers that took your picture stopped while drawing it, twice, so I gave up on it. You can"
+                + " try again; if it happens again, tell the bot's operator: job " + job.id() + ".");
     }
 
     /** Its owner cancelled it: it costs nothing, and those waiting for it take its place. */

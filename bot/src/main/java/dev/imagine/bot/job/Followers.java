@@ -4,15 +4,16 @@ import java.time.Duration;
 import java.util.List;
 
 /** What becomes of the jobs that waited for an identical one ({@link InFlight}) when that one ends. */
-record Followers(InFlight inFlight, Intake intake, Transitions transitions, Pictures pictures, AdmissionGate gate,
+record Followers(InFlight inFlight, Intake intake, Transitions transitions, SafetyScreen screen, AdmissionGate gate,
                  Audience audience) {
 
     /** The leader is done: each follower is done too, with its pictures labelled with its own words. */
     void finish(Job leader, List<byte[]> made, Duration took) {
         inFlight.release(leader.id());
         for (Job follower : inFlight.takeFollowers(leader.id())) {
-            Job done = transitions.doneFromCache(follower, leader.resultKeys());
-            transitions.deliverFromCache(done, pictures.labelled(done, made), took);
+            // Each judged for its own channel: one may show a picture that another hides or holds back.
+            Job done = transitions.doneFromCache(follower, leader.resultKeys(), d -> screen.judge(d, made));
+            transitions.deliverFromCache(done, screen.present(done, made), took);
         }
     }
 

@@ -3,7 +3,7 @@ package dev.imagine.bot.job;
 import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.queue.Admission;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.QueuedJob;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,8 +17,8 @@ import org.slf4j.LoggerFactory;
  * ({@link InFlight}), or offers it to the fair-share queue, which may refuse it (the queue or the person's share of
  * it is full).
  */
-record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
-              Transitions transitions, InstantSource clock) {
+record Intake(JobStore store, JobQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
+              Transitions transitions, SafetyScreen screen, InstantSource clock) {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
     /**
@@ -29,11 +29,20 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
         List<CacheKey> keys = pictures.keysOf(job.parameters());
         Optional<List<byte[]>> cached = pictures.cached(keys);
         if (cached.isPresent()) {
-            Job done = transitions.doneFromCache(job, Pictures.digests(keys));
+            // Screened for this job's channel: a picture flagged for one channel is not handed to another whose
+            // policy would refuse it.
+            Job done = transitions.doneFromCache(job, Pictures.digests(keys), d -> screen.judge(d, cached.get()));
             LOG.info("job {} for {} answered from the cache", done.id(), done.owner().key());
-            return new Reply.Finished(done, pictures.labelled(done, cached.get()));
+            List<byte[]> shown = screen.present(done, cached.get());
+            if (shown.isEmpty()) {
+                return new Reply.Refused(done.error(), Reply.Refused.Reason.NOT_ALLOWED);
+            }
+            return new Reply.Finished(done, shown);
         }
         String request = String.join(",", Pictures.digests(keys));
+        // Saved before anything else knows of it: the worker may take it the moment it is in the queue, and a
+        // leader ending in another process may deliver to it the moment it follows.
+        store.save(job);
         return inFlight.followOrOffer(request, job, leader -> follow(job, leader), () -> offer(job, known));
     }
 
@@ -44,16 +53,13 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
 
     /** The same picture is already being made: wait for it instead of making it twice. */
     private Reply follow(Job job, String leader) {
-        store.save(job);
         Optional<QueuedJob<Job>> place = queue.snapshot().positionOf(leader);
         return new Reply.Accepted(job, place.map(QueuedJob::position).orElse(0),
                 place.map(QueuedJob::estimatedWait).orElse(Duration.ZERO));
     }
 
     private Reply offer(Job job, boolean known) {
-        // Saved before it is offered: the worker may take it the moment it is in the queue.
-        store.save(job);
-        Admission<Job> admission = queue.offer(job.id(), job.owner().key(), job, estimate(job.parameters()));
+        Admission<Job> admission = queue.offer(job.id(), job.fairShare(), job, estimate(job.parameters()));
         if (admission instanceof Admission.Refused<Job> refused) {
             if (known) {
                 store.save(job.failed(clock.instant(), refused.message()));

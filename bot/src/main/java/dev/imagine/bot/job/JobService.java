@@ -5,7 +5,7 @@ import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.pipeline.ImageGenerator;
 import java.time.Duration;
 import java.util.List;
@@ -26,7 +26,7 @@ public final class JobService implements AutoCloseable {
 
     /** The parts behind the front, as {@link JobServiceBuilder} wired them. */
     record Engine(Audience audience, Requests requests, PictureRequests pictureRequests, OwnerActions owners,
-                  Preferences preferences, Queries queries, Lifecycle lifecycle) {
+                  Preferences preferences, Queries queries, ModerationDesk moderation, Lifecycle lifecycle) {
     }
 
     JobService(JobSettings settings, Engine engine) {
@@ -38,7 +38,7 @@ public final class JobService implements AutoCloseable {
      * A job service that draws with {@code generator} as {@code settings} say, lets jobs wait in {@code queue}, keeps
      * their pictures in {@code cache} and the jobs themselves in {@code store}.
      */
-    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue,
+    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator, JobQueue<Job> queue,
                                             ResultCache cache, JobStore store) {
         return new JobServiceBuilder(settings, generator, queue, cache, store);
     }
@@ -90,6 +90,7 @@ public final class JobService implements AutoCloseable {
             case Command.QueueStatus status -> new Reply.Info(ReplyTexts.queue(queueView(), status.requester().user()));
             case Command.Settings change -> engine.preferences().handle(change);
             case Command.Help help -> new Reply.Info(HelpText.TEXT);
+            case Command.Moderate moderate -> engine.moderation().handle(moderate);
         };
     }
 

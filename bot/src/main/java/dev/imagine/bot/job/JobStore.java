@@ -46,6 +46,11 @@ public interface JobStore extends AutoCloseable {
 
     void saveCommunityLimits(String communityKey, SettingsChange.CommunityLimits limits);
 
+    /** What a community's admins decided about moderation there ({@link CommunityRules#EVERYWHERE}: the operator). */
+    Optional<CommunityRules> communityRules(String communityKey);
+
+    void saveCommunityRules(String communityKey, CommunityRules rules);
+
     /** The fair-share usage ledger as last saved: each person's usage and when it was charged. */
     Map<String, Usage> usageLedger();
 

@@ -32,6 +32,7 @@ public final class MvJobStore implements JobStore {
     private final MVMap<String, String> communityLimits;
     private final MVMap<String, String> usage;
     private final MVMap<String, byte[]> pictures;
+    private final MVMap<String, String> communityRules;
 
     private MvJobStore(MVStore store) {
         this.store = store;
@@ -40,6 +41,7 @@ public final class MvJobStore implements JobStore {
         this.communityLimits = store.openMap("community-limits");
         this.usage = store.openMap("fair-share-usage");
         this.pictures = store.openMap("source-pictures");
+        this.communityRules = store.openMap("community-rules");
     }
 
     /** Opens (or creates) the store file; its folder is created when missing. */
@@ -130,6 +132,17 @@ public final class MvJobStore implements JobStore {
     @Override
     public synchronized void saveCommunityLimits(String communityKey, SettingsChange.CommunityLimits limits) {
         communityLimits.put(communityKey, StoreJson.write(limits));
+        store.commit();
+    }
+
+    @Override
+    public synchronized Optional<CommunityRules> communityRules(String communityKey) {
+        return readSetting(communityRules, communityKey, CommunityRules.class);
+    }
+
+    @Override
+    public synchronized void saveCommunityRules(String communityKey, CommunityRules rules) {
+        communityRules.put(communityKey, StoreJson.write(rules));
         store.commit();
     }
 

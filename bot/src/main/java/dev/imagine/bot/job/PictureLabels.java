@@ -50,6 +50,11 @@ final class PictureLabels {
         return PngParameters.withoutText(png);
     }
 
+    /** The {@code index}th picture of {@code job}, with the job's own parameters as its only text. */
+    byte[] forJob(Job job, byte[] picture, int index) {
+        return PngParameters.labelled(picture, requestOf(job.parameters()), index, generator.modelName());
+    }
+
     /** The pictures of {@code job}, in order, each with the job's own parameters as its only text. */
     List<byte[]> forJob(Job job, List<byte[]> pictures) {
         String model = generator.modelName();

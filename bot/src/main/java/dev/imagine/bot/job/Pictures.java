@@ -99,8 +99,8 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
         return labels.forJob(job, pictures);
     }
 
-    /** The finished images of a job, labelled, when they are all still in the cache. */
-    Optional<List<byte[]>> images(Job job) {
+    /** The finished images of a job as the cache keeps them (no text), when they are all still there. */
+    Optional<List<byte[]>> rawImages(Job job) {
         if (job.state() != JobState.DONE) {
             return Optional.empty();
         }
@@ -112,7 +112,7 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
             }
             images.add(png.get());
         }
-        return Optional.of(labelled(job, images));
+        return Optional.of(images);
     }
 
     ResultCache.Stats stats() {

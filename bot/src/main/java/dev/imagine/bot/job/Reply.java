@@ -21,9 +21,18 @@ public sealed interface Reply {
      * Not accepted; the message says why and what to change. Adapters show it only to the requester; the reason lets
      * an HTTP API pick its status code.
      */
-    record Refused(String message, Reason reason) implements Reply {
+    record Refused(String message, Reason reason, Duration retryAfter) implements Reply {
         public Refused(String message) {
             this(message, Reason.INVALID);
+        }
+
+        public Refused(String message, Reason reason) {
+            this(message, reason, null);
+        }
+
+        /** When asking again may work (a rate limit's refill), if the engine knows; else empty. */
+        public java.util.Optional<Duration> retryAfterKnown() {
+            return java.util.Optional.ofNullable(retryAfter);
         }
 
         public enum Reason {

@@ -242,7 +242,9 @@ public final class ReplyTexts {
                         + " (full or fast), " + ImagineOptions.PROMPT_SYNTAX + " (a1111 or plain); with an image to"
                         + " start from, " + ImagineOptions.STRENGTH + " (0–1, default " + RequestRules.DEFAULT_STRENGTH
                         + "; lower keeps more of it).",
-                "/settings — your defaults (prompt-syntax too); community admins also set limits here.");
+                "/settings — your defaults (prompt-syntax too); community admins also set limits here.\n/moderate —"
+                        + " for community admins: ban and unban, pause and resume, the policy for flagged pictures,"
+                        + " blocked words, the rate limit.");
     }
 
     /**

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * person's limits and channel, made a new job, and handed to {@link Intake}.
  */
 record Requests(RequestValidator validator, Preferences preferences, Queries queries, Pictures pictures, Intake intake,
-                AdmissionGate gate, Supplier<String> jobIds, InstantSource clock, boolean fastDecoderAvailable,
-                ImageGenerator generator) {
+                AdmissionGate gate, PolicyGate rules, Supplier<String> jobIds, InstantSource clock,
+                boolean fastDecoderAvailable, ImageGenerator generator) {
 
     Reply imagine(Command.Imagine command, String origin) {
         Requester requester = command.requester();
@@ -97,11 +97,22 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
                     + " at most " + TokenizedPrompt.MAX_CHUNKS + " are drawn. Shorten it or use fewer BREAKs.",
                     Reply.Refused.Reason.INVALID);
         }
+        // The community's rules last: a request refused for its form costs no picture of the person's rate limit.
+        Optional<Reply.Refused> refusal = rules.refusal(requester, parameters);
+        if (refusal.isPresent()) {
+            return refusal.get();
+        }
         PromptReading reading = PromptReading.of(parameters.prompt(), read,
                 piece -> pictures.tokensOf(piece, parameters));
-        Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(), parameters,
-                clock.instant(), origin, sourceJobId).withReading(reading);
-        return intake.admit(job, false);
+        Job job = Job.queued(jobIds.get(), requester.user(), requester.community(), requester.channel(),
+                requester.rating(), requester.shareKey(), parameters, clock.instant(), origin, sourceJobId)
+                .withReading(reading);
+        Reply reply = intake.admit(job, false);
+        if (reply instanceof Reply.Refused refused && refused.reason() == Reply.Refused.Reason.BUSY) {
+            // The queue was full: the person got nothing for the pictures the rate limit counted.
+            rules.refund(requester, parameters.count());
+        }
+        return reply;
     }
 
     /** A job from a picture this bot cannot draw: its model has no VAE encoder, or no upscaler is installed. */

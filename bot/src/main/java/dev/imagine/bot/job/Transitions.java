@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Each change of a job's state, always in the same order: saved in the store first (whoever hears of it finds it
@@ -84,18 +85,22 @@ record Transitions(JobStore store, Audience audience, InstantSource clock) {
         return failed;
     }
 
-    /** DONE by its own generation; counted before it becomes visible as DONE, so that the metrics already have it. */
-    Job generated(Job job, List<String> resultKeys, double cpuSeconds, GenerationResult result) {
-        Job done = job.done(clock.instant(), resultKeys, false, cpuSeconds);
+    /**
+     * DONE by its own generation; counted before it becomes visible as DONE, so that the metrics already have it.
+     * {@code screened} judges its pictures first: it is never visible as DONE without its verdicts.
+     */
+    Job generated(Job job, List<String> resultKeys, double cpuSeconds, GenerationResult result,
+                  UnaryOperator<Job> screened) {
+        Job done = screened.apply(job.done(clock.instant(), resultKeys, false, cpuSeconds));
         audience.observer().generated(done, result.textEncoding(), result.denoising(), result.decoding());
         audience.observer().ended(done, JobObserver.Outcome.DONE);
         store.save(done);
         return done;
     }
 
-    /** DONE with pictures that were already made: saved, not yet counted or told. */
-    Job doneFromCache(Job job, List<String> resultKeys) {
-        Job done = job.done(clock.instant(), resultKeys, true, 0);
+    /** DONE with pictures that were already made, judged by {@code screened}: saved, not yet counted or told. */
+    Job doneFromCache(Job job, List<String> resultKeys, UnaryOperator<Job> screened) {
+        Job done = screened.apply(job.done(clock.instant(), resultKeys, true, 0));
         store.save(done);
         return done;
     }
@@ -106,7 +111,12 @@ record Transitions(JobStore store, Audience audience, InstantSource clock) {
         deliver(done, pngs, elapsed);
     }
 
+    /** The pictures as the job's screening lets them be shown; none left means the person is told why instead. */
     void deliver(Job done, List<byte[]> pngs, Duration elapsed) {
+        if (pngs.isEmpty() && done.screening() != null) {
+            audience.sinkOf(done).failed(done, done.error());
+            return;
+        }
         audience.sinkOf(done).finished(done, pngs, elapsed);
     }
 }

@@ -22,11 +22,13 @@ final class ButtonPresses {
     private final JobService jobs;
     private final Requests requests;
     private final TelegramReplies replies;
+    private final GroupAdmins admins;
 
-    ButtonPresses(JobService jobs, Requests requests, TelegramReplies replies) {
+    ButtonPresses(JobService jobs, Requests requests, TelegramReplies replies, GroupAdmins admins) {
         this.jobs = jobs;
         this.requests = requests;
         this.replies = replies;
+        this.admins = admins;
     }
 
     void onCallback(CallbackQuery query) {
@@ -47,7 +49,12 @@ final class ButtonPresses {
             ActionRef ref = pressed.get();
             Command command = ref.action().command(requester, ref.jobId());
             switch (ref.action()) {
-                case DELETE -> delete(origin, ref, command, answer);
+                case DELETE -> {
+                    handedOff = deleteAsAdminIfNeeded(origin, query, ref, command, answer);
+                    if (!handedOff) {
+                        delete(origin, ref, command, answer);
+                    }
+                }
                 case CANCEL -> {
                     answerWith(answer, jobs.handle(command, origin.encode()));
                     replies.refreshCancelled();
@@ -76,6 +83,29 @@ final class ButtonPresses {
             return false;
         }
         requests.startJob(origin, command, answer);
+        return true;
+    }
+
+    /**
+     * Someone else's picture in a group: its administrators may delete it too, so Telegram is asked first whether
+     * the presser is one (then the press is answered later). Returns whether it was handed off so.
+     */
+    private boolean deleteAsAdminIfNeeded(Origin origin, CallbackQuery query, ActionRef ref, Command command,
+                                          CallbackAnswer answer) {
+        Optional<Job> job = jobs.job(ref.jobId());
+        if (!origin.group() || job.isEmpty() || job.get().ownedBy(command.requester().user())) {
+            return false;
+        }
+        admins.check(origin.chatId(), query.getFrom().getId()).whenComplete((admin, failure) -> {
+            try {
+                Requester checked = Requests.requester(query.getFrom(), origin, Boolean.TRUE.equals(admin));
+                delete(origin, ref, ref.action().command(checked, ref.jobId()), answer);
+            } catch (RuntimeException e) {
+                answer.answer(ReplyTexts.SOMETHING_WRONG, false);
+            } finally {
+                answer.answerIfNot("");
+            }
+        });
         return true;
     }
 

@@ -6,17 +6,12 @@ import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.job.ReplyTexts;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.telegram.telegrambots.meta.api.methods.groupadministration.GetChatMember;
 import org.telegram.telegrambots.meta.api.objects.MessageEntity;
 import org.telegram.telegrambots.meta.api.objects.message.Message;
 
@@ -32,28 +27,21 @@ final class ChatCommands {
     private final TelegramPictures pictures;
     private final TelegramReplies replies;
     private final ChatMigrations migrations;
-    private final Outbox outbox;
-    private final TelegramSettings settings;
+    private final GroupAdmins admins;
+    private final ModerationCommands moderation;
     private final Executor updates;
     private final Supplier<String> botName;
-    private final LongSupplier nanoClock;
-    private final Map<String, AdminCheck> admins = new ConcurrentHashMap<>();
-
-    private record AdminCheck(boolean admin, long expiresAtNanos) {
-    }
 
     ChatCommands(Requests requests, TelegramPictures pictures, TelegramReplies replies, ChatMigrations migrations,
-                 Outbox outbox, TelegramSettings settings, Executor updates, Supplier<String> botName,
-                 LongSupplier nanoClock) {
+                 GroupAdmins admins, ModerationCommands moderation, Executor updates, Supplier<String> botName) {
         this.requests = requests;
         this.pictures = pictures;
         this.replies = replies;
         this.migrations = migrations;
-        this.outbox = outbox;
-        this.settings = settings;
+        this.admins = admins;
+        this.moderation = moderation;
         this.updates = updates;
         this.botName = botName;
-        this.nanoClock = nanoClock;
     }
 
     void onMessage(Message message) {
@@ -70,7 +58,7 @@ final class ChatCommands {
         if ((!message.hasText() && !captioned) || message.getFrom() == null || message.getChat() == null) {
             return;
         }
-        if (Boolean.TRUE.equals(message.getFrom().getIsBot()) && !fromAnonymousAdmin(message)) {
+        if (Boolean.TRUE.equals(message.getFrom().getIsBot()) && !GroupAdmins.anonymousAdmin(message)) {
             return;
         }
         String text = captioned ? Objects.requireNonNullElse(message.getCaption(), "") : message.getText();
@@ -104,6 +92,7 @@ final class ChatCommands {
                 replies.refreshCancelled();
             }
             case "settings" -> settings(origin, message, requester, args);
+            case "moderate" -> moderation.onMessage(origin, message, args);
             case "help" -> requests.answer(origin, Texts.HELP);
             case "start" -> requests.answer(origin, Texts.START);
             default -> {
@@ -112,11 +101,6 @@ final class ChatCommands {
                 }
             }
         }
-    }
-
-    /** An anonymous group administrator posts as the group itself. */
-    private static boolean fromAnonymousAdmin(Message message) {
-        return message.getSenderChat() != null && Objects.equals(message.getSenderChat().getId(), message.getChatId());
     }
 
     private static MessageEntity commandEntity(String text, List<MessageEntity> entities) {
@@ -189,7 +173,7 @@ final class ChatCommands {
         switch (CommandParser.settings(args, here)) {
             case CommandParser.Invalid invalid -> requests.answer(origin, invalid.message());
             case CommandParser.Settings s when s.forCommunity() && origin.group() ->
-                    isAdmin(origin, message).whenCompleteAsync((admin, failure) -> {
+                    admins.sender(origin, message).whenCompleteAsync((admin, failure) -> {
                         Requester checked = Requests.requester(message.getFrom(), origin, Boolean.TRUE.equals(admin));
                         try {
                             requests.ask(origin, new Command.Settings(checked, s.change()));
@@ -201,33 +185,5 @@ final class ChatCommands {
             case CommandParser.Settings s -> requests.ask(origin, new Command.Settings(requester, s.change()));
             case CommandParser.Imagine ignored -> throw new IllegalStateException("not a settings command");
         }
-    }
-
-    /** Whether the sender may change the group's limits: a creator or administrator (asked, then remembered). */
-    private CompletableFuture<Boolean> isAdmin(Origin origin, Message message) {
-        if (fromAnonymousAdmin(message)) {
-            return CompletableFuture.completedFuture(true);
-        }
-        long userId = message.getFrom().getId();
-        String key = origin.chatId() + "/" + userId;
-        AdminCheck known = admins.get(key);
-        long now = nanoClock.getAsLong();
-        if (known != null && known.expiresAtNanos() - now > 0) {
-            return CompletableFuture.completedFuture(known.admin());
-        }
-        return outbox.side("admins", "getChatMember", (client, ignored) -> client.executeAsync(GetChatMember.builder()
-                        .chatId(origin.chatId()).userId(userId).build()))
-                .thenApply(member -> {
-                    boolean admin = member != null
-                            && ("creator".equals(member.getStatus()) || "administrator".equals(member.getStatus()));
-                    admins.put(key, new AdminCheck(admin, nanoClock.getAsLong()
-                            + settings.adminCacheTtl().toNanos()));
-                    return admin;
-                })
-                .exceptionally(e -> {
-                    LOG.warn("could not check whether user {} administers chat {}: {}", userId, origin.chatId(),
-                            e.getMessage());
-                    return false;
-                });
     }
 }

@@ -49,6 +49,8 @@ final class ChatMessages {
             return outbox.message(origin.chat(), "sendPhoto", (client, chat) -> {
                 SendPhoto.SendPhotoBuilder<?, ?> photo = SendPhoto.builder().chatId(chat)
                         .photo(new InputFile(new ByteArrayInputStream(png), ReplyTexts.fileName(job, 0)))
+                        // A flagged picture: Telegram shows it blurred until it is tapped.
+                        .hasSpoiler(job.spoiler(0))
                         .caption(caption)
                         .replyMarkup(resultKeyboard(job.id(), CallbackData.of(Action.DELETE, job.id())));
                 if (repliesIn(origin, chat)) {
@@ -70,6 +72,7 @@ final class ChatMessages {
                 if (i == 0) {
                     photo.setCaption(caption);
                 }
+                photo.setHasSpoiler(job.spoiler(i));
                 media.add(photo);
             }
             SendMediaGroup.SendMediaGroupBuilder<?, ?> album = SendMediaGroup.builder().chatId(chat).medias(media);

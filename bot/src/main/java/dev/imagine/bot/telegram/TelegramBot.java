@@ -54,6 +54,7 @@ public final class TelegramBot implements Adapter {
             new BotCommand("queue", "Where your pictures are in the queue"),
             new BotCommand("cancel", "Cancel your latest waiting picture"),
             new BotCommand("settings", "Your defaults; group admins set limits here"),
+            new BotCommand("moderate", "Group admins: ban, pause, policy, blocked words, rate limit"),
             new BotCommand("help", "How to use Imagine"));
 
     private final TelegramSettings settings;
@@ -91,9 +92,11 @@ public final class TelegramBot implements Adapter {
         this.replies = new TelegramReplies(outbox, new ChatMessages(outbox), jobs, outboxThread, settings,
                 System::nanoTime);
         Requests requests = new Requests(jobs, outbox, replies, updatesThread);
+        GroupAdmins admins = new GroupAdmins(outbox, settings, System::nanoTime);
         this.commands = new ChatCommands(requests, new TelegramPictures(outbox, http, settings.apiUrl(), this.token),
-                replies, migrations, outbox, settings, updatesThread, () -> username, System::nanoTime);
-        this.buttons = new ButtonPresses(jobs, requests, replies);
+                replies, migrations, admins, new ModerationCommands(requests, admins, updatesThread), updatesThread,
+                () -> username);
+        this.buttons = new ButtonPresses(jobs, requests, replies, admins);
     }
 
     @Override

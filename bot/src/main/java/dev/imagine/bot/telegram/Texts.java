@@ -23,7 +23,8 @@ final class Texts {
                     + " reply to it with a mask (white = redraw, black = keep) with /inpaint … as its caption.",
             "/settings — your defaults: /settings steps 2 size 384x384 prompt-syntax plain (or /settings reset)."
                     + " Group admins:"
-                    + " /settings group steps 4 size 512 count 2 topics here|all.");
+                    + " /settings group steps 4 size 512 count 2 topics here|all.\n/moderate — group admins: "
+                    + ModerationCommands.USAGE.substring("/moderate ".length()));
 
     static final String START = "Hello! Send me a description and I'll draw it.\n\n" + HELP;
 

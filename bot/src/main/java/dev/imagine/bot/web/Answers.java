@@ -53,7 +53,8 @@ final class Answers {
     void refuse(Request request, Reply.Refused refused) throws IOException {
         int status = statusOf(refused.reason());
         if (status == 429 || status == 503) {
-            request.header("Retry-After", Long.toString(retryAfter(request.user).toSeconds()));
+            Duration after = refused.retryAfterKnown().map(Answers::wholeSeconds).orElseGet(() -> retryAfter(request.user));
+            request.header("Retry-After", Long.toString(after.toSeconds()));
         }
         request.error(status, refused.message());
     }
@@ -71,6 +72,11 @@ final class Answers {
             case BUSY -> 429;
             case SHUTTING_DOWN -> 503;
         };
+    }
+
+    /** A wait the engine knows (a rate limit's refill), in whole seconds rounded up, at least 1. */
+    private static Duration wholeSeconds(Duration wait) {
+        return Duration.ofSeconds(Math.max(1, (wait.toMillis() + 999) / 1000));
     }
 
     /**

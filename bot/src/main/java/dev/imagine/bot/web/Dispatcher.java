@@ -112,7 +112,9 @@ final class Dispatcher extends HttpServlet {
             if (route.method().equals(method) || (method.equals("HEAD") && route.method().equals("GET"))) {
                 User user = api || path.equals("/") ? user(http, response) : null;
                 http.setAttribute(ROUTE, route.template());
-                route.handler().handle(new Request(http, response, params, user));
+                // Beyond loopback, the client's address is a fair share too: a new cookie is not a new one.
+                String share = api && !loopback ? ClientAddress.shareKey(http.getRemoteAddr()) : null;
+                route.handler().handle(new Request(http, response, params, user, share));
                 return;
             }
         }

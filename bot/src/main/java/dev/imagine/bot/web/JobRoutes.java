@@ -7,6 +7,7 @@ import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.job.QueueView;
 import dev.imagine.bot.job.Reply;
 import dev.imagine.bot.job.ReplyTexts;
@@ -102,9 +103,11 @@ final class JobRoutes {
         } catch (NumberFormatException e) {
             index = -1;
         }
-        if (index < 0 || index >= job.parameters().count()) {
-            throw new Request.Failure(404, "job " + job.id() + " has images 0 to " + (job.parameters().count() - 1)
-                    + ", not '" + request.param("n") + "'");
+        int shown = job.state() == JobState.DONE ? Views.shownImages(job) : job.parameters().count();
+        if (index < 0 || index >= shown) {
+            throw new Request.Failure(404, shown == 0 ? "job " + job.id() + " has no picture to show: "
+                    + job.error() : "job " + job.id() + " has images 0 to " + (shown - 1) + ", not '"
+                    + request.param("n") + "'");
         }
         switch (job.state()) {
             case DELETED -> throw new Request.Failure(410, "this picture was deleted");
@@ -186,6 +189,6 @@ final class JobRoutes {
     }
 
     private static Requester requester(Request request) {
-        return Requester.direct(request.user);
+        return Requester.direct(request.user).sharing(request.shareKey);
     }
 }

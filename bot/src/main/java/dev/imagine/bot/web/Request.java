@@ -31,12 +31,20 @@ final class Request {
     final HttpServletResponse response;
     final Map<String, String> params;
     final User user;
+    /** The client's fair share on the open web API ({@link ClientAddress}); null on loopback. */
+    final String shareKey;
 
     Request(HttpServletRequest http, HttpServletResponse response, Map<String, String> params, User user) {
+        this(http, response, params, user, null);
+    }
+
+    Request(HttpServletRequest http, HttpServletResponse response, Map<String, String> params, User user,
+            String shareKey) {
         this.http = http;
         this.response = response;
         this.params = params;
         this.user = user;
+        this.shareKey = shareKey;
     }
 
     String param(String name) {

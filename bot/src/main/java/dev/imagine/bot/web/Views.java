@@ -68,9 +68,12 @@ final class Views {
             json.put("strength", p.source().strength());
         }
         ArrayNode images = json.putArray("images");
+        ArrayNode spoilers = json.putArray("spoilers");
         if (job.state() == JobState.DONE) {
-            for (int i = 0; i < job.resultKeys().size(); i++) {
+            for (int i = 0; i < shownImages(job); i++) {
                 images.add(imageUrl(job.id(), i));
+                // A flagged picture: the page shows it blurred until it is clicked.
+                spoilers.add(job.spoiler(i));
             }
         }
         if (place != null) {
@@ -94,6 +97,11 @@ final class Views {
             case INPAINT -> "inpaint";
             case OUTPAINT -> p.source().outpaint().startsWith("zoom") ? "zoom-out" : "pan";
         };
+    }
+
+    /** How many of a finished job's pictures are handed out: all but those its screening held back. */
+    static int shownImages(Job job) {
+        return job.shownCount();
     }
 
     /** What the model read of the prompt: counts, and the sentence the chats show when it was long or cut. */

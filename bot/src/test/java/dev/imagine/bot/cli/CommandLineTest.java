@@ -117,6 +117,46 @@ class CommandLineTest {
     }
 
     @Test
+    void generate_precisionInt8_preparesTheInt8CopyBesideTheModel_andWritesThePicture() throws IOException {
+        Path model = copyOfTinyModel();
+        Path output = dir.resolve("int8.png");
+
+        int exit = Main.run("generate", "--model", model.toString(), "--prompt", "a red fox", "--seed", "42",
+                "--steps", "2", "--width", "256", "--height", "256", "--precision", "int8", "--output",
+                output.toString());
+
+        assertThat(exit).as(stderr()).isZero();
+        assertThat(ImageIO.read(output.toFile()).getWidth()).isEqualTo(256);
+        try (java.util.stream.Stream<Path> copies = java.nio.file.Files.list(model.resolve("unet/.imagine-int8"))) {
+            assertThat(copies.filter(p -> java.nio.file.Files.isRegularFile(p.resolve("complete")))).hasSize(1);
+        }
+    }
+
+    @Test
+    void generate_unknownPrecision_isAUsageError_namingTheChoices() {
+        int exit = Main.run("generate", "--model", TINY_MODEL.toString(), "--prompt", "a boat", "--precision", "fp16");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(stderr()).contains("--precision").contains("expected fp32 or int8, got 'fp16'");
+    }
+
+    /** The int8 copy is written beside the model: tests that make one work on a copy of the fixture. */
+    private Path copyOfTinyModel() throws IOException {
+        Path target = dir.resolve("tiny-lcm");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(TINY_MODEL)) {
+            for (Path file : files.toList()) {
+                Path to = target.resolve(TINY_MODEL.relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(file, to);
+                }
+            }
+        }
+        return target;
+    }
+
+    @Test
     void generate_withoutPrompt_showsUsage() {
         int exit = Main.run("generate", "--model", TINY_MODEL.toString());
 

@@ -64,9 +64,14 @@ class ConfigFileFuzzTest {
             case CHOICE -> g.oneOf(key.choices().toArray(String[]::new));
             case URL -> g.oneOf("http://127.0.0.1:" + g.intBetween(1, 65535) + "/", "https://example.org/api",
                     "wss://gateway.example/");
-            case STRING_LIST -> "[\"" + g.intBetween(1, 999_999) + "\", \"" + g.intBetween(1, 999_999) + "\"]";
+            case STRING_LIST -> key.path().equals("moderation.operators")
+                    ? "[\"discord:" + g.longBetween(1, Long.MAX_VALUE) + "\", \"telegram:" + g.intBetween(1, 999_999)
+                    + "\"]"
+                    : "[\"" + g.intBetween(1, 999_999) + "\", \"" + g.intBetween(1, 999_999) + "\"]";
             case PATH -> "/tmp/" + g.string(1, 10, "abcxyz-_");
-            case STRING, OPTIONAL_STRING -> "\"" + (key.path().equals("safety.classifier")
+            case STRING, OPTIONAL_STRING -> key.path().equals("redis.url")
+                    ? g.oneOf("redis://127.0.0.1:" + g.intBetween(1, 65535), "rediss://:pw@cache.example:6380/2")
+                    : "\"" + (key.path().equals("safety.classifier")
                     ? g.oneOf("Falconsai/nsfw_image_detection", "a/b@main", "") : g.string(1, 12, "abcdefgh-_/.")) + "\"";
         };
     }
@@ -123,6 +128,7 @@ class ConfigFileFuzzTest {
         config.fastDecoderFolder();
         config.upscalerFolder();
         config.threads();
+        config.precision();
         config.limits();
         config.defaults();
         config.queueSettings();
@@ -131,6 +137,10 @@ class ConfigFileFuzzTest {
         config.cacheDiskBytes();
         config.dataDir(Map.of("HOME", "/home/someone"));
         config.safety();
+        config.operators();
+        config.ratePictures();
+        config.rateWindow();
+        config.auditRetention();
         config.discordRestUrl();
         config.discordGatewayUrl();
         config.discordTestGuilds();
@@ -190,7 +200,9 @@ class ConfigFileFuzzTest {
             Map<String, String> values = new TreeMap<>();
             for (int i = g.intBetween(1, 10); i > 0; i--) {
                 ConfigKey key = g.oneOf(ConfigSchema.KEYS.toArray(ConfigKey[]::new));
-                if (!key.path().startsWith("safety.") && !key.path().startsWith("queue.")) {
+                // worker.enabled: false is valid only with queue.backend: redis, which this test leaves alone.
+                if (!key.path().startsWith("safety.") && !key.path().startsWith("queue.")
+                        && !key.path().startsWith("worker.")) {
                     values.put(key.path(), valid(g, key));
                 }
             }

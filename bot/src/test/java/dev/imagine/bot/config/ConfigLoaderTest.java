@@ -51,6 +51,7 @@ class ConfigLoaderTest {
         assertThat(config.webPort()).isEqualTo(8080);
         assertThat(config.discordRestUrl()).isEqualTo(URI.create("https://discord.com/api/v10/"));
         assertThat(config.modelFolder()).isEmpty();
+        assertThat(config.precision()).isEqualTo(dev.imagine.pipeline.Precision.FP32);
     }
 
     @Test
@@ -73,6 +74,7 @@ class ConfigLoaderTest {
         ImagineConfig config = ConfigLoader.parse("""
                 model:
                   threads: 2
+                  precision: INT8
                 defaults:
                   size: 768x512
                   guidance: 7
@@ -86,6 +88,7 @@ class ConfigLoaderTest {
                 """, "test.yaml");
 
         assertThat(config.threads()).isEqualTo(2);
+        assertThat(config.precision()).isEqualTo(dev.imagine.pipeline.Precision.INT8);
         assertThat(config.defaults().size()).isEqualTo(new ImageSize(768, 512));
         assertThat(config.defaults().guidance()).isEqualTo(7f);
         assertThat(config.defaults().decoder()).isEqualTo(Decoder.FAST);
@@ -119,6 +122,8 @@ class ConfigLoaderTest {
                 .hasMessageContaining("multiples of 8 from 256 to 1024");
         assertThatThrownBy(() -> ConfigLoader.parse("defaults:\n  decoder: turbo\n", "c.yaml"))
                 .hasMessageContaining("expected one of full, fast, got 'turbo'");
+        assertThatThrownBy(() -> ConfigLoader.parse("model:\n  precision: fp16\n", "c.yaml"))
+                .hasMessage("c.yaml line 2: 'model.precision': expected one of fp32, int8, got 'fp16'");
     }
 
     @Test

@@ -71,6 +71,8 @@ final class FakeDiscord implements AutoCloseable {
     static final String BOT_ID = APP_ID;
     static final String GUILD_ID = "900000000000000001";
     static final String CHANNEL_ID = "900000000000000002";
+    /** A channel Discord marks age-restricted ("nsfw": true). */
+    static final String NSFW_CHANNEL_ID = "900000000000000004";
     static final String DM_CHANNEL_PREFIX = "77";
     private static final long DISCORD_EPOCH = 1420070400000L;
     /** View channel, send messages, embed links, attach files, read history. */
@@ -191,6 +193,8 @@ final class FakeDiscord implements AutoCloseable {
     private final Map<String, Interaction> interactions = new LinkedHashMap<>();
     private final Map<String, Shown> messages = new LinkedHashMap<>();
     private final Set<String> deniedChannels = ConcurrentHashMap.newKeySet();
+    /** The default member permissions of each registered command: Discord offers it only to members who have them. */
+    private final Map<String, Long> memberPermissionsOf = new ConcurrentHashMap<>();
     private final AtomicInteger rateLimitedEdits = new AtomicInteger();
     private volatile long retryAfterSeconds = 1;
     /** Files on the CDN by path, and the signature ("ex=…&is=…&hm=…") each was issued with. */
@@ -327,7 +331,7 @@ final class FakeDiscord implements AutoCloseable {
         DataObject data = commandData(command, all.toArray(DataObject[]::new));
         data.put("resolved", DataObject.empty().put("attachments", DataObject.empty()
                 .put(attachment.getString("id"), attachment)));
-        return interaction(now(), user, 2, data, null);
+        return interaction(now(), user, 2, data, null, CHANNEL_ID);
     }
 
     /**
@@ -343,7 +347,7 @@ final class FakeDiscord implements AutoCloseable {
         DataObject data = commandData(command, all.toArray(DataObject[]::new));
         data.put("resolved", DataObject.empty().put("attachments", DataObject.empty()
                 .put(image.getString("id"), image).put(maskFile.getString("id"), maskFile)));
-        return interaction(now(), user, 2, data, null);
+        return interaction(now(), user, 2, data, null, CHANNEL_ID);
     }
 
     /** A message a member posted in the channel with these attachments (for a message command to target). */
@@ -363,7 +367,7 @@ final class FakeDiscord implements AutoCloseable {
                 .put("target_id", target.getString("id"))
                 .put("resolved", DataObject.empty().put("messages", DataObject.empty()
                         .put(target.getString("id"), target)));
-        return interaction(now(), user, 2, data, null);
+        return interaction(now(), user, 2, data, null, CHANNEL_ID);
     }
 
     /** The bot's message {@code shown} as the channel has it (with its files on the CDN), for a message command. */
@@ -397,7 +401,17 @@ final class FakeDiscord implements AutoCloseable {
 
     /** A slash command whose interaction was created at {@code createdAt} (minted into its id). */
     String slashAt(Instant createdAt, User user, String command, DataObject... options) {
-        return interaction(createdAt, user, 2, commandData(command, options), null);
+        return interaction(createdAt, user, 2, commandData(command, options), null, CHANNEL_ID);
+    }
+
+    /** A slash command by {@code user} in the server's channel {@code channelId} (e.g. {@link #NSFW_CHANNEL_ID}). */
+    String slashIn(String channelId, User user, String command, DataObject... options) {
+        return interaction(now(), user, 2, commandData(command, options), null, channelId);
+    }
+
+    /** A USER option, as Discord sends the user picked in the client: type 6, the id as its value. */
+    static DataObject userOption(String name, User user) {
+        return DataObject.empty().put("name", name).put("type", 6).put("value", user.id());
     }
 
     private DataObject commandData(String command, DataObject... options) {
@@ -441,26 +455,32 @@ final class FakeDiscord implements AutoCloseable {
                 .put("embeds", DataArray.empty()).put("attachments", DataArray.empty())
                 .put("components", DataArray.empty()).put("flags", 0).put("pinned", false).put("tts", false)
                 .put("mention_everyone", false).put("timestamp", now().toString());
-        return interaction(now(), user, 3, data, message);
+        return interaction(now(), user, 3, data, message, CHANNEL_ID);
     }
 
-    private String interaction(Instant createdAt, User user, int type, DataObject data, DataObject message) {
+    private String interaction(Instant createdAt, User user, int type, DataObject data, DataObject message,
+                               String channelId) {
+        long granted = EVERYONE_PERMISSIONS | (user.manageServer() ? MANAGE_SERVER : 0);
+        long needed = type == 2 ? memberPermissionsOf.getOrDefault(data.getString("name"), 0L) : 0L;
+        if ((granted & needed) != needed) {
+            // The client does not even offer a command whose default member permissions the member lacks.
+            throw new IllegalStateException("Discord does not offer /" + data.getString("name") + " to " + user.name()
+                    + ": it needs permissions " + needed);
+        }
         String token = "itok-" + tokens.incrementAndGet() + "-secret";
         String id = snowflake(createdAt);
         synchronized (arrivals) {
-            interactions.put(token, new Interaction(id, token, type, createdAt, CHANNEL_ID,
+            interactions.put(token, new Interaction(id, token, type, createdAt, channelId,
                     message == null ? null : message.getString("id")));
         }
-        String permissions = Long.toString(EVERYONE_PERMISSIONS | (user.manageServer() ? MANAGE_SERVER : 0));
+        String permissions = Long.toString(granted);
         DataObject d = DataObject.empty()
                 .put("id", id).put("application_id", APP_ID).put("type", type).put("token", token).put("version", 1)
                 .put("guild_id", GUILD_ID)
                 .put("guild", DataObject.empty().put("id", GUILD_ID).put("locale", "en-US")
                         .put("features", DataArray.empty()))
-                .put("channel_id", CHANNEL_ID)
-                .put("channel", DataObject.empty().put("id", CHANNEL_ID).put("type", 0).put("guild_id", GUILD_ID)
-                        .put("name", "art").put("position", 0).put("nsfw", false)
-                        .put("permissions", permissions))
+                .put("channel_id", channelId)
+                .put("channel", channel(channelId).put("permissions", permissions))
                 .put("member", DataObject.empty().put("user", user.json())
                         .put("roles", user.manageServer() ? DataArray.empty().add(ADMIN_ROLE) : DataArray.empty())
                         .put("joined_at", "2024-01-01T00:00:00.000000+00:00").put("permissions", permissions)
@@ -691,9 +711,8 @@ final class FakeDiscord implements AutoCloseable {
     private DataObject guild() {
         DataObject everyone = role(GUILD_ID, "@everyone", EVERYONE_PERMISSIONS, 0);
         DataObject admins = role(ADMIN_ROLE, "admins", EVERYONE_PERMISSIONS | MANAGE_SERVER, 1);
-        DataObject channel = DataObject.empty().put("id", CHANNEL_ID).put("type", 0).put("guild_id", GUILD_ID)
-                .put("name", "art").put("position", 0).put("nsfw", false)
-                .put("permission_overwrites", DataArray.empty());
+        DataObject channel = channel(CHANNEL_ID).put("permission_overwrites", DataArray.empty());
+        DataObject nsfwChannel = channel(NSFW_CHANNEL_ID).put("permission_overwrites", DataArray.empty());
         DataObject selfMember = DataObject.empty().put("user", bot()).put("roles", DataArray.empty())
                 .put("joined_at", "2024-01-01T00:00:00.000000+00:00").put("deaf", false).put("mute", false)
                 .put("flags", 0).put("pending", false);
@@ -702,11 +721,18 @@ final class FakeDiscord implements AutoCloseable {
                 .put("nsfw_level", 0).put("verification_level", 0).put("mfa_level", 0)
                 .put("preferred_locale", "en-US").put("premium_progress_bar_enabled", false)
                 .put("roles", DataArray.empty().add(everyone).add(admins))
-                .put("channels", DataArray.empty().add(channel))
+                .put("channels", DataArray.empty().add(channel).add(nsfwChannel))
                 .put("threads", DataArray.empty()).put("guild_scheduled_events", DataArray.empty())
                 .put("emojis", DataArray.empty()).put("stickers", DataArray.empty())
                 .put("voice_states", DataArray.empty()).put("presences", DataArray.empty())
                 .put("features", DataArray.empty()).put("members", DataArray.empty().add(selfMember));
+    }
+
+    /** The server's text channels: #art for everyone, #after-dark age-restricted. */
+    private static DataObject channel(String id) {
+        boolean nsfw = id.equals(NSFW_CHANNEL_ID);
+        return DataObject.empty().put("id", id).put("type", 0).put("guild_id", GUILD_ID)
+                .put("name", nsfw ? "after-dark" : "art").put("position", nsfw ? 1 : 0).put("nsfw", nsfw);
     }
 
     private static DataObject role(String id, String name, long permissions, int position) {
@@ -768,6 +794,9 @@ final class FakeDiscord implements AutoCloseable {
             DataArray commands = DataArray.fromJson(request.getBody().utf8());
             DataArray echoed = DataArray.empty();
             for (int i = 0; i < commands.length(); i++) {
+                DataObject command = commands.getObject(i);
+                String required = command.getString("default_member_permissions", null);
+                memberPermissionsOf.put(command.getString("name"), required == null ? 0 : Long.parseLong(required));
                 echoed.add(commands.getObject(i).put("id", snowflake(now())).put("application_id", APP_ID)
                         .put("version", snowflake(now())).put("type", commands.getObject(i)
                                 .getInt("type", 1)));

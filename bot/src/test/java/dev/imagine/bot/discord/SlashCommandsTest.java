@@ -15,10 +15,15 @@ import org.junit.jupiter.api.Test;
 class SlashCommandsTest {
 
     @Test
-    void theCommands_workInServersAndDirectMessages() {
+    void theCommands_workInServersAndDirectMessages_butModerateOnlyInServersForManageServer() {
         assertThat(SlashCommands.all(RequestRules.SIZE_CHOICES)).extracting(CommandData::getName)
-                .containsExactly("imagine", "queue", "cancel", "settings", "help", "Vary with Imagine");
+                .containsExactly("imagine", "queue", "cancel", "settings", "help", "moderate", "Vary with Imagine");
         for (CommandData command : SlashCommands.all(RequestRules.SIZE_CHOICES)) {
+            if (command.getName().equals("moderate")) {
+                assertThat(command.getContexts()).containsExactly(InteractionContextType.GUILD);
+                assertThat(command.getDefaultPermissions().getPermissionsRaw()).isEqualTo(1L << 5);
+                continue;
+            }
             assertThat(command.getContexts()).as(command.getName())
                     .containsExactlyInAnyOrder(InteractionContextType.GUILD, InteractionContextType.BOT_DM);
         }
@@ -66,10 +71,10 @@ class SlashCommandsTest {
         List<ImageSize> sizes = RequestRules.sizesWithin(Limits.DEFAULTS, ImageSize.SQUARE_512);
 
         // Changed on purpose: pictures as input (/imagine's image and strength, the message command "Vary with
-        // Imagine"), issue 17's prompt-syntax option, and inpainting (/imagine's mask): the first start after such
-        // an upgrade registers the commands again, the ones after it do not.
+        // Imagine"), issue 17's prompt-syntax option, inpainting (/imagine's mask) and issue 19's /moderate: the first
+        // start after such an upgrade registers the commands again, the ones after it do not.
         assertThat(CommandRegistration.hash(SlashCommands.all(sizes)))
-                .isEqualTo("de335e11306c6ef1cde26521cf973b7e393af0cb510b6e6ed181e5262f46e4c5");
+                .isEqualTo("e763b61a566ad3c174a5bbaf5471a972af6c5972f3a288d0b58722f5716afcca");
     }
 
     @Test

@@ -93,6 +93,17 @@ final class FakeTelegram implements AutoCloseable {
             return data;
         }
 
+        /** Whether each photo this call sent is hidden behind a spoiler (has_spoiler), in order. */
+        List<Boolean> spoilers() {
+            List<Boolean> spoilers = new ArrayList<>();
+            if (method.equals("sendphoto")) {
+                spoilers.add("true".equals(params.get("has_spoiler")));
+            } else if (method.equals("sendmediagroup")) {
+                json("media").forEach(m -> spoilers.add(m.path("has_spoiler").asBoolean(false)));
+            }
+            return spoilers;
+        }
+
         int replyToMessageId() {
             JsonNode reply = json("reply_parameters");
             return reply == null ? 0 : reply.path("message_id").asInt();
@@ -111,7 +122,8 @@ final class FakeTelegram implements AutoCloseable {
     private final AtomicInteger nextCallbackId = new AtomicInteger(1);
     private final Map<String, Integer> floodOnce = new ConcurrentHashMap<>();
     private final Map<Long, String> chatTypes = new ConcurrentHashMap<>();
-    private final Set<Long> admins = ConcurrentHashMap.newKeySet();
+    /** "chatId/userId" of each group's administrators: getChatMember answers per chat, as Telegram does. */
+    private final Set<String> admins = ConcurrentHashMap.newKeySet();
     private final Map<Long, Set<Integer>> messagesByChat = new ConcurrentHashMap<>();
     private final Map<Long, Long> upgradedTo = new ConcurrentHashMap<>();
     /** Files people sent, by file_id; getFile gives them a file_path, which the download then names. */
@@ -152,7 +164,7 @@ final class FakeTelegram implements AutoCloseable {
     }
 
     void makeAdmin(long chatId, long userId) {
-        admins.add(userId);
+        admins.add(chatId + "/" + userId);
     }
 
     /**
@@ -163,6 +175,12 @@ final class FakeTelegram implements AutoCloseable {
         long supergroupId = -1_000_000_000_000L + groupId;
         chatTypes.put(supergroupId, "supergroup");
         upgradedTo.put(groupId, supergroupId);
+        // The group's administrators administer the supergroup.
+        for (String admin : Set.copyOf(admins)) {
+            if (admin.startsWith(groupId + "/")) {
+                admins.add(supergroupId + admin.substring(admin.indexOf('/')));
+            }
+        }
         if (announce) {
             feed(serviceMessage(groupId, chatTypes.getOrDefault(groupId, "group"), byUserId, byUserName,
                     "migrate_to_chat_id", supergroupId));
@@ -199,6 +217,15 @@ final class FakeTelegram implements AutoCloseable {
      * Telegram sends. Returns its message id.
      */
     int sendText(long chatId, String chatType, long userId, String userName, String text) {
+        return sendReply(chatId, chatType, userId, userName, text, 0, 0);
+    }
+
+    /**
+     * A user's text message replying to message {@code repliedId} of user {@code repliedUserId} (0: not a reply), as
+     * Telegram sends it: with the replied-to message, whose sender is known.
+     */
+    int sendReply(long chatId, String chatType, long userId, String userName, String text, int repliedId,
+                  long repliedUserId) {
         chatTypes.put(chatId, chatType);
         int messageId = nextMessageId.incrementAndGet();
         inChat(chatId, messageId);
@@ -208,6 +235,15 @@ final class FakeTelegram implements AutoCloseable {
         message.set("chat", chat(chatId, chatType));
         message.set("from", user(userId, userName));
         message.put("text", text);
+        if (repliedId != 0) {
+            ObjectNode replied = MAPPER.createObjectNode();
+            replied.put("message_id", repliedId);
+            replied.put("date", now());
+            replied.set("chat", chat(chatId, chatType));
+            replied.set("from", user(repliedUserId, "user" + repliedUserId));
+            replied.put("text", "something");
+            message.set("reply_to_message", replied);
+        }
         if (text.startsWith("/")) {
             int end = text.indexOf(' ');
             ObjectNode entity = MAPPER.createObjectNode();
@@ -426,13 +462,13 @@ final class FakeTelegram implements AutoCloseable {
         return calls.stream().filter(c -> c.method().equalsIgnoreCase(method)).toList();
     }
 
-    /** Waits up to 10 s for a call of {@code method} that matches. */
+    /** Waits up to 10 s for a call of {@code method} (null: any) that matches. */
     Call await(String method, Predicate<Call> matching) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         synchronized (calls) {
             while (true) {
                 for (Call call : calls) {
-                    if (call.method().equalsIgnoreCase(method) && matching.test(call)) {
+                    if ((method == null || call.method().equalsIgnoreCase(method)) && matching.test(call)) {
                         return call;
                     }
                 }
@@ -487,9 +523,10 @@ final class FakeTelegram implements AutoCloseable {
                 respond(exchange, 429, answer);
                 return;
             }
-            String invalid = overlongCallbackData(params);
+            String invalid = overlongCallbackData(params) != null ? "BUTTON_DATA_INVALID"
+                    : unparsableSpoiler(method, params);
             if (invalid != null) {
-                ObjectNode answer = error(400, "Bad Request: BUTTON_DATA_INVALID");
+                ObjectNode answer = error(400, "Bad Request: " + invalid);
                 record(new Call(method, params, files, at, answer));
                 respond(exchange, 400, answer);
                 return;
@@ -582,7 +619,8 @@ final class FakeTelegram implements AutoCloseable {
             case "getchatmember" -> {
                 long userId = Long.parseLong(params.get("user_id"));
                 ObjectNode member = MAPPER.createObjectNode();
-                member.put("status", admins.contains(userId) ? "administrator" : "member");
+                member.put("status", admins.contains(params.get("chat_id") + "/" + userId) ? "administrator"
+                        : "member");
                 member.set("user", user(userId, "user" + userId));
                 yield member;
             }
@@ -641,6 +679,26 @@ final class FakeTelegram implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** has_spoiler is a Boolean, in sendPhoto's fields and in each InputMediaPhoto of an album; null when fine. */
+    private static String unparsableSpoiler(String method, Map<String, String> params) {
+        String spoiler = params.get("has_spoiler");
+        if (method.equals("sendphoto") && spoiler != null && !spoiler.equals("true") && !spoiler.equals("false")) {
+            return "can't parse has_spoiler";
+        }
+        if (method.equals("sendmediagroup") && params.containsKey("media")) {
+            try {
+                for (JsonNode media : MAPPER.readTree(params.get("media"))) {
+                    if (media.has("has_spoiler") && !media.get("has_spoiler").isBoolean()) {
+                        return "can't parse InputMedia: has_spoiler is not a Boolean";
+                    }
+                }
+            } catch (IOException e) {
+                return "can't parse media JSON array";
+            }
+        }
+        return null;
     }
 
     private static String overlongCallbackData(Map<String, String> params) {

@@ -153,7 +153,7 @@ class TelegramBotEndToEndTest {
         FakeTelegram.Call commands = telegram.await("setMyCommands");
         List<String> names = new ArrayList<>();
         commands.json("commands").forEach(c -> names.add(c.get("command").asText()));
-        assertThat(names).containsExactly("imagine", "inpaint", "queue", "cancel", "settings", "help");
+        assertThat(names).containsExactly("imagine", "inpaint", "queue", "cancel", "settings", "moderate", "help");
         telegram.await("getUpdates");
     }
 
@@ -268,7 +268,8 @@ class TelegramBotEndToEndTest {
         String byBob = telegram.press(GROUP, BOB, "bob", photo.resultMessageId(), delete);
         FakeTelegram.Call refused = telegram.await("answerCallbackQuery",
                 c -> c.param("callback_query_id").equals(byBob));
-        assertThat(refused.param("text")).isEqualTo("Only the person who asked for this picture can delete it.");
+        assertThat(refused.param("text")).isEqualTo("Only the person who asked for this picture (or this"
+                + " community's admins) can delete it.");
         assertThat(refused.param("show_alert")).isEqualTo("true");
 
         String byAlice = telegram.press(GROUP, ALICE, "alice", photo.resultMessageId(), delete);

@@ -4,6 +4,7 @@ import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.job.Adapter;
 import dev.imagine.bot.job.JobClocks;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobServiceBuilder;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.MvJobStore;
@@ -17,6 +18,7 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.UnaryOperator;
 
 /**
  * The job engine as the application wires it, on a test's data folder: the durable store, the result cache on disk,
@@ -32,18 +34,31 @@ public final class Engine implements AutoCloseable {
 
     public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
                   LongSupplier randomSeeds) {
+        this(data, generator, settings, queue, randomSeeds, UnaryOperator.identity());
+    }
+
+    /** With {@code more} added to the job service's making: a classifier, moderation, an audit log. */
+    public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
+                  LongSupplier randomSeeds, UnaryOperator<JobServiceBuilder> more) {
         this(data, generator, settings, queue, randomSeeds, new JobClocks(InstantSource.system(), Ticker.SYSTEM,
-                () -> 0L));
+                () -> 0L), more);
     }
 
     /** With {@code clocks} (the benchmarks charge jobs the process's real CPU time: {@link JobClocks#system()}). */
     public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
                   LongSupplier randomSeeds, JobClocks clocks) {
+        this(data, generator, settings, queue, randomSeeds, clocks, UnaryOperator.identity());
+    }
+
+    /** With {@code clocks} and {@code more} added to the job service's making (a classifier, moderation, audit). */
+    public Engine(Path data, ImageGenerator generator, JobSettings settings, QueueSettings queue,
+                  LongSupplier randomSeeds, JobClocks clocks, UnaryOperator<JobServiceBuilder> more) {
         this.store = MvJobStore.open(data.resolve("jobs.mv"));
-        this.jobs = JobService.builder(settings, generator, new FairShareQueue<>(queue, InstantSource.system()),
+        this.jobs = more.apply(JobService.builder(settings, generator,
+                        new FairShareQueue<>(queue, InstantSource.system()),
                         new ResultCache(8 << 20, data.resolve("results"), 64 << 20), store)
                 .clocks(clocks)
-                .randomSeeds(randomSeeds)
+                .randomSeeds(randomSeeds))
                 .build();
     }
 

@@ -5,6 +5,7 @@ import dev.imagine.bot.command.Defaults;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Limits;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobServiceBuilder;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.ops.Metrics;
@@ -20,6 +21,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole Imagine for tests: the job service with the durable store and the disk cache in a folder, running the real
@@ -57,11 +59,17 @@ final class TinyImagine implements AutoCloseable {
     }
 
     static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health) {
+        return start(data, settings, health, QueueSettings.DEFAULTS, UnaryOperator.identity());
+    }
+
+    /** With {@code queue} settings and {@code more} added to the job service (a classifier, moderation, audit). */
+    static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health, QueueSettings queue,
+                             UnaryOperator<JobServiceBuilder> more) {
         AtomicLong seeds = new AtomicLong(1000);
         JobSettings jobSettings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture",
                 Duration.ofMinutes(1), 0.5, false);
         TestGenerator generator = TestGenerator.over(model());
-        Engine engine = new Engine(data, generator, jobSettings, QueueSettings.DEFAULTS, seeds::incrementAndGet);
+        Engine engine = new Engine(data, generator, jobSettings, queue, seeds::incrementAndGet, more);
         JobService jobs = engine.jobs();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
         jobs.observe(metrics);

@@ -9,10 +9,14 @@ import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import ai.onnxruntime.ValueInfo;
 import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.graph.ActivationRanges;
+import java.nio.FloatBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * One ONNX Runtime session and the metadata read from it. It owns the session and closes it; every other class
@@ -23,11 +27,36 @@ public final class OnnxModel implements AutoCloseable {
     private final Path file;
     private final OrtSession session;
     private final OrtSession.RunOptions releasing;
+    /** For calibration only: tensors whose value ranges each run records, and where. */
+    private final Set<String> observed;
+    private final ActivationRanges ranges;
 
     private OnnxModel(Path file, OrtSession session, boolean shrinkArena) {
+        this(file, session, shrinkArena, Set.of(), null);
+    }
+
+    private OnnxModel(Path file, OrtSession session, boolean shrinkArena, Set<String> observed,
+                      ActivationRanges ranges) {
         this.file = file;
         this.session = session;
         this.releasing = shrinkArena ? releasingRunOptions(file) : null;
+        this.observed = Set.copyOf(observed);
+        this.ranges = ranges;
+    }
+
+    /** Takes ownership of a session made elsewhere in this package (the int8 cache). */
+    static OnnxModel of(Path file, OrtSession session, SessionSettings settings) {
+        return new OnnxModel(file, session, settings.shrinkArenas());
+    }
+
+    /**
+     * A session whose every run also records, into {@code ranges}, the smallest and largest value of each tensor in
+     * {@code observed} (graph inputs or outputs of nodes; the session must expose the latter as outputs). Used to
+     * calibrate an int8 copy.
+     */
+    static OnnxModel observing(Path file, OrtSession session, SessionSettings settings, Set<String> observed,
+                               ActivationRanges ranges) {
+        return new OnnxModel(file, session, settings.shrinkArenas(), observed, ranges);
     }
 
     /**
@@ -161,11 +190,21 @@ public final class OnnxModel implements AutoCloseable {
      */
     public float[] runForFloats(Map<String, OnnxTensor> inputs, String outputName, boolean releaseMemory) {
         OrtSession.RunOptions options = releaseMemory ? releasing : null;
-        try (OrtSession.Result result = options == null ? session.run(inputs, java.util.Set.of(outputName))
-                : session.run(inputs, java.util.Set.of(outputName), options)) {
+        Set<String> outputs = Set.of(outputName);
+        if (ranges != null) {
+            outputs = new HashSet<>(observed);
+            outputs.retainAll(session.getOutputNames());
+            outputs.add(outputName);
+            observeInputs(inputs);
+        }
+        try (OrtSession.Result result = options == null ? session.run(inputs, outputs)
+                : session.run(inputs, outputs, options)) {
             Optional<OnnxValue> value = result.get(outputName);
             if (value.isEmpty() || !(value.get() instanceof OnnxTensor tensor)) {
                 throw new PipelineException(file + " produced no tensor '" + outputName + "'");
+            }
+            if (ranges != null) {
+                observeOutputs(result);
             }
             java.nio.FloatBuffer buffer = tensor.getFloatBuffer();
             float[] out = new float[buffer.remaining()];
@@ -184,8 +223,17 @@ public final class OnnxModel implements AutoCloseable {
                                                  boolean releaseMemory) {
         OrtSession.RunOptions options = releaseMemory ? releasing : null;
         java.util.Set<String> wanted = new java.util.LinkedHashSet<>(outputNames);
+        if (ranges != null) {
+            Set<String> observedOutputs = new HashSet<>(observed);
+            observedOutputs.retainAll(session.getOutputNames());
+            wanted.addAll(observedOutputs);
+            observeInputs(inputs);
+        }
         try (OrtSession.Result result = options == null ? session.run(inputs, wanted)
                 : session.run(inputs, wanted, options)) {
+            if (ranges != null) {
+                observeOutputs(result);
+            }
             java.util.List<float[]> outputs = new java.util.ArrayList<>();
             for (String name : outputNames) {
                 Optional<OnnxValue> value = result.get(name);
@@ -200,6 +248,24 @@ public final class OnnxModel implements AutoCloseable {
             return outputs;
         } catch (OrtException e) {
             throw new PipelineException("running " + file + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private void observeInputs(Map<String, OnnxTensor> inputs) {
+        for (Map.Entry<String, OnnxTensor> input : inputs.entrySet()) {
+            if (observed.contains(input.getKey()) && input.getValue().getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
+                ranges.observe(input.getKey(), input.getValue().getFloatBuffer());
+            }
+        }
+    }
+
+    private void observeOutputs(OrtSession.Result result) {
+        for (Map.Entry<String, OnnxValue> output : result) {
+            if (observed.contains(output.getKey()) && output.getValue() instanceof OnnxTensor tensor
+                    && tensor.getInfo().type == ai.onnxruntime.OnnxJavaType.FLOAT) {
+                FloatBuffer values = tensor.getFloatBuffer();
+                ranges.observe(output.getKey(), values);
+            }
         }
     }
 

@@ -4,7 +4,9 @@ import ai.onnxruntime.OnnxJavaType;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.graph.QuantizationScheme;
 import dev.imagine.pipeline.onnx.FloatTensor;
+import dev.imagine.pipeline.onnx.Int8ModelCache;
 import dev.imagine.pipeline.onnx.OnnxModel;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.onnx.TensorSpec;
@@ -12,6 +14,7 @@ import dev.imagine.pipeline.onnx.Tensors;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * The denoising UNet. Its {@code timestep} input is an int64 [1] tensor in exports up to optimum 1.23 and a
@@ -51,6 +54,33 @@ public final class Unet implements AutoCloseable {
 
     public static Unet load(OrtEnvironment env, Path file, SessionSettings settings) {
         return OnnxModel.loadInto(env, file, settings, model -> new Unet(env, model));
+    }
+
+    /**
+     * Loads the int8 copy of {@code file} ({@link Int8ModelCache}), preparing it first when needed: then
+     * {@code calibration} drives the float32 UNet (given as a {@code Unet}) through a fixed set of denoising runs.
+     */
+    public static Unet loadInt8(Path file, SessionSettings settings, QuantizationScheme scheme,
+                                String calibrationId, Consumer<Unet> calibration) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        Int8ModelCache.Calibration driver = new Int8ModelCache.Calibration() {
+            @Override
+            public String id() {
+                return calibrationId;
+            }
+
+            @Override
+            public void run(OnnxModel network) {
+                calibration.accept(new Unet(env, network));
+            }
+        };
+        OnnxModel model = Int8ModelCache.load(env, file, settings, scheme, driver);
+        try {
+            return new Unet(env, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /** True for LCM-distilled UNets, which take the guidance embedding instead of classifier-free guidance. */

@@ -3,12 +3,15 @@ package dev.imagine.pipeline.vae;
 import ai.onnxruntime.OnnxTensor;
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.PipelineException;
+import dev.imagine.pipeline.graph.QuantizationScheme;
+import dev.imagine.pipeline.onnx.Int8ModelCache;
 import dev.imagine.pipeline.onnx.OnnxModel;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.onnx.Tensors;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * A latent decoder: scaled latents [B, 4, h, w] in, image [B, 3, H, W] in [-1, 1] (roughly) out. Used for the
@@ -50,6 +53,33 @@ public final class VaeDecoder implements AutoCloseable {
 
     public static VaeDecoder load(OrtEnvironment env, Path file, SessionSettings settings) {
         return OnnxModel.loadInto(env, file, settings, model -> new VaeDecoder(env, model));
+    }
+
+    /**
+     * Loads the int8 copy of {@code file} ({@link Int8ModelCache}), preparing it first when needed: then
+     * {@code calibration} decodes a fixed set of latents with the float32 decoder it is handed.
+     */
+    public static VaeDecoder loadInt8(OrtEnvironment env, Path file, SessionSettings settings,
+                                      QuantizationScheme scheme, String calibrationId,
+                                      Consumer<VaeDecoder> calibration) {
+        Int8ModelCache.Calibration driver = new Int8ModelCache.Calibration() {
+            @Override
+            public String id() {
+                return calibrationId;
+            }
+
+            @Override
+            public void run(OnnxModel network) {
+                calibration.accept(new VaeDecoder(env, network));
+            }
+        };
+        OnnxModel model = Int8ModelCache.load(env, file, settings, scheme, driver);
+        try {
+            return new VaeDecoder(env, model);
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     /** Decodes latents that are already divided by the scaling factor. */
