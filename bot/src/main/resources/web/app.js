@@ -19,6 +19,28 @@ const fields = {
   promptSyntax: document.getElementById('prompt-syntax'),
 };
 const streams = new Map();
+const picture = {
+  input: document.getElementById('picture'),
+  chosen: document.getElementById('picture-chosen'),
+  preview: document.getElementById('picture-preview'),
+  name: document.getElementById('picture-name'),
+  strength: document.getElementById('strength'),
+  file: null,
+};
+const DRAWING_ACTIONS = {
+  replay: 'Same seed: ',
+  reroll: 'Re-roll: ',
+  vary: 'Vary (subtle): ',
+  'vary-strong': 'Vary (strong): ',
+  upscale: 'Upscale 2×: ',
+  'upscale-detailed': 'Upscale 2× (detailed): ',
+  'zoom-out-1.5': 'Zoom out 1.5×: ',
+  'zoom-out-2': 'Zoom out 2×: ',
+  'pan-left': 'Pan ⬅: ',
+  'pan-right': 'Pan ➡: ',
+  'pan-up': 'Pan ⬆: ',
+  'pan-down': 'Pan ⬇: ',
+};
 let info = null;
 
 // ---- talking to the server ----
@@ -65,7 +87,10 @@ async function api(method, path, body, retried) {
     headers.Authorization = 'Bearer ' + key;
   }
   const options = { method, headers, credentials: 'same-origin' };
-  if (body !== undefined) {
+  if (body instanceof FormData) {
+    // The browser writes the multipart Content-Type with its boundary.
+    options.body = body;
+  } else if (body !== undefined) {
     headers['Content-Type'] = 'application/json';
     options.body = JSON.stringify(body);
   }
@@ -150,6 +175,9 @@ function captionText(job, elapsedSeconds) {
   }
   if (job.promptSyntax === 'plain') {
     parts.push('plain prompt');
+  }
+  if (job.kind && job.kind !== 'text-to-image') {
+    parts.push(job.kind.replace(/-/g, ' ') + (typeof job.strength === 'number' ? ' ' + formatNumber(job.strength) : ''));
   }
   const seconds = typeof elapsedSeconds === 'number' ? elapsedSeconds : job.seconds;
   if (job.fromCache) {
@@ -325,9 +353,15 @@ async function onAction(event) {
   const action = button.dataset.action;
   button.disabled = true;
   try {
-    if (action === 'replay' || action === 'reroll') {
-      addUserMessage((action === 'replay' ? 'Same seed: ' : 'Re-roll: ') + about);
+    if (DRAWING_ACTIONS[action]) {
+      addUserMessage(DRAWING_ACTIONS[action] + about);
       showAnswer(await api('POST', '/api/jobs/' + jobId + '/' + action));
+    } else if (action === 'inpaint') {
+      openInpaint(bubble);
+    } else if (action === 'inpaint-clear') {
+      clearInpaint(bubble);
+    } else if (action === 'inpaint-close') {
+      bubble.querySelector('form.inpaint').hidden = true;
     } else if (action === 'delete') {
       const answer = await api('DELETE', '/api/jobs/' + jobId);
       if (answer.status === 200) {
@@ -346,6 +380,98 @@ async function onAction(event) {
   } finally {
     button.disabled = false;
   }
+}
+
+// ---- inpainting: a brush over the picture paints the mask ----
+
+/**
+ * Opens the brush over the job's first picture. The canvas shows the picture with the paint over it; a second canvas
+ * of the picture's own size keeps the mask itself: white where painted (redraw), black elsewhere (keep).
+ */
+function openInpaint(bubble) {
+  const form = bubble.querySelector('form.inpaint');
+  const image = bubble.querySelector('img.result-image');
+  if (!image || !image.complete) {
+    return;
+  }
+  const canvas = form.querySelector('.inpaint-canvas');
+  if (!form.mask) {
+    canvas.width = image.naturalWidth;
+    canvas.height = image.naturalHeight;
+    form.mask = document.createElement('canvas');
+    form.mask.width = image.naturalWidth;
+    form.mask.height = image.naturalHeight;
+    form.image = image;
+    clearInpaint(bubble);
+    let painting = false;
+    const paint = (event) => {
+      const box = canvas.getBoundingClientRect();
+      const x = (event.clientX - box.left) * canvas.width / box.width;
+      const y = (event.clientY - box.top) * canvas.height / box.height;
+      const radius = Number(form.querySelector('.inpaint-brush').value) / 2;
+      for (const [target, colour] of [[form.mask, '#ffffff'], [canvas, 'rgba(255, 64, 160, 0.55)']]) {
+        const context = target.getContext('2d');
+        context.fillStyle = colour;
+        context.beginPath();
+        context.arc(x, y, radius, 0, 2 * Math.PI);
+        context.fill();
+      }
+      form.dataset.painted = 'true';
+    };
+    canvas.addEventListener('pointerdown', (event) => {
+      painting = true;
+      canvas.setPointerCapture(event.pointerId);
+      paint(event);
+    });
+    canvas.addEventListener('pointermove', (event) => {
+      if (painting) {
+        paint(event);
+      }
+    });
+    canvas.addEventListener('pointerup', () => {
+      painting = false;
+    });
+    form.addEventListener('submit', (event) => {
+      event.preventDefault();
+      sendInpaint(bubble);
+    });
+  }
+  form.hidden = false;
+  form.querySelector('.inpaint-prompt').focus();
+}
+
+function clearInpaint(bubble) {
+  const form = bubble.querySelector('form.inpaint');
+  if (!form.mask) {
+    return;
+  }
+  const mask = form.mask.getContext('2d');
+  mask.fillStyle = '#000000';
+  mask.fillRect(0, 0, form.mask.width, form.mask.height);
+  const canvas = form.querySelector('.inpaint-canvas');
+  canvas.getContext('2d').drawImage(form.image, 0, 0, canvas.width, canvas.height);
+  delete form.dataset.painted;
+}
+
+/** Sends the mask as a PNG with the job as the picture to paint in: multipart, fields mask and sourceJob. */
+async function sendInpaint(bubble) {
+  const form = bubble.querySelector('form.inpaint');
+  const words = form.querySelector('.inpaint-prompt').value.trim();
+  if (!form.dataset.painted) {
+    addRefusal('Paint over the part of the picture to redraw first.');
+    return;
+  }
+  const blob = await new Promise((resolve) => form.mask.toBlob(resolve, 'image/png'));
+  const body = new FormData();
+  body.append('sourceJob', bubble.dataset.jobId);
+  if (words !== '') {
+    body.append('prompt', words);
+  }
+  body.append('mask', blob, 'mask.png');
+  const prompt = bubble.querySelector('.caption q');
+  addUserMessage('Inpaint: ' + (words || (prompt ? '“' + prompt.textContent + '”' : 'this picture')));
+  form.hidden = true;
+  showAnswer(await api('POST', '/api/jobs', body));
 }
 
 // ---- the composer ----
@@ -407,21 +533,85 @@ function restoreOptions() {
   }
 }
 
+/** The request with the chosen picture: multipart, the picture in the field "image", the rest as text fields. */
+function uploadForm(body) {
+  const form = new FormData();
+  for (const [name, value] of Object.entries(body)) {
+    form.append(name, String(value));
+  }
+  form.append('strength', picture.strength.value);
+  form.append('image', picture.file, picture.file.name);
+  return form;
+}
+
+function choosePicture(file) {
+  if (!file) {
+    return;
+  }
+  picture.file = file;
+  if (picture.preview.src) {
+    URL.revokeObjectURL(picture.preview.src);
+  }
+  picture.preview.src = URL.createObjectURL(file);
+  picture.name.textContent = file.name;
+  picture.chosen.hidden = false;
+  document.body.dataset.picture = file.name;
+  promptBox.focus();
+}
+
+function removePicture() {
+  picture.file = null;
+  picture.input.value = '';
+  if (picture.preview.src) {
+    URL.revokeObjectURL(picture.preview.src);
+  }
+  picture.preview.removeAttribute('src');
+  picture.chosen.hidden = true;
+  delete document.body.dataset.picture;
+}
+
+function setUpPicture() {
+  picture.input.addEventListener('change', () => choosePicture(picture.input.files[0]));
+  document.getElementById('picture-remove').addEventListener('click', removePicture);
+  // Drop a picture anywhere on the page.
+  document.addEventListener('dragover', (event) => {
+    if (event.dataTransfer && [...event.dataTransfer.types].includes('Files')) {
+      event.preventDefault();
+      document.body.classList.add('dropping');
+    }
+  });
+  document.addEventListener('dragleave', () => document.body.classList.remove('dropping'));
+  document.addEventListener('drop', (event) => {
+    document.body.classList.remove('dropping');
+    if (event.dataTransfer && event.dataTransfer.files.length > 0) {
+      event.preventDefault();
+      choosePicture(event.dataTransfer.files[0]);
+    }
+  });
+}
+
 async function submit(event) {
   event.preventDefault();
   const body = requestBody();
-  if (!body.prompt) {
+  if (!body.prompt && !picture.file) {
     promptBox.focus();
     return;
   }
   drawButton.disabled = true;
   try {
-    addUserMessage(body.prompt, describeOptions(body));
+    const withPicture = picture.file !== null;
+    addUserMessage(body.prompt || '(the picture\'s own prompt)', (withPicture ? 'from ' + picture.file.name
+      + ' · strength ' + picture.strength.value + ' · ' : '') + describeOptions(body));
     saveOptions();
-    const answer = await api('POST', '/api/jobs', body);
+    if (withPicture) {
+      // The picture keeps its own size unless one is chosen here on purpose.
+      delete body.size;
+    }
+    const answer = await api('POST', '/api/jobs', withPicture ? uploadForm(body) : body);
     showAnswer(answer);
     if (answer.status === 200 || answer.status === 202) {
       promptBox.value = '';
+      removePicture();
     }
   } finally {
     drawButton.disabled = false;
@@ -497,6 +687,7 @@ async function start() {
   document.getElementById('model').textContent = info.model;
   setUpOptions();
   composer.addEventListener('submit', submit);
+  setUpPicture();
   promptBox.addEventListener('keydown', (event) => {
     if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
       event.preventDefault();

@@ -6,12 +6,16 @@ import dev.imagine.bot.job.Adapter;
 import dev.imagine.bot.job.AuditLog;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobServiceBuilder;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.job.JobStore;
 import dev.imagine.bot.job.ModerationSettings;
 import dev.imagine.bot.job.MvJobStore;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
+import dev.imagine.bot.redis.RedisBackend;
+import dev.imagine.bot.redis.RedisUrl;
 import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.MetricsPage;
@@ -50,9 +54,13 @@ final class Application implements AutoCloseable {
     private final List<Adapter> adapters = new CopyOnWriteArrayList<>();
     private final AtomicBoolean closing = new AtomicBoolean();
     private final CountDownLatch closed = new CountDownLatch(1);
+    private final Optional<RedisBackend> redis;
+    /** The platforms whose news goes through Redis when the queue is shared (the adapters' own names). */
+    private static final List<String> PLATFORMS = List.of("discord", "telegram", "web", "mcp");
 
     private Application(ImagineConfig config, ModelLoader.LoadedModel model, JobService jobs, Metrics metrics,
-                        Path dataDir, Closer closer) {
+                        Path dataDir, Closer closer, Optional<RedisBackend> redis) {
+        this.redis = redis;
         this.config = config;
         this.model = model;
         this.jobs = jobs;
@@ -67,37 +75,83 @@ final class Application implements AutoCloseable {
      */
     static Application start(ImagineConfig config, Path modelOverride, Map<String, String> environment,
                              Supplier<DownloadListener> downloadProgress) {
+        return start(config, modelOverride, environment, downloadProgress, config.workerEnabled());
+    }
+
+    /**
+     * {@link #start(ImagineConfig, Path, Map, Supplier)}, with or without a worker in this process ({@code imagine.jar
+     * worker} runs one whatever {@code worker.enabled} says).
+     */
+    static Application start(ImagineConfig config, Path modelOverride, Map<String, String> environment,
+                             Supplier<DownloadListener> downloadProgress, boolean worker) {
         Closer closer = new Closer();
         try {
+            // Redis first: one that cannot be reached stops start-up before a model download of gigabytes.
+            Optional<RedisBackend> shared = config.redisBackend()
+                    ? Optional.of(openRedis(config, environment, closer)) : Optional.empty();
             ModelLoader.LoadedModel model = closer.add("the model",
                     new ModelLoader(config, environment, downloadProgress).load(modelOverride));
             Path data = config.dataDir(environment);
-            JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
-            ResultCache cache = new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
-                    config.cacheDiskBytes());
+            Backend backend = shared.map(r -> new Backend(r.queue(), r.store(), shared))
+                    .orElseGet(() -> embedded(config, data, closer));
+            // With Redis the pictures are shared too: a picture one worker drew answers any process's request.
+            ResultCache cache = backend.redis()
+                    .map(redis -> new ResultCache(config.cacheMemoryBytes(), redis.pictures(config.redisCacheBytes())))
+                    .orElseGet(() -> new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
+                            config.cacheDiskBytes()));
             ModelChoice choice = model.choice();
             // int8 pictures differ from fp32 ones: the result cache keys them apart through the revision.
             String revision = config.precision() == Precision.FP32 ? choice.revision()
                     : choice.revision() + "+" + config.precision().label();
             JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), revision,
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
-            FairShareQueue<Job> queue = new FairShareQueue<>(config.queueSettings(), InstantSource.system());
-            JobService jobs = JobService.builder(settings, model.generator(), queue, cache, store)
+            JobServiceBuilder builder = JobService.builder(settings, model.generator(), backend.queue(), cache,
+                    backend.store()).worker(worker)
                     .safety(model.classifier().orElse(null), config.safety().policy())
                     .moderation(new ModerationSettings(Set.copyOf(config.operators()), config.ratePictures(),
                             config.rateWindow()))
-                    .audit(AuditLog.open(data.resolve("audit"), config.auditRetention(), InstantSource.system()))
-                    .build();
+                    .audit(AuditLog.open(data.resolve("audit"), config.auditRetention(), InstantSource.system()));
+            // Identical requests meet across processes too: the same button pressed on two adapters, one picture.
+            backend.redis().ifPresent(redis -> builder.inFlight(redis.inFlight()));
+            JobService jobs = builder.build();
+            // With Redis, whatever this process's engine has to tell goes to the platform's stream, and the process
+            // that runs that platform's adapter (maybe this one, see open) tells it.
+            backend.redis().ifPresent(redis -> PLATFORMS.forEach(p -> jobs.registerSink(p, redis.newsFor(p))));
             Metrics metrics = closer.add("the metrics", new Metrics(jobs::queueLength, jobs::cacheStats));
             jobs.observe(metrics);
             LOG.info("model {} ({}) loaded; data in {}", choice.id(), choice.revision(), data);
             model.classifier().ifPresent(classifier -> LOG.info("picture classifier {}: flags '{}' above {}, policy {}",
                     classifier.name(), config.safety().label(), config.safety().threshold(),
                     config.safety().policy().configName()));
-            return new Application(config, model, jobs, metrics, data, closer);
+            return new Application(config, model, jobs, metrics, data, closer, backend.redis());
         } catch (RuntimeException e) {
             closer.closeAfter(e);
             throw e;
+        }
+    }
+
+    /** Where the queue and the job store live. */
+    private record Backend(JobQueue<Job> queue, JobStore store, Optional<RedisBackend> redis) {
+    }
+
+    /** The embedded queue and job store: this process, one machine (the default). */
+    private static Backend embedded(ImagineConfig config, Path data, Closer closer) {
+        JobStore store = closer.add("the job store", openJobStore(data.resolve("jobs.mv")));
+        return new Backend(new FairShareQueue<>(config.queueSettings(), InstantSource.system()), store,
+                Optional.empty());
+    }
+
+    /**
+     * The queue, the job store, the shared cache and the news in Redis (queue.backend: redis), shared with the other
+     * processes of the deployment. A Redis that cannot be reached stops start-up in one line, with its URL but never
+     * its password.
+     */
+    private static RedisBackend openRedis(ImagineConfig config, Map<String, String> environment, Closer closer) {
+        try {
+            RedisUrl url = RedisUrl.parse(config.redisUrl(environment), config.redisUrlSource(environment));
+            return closer.add("Redis", RedisBackend.open(url, config.queueSettings(), config.jobTimeout()));
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            throw new StartupException(e.getMessage(), e);
         }
     }
 
@@ -115,10 +169,26 @@ final class Application implements AutoCloseable {
      * A start that fails (a rejected token, a port in use) stops start-up with the adapter's message.
      */
     Adapter open(Supplier<? extends Adapter> making) {
+        return open(making, true);
+    }
+
+    /**
+     * Makes and starts the server of {@code /healthz} and {@code /metrics} of a worker-only process: closed with the
+     * rest, but not a platform (its sink is not registered: web jobs are told by the bot's own web adapter).
+     */
+    Adapter openOperations(Supplier<? extends Adapter> making) {
+        return open(making, false);
+    }
+
+    private Adapter open(Supplier<? extends Adapter> making, boolean platform) {
         Adapter adapter = forStartup(making);
         closer.add(adapter.platform(), adapter);
         adapters.add(adapter);
-        jobs.registerSink(adapter.platform(), adapter.sink());
+        if (platform && redis.isPresent()) {
+            closer.add("the news of " + adapter.platform(), redis.get().relayNews(adapter.platform(), adapter.sink()));
+        } else if (platform) {
+            jobs.registerSink(adapter.platform(), adapter.sink());
+        }
         forStartup(() -> {
             adapter.start();
             return adapter;

@@ -30,8 +30,8 @@ import picocli.CommandLine.Option;
 @Command(name = "imagine", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Imagine: pictures from a prompt on an ordinary CPU (LCM Stable Diffusion 1.5 on ONNX Runtime)."
                 + " Without a command it starts the bot and the local playground.",
-        subcommands = {GenerateCommand.class, TokensCommand.class, ModelsCommand.class, ConfigCommand.class,
-                BenchCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {WorkerCommand.class, GenerateCommand.class, TokensCommand.class, ModelsCommand.class,
+                ConfigCommand.class, BenchCommand.class, McpCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(Main.class);
 
@@ -82,10 +82,21 @@ public final class Main implements Callable<Integer> {
      */
     static int serve(Application application, List<Supplier<Adapter>> adapters, StopSignals signals, PrintWriter err,
                      String ready) throws InterruptedException {
-        try {
+        return serve(application, () -> {
             for (Supplier<Adapter> adapter : adapters) {
                 err.println(application.open(adapter).readyLine());
             }
+        }, signals, err, ready);
+    }
+
+    /**
+     * As {@link #serve(Application, List, StopSignals, PrintWriter, String)}, with whatever {@code opening} opens
+     * instead of adapters (a worker's {@code /healthz} and {@code /metrics}).
+     */
+    static int serve(Application application, Runnable opening, StopSignals signals, PrintWriter err, String ready)
+            throws InterruptedException {
+        try {
+            opening.run();
             application.startWorking();
         } catch (RuntimeException e) {
             application.close();

@@ -121,7 +121,7 @@ public final class FairnessSimulation {
     }
 
     static final String HEAVY = "discord:heavy";
-    private static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
+    static final Instant START = Instant.parse("2025-01-01T00:00:00Z");
 
     private FairnessSimulation() {
     }
@@ -476,7 +476,7 @@ public final class FairnessSimulation {
     }
 
     /** The time of the job's next phase: a denoising step, or the decoding after the last one. */
-    private static Duration phase(Config config, Job job) {
+    static Duration phase(Config config, Job job) {
         double total = toSeconds(job.service);
         double step = total * (1 - config.decodeShare()) / config.steps();
         return job.stepsDone < config.steps() ? seconds(step) : job.service.minus(seconds(step).multipliedBy(config.steps()));

@@ -87,6 +87,16 @@ class BotBoundariesTest {
     }
 
     @Test
+    void redisClient_isImportedOnlyByTheRedisPackage() {
+        noClasses().that().resideOutsideOfPackage("dev.imagine.bot.redis..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.lettuce..", "io.netty..")
+                .because("the queue, the job store and the leases reach Redis through one package; the engine sees"
+                        + " only its interfaces (JobQueue, JobStore). (Reactor, which Lettuce also brings, is the MCP"
+                        + " SDK's API too, so it is not Redis's alone.)")
+                .check(bot);
+    }
+
+    @Test
     void commandsAndQueue_arePlainJava() {
         noClasses().that().resideInAnyPackage("dev.imagine.bot.command..", "dev.imagine.bot.queue..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.imagine.pipeline..", "net.dv8tion..",

@@ -59,6 +59,11 @@ public interface ImageGenerator extends AutoCloseable {
         return false;
     }
 
+    /** The super-resolution network's name as the PNG parameters give it, or null without one. */
+    default String upscalerName() {
+        return null;
+    }
+
     /**
      * Upscales a picture 2x, plainly or with the detailed tiled refinement ({@link UpscaleRequest}). Progress is
      * reported after each refinement step (tiles x steps in all); the signal is checked before each.

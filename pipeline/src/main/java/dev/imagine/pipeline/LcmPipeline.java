@@ -163,6 +163,11 @@ final class LcmPipeline implements ImageGenerator {
     }
 
     @Override
+    public String upscalerName() {
+        return upscaler == null ? null : upscaler.name();
+    }
+
+    @Override
     public GeneratedImage upscale(UpscaleRequest request, ProgressListener progress, CancellationSignal cancel) {
         if (upscaler == null) {
             throw new PipelineException("no upscaler was loaded (PipelineOptions.withUpscaler: a folder with "

@@ -48,6 +48,34 @@ public final class PngParameters {
     }
 
     /**
+     * The text an upscaled picture carries, in AUTOMATIC1111's words: for the plain 2x its extras tab's
+     * {@code Postprocess upscale by} and {@code Postprocess upscaler}; for the detailed one its SD upscale script's
+     * {@code Denoising strength}, {@code SD upscale overlap} and {@code SD upscale upscaler}; for both the source's
+     * {@code Init image hash}.
+     *
+     * @param upscaler the super-resolution network's name ({@link ImageGenerator#upscalerName()})
+     */
+    public static String textOf(UpscaleRequest request, String modelName, String upscaler) {
+        Map<String, String> extra = new LinkedHashMap<>();
+        if (request.kind() == UpscaleRequest.Kind.X2) {
+            extra.put("Postprocess upscale by", "2");
+            extra.put("Postprocess upscaler", upscaler);
+        } else {
+            extra.put(GenerationParameters.DENOISING_STRENGTH, GenerationParameters.formatStrength(request.strength()));
+            extra.put("SD upscale overlap", Integer.toString(request.overlap()));
+            extra.put("SD upscale upscaler", upscaler);
+        }
+        extra.put(GenerationParameters.INIT_IMAGE_HASH, request.source().pixelHash().substring(0, 16));
+        return new GenerationParameters(request.prompt(), request.steps(), request.guidance(), request.seed(),
+                request.outputWidth(), request.outputHeight(), modelName, LcmPipeline.VERSION, extra).toText();
+    }
+
+    /** {@code png} with the text of {@link #textOf(UpscaleRequest, String, String)} as its only text. */
+    public static byte[] labelled(byte[] png, UpscaleRequest request, String modelName, String upscaler) {
+        return PngEncoder.withText(png, Map.of(KEYWORD, textOf(request, modelName, upscaler)));
+    }
+
+    /**
      * {@code png} with the parameters of image {@code index} of {@code request} as its only text.
      *
      * @throws IllegalArgumentException when {@code png} is not a whole PNG file

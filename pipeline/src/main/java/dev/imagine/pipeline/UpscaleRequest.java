@@ -77,6 +77,14 @@ public record UpscaleRequest(Picture source, Kind kind, String prompt, long seed
                 DEFAULT_TILE, DEFAULT_OVERLAP);
     }
 
+    /**
+     * How many tiles of {@link #DEFAULT_TILE} pixels the detailed upscale of a {@code width} x {@code height} picture
+     * redraws (each one an image to image of its own): what it costs, compared with an ordinary picture.
+     */
+    public static int detailedTiles(int width, int height) {
+        return Upscaling.tileCount(width * 2, height * 2, 8);
+    }
+
     public int outputWidth() {
         return source.width() * 2;
     }

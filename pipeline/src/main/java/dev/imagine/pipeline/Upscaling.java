@@ -4,7 +4,6 @@ import dev.imagine.pipeline.image.GenerationParameters;
 import dev.imagine.pipeline.image.PngEncoder;
 import dev.imagine.pipeline.upscale.SuperResolution;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,25 +25,12 @@ final class Upscaling {
             throw new GenerationCancelledException(0, totalSteps(pipeline, request));
         }
         Picture doubled = twice(network, source);
-        Map<String, String> extra = new LinkedHashMap<>();
-        byte[] rgb;
-        if (request.kind() == UpscaleRequest.Kind.X2) {
-            rgb = doubled.rgb();
-            extra.put("Postprocess upscale by", "2");
-            extra.put("Postprocess upscaler", network.name());
-        } else {
-            rgb = refine(pipeline, doubled, request, progress, cancel);
-            extra.put(GenerationParameters.DENOISING_STRENGTH, GenerationParameters.formatStrength(request.strength()));
-            extra.put("SD upscale overlap", Integer.toString(request.overlap()));
-            extra.put("SD upscale upscaler", network.name());
-        }
-        extra.put(GenerationParameters.INIT_IMAGE_HASH, source.pixelHash().substring(0, 16));
+        byte[] rgb = request.kind() == UpscaleRequest.Kind.X2 ? doubled.rgb()
+                : refine(pipeline, doubled, request, progress, cancel);
         int width = doubled.width();
         int height = doubled.height();
-        GenerationParameters parameters = new GenerationParameters(request.prompt(), request.steps(),
-                request.guidance(), request.seed(), width, height, pipeline.modelName(), LcmPipeline.VERSION, extra);
-        byte[] png = PngEncoder.encode(rgb, width, height,
-                Map.of(GenerationParameters.PNG_KEYWORD, parameters.toText()));
+        byte[] png = PngEncoder.encode(rgb, width, height, Map.of(GenerationParameters.PNG_KEYWORD,
+                PngParameters.textOf(request, pipeline.modelName(), network.name())));
         return new GeneratedImage(request.seed(), width, height, png);
     }
 
@@ -54,6 +40,13 @@ final class Upscaling {
         int s = network.scale();
         Picture big = Picture.ofRgb(up, source.width() * s, source.height() * s);
         return big.resized(source.width() * 2, source.height() * 2);
+    }
+
+    /** How many tiles the detailed upscale cuts a picture of this (output) size into. */
+    static int tileCount(int width, int height, int sizeStep) {
+        return Tiles.along(width, UpscaleRequest.DEFAULT_TILE, UpscaleRequest.DEFAULT_OVERLAP, sizeStep).origins().size()
+                * Tiles.along(height, UpscaleRequest.DEFAULT_TILE, UpscaleRequest.DEFAULT_OVERLAP, sizeStep).origins()
+                .size();
     }
 
     static int totalSteps(LcmPipeline pipeline, UpscaleRequest request) {

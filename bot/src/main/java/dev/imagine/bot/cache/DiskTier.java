@@ -19,7 +19,7 @@ import org.slf4j.LoggerFactory;
  * written longest ago are removed first. Writes go through a temporary file and an atomic move, so a reader never
  * sees half a PNG.
  */
-final class DiskTier {
+final class DiskTier implements LowerTier {
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
     private static final String SUFFIX = ".png";
 
@@ -41,7 +41,8 @@ final class DiskTier {
     private record Entry(Path file, long size, FileTime written) {
     }
 
-    synchronized Optional<byte[]> get(CacheKey key) {
+    @Override
+    public synchronized Optional<byte[]> get(CacheKey key) {
         Path file = fileOf(key);
         try {
             return Files.isRegularFile(file) ? Optional.of(Files.readAllBytes(file)) : Optional.empty();
@@ -51,7 +52,8 @@ final class DiskTier {
         }
     }
 
-    synchronized void put(CacheKey key, byte[] png) {
+    @Override
+    public synchronized void put(CacheKey key, byte[] png) {
         if (png.length > budgetBytes) {
             return;
         }
@@ -75,7 +77,8 @@ final class DiskTier {
         }
     }
 
-    synchronized void remove(CacheKey key) {
+    @Override
+    public synchronized void remove(CacheKey key) {
         Path file = fileOf(key);
         try {
             long size = Files.isRegularFile(file) ? Files.size(file) : 0;
@@ -85,6 +88,16 @@ final class DiskTier {
         } catch (IOException e) {
             LOG.warn("cannot delete cached result {}: {}", file, e.toString());
         }
+    }
+
+    @Override
+    public long bytes() {
+        return usedBytes();
+    }
+
+    @Override
+    public long size() {
+        return fileCount();
     }
 
     synchronized long usedBytes() {

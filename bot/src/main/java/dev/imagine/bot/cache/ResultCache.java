@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Finished images by {@link CacheKey}: a memory tier (Caffeine, weighted by PNG bytes within a budget) in front of
- * a disk tier that survives restarts. A repeated request is answered from here without entering the queue.
+ * a {@link LowerTier}: a disk tier that survives restarts, or Redis shared by every process of a deployment. A repeated request is answered from here without entering the queue.
  *
  * <p>A key names pixels, not words: two prompts that tokenize alike share an entry. The job service therefore puts
  * pictures here without their text chunk and writes each requester's own text on the way out; this class stores
@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class ResultCache {
     private final Cache<CacheKey, byte[]> memory;
-    private final DiskTier disk;
+    private final LowerTier disk;
     private final AtomicLong hits = new AtomicLong();
     private final AtomicLong misses = new AtomicLong();
 
@@ -26,11 +26,19 @@ public final class ResultCache {
      * @param diskFolder  where PNGs are kept across restarts, or null for memory only
      */
     public ResultCache(long memoryBudgetBytes, Path diskFolder, long diskBudgetBytes) {
+        this(memoryBudgetBytes, diskFolder == null ? null : new DiskTier(diskFolder, diskBudgetBytes));
+    }
+
+    /**
+     * A cache whose memory tier stands in front of {@code lower} (the disk, or Redis shared by every process), or of
+     * nothing when it is null.
+     */
+    public ResultCache(long memoryBudgetBytes, LowerTier lower) {
         this.memory = Caffeine.newBuilder()
                 .maximumWeight(memoryBudgetBytes)
                 .weigher((CacheKey key, byte[] png) -> png.length)
                 .build();
-        this.disk = diskFolder == null ? null : new DiskTier(diskFolder, diskBudgetBytes);
+        this.disk = lower;
     }
 
     /**
@@ -94,7 +102,7 @@ public final class ResultCache {
         memory.cleanUp();
         long memoryBytes = memory.policy().eviction().map(eviction -> eviction.weightedSize().orElse(0L)).orElse(0L);
         return new Stats(hits.get(), misses.get(), memory.estimatedSize(), memoryBytes,
-                disk == null ? 0 : disk.fileCount(), disk == null ? 0 : disk.usedBytes());
+                disk == null ? 0 : disk.size(), disk == null ? 0 : disk.bytes());
     }
 
     /**

@@ -13,15 +13,34 @@ public sealed interface Command {
      * @param promptSyntax how to read the prompt for this request only (a1111 or plain)
      */
     record Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
-                   Integer count, Decoder decoder, PromptSyntax promptSyntax) implements Command {
+                   Integer count, Decoder decoder, PromptSyntax promptSyntax, PictureInput picture,
+                   Double strength) implements Command {
+        /** A text to image request whose prompt is read in the person's usual syntax. */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, null, null, null);
+        }
+
+        /** A text to image request, its prompt read in {@code promptSyntax} (null: the person's usual one). */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder, PromptSyntax promptSyntax) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, null, null);
+        }
+
+        /** A request from {@code picture} (image to image), its prompt read in the person's usual syntax. */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder, PictureInput picture, Double strength) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, null, picture, strength);
+        }
+
         public static Imagine of(Requester requester, String prompt) {
             return new Imagine(requester, prompt, null, null, null, null, null, null);
         }
 
-        /** A request whose prompt is read in the person's usual syntax. */
-        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
-                       Integer count, Decoder decoder) {
-            this(requester, prompt, seed, steps, size, guidance, count, decoder, null);
+        /** The same request drawn from {@code input} (image to image). */
+        public Imagine from(PictureInput input) {
+            return new Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, input,
+                    strength);
         }
     }
 
@@ -33,12 +52,40 @@ public sealed interface Command {
     record Reroll(Requester requester, String jobId) implements Command {
     }
 
-    /** Image-to-image variations of an earlier result (not built yet: refused politely). */
-    record Vary(Requester requester, String jobId) implements Command {
+    /**
+     * A variation of an earlier result: image to image of its (first) picture with the same prompt, a new seed and
+     * the {@link Variation}'s strength.
+     */
+    record Vary(Requester requester, String jobId, Variation variation) implements Command {
     }
 
-    /** Upscale an earlier result (not built yet: refused politely). */
-    record Upscale(Requester requester, String jobId) implements Command {
+    /** An earlier result (its first picture) at twice the size, plainly or with its details redrawn. */
+    record Upscale(Requester requester, String jobId, boolean detailed) implements Command {
+    }
+
+    /**
+     * Zoom out or pan an earlier result (its first picture): the same prompt and seed, the new area drawn around or
+     * beside the picture.
+     */
+    record Outpaint(Requester requester, String jobId, OutpaintMode mode) implements Command {
+    }
+
+    /**
+     * Inpaint: redraw the white part of {@code mask} over the picture {@code imagine} starts from (an upload or an
+     * earlier job's picture), with its prompt and options; black is kept.
+     *
+     * @param mask the mask file as the platform delivered it, not yet checked
+     */
+    record Inpaint(Imagine imagine, PictureInput.Upload mask) implements Command {
+        public Inpaint {
+            java.util.Objects.requireNonNull(imagine.picture(), "inpainting needs the picture to paint in");
+            java.util.Objects.requireNonNull(mask, "mask");
+        }
+
+        @Override
+        public Requester requester() {
+            return imagine.requester();
+        }
     }
 
     /** Cancel a waiting or running job; a null id means the requester's most recent one. */

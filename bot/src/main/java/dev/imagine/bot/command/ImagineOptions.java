@@ -18,11 +18,15 @@ public final class ImagineOptions {
     public static final String GUIDANCE = "guidance";
     public static final String COUNT = "count";
     public static final String DECODER = "decoder";
+    /** Image to image only: how far the picture may move from the one it starts from. */
+    public static final String STRENGTH = "strength";
+
     /** How the prompt is read, a1111 or plain: the name of the command line's flag and config.yaml's key. */
     public static final String PROMPT_SYNTAX = "prompt-syntax";
 
     /** Every option of a request, in the order help texts list them. */
-    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER, PROMPT_SYNTAX);
+    public static final List<String> NAMES = List.of(SEED, STEPS, SIZE, GUIDANCE, COUNT, DECODER, PROMPT_SYNTAX,
+            STRENGTH);
     /** The options a person may save as their own defaults (a seed is not a default). */
     public static final List<String> DEFAULT_NAMES = List.of(STEPS, SIZE, GUIDANCE, COUNT, DECODER, PROMPT_SYNTAX);
 
@@ -35,6 +39,7 @@ public final class ImagineOptions {
     private Integer count;
     private Decoder decoder;
     private PromptSyntax promptSyntax;
+    private Double strength;
 
     /** Text that is not a value of the option's kind; the message names the option and what it takes. */
     public static final class Unreadable extends IllegalArgumentException {
@@ -56,7 +61,9 @@ public final class ImagineOptions {
             case SEED -> seed = whole(SEED, value);
             case STEPS -> steps = (int) whole(STEPS, value);
             case COUNT -> count = (int) whole(COUNT, value);
-            case GUIDANCE -> guidance = number(value);
+            case GUIDANCE -> guidance = Float.parseFloat(number(GUIDANCE, value));
+            // As a double: the strength's schedule is int(50 * strength), and 0.58 as a float reads 28, not 29.
+            case STRENGTH -> strength = Double.parseDouble(number(STRENGTH, value));
             case SIZE -> size = sizeOf(value);
             case DECODER -> decoder = decoderOf(value);
             case PROMPT_SYNTAX -> promptSyntax = promptSyntaxOf(value);
@@ -80,12 +87,18 @@ public final class ImagineOptions {
     /** True when no option was given. */
     public boolean isEmpty() {
         return seed == null && steps == null && size == null && guidance == null && count == null && decoder == null
-                && promptSyntax == null;
+                && promptSyntax == null && strength == null;
     }
 
     /** The request to draw {@code prompt} with these options. */
     public Command.Imagine imagine(Requester requester, String prompt) {
-        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax);
+        return new Command.Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, null,
+                strength);
+    }
+
+    /** Whether a strength was given (it only means something with a picture to start from). */
+    public boolean hasStrength() {
+        return strength != null;
     }
 
     /** These options as the person's new defaults (a seed is not kept). */
@@ -105,6 +118,8 @@ public final class ImagineOptions {
             case DECODER -> "full or fast";
             case PROMPT_SYNTAX -> "a1111 (weights such as (word:1.2), [word], BREAK, long prompts) or plain (the text"
                     + " as written, cut after 75 tokens)";
+            case STRENGTH -> "a number above " + RequestRules.number((float) RequestRules.MIN_STRENGTH) + " and at most "
+                    + RequestRules.number((float) RequestRules.MAX_STRENGTH);
             default -> throw new IllegalArgumentException("not an option: " + name);
         };
     }
@@ -127,15 +142,19 @@ public final class ImagineOptions {
         return value;
     }
 
-    /** A decimal number as people write it ("8", "7.5", ".5", "1e1"); not Java's extras ("NaN", "1f", "0x1p3"). */
-    private static float number(String text) {
+    /**
+     * {@code text} when it is a decimal number as people write it ("8", "7.5", ".5", "1e1"), not Java's extras ("NaN",
+     * "1f", "0x1p3"), finite in the option's type.
+     */
+    private static String number(String name, String text) {
         if (DECIMAL.matcher(text).matches()) {
-            float value = Float.parseFloat(text);
-            if (Float.isFinite(value)) {
-                return value;
+            boolean finite = name.equals(STRENGTH) ? Double.isFinite(Double.parseDouble(text))
+                    : Float.isFinite(Float.parseFloat(text));
+            if (finite) {
+                return text;
             }
         }
-        throw unreadable(GUIDANCE, text);
+        throw unreadable(name, text);
     }
 
     private static ImageSize sizeOf(String text) {

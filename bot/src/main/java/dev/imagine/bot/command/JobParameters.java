@@ -2,19 +2,27 @@ package dev.imagine.bot.command;
 
 /**
  * Everything that decides the pixels of a job, after defaults were applied and limits checked. Image {@code i}
- * uses seed {@code seed + i}.
+ * uses seed {@code seed + i}. {@code size} is the size of the picture made (an upscale's is twice its source's).
  *
+ * @param source       what the job starts from besides the prompt (image to image, an upscale); null for text to
+ *                     image
  * @param promptSyntax how the prompt is read; a job stored before prompts had a syntax has none, and was drawn
  *                     with the prompt read as plain text, so it is read as {@link PromptSyntax#PLAIN} (a replay
  *                     draws the same picture)
  */
 public record JobParameters(String prompt, long seed, int steps, ImageSize size, float guidance, int count,
-                            Decoder decoder, PromptSyntax promptSyntax) {
+                            Decoder decoder, PromptSyntax promptSyntax, JobSource source) {
 
     public JobParameters {
         if (promptSyntax == null) {
             promptSyntax = PromptSyntax.PLAIN;
         }
+    }
+
+    /** Text to image parameters. */
+    public JobParameters(String prompt, long seed, int steps, ImageSize size, float guidance, int count,
+                         Decoder decoder, PromptSyntax promptSyntax) {
+        this(prompt, seed, steps, size, guidance, count, decoder, promptSyntax, null);
     }
 
     /** Parameters whose prompt is read in the default syntax (A1111). */
@@ -24,10 +32,18 @@ public record JobParameters(String prompt, long seed, int steps, ImageSize size,
     }
 
     public JobParameters withSeed(long newSeed) {
-        return new JobParameters(prompt, newSeed, steps, size, guidance, count, decoder, promptSyntax);
+        return new JobParameters(prompt, newSeed, steps, size, guidance, count, decoder, promptSyntax, source);
     }
 
-    /** Relative compute cost: the UNet's work grows with steps and pixels (used for ETAs and usage). */
+    /** These parameters starting from {@code newSource} (null: text to image). */
+    public JobParameters withSource(JobSource newSource) {
+        return new JobParameters(prompt, seed, steps, size, guidance, count, decoder, promptSyntax, newSource);
+    }
+
+    /**
+     * Relative compute cost of text to image in 512x512 UNet steps: the steps times the pictures, by their size. The
+     * job engine weighs the work of a job with a {@link #source} itself (it knows the upscaler's tiles).
+     */
     public double workUnits() {
         return (double) steps * count * size.pixels() / (512.0 * 512.0);
     }

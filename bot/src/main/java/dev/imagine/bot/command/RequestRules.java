@@ -11,7 +11,7 @@ import java.util.Set;
  * request against the person's limits with {@link RequestValidator}; both take their numbers from here, so a value out
  * of range gets the same answer on Discord, Telegram and the web.
  *
- * <p>Options still to come (a strength, a source picture, a mask) get their ranges here too.
+ * <p>Options still to come (a mask, a zoom) get their ranges here too.
  */
 public final class RequestRules {
     public static final long MIN_SEED = 0;
@@ -32,6 +32,26 @@ public final class RequestRules {
 
     public static final float MIN_GUIDANCE = 1f;
     public static final float MAX_GUIDANCE = 20f;
+
+    /** Image to image's strength is above this (0: the picture unchanged, which is no request)... */
+    public static final double MIN_STRENGTH = 0;
+    /** ... and at most this (1: from pure noise, the picture only sets the size). */
+    public static final double MAX_STRENGTH = 1;
+    /**
+     * LCM's distillation schedule length: image to image builds its schedule from {@code int(50 * strength)} of
+     * these points, so that number must be at least the steps (diffusers' rule).
+     */
+    public static final int LCM_SCHEDULE_POINTS = 50;
+    /**
+     * The strength of image to image when none is given (the pipeline's and the command line's default too): 0.5
+     * keeps the picture's layout and colours and redraws its details.
+     */
+    public static final double DEFAULT_STRENGTH = 0.5;
+    /**
+     * The largest picture file accepted (20 MB): what adapters may download, and what the job service decodes. It is
+     * Telegram's getFile limit too, and above any Discord attachment a bot can be sent without Nitro boosts.
+     */
+    public static final long MAX_PICTURE_BYTES = 20L * 1000 * 1000;
 
     /**
      * The sizes offered as choices (Discord's option, the playground's menu, the help texts), in the order they are
@@ -69,6 +89,48 @@ public final class RequestRules {
         }
         sizes.add(always);
         return List.copyOf(sizes);
+    }
+
+    /** Inpainting redraws the mask's white part from noise unless a strength is given (diffusers' default). */
+    public static final double DEFAULT_INPAINT_STRENGTH = 1.0;
+
+    /**
+     * What is wrong with an inpainting strength for {@code steps} steps, or null: diffusers' inpaint pipeline runs
+     * the last {@code int(steps * strength)} of the steps, so that must be at least one.
+     */
+    public static String inpaintStrengthProblem(double strength, int steps) {
+        if (!(strength > MIN_STRENGTH && strength <= MAX_STRENGTH)) {
+            return "strength " + strength + " must be above 0 and at most 1 (1 redraws the masked part from scratch;"
+                    + " lower keeps more of what is there)";
+        }
+        if ((int) (steps * strength) < 1) {
+            return "strength " + strength + " runs none of the " + steps + " steps (inpainting runs the last"
+                    + " steps x strength of them): use a strength of at least " + number((float) (1.0 / steps));
+        }
+        return null;
+    }
+
+    /**
+     * Why {@code strength} cannot be drawn in {@code steps} steps, or null when it can: it must be in
+     * ({@link #MIN_STRENGTH}, {@link #MAX_STRENGTH}] and leave at least {@code steps} of LCM's schedule points.
+     */
+    public static String strengthProblem(double strength, int steps) {
+        if (!(strength > MIN_STRENGTH && strength <= MAX_STRENGTH)) {
+            return "strength " + strength + " must be above 0 and at most 1 (0.5 is the usual choice; lower keeps more"
+                    + " of your picture)";
+        }
+        int points = (int) (LCM_SCHEDULE_POINTS * strength);
+        if (points < steps) {
+            double least = (double) steps / LCM_SCHEDULE_POINTS;
+            while ((int) (LCM_SCHEDULE_POINTS * least) < steps) {
+                least = Math.nextUp(least);
+            }
+            return "strength " + strength + " leaves " + points + " of LCM's " + LCM_SCHEDULE_POINTS + " schedule"
+                    + " points, fewer than the " + steps + " steps asked: use a strength of at least "
+                    + java.math.BigDecimal.valueOf(Math.ceil(least * 1000) / 1000).stripTrailingZeros().toPlainString()
+                    + (points >= 1 ? " or at most " + points + (points == 1 ? " step" : " steps") : "");
+        }
+        return null;
     }
 
     /** A number as people write it: 8 as "8", 7.5 as "7.5" (a guidance, in texts and answers). */

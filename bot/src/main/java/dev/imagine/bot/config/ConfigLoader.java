@@ -105,6 +105,16 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(source + ": " + e.getMessage());
         }
+        if (!config.workerEnabled() && !config.redisBackend()) {
+            throw new ConfigException(source + ": worker.enabled: false needs queue.backend: redis (with the embedded"
+                    + " queue nobody else would draw the pictures); set queue.backend: redis, or remove"
+                    + " worker.enabled");
+        }
+        String url = (String) config.values().get("redis.url");
+        if (!url.matches("(?i)rediss?://\\S+")) {
+            throw new ConfigException(source + ": 'redis.url' must look like redis://host:6379 (or rediss:// for"
+                    + " TLS), got '" + ImagineConfig.redactPassword(url) + "'");
+        }
     }
 
     private static void readSection(MappingNode mapping, String prefix, String source, Map<String, Object> values,

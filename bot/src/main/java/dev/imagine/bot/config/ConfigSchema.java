@@ -57,6 +57,18 @@ final class ConfigSchema {
                     "How often one job may be paused that way; 0 turns preemption off."),
             ConfigKey.duration("queue.job-timeout", "10m", Duration.ofSeconds(10), Duration.ofHours(6),
                     "A job still running after this long is given up."),
+            ConfigKey.choice("queue.backend", "embedded", List.of("embedded", "redis"),
+                    "Where the queue, the job store and the leases live: embedded (this process, one machine) or redis"
+                            + " (shared by one bot and any number of workers on other machines; see redis.url)."),
+            ConfigKey.string("redis.url", "redis://127.0.0.1:6379",
+                    "The Redis of queue.backend: redis, as redis://[:password@]host:port[/db] or rediss:// for TLS;"
+                            + " REDIS_URL overrides it. A password in it is never shown or logged."),
+            ConfigKey.integer("redis.cache-mb", 256, 0, 1_048_576,
+                    "With queue.backend: redis, the Redis memory for results shared by every process, in MiB (least"
+                            + " recently used removed first; cache.disk-mb is then unused)."),
+            ConfigKey.bool("worker.enabled", true,
+                    "Draw pictures in this process. false: only admit jobs, for workers elsewhere to draw (needs"
+                            + " queue.backend: redis)."),
             ConfigKey.integer("cache.memory-mb", 256, 0, 1_048_576, "Memory for recent results, in MiB."),
             ConfigKey.integer("cache.disk-mb", 2048, 0, 104_857_600,
                     "Disk for results kept across restarts, in MiB (oldest removed first)."),

@@ -96,6 +96,40 @@ public final class ImagineConfig {
                 new Preemption((double) get("queue.preemption-margin"), get("queue.max-preemptions-per-job")));
     }
 
+    /** True for queue.backend: redis (the queue, the job store and the leases are shared through Redis). */
+    public boolean redisBackend() {
+        return "redis".equals(get("queue.backend"));
+    }
+
+    /** redis.url, unless REDIS_URL says otherwise; the text may hold a password (never log it: see redacted). */
+    public String redisUrl(Map<String, String> environment) {
+        String override = environment.get("REDIS_URL");
+        if (override != null && !override.isBlank()) {
+            return override.trim();
+        }
+        return get("redis.url");
+    }
+
+    /** Where {@link #redisUrl} came from, for error messages. */
+    public String redisUrlSource(Map<String, String> environment) {
+        String override = environment.get("REDIS_URL");
+        return override != null && !override.isBlank() ? "REDIS_URL" : "redis.url";
+    }
+
+    public long redisCacheBytes() {
+        return (long) (int) get("redis.cache-mb") << 20;
+    }
+
+    public boolean workerEnabled() {
+        return get("worker.enabled");
+    }
+
+    /** A URL with {@code ***} in place of its password, for display. */
+    public static String redactPassword(String url) {
+        return url.replaceFirst("(?i)^([a-z][a-z0-9+.-]*://)([^:@/]*):[^@/]*@", "$1$2:***@")
+                .replaceFirst("(?i)^([a-z][a-z0-9+.-]*://)[^:@/]+@", "$1***@");
+    }
+
     public Duration jobTimeout() {
         return get("queue.job-timeout");
     }
@@ -209,7 +243,8 @@ public final class ImagineConfig {
         StringBuilder text = new StringBuilder();
         for (ConfigKey key : ConfigSchema.KEYS) {
             Object value = values.get(key.path());
-            text.append(key.path()).append(" = ").append(ConfigLoader.display(value));
+            String shown = ConfigLoader.display(value);
+            text.append(key.path()).append(" = ").append(key.path().equals("redis.url") ? redactPassword(shown) : shown);
             if (java.util.Objects.equals(value, key.defaultValue())) {
                 text.append("  (default)");
             }

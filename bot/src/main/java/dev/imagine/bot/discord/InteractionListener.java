@@ -19,11 +19,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import net.dv8tion.jda.api.Permission;
 import net.dv8tion.jda.api.entities.Member;
 import net.dv8tion.jda.api.entities.Message;
 import net.dv8tion.jda.api.entities.channel.Channel;
 import net.dv8tion.jda.api.entities.channel.attribute.IAgeRestrictedChannel;
+import net.dv8tion.jda.api.events.interaction.command.MessageContextInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.command.SlashCommandInteractionEvent;
 import net.dv8tion.jda.api.events.interaction.component.ButtonInteractionEvent;
 import net.dv8tion.jda.api.hooks.ListenerAdapter;
@@ -90,7 +92,50 @@ final class InteractionListener extends ListenerAdapter {
                     failure -> LOG.info("could not answer /{}: {}", event.getName(), failure.toString()));
             return;
         }
+        Optional<Message.Attachment> image = DiscordPictures.imageOption(event);
+        if (command instanceof Command.Imagine imagine && image.isEmpty() && imagine.strength() != null) {
+            event.reply("strength is for starting from a picture: add it as image: (or leave strength out)")
+                    .setEphemeral(true).queue(null,
+                            failure -> LOG.info("could not answer /{}: {}", event.getName(), failure.toString()));
+            return;
+        }
+        Optional<Message.Attachment> mask = DiscordPictures.maskOption(event);
+        if (command instanceof Command.Imagine && image.isEmpty() && mask.isPresent()) {
+            event.reply("mask: paints over a picture: add the picture as image: (white in the mask is redrawn,"
+                    + " black is kept)").setEphemeral(true).queue(null,
+                            failure -> LOG.info("could not answer /{}: {}", event.getName(), failure.toString()));
+            return;
+        }
+        if (command instanceof Command.Imagine imagine && mask.isPresent()) {
+            handOff(event, imagine, Kind.JOB, "/" + event.getName(),
+                    () -> DiscordPictures.withPictureAndMask(imagine, image.get(), mask.get()));
+            return;
+        }
+        if (command instanceof Command.Imagine imagine && image.isPresent()) {
+            // Downloaded while the job service decides: within the decision budget, or after a deferral.
+            handOff(event, imagine, Kind.JOB, "/" + event.getName(),
+                    () -> DiscordPictures.withPicture(imagine, image.get()));
+            return;
+        }
         handOff(event, command, command instanceof Command.Imagine ? Kind.JOB : Kind.PRIVATE, "/" + event.getName());
+    }
+
+    /** "Vary with Imagine" on a message: a subtle variation of its first picture. */
+    @Override
+    public void onMessageContextInteraction(MessageContextInteractionEvent event) {
+        if (!event.getName().equals(SlashCommands.VARY_WITH_IMAGINE)) {
+            return;
+        }
+        Optional<Message.Attachment> picture = DiscordPictures.pictureOf(event.getTarget());
+        if (picture.isEmpty()) {
+            event.reply("That message has no picture to vary; use it on a message with an image attached, or"
+                    + " /imagine with image:.").setEphemeral(true).queue(null,
+                    failure -> LOG.info("could not answer {}: {}", event.getName(), failure.toString()));
+            return;
+        }
+        Command.Imagine variation = DiscordPictures.variation(requester(event));
+        handOff(event, variation, Kind.JOB, event.getName(),
+                () -> DiscordPictures.withPicture(variation, picture.get()));
     }
 
     @Override
@@ -105,17 +150,27 @@ final class InteractionListener extends ListenerAdapter {
     }
 
     private void handOff(IReplyCallback interaction, Command command, Kind kind, String what) {
+        handOff(interaction, command, kind, what, () -> command);
+    }
+
+    /**
+     * @param ready the command as the job service gets it, made on the adapter's executor (a picture is downloaded
+     *              there); {@code command} is what is known before (who asks)
+     */
+    private void handOff(IReplyCallback interaction, Command command, Kind kind, String what,
+                         Supplier<Command> ready) {
         Origin origin = new Origin(interaction.getJDA().getSelfUser().getApplicationId(), interaction.getId(),
                 interaction.getToken(), interaction.getChannelId(),
                 interaction.getGuild() == null ? null : interaction.getGuild().getId(), interaction.getUser().getId(),
                 interaction.getTimeCreated().toInstant());
-        executor.execute(() -> answer(interaction, command, kind, what, origin));
+        executor.execute(() -> answer(interaction, command, kind, what, origin, ready));
     }
 
-    private void answer(IReplyCallback interaction, Command command, Kind kind, String what, Origin origin) {
+    private void answer(IReplyCallback interaction, Command command, Kind kind, String what, Origin origin,
+                        Supplier<Command> ready) {
         CompletableFuture<Void> responded = new CompletableFuture<>();
         sink.holdUpdatesUntil(origin.interactionId(), responded);
-        CompletableFuture<Reply> decision = CompletableFuture.supplyAsync(() -> decide(command, what, origin),
+        CompletableFuture<Reply> decision = CompletableFuture.supplyAsync(() -> decide(ready, what, origin),
                 executor);
         if (decisionBudget.isZero()) {
             // No budget at all means: always defer first (a zero wait would still take a decision already made).
@@ -153,9 +208,12 @@ final class InteractionListener extends ListenerAdapter {
         });
     }
 
-    private Reply decide(Command command, String what, Origin origin) {
+    private Reply decide(Supplier<Command> ready, String what, Origin origin) {
         try {
-            return jobs.handle(command, origin.toJson());
+            return jobs.handle(ready.get(), origin.toJson());
+        } catch (DiscordPictures.Unfetchable e) {
+            jobs.refusedByAdapter(DiscordBot.PLATFORM);
+            return new Reply.Refused(e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("{} from Discord user {} failed", what, origin.userId(), e);
             return new Reply.Refused(ReplyTexts.SOMETHING_WRONG);

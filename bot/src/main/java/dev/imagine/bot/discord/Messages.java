@@ -108,6 +108,15 @@ final class Messages {
         if (p.decoder() == Decoder.FAST) {
             embed.addField("Decoder", "fast", true);
         }
+        if (p.source() != null) {
+            embed.addField("From", switch (p.source().kind()) {
+                case IMAGE_TO_IMAGE -> "a picture, strength " + RequestRules.number((float) p.source().strength());
+                case UPSCALE -> "Upscale 2×";
+                case UPSCALE_DETAILED -> "Upscale 2× (detailed)";
+                case INPAINT -> "a picture and a mask, strength " + RequestRules.number((float) p.source().strength());
+                case OUTPAINT -> ReplyTexts.outpaintName(p.source().outpaint());
+            }, true);
+        }
         if (p.promptSyntax() == PromptSyntax.PLAIN) {
             embed.addField("Prompt syntax", PromptSyntax.PLAIN.label(), true);
         }
@@ -118,8 +127,12 @@ final class Messages {
         return embed.build();
     }
 
-    /** The actions under a picture; those the job service does not do yet are shown disabled. */
-    static ActionRow buttons(String jobId) {
+    /**
+     * The actions under a picture, in rows of at most {@link #BUTTONS_PER_ROW} (Discord's limit): drawing again and
+     * the variations first, then the upscales and the zooms, then the four pans and Delete. Those the job service
+     * does not do yet are shown disabled.
+     */
+    static List<ActionRow> buttons(String jobId) {
         List<Button> buttons = new ArrayList<>();
         for (Action action : Action.UNDER_A_PICTURE) {
             String id = CustomIds.of(action, jobId);
@@ -127,6 +140,12 @@ final class Messages {
                     : Button.secondary(id, action.label());
             buttons.add(action.ready() ? button : button.asDisabled());
         }
-        return ActionRow.of(buttons);
+        int upscales = Action.UNDER_A_PICTURE.indexOf(Action.UPSCALE);
+        int pans = Action.UNDER_A_PICTURE.indexOf(Action.PAN_LEFT);
+        return List.of(ActionRow.of(buttons.subList(0, upscales)), ActionRow.of(buttons.subList(upscales, pans)),
+                ActionRow.of(buttons.subList(pans, buttons.size())));
     }
+
+    /** Discord allows five buttons in an action row. */
+    static final int BUTTONS_PER_ROW = 5;
 }

@@ -28,6 +28,12 @@ final class SlashCommands {
     static final String HELP = "help";
 
     static final String PROMPT = "prompt";
+    /** The picture to start from (image to image): an attachment option of /imagine. */
+    static final String IMAGE = "image";
+    /** The mask to inpaint the picture with (white = redraw): an attachment option of /imagine. */
+    static final String MASK = "mask";
+    /** The message command on any message with a picture: a subtle variation of its first picture. */
+    static final String VARY_WITH_IMAGINE = "Vary with Imagine";
     static final String SETTINGS_SHOW = "show";
     static final String SETTINGS_MINE = "mine";
     static final String SETTINGS_SERVER = "server";
@@ -42,7 +48,11 @@ final class SlashCommands {
                 everywhere(Commands.slash(IMAGINE, "Draw a picture from a description")
                         .addOptions(new OptionData(OptionType.STRING, PROMPT, "What to draw", true),
                                 seed(), steps(), size(sizes), guidance(), count(), decoder(),
-                                promptSyntax())),
+                                promptSyntax(),
+                                new OptionData(OptionType.ATTACHMENT, IMAGE, "A picture to start from (PNG, JPEG or"
+                                        + " WebP)"), strength(),
+                                new OptionData(OptionType.ATTACHMENT, MASK, "With image: a mask of its size, white"
+                                        + " where to redraw, black where to keep (inpainting)"))),
                 everywhere(Commands.slash(QUEUE, "Where your pictures are in the queue, and how long it takes")),
                 everywhere(Commands.slash(CANCEL, "Cancel your latest waiting picture")),
                 everywhere(Commands.slash(SETTINGS, "Your defaults; server limits for members with Manage Server")
@@ -70,7 +80,15 @@ final class SlashCommands {
                                                 new OptionData(OptionType.STRING, "channels", "Channels Imagine may"
                                                         + " answer in (mention them), or 'all'")))),
                 everywhere(Commands.slash(HELP, "What Imagine can do")),
-                ModerateCommand.data());
+                ModerateCommand.data(),
+                Commands.message(VARY_WITH_IMAGINE)
+                        .setContexts(InteractionContextType.GUILD, InteractionContextType.BOT_DM)
+                        .setIntegrationTypes(IntegrationType.GUILD_INSTALL));
+    }
+
+    private static OptionData strength() {
+        return new OptionData(OptionType.NUMBER, ImagineOptions.STRENGTH, "With an image: how far to move from it"
+                + " (0.5 is usual; lower keeps more)").setRequiredRange(0.01, RequestRules.MAX_STRENGTH);
     }
 
     private static SlashCommandData everywhere(SlashCommandData command) {

@@ -1,13 +1,13 @@
 package dev.imagine.bot.job;
 
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import java.time.Duration;
 
 /**
  * A finished job is charged to its owner's fair share (kept in the store, so that a restart remembers it), and
  * teaches the cost model how long work takes on this machine.
  */
-record Charges(FairShareQueue<Job> queue, JobStore store, CostModel costs) {
+record Charges(JobQueue<Job> queue, JobStore store, CostModel costs) {
 
     /**
      * The share is charged the time the job held the worker, i.e. the whole machine (every core runs it); summing CPU

@@ -21,7 +21,7 @@ public final class CostModel {
     }
 
     public synchronized void record(JobParameters parameters, Duration took) {
-        double units = parameters.workUnits();
+        double units = WorkUnits.of(parameters);
         if (units <= 0) {
             return;
         }

@@ -66,6 +66,19 @@ record Endings(Transitions transitions, Pictures pictures, SafetyScreen screen, 
                 + " (If it happens again, tell the bot's operator: job " + job.id() + ".)");
     }
 
+    /**
+     * The shared queue gave it up: each worker that took it stopped without a word (killed, or lost), as many times
+     * as the queue allows. Nobody is charged.
+     */
+    void givenUp(Job job) {
+        if (job.state().isFinal()) {
+            return;
+        }
+        transitions.ended(job, JobObserver.Outcome.FAILED);
+        fail(job, "The workers that took your picture stopped while drawing it, twice, so I gave up on it. You can"
+                + " try again; if it happens again, tell the bot's operator: job " + job.id() + ".");
+    }
+
     /** Its owner cancelled it: it costs nothing, and those waiting for it take its place. */
     void cancelled(Job job) {
         transitions.cancelled(job, CANCELLED_BY_YOU);

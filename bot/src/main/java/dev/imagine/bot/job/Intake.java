@@ -3,7 +3,7 @@ package dev.imagine.bot.job;
 import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.queue.Admission;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.QueuedJob;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -17,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * ({@link InFlight}), or offers it to the fair-share queue, which may refuse it (the queue or the person's share of
  * it is full).
  */
-record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
+record Intake(JobStore store, JobQueue<Job> queue, Pictures pictures, InFlight inFlight, CostModel costs,
               Transitions transitions, SafetyScreen screen, InstantSource clock) {
     private static final Logger LOG = LoggerFactory.getLogger(Intake.class);
 
@@ -40,25 +40,25 @@ record Intake(JobStore store, FairShareQueue<Job> queue, Pictures pictures, InFl
             return new Reply.Finished(done, shown);
         }
         String request = String.join(",", Pictures.digests(keys));
+        // Saved before anything else knows of it: the worker may take it the moment it is in the queue, and a
+        // leader ending in another process may deliver to it the moment it follows.
+        transitions.save(job);
         return inFlight.followOrOffer(request, job, leader -> follow(job, leader), () -> offer(job, known));
     }
 
     /** The ETA of work of these parameters, as this machine has been drawing lately. */
     Duration estimate(JobParameters parameters) {
-        return costs.estimate(parameters.workUnits());
+        return costs.estimate(WorkUnits.of(parameters));
     }
 
     /** The same picture is already being made: wait for it instead of making it twice. */
     private Reply follow(Job job, String leader) {
-        transitions.save(job);
         Optional<QueuedJob<Job>> place = queue.snapshot().positionOf(leader);
         return new Reply.Accepted(job, place.map(QueuedJob::position).orElse(0),
                 place.map(QueuedJob::estimatedWait).orElse(Duration.ZERO));
     }
 
     private Reply offer(Job job, boolean known) {
-        // Saved before it is offered: the worker may take it the moment it is in the queue.
-        transitions.save(job);
         Admission<Job> admission = queue.offer(job.id(), job.fairShare(), job, estimate(job.parameters()));
         if (admission instanceof Admission.Refused<Job> refused) {
             if (known) {

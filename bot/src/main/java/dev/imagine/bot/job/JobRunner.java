@@ -1,15 +1,17 @@
 package dev.imagine.bot.job;
 
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
+import dev.imagine.bot.queue.LeaseLostException;
 import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationCancelledException;
 import dev.imagine.pipeline.GenerationResult;
-import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.ProgressListener;
 import dev.imagine.pipeline.StepControl;
 import java.time.Duration;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs the jobs the worker takes from the queue, step by step ({@link Generation#run}). Between two steps it asks
@@ -19,15 +21,21 @@ import java.util.Optional;
  * shows the next step a little later (a pause is at most one short job). The job is charged once, when it completes,
  * all the time it ran. A job stops after its current step when its owner cancels it, when it runs out of time, or
  * when Imagine stops.
+ *
+ * <p>With a queue shared by several processes, a job may come back RUNNING in the store: the worker that ran it was
+ * lost and its lease ran out; it is drawn again from the start. And a worker that lost its lease (it froze past it,
+ * and another worker may be drawing the job now) stops the job at its next step and changes nothing more about it.
  */
-record JobRunner(ImageGenerator generator, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, Endings endings,
+record JobRunner(Drawing drawing, JobQueue<Job> queue, WorkerSlot slot, Parking parking, Endings endings,
                  Transitions transitions, JobClocks clocks, Duration jobTimeout) {
+    private static final Logger LOG = LoggerFactory.getLogger(JobRunner.class);
 
     void run(QueueEntry<Job> entry) {
         Optional<Parking.Parked> resumed = parking.resume(entry.jobId());
         Optional<Job> stored = transitions.find(entry.jobId());
-        if (stored.isEmpty() || stored.get().state() != JobState.QUEUED) {
-            // Cancelled while it waited.
+        if (stored.isEmpty() || !(stored.get().state() == JobState.QUEUED
+                || stored.get().state() == JobState.RUNNING && resumed.isEmpty())) {
+            // Cancelled, deleted or given up while it waited (RUNNING: its last worker was lost, it is drawn again).
             resumed.ifPresent(parked -> parked.generation().close());
             return;
         }
@@ -56,7 +64,7 @@ record JobRunner(ImageGenerator generator, FairShareQueue<Job> queue, WorkerSlot
         boolean parked = false;
         try {
             if (generation == null) {
-                generation = generator.begin(PictureLabels.requestOf(job.parameters()));
+                generation = drawing.begin(job.parameters());
             }
             if (!generation.run(control(running))) {
                 Spent spent = before.plus(since(wallAtStart, cpuAtStart));
@@ -67,6 +75,10 @@ record JobRunner(ImageGenerator generator, FairShareQueue<Job> queue, WorkerSlot
             // Its latents are no longer needed: free them before the slow part (delivery) rather than after it.
             generation.close();
             endings.done(job, result, before.plus(since(wallAtStart, cpuAtStart)));
+        } catch (LeaseLostException e) {
+            // Whoever holds the job now writes its news; this worker's would only contradict it.
+            LOG.warn("{}; stopped after step {} without writing anything", e.getMessage(),
+                    generation == null ? 0 : generation.stepsDone());
         } catch (GenerationCancelledException e) {
             StopReason reason = running.stopReason(clocks.ticker().nanos()).orElse(StopReason.TIMED_OUT);
             endings.stopped(job, reason, generation == null ? 0 : generation.stepsDone(),

@@ -5,7 +5,7 @@ import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.pipeline.ImageGenerator;
 import java.time.Duration;
 import java.util.List;
@@ -25,8 +25,8 @@ public final class JobService implements AutoCloseable {
     private final Engine engine;
 
     /** The parts behind the front, as {@link JobServiceBuilder} wired them. */
-    record Engine(Audience audience, Requests requests, OwnerActions owners, Preferences preferences, Queries queries,
-                  ModerationDesk moderation, Lifecycle lifecycle,
+    record Engine(Audience audience, Requests requests, PictureRequests pictureRequests, OwnerActions owners,
+                  Preferences preferences, Queries queries, ModerationDesk moderation, Lifecycle lifecycle,
                   Transitions transitions) {
     }
 
@@ -39,7 +39,7 @@ public final class JobService implements AutoCloseable {
      * A job service that draws with {@code generator} as {@code settings} say, lets jobs wait in {@code queue}, keeps
      * their pictures in {@code cache} and the jobs themselves in {@code store}.
      */
-    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue,
+    public static JobServiceBuilder builder(JobSettings settings, ImageGenerator generator, JobQueue<Job> queue,
                                             ResultCache cache, JobStore store) {
         return new JobServiceBuilder(settings, generator, queue, cache, store);
     }
@@ -78,13 +78,14 @@ public final class JobService implements AutoCloseable {
 
     private Reply answer(Command command, String origin) {
         return switch (command) {
-            case Command.Imagine imagine -> engine.requests().imagine(imagine, origin);
+            case Command.Imagine imagine -> imagine.picture() == null ? engine.requests().imagine(imagine, origin)
+                    : engine.pictureRequests().imagine(imagine, origin);
             case Command.Replay replay -> engine.requests().again(replay.requester(), replay.jobId(), origin, false);
             case Command.Reroll reroll -> engine.requests().again(reroll.requester(), reroll.jobId(), origin, true);
-            case Command.Vary vary -> new Reply.Refused("Variations are not available yet; they are coming. Meanwhile,"
-                    + " Re-roll draws the same prompt with a new seed.", Reply.Refused.Reason.NOT_AVAILABLE);
-            case Command.Upscale upscale -> new Reply.Refused("Upscaling is not available yet; it is coming.",
-                    Reply.Refused.Reason.NOT_AVAILABLE);
+            case Command.Vary vary -> engine.pictureRequests().vary(vary, origin);
+            case Command.Upscale upscale -> engine.pictureRequests().upscale(upscale, origin);
+            case Command.Outpaint outpaint -> engine.pictureRequests().outpaint(outpaint, origin);
+            case Command.Inpaint inpaint -> engine.pictureRequests().inpaint(inpaint, origin);
             case Command.Cancel cancel -> engine.owners().cancel(cancel);
             case Command.Delete delete -> engine.owners().delete(delete);
             case Command.QueueStatus status -> new Reply.Info(ReplyTexts.queue(queueView(), status.requester().user()));

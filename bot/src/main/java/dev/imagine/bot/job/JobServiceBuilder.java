@@ -1,11 +1,13 @@
 package dev.imagine.bot.job;
 
 import dev.imagine.bot.cache.ResultCache;
+import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.RequestValidator;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.safety.SafetyPolicy;
 import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.PictureDecoder;
 import java.security.SecureRandom;
 import java.util.Objects;
 import java.util.function.LongSupplier;
@@ -17,7 +19,7 @@ import java.util.function.LongSupplier;
 public final class JobServiceBuilder {
     private final JobSettings settings;
     private final ImageGenerator generator;
-    private final FairShareQueue<Job> queue;
+    private final JobQueue<Job> queue;
     private final ResultCache cache;
     private final JobStore store;
     private JobClocks clocks = JobClocks.system();
@@ -26,8 +28,10 @@ public final class JobServiceBuilder {
     private SafetyPolicy safetyPolicy = SafetyPolicy.ALLOW;
     private ModerationSettings moderation = ModerationSettings.NONE;
     private AuditLog audit = AuditLog.none();
+    private boolean worker = true;
+    private InFlight inFlight;
 
-    JobServiceBuilder(JobSettings settings, ImageGenerator generator, FairShareQueue<Job> queue, ResultCache cache,
+    JobServiceBuilder(JobSettings settings, ImageGenerator generator, JobQueue<Job> queue, ResultCache cache,
                       JobStore store) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.generator = Objects.requireNonNull(generator, "generator");
@@ -70,15 +74,36 @@ public final class JobServiceBuilder {
         return this;
     }
 
+    /**
+     * Whether this process draws pictures (default: yes). Without a worker it only admits jobs into a queue that
+     * workers of other processes take from (a queue shared across processes).
+     */
+    public JobServiceBuilder worker(boolean enabled) {
+        this.worker = enabled;
+        return this;
+    }
+
+    /**
+     * Where identical requests in flight meet (default: within this process). A queue shared by several processes
+     * needs one shared as widely, so that a follower admitted here hears of a leader that ends elsewhere.
+     */
+    public JobServiceBuilder inFlight(InFlight value) {
+        this.inFlight = Objects.requireNonNull(value, "inFlight");
+        return this;
+    }
+
     public JobService build() {
         Audience audience = new Audience();
         AdmissionGate gate = new AdmissionGate();
         WorkerSlot slot = new WorkerSlot();
-        InFlight inFlight = new InFlight();
+        InFlight inFlight = this.inFlight != null ? this.inFlight : new LocalInFlight();
         CostModel costs = new CostModel(settings.initialSecondsPerUnit());
         RequestValidator validator = new RequestValidator(randomSeeds);
         Preferences preferences = new Preferences(settings.limits(), settings.defaults(), store, validator);
-        PictureLabels labels = new PictureLabels(generator);
+        SourcePictures sources = new SourcePictures(store, new PictureDecoder(RequestRules.MAX_PICTURE_BYTES,
+                PictureDecoder.DEFAULT.maxPixels(), PictureDecoder.DEFAULT.maxSide()));
+        Drawing drawing = new Drawing(generator, sources, clocks.ticker());
+        PictureLabels labels = new PictureLabels(generator).drawing(drawing);
         Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache, labels);
         Transitions transitions = new Transitions(store, new LateOrigins(store), audience, clocks.wall());
         Rules rules = new Rules(store);
@@ -90,18 +115,22 @@ public final class JobServiceBuilder {
         Endings endings = new Endings(transitions, pictures, screen, new Charges(queue, store, costs), followers, gate,
                 settings.jobTimeout());
         Parking parking = new Parking(queue, slot, transitions, endings);
-        JobRunner runner = new JobRunner(generator, queue, slot, parking, endings, transitions, clocks,
+        JobRunner runner = new JobRunner(drawing, queue, slot, parking, endings, transitions, clocks,
                 settings.jobTimeout());
         PolicyGate rulesGate = new PolicyGate(rules, moderation, new RateLimits(clocks.wall()), audit);
         Requests requests = new Requests(validator, preferences, queries, pictures, intake, gate, rulesGate,
-                new JobIds(), clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder());
+                new JobIds(), clocks.wall(), settings.fastDecoderAvailable() && generator.hasFastDecoder(), generator);
+        PictureRequests pictureRequests = new PictureRequests(requests, validator, preferences, queries, sources,
+                generator);
         OwnerActions owners = new OwnerActions(queries, queue, slot, parking, inFlight, endings, transitions,
                 authority, audit);
         ModerationDesk desk = new ModerationDesk(rules, authority, moderation, safetyPolicy, audit);
         Lifecycle lifecycle = new Lifecycle(new Resumption(store, queue, intake, transitions),
-                new Worker(queue, runner::run), queue, slot, parking, gate, transitions);
+                new Worker(queue, runner::run), worker, queue, slot, parking, gate, transitions);
+        queue.whenGivenUp(jobId -> transitions.find(jobId).ifPresent(endings::givenUp));
+        queue.whenStopRequested(jobId -> slot.requestStop(jobId, StopReason.CANCELLED_BY_OWNER));
         return new JobService(settings,
-                new JobService.Engine(audience, requests, owners, preferences, queries, desk, lifecycle,
-                        transitions));
+                new JobService.Engine(audience, requests, pictureRequests, owners, preferences, queries, desk,
+                        lifecycle, transitions));
     }
 }

@@ -60,6 +60,16 @@ public interface JobStore extends AutoCloseable {
     /** Forgets the usage of these people (it has decayed to nothing). */
     void forgetUsage(Set<String> userKeys);
 
+    /**
+     * Keeps a picture a job starts from (image to image, Vary, Upscale) under its pixel hash, as a lossless PNG, so
+     * that the job can be drawn, resumed or replayed after a restart whatever the result cache has forgotten. Keeping
+     * the same picture twice keeps it once.
+     */
+    void savePicture(String pixelHash, byte[] png);
+
+    /** A picture kept by {@link #savePicture}. */
+    Optional<byte[]> picture(String pixelHash);
+
     @Override
     void close();
 }

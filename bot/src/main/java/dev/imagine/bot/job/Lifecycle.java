@@ -1,6 +1,6 @@
 package dev.imagine.bot.job;
 
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import java.time.Duration;
 import java.util.function.BooleanSupplier;
 
@@ -9,13 +9,15 @@ import java.util.function.BooleanSupplier;
  * new pictures are refused, waiting ones keep their place for the next start, and the running one may finish within
  * the grace (or is stopped after its current step and kept).
  */
-record Lifecycle(Resumption resumption, Worker worker, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking,
-                 AdmissionGate gate, Transitions transitions) {
+record Lifecycle(Resumption resumption, Worker worker, boolean workerEnabled, JobQueue<Job> queue, WorkerSlot slot,
+                 Parking parking, AdmissionGate gate, Transitions transitions) {
     private static final Duration AFTER_THE_GRACE = Duration.ofSeconds(30);
 
     void start() {
         resumption.resume();
-        worker.start();
+        if (workerEnabled) {
+            worker.start();
+        }
     }
 
     void shutdown(Duration grace) {
@@ -51,8 +53,9 @@ record Lifecycle(Resumption resumption, Worker worker, FairShareQueue<Job> queue
         return gate.isOpen();
     }
 
+    /** The worker thread is running; a process without a worker (its jobs drawn elsewhere) has nothing to be dead. */
     boolean workerAlive() {
-        return worker.isAlive();
+        return !workerEnabled || worker.isAlive();
     }
 
     void jvmStoppingForTest(BooleanSupplier stopping) {

@@ -31,6 +31,7 @@ public final class MvJobStore implements JobStore {
     private final MVMap<String, String> userDefaults;
     private final MVMap<String, String> communityLimits;
     private final MVMap<String, String> usage;
+    private final MVMap<String, byte[]> pictures;
     private final MVMap<String, String> communityRules;
 
     private MvJobStore(MVStore store) {
@@ -39,6 +40,7 @@ public final class MvJobStore implements JobStore {
         this.userDefaults = store.openMap("user-defaults");
         this.communityLimits = store.openMap("community-limits");
         this.usage = store.openMap("fair-share-usage");
+        this.pictures = store.openMap("source-pictures");
         this.communityRules = store.openMap("community-rules");
     }
 
@@ -172,6 +174,20 @@ public final class MvJobStore implements JobStore {
         }
         userKeys.forEach(usage::remove);
         store.commit();
+    }
+
+    @Override
+    public synchronized void savePicture(String pixelHash, byte[] png) {
+        if (!pictures.containsKey(pixelHash)) {
+            pictures.put(pixelHash, png.clone());
+            store.commit();
+        }
+    }
+
+    @Override
+    public synchronized Optional<byte[]> picture(String pixelHash) {
+        byte[] png = pictures.get(pixelHash);
+        return png == null ? Optional.empty() : Optional.of(png.clone());
     }
 
     /** A setting that cannot be read any more is as if it was never saved: the defaults apply, and the log says so. */

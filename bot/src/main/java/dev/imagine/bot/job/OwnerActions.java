@@ -2,7 +2,7 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -10,7 +10,7 @@ import java.util.Optional;
  * Cancel and Delete: what only the person who asked for a picture may do with it; and Delete of any picture Imagine
  * posted in a community by its admins (or anywhere by the operator), which the audit log records.
  */
-record OwnerActions(Queries queries, FairShareQueue<Job> queue, WorkerSlot slot, Parking parking, InFlight inFlight,
+record OwnerActions(Queries queries, JobQueue<Job> queue, WorkerSlot slot, Parking parking, InFlight inFlight,
                     Endings endings, Transitions transitions, Authority authority, AuditLog audit) {
 
     /** A waiting job ends at once and costs nothing; the running one stops after its current step. */
@@ -30,7 +30,9 @@ record OwnerActions(Queries queries, FairShareQueue<Job> queue, WorkerSlot slot,
             // Checked before the running job: one that just finished is still "running" until its news is out.
             return already(job);
         }
-        if (slot.requestStop(job.id(), StopReason.CANCELLED_BY_OWNER)) {
+        if (slot.requestStop(job.id(), StopReason.CANCELLED_BY_OWNER)
+                || job.state() == JobState.RUNNING && queue.requestStop(job.id())) {
+            // Here, or on the worker of another process that draws it (a shared queue).
             return new Reply.Info("Stopping your picture after the current step.");
         }
         if (job.state() != JobState.QUEUED) {

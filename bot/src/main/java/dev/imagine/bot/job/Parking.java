@@ -1,6 +1,6 @@
 package dev.imagine.bot.job;
 
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.pipeline.Generation;
 import java.util.List;
@@ -25,12 +25,12 @@ final class Parking {
     }
 
     private final Map<String, Parked> parked = new ConcurrentHashMap<>();
-    private final FairShareQueue<Job> queue;
+    private final JobQueue<Job> queue;
     private final WorkerSlot slot;
     private final Transitions transitions;
     private final Endings endings;
 
-    Parking(FairShareQueue<Job> queue, WorkerSlot slot, Transitions transitions, Endings endings) {
+    Parking(JobQueue<Job> queue, WorkerSlot slot, Transitions transitions, Endings endings) {
         this.queue = queue;
         this.slot = slot;
         this.transitions = transitions;

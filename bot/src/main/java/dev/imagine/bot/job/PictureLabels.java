@@ -5,6 +5,7 @@ import dev.imagine.bot.command.JobParameters;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PngParameters;
+import dev.imagine.pipeline.UpscaleRequest;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,13 +14,21 @@ import java.util.List;
  * tokenize alike ({@code My Diary} and {@code my   diary}, or two long prompts that differ only after the 77th
  * token) get one picture, and identical requests in flight share one generation. A picture is therefore cached
  * without any text, and every PNG a job hands out (to its sink, in a cache answer, through the API) is labelled here
- * with that job's own prompt, seed, steps, size and guidance, in the generator's own format.
+ * with that job's own prompt, seed, steps, size and guidance, in the generator's own format (and, for a picture made
+ * from another, AUTOMATIC1111's keys for it: the denoising strength, the upscaler, the source's hash).
  */
 final class PictureLabels {
     private final ImageGenerator generator;
+    private Drawing drawing;
 
     PictureLabels(ImageGenerator generator) {
         this.generator = generator;
+    }
+
+    /** How jobs with a source picture are drawn, and so labelled (image to image, the upscales). */
+    PictureLabels drawing(Drawing value) {
+        this.drawing = value;
+        return this;
     }
 
     /** What the pipeline is asked to draw for a job. */
@@ -48,9 +57,17 @@ final class PictureLabels {
 
     /** The pictures of {@code job}, in order, each with the job's own parameters as its only text. */
     List<byte[]> forJob(Job job, List<byte[]> pictures) {
-        GenerationRequest request = requestOf(job.parameters());
         String model = generator.modelName();
         List<byte[]> labelled = new ArrayList<>(pictures.size());
+        if (Drawing.upscales(job.parameters())) {
+            UpscaleRequest upscale = drawing.upscaleOf(job.parameters());
+            for (byte[] picture : pictures) {
+                labelled.add(PngParameters.labelled(picture, upscale, model, generator.upscalerName()));
+            }
+            return labelled;
+        }
+        GenerationRequest request = job.parameters().source() == null ? requestOf(job.parameters())
+                : drawing.requestOf(job.parameters());
         for (int i = 0; i < pictures.size(); i++) {
             labelled.add(PngParameters.labelled(pictures.get(i), request, i, model));
         }

@@ -3,6 +3,8 @@ package dev.imagine.bot.job;
 import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.JobSource;
+import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.TokenizedPrompt;
@@ -12,7 +14,8 @@ import java.util.Optional;
 
 /**
  * The pictures of jobs in the result cache: keyed on every parameter that changes the pixels (the model and its
- * revision, the prompt as read in its syntax, seed, steps, size, guidance, decoder), kept without words, handed out
+ * revision, the prompt as read in its syntax, seed, steps, size, guidance, decoder; and for a job made from a picture
+ * that picture's pixel hash, the strength and what is done with it), kept without words, handed out
  * labelled with each job's own parameters ({@link PictureLabels}).
  *
  * @param generator  the tokenizer of the cache keys
@@ -34,12 +37,38 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
     List<CacheKey> keysOf(JobParameters parameters) {
         TokenizedPrompt tokens = promptOf(parameters);
         List<CacheKey> keys = new ArrayList<>();
+        JobSource source = parameters.source();
         for (int i = 0; i < parameters.count(); i++) {
-            keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
-                    parameters.size().width(), parameters.size().height(), parameters.guidance(),
-                    parameters.decoder().label()));
+            if (source == null) {
+                keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
+                        parameters.size().width(), parameters.size().height(), parameters.guidance(),
+                        parameters.decoder().label()));
+            } else if (source.kind() == JobSource.Kind.INPAINT || source.kind() == JobSource.Kind.OUTPAINT) {
+                boolean zoomOrPan = source.kind() == JobSource.Kind.OUTPAINT;
+                keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
+                        parameters.size().width(), parameters.size().height(), parameters.guidance(),
+                        parameters.decoder().label(), source.picture(), source.strength(),
+                        zoomOrPan ? "" : source.mask(), zoomOrPan ? GenerationRequest.OUTPAINT_MASK_BLUR
+                                : GenerationRequest.DEFAULT_MASK_BLUR, zoomOrPan ? source.outpaint() : ""));
+            } else {
+                keys.add(CacheKey.of(modelId, modelRevision, tokens, parameters.seed() + i, parameters.steps(),
+                        parameters.size().width(), parameters.size().height(), parameters.guidance(),
+                        treatment(parameters), source.picture(), source.strength()));
+            }
         }
         return keys;
+    }
+
+    /**
+     * What is done with a job's source in its cache key: image to image decodes with the job's decoder; an upscale
+     * names its network too, so that another upscaler never serves its pictures.
+     */
+    private String treatment(JobParameters parameters) {
+        return switch (parameters.source().kind()) {
+            case IMAGE_TO_IMAGE, INPAINT, OUTPAINT -> parameters.decoder().label();
+            case UPSCALE -> "upscale-2x:" + generator.upscalerName();
+            case UPSCALE_DETAILED -> "upscale-2x-detailed:" + generator.upscalerName();
+        };
     }
 
     static List<String> digests(List<CacheKey> keys) {

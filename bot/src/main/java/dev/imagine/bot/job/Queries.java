@@ -4,13 +4,13 @@ import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.QueuedJob;
 import java.util.List;
 import java.util.Optional;
 
 /** What is known about jobs, the queue and the worker, without changing anything. */
-record Queries(JobStore store, FairShareQueue<Job> queue, WorkerSlot slot, Pictures pictures, SafetyScreen screen) {
+record Queries(JobStore store, JobQueue<Job> queue, WorkerSlot slot, Pictures pictures, SafetyScreen screen) {
 
     /** A job by the id a button or a page carries; anything that cannot be an id finds nothing. */
     Optional<Job> job(String jobId) {

@@ -25,6 +25,28 @@ public final class ReplyTexts {
     public static final String UNKNOWN_BUTTON = "This button no longer works. Use /imagine to draw again.";
     /** A picture that came from the cache, in place of the time it took. */
     public static final String FROM_CACHE = "from cache";
+    /** Upscale pressed on a bot that has no upscaler network. */
+    public static final String NO_UPSCALER = "Upscaling is not set up on this bot: its operator can add an upscaler"
+            + " network (model.upscaler-folder in config.yaml). Meanwhile, Vary redraws the picture at its size.";
+    /** A picture to start from, on a bot whose model cannot encode one. */
+    public static final String NO_IMAGE_TO_IMAGE = "This bot's model has no VAE encoder, so it cannot start from a"
+            + " picture; ask its operator for a model folder with vae_encoder/model.onnx. /imagine with words alone"
+            + " still works.";
+    /** A mask with nothing to redraw. */
+    public static final String MASK_ALL_BLACK = "That mask is black everywhere, so there is nothing to redraw: paint"
+            + " white where the picture should change (black is kept).";
+    /** "Zoom out 2×", "Pan ⬅"…: a zoom-out or pan job by its {@code OutpaintMode} label. */
+    public static String outpaintName(String mode) {
+        return switch (mode) {
+            case "zoom-1.5" -> "Zoom out 1.5×";
+            case "zoom-2" -> "Zoom out 2×";
+            case "left" -> "Pan ⬅";
+            case "right" -> "Pan ➡";
+            case "up" -> "Pan ⬆";
+            default -> "Pan ⬇";
+        };
+    }
+
     /** How long a prompt is shown where a line has little room (the queue). */
     static final int SHORT_PROMPT = 60;
     /** How many of a prompt's tokens CLIP reads at once, between its start and end tokens. */
@@ -217,7 +239,9 @@ public final class ReplyTexts {
                         + RequestRules.number(RequestRules.MAX_GUIDANCE) + ", default "
                         + RequestRules.number(usual.guidance()) + "), " + ImagineOptions.COUNT + " ("
                         + RequestRules.MIN_COUNT + "–" + RequestRules.MAX_COUNT + "), " + ImagineOptions.DECODER
-                        + " (full or fast), " + ImagineOptions.PROMPT_SYNTAX + " (a1111 or plain).",
+                        + " (full or fast), " + ImagineOptions.PROMPT_SYNTAX + " (a1111 or plain); with an image to"
+                        + " start from, " + ImagineOptions.STRENGTH + " (0–1, default " + RequestRules.DEFAULT_STRENGTH
+                        + "; lower keeps more of it).",
                 "/settings — your defaults (prompt-syntax too); community admins also set limits here.\n/moderate —"
                         + " for community admins: ban and unban, pause and resume, the policy for flagged pictures,"
                         + " blocked words, the rate limit.");
@@ -254,8 +278,16 @@ public final class ReplyTexts {
         return switch (action) {
             case SAME_SEED -> "draws it again exactly";
             case REROLL -> "draws the prompt with a new seed";
-            case VARY -> "draws variations of it";
-            case UPSCALE -> "draws it larger";
+            case VARY -> "redraws its details (same prompt, new seed)";
+            case VARY_STRONG -> "redraws it keeping its layout and colours";
+            case UPSCALE -> "makes it twice as large";
+            case UPSCALE_DETAILED -> "makes it twice as large and redraws the fine detail (slower)";
+            case ZOOM_OUT_1_5 -> "shrinks it into the middle and draws a border around it";
+            case ZOOM_OUT_2 -> "does the same at half the size";
+            case PAN_LEFT -> "extends it by half its width to the left";
+            case PAN_RIGHT -> "to the right";
+            case PAN_UP -> "upwards";
+            case PAN_DOWN -> "downwards (up to 1024 pixels a side)";
             case DELETE -> "removes it (only for the person who asked)";
             case CANCEL -> "stops it (only for the person who asked)";
         };

@@ -6,6 +6,7 @@ import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.Limits;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.command.Requester;
+import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.time.InstantSource;
 import java.util.Optional;
@@ -17,7 +18,7 @@ import java.util.function.Supplier;
  */
 record Requests(RequestValidator validator, Preferences preferences, Queries queries, Pictures pictures, Intake intake,
                 AdmissionGate gate, PolicyGate rules, Supplier<String> jobIds, InstantSource clock,
-                boolean fastDecoderAvailable) {
+                boolean fastDecoderAvailable, ImageGenerator generator) {
 
     Reply imagine(Command.Imagine command, String origin) {
         Requester requester = command.requester();
@@ -51,17 +52,33 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
         if (newSeed) {
             parameters = parameters.withSeed(validator.randomSeed());
         }
-        Limits limits = preferences.limitsFor(requester);
-        if (parameters.steps() > limits.maxSteps() || parameters.size().width() > limits.maxSide()
-                || parameters.size().height() > limits.maxSide() || parameters.count() > limits.maxCount()) {
-            return new Reply.Refused("That picture is over this community's limits (steps " + limits.maxSteps()
-                    + ", size " + limits.maxSide() + ", count " + limits.maxCount() + "); use /imagine with smaller"
-                    + " settings.");
+        Optional<Reply.Refused> over = overLimits(parameters, preferences.limitsFor(requester));
+        if (over.isPresent()) {
+            return over.get();
         }
         return submit(requester, parameters, origin, jobId);
     }
 
-    private Reply submit(Requester requester, JobParameters parameters, String origin, String sourceJobId) {
+    /**
+     * Whether a job made from an earlier one fits the clicker's community limits. An upscale is measured by the
+     * picture it starts from (its own size is twice that).
+     */
+    static Optional<Reply.Refused> overLimits(JobParameters parameters, Limits limits) {
+        int divisor = Drawing.upscales(parameters) ? 2 : 1;
+        if (parameters.steps() > limits.maxSteps() || parameters.size().width() / divisor > limits.maxSide()
+                || parameters.size().height() / divisor > limits.maxSide() || parameters.count() > limits.maxCount()) {
+            return Optional.of(new Reply.Refused("That picture is over this community's limits (steps "
+                    + limits.maxSteps() + ", size " + limits.maxSide() + ", count " + limits.maxCount() + "); use"
+                    + " /imagine with smaller settings."));
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Makes a job of checked parameters and offers it. {@code sourceJobId} is the earlier job it comes from (a
+     * replay, a re-roll, a variation, an upscale), or null.
+     */
+    Reply submit(Requester requester, JobParameters parameters, String origin, String sourceJobId) {
         if (!gate.isOpen()) {
             return new Reply.Refused("Imagine is restarting and not taking new pictures right now; try again in a"
                     + " minute.", Reply.Refused.Reason.SHUTTING_DOWN);
@@ -69,6 +86,10 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
         if (parameters.decoder() == Decoder.FAST && !fastDecoderAvailable) {
             return new Reply.Refused("The fast decoder is not installed on this bot; use decoder: full.",
                     Reply.Refused.Reason.NOT_AVAILABLE);
+        }
+        Optional<Reply.Refused> missing = unavailable(parameters);
+        if (missing.isPresent()) {
+            return missing.get();
         }
         TokenizedPrompt read = pictures.promptOf(parameters);
         if (read.overChunkLimit()) {
@@ -92,5 +113,19 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
             rules.refund(requester, parameters.count());
         }
         return reply;
+    }
+
+    /** A job from a picture this bot cannot draw: its model has no VAE encoder, or no upscaler is installed. */
+    Optional<Reply.Refused> unavailable(JobParameters parameters) {
+        if (parameters.source() == null) {
+            return Optional.empty();
+        }
+        if (Drawing.upscales(parameters) && !generator.supportsUpscale()) {
+            return Optional.of(new Reply.Refused(ReplyTexts.NO_UPSCALER, Reply.Refused.Reason.NOT_AVAILABLE));
+        }
+        if (!Drawing.upscales(parameters) && !generator.supportsImageToImage()) {
+            return Optional.of(new Reply.Refused(ReplyTexts.NO_IMAGE_TO_IMAGE, Reply.Refused.Reason.NOT_AVAILABLE));
+        }
+        return Optional.empty();
     }
 }

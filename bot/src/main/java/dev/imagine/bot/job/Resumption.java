@@ -1,7 +1,7 @@
 package dev.imagine.bot.job;
 
 import dev.imagine.bot.queue.Admission;
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.Usage;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -15,10 +15,16 @@ import org.slf4j.LoggerFactory;
  * or running when it stopped (a running one is drawn again from the start). Their owners are told, and the log says
  * how many came back and from which state.
  */
-record Resumption(JobStore store, FairShareQueue<Job> queue, Intake intake, Transitions transitions) {
+record Resumption(JobStore store, JobQueue<Job> queue, Intake intake, Transitions transitions) {
     private static final Logger LOG = LoggerFactory.getLogger(Resumption.class);
 
     void resume() {
+        if (queue.sharedAcrossProcesses()) {
+            // The waiting jobs and the usage ledger live in the shared queue and outlast every process; a job whose
+            // worker was lost comes back by itself when its lease runs out.
+            LOG.info("the queue is shared: its waiting jobs and everyone's usage stay where they are");
+            return;
+        }
         restoreUsage();
         int wereWaiting = 0;
         int wereRunning = 0;

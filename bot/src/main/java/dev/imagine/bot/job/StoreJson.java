@@ -17,12 +17,12 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import java.io.UncheckedIOException;
 
 /**
- * How the job store writes its records: JSON bound to the records themselves, instants as ISO-8601 text, nulls left
- * out. Read strictly (no comments or NaN, no duplicate keys, nothing after the value, no number given as text or text
- * as a number) but tolerant of keys it does not know, so that a store written by a later version still opens.
+ * How the job stores (embedded and Redis) write their records: JSON bound to the records themselves, instants as
+ * ISO-8601 text, nulls left out. Read strictly (no comments or NaN, no duplicate keys, nothing after the value, no
+ * number given as text or text as a number) but tolerant of keys it does not know, so that a store written by a later version still opens.
  * Files written by earlier versions (with Gson) read the same.
  */
-final class StoreJson {
+public final class StoreJson {
     private static final ObjectMapper MAPPER = mapper();
 
     private StoreJson() {
@@ -46,7 +46,7 @@ final class StoreJson {
         return mapper;
     }
 
-    static String write(Object value) {
+    public static String write(Object value) {
         try {
             return MAPPER.writeValueAsString(value);
         } catch (JsonProcessingException e) {
@@ -55,7 +55,7 @@ final class StoreJson {
     }
 
     /** @throws JsonProcessingException when {@code json} is not a {@code type} */
-    static <T> T read(String json, Class<T> type) throws JsonProcessingException {
+    public static <T> T read(String json, Class<T> type) throws JsonProcessingException {
         T value = MAPPER.readValue(json, type);
         if (value == null) {
             throw MismatchedInputException.from((JsonParser) null, type,

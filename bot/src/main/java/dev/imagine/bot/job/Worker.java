@@ -1,6 +1,6 @@
 package dev.imagine.bot.job;
 
-import dev.imagine.bot.queue.FairShareQueue;
+import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.QueueEntry;
 import java.time.Duration;
 import java.util.Optional;
@@ -18,13 +18,13 @@ import org.slf4j.LoggerFactory;
 final class Worker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Worker.class);
 
-    private final FairShareQueue<Job> queue;
+    private final JobQueue<Job> queue;
     private final Consumer<QueueEntry<Job>> runner;
     private final Thread thread;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     /** @param runner runs one job ({@link JobRunner#run}); it reports the job's failures itself */
-    Worker(FairShareQueue<Job> queue, Consumer<QueueEntry<Job>> runner) {
+    Worker(JobQueue<Job> queue, Consumer<QueueEntry<Job>> runner) {
         this.queue = queue;
         this.runner = runner;
         this.thread = new Thread(this::loop, "imagine-worker");

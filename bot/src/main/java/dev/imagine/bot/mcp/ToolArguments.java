@@ -25,6 +25,10 @@ final class ToolArguments {
         }
     }
 
+    /** The options of a request from words alone: the tool takes no picture, so no strength either. */
+    private static final List<String> TEXT_OPTIONS = ImagineOptions.NAMES.stream()
+            .filter(name -> !name.equals(ImagineOptions.STRENGTH)).toList();
+
     private ToolArguments() {
     }
 
@@ -32,14 +36,14 @@ final class ToolArguments {
     static Command.Imagine imagine(Map<String, Object> arguments, Requester requester) {
         Map<String, Object> given = arguments == null ? Map.of() : arguments;
         List<String> names = new ArrayList<>(List.of(ToolSchemas.PROMPT));
-        names.addAll(ImagineOptions.NAMES);
+        names.addAll(TEXT_OPTIONS);
         onlyKnown(given, names);
         if (!(given.get(ToolSchemas.PROMPT) instanceof String prompt) || prompt.isBlank()) {
             throw new Unusable("prompt is required: a text that says what to draw, such as \"a lighthouse at dusk,"
                     + " oil painting\"");
         }
         ImagineOptions options = new ImagineOptions();
-        for (String name : ImagineOptions.NAMES) {
+        for (String name : TEXT_OPTIONS) {
             Object value = given.get(name);
             if (value != null) {
                 try {

@@ -6,6 +6,7 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ImageContent;
 import io.modelcontextprotocol.spec.McpSchema.ResourceLink;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 
@@ -31,6 +32,10 @@ final class ToolResults {
             result.addContent(new ImageContent(null, Base64.getEncoder().encodeToString(png), "image/png"));
         }
         result.addTextContent(caption(job, elapsed));
+        String screening = screeningNote(job, pngs.size());
+        if (screening != null) {
+            result.addTextContent(screening);
+        }
         if (apiBase != null) {
             for (int i = 0; i < pngs.size(); i++) {
                 result.addContent(ResourceLink.builder()
@@ -42,6 +47,31 @@ final class ToolResults {
             }
         }
         return result.build();
+    }
+
+    /**
+     * What the picture classifier decided, when it matters to the person: an assistant shows pictures at once and has
+     * no spoiler to hide one behind (the chats' way), so a flagged picture is said to be flagged; pictures the policy
+     * held back are said to be missing. Null when there is nothing to say.
+     */
+    static String screeningNote(Job job, int shown) {
+        List<String> flagged = new ArrayList<>();
+        for (int i = 0; i < shown; i++) {
+            if (job.spoiler(i)) {
+                flagged.add(shown == 1 ? "The picture" : "Picture " + (i + 1));
+            }
+        }
+        List<String> notes = new ArrayList<>();
+        if (!flagged.isEmpty()) {
+            notes.add(String.join(", ", flagged) + (flagged.size() == 1 ? " was" : " were")
+                    + " flagged by the picture classifier as possibly not safe for work: show "
+                    + (flagged.size() == 1 ? "it" : "them") + " only if the person wants to see "
+                    + (flagged.size() == 1 ? "it" : "them") + ".");
+        }
+        if (job.shownCount() < job.resultKeys().size() && job.error() != null) {
+            notes.add(job.error());
+        }
+        return notes.isEmpty() ? null : String.join("\n", notes);
     }
 
     /** "prompt", its details, and the job id the other tools take. */

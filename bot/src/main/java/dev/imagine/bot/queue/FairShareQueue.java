@@ -40,7 +40,7 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * @param <J> the payload type
  */
-public final class FairShareQueue<J> implements AutoCloseable {
+public final class FairShareQueue<J> implements JobQueue<J> {
     private static final double FORGOTTEN_CPU_SECONDS = 1e-3;
 
     private final QueueSettings settings;
@@ -64,6 +64,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
+    @Override
     public QueueSettings settings() {
         return settings;
     }
@@ -78,6 +79,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      * @param estimatedCost the expected CPU time of the job (for positions and waits; not charged)
      * @throws IllegalArgumentException if a job with this id is waiting, or the cost is negative
      */
+    @Override
     public Admission<J> offer(String jobId, String user, J job, Duration estimatedCost) {
         requireText(jobId, "jobId");
         requireText(user, "user");
@@ -130,6 +132,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      * @return the job, or empty once the queue is {@linkplain #shutdown() shut down} (waiting jobs are not handed out)
      * @throws InterruptedException if interrupted while waiting
      */
+    @Override
     public Optional<QueueEntry<J>> take() throws InterruptedException {
         while (true) {
             Instant now = clock.instant();
@@ -150,6 +153,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
     }
 
     /** The next job by the fair-share policy, or empty if none is waiting or the queue was shut down. */
+    @Override
     public Optional<QueueEntry<J>> poll() {
         Instant now = clock.instant();
         lock.lock();
@@ -170,6 +174,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      *
      * @return the removed entry, or empty if no job with this id is waiting (unknown, already started or cancelled)
      */
+    @Override
     public Optional<QueueEntry<J>> cancel(String jobId) {
         Objects.requireNonNull(jobId, "jobId");
         lock.lock();
@@ -203,6 +208,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      *       each other, so they cannot ping-pong.</li>
      * </ul>
      */
+    @Override
     public boolean shouldYield(String jobId) {
         Objects.requireNonNull(jobId, "jobId");
         Preemption rule = settings.preemption();
@@ -243,6 +249,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      *         start, as the other waiting jobs)
      * @throws IllegalArgumentException if a job with this id is already waiting
      */
+    @Override
     public Optional<QueueEntry<J>> requeue(QueueEntry<J> entry) {
         Objects.requireNonNull(entry, "entry");
         lock.lock();
@@ -271,6 +278,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      *
      * @return the user's usage as the ledger now holds it, for the caller to keep across restarts
      */
+    @Override
     public Usage charge(String user, Duration cpuTime) {
         requireText(user, "user");
         Objects.requireNonNull(cpuTime, "cpuTime");
@@ -301,6 +309,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      *
      * @return the users whose usage was restored
      */
+    @Override
     public Set<String> restoreUsage(Map<String, Usage> ledger) {
         Objects.requireNonNull(ledger, "ledger");
         Instant now = clock.instant();
@@ -323,6 +332,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
     }
 
     /** The user's recent usage in CPU-seconds, decayed to now. */
+    @Override
     public double usage(String user) {
         Instant now = clock.instant();
         lock.lock();
@@ -334,6 +344,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
     }
 
     /** Every waiting job in the order the queue would serve them if nobody else arrived. */
+    @Override
     public QueueSnapshot<J> snapshot() {
         Instant now = clock.instant();
         lock.lock();
@@ -350,6 +361,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
      *
      * @return the jobs that were waiting, in the order they would have been served; empty if already shut down
      */
+    @Override
     public List<QueueEntry<J>> shutdown() {
         Instant now = clock.instant();
         lock.lock();
@@ -368,6 +380,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
         }
     }
 
+    @Override
     public boolean isShutDown() {
         lock.lock();
         try {
@@ -448,7 +461,7 @@ public final class FairShareQueue<J> implements AutoCloseable {
     }
 
     /** "in about 3 minutes", for messages. */
-    static String inAbout(Duration d) {
+    public static String inAbout(Duration d) {
         long s = Math.max(0, d.toSeconds());
         if (s < 10) {
             return "in a few seconds";

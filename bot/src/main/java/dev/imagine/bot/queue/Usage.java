@@ -31,7 +31,7 @@ public record Usage(double cpuSeconds, Instant asOf) {
         return new Usage(at(t, halfLife) + charged, t);
     }
 
-    static double seconds(Duration d) {
+    public static double seconds(Duration d) {
         return d.getSeconds() + d.getNano() / 1e9;
     }
 }

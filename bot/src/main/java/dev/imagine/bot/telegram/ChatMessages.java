@@ -128,16 +128,21 @@ final class ChatMessages {
                 });
     }
 
-    /** The actions under a picture, two rows; {@code deleteData} is Delete's (an album's carries its messages). */
+    /** The actions under a picture, two a row (the pans four); {@code deleteData} is Delete's (an album's carries its messages). */
     static InlineKeyboardMarkup resultKeyboard(String jobId, String deleteData) {
         List<InlineKeyboardButton> buttons = new ArrayList<>();
         for (Action action : Action.UNDER_A_PICTURE) {
             buttons.add(button(action, action == Action.DELETE ? deleteData : CallbackData.of(action, jobId)));
         }
-        return InlineKeyboardMarkup.builder()
-                .keyboardRow(new InlineKeyboardRow(buttons.subList(0, 2)))
-                .keyboardRow(new InlineKeyboardRow(buttons.subList(2, buttons.size())))
-                .build();
+        // Two a row, so that every label fits on a phone; the four short pans share one row.
+        InlineKeyboardMarkup.InlineKeyboardMarkupBuilder<?, ?> keyboard = InlineKeyboardMarkup.builder();
+        int pans = Action.UNDER_A_PICTURE.indexOf(Action.PAN_LEFT);
+        for (int i = 0; i < buttons.size(); ) {
+            int width = i == pans ? Action.PANS.size() : 2;
+            keyboard.keyboardRow(new InlineKeyboardRow(buttons.subList(i, Math.min(i + width, buttons.size()))));
+            i += width;
+        }
+        return keyboard.build();
     }
 
     /** Under a status message while the job waits or is drawn. */

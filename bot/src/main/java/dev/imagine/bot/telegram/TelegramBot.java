@@ -50,6 +50,7 @@ public final class TelegramBot implements Adapter {
     private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
     private static final List<BotCommand> COMMANDS = List.of(
             new BotCommand("imagine", "Draw a picture: /imagine a red fox --seed 42 --steps 4"),
+            new BotCommand("inpaint", "Reply to a picture with a mask: /inpaint a red hat"),
             new BotCommand("queue", "Where your pictures are in the queue"),
             new BotCommand("cancel", "Cancel your latest waiting picture"),
             new BotCommand("settings", "Your defaults; group admins set limits here"),
@@ -92,8 +93,9 @@ public final class TelegramBot implements Adapter {
                 System::nanoTime);
         Requests requests = new Requests(jobs, outbox, replies, updatesThread);
         GroupAdmins admins = new GroupAdmins(outbox, settings, System::nanoTime);
-        this.commands = new ChatCommands(requests, replies, migrations, admins,
-                new ModerationCommands(requests, admins, updatesThread), updatesThread, () -> username);
+        this.commands = new ChatCommands(requests, new TelegramPictures(outbox, http, settings.apiUrl(), this.token),
+                replies, migrations, admins, new ModerationCommands(requests, admins, updatesThread), updatesThread,
+                () -> username);
         this.buttons = new ButtonPresses(jobs, requests, replies, admins);
     }
 

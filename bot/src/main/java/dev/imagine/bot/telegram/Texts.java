@@ -18,13 +18,22 @@ final class Texts {
 
     static final String HELP = ReplyTexts.help("/imagine a lighthouse at dusk — draws it. Flags after the prompt: "
                     + CommandParser.IMAGINE_FLAGS + " (or --full), --prompt-syntax plain. In a private chat, just send the"
-                    + " description.",
+                    + " description. To start from a picture, send it with /imagine … as its caption, or reply to a"
+                    + " picture with /imagine … (--strength 0.5: lower keeps more of it). To redraw part of a picture,"
+                    + " reply to it with a mask (white = redraw, black = keep) with /inpaint … as its caption.",
             "/settings — your defaults: /settings steps 2 size 384x384 prompt-syntax plain (or /settings reset)."
                     + " Group admins:"
                     + " /settings group steps 4 size 512 count 2 topics here|all.\n/moderate — group admins: "
                     + ModerationCommands.USAGE.substring("/moderate ".length()));
 
     static final String START = "Hello! Send me a description and I'll draw it.\n\n" + HELP;
+
+    /** --strength on a request with no picture to start from. */
+    static final String STRENGTH_WITHOUT_PICTURE = "--strength is for starting from a picture: send a photo with"
+            + " /imagine … as its caption, or reply to one with /imagine … --strength 0.5.";
+
+    static final String INPAINT_HOW = "To inpaint, reply to the picture with its mask (a photo or file of the same"
+            + " size, white where to redraw, black where to keep) and /inpaint what to draw as the mask's caption.";
 
     /** The status message's first words, sent before the job service is asked, so a resumed job can edit it. */
     static final String PLACEHOLDER = "⏳ One moment…";

@@ -30,8 +30,13 @@ final class JobRoutes {
      * {@code DELETE /api/jobs/{id}}). An action the job service does not do yet has no route; give it one here, in
      * openapi.yaml and in the page, once it is ready.
      */
-    static final Map<Action, String> ACTION_ROUTES = new EnumMap<>(Map.of(Action.SAME_SEED, "replay",
-            Action.REROLL, "reroll", Action.CANCEL, "cancel"));
+    static final Map<Action, String> ACTION_ROUTES = new EnumMap<>(Map.ofEntries(Map.entry(Action.SAME_SEED, "replay"),
+            Map.entry(Action.REROLL, "reroll"), Map.entry(Action.VARY, "vary"),
+            Map.entry(Action.VARY_STRONG, "vary-strong"), Map.entry(Action.UPSCALE, "upscale"),
+            Map.entry(Action.UPSCALE_DETAILED, "upscale-detailed"), Map.entry(Action.ZOOM_OUT_1_5, "zoom-out-1.5"),
+            Map.entry(Action.ZOOM_OUT_2, "zoom-out-2"), Map.entry(Action.PAN_LEFT, "pan-left"),
+            Map.entry(Action.PAN_RIGHT, "pan-right"), Map.entry(Action.PAN_UP, "pan-up"),
+            Map.entry(Action.PAN_DOWN, "pan-down"), Map.entry(Action.CANCEL, "cancel")));
 
     private final JobService jobs;
     private final EventHub events;
@@ -125,9 +130,10 @@ final class JobRoutes {
     // ---- acting ----
 
     private void submit(Request request) throws IOException {
-        Command.Imagine command;
+        Command command;
         try {
-            command = request.jsonBody(Submission.class, Submission.FIELDS, Submission.EXAMPLE)
+            command = UploadForm.isOne(request) ? UploadForm.read(request).command(requester(request))
+                    : request.jsonBody(Submission.class, Submission.FIELDS, Submission.EXAMPLE)
                     .command(requester(request));
         } catch (Request.Failure failure) {
             // A picture request refused for its form is a refusal like the job service's own (imagine_refusals_total).

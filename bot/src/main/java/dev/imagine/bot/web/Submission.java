@@ -2,6 +2,7 @@ package dev.imagine.bot.web;
 
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImagineOptions;
+import dev.imagine.bot.command.PictureInput;
 import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import java.util.Map;
@@ -12,10 +13,12 @@ import java.util.Map;
  * platform shares;
  * whether the values are within the person's limits is the job service's to say.
  *
- * <p>Absent or null fields take the person's defaults.
+ * <p>Absent or null fields take the person's defaults. {@code sourceJob} (and {@code sourceImage}) start from an earlier
+ * job's picture; a picture of one's own is uploaded as {@code multipart/form-data} instead ({@link UploadForm}).
  */
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
-                  Integer count, String decoder, String promptSyntax) {
+                  Integer count, String decoder, String promptSyntax, Double strength, String sourceJob,
+                  Integer sourceImage) {
 
     private static final String SIDE = "a whole number, a multiple of " + RequestRules.SIDE_STEP + " from "
             + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE;
@@ -31,7 +34,10 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             Map.entry(ImagineOptions.GUIDANCE, ImagineOptions.kindOf(ImagineOptions.GUIDANCE)),
             Map.entry(ImagineOptions.COUNT, ImagineOptions.kindOf(ImagineOptions.COUNT)),
             Map.entry(ImagineOptions.DECODER, "\"full\" or \"fast\""),
-            Map.entry("promptSyntax", "\"a1111\" or \"plain\""));
+            Map.entry("promptSyntax", "\"a1111\" or \"plain\""),
+            Map.entry(ImagineOptions.STRENGTH, "a number above 0 and at most 1"),
+            Map.entry("sourceJob", "the id of an earlier job whose picture to start from"),
+            Map.entry("sourceImage", "a whole number: which picture of sourceJob (0 for the first)"));
     static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
 
     /**
@@ -39,6 +45,14 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
      * value of the right JSON type but the wrong form is a 400 that names it.
      */
     Command.Imagine command(Requester requester) {
+        return command(requester, null);
+    }
+
+    /**
+     * The command with {@code picture} (a multipart upload, {@link UploadForm}) to start from; null for none. A
+     * picture comes either uploaded or from an earlier job ({@code sourceJob}), and a strength only with one.
+     */
+    Command.Imagine command(Requester requester, PictureInput.Upload picture) {
         String sizeText = blankToNull(size);
         if (sizeText != null && (width != null || height != null)) {
             throw new Request.Failure(400, "give either size or width and height, not both");
@@ -58,11 +72,28 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             read(options, ImagineOptions.COUNT, count);
             read(options, ImagineOptions.DECODER, blankToNull(decoder));
             read(options, ImagineOptions.PROMPT_SYNTAX, blankToNull(promptSyntax));
+            read(options, ImagineOptions.STRENGTH, strength);
         } catch (ImagineOptions.Unreadable e) {
             throw new Request.Failure(400, e.getMessage());
         }
-        return options.imagine(requester, prompt);
+        Command.Imagine command = options.imagine(requester, prompt);
+        String from = blankToNull(sourceJob);
+        if (from == null) {
+            if (sourceImage != null) {
+                throw new Request.Failure(400, "sourceImage picks a picture of sourceJob: give sourceJob too");
+            }
+            if (strength != null && picture == null) {
+                throw new Request.Failure(400, "strength is for a picture to start from: upload one (multipart field"
+                        + " image) or name an earlier job's with sourceJob");
+            }
+            return picture == null ? command : command.from(picture);
+        }
+        if (picture != null) {
+            throw new Request.Failure(400, "give either an uploaded image or sourceJob, not both");
+        }
+        return command.from(new PictureInput.OfJob(from, sourceImage == null ? 0 : sourceImage));
     }
+
 
     private static void read(ImagineOptions options, String name, Object value) {
         if (value != null) {

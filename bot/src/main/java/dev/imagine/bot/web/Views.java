@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.JobSource;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Durations;
 import dev.imagine.bot.job.Job;
@@ -62,6 +63,10 @@ final class Views {
         if (job.sourceJobId() != null) {
             json.put("sourceJobId", job.sourceJobId());
         }
+        json.put("kind", kind(p));
+        if (p.source() != null && p.source().kind() != JobSource.Kind.UPSCALE) {
+            json.put("strength", p.source().strength());
+        }
         ArrayNode images = json.putArray("images");
         ArrayNode spoilers = json.putArray("spoilers");
         if (job.state() == JobState.DONE) {
@@ -75,6 +80,23 @@ final class Views {
             addPosition(json, place.position(), place.eta());
         }
         return json;
+    }
+
+    /**
+     * What the job makes: "text-to-image", "image-to-image", "upscale", "upscale-detailed", "inpaint", "zoom-out"
+     * or "pan".
+     */
+    static String kind(JobParameters p) {
+        if (p.source() == null) {
+            return "text-to-image";
+        }
+        return switch (p.source().kind()) {
+            case IMAGE_TO_IMAGE -> "image-to-image";
+            case UPSCALE -> "upscale";
+            case UPSCALE_DETAILED -> "upscale-detailed";
+            case INPAINT -> "inpaint";
+            case OUTPAINT -> p.source().outpaint().startsWith("zoom") ? "zoom-out" : "pan";
+        };
     }
 
     /** How many of a finished job's pictures are handed out: all but those its screening held back. */

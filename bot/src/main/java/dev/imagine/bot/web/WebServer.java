@@ -74,6 +74,7 @@ public final class WebServer implements Adapter {
     private final EventHub events;
     private final List<Route> routes;
     private final Map<String, byte[]> files;
+    private final boolean operationsOnly;
 
     /**
      * Prepares the server; {@link #start()} listens.
@@ -85,11 +86,25 @@ public final class WebServer implements Adapter {
      *                               (the message says what to do)
      */
     public WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, MetricsPage metrics) {
-        this(settings, jobs, health, metrics, InstantSource.system());
+        this(settings, jobs, health, metrics, InstantSource.system(), false);
+    }
+
+    /**
+     * A server of {@code /healthz} and {@code /metrics} alone, for a process that only draws ({@code imagine.jar
+     * worker}): no playground, no API. Its {@link #sink()} must not be registered: web jobs are told elsewhere.
+     */
+    public static WebServer operationsOnly(WebSettings settings, JobService jobs, Supplier<HealthReport> health,
+                                           MetricsPage metrics) {
+        return new WebServer(settings, jobs, health, metrics, InstantSource.system(), true);
     }
 
     WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, MetricsPage metrics,
               InstantSource clock) {
+        this(settings, jobs, health, metrics, clock, false);
+    }
+
+    private WebServer(WebSettings settings, JobService jobs, Supplier<HealthReport> health, MetricsPage metrics,
+                      InstantSource clock, boolean operationsOnly) {
         this.settings = settings;
         InetAddress address = address(settings.host());
         this.loopback = address.isLoopbackAddress();
@@ -112,19 +127,15 @@ public final class WebServer implements Adapter {
                 "/api/openapi.yaml", resource("openapi.yaml"));
         ServiceRoutes service = new ServiceRoutes(jobs, Objects.requireNonNull(health, "health"), metrics,
                 settings.hasApiKey());
-        List<Route> all = new ArrayList<>(List.of(
-                new Route("GET", "/", false, r -> file(r, "/", "text/html; charset=utf-8")),
-                new Route("GET", "/app.js", false, r -> file(r, "/app.js", "text/javascript; charset=utf-8")),
-                new Route("GET", "/app.css", false, r -> file(r, "/app.css", "text/css; charset=utf-8"))));
-        all.addAll(service.operations());
-        all.add(new Route("GET", "/api/openapi.yaml", true,
-                r -> file(r, "/api/openapi.yaml", "application/yaml; charset=utf-8")));
-        all.addAll(service.api());
-        all.addAll(new JobRoutes(jobs, events).routes());
         Access access = new Access(settings.apiKey());
-        all.addAll(new ModerationRoutes(jobs, access, new Answers(jobs, events), events).routes());
-        all.add(new EventStream(jobs, events).route());
+        List<Route> all = new ArrayList<>();
+        if (operationsOnly) {
+            all.addAll(service.operations());
+        } else {
+            all.addAll(playgroundAndApi(jobs, service, access));
+        }
         this.routes = List.copyOf(all);
+        this.operationsOnly = operationsOnly;
 
         var registry = metrics.registry();
         QueuedThreadPool threads = new QueuedThreadPool(16, 2);
@@ -151,7 +162,10 @@ public final class WebServer implements Adapter {
         this.context = new ServletContextHandler("/", ServletContextHandler.NO_SESSIONS);
         context.setErrorHandler(errors);
         this.access = access;
-        context.addServlet(new ServletHolder("imagine", new Dispatcher(routes, access, loopback, registry)), "/");
+        ServletHolder dispatcher = new ServletHolder("imagine", new Dispatcher(routes, access, loopback, registry));
+        // Pictures to start from arrive as multipart/form-data (UploadForm).
+        dispatcher.getRegistration().setMultipartConfig(UploadForm.CONFIG);
+        context.addServlet(dispatcher, "/");
         server.setHandler(context);
         new JettyServerThreadPoolMetrics(threads, Tags.empty()).bindTo(registry);
         JettyConnectionMetrics.addToAllConnectors(server, registry);
@@ -160,6 +174,22 @@ public final class WebServer implements Adapter {
             thread.setDaemon(true);
             return thread;
         }), "imagine.web.events");
+    }
+
+    /** The playground's files, the API and the operators' routes. */
+    private List<Route> playgroundAndApi(JobService jobs, ServiceRoutes service, Access access) {
+        List<Route> all = new ArrayList<>(List.of(
+                new Route("GET", "/", false, r -> file(r, "/", "text/html; charset=utf-8")),
+                new Route("GET", "/app.js", false, r -> file(r, "/app.js", "text/javascript; charset=utf-8")),
+                new Route("GET", "/app.css", false, r -> file(r, "/app.css", "text/css; charset=utf-8"))));
+        all.addAll(service.operations());
+        all.add(new Route("GET", "/api/openapi.yaml", true,
+                r -> file(r, "/api/openapi.yaml", "application/yaml; charset=utf-8")));
+        all.addAll(service.api());
+        all.addAll(new JobRoutes(jobs, events).routes());
+        all.addAll(new ModerationRoutes(jobs, access, new Answers(jobs, events), events).routes());
+        all.add(new EventStream(jobs, events).route());
+        return all;
     }
 
     @Override
@@ -199,8 +229,8 @@ public final class WebServer implements Adapter {
                 LOG.warn("updating live job events failed", e);
             }
         }, 1, 1, TimeUnit.SECONDS);
-        LOG.info("playground and API at {} ({})", uri(), settings.hasApiKey() ? "API key required"
-                : "loopback only, no API key");
+        LOG.info("{} at {} ({})", operationsOnly ? "health and metrics" : "playground and API", uri(),
+                settings.hasApiKey() ? "API key required" : "loopback only, no API key");
     }
 
     /** True while it listens. */
@@ -212,6 +242,9 @@ public final class WebServer implements Adapter {
     /** The line the product tests read to find the playground: keep its form. */
     @Override
     public String readyLine() {
+        if (operationsOnly) {
+            return "Health and metrics: " + uri() + "healthz, " + uri() + "metrics";
+        }
         return "Playground and API: " + uri() + "  (health: " + uri() + "healthz, metrics: " + uri() + "metrics)";
     }
 

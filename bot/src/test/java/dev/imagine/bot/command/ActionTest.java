@@ -13,8 +13,10 @@ class ActionTest {
     void eachAction_asksTheJobServiceForItsCommand_forWhoeverPressed() {
         assertThat(Action.SAME_SEED.command(bob, JOB)).isEqualTo(new Command.Replay(bob, JOB));
         assertThat(Action.REROLL.command(bob, JOB)).isEqualTo(new Command.Reroll(bob, JOB));
-        assertThat(Action.VARY.command(bob, JOB)).isEqualTo(new Command.Vary(bob, JOB));
-        assertThat(Action.UPSCALE.command(bob, JOB)).isEqualTo(new Command.Upscale(bob, JOB));
+        assertThat(Action.VARY.command(bob, JOB)).isEqualTo(new Command.Vary(bob, JOB, Variation.SUBTLE));
+        assertThat(Action.VARY_STRONG.command(bob, JOB)).isEqualTo(new Command.Vary(bob, JOB, Variation.STRONG));
+        assertThat(Action.UPSCALE.command(bob, JOB)).isEqualTo(new Command.Upscale(bob, JOB, false));
+        assertThat(Action.UPSCALE_DETAILED.command(bob, JOB)).isEqualTo(new Command.Upscale(bob, JOB, true));
         assertThat(Action.DELETE.command(bob, JOB)).isEqualTo(new Command.Delete(bob, JOB));
         assertThat(Action.CANCEL.command(bob, JOB)).isEqualTo(new Command.Cancel(bob, JOB));
     }
@@ -33,7 +35,8 @@ class ActionTest {
     void theCodes_areThoseButtonsAlreadyInChatsCarry() {
         // Pictures posted by earlier versions carry these in their buttons; a press must still mean the same.
         assertThat(Arrays.stream(Action.values()).map(Action::code))
-                .containsExactly("same", "rr", "var", "up", "del", "cx");
+                .containsExactly("same", "rr", "var", "vst", "up", "upd", "zo", "zoo", "pl", "pr", "pu", "pd", "del",
+                        "cx");
         assertThat(new ActionRef(Action.SAME_SEED, JOB).encode()).isEqualTo("same:" + JOB);
     }
 
@@ -51,12 +54,14 @@ class ActionTest {
     }
 
     @Test
-    void onlyActionsTheJobServiceDoes_areReady_andOnlyThoseThatDrawMakeAPublicJob() {
-        assertThat(Action.VARY.ready()).isFalse();
-        assertThat(Action.UPSCALE.ready()).isFalse();
+    void everyAction_isReady_andOnlyThoseThatDrawMakeAPublicJob() {
+        assertThat(Action.values()).allMatch(Action::ready);
+        assertThat(Action.UPSCALE_DETAILED.drawsAPicture()).isTrue();
         assertThat(Action.SAME_SEED.drawsAPicture()).isTrue();
         assertThat(Action.DELETE.drawsAPicture()).isFalse();
         assertThat(Action.UNDER_A_PICTURE).containsExactly(Action.SAME_SEED, Action.REROLL, Action.VARY,
-                Action.UPSCALE, Action.DELETE);
+                Action.VARY_STRONG, Action.UPSCALE, Action.UPSCALE_DETAILED, Action.ZOOM_OUT_1_5, Action.ZOOM_OUT_2,
+                Action.PAN_LEFT, Action.PAN_RIGHT, Action.PAN_UP, Action.PAN_DOWN, Action.DELETE);
+        assertThat(Action.PANS).allMatch(Action::drawsAPicture);
     }
 }

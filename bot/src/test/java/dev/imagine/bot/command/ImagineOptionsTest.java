@@ -18,6 +18,21 @@ class ImagineOptionsTest {
     }
 
     @Test
+    void strength_isReadAsTheDecimalTyped_soItsScheduleIsDiffusers() {
+        // int(50 * 0.7) is 35 in Python; the float nearest 0.7 (0.69999999) would give 34.
+        Command.Imagine command = new ImagineOptions().read("strength", "0.7").imagine(alice, "a fox");
+
+        assertThat(command.strength()).isEqualTo(0.7);
+        assertThat((int) (RequestRules.LCM_SCHEDULE_POINTS * command.strength())).isEqualTo(35);
+        assertThat((int) (RequestRules.LCM_SCHEDULE_POINTS * (double) 0.7f)).isEqualTo(34);
+        assertThat(RequestRules.strengthProblem(0.7, 8)).isNull();
+        assertThat(RequestRules.strengthProblem(0.1, 8)).contains("leaves 5 of LCM's 50 schedule points")
+                .contains("at least 0.16 or at most 5 steps");
+        assertThatThrownBy(() -> new ImagineOptions().read("strength", "lots"))
+                .hasMessage("strength must be a number above 0 and at most 1, got 'lots'");
+    }
+
+    @Test
     void absentOptions_stayNull_soThePersonsDefaultsApply() {
         assertThat(new ImagineOptions().isEmpty()).isTrue();
         assertThat(new ImagineOptions().imagine(alice, "a fox")).isEqualTo(Command.Imagine.of(alice, "a fox"));

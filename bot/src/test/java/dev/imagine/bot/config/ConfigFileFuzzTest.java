@@ -69,7 +69,9 @@ class ConfigFileFuzzTest {
                     + "\"]"
                     : "[\"" + g.intBetween(1, 999_999) + "\", \"" + g.intBetween(1, 999_999) + "\"]";
             case PATH -> "/tmp/" + g.string(1, 10, "abcxyz-_");
-            case STRING, OPTIONAL_STRING -> "\"" + (key.path().equals("safety.classifier")
+            case STRING, OPTIONAL_STRING -> key.path().equals("redis.url")
+                    ? g.oneOf("redis://127.0.0.1:" + g.intBetween(1, 65535), "rediss://:pw@cache.example:6380/2")
+                    : "\"" + (key.path().equals("safety.classifier")
                     ? g.oneOf("Falconsai/nsfw_image_detection", "a/b@main", "") : g.string(1, 12, "abcdefgh-_/.")) + "\"";
         };
     }
@@ -198,7 +200,9 @@ class ConfigFileFuzzTest {
             Map<String, String> values = new TreeMap<>();
             for (int i = g.intBetween(1, 10); i > 0; i--) {
                 ConfigKey key = g.oneOf(ConfigSchema.KEYS.toArray(ConfigKey[]::new));
-                if (!key.path().startsWith("safety.") && !key.path().startsWith("queue.")) {
+                // worker.enabled: false is valid only with queue.backend: redis, which this test leaves alone.
+                if (!key.path().startsWith("safety.") && !key.path().startsWith("queue.")
+                        && !key.path().startsWith("worker.")) {
                     values.put(key.path(), valid(g, key));
                 }
             }

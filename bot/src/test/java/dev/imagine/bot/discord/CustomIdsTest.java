@@ -13,11 +13,15 @@ class CustomIdsTest {
     private final String jobId = new JobIds().get();
 
     @Test
-    void theButtonsUnderAPicture_carryTheirActionAndJob_withinDiscordsLimit_notReadyOnesDisabled() {
-        List<Button> buttons = Messages.buttons(jobId).getButtons();
+    void theButtonsUnderAPicture_carryTheirActionAndJob_inRowsWithinDiscordsLimits_notReadyOnesDisabled() {
+        List<net.dv8tion.jda.api.components.actionrow.ActionRow> rows = Messages.buttons(jobId);
+        assertThat(rows).allSatisfy(row -> assertThat(row.getButtons()).hasSizeLessThanOrEqualTo(5));
+        List<Button> buttons = rows.stream().flatMap(row -> row.getButtons().stream()).toList();
 
-        assertThat(buttons).extracting(Button::getLabel)
-                .containsExactly("Same seed", "Re-roll", "Vary", "Upscale", "Delete");
+        assertThat(buttons).extracting(Button::getLabel).containsExactly("Same seed", "Re-roll", "Vary (subtle)",
+                "Vary (strong)", "Upscale 2×", "Upscale 2× (detailed)", "Zoom out 1.5×", "Zoom out 2×", "Pan ⬅", "Pan ➡",
+                "Pan ⬆", "Pan ⬇", "Delete");
+        assertThat(rows).hasSize(3);
         for (Button button : buttons) {
             ActionRef pressed = CustomIds.parse(button.getCustomId()).orElseThrow();
             assertThat(button.getCustomId().length()).isLessThanOrEqualTo(CustomIds.MAX_LENGTH);

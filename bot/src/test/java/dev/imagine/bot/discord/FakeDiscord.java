@@ -197,6 +197,13 @@ final class FakeDiscord implements AutoCloseable {
     private final Map<String, Long> memberPermissionsOf = new ConcurrentHashMap<>();
     private final AtomicInteger rateLimitedEdits = new AtomicInteger();
     private volatile long retryAfterSeconds = 1;
+    /** Files on the CDN by path, and the signature ("ex=…&is=…&hm=…") each was issued with. */
+    private final Map<String, byte[]> cdn = new ConcurrentHashMap<>();
+    private final Map<String, String> cdnSignatures = new ConcurrentHashMap<>();
+    /** How long a signed CDN URL is valid: Discord's signed attachment links expire after about a day. */
+    static final Duration CDN_LINK_LIFETIME = Duration.ofHours(24);
+    /** The largest attachment a member may upload here: 10 MiB, or 100 MiB on a server with level 3 boosts. */
+    private volatile long attachmentSizeLimit = 10L << 20;
 
     // Gateway state, guarded by "this".
     private WebSocket socket;
@@ -255,7 +262,121 @@ final class FakeDiscord implements AutoCloseable {
         rateLimitedEdits.set(count);
     }
 
+    // ---- the CDN ----
+
+    /** The server has level 3 boosts: members may attach files of up to 100 MiB. */
+    void boostedServer() {
+        attachmentSizeLimit = 100L << 20;
+    }
+
+    /**
+     * Puts a file on the CDN as an upload does, and returns its attachment object (as in a message or an interaction's
+     * resolved data): a signed URL, as Discord has served attachments since 2024 ({@code ex} expiry and {@code is}
+     * issue time in hex seconds, {@code hm} a signature); the same URL without its signature, or after {@code ex},
+     * is a 404.
+     */
+    DataObject attachment(String fileName, String contentType, byte[] bytes) {
+        String id = snowflake(now());
+        String path = "/attachments/" + CHANNEL_ID + "/" + id + "/" + fileName;
+        long issued = now().getEpochSecond();
+        String signature = "ex=" + Long.toHexString(issued + CDN_LINK_LIFETIME.toSeconds()) + "&is="
+                + Long.toHexString(issued) + "&hm=" + Integer.toHexString(java.util.Arrays.hashCode(bytes) ^ path
+                .hashCode()) + "0f1e2d3c";
+        cdn.put(path, bytes.clone());
+        cdnSignatures.put(path, signature);
+        String url = "http://127.0.0.1:" + server.getPort() + path + "?" + signature + "&";
+        return DataObject.empty().put("id", id).put("filename", fileName).put("size", bytes.length)
+                .put("content_type", contentType).put("url", url).put("proxy_url", url);
+    }
+
+    /** The CDN requests Imagine made (downloads of attachments). */
+    List<Request> cdnRequests() {
+        return requests(r -> r.path().startsWith("/attachments/"));
+    }
+
+    private MockResponse cdn(RecordedRequest request, String path) {
+        String query = request.getUrl().encodedQuery();
+        String issued = cdnSignatures.get(path);
+        byte[] file = cdn.get(path);
+        String asked = query == null ? "" : query.replaceAll("&$", "");
+        if (file == null || issued == null || !asked.equals(issued)
+                || Long.parseLong(issued.substring(3, issued.indexOf('&')), 16) < now().getEpochSecond()) {
+            return new MockResponse.Builder().code(404).setHeader("Content-Type", "text/plain")
+                    .body("This content is no longer available.").build();
+        }
+        return new MockResponse.Builder().code(200).setHeader("Content-Type", "application/octet-stream")
+                .body(new Buffer().write(file)).build();
+    }
+
     // ---- driving the bot ----
+
+    static DataObject attachmentOption(String name, DataObject attachment) {
+        return DataObject.empty().put("name", name).put("type", 11).put("value", attachment.getString("id"));
+    }
+
+    /**
+     * /imagine (or another command) by {@code user} with a file attached to its attachment option {@code image}: the
+     * client uploads it first (refused above the server's attachment size limit), and the interaction names it in
+     * {@code resolved.attachments}.
+     */
+    String slashWithAttachment(User user, String command, String fileName, String contentType, byte[] bytes,
+                               DataObject... options) {
+        if (bytes.length > attachmentSizeLimit) {
+            throw new IllegalArgumentException("Discord's client does not let a member attach " + bytes.length
+                    + " bytes here (the limit is " + attachmentSizeLimit + ")");
+        }
+        DataObject attachment = attachment(fileName, contentType, bytes);
+        List<DataObject> all = new ArrayList<>(List.of(options));
+        all.add(attachmentOption("image", attachment));
+        DataObject data = commandData(command, all.toArray(DataObject[]::new));
+        data.put("resolved", DataObject.empty().put("attachments", DataObject.empty()
+                .put(attachment.getString("id"), attachment)));
+        return interaction(now(), user, 2, data, null, CHANNEL_ID);
+    }
+
+    /**
+     * A slash command with a picture in its {@code image} option and a mask in its {@code mask} option, both
+     * attachments resolved as Discord resolves them (each on its signed CDN URL).
+     */
+    String slashWithPictureAndMask(User user, String command, byte[] picture, byte[] mask, DataObject... options) {
+        DataObject image = attachment("picture.png", "image/png", picture);
+        DataObject maskFile = attachment("mask.png", "image/png", mask);
+        List<DataObject> all = new ArrayList<>(List.of(options));
+        all.add(attachmentOption("image", image));
+        all.add(attachmentOption("mask", maskFile));
+        DataObject data = commandData(command, all.toArray(DataObject[]::new));
+        data.put("resolved", DataObject.empty().put("attachments", DataObject.empty()
+                .put(image.getString("id"), image).put(maskFile.getString("id"), maskFile)));
+        return interaction(now(), user, 2, data, null, CHANNEL_ID);
+    }
+
+    /** A message a member posted in the channel with these attachments (for a message command to target). */
+    DataObject memberMessage(User author, String content, DataObject... attachments) {
+        String id = snowflake(now());
+        return DataObject.empty().put("id", id).put("type", 0).put("channel_id", CHANNEL_ID)
+                .put("author", author.json()).put("content", content)
+                .put("mentions", DataArray.empty()).put("mention_roles", DataArray.empty())
+                .put("embeds", DataArray.empty()).put("attachments", DataArray.fromCollection(List.of(attachments)))
+                .put("components", DataArray.empty()).put("flags", 0).put("pinned", false).put("tts", false)
+                .put("mention_everyone", false).put("timestamp", now().toString());
+    }
+
+    /** A message command (right click, Apps) named {@code name} on {@code target}, by {@code user}. */
+    String messageCommand(User user, String name, DataObject target) {
+        DataObject data = DataObject.empty().put("id", snowflake(now())).put("name", name).put("type", 3)
+                .put("target_id", target.getString("id"))
+                .put("resolved", DataObject.empty().put("messages", DataObject.empty()
+                        .put(target.getString("id"), target)));
+        return interaction(now(), user, 2, data, null, CHANNEL_ID);
+    }
+
+    /** The bot's message {@code shown} as the channel has it (with its files on the CDN), for a message command. */
+    DataObject asPosted(Shown shown) {
+        synchronized (arrivals) {
+            return messageJson(shown, 0);
+        }
+    }
+
 
     static DataObject option(String name, Object value) {
         int type = switch (value) {
@@ -631,6 +752,10 @@ final class FakeDiscord implements AutoCloseable {
             return new MockResponse.Builder().webSocketUpgrade(gateway).build();
         }
         String method = request.getMethod();
+        if (path.startsWith("/attachments/") && method.equals("GET")) {
+            // The CDN: no token needed (or wanted), only the link's signature.
+            return record(method, path, null, List.of(), cdn(request, path));
+        }
         DataObject payload = null;
         List<Upload> files = new ArrayList<>();
         try {
@@ -851,11 +976,7 @@ final class FakeDiscord implements AutoCloseable {
     private DataObject messageJson(Shown shown, int type) {
         DataArray attachments = DataArray.empty();
         for (Upload file : shown.files) {
-            String id = snowflake(now());
-            String url = "http://127.0.0.1:" + server.getPort() + "/attachments/" + id + "/" + file.fileName();
-            attachments.add(DataObject.empty().put("id", id).put("filename", file.fileName())
-                    .put("size", file.bytes().length).put("content_type", "image/png").put("url", url)
-                    .put("proxy_url", url));
+            attachments.add(attachment(file.fileName(), "image/png", file.bytes()));
         }
         return DataObject.empty().put("id", shown.id).put("type", type).put("channel_id", shown.channelId)
                 .put("application_id", APP_ID).put("webhook_id", APP_ID).put("author", bot())

@@ -175,4 +175,35 @@ class FakeDiscordTest {
         assertThat(edit.status()).isEqualTo(404);
         assertThat(edit.code()).isEqualTo(10008);
     }
+
+    @Test
+    void theCdn_servesAnAttachmentOnlyAtItsSignedUrl_untilTheLinkExpires() throws Exception {
+        byte[] picture = dev.imagine.bot.testing.Pictures.png(16, 16);
+        String url = discord.attachment("a.png", "image/png", picture).getString("url");
+        String unsigned = url.substring(0, url.indexOf('?'));
+        String forged = url.replaceFirst("hm=[0-9a-f]+", "hm=00");
+
+        HttpResponse<byte[]> signed = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+        int withoutSignature = http.send(HttpRequest.newBuilder(URI.create(unsigned)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        int withForgery = http.send(HttpRequest.newBuilder(URI.create(forged)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+        discord.advanceClock(FakeDiscord.CDN_LINK_LIFETIME.plusMinutes(1));
+        int expired = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+                HttpResponse.BodyHandlers.discarding()).statusCode();
+
+        assertThat(signed.statusCode()).isEqualTo(200);
+        assertThat(signed.body()).isEqualTo(picture);
+        assertThat(withoutSignature).isEqualTo(404);
+        assertThat(withForgery).isEqualTo(404);
+        assertThat(expired).isEqualTo(404);
+    }
+
+    @Test
+    void aMemberCannotAttachMoreThanTheServersUploadLimit() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> discord.slashWithAttachment(FakeDiscord.ALICE,
+                        "imagine", "big.png", "image/png", new byte[(10 << 20) + 1]))
+                .hasMessageContaining("does not let a member attach");
+    }
 }

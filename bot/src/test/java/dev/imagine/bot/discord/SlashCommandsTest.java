@@ -17,7 +17,7 @@ class SlashCommandsTest {
     @Test
     void theCommands_workInServersAndDirectMessages_butModerateOnlyInServersForManageServer() {
         assertThat(SlashCommands.all(RequestRules.SIZE_CHOICES)).extracting(CommandData::getName)
-                .containsExactly("imagine", "queue", "cancel", "settings", "help", "moderate");
+                .containsExactly("imagine", "queue", "cancel", "settings", "help", "moderate", "Vary with Imagine");
         for (CommandData command : SlashCommands.all(RequestRules.SIZE_CHOICES)) {
             if (command.getName().equals("moderate")) {
                 assertThat(command.getContexts()).containsExactly(InteractionContextType.GUILD);
@@ -27,6 +27,16 @@ class SlashCommandsTest {
             assertThat(command.getContexts()).as(command.getName())
                     .containsExactlyInAnyOrder(InteractionContextType.GUILD, InteractionContextType.BOT_DM);
         }
+    }
+
+    @Test
+    void imagine_takesAnImageAttachmentAndAStrength_andVaryWithImagineIsAMessageCommand() {
+        List<CommandData> all = SlashCommands.all(RequestRules.SIZE_CHOICES);
+        String imagine = all.get(0).toData().getArray("options").toString();
+
+        assertThat(imagine).contains("\"name\":\"image\"").contains("\"type\":11")
+                .contains("\"name\":\"strength\"").contains("\"max_value\":1");
+        assertThat(all.getLast().getType()).isEqualTo(net.dv8tion.jda.api.interactions.commands.Command.Type.MESSAGE);
     }
 
     @Test
@@ -60,10 +70,11 @@ class SlashCommandsTest {
     void atTheDefaultLimits_theCommandsAreThoseEarlierVersionsRegistered_soAnUpgradeSpendsNoCommandCreates() {
         List<ImageSize> sizes = RequestRules.sizesWithin(Limits.DEFAULTS, ImageSize.SQUARE_512);
 
-        // Changed on purpose: issue 17 added the prompt-syntax option to /imagine and /settings mine; issue 19 added
-        // /moderate. The upgrade that adds them registers again, one create.
+        // Changed on purpose: pictures as input (/imagine's image and strength, the message command "Vary with
+        // Imagine"), issue 17's prompt-syntax option, inpainting (/imagine's mask) and issue 19's /moderate: the first
+        // start after such an upgrade registers the commands again, the ones after it do not.
         assertThat(CommandRegistration.hash(SlashCommands.all(sizes)))
-                .isEqualTo("17572d47769b66b4f80dd782fcf1ed9a4bf22f9d4b58ed66b8f5470a11735f2d");
+                .isEqualTo("e763b61a566ad3c174a5bbaf5471a972af6c5972f3a288d0b58722f5716afcca");
     }
 
     @Test

@@ -39,7 +39,7 @@ class SlashOptionsFuzzTest {
             ImagineOptions.STEPS, OptionType.INTEGER, ImagineOptions.COUNT, OptionType.INTEGER,
             ImagineOptions.GUIDANCE, OptionType.NUMBER, ImagineOptions.SIZE, OptionType.STRING,
             ImagineOptions.DECODER, OptionType.STRING, ImagineOptions.PROMPT_SYNTAX, OptionType.STRING,
-            SlashCommands.PROMPT, OptionType.STRING);
+            ImagineOptions.STRENGTH, OptionType.NUMBER, SlashCommands.PROMPT, OptionType.STRING);
 
     /** One interaction as JDA hands it to the listener: the command, its subcommand and the options' payload. */
     record Interaction(String name, String subcommand, List<DataObject> options) {
@@ -123,7 +123,7 @@ class SlashOptionsFuzzTest {
             try {
                 command = OPTIONS.parse(interaction.event(), ALICE);
             } catch (SlashOptions.InvalidOption refused) {
-                assertThat(refused.getMessage()).matches("(?s)(seed|steps|size|guidance|count|decoder|prompt-syntax|max_steps"
+                assertThat(refused.getMessage()).matches("(?s)(seed|steps|size|guidance|count|decoder|prompt-syntax|strength|max_steps"
                         + "|max_side|max_count|max_prompt_length|channels)(:| must be | .* is not one I offer; choose"
                         + " one of ).*|I don't know /.*; try /help\\.|/settings has show, mine and server\\.");
                 if (refused.getMessage().contains(" must be ") && !refused.getMessage().startsWith("max_")) {
@@ -163,7 +163,8 @@ class SlashOptionsFuzzTest {
                             new dev.imagine.bot.command.ImageSize[0])));
                     case ImagineOptions.DECODER -> g.oneOf("full", "fast");
                     case ImagineOptions.PROMPT_SYNTAX -> g.oneOf("a1111", "plain");
-                    case ImagineOptions.GUIDANCE -> Double.parseDouble(FrontDoor.validText(g, name));
+                    case ImagineOptions.GUIDANCE, ImagineOptions.STRENGTH -> Double.parseDouble(
+                            FrontDoor.validText(g, name));
                     default -> Long.parseLong(FrontDoor.validText(g, name));
                 };
                 options.add(option(name, TYPES.get(name), value));

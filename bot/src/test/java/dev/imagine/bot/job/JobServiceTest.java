@@ -13,6 +13,7 @@ import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
+import dev.imagine.bot.command.Variation;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.queue.Usage;
@@ -186,11 +187,11 @@ class JobServiceTest {
     }
 
     @Test
-    void vary_isRefusedPolitely_untilItExists() {
-        Reply reply = service.handle(new Command.Vary(ALICE_IN_ART, "abcdefghij"), "o");
+    void vary_ofAnUnknownJob_saysItIsGone() {
+        Reply reply = service.handle(new Command.Vary(ALICE_IN_ART, "abcdefghij", Variation.SUBTLE), "o");
 
         assertThat(reply).isInstanceOf(Reply.Refused.class);
-        assertThat(((Reply.Refused) reply).message()).contains("not available yet");
+        assertThat(((Reply.Refused) reply).reason()).isEqualTo(Reply.Refused.Reason.NOT_FOUND);
     }
 
     @Test
@@ -431,8 +432,8 @@ class JobServiceTest {
                 .isEqualTo(Reply.Refused.Reason.NOT_ALLOWED);
         assertThat(((Reply.Refused) service.handle(new Command.Cancel(ALICE_IN_ART, first.id()), "o")).reason())
                 .isEqualTo(Reply.Refused.Reason.CONFLICT);
-        assertThat(((Reply.Refused) service.handle(new Command.Vary(ALICE_IN_ART, first.id()), "o")).reason())
-                .isEqualTo(Reply.Refused.Reason.NOT_AVAILABLE);
+        assertThat(((Reply.Refused) service.handle(new Command.Upscale(ALICE_IN_ART, first.id(), false), "o"))
+                .reason()).isEqualTo(Reply.Refused.Reason.NOT_AVAILABLE);
 
         service.shutdown(Duration.ofSeconds(5));
 

@@ -92,8 +92,10 @@ class ReplyTextsTest {
 
         assertThat(help).contains("/imagine fox --steps 2").contains("/settings steps 2")
                 .contains("Same seed draws it again exactly").contains("Re-roll").contains("Delete removes it")
-                .doesNotContain("Vary").doesNotContain("Upscale");
-        assertThat(ReplyTexts.help()).contains("steps (1–8, default 4)").contains("guidance (1–20, default 8)");
+                .contains("Vary (subtle) redraws its details").contains("Upscale 2× (detailed) makes it twice as large")
+                .doesNotContain("coming");
+        assertThat(ReplyTexts.help()).contains("steps (1–8, default 4)").contains("guidance (1–20, default 8)")
+                .contains("strength (0–1, default 0.5");
     }
 
     @Test

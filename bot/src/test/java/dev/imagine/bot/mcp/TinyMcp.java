@@ -8,6 +8,7 @@ import dev.imagine.bot.command.Limits;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.JobService;
+import dev.imagine.bot.job.JobServiceBuilder;
 import dev.imagine.bot.job.JobSettings;
 import dev.imagine.bot.ops.Metrics;
 import dev.imagine.bot.queue.QueueSettings;
@@ -30,6 +31,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 /**
  * A whole Imagine for the MCP tests, wired as the application wires it: the job service on the real small fixture
@@ -65,16 +67,25 @@ final class TinyMcp implements AutoCloseable {
 
     /** The job service and store in {@code data} on the small model drawn by {@code generator}, not yet working. */
     static Engine engine(Path data, TestGenerator generator) {
+        return engine(data, generator, UnaryOperator.identity());
+    }
+
+    /** {@code more}: what the test adds to the job service (a classifier and a policy, say). */
+    static Engine engine(Path data, TestGenerator generator, UnaryOperator<JobServiceBuilder> more) {
         JobSettings settings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture", Duration.ofMinutes(1),
                 0.5, false);
         AtomicLong seeds = new AtomicLong(1000);
-        return new Engine(data, generator, settings, QueueSettings.DEFAULTS, seeds::incrementAndGet);
+        return new Engine(data, generator, settings, QueueSettings.DEFAULTS, seeds::incrementAndGet, more);
     }
 
     /** With {@code apiKey} required on /mcp and /api (null: none, loopback only). */
     static TinyMcp start(Path data, String apiKey) {
+        return start(data, apiKey, UnaryOperator.identity());
+    }
+
+    static TinyMcp start(Path data, String apiKey, UnaryOperator<JobServiceBuilder> more) {
         TestGenerator generator = TestGenerator.over(TinyModel.shared());
-        Engine engine = engine(data, generator);
+        Engine engine = engine(data, generator, more);
         JobService jobs = engine.jobs();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
         jobs.observe(metrics);

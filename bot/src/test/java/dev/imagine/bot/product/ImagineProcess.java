@@ -31,7 +31,9 @@ import java.util.regex.Pattern;
  * never leaves a child behind.
  */
 final class ImagineProcess implements AutoCloseable {
-    private static final Pattern PLAYGROUND = Pattern.compile("Playground and API: (http://\\S+/)");
+    /** The bot's playground line, or a worker's line of its health and metrics server. */
+    private static final Pattern PLAYGROUND =
+            Pattern.compile("(?:Playground and API: (http://\\S+/)|Health and metrics: (http://[^/\\s]+/))");
 
     private final String name;
     private final Process process;
@@ -85,7 +87,7 @@ final class ImagineProcess implements AutoCloseable {
                 file.flush();
                 Matcher m = PLAYGROUND.matcher(line);
                 if (m.find()) {
-                    playground.complete(URI.create(m.group(1)));
+                    playground.complete(URI.create(m.group(1) != null ? m.group(1) : m.group(2)));
                 }
             }
         } catch (IOException e) {

@@ -95,20 +95,26 @@ final class PlaygroundClient {
      * step: from then on the picture is being drawn inside ONNX Runtime.
      */
     CompletableFuture<JsonNode> firstStep(String jobId) {
+        return step(jobId, 1);
+    }
+
+    /** Completes with the job's {@code nth} progress event (1 = the first finished denoising step). */
+    CompletableFuture<JsonNode> step(String jobId, int nth) {
         HttpRequest request = HttpRequest.newBuilder(base.resolve("/api/jobs/" + jobId + "/events")).GET().build();
         return client.sendAsync(request, HttpResponse.BodyHandlers.ofLines()).thenApply(response -> {
             String event = null;
+            int seen = 0;
             try (Stream<String> lines = response.body()) {
                 for (Iterator<String> it = lines.iterator(); it.hasNext(); ) {
                     String line = it.next();
                     if (line.startsWith("event: ")) {
                         event = line.substring(7).strip();
-                    } else if (line.startsWith("data: ") && "progress".equals(event)) {
+                    } else if (line.startsWith("data: ") && "progress".equals(event) && ++seen == nth) {
                         return parse(line.substring(6));
                     }
                 }
             }
-            throw new AssertionError("the events of job " + jobId + " ended without a progress event");
+            throw new AssertionError("the events of job " + jobId + " ended before progress event " + nth);
         });
     }
 

@@ -75,6 +75,9 @@ class CommandTextFuzzTest {
         if (command.promptSyntax() != null) {
             text.append(" --prompt-syntax ").append(command.promptSyntax().label());
         }
+        if (command.strength() != null) {
+            text.append(" --strength ").append(command.strength());
+        }
         return text.toString();
     }
 

@@ -126,7 +126,19 @@ final class FakeTelegram implements AutoCloseable {
     private final Set<String> admins = ConcurrentHashMap.newKeySet();
     private final Map<Long, Set<Integer>> messagesByChat = new ConcurrentHashMap<>();
     private final Map<Long, Long> upgradedTo = new ConcurrentHashMap<>();
+    /** Files people sent, by file_id; getFile gives them a file_path, which the download then names. */
+    private final Map<String, byte[]> filesById = new ConcurrentHashMap<>();
+    private final Map<String, String> pathsToIds = new ConcurrentHashMap<>();
+    /** The messages people sent, by chat and id: a reply carries the message it replies to. */
+    private final Map<String, ObjectNode> sentByPeople = new ConcurrentHashMap<>();
+    private final AtomicInteger nextFile = new AtomicInteger();
     private volatile boolean closed;
+
+    /**
+     * The Bot API's getFile limit: "bots can download files of up to 20 MB in size" (getFile answers "Bad Request:
+     * file is too big" above it).
+     */
+    static final long GET_FILE_LIMIT = 20L * 1024 * 1024;
 
     FakeTelegram() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -246,6 +258,171 @@ final class FakeTelegram implements AutoCloseable {
         return messageId;
     }
 
+    /**
+     * A user's photo, with {@code caption} (a leading {@code /command} gets its bot_command caption entity). Telegram
+     * stores a photo in several sizes, smallest first: here a 90-pixel thumbnail (another file) and the photo as sent.
+     * Returns the message id.
+     */
+    int sendPhoto(long chatId, String chatType, long userId, String userName, byte[] photo, int width, int height,
+                  String caption) {
+        ObjectNode message = peopleMessage(chatId, chatType, userId, userName);
+        ArrayNode sizes = message.putArray("photo");
+        byte[] thumbnail = dev.imagine.bot.testing.Pictures.jpeg(90, Math.max(1, 90 * height / width));
+        sizes.add(photoSize(store(thumbnail), thumbnail.length, 90, Math.max(1, 90 * height / width)));
+        sizes.add(photoSize(store(photo), photo.length, width, height));
+        caption(message, caption);
+        return deliver(message);
+    }
+
+    /** A user's file sent as a document (uncompressed), with {@code caption}. Returns the message id. */
+    int sendDocument(long chatId, String chatType, long userId, String userName, byte[] file, String fileName,
+                     String mimeType, String caption) {
+        ObjectNode message = peopleMessage(chatId, chatType, userId, userName);
+        ObjectNode document = message.putObject("document");
+        String id = store(file);
+        document.put("file_id", id);
+        document.put("file_unique_id", "u" + id);
+        document.put("file_name", fileName);
+        document.put("mime_type", mimeType);
+        document.put("file_size", file.length);
+        caption(message, caption);
+        return deliver(message);
+    }
+
+    /** A user's image document with {@code caption}, replying to message {@code replyTo} of the same chat. */
+    int sendDocumentReplyingTo(long chatId, String chatType, long userId, String userName, byte[] file,
+                               String fileName, String caption, int replyTo) {
+        ObjectNode message = peopleMessage(chatId, chatType, userId, userName);
+        ObjectNode document = message.putObject("document");
+        String id = store(file);
+        document.put("file_id", id);
+        document.put("file_unique_id", "u" + id);
+        document.put("file_name", fileName);
+        document.put("mime_type", "image/png");
+        document.put("file_size", file.length);
+        caption(message, caption);
+        ObjectNode original = sentByPeople.get(chatId + "/" + replyTo);
+        if (original != null) {
+            message.set("reply_to_message", original.deepCopy());
+        }
+        return deliver(message);
+    }
+
+    /** A user's text message replying to message {@code replyTo} of the same chat (say, a photo). */
+    int sendTextReplyingTo(long chatId, String chatType, long userId, String userName, String text, int replyTo) {
+        ObjectNode message = peopleMessage(chatId, chatType, userId, userName);
+        message.put("text", text);
+        if (text.startsWith("/")) {
+            message.set("entities", MAPPER.createArrayNode().add(commandEntity(text)));
+        }
+        ObjectNode original = sentByPeople.get(chatId + "/" + replyTo);
+        if (original != null) {
+            message.set("reply_to_message", original.deepCopy());
+        }
+        return deliver(message);
+    }
+
+    /** The bytes of every file the bot downloaded, by file_path, in order. */
+    List<String> downloads() {
+        return calls("download").stream().map(c -> c.param("file_path")).toList();
+    }
+
+    private ObjectNode peopleMessage(long chatId, String chatType, long userId, String userName) {
+        chatTypes.put(chatId, chatType);
+        int messageId = nextMessageId.incrementAndGet();
+        inChat(chatId, messageId);
+        ObjectNode message = MAPPER.createObjectNode();
+        message.put("message_id", messageId);
+        message.put("date", now());
+        message.set("chat", chat(chatId, chatType));
+        message.set("from", user(userId, userName));
+        return message;
+    }
+
+    private static void caption(ObjectNode message, String caption) {
+        if (caption != null) {
+            message.put("caption", caption);
+            if (caption.startsWith("/")) {
+                message.set("caption_entities", MAPPER.createArrayNode().add(commandEntity(caption)));
+            }
+        }
+    }
+
+    private static ObjectNode commandEntity(String text) {
+        int end = text.indexOf(' ');
+        ObjectNode entity = MAPPER.createObjectNode();
+        entity.put("type", "bot_command");
+        entity.put("offset", 0);
+        entity.put("length", end < 0 ? text.length() : end);
+        return entity;
+    }
+
+    private int deliver(ObjectNode message) {
+        sentByPeople.put(message.get("chat").get("id").asLong() + "/" + message.get("message_id").asInt(), message);
+        ObjectNode update = MAPPER.createObjectNode();
+        update.set("message", message);
+        feed(update);
+        return message.get("message_id").asInt();
+    }
+
+    private String store(byte[] file) {
+        String id = "AgACAgIAAx" + nextFile.incrementAndGet();
+        filesById.put(id, file.clone());
+        return id;
+    }
+
+    private static ObjectNode photoSize(String fileId, int size, int width, int height) {
+        ObjectNode photo = MAPPER.createObjectNode();
+        photo.put("file_id", fileId);
+        photo.put("file_unique_id", "u" + fileId);
+        photo.put("width", width);
+        photo.put("height", height);
+        photo.put("file_size", size);
+        return photo;
+    }
+
+    /** getFile: a file_path for a file the bot was sent; refused as the Bot API does for unknown or large files. */
+    private JsonNode getFile(Map<String, String> params) {
+        String id = params.get("file_id");
+        byte[] file = id == null ? null : filesById.get(id);
+        if (file == null) {
+            return error(400, "Bad Request: invalid file_id");
+        }
+        if (file.length > GET_FILE_LIMIT) {
+            return error(400, "Bad Request: file is too big");
+        }
+        String path = "photos/file_" + id.substring(id.length() - 2) + "_" + nextFile.incrementAndGet() + ".jpg";
+        pathsToIds.put(path, id);
+        ObjectNode result = MAPPER.createObjectNode();
+        result.put("file_id", id);
+        result.put("file_unique_id", "u" + id);
+        result.put("file_size", file.length);
+        result.put("file_path", path);
+        return ok(result);
+    }
+
+    /** GET /file/bot<token>/<file_path>: only a path getFile gave, only with the bot's token. */
+    private void download(HttpExchange exchange, String path) throws IOException {
+        String prefix = "/file/bot" + TOKEN + "/";
+        if (!path.startsWith(prefix)) {
+            respond(exchange, 401, error(401, "Unauthorized"));
+            return;
+        }
+        String filePath = path.substring(prefix.length());
+        String id = pathsToIds.get(filePath);
+        record(new Call("download", Map.of("file_path", filePath), Map.of(), System.nanoTime(), null));
+        if (id == null) {
+            respond(exchange, 404, error(404, "Not Found"));
+            return;
+        }
+        byte[] file = filesById.get(id);
+        exchange.getResponseHeaders().set("Content-Type", "application/octet-stream");
+        exchange.sendResponseHeaders(200, file.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(file);
+        }
+    }
+
     /** A user pressing a button with {@code data} under message {@code messageId}. Returns the query id. */
     String press(long chatId, long userId, String userName, int messageId, String data) {
         String id = "cq-" + nextCallbackId.incrementAndGet();
@@ -313,6 +490,10 @@ final class FakeTelegram implements AutoCloseable {
 
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
+            if (exchange.getRequestURI().getPath().startsWith("/file/")) {
+                download(exchange, exchange.getRequestURI().getPath());
+                return;
+            }
             String[] path = exchange.getRequestURI().getPath().split("/");
             if (path.length != 3 || !path[1].startsWith("bot")) {
                 respond(exchange, 404, error(404, "Not Found"));
@@ -370,6 +551,12 @@ final class FakeTelegram implements AutoCloseable {
                 record(new Call(method, params, files, at, null));
                 JsonNode result = awaitUpdates(params);
                 respond(exchange, 200, ok(result));
+                return;
+            }
+            if (method.equals("getfile")) {
+                JsonNode answer = getFile(params);
+                record(new Call(method, params, files, at, answer.path("result")));
+                respond(exchange, answer.path("ok").asBoolean() ? 200 : 400, answer);
                 return;
             }
             JsonNode result = answer(method, params, files);

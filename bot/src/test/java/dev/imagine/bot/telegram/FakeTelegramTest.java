@@ -117,4 +117,41 @@ class FakeTelegramTest {
         assertThat(updates.get(1).getMessage().getChatId()).isEqualTo(supergroup);
         assertThat(updates.get(1).getMessage().getMigrateFromChatId()).isEqualTo(-4001L);
     }
+
+    @Test
+    void getFile_givesAFilePathForFilesOfUpTo20MB_andTheDownloadNeedsThatPathAndTheToken() throws Exception {
+        byte[] small = dev.imagine.bot.testing.Pictures.png(32, 32);
+        telegram.sendDocument(700, "private", 700, "alice", small, "a.png", "image/png", null);
+        telegram.sendDocument(700, "private", 700, "alice", new byte[(int) FakeTelegram.GET_FILE_LIMIT + 1], "b.png",
+                "image/png", null);
+        String smallId = "AgACAgIAAx1";
+        String bigId = "AgACAgIAAx2";
+
+        org.telegram.telegrambots.meta.api.objects.File file = client.execute(
+                org.telegram.telegrambots.meta.api.methods.GetFile.builder().fileId(smallId).build());
+        var http = java.net.http.HttpClient.newHttpClient();
+        var ok = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(telegram.url() + "/file/bot"
+                + FakeTelegram.TOKEN + "/" + file.getFilePath())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var wrongToken = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(telegram.url()
+                + "/file/bot1:nope/" + file.getFilePath())).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+        var unknownPath = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(telegram.url()
+                + "/file/bot" + FakeTelegram.TOKEN + "/photos/never_given.jpg")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofByteArray());
+
+        assertThat(file.getFileSize()).isEqualTo((long) small.length);
+        assertThat(ok.statusCode()).isEqualTo(200);
+        assertThat(ok.body()).isEqualTo(small);
+        assertThat(wrongToken.statusCode()).isEqualTo(401);
+        assertThat(unknownPath.statusCode()).isEqualTo(404);
+        assertThatThrownBy(() -> client.execute(
+                org.telegram.telegrambots.meta.api.methods.GetFile.builder().fileId(bigId).build()))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class,
+                        e -> assertThat(e.getApiResponse()).contains("file is too big"));
+        assertThatThrownBy(() -> client.execute(
+                org.telegram.telegrambots.meta.api.methods.GetFile.builder().fileId("nonsense").build()))
+                .isInstanceOfSatisfying(TelegramApiRequestException.class,
+                        e -> assertThat(e.getApiResponse()).contains("invalid file_id"));
+    }
 }

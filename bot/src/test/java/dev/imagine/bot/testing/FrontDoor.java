@@ -86,6 +86,7 @@ public final class FrontDoor {
             case ImagineOptions.SIZE -> side(g) + g.oneOf("x", "X", "×", "*") + side(g);
             case ImagineOptions.DECODER -> g.oneOf("full", "fast", "Full", "FAST");
             case ImagineOptions.PROMPT_SYNTAX -> g.oneOf("a1111", "plain", "A1111", "Plain");
+            case ImagineOptions.STRENGTH -> g.oneOf("1", "0.35", "0.5", "0.7", ".8", "0.125");
             default -> throw new IllegalArgumentException(option);
         };
     }

@@ -29,9 +29,9 @@ public final class Pngs {
         return PngParameters.read(Files.readAllBytes(png)).orElseThrow(() -> new AssertionError(png + " has no text"));
     }
 
-    /** The parameters text of PNG bytes. */
+    /** The parameters text of a PNG in memory. */
     public static String parametersOf(byte[] png) {
-        return PngParameters.read(png).orElseThrow(() -> new AssertionError("the picture has no text"));
+        return PngParameters.read(png).orElseThrow(() -> new AssertionError("the PNG has no text"));
     }
 
     /** The prompt of the {@code parameters} text chunk (its lines before the last, which holds the settings). */

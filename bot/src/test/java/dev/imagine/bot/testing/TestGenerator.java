@@ -7,6 +7,7 @@ import dev.imagine.pipeline.GenerationCancelledException;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
+import dev.imagine.pipeline.Picture;
 import dev.imagine.pipeline.PipelineException;
 import dev.imagine.pipeline.PngParameters;
 import dev.imagine.pipeline.ProgressListener;
@@ -14,6 +15,7 @@ import dev.imagine.pipeline.PromptChunk;
 import dev.imagine.pipeline.PromptSyntax;
 import dev.imagine.pipeline.StepControl;
 import dev.imagine.pipeline.TokenizedPrompt;
+import dev.imagine.pipeline.UpscaleRequest;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -69,6 +71,11 @@ public final class TestGenerator implements ImageGenerator {
     private volatile CountDownLatch gate = new CountDownLatch(0);
     private volatile String heldPrompt;
     private volatile String failOnPrompt;
+    private volatile boolean imageToImage = true;
+    private volatile boolean upscaler;
+    private volatile boolean upscalerRemoved;
+    /** Every upscale asked for, in order. */
+    public final List<UpscaleRequest> upscaled = new CopyOnWriteArrayList<>();
 
     private TestGenerator(ImageGenerator pipeline) {
         this.pipeline = pipeline;
@@ -185,6 +192,79 @@ public final class TestGenerator implements ImageGenerator {
     @Override
     public boolean hasFastDecoder() {
         return pipeline != null && pipeline.hasFastDecoder();
+    }
+
+    /** The fake starts from pictures as the pipeline does; over a pipeline, as that pipeline can. */
+    @Override
+    public boolean supportsImageToImage() {
+        return pipeline == null ? imageToImage : pipeline.supportsImageToImage();
+    }
+
+    /** From now on the fake has no VAE encoder: it cannot start from a picture. */
+    public TestGenerator withoutImageToImage() {
+        imageToImage = false;
+        return this;
+    }
+
+    /** From now on the fake upscales (its pictures at twice the size, of the same blocks). */
+    public TestGenerator withUpscaler() {
+        upscaler = true;
+        return this;
+    }
+
+    @Override
+    public int sizeStep() {
+        return pipeline == null ? ImageGenerator.super.sizeStep() : pipeline.sizeStep();
+    }
+
+    @Override
+    public Picture prepareSource(Picture picture, Integer width, Integer height) {
+        return pipeline == null ? ImageGenerator.super.prepareSource(picture, width, height)
+                : pipeline.prepareSource(picture, width, height);
+    }
+
+    @Override
+    public boolean supportsUpscale() {
+        return pipeline == null ? upscaler : pipeline.supportsUpscale() && !upscalerRemoved;
+    }
+
+    /** From now on this generator has no upscaler, as a bot whose config names none. */
+    public TestGenerator withoutUpscaler() {
+        upscaler = false;
+        upscalerRemoved = true;
+        return this;
+    }
+
+    @Override
+    public String upscalerName() {
+        return pipeline == null ? (upscaler ? "fake-upscaler" : null) : pipeline.upscalerName();
+    }
+
+    /** Counts as a generation (the test may hold it at its start); the fake's picture is its source, doubled. */
+    @Override
+    public GeneratedImage upscale(UpscaleRequest request, ProgressListener progress, CancellationSignal cancel) {
+        upscaled.add(request);
+        generations.incrementAndGet();
+        entered.release();
+        CountDownLatch now = gate;
+        if (heldPrompt == null && now.getCount() > 0) {
+            held.release();
+            await(now, "the test never opened the gate for the upscale of \"" + request.prompt() + "\"");
+        }
+        if (pipeline != null) {
+            return pipeline.upscale(request, progress, cancel);
+        }
+        if (!upscaler) {
+            throw new PipelineException("this generator cannot upscale");
+        }
+        if (cancel.isCancelled()) {
+            throw new GenerationCancelledException(0, 1);
+        }
+        Picture source = request.source();
+        Picture doubled = source.resized(source.width() * 2, source.height() * 2);
+        byte[] png = PngParameters.labelled(pngOf(doubled), request, modelName(), upscalerName());
+        progress.onProgress(new ProgressListener.Progress(ProgressListener.Progress.Stage.STEP_DONE, 1, 1));
+        return new GeneratedImage(request.seed(), doubled.width(), doubled.height(), png);
     }
 
     @Override
@@ -335,18 +415,32 @@ public final class TestGenerator implements ImageGenerator {
      * guidance), its text chunk is the request's own parameters, as the real pipeline writes them.
      */
     public byte[] pngFor(GenerationRequest request, int index) {
-        int[] pixelsOf = Arrays.copyOf(tokenize(request.prompt(), request.promptSyntax()).ids(), 77 + 5);
+        int[] pixelsOf = Arrays.copyOf(tokenize(request.prompt(), request.promptSyntax()).ids(), 77 + 7);
         pixelsOf[77] = (int) request.seedOf(index);
         pixelsOf[78] = request.steps();
         pixelsOf[79] = request.width();
         pixelsOf[80] = request.height();
         pixelsOf[81] = Float.floatToIntBits(request.guidance());
+        if (request.isImageToImage()) {
+            pixelsOf[82] = request.source().pixelHash().hashCode();
+            pixelsOf[83] = Double.hashCode(request.strength());
+        }
         Random random = new Random(Arrays.hashCode(pixelsOf));
-        BufferedImage image = new BufferedImage(8, 8, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < 8; y++) {
-            for (int x = 0; x < 8; x++) {
-                image.setRGB(x, y, random.nextInt(1 << 24));
+        // 8 x 8 blocks of one colour each at the request's size: a picture of the size asked (image to image starts
+        // from it) that stays a small file.
+        int[] blocks = new int[64];
+        for (int i = 0; i < 64; i++) {
+            blocks[i] = random.nextInt(1 << 24);
+        }
+        int width = request.width();
+        int height = request.height();
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        int[] row = new int[width];
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                row[x] = blocks[(y * 8 / height) * 8 + x * 8 / width];
             }
+            image.setRGB(0, y, width, 1, row, 0, width);
         }
         ByteArrayOutputStream png = new ByteArrayOutputStream();
         try {
@@ -355,6 +449,23 @@ public final class TestGenerator implements ImageGenerator {
             throw new UncheckedIOException(e);
         }
         return PngParameters.labelled(png.toByteArray(), request, index, modelName());
+    }
+
+    private static byte[] pngOf(Picture picture) {
+        BufferedImage image = new BufferedImage(picture.width(), picture.height(), BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < picture.height(); y++) {
+            for (int x = 0; x < picture.width(); x++) {
+                image.setRGB(x, y, picture.channel(x, y, 0) << 16 | picture.channel(x, y, 1) << 8
+                        | picture.channel(x, y, 2));
+            }
+        }
+        ByteArrayOutputStream png = new ByteArrayOutputStream();
+        try {
+            ImageIO.write(image, "png", png);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return png.toByteArray();
     }
 
     /**

@@ -70,6 +70,39 @@ final class Person {
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build());
     }
 
+    /** A multipart/form-data POST, as a browser form or curl -F sends it: text fields, then the file {@code image}. */
+    Answer postMultipart(String path, java.util.Map<String, String> fields, byte[] image, String fileName)
+            throws IOException, InterruptedException {
+        return postMultipart(path, fields, image, fileName, null);
+    }
+
+    /** A multipart upload with a picture (or none) and a mask to inpaint with (or none) as file fields. */
+    Answer postMultipart(String path, java.util.Map<String, String> fields, byte[] image, String fileName,
+                         byte[] mask) throws IOException, InterruptedException {
+        String boundary = "----imagine-test-" + Long.toHexString(System.nanoTime());
+        java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+        java.nio.charset.Charset utf8 = java.nio.charset.StandardCharsets.UTF_8;
+        for (var field : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(utf8));
+        }
+        if (image != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\""
+                    + fileName + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(utf8));
+            body.writeBytes(image);
+            body.writeBytes("\r\n".getBytes(utf8));
+        }
+        if (mask != null) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"mask\"; filename=\""
+                    + "mask.png\"\r\nContent-Type: image/png\r\n\r\n").getBytes(utf8));
+            body.writeBytes(mask);
+            body.writeBytes("\r\n".getBytes(utf8));
+        }
+        body.writeBytes(("--" + boundary + "--\r\n").getBytes(utf8));
+        return send(request(path).header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build());
+    }
+
     Answer post(String path) throws IOException, InterruptedException {
         return send(request(path).POST(HttpRequest.BodyPublishers.noBody()).build());
     }

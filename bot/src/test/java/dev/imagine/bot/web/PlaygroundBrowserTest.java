@@ -59,7 +59,7 @@ class PlaygroundBrowserTest {
         return startBrowser(profile);
     }
 
-    /** Debian's headless Chromium with its own {@code profile} folder, logging the console. */
+    /** Headless Chromium with its own profile folder, its console kept for the test to read. */
     static ChromeDriver startBrowser(Path profile) throws Exception {
         Files.createDirectories(ARTIFACTS);
         ChromeDriverService service = new ChromeDriverService.Builder()
@@ -127,8 +127,8 @@ class PlaygroundBrowserTest {
                         .contains(org.assertj.core.groups.Tuple.tuple("Same seed", true),
                                 org.assertj.core.groups.Tuple.tuple("Re-roll", true),
                                 org.assertj.core.groups.Tuple.tuple("Delete", true),
-                                org.assertj.core.groups.Tuple.tuple("Vary", false),
-                                org.assertj.core.groups.Tuple.tuple("Upscale", false));
+                                org.assertj.core.groups.Tuple.tuple("Vary (subtle)", true),
+                                org.assertj.core.groups.Tuple.tuple("Upscale 2× (detailed)", true));
 
                 assertThat(first.findElement(By.cssSelector("button[data-action='cancel']")).isDisplayed())
                         .as("Cancel is only for pictures still waiting or being drawn").isFalse();

@@ -1,0 +1,150 @@
+package dev.imagine.bot.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagine.bot.command.Decoder;
+import dev.imagine.bot.command.ImageSize;
+import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.SettingsChange;
+import dev.imagine.bot.command.User;
+import dev.imagine.bot.queue.Usage;
+import java.time.Instant;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The contract of a {@link JobStore}, whichever its home: run by {@link MvJobStoreContractTest} against the embedded
+ * store and by {@code RedisJobStoreContractTest} against Redis. "Reopened" is a new store over the same data (the
+ * file opened again, a new process connecting to the same Redis).
+ */
+public abstract class JobStoreContract {
+    private static final Instant NOW = Instant.parse("2026-01-01T10:00:00Z");
+
+    /** A new, empty store. */
+    protected abstract JobStore newStore();
+
+    /** Closes {@code store} and opens the same data again. */
+    protected abstract JobStore reopen(JobStore store);
+
+    private JobStore store;
+
+    @AfterEach
+    void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    protected static Job job(String id, Instant created) {
+        return Job.queued(id, new User("discord", "1", "alice"), "900", "art",
+                new JobParameters("a fox", 42, 4, new ImageSize(512, 768), 8.5f, 2, Decoder.FULL), created,
+                "{\"interaction\":\"tok\"}", null);
+    }
+
+    @Test
+    void jobs_andSettings_areThereForTheNextProcess() {
+        store = newStore();
+        store.save(job("aaaaaaaaaa", NOW).done(NOW.plusSeconds(40), List.of("k1", "k2"), false, 75.5));
+        store.saveUserDefaults("discord:1", new SettingsChange.UserDefaults(2, new ImageSize(384, 384), null, null,
+                Decoder.FAST));
+        store.saveCommunityLimits("discord:900", new SettingsChange.CommunityLimits(4, 512, 2, 300, Set.of("art")));
+
+        store = reopen(store);
+
+        Job job = store.find("aaaaaaaaaa").orElseThrow();
+        assertThat(job).isEqualTo(job("aaaaaaaaaa", NOW).done(NOW.plusSeconds(40), List.of("k1", "k2"), false, 75.5));
+        assertThat(job.parameters().seed()).isEqualTo(42);
+        assertThat(store.userDefaults("discord:1").orElseThrow().decoder()).isEqualTo(Decoder.FAST);
+        assertThat(store.communityLimits("discord:900").orElseThrow().allowedChannels()).containsExactly("art");
+        assertThat(store.find("zzzzzzzzzz")).isEmpty();
+    }
+
+    @Test
+    void aJobSavedAgain_isReplaced_andDeleteForgetsIt() {
+        store = newStore();
+        store.save(job("aaaaaaaaaa", NOW));
+        store.save(job("aaaaaaaaaa", NOW).running(NOW.plusSeconds(5)));
+
+        assertThat(store.find("aaaaaaaaaa").orElseThrow().state()).isEqualTo(JobState.RUNNING);
+        assertThat(store.findByState(EnumSet.of(JobState.QUEUED))).isEmpty();
+        assertThat(store.findByState(EnumSet.of(JobState.RUNNING))).extracting(Job::id).containsExactly("aaaaaaaaaa");
+
+        store.delete("aaaaaaaaaa");
+
+        assertThat(store.find("aaaaaaaaaa")).isEmpty();
+        assertThat(store.findByState(EnumSet.allOf(JobState.class))).isEmpty();
+        assertThat(store.findByOwner("discord:1", 10)).isEmpty();
+    }
+
+    @Test
+    void aCommunitysRules_areThereForTheNextProcess_andOtherCommunitiesHaveNone() {
+        store = newStore();
+        CommunityRules rules = new CommunityRules("refuse", List.of("gore"), 3, true, Set.of("telegram:5"));
+        store.saveCommunityRules("discord:900", rules);
+
+        store = reopen(store);
+
+        assertThat(store.communityRules("discord:900")).contains(rules);
+        assertThat(store.communityRules("discord:901")).isEmpty();
+    }
+
+    @Test
+    void clearedUserDefaults_areGone() {
+        store = newStore();
+        store.saveUserDefaults("discord:1", new SettingsChange.UserDefaults(2, null, null, null, null));
+
+        store.clearUserDefaults("discord:1");
+
+        assertThat(store.userDefaults("discord:1")).isEmpty();
+    }
+
+    @Test
+    void fairShareUsage_isThereForTheNextProcess_andForgottenUsersAreGone() {
+        store = newStore();
+        store.saveUsage("discord:1", new Usage(412.5, NOW));
+        store.saveUsage("web:abc", new Usage(3, NOW.plusSeconds(60)));
+        store.saveUsage("web:abc", new Usage(7.25, NOW.plusSeconds(90)));
+        store.saveUsage("telegram:9", new Usage(0.5, NOW));
+        store.forgetUsage(Set.of("telegram:9"));
+
+        store = reopen(store);
+
+        assertThat(store.usageLedger()).containsOnly(
+                Map.entry("discord:1", new Usage(412.5, NOW)),
+                Map.entry("web:abc", new Usage(7.25, NOW.plusSeconds(90))));
+    }
+
+    @Test
+    void findByState_returnsMatchingJobsOldestFirst() {
+        store = newStore();
+        store.save(job("cccccccccc", NOW.plusSeconds(2)));
+        store.save(job("aaaaaaaaaa", NOW));
+        store.save(job("bbbbbbbbbb", NOW.plusSeconds(1)).running(NOW.plusSeconds(3)));
+        store.save(job("dddddddddd", NOW).failed(NOW, "broken"));
+
+        assertThat(store.findByState(EnumSet.of(JobState.QUEUED, JobState.RUNNING)))
+                .extracting(Job::id).containsExactly("aaaaaaaaaa", "bbbbbbbbbb", "cccccccccc");
+    }
+
+    @Test
+    void findByOwner_returnsOnePersonsJobsNewestFirst_withoutDeletedOnes_upToTheLimit() {
+        User bob = new User("web", "bob", "you");
+        store = newStore();
+        store.save(job("aaaaaaaaaa", NOW));
+        store.save(job("bbbbbbbbbb", NOW.plusSeconds(1)).done(NOW, List.of("k"), false, 1));
+        store.save(job("cccccccccc", NOW.plusSeconds(2)).deleted(NOW));
+        store.save(job("dddddddddd", NOW.plusSeconds(3)));
+        store.save(Job.queued("eeeeeeeeee", bob, null, null, job("x", NOW).parameters(), NOW.plusSeconds(4),
+                "web", null));
+
+        assertThat(store.findByOwner("discord:1", 10)).extracting(Job::id)
+                .containsExactly("dddddddddd", "bbbbbbbbbb", "aaaaaaaaaa");
+        assertThat(store.findByOwner("discord:1", 2)).extracting(Job::id)
+                .containsExactly("dddddddddd", "bbbbbbbbbb");
+        assertThat(store.findByOwner("web:bob", 10)).extracting(Job::id).containsExactly("eeeeeeeeee");
+    }
+}

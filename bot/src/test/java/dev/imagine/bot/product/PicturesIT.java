@@ -1,0 +1,146 @@
+package dev.imagine.bot.product;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagine.pipeline.model.FakeHub;
+import java.awt.image.BufferedImage;
+import java.io.ByteArrayOutputStream;
+import java.net.CookieManager;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import javax.imageio.ImageIO;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+
+/**
+ * Pictures as input as a user of the built jar meets them: the shipped config.yaml with {@code model.upscaler-folder}
+ * set, a photo uploaded to the API as multipart, then Vary (strong) and Upscale 2x (detailed) of the result, and the
+ * job that started from the photo drawn again after a restart from the picture the job store kept.
+ */
+class PicturesIT {
+    static final Duration START = Duration.ofSeconds(120);
+    static final Duration DRAW = Duration.ofSeconds(180);
+
+    FakeHub hub;
+    Sandbox sandbox;
+    ImagineProcess imagine;
+
+    @BeforeEach
+    void setUp(TestInfo test) {
+        hub = TinyHub.start();
+        sandbox = Sandbox.create(getClass().getSimpleName() + "/" + test.getTestMethod().orElseThrow().getName());
+        String config = ProductTests.withKey(TinyHub.config(hub), "model.upscaler-folder",
+                ProductTests.referenceModels().resolve("img2img/tiny-srvgg").toAbsolutePath().toString());
+        sandbox.writeConfig(config);
+    }
+
+    @AfterEach
+    void tearDown() throws InterruptedException {
+        if (imagine != null) {
+            imagine.close();
+        }
+        hub.close();
+    }
+
+    @Test
+    void theApi_drawsFromAnUploadedPhoto_variesAndUpscalesIt_andRedrawsItAfterARestart() throws Exception {
+        imagine = ImagineProcess.start(sandbox, "pictures", sandbox.environment(hub.endpoint().toString(), Map.of()));
+        URI playground = imagine.awaitHealthy(START);
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        PlaygroundClient person = new PlaygroundClient().at(playground);
+
+        String boundary = "imagine-it-boundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (var field : Map.of("prompt", "a watercolour of it", "strength", "0.6", "steps", "2", "seed", "7")
+                .entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"photo.jpg\""
+                + "\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(photo(320, 256));
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(playground.resolve("/api/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
+        String id = new ObjectMapper().readTree(submitted.body()).get("job").get("id").asText();
+
+        JsonNode done = person.awaitDone(id, DRAW);
+        assertThat(done.get("kind").asText()).isEqualTo("image-to-image");
+        assertThat(done.get("strength").asDouble()).isEqualTo(0.6);
+        byte[] first = person.png(id, 0, 320, 256);
+        assertThat(new String(first, StandardCharsets.ISO_8859_1)).contains("Denoising strength: 0.6");
+
+        JsonNode strong = act(http, playground, id, "vary-strong");
+        person.awaitDone(strong.get("id").asText(), DRAW);
+        JsonNode detailed = act(http, playground, id, "upscale-detailed");
+        person.awaitDone(detailed.get("id").asText(), DRAW);
+        assertThat(new String(person.png(detailed.get("id").asText(), 0, 640, 512), StandardCharsets.ISO_8859_1))
+                .contains("SD upscale upscaler: tiny-srvgg");
+
+        imagine.sigterm();
+        assertThat(imagine.awaitExit(Duration.ofSeconds(60))).isZero();
+        // The next start forgets the result cache: Same seed must redraw from the photo the job store kept.
+        deleteRecursively(sandbox.dataFolder().resolve("results"));
+        imagine = ImagineProcess.start(sandbox, "after-restart",
+                sandbox.environment(hub.endpoint().toString(), Map.of()));
+        person.at(imagine.awaitHealthy(START));
+        JsonNode again = person.sameSeed(id);
+        person.awaitDone(again.get("id").asText(), DRAW);
+        assertThat(imageData(person.png(again.get("id").asText(), 0, 320, 256))).isEqualTo(imageData(first));
+        assertThat(imagine.stderr()).doesNotContain("Exception");
+        assertThat(sandbox.crashReports()).isEmpty();
+    }
+
+    private static JsonNode act(HttpClient http, URI playground, String id, String action) throws Exception {
+        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(playground.resolve("/api/jobs/" + id + "/"
+                + action)).POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(action + ": " + answer.body()).isIn(200, 202);
+        return new ObjectMapper().readTree(answer.body()).get("job");
+    }
+
+    /** The compressed pixels of a PNG (its IDAT chunk): equal for two PNGs of the same picture. */
+    private static byte[] imageData(byte[] png) {
+        java.nio.ByteBuffer buffer = java.nio.ByteBuffer.wrap(png);
+        for (int offset = 8; offset < png.length; offset += buffer.getInt(offset) + 12) {
+            if (new String(png, offset + 4, 4, StandardCharsets.ISO_8859_1).equals("IDAT")) {
+                return java.util.Arrays.copyOfRange(png, offset + 8, offset + 8 + buffer.getInt(offset));
+            }
+        }
+        throw new AssertionError("no IDAT");
+    }
+
+    private static void deleteRecursively(java.nio.file.Path root) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(root)) {
+            return;
+        }
+        try (var walk = java.nio.file.Files.walk(root)) {
+            for (java.nio.file.Path path : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                java.nio.file.Files.delete(path);
+            }
+        }
+    }
+
+    private static byte[] photo(int width, int height) throws Exception {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | 0x60);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "jpeg", out);
+        return out.toByteArray();
+    }
+}
