@@ -50,27 +50,38 @@ final class PictureLabels {
         return PngParameters.withoutText(png);
     }
 
-    /** The {@code index}th picture of {@code job}, with the job's own parameters as its only text. */
+    /**
+     * The {@code index}th picture of {@code job}, with the job's own parameters as its only text (for a picture made
+     * from another, what was done to it as well).
+     */
     byte[] forJob(Job job, byte[] picture, int index) {
-        return PngParameters.labelled(picture, requestOf(job.parameters()), index, generator.modelName());
+        return label(job, picture, index, sourceRequestOf(job));
     }
 
     /** The pictures of {@code job}, in order, each with the job's own parameters as its only text. */
     List<byte[]> forJob(Job job, List<byte[]> pictures) {
-        String model = generator.modelName();
+        // Worked out once: for a picture made from another it reads the source picture.
+        GenerationRequest request = sourceRequestOf(job);
         List<byte[]> labelled = new ArrayList<>(pictures.size());
-        if (Drawing.upscales(job.parameters())) {
-            UpscaleRequest upscale = drawing.upscaleOf(job.parameters());
-            for (byte[] picture : pictures) {
-                labelled.add(PngParameters.labelled(picture, upscale, model, generator.upscalerName()));
-            }
-            return labelled;
-        }
-        GenerationRequest request = job.parameters().source() == null ? requestOf(job.parameters())
-                : drawing.requestOf(job.parameters());
         for (int i = 0; i < pictures.size(); i++) {
-            labelled.add(PngParameters.labelled(pictures.get(i), request, i, model));
+            labelled.add(label(job, pictures.get(i), i, request));
         }
         return labelled;
+    }
+
+    /** The request a job with a source picture was drawn with (null for an upscale or a job from words alone). */
+    private GenerationRequest sourceRequestOf(Job job) {
+        JobParameters p = job.parameters();
+        return p.source() == null || Drawing.upscales(p) ? null : drawing.requestOf(p);
+    }
+
+    private byte[] label(Job job, byte[] picture, int index, GenerationRequest sourceRequest) {
+        String model = generator.modelName();
+        if (Drawing.upscales(job.parameters())) {
+            UpscaleRequest upscale = drawing.upscaleOf(job.parameters());
+            return PngParameters.labelled(picture, upscale, model, generator.upscalerName());
+        }
+        GenerationRequest request = sourceRequest != null ? sourceRequest : requestOf(job.parameters());
+        return PngParameters.labelled(picture, request, index, model);
     }
 }

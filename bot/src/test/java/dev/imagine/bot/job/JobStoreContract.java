@@ -93,6 +93,19 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aSourcePicture_isThereForTheNextProcess_andKeptOnceUnderItsHash() {
+        store = newStore();
+        byte[] first = {(byte) 0x89, 'P', 'N', 'G', 1};
+        store.savePicture("hash-1", first);
+        store.savePicture("hash-1", new byte[] {(byte) 0x89, 'P', 'N', 'G', 2});
+
+        store = reopen(store);
+
+        assertThat(store.picture("hash-1")).hasValueSatisfying(png -> assertThat(png).isEqualTo(first));
+        assertThat(store.picture("hash-2")).isEmpty();
+    }
+
+    @Test
     void clearedUserDefaults_areGone() {
         store = newStore();
         store.saveUserDefaults("discord:1", new SettingsChange.UserDefaults(2, null, null, null, null));
