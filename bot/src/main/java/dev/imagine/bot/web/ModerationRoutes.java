@@ -67,12 +67,24 @@ final class ModerationRoutes {
             delete(request, body.job());
             return;
         }
+        answer(request, command(body));
+    }
+
+    /**
+     * What a body other than a deletion asks for, as the operator.
+     *
+     * @throws Request.Failure 400 naming the field that is missing or wrong and what it takes
+     */
+    static Command.Moderate command(Body body) {
         if (body.community() == null || body.community().isBlank()) {
             throw new Request.Failure(400, "community is missing: a community key such as \"discord:9000…\", or"
                     + " \"*\" for every community");
         }
         if (body.action() == null) {
             throw new Request.Failure(400, "action is missing: " + Body.FIELDS.get("action"));
+        }
+        if (body.words() != null && body.words().contains(null)) {
+            throw new Request.Failure(400, "words must be " + Body.FIELDS.get("words") + ", got null among them");
         }
         List<String> words = body.words() == null ? List.of() : body.words();
         ModerationAction action = switch (body.action().strip().toLowerCase(java.util.Locale.ROOT)) {
@@ -88,7 +100,7 @@ final class ModerationRoutes {
             default -> throw new Request.Failure(400, "action '" + body.action() + "' is not one of show, ban, unban,"
                     + " pause, resume, policy, block, unblock, rate, delete");
         };
-        answer(request, new Command.Moderate(Requester.operator(), body.community().strip(), action));
+        return new Command.Moderate(Requester.operator(), body.community().strip(), action);
     }
 
     /**

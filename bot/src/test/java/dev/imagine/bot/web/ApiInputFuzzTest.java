@@ -31,7 +31,7 @@ class ApiInputFuzzTest {
     private static final Pattern NAMED = Pattern.compile("(?s)(\\w+) must be (.*), got .*");
 
     /** {@code text} as a JSON string; halves of surrogate pairs escaped (a writer would refuse them). */
-    private static String jsonString(String text) {
+    static String jsonString(String text) {
         StringBuilder json = new StringBuilder("\"");
         for (char c : text.toCharArray()) {
             if (c == '"' || c == '\\') {
