@@ -27,6 +27,8 @@ final class ModerateCommand {
     static final String POLICY = "policy";
     static final String WORDS = "words";
     static final String PICTURES = "pictures";
+    /** The most a community may set; above the operator's limit it changes nothing (lower only). */
+    static final int MAX_PICTURES = 100_000;
 
     private ModerateCommand() {
     }
@@ -59,7 +61,7 @@ final class ModerateCommand {
                                         true).setMaxLength(2000)),
                         new SubcommandData("rate", "Most pictures per person per window here (lower only)")
                                 .addOptions(new OptionData(OptionType.INTEGER, PICTURES, "Pictures; leave out for"
-                                        + " the operator's limit").setRequiredRange(1, 100_000)));
+                                        + " the operator's limit").setRequiredRange(1, MAX_PICTURES)));
     }
 
     static Command parse(SlashCommandInteraction event, Requester who) throws SlashOptions.InvalidOption {
@@ -100,7 +102,8 @@ final class ModerateCommand {
         try {
             return Math.toIntExact(option.getAsLong());
         } catch (IllegalStateException | ArithmeticException | NumberFormatException e) {
-            throw new SlashOptions.InvalidOption("pictures must be a whole number, got " + option.getAsString() + ".");
+            throw new SlashOptions.InvalidOption("pictures must be a whole number from 1 to " + MAX_PICTURES + ", got "
+                    + option.getAsString() + ".");
         }
     }
 }

@@ -126,7 +126,9 @@ final class StrictJson {
             }
             return value;
         } catch (IOException e) {
-            throw new Request.Failure(400, "the body could not be read as JSON");
+            // Such as bytes that are no text in any encoding JSON allows (leading zero bytes read as UTF-32).
+            throw new Request.Failure(400, "the body could not be read as JSON text; send a UTF-8 JSON object such as "
+                    + example);
         }
     }
 

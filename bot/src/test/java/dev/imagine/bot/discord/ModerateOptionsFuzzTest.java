@@ -124,7 +124,7 @@ class ModerateOptionsFuzzTest {
                 command = OPTIONS.parse(interaction.event(), ADMIN);
             } catch (SlashOptions.InvalidOption refused) {
                 assertThat(refused.getMessage()).matches("(?s)/moderate has show, ban, unban, pause, resume, policy,"
-                        + " block, unblock and rate\\.|pictures must be a whole number, got .*\\.");
+                        + " block, unblock and rate\\.|pictures must be a whole number from 1 to 100000, got .*\\.");
                 return;
             }
             assertThat(command).isInstanceOfSatisfying(Command.Moderate.class, moderate -> {

@@ -138,7 +138,7 @@ class ModerationApiFuzzTest {
                             + " a byte order mark).*"
                             + "|(the body|a value) must be .*"
                             // StrictJson's answer when Jackson takes leading zero bytes for UTF-32 and cannot decode.
-                            + "|the body could not be read as JSON)");
+                            + "|the body could not be read as JSON text; send a UTF-8 JSON object such as .*)");
                 }
                 return;
             }

@@ -168,7 +168,9 @@ public final class ClipTokenizer implements AutoCloseable {
         ids[kept + 1] = eosId;
         Arrays.fill(ids, kept + 2, maxLength, padId);
         if (kept < content.length) {
-            LOG.warn("Prompt has {} tokens but the text encoder reads at most {}: the last {} tokens are ignored",
+            // Debug, not a warning: a prompt is encoded several times per picture (cache keys, the reading shown to
+            // the person), and the person is told of the cut where they asked.
+            LOG.debug("Prompt has {} tokens but the text encoder reads at most {}: the last {} tokens are ignored",
                     content.length, maxLength - 2, content.length - kept);
             if (LOG.isDebugEnabled()) {
                 LOG.debug("Truncated prompt: {}", prompt);

@@ -119,9 +119,12 @@ class ClipTokenizerTest {
     // ---------------------------------------------------------------------------------------------------------
 
     @Test
-    void encode_longPrompt_keepsEosAndReportsDroppedTokens() {
+    void encode_longPrompt_keepsEosAndReportsDroppedTokens_inTheDebugLogOnly() {
         String prompt = String.join(" ", java.util.Collections.nCopies(100, "horse"));
         ListAppender<ILoggingEvent> log = captureLog();
+        Logger logger = (Logger) LoggerFactory.getLogger(ClipTokenizer.class);
+        Level before = logger.getLevel();
+        logger.setLevel(Level.DEBUG);
         try {
             TokenizedPrompt tokens = tokenizer.encode(prompt);
 
@@ -135,12 +138,15 @@ class ClipTokenizerTest {
             assertThat(tokens.droppedTokens()).isEqualTo(25);
             assertThat(tokens.truncated()).isTrue();
 
-            List<ILoggingEvent> warnings = log.list.stream().filter(e -> e.getLevel() == Level.WARN).toList();
-            assertThat(warnings).hasSize(1);
-            assertThat(warnings.get(0).getFormattedMessage()).contains("25").doesNotContain("horse");
-            assertThat(log.list).filteredOn(e -> e.getLevel().isGreaterOrEqual(Level.INFO))
-                    .allSatisfy(e -> assertThat(e.getFormattedMessage()).doesNotContain("horse"));
+            // A prompt is encoded several times per picture, and the person is told of the cut where they asked:
+            // the tokenizer only notes it for debugging, and never puts the prompt's words above DEBUG.
+            assertThat(log.list).noneMatch(e -> e.getLevel().isGreaterOrEqual(Level.INFO));
+            List<ILoggingEvent> cuts = log.list.stream()
+                    .filter(e -> e.getFormattedMessage().contains("tokens are ignored")).toList();
+            assertThat(cuts).hasSize(1);
+            assertThat(cuts.get(0).getFormattedMessage()).contains("25").doesNotContain("horse");
         } finally {
+            logger.setLevel(before);
             releaseLog(log);
         }
     }
