@@ -15,6 +15,7 @@ import java.net.BindException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.ServletHolder;
@@ -57,6 +59,8 @@ import org.slf4j.LoggerFactory;
  * resource: {@link JobRoutes}, {@link EventStream}, {@link ServiceRoutes}.
  */
 public final class WebServer implements Adapter {
+    /** How long a stop waits for open requests and streams before it closes them. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(1);
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
     static final String PLATFORM = "web";
     static final int MAX_REMEMBERED_JOBS = 2_000;
@@ -145,7 +149,7 @@ public final class WebServer implements Adapter {
         Executor perTask = requests::execute;
         threads.setVirtualThreadsExecutor(ExecutorServiceMetrics.monitor(registry, perTask, "imagine.web.requests"));
         this.server = new Server(threads);
-        server.setStopTimeout(1_000);
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
         HttpConfiguration http = new HttpConfiguration();
         http.setSendServerVersion(false);
         http.setSendXPoweredBy(false);
@@ -291,6 +295,10 @@ public final class WebServer implements Adapter {
         events.close();
         try {
             server.stop();
+        } catch (TimeoutException e) {
+            // Not a fault: a client kept a stream open (an MCP client's, an event stream) past the graceful stop,
+            // and Jetty closed it.
+            LOG.info("connections still open {} ms after the stop began were closed", STOP_TIMEOUT.toMillis());
         } catch (Exception e) {
             LOG.warn("stopping the web server: {}", e.toString());
         }
