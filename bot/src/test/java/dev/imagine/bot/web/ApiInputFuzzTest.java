@@ -125,7 +125,8 @@ class ApiInputFuzzTest {
                 g.chance(0.5) ? Float.parseFloat(FrontDoor.validText(g, ImagineOptions.GUIDANCE)) : null,
                 g.chance(0.5) ? Integer.parseInt(FrontDoor.validText(g, ImagineOptions.COUNT)) : null,
                 g.chance(0.5) ? g.oneOf("full", "fast") : null,
-                g.chance(0.5) ? g.oneOf("a1111", "plain") : null, null, null, null);
+                g.chance(0.5) ? g.oneOf("a1111", "plain") : null, null, null, null,
+                g.chance(0.3) ? g.oneOf("fp32", "int8") : null);
     }
 
     @Test
