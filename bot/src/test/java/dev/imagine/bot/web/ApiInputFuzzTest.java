@@ -101,8 +101,8 @@ class ApiInputFuzzTest {
                 if (named.matches() && Submission.FIELDS.containsKey(named.group(1))) {
                     String field = named.group(1);
                     assertThat(failure.getMessage()).startsWith(field + " must be ");
-                    if (!List.of("prompt", "size", "decoder", "promptSyntax", "strength", "sourceJob", "sourceImage")
-                            .contains(field)) {
+                    if (!List.of("prompt", "size", "decoder", "promptSyntax", "strength", "sourceJob", "sourceImage",
+                            "precision").contains(field)) {
                         assertThat(named.group(2)).as("the range of %s", field).containsPattern("from -?\\d+(\\.\\d+)? to");
                     }
                 }

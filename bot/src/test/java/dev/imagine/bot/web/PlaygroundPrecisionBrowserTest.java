@@ -45,7 +45,7 @@ class PlaygroundPrecisionBrowserTest {
     void bothSideBySide_drawsTheSameSeedWithEachUnet_andShowsTheirTimesAndThePsnrBetweenThem() throws Exception {
         PlaygroundBrowserTest.requireChromium();
         try (ImageGenerator both = TinyModel.comparingPrecisions(models);
-             TinyImagine imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null), both)) {
+             TinyImagine imagine = TinyImagine.drawingWith(data, new WebSettings("127.0.0.1", 0, null), both)) {
             ChromeDriver browser = PlaygroundBrowserTest.startBrowser(profile);
             try {
                 WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(60));

@@ -69,7 +69,7 @@ final class TinyImagine implements AutoCloseable {
     }
 
     /** Drawing with {@code pipeline} (which the caller closes) instead of the shared fixture model. */
-    static TinyImagine start(Path data, WebSettings settings, ImageGenerator pipeline) {
+    static TinyImagine drawingWith(Path data, WebSettings settings, ImageGenerator pipeline) {
         return start(data, settings, null, QueueSettings.DEFAULTS, UnaryOperator.identity(), pipeline);
     }
 
