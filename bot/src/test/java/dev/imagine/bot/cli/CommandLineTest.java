@@ -389,8 +389,7 @@ class CommandLineTest {
 
         int prepared = Main.run("bench", "--model", TINY_MODEL.toString(), "--prepare-only", "--threads", "1");
         assertThat(prepared).as(stderr()).isZero();
-        String out = stdout().trim();
-        JsonNode json = new ObjectMapper().readTree(out.substring(out.lastIndexOf('{')));
+        JsonNode json = new ObjectMapper().readTree(stdout().trim());
         assertThat(json.get("precision").textValue()).isEqualTo("fp32");
     }
 
