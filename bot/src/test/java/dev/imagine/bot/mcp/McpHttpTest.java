@@ -8,6 +8,7 @@ import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.testing.McpResults;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.RecordingTransport;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
@@ -88,10 +89,11 @@ class McpHttpTest {
     @Test
     void imagine_drawsOnTheModel_withProgress_andAnswersWithThePngItsCaptionAndTheApiImageLink() throws Exception {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
-        try (McpSyncClient client = TinyMcp.client(imagine.transport(), "drawer", progress::add)) {
+        McpAsyncClient client = TinyMcp.clientRecordingProgressInWireOrder(imagine.transport(), "drawer", progress);
+        try {
             CallToolResult answer = client.callTool(CallToolRequest.builder("imagine")
                     .arguments(Map.of("prompt", "a lighthouse at dusk", "seed", 42, "steps", 2, "size", "256x256"))
-                    .progressToken("draw-1").build());
+                    .progressToken("draw-1").build()).block(Duration.ofSeconds(60));
 
             assertThat(answer.isError()).as(McpResults.text(answer)).isNotEqualTo(Boolean.TRUE);
             byte[] png = McpResults.pngs(answer).getFirst();
@@ -114,6 +116,8 @@ class McpHttpTest {
                     .contains("Drawing… step 1/2", "Drawing… step 2/2");
             assertThat(progress.getLast().progress()).isEqualTo(progress.getLast().total());
             assertThat(imagine.jobs.job(id).orElseThrow().owner().key()).isEqualTo("mcp:drawer");
+        } finally {
+            client.closeGracefully().block(Duration.ofSeconds(10));
         }
     }
 
