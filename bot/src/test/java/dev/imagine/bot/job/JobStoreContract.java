@@ -64,6 +64,31 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aJobsPrecision_isThereForTheNextProcess_andAJobWithoutOneReadsWithout() {
+        store = newStore();
+        Job int8 = Job.queued("int8aaaaaa", new User("web", "1", "alice"), null, null,
+                new JobParameters("a fox", 42, 4, new ImageSize(256, 256), 8f, 1, Decoder.FULL)
+                        .withPrecision(dev.imagine.bot.command.Precision.INT8), NOW, null, null)
+                .done(NOW.plusSeconds(3), List.of("k8"), false, 3);
+        Job fp32 = Job.queued("fp32aaaaaa", new User("web", "1", "alice"), null, null,
+                new JobParameters("a fox", 42, 4, new ImageSize(256, 256), 8f, 1, Decoder.FULL)
+                        .withPrecision(dev.imagine.bot.command.Precision.FP32), NOW, null, null);
+        store.save(int8);
+        store.save(fp32);
+        store.save(job("oldaaaaaaa", NOW));
+
+        store = reopen(store);
+
+        assertThat(store.find("int8aaaaaa")).contains(int8);
+        assertThat(store.find("int8aaaaaa").orElseThrow().parameters().precision())
+                .isEqualTo(dev.imagine.bot.command.Precision.INT8);
+        assertThat(store.find("fp32aaaaaa").orElseThrow().parameters().precision())
+                .isEqualTo(dev.imagine.bot.command.Precision.FP32);
+        // Without one it is the configured precision's job: the engine draws it with that (JobServicePrecisionTest).
+        assertThat(store.find("oldaaaaaaa").orElseThrow().parameters().precision()).isNull();
+    }
+
+    @Test
     void aJobSavedAgain_isReplaced_andDeleteForgetsIt() {
         store = newStore();
         store.save(job("aaaaaaaaaa", NOW));
