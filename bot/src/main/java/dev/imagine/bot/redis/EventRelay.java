@@ -11,6 +11,7 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,10 @@ import org.slf4j.LoggerFactory;
  * process that died is taken over after {@link #ABANDONED_AFTER} by another (XAUTOCLAIM), so a picture finished while
  * its adapter was down is delivered when one is back. Delivery is at least once: an adapter that dies between
  * delivering and acknowledging delivers that piece again.
+ *
+ * <p>It reads only while its adapter is connected: news read before (a Discord bot restarted reads the stream before
+ * its gateway session is up) or while the platform is away could not be delivered, and an acknowledged piece is not
+ * read again. Meanwhile the news waits in the stream, for this process or another adapter process.
  */
 final class EventRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventRelay.class);
@@ -31,16 +36,19 @@ final class EventRelay implements AutoCloseable {
     private final String platform;
     private final String consumer;
     private final ReplySink target;
+    private final BooleanSupplier connected;
     private final Duration abandonedAfter;
     private final Thread thread;
     private volatile boolean closed;
 
-    EventRelay(RedisConnections connections, JobEvents events, String platform, String consumer, ReplySink target) {
-        this(connections, events, platform, consumer, target, ABANDONED_AFTER);
+    EventRelay(RedisConnections connections, JobEvents events, String platform, String consumer, ReplySink target,
+               BooleanSupplier connected) {
+        this(connections, events, platform, consumer, target, connected, ABANDONED_AFTER);
     }
 
     EventRelay(RedisConnections connections, JobEvents events, String platform, String consumer, ReplySink target,
-               Duration abandonedAfter) {
+               BooleanSupplier connected, Duration abandonedAfter) {
+        this.connected = connected;
         this.abandonedAfter = abandonedAfter;
         this.connections = connections;
         this.events = events;
@@ -67,6 +75,10 @@ final class EventRelay implements AutoCloseable {
         String stream = events.streamOf(platform);
         try {
             while (!closed) {
+                if (!connected.getAsBoolean()) {
+                    sleepQuietly();
+                    continue;
+                }
                 try {
                     ClaimedMessages<String, byte[]> abandoned = blocking.xautoclaim(stream,
                             XAutoClaimArgs.Builder.xautoclaim(me, abandonedAfter, "0-0").count(20));

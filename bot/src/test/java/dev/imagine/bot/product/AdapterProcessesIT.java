@@ -217,6 +217,8 @@ class AdapterProcessesIT {
                 .isEqualTo(2.0);
         for (ImagineProcess process : new ImagineProcess[] {bot, otherBot}) {
             assertThat(doneLines(process.stderr())).as("a bot draws nothing").isEmpty();
+            assertThat(process.stderr()).as("one replay followed the other; neither came from the cache")
+                    .doesNotContain("answered from the cache");
         }
         assertThat(sandbox.crashReports()).isEmpty();
     }
