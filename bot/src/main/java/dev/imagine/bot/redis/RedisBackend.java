@@ -119,7 +119,8 @@ public final class RedisBackend implements AutoCloseable {
      * it before the adapter.
      */
     public AutoCloseable relayNews(String platform, ReplySink sink, java.util.function.BooleanSupplier connected) {
-        EventRelay relay = new EventRelay(connections, events, platform, process, sink, connected);
+        EventRelay relay = new EventRelay(connections, events, platform, process, sink, connected,
+                store::withLatestOrigin);
         relays.add(relay);
         relay.start();
         return relay;

@@ -112,6 +112,19 @@ public final class RedisJobStore implements JobStore {
         throw new IllegalStateException("job " + id + " kept changing while its origin was kept");
     }
 
+    /**
+     * {@code job} with the origin an adapter kept for it by {@link #updateOrigin}, when it has another: news written
+     * by a worker carries the worker's copy of the job, which may predate it.
+     */
+    Job withLatestOrigin(Job job) {
+        byte[] late = redis.hget(prefix + "job:" + job.id(), "origin");
+        if (late == null) {
+            return job;
+        }
+        String origin = new String(late, StandardCharsets.UTF_8);
+        return origin.equals(job.origin()) ? job : job.withOrigin(origin);
+    }
+
     @Override
     public Optional<Job> find(String id) {
         return read(id, redis.hget(prefix + "job:" + id, "json"));

@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Test;
  * Where to answer about a job, as its adapter learns it late (Telegram's status message), in a deployment of two
  * processes around one real redis-server: an adapter process that does not draw and a worker process. The worker
  * saves its own copies of the job while it draws, made before that news: the origin the adapter kept must survive
- * them, in the store and in the news of the finished picture (which is how an adapter restarted meanwhile still finds
- * the status message to delete).
+ * them, in the store and in the news the adapter gets (which is how an adapter restarted meanwhile still finds the
+ * status message to edit and delete).
  */
 class RedisLateOriginTest {
     private static final User ALICE = new User("discord", "1", "alice");
@@ -45,7 +45,9 @@ class RedisLateOriginTest {
     private TestGenerator drawing;
     private JobService worker;
     private JobService adapter;
+    private RedisBackend adapterBackend;
     private final Map<String, Job> finished = new ConcurrentHashMap<>();
+    private final List<String> progressOrigins = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() {
@@ -53,6 +55,7 @@ class RedisLateOriginTest {
         drawing = TestGenerator.fake();
         worker = engine("worker", drawing, true);
         adapter = engine("adapter", TestGenerator.fake(), false);
+        toClose.add(adapterBackend.relayNews("discord", new AdapterSink(), () -> true));
     }
 
     @AfterEach
@@ -72,7 +75,11 @@ class RedisLateOriginTest {
         JobService jobs = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator, backend.queue(),
                         new ResultCache(1 << 20, null, 0), backend.store())
                 .clocks(new JobClocks(wall, () -> 0L, () -> 0L)).worker(draws).inFlight(backend.inFlight()).build();
-        jobs.registerSink("discord", new FinishedJobs());
+        // As Application does: every engine writes its news to the stream; the adapter process relays it.
+        jobs.registerSink("discord", backend.newsFor("discord"));
+        if (!draws) {
+            adapterBackend = backend;
+        }
         toClose.add(() -> jobs.shutdown(Duration.ofSeconds(5)));
         jobs.start();
         return jobs;
@@ -96,7 +103,23 @@ class RedisLateOriginTest {
         assertThat(adapter.job(id).orElseThrow().origin()).isEqualTo("chat-1/status-7");
     }
 
-    private final class FinishedJobs implements ReplySink {
+    @Test
+    void progressTheWorkerTellsAfterTheAdapterKeptAnOrigin_reachesTheAdapterWithThatOrigin() throws Exception {
+        drawing.holdSteps();
+        Reply reply = adapter.handle(new Command.Imagine(Requester.direct(ALICE), "a red fox", 42L, 4, null, null,
+                null, null), "chat-1");
+        String id = ((Reply.Accepted) reply).job().id();
+        assertThat(drawing.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("the worker is at step 1").isTrue();
+
+        adapter.updateOrigin(id, "chat-1/status-7");
+        drawing.releaseAll();
+
+        awaitTrue(() -> finished.containsKey(id), "the picture is finished");
+        assertThat(progressOrigins).as("every step's news, told by the worker's copy of the job").hasSize(4)
+                .containsOnly("chat-1/status-7");
+    }
+
+    private final class AdapterSink implements ReplySink {
         @Override
         public void queued(Job job, int position, Duration eta) {
         }
@@ -107,6 +130,7 @@ class RedisLateOriginTest {
 
         @Override
         public void progress(Job job, int step, int totalSteps) {
+            progressOrigins.add(job.origin());
         }
 
         @Override

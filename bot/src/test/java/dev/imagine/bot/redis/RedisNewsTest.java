@@ -99,7 +99,7 @@ class RedisNewsTest {
     private Heard relay(String process, Duration abandonedAfter, java.util.function.BooleanSupplier connected) {
         Heard heard = new Heard();
         EventRelay relay = new EventRelay(connections, events, "telegram", process, heard, connected,
-                abandonedAfter);
+                job -> job, abandonedAfter);
         relays.add(relay);
         relay.start();
         return heard;
