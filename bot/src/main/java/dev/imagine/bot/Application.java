@@ -181,15 +181,18 @@ final class Application implements AutoCloseable {
         Adapter adapter = forStartup(making);
         closer.add(adapter.platform(), adapter);
         adapters.add(adapter);
-        if (platform && redis.isPresent()) {
-            closer.add("the news of " + adapter.platform(), redis.get().relayNews(adapter.platform(), adapter.sink()));
-        } else if (platform) {
+        if (platform && redis.isEmpty()) {
             jobs.registerSink(adapter.platform(), adapter.sink());
         }
         forStartup(() -> {
             adapter.start();
             return adapter;
         });
+        if (platform && redis.isPresent()) {
+            // Its news waits in Redis until the adapter can deliver it (connected), and while the platform is away.
+            closer.add("the news of " + adapter.platform(),
+                    redis.get().relayNews(adapter.platform(), adapter.sink(), adapter::connected));
+        }
         return adapter;
     }
 

@@ -185,4 +185,56 @@ public abstract class JobStoreContract {
                 .containsExactly("dddddddddd", "bbbbbbbbbb");
         assertThat(store.findByOwner("web:bob", 10)).extracting(Job::id).containsExactly("eeeeeeeeee");
     }
+
+    @Test
+    void anOriginKeptLate_winsOverLaterSavesOfOlderCopies_andIsThereForTheNextProcess() {
+        store = newStore();
+        Job queued = store.save(job("aaaaaaaaaa", NOW));
+        Job workersCopy = queued.running(NOW.plusSeconds(1));
+
+        assertThat(store.updateOrigin("aaaaaaaaaa", "{\"status\":7}")).isTrue();
+        assertThat(store.find("aaaaaaaaaa").orElseThrow().origin()).isEqualTo("{\"status\":7}");
+        Job saved = store.save(workersCopy);
+
+        assertThat(saved).isEqualTo(workersCopy.withOrigin("{\"status\":7}"));
+        assertThat(store.find("aaaaaaaaaa")).contains(saved);
+
+        store = reopen(store);
+        Job done = store.save(workersCopy.done(NOW.plusSeconds(9), List.of("k"), false, 3));
+
+        assertThat(done.origin()).isEqualTo("{\"status\":7}");
+        assertThat(store.find("aaaaaaaaaa").orElseThrow().state()).isEqualTo(JobState.DONE);
+        assertThat(store.find("aaaaaaaaaa").orElseThrow().origin()).isEqualTo("{\"status\":7}");
+    }
+
+    @Test
+    void anOriginKeptLate_keepsTheStoredState_andTheLatestOriginWins() {
+        store = newStore();
+        store.save(job("aaaaaaaaaa", NOW).running(NOW.plusSeconds(1)));
+
+        store.updateOrigin("aaaaaaaaaa", "first");
+        store.updateOrigin("aaaaaaaaaa", "second");
+
+        Job stored = store.find("aaaaaaaaaa").orElseThrow();
+        assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+        assertThat(stored.origin()).isEqualTo("second");
+        assertThat(store.findByState(EnumSet.of(JobState.RUNNING))).extracting(Job::origin).containsExactly("second");
+    }
+
+    @Test
+    void anOriginForAJobNobodySaved_isRefused() {
+        store = newStore();
+
+        assertThat(store.updateOrigin("zzzzzzzzzz", "somewhere")).isFalse();
+        assertThat(store.find("zzzzzzzzzz")).isEmpty();
+    }
+
+    @Test
+    void aSaveWithoutALateOrigin_keepsTheJobsOwn() {
+        store = newStore();
+        Job queued = job("aaaaaaaaaa", NOW);
+
+        assertThat(store.save(queued)).isEqualTo(queued);
+        assertThat(store.save(queued.withOrigin("moved"))).extracting(Job::origin).isEqualTo("moved");
+    }
 }
