@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
@@ -22,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,36 +34,29 @@ class JobServiceTest {
     static final Requester BOB_IN_ART = new Requester(BOB, "900", "art", false);
     static final Requester ADMIN_IN_ART = new Requester(new User("discord", "3", "carol"), "900", "art", true);
 
-    private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
-    private final FakeTicker ticker = new FakeTicker();
-    private final AtomicLong seeds = new AtomicLong(1000);
-    private TestGenerator generator;
+    private final InstantSource clock = ServiceFixture.CLOCK;
+    private final TestGenerator generator = TestGenerator.fake();
+    private final ServiceFixture fixture = ServiceFixture.inMemory("discord");
+    private final FakeTicker ticker = fixture.ticker();
+    private final JobStore store = fixture.store();
     private FairShareQueue<Job> queue;
-    private JobStore store;
     private RecordingSink sink;
     private JobService service;
 
     @BeforeEach
     void start() {
-        generator = TestGenerator.fake();
-        store = MvJobStore.inMemory();
         startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
     }
 
     private void startService(JobSettings settings, QueueSettings queueSettings) {
-        queue = new FairShareQueue<>(queueSettings, clock);
-        sink = new RecordingSink();
-        service = JobService.builder(settings, generator, queue, new ResultCache(1 << 20, null, 0), store)
-                .clocks(new JobClocks(clock, ticker, () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
-        service.registerSink("discord", sink);
-        service.start();
+        service = fixture.start(generator, settings, queueSettings).service();
+        queue = fixture.queue();
+        sink = fixture.sink();
     }
 
     @AfterEach
     void stop() {
-        generator.releaseAll();
-        service.shutdown(Duration.ofSeconds(5));
-        store.close();
+        fixture.close();
     }
 
     private static Command.Imagine imagine(Requester who, String prompt, Long seed) {
