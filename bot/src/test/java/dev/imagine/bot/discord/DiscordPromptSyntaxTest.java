@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.discord.FakeDiscord.Request;
-import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.testing.Engine;
 import dev.imagine.bot.testing.LongPrompts;
 import dev.imagine.bot.testing.Pngs;
@@ -16,7 +15,6 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PngParameters;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
 import org.junit.jupiter.api.AfterEach;
@@ -36,37 +34,30 @@ class DiscordPromptSyntaxTest {
     @TempDir
     Path data;
 
+    private DiscordRoom room;
     private FakeDiscord discord;
     private Engine engine;
 
     @AfterEach
     void stop() throws Exception {
-        if (engine != null) {
-            engine.close();
+        if (room != null) {
+            room.close();
         }
-        discord.close();
     }
 
     private TestGenerator start() throws Exception {
-        discord = new FakeDiscord();
-        TestGenerator generator = TestGenerator.over(pipeline);
-        AtomicLong seeds = new AtomicLong(1000);
-        engine = new Engine(data, generator, QueueSettings.DEFAULTS, seeds::incrementAndGet);
-        DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
-                .withReadyTimeout(Duration.ofSeconds(15));
-        engine.open(new DiscordBot(FakeDiscord.TOKEN, settings, engine.jobs(), data));
-        engine.startWorking();
-        return generator;
+        room = DiscordRoom.open(data, pipeline, WAIT);
+        discord = room.discord();
+        engine = room.engine();
+        return room.generator();
     }
 
     private String imagine(FakeDiscord.User who, String prompt) {
-        return discord.slash(who, "imagine", FakeDiscord.option("prompt", prompt), FakeDiscord.option("seed", 21L),
-                FakeDiscord.option("steps", 1), FakeDiscord.option("size", "256x256"));
+        return room.imagine(who, prompt);
     }
 
     private Request picture(String token) throws InterruptedException {
-        return discord.await(r -> token.equals(r.token()) && !r.files().isEmpty() && r.status() < 300, WAIT,
-                "the picture for " + token);
+        return room.picture(token);
     }
 
     private static DataObject embed(Request picture) {
