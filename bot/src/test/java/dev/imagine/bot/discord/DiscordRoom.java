@@ -8,38 +8,39 @@ import dev.imagine.pipeline.ImageGenerator;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * Real JDA against a {@link FakeDiscord}, on an {@link Engine} in a test's data folder that draws with
- * {@code pipeline} (counted by a {@link TestGenerator}); random seeds count up from 1001. {@link #close()} stops the
- * engine (and the bot with it), then the fake Discord.
+ * {@code pipeline} (counted by a {@link TestGenerator}); random seeds count up from 1001. Registered as a
+ * {@code @RegisterExtension} field and started by the test; after the test it stops the engine (and the bot with
+ * it), then the fake Discord.
  */
-final class DiscordRoom implements AutoCloseable {
-    private final FakeDiscord discord;
+final class DiscordRoom implements AfterEachCallback {
+    private final ImageGenerator pipeline;
     private final Duration wait;
-    private final TestGenerator generator;
-    private final Engine engine;
+    private FakeDiscord discord;
+    private TestGenerator generator;
+    private Engine engine;
 
-    private DiscordRoom(Path data, ImageGenerator pipeline, Duration wait) throws Exception {
-        this.discord = new FakeDiscord();
+    /** {@code wait} bounds each {@link #picture} wait. */
+    DiscordRoom(ImageGenerator pipeline, Duration wait) {
+        this.pipeline = pipeline;
         this.wait = wait;
-        this.generator = TestGenerator.over(pipeline);
-        AtomicLong seeds = new AtomicLong(1000);
-        this.engine = new Engine(data, generator, QueueSettings.DEFAULTS, seeds::incrementAndGet);
-        DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
-                .withReadyTimeout(Duration.ofSeconds(15));
-        try {
-            engine.open(new DiscordBot(FakeDiscord.TOKEN, settings, engine.jobs(), data));
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
-        engine.startWorking();
     }
 
-    /** The bot connected and the engine working; {@code wait} bounds each {@link #picture} wait. */
-    static DiscordRoom open(Path data, ImageGenerator pipeline, Duration wait) throws Exception {
-        return new DiscordRoom(data, pipeline, wait);
+    /** Connects the bot and starts the engine working in {@code data}; returns the generator that counts pictures. */
+    TestGenerator start(Path data) throws Exception {
+        discord = new FakeDiscord();
+        generator = TestGenerator.over(pipeline);
+        AtomicLong seeds = new AtomicLong(1000);
+        engine = new Engine(data, generator, QueueSettings.DEFAULTS, seeds::incrementAndGet);
+        DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
+                .withReadyTimeout(Duration.ofSeconds(15));
+        engine.open(new DiscordBot(FakeDiscord.TOKEN, settings, engine.jobs(), data));
+        engine.startWorking();
+        return generator;
     }
 
     FakeDiscord discord() {
@@ -48,10 +49,6 @@ final class DiscordRoom implements AutoCloseable {
 
     Engine engine() {
         return engine;
-    }
-
-    TestGenerator generator() {
-        return generator;
     }
 
     /** /imagine with seed 21, one step, 256x256; returns the interaction's token. */
@@ -67,11 +64,15 @@ final class DiscordRoom implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void afterEach(ExtensionContext context) throws Exception {
         try {
-            engine.close();
+            if (engine != null) {
+                engine.close();
+            }
         } finally {
-            discord.close();
+            if (discord != null) {
+                discord.close();
+            }
         }
     }
 }

@@ -12,8 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import net.dv8tion.jda.api.utils.data.DataObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -28,23 +28,12 @@ class DiscordSharedPictureTextTest {
     @TempDir
     Path data;
 
-    private DiscordRoom room;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (room != null) {
-            room.close();
-        }
-    }
-
-    private TestGenerator start() throws Exception {
-        room = DiscordRoom.open(data, pipeline, WAIT);
-        return room.generator();
-    }
+    @RegisterExtension
+    final DiscordRoom room = new DiscordRoom(pipeline, WAIT);
 
     @Test
     void aCachedPicture_isPostedWithTheSecondUsersOwnPrompt_inThePngAndTheEmbed() throws Exception {
-        TestGenerator generator = start();
+        TestGenerator generator = room.start(data);
         Request alices = room.picture(room.imagine(FakeDiscord.ALICE, "My Private Diary Entry"));
 
         Request bobs = room.picture(room.imagine(FakeDiscord.BOB, "my   private diary entry"));

@@ -10,7 +10,6 @@ import dev.imagine.bot.command.PictureInput;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.command.Variation;
-import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.testing.Pictures;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.TestGenerator;
@@ -40,7 +39,6 @@ class JobServicePicturesTest {
 
     private TestGenerator generator = TestGenerator.fake().withUpscaler();
     private ServiceFixture fixture;
-    private FairShareQueue<Job> queue;
     private JobStore store;
     private RecordingSink sink;
     private JobService service;
@@ -54,7 +52,6 @@ class JobServicePicturesTest {
 
     private void startService() {
         service = fixture.start(generator).service();
-        queue = fixture.queue();
         sink = fixture.sink();
     }
 

@@ -20,6 +20,7 @@ import dev.imagine.bot.testing.TestGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -57,6 +58,20 @@ class JobServiceTest {
     @AfterEach
     void stop() {
         fixture.close();
+    }
+
+    /** Starts the service again over the same store; returns what the resumption logged while it started. */
+    private List<String> restartLoggingResumption() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
+        serviceLog.addAppender(log);
+        try {
+            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        } finally {
+            serviceLog.detachAppender(log);
+        }
+        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private static Command.Imagine imagine(Requester who, String prompt, Long seed) {
@@ -465,17 +480,9 @@ class JobServiceTest {
         assertThat(sink.events).anySatisfy(e -> assertThat(e.detail()).contains("keeps its place"));
 
         generator.releaseAll();
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
-        serviceLog.addAppender(log);
-        try {
-            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
-        } finally {
-            serviceLog.detachAppender(log);
-        }
+        List<String> logged = restartLoggingResumption();
 
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .contains("resumed 2 jobs from the last run: 2 were waiting, 0 were running");
         assertThat(sink.await("notice", waiting.id()).detail()).contains("back in the queue");
         sink.await("finished", running.id());
@@ -491,17 +498,9 @@ class JobServiceTest {
         store.save(Job.queued("bbbbbbbbbb", BOB, "900", "art", new dev.imagine.bot.command.JobParameters("a cat", 1,
                 4, new ImageSize(512, 512), 8f, 1, Decoder.FULL), now, "o", null));
         service.shutdown(Duration.ofSeconds(5));
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
-        serviceLog.addAppender(log);
-        try {
-            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
-        } finally {
-            serviceLog.detachAppender(log);
-        }
+        List<String> logged = restartLoggingResumption();
 
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .contains("resumed 2 jobs from the last run: 1 was waiting, 1 was running (drawn again from the"
                         + " start)");
         sink.await("finished", "aaaaaaaaaa");
