@@ -172,7 +172,7 @@ class LoadBench {
                 Decoder.FULL), "stand-in", "load", Duration.ofMinutes(1), settings.perStep().toMillis() * 2 / 1000.0,
                 false);
         AtomicLong seeds = new AtomicLong(1);
-        Engine engine = new Engine(data, new PacedGenerator(settings.perStep()), jobSettings, QueueSettings.DEFAULTS,
+        Engine engine = new Engine(data, PacedGenerator.of(settings.perStep()), jobSettings, QueueSettings.DEFAULTS,
                 seeds::incrementAndGet, JobClocks.system());
         engine.jobs().observe(tracker);
         LoadFront front = null;

@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.discord.FakeDiscord.Request;
-import dev.imagine.bot.queue.QueueSettings;
-import dev.imagine.bot.testing.Engine;
 import dev.imagine.bot.testing.LongPrompts;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.TestGenerator;
@@ -16,11 +14,10 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PngParameters;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.atomic.AtomicLong;
 import net.dv8tion.jda.api.utils.data.DataArray;
 import net.dv8tion.jda.api.utils.data.DataObject;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -36,37 +33,15 @@ class DiscordPromptSyntaxTest {
     @TempDir
     Path data;
 
-    private FakeDiscord discord;
-    private Engine engine;
-
-    @AfterEach
-    void stop() throws Exception {
-        if (engine != null) {
-            engine.close();
-        }
-        discord.close();
-    }
-
-    private TestGenerator start() throws Exception {
-        discord = new FakeDiscord();
-        TestGenerator generator = TestGenerator.over(pipeline);
-        AtomicLong seeds = new AtomicLong(1000);
-        engine = new Engine(data, generator, QueueSettings.DEFAULTS, seeds::incrementAndGet);
-        DiscordSettings settings = DiscordSettings.DEFAULTS.withEndpoints(discord.restUrl(), discord.gatewayUrl())
-                .withReadyTimeout(Duration.ofSeconds(15));
-        engine.open(new DiscordBot(FakeDiscord.TOKEN, settings, engine.jobs(), data));
-        engine.startWorking();
-        return generator;
-    }
+    @RegisterExtension
+    final DiscordRoom room = new DiscordRoom(pipeline, WAIT);
 
     private String imagine(FakeDiscord.User who, String prompt) {
-        return discord.slash(who, "imagine", FakeDiscord.option("prompt", prompt), FakeDiscord.option("seed", 21L),
-                FakeDiscord.option("steps", 1), FakeDiscord.option("size", "256x256"));
+        return room.imagine(who, prompt);
     }
 
     private Request picture(String token) throws InterruptedException {
-        return discord.await(r -> token.equals(r.token()) && !r.files().isEmpty() && r.status() < 300, WAIT,
-                "the picture for " + token);
+        return room.picture(token);
     }
 
     private static DataObject embed(Request picture) {
@@ -91,7 +66,7 @@ class DiscordPromptSyntaxTest {
 
     @Test
     void aWeightedLongPrompt_isDrawnWhole_andTheEmbedSaysItWasReadInChunks() throws Exception {
-        TestGenerator generator = start();
+        TestGenerator generator = room.start(data);
 
         Request drawn = picture(imagine(FakeDiscord.ALICE, LongPrompts.WEIGHTED));
 
@@ -105,12 +80,12 @@ class DiscordPromptSyntaxTest {
 
     @Test
     void plainChosenInSettings_cutsThePrompt_theEmbedSaysWhatWasDropped_andSameSeedKeepsIt() throws Exception {
-        TestGenerator generator = start();
+        TestGenerator generator = room.start(data);
         Request weighted = picture(imagine(FakeDiscord.ALICE, LongPrompts.WEIGHTED));
 
-        String settings = discord.slash(FakeDiscord.ALICE, "settings", FakeDiscord.subcommand("mine",
+        String settings = room.discord().slash(FakeDiscord.ALICE, "settings", FakeDiscord.subcommand("mine",
                 FakeDiscord.option("prompt-syntax", "plain")));
-        FakeDiscord.Shown saved = discord.awaitMessage(settings, m -> !m.loading, WAIT, "the settings answer");
+        FakeDiscord.Shown saved = room.discord().awaitMessage(settings, m -> !m.loading, WAIT, "the settings answer");
         assertThat(saved.content).startsWith("Saved.").contains("prompts read as plain");
         assertThat(saved.ephemeral).isTrue();
         Request plain = picture(imagine(FakeDiscord.ALICE, LongPrompts.WEIGHTED));
@@ -121,12 +96,12 @@ class DiscordPromptSyntaxTest {
                 .containsEntry("Prompt syntax", "plain");
         assertThat(imageData(plain.files().get(0).bytes())).as("the same seed read another way draws otherwise")
                 .isNotEqualTo(imageData(weighted.files().get(0).bytes()));
-        assertThat(engine.jobs().job(jobIdOf(plain)).orElseThrow().parameters().promptSyntax())
+        assertThat(room.engine().jobs().job(jobIdOf(plain)).orElseThrow().parameters().promptSyntax())
                 .isEqualTo(PromptSyntax.PLAIN);
 
-        Request replayedByBob = picture(discord.click(FakeDiscord.BOB, "same:" + jobIdOf(plain)));
+        Request replayedByBob = picture(room.discord().click(FakeDiscord.BOB, "same:" + jobIdOf(plain)));
 
-        assertThat(engine.jobs().job(jobIdOf(replayedByBob)).orElseThrow().parameters().promptSyntax())
+        assertThat(room.engine().jobs().job(jobIdOf(replayedByBob)).orElseThrow().parameters().promptSyntax())
                 .as("Bob reads as a1111, but Same seed keeps the job's syntax").isEqualTo(PromptSyntax.PLAIN);
         assertThat(imageData(replayedByBob.files().get(0).bytes())).isEqualTo(imageData(plain.files().get(0).bytes()));
         assertThat(field(replayedByBob, "Prompt")).matches(LongPrompts.CUT);
@@ -135,9 +110,9 @@ class DiscordPromptSyntaxTest {
 
     @Test
     void oneRequest_canAskForItsOwnSyntax() throws Exception {
-        start();
+        room.start(data);
 
-        Request plain = picture(discord.slash(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt",
+        Request plain = picture(room.discord().slash(FakeDiscord.BOB, "imagine", FakeDiscord.option("prompt",
                 LongPrompts.WEIGHTED), FakeDiscord.option("steps", 1), FakeDiscord.option("size", "256x256"),
                 FakeDiscord.option("prompt-syntax", "plain")));
 
@@ -146,11 +121,11 @@ class DiscordPromptSyntaxTest {
 
     @Test
     void help_explainsWeightsBreakLongPromptsAndThePlainOption() throws Exception {
-        start();
+        room.start(data);
 
-        String help = discord.slash(FakeDiscord.ALICE, "help");
+        String help = room.discord().slash(FakeDiscord.ALICE, "help");
 
-        FakeDiscord.Shown shown = discord.awaitMessage(help, m -> !m.loading, WAIT, "the help");
+        FakeDiscord.Shown shown = room.discord().awaitMessage(help, m -> !m.loading, WAIT, "the help");
         assertThat(shown.content).contains("(word:1.2)", "[word]", "BREAK", "long prompt", "prompt-syntax",
                 "plain reads the text as written");
     }

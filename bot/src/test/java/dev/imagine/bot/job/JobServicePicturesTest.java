@@ -2,7 +2,6 @@ package dev.imagine.bot.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.JobParameters;
@@ -11,8 +10,6 @@ import dev.imagine.bot.command.PictureInput;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.command.Variation;
-import dev.imagine.bot.queue.FairShareQueue;
-import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.testing.Pictures;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.TestGenerator;
@@ -20,10 +17,7 @@ import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.UpscaleRequest;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,36 +37,27 @@ class JobServicePicturesTest {
     @TempDir
     Path data;
 
-    private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
-    private final AtomicLong seeds = new AtomicLong(1000);
-    private TestGenerator generator;
-    private FairShareQueue<Job> queue;
+    private TestGenerator generator = TestGenerator.fake().withUpscaler();
+    private ServiceFixture fixture;
     private JobStore store;
     private RecordingSink sink;
     private JobService service;
 
     @BeforeEach
     void start() {
-        generator = TestGenerator.fake().withUpscaler();
-        store = MvJobStore.open(data.resolve("jobs.mv"));
+        fixture = ServiceFixture.onDisk(data, "web");
+        store = fixture.store();
         startService();
     }
 
     private void startService() {
-        queue = new FairShareQueue<>(QueueSettings.DEFAULTS, clock);
-        sink = new RecordingSink();
-        service = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator, queue,
-                        new ResultCache(1 << 20, data.resolve("results"), 64 << 20), store)
-                .clocks(new JobClocks(clock, new FakeTicker(), () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
-        service.registerSink("web", sink);
-        service.start();
+        service = fixture.start(generator).service();
+        sink = fixture.sink();
     }
 
     @AfterEach
     void stop() {
-        generator.releaseAll();
-        service.shutdown(Duration.ofSeconds(5));
-        store.close();
+        fixture.close();
     }
 
     private static Command.Imagine imagine(String prompt, PictureInput picture, Double strength) {

@@ -2,14 +2,11 @@ package dev.imagine.bot.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImageSize;
 import dev.imagine.bot.command.Precision;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
-import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.testing.TestGenerator;
 import dev.imagine.bot.testing.TinyModel;
 import dev.imagine.pipeline.GenerationRequest;
@@ -17,10 +14,6 @@ import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.PipelineOptions;
 import dev.imagine.pipeline.PngParameters;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,8 +26,7 @@ import org.junit.jupiter.api.io.TempDir;
 class JobServicePrecisionTest {
     static final Requester ALICE = new Requester(new User("web", "1", "alice"), null, null, false);
 
-    private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
-    private final AtomicLong seeds = new AtomicLong(1000);
+    private ServiceFixture fixture;
     private TestGenerator generator;
     private JobStore store;
     private RecordingSink sink;
@@ -42,21 +34,16 @@ class JobServicePrecisionTest {
 
     private void start(TestGenerator drawing) {
         generator = drawing;
-        store = MvJobStore.inMemory();
-        sink = new RecordingSink();
-        service = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator,
-                        new FairShareQueue<>(QueueSettings.DEFAULTS, clock), new ResultCache(1 << 20, null, 0), store)
-                .clocks(new JobClocks(clock, new FakeTicker(), () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
-        service.registerSink("web", sink);
-        service.start();
+        fixture = ServiceFixture.inMemory("web").start(drawing);
+        store = fixture.store();
+        sink = fixture.sink();
+        service = fixture.service();
     }
 
     @AfterEach
     void stop() {
-        if (service != null) {
-            generator.releaseAll();
-            service.shutdown(Duration.ofSeconds(5));
-            store.close();
+        if (fixture != null) {
+            fixture.close();
         }
     }
 
@@ -181,7 +168,6 @@ class JobServicePrecisionTest {
             int8Png = pictureOf(drawn(service.handle(fox(Precision.INT8), "o")));
             fp32Png = pictureOf(drawn(service.handle(fox(Precision.FP32), "o")));
             stop();
-            service = null;
         }
 
         GenerationRequest request = new GenerationRequest("a fox", 7, 2, 8f, 256, 256, 1);

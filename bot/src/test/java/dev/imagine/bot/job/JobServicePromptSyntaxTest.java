@@ -2,21 +2,13 @@ package dev.imagine.bot.job;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.PromptSyntax;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.bot.command.SettingsChange;
 import dev.imagine.bot.command.User;
-import dev.imagine.bot.queue.FairShareQueue;
-import dev.imagine.bot.queue.QueueSettings;
 import dev.imagine.bot.testing.TestGenerator;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.InstantSource;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,30 +19,15 @@ class JobServicePromptSyntaxTest {
     static final Requester ALICE = new Requester(new User("discord", "1", "alice"), "900", "art", false);
     static final Requester BOB = new Requester(new User("discord", "2", "bob"), "900", "art", false);
 
-    private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
-    private final AtomicLong seeds = new AtomicLong(1000);
-    private TestGenerator generator;
-    private JobStore store;
-    private RecordingSink sink;
-    private JobService service;
-
-    @BeforeEach
-    void start() {
-        generator = TestGenerator.fake();
-        store = MvJobStore.inMemory();
-        sink = new RecordingSink();
-        service = JobService.builder(JobSettings.defaults("fake-model", "r1"), generator,
-                        new FairShareQueue<>(QueueSettings.DEFAULTS, clock), new ResultCache(1 << 20, null, 0), store)
-                .clocks(new JobClocks(clock, new FakeTicker(), () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
-        service.registerSink("discord", sink);
-        service.start();
-    }
+    private final TestGenerator generator = TestGenerator.fake();
+    private final ServiceFixture fixture = ServiceFixture.inMemory("discord").start(generator);
+    private final RecordingSink sink = fixture.sink();
+    private final JobStore store = fixture.store();
+    private final JobService service = fixture.service();
 
     @AfterEach
     void stop() {
-        generator.releaseAll();
-        service.shutdown(Duration.ofSeconds(5));
-        store.close();
+        fixture.close();
     }
 
     private Job accepted(Reply reply) {

@@ -6,7 +6,6 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 
-import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.ImageSize;
@@ -21,8 +20,8 @@ import dev.imagine.bot.testing.TestGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -36,36 +35,43 @@ class JobServiceTest {
     static final Requester BOB_IN_ART = new Requester(BOB, "900", "art", false);
     static final Requester ADMIN_IN_ART = new Requester(new User("discord", "3", "carol"), "900", "art", true);
 
-    private final InstantSource clock = InstantSource.fixed(Instant.parse("2026-01-01T00:00:00Z"));
-    private final FakeTicker ticker = new FakeTicker();
-    private final AtomicLong seeds = new AtomicLong(1000);
-    private TestGenerator generator;
+    private final InstantSource clock = ServiceFixture.CLOCK;
+    private final TestGenerator generator = TestGenerator.fake();
+    private final ServiceFixture fixture = ServiceFixture.inMemory("discord");
+    private final FakeTicker ticker = fixture.ticker();
+    private final JobStore store = fixture.store();
     private FairShareQueue<Job> queue;
-    private JobStore store;
     private RecordingSink sink;
     private JobService service;
 
     @BeforeEach
     void start() {
-        generator = TestGenerator.fake();
-        store = MvJobStore.inMemory();
         startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
     }
 
     private void startService(JobSettings settings, QueueSettings queueSettings) {
-        queue = new FairShareQueue<>(queueSettings, clock);
-        sink = new RecordingSink();
-        service = JobService.builder(settings, generator, queue, new ResultCache(1 << 20, null, 0), store)
-                .clocks(new JobClocks(clock, ticker, () -> 0L)).randomSeeds(seeds::incrementAndGet).build();
-        service.registerSink("discord", sink);
-        service.start();
+        service = fixture.start(generator, settings, queueSettings).service();
+        queue = fixture.queue();
+        sink = fixture.sink();
     }
 
     @AfterEach
     void stop() {
-        generator.releaseAll();
-        service.shutdown(Duration.ofSeconds(5));
-        store.close();
+        fixture.close();
+    }
+
+    /** Starts the service again over the same store; returns what the resumption logged while it started. */
+    private List<String> restartLoggingResumption() {
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
+        serviceLog.addAppender(log);
+        try {
+            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
+        } finally {
+            serviceLog.detachAppender(log);
+        }
+        return log.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
     }
 
     private static Command.Imagine imagine(Requester who, String prompt, Long seed) {
@@ -474,17 +480,9 @@ class JobServiceTest {
         assertThat(sink.events).anySatisfy(e -> assertThat(e.detail()).contains("keeps its place"));
 
         generator.releaseAll();
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
-        serviceLog.addAppender(log);
-        try {
-            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
-        } finally {
-            serviceLog.detachAppender(log);
-        }
+        List<String> logged = restartLoggingResumption();
 
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .contains("resumed 2 jobs from the last run: 2 were waiting, 0 were running");
         assertThat(sink.await("notice", waiting.id()).detail()).contains("back in the queue");
         sink.await("finished", running.id());
@@ -500,17 +498,9 @@ class JobServiceTest {
         store.save(Job.queued("bbbbbbbbbb", BOB, "900", "art", new dev.imagine.bot.command.JobParameters("a cat", 1,
                 4, new ImageSize(512, 512), 8f, 1, Decoder.FULL), now, "o", null));
         service.shutdown(Duration.ofSeconds(5));
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        Logger serviceLog = (Logger) LoggerFactory.getLogger(Resumption.class);
-        serviceLog.addAppender(log);
-        try {
-            startService(JobSettings.defaults("fake-model", "r1"), QueueSettings.DEFAULTS);
-        } finally {
-            serviceLog.detachAppender(log);
-        }
+        List<String> logged = restartLoggingResumption();
 
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage)
+        assertThat(logged)
                 .contains("resumed 2 jobs from the last run: 1 was waiting, 1 was running (drawn again from the"
                         + " start)");
         sink.await("finished", "aaaaaaaaaa");

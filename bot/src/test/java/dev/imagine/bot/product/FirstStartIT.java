@@ -3,15 +3,12 @@ package dev.imagine.bot.product;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.imagine.pipeline.model.FakeHub;
 import java.net.URI;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The README's first command, {@code java -jar bot/target/imagine.jar}, as a new user runs it: the shipped config.yaml
@@ -21,36 +18,20 @@ import org.junit.jupiter.api.TestInfo;
 class FirstStartIT {
     static final Duration START = Duration.ofSeconds(120);
 
-    FakeHub hub;
-    Sandbox sandbox;
-    ImagineProcess imagine;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        hub = TinyHub.start();
-        sandbox = Sandbox.create(getClass().getSimpleName() + "/" + test.getTestMethod().orElseThrow().getName());
-        sandbox.writeConfig(TinyHub.config(hub));
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (imagine != null) {
-            imagine.close();
-        }
-        hub.close();
-    }
+    @RegisterExtension
+    final TinyHubSandbox run = new TinyHubSandbox();
 
     @Test
     void readmeFirstCommand_downloadsTheModelIntoTheUsersCache_drawsAPicture_andStartsAgainOfflineFromTheCache()
             throws Exception {
-        imagine = ImagineProcess.start(sandbox, "first-start", sandbox.environment(hub.endpoint().toString(), Map.of()));
+        ImagineProcess imagine = run.start("first-start", Map.of());
         URI playground = imagine.awaitHealthy(START);
 
-        String commit = TinyHub.modelCommit(hub);
-        assertThat(sandbox.modelCache().resolve("imagine-test--tiny-lcm/snapshots/" + commit + "/unet/model.onnx"))
-                .isRegularFile();
-        assertThat(sandbox.modelCache().resolve("deinferno--taesd-onnx")).isDirectory();
-        assertThat(sandbox.dataFolder().resolve("jobs.mv")).isRegularFile();
+        String commit = TinyHub.modelCommit(run.hub());
+        assertThat(run.sandbox().modelCache()
+                .resolve("imagine-test--tiny-lcm/snapshots/" + commit + "/unet/model.onnx")).isRegularFile();
+        assertThat(run.sandbox().modelCache().resolve("deinferno--taesd-onnx")).isDirectory();
+        assertThat(run.sandbox().dataFolder().resolve("jobs.mv")).isRegularFile();
 
         PlaygroundClient person = new PlaygroundClient().at(playground);
         JsonNode job = person.draw("{\"prompt\": \"a lighthouse at dusk\", \"seed\": 42, \"steps\": 2,"
@@ -65,25 +46,24 @@ class FirstStartIT {
 
         imagine.sigterm();
         assertThat(imagine.awaitExit(Duration.ofSeconds(60))).as("exit code of a graceful stop").isZero();
-        hub.clearRequests();
+        run.hub().clearRequests();
 
-        imagine = ImagineProcess.start(sandbox, "offline-restart",
-                sandbox.environment(hub.endpoint().toString(), Map.of("HF_HUB_OFFLINE", "1")));
+        imagine = run.start("offline-restart", Map.of("HF_HUB_OFFLINE", "1"));
         person.at(imagine.awaitHealthy(START));
-        assertThat(hub.requests()).as("requests to the hub").isEmpty();
+        assertThat(run.hub().requests()).as("requests to the hub").isEmpty();
         assertThat(person.job(id).get("state").asText()).isEqualTo("done");
         assertThat(person.png(id, 0, 256, 256)).isEqualTo(picture);
         assertThat(imagine.stderr()).doesNotContain("Exception");
-        assertThat(sandbox.crashReports()).isEmpty();
+        assertThat(run.sandbox().crashReports()).isEmpty();
     }
 
     @Test
     void aSecondStart_whileImagineRuns_exitsNonZeroWithOneLineSayingTheJobStoreIsInUse() throws Exception {
-        Map<String, String> environment = sandbox.environment(hub.endpoint().toString(), Map.of());
-        imagine = ImagineProcess.start(sandbox, "first", environment);
+        Map<String, String> environment = run.environment(Map.of());
+        ImagineProcess imagine = run.start("first", Map.of());
         URI playground = imagine.awaitHealthy(START);
 
-        try (ImagineProcess second = ImagineProcess.start(sandbox, "second", environment)) {
+        try (ImagineProcess second = ImagineProcess.start(run.sandbox(), "second", environment)) {
             assertThat(second.awaitExit(START)).isNotZero();
             String stderr = second.stderr();
             assertThat(stderr.lines().filter(line -> line.startsWith("error: ")).toList()).singleElement()
@@ -96,22 +76,21 @@ class FirstStartIT {
 
     @Test
     void firstStartOffline_withAnEmptyCache_exitsNonZeroWithOneLineNamingModelsPull() throws Exception {
-        imagine = ImagineProcess.start(sandbox, "offline-first-start",
-                sandbox.environment(hub.endpoint().toString(), Map.of("HF_HUB_OFFLINE", "1")));
+        ImagineProcess imagine = run.start("offline-first-start", Map.of("HF_HUB_OFFLINE", "1"));
 
         int exit = imagine.awaitExit(START);
 
         assertThat(exit).isNotZero();
         String stderr = imagine.stderr();
         String pull = "java -jar bot/target/imagine.jar models pull " + TinyHub.MODEL_REPO + "@"
-                + TinyHub.modelCommit(hub);
+                + TinyHub.modelCommit(run.hub());
         assertThat(stderr.lines().filter(line -> line.contains("models pull")).toList())
                 .singleElement().asString().startsWith("error: ").contains(pull).contains("HF_HUB_OFFLINE=1");
         assertThat(stderr).doesNotContain("unexpected failure").doesNotContainPattern("(?m)^\\s+at \\S+\\(")
                 .doesNotContain("Exception");
         assertThat(imagine.stdout()).isEmpty();
-        assertThat(hub.requests()).isEmpty();
-        assertThat(sandbox.crashReports()).isEmpty();
-        assertThat(Files.exists(sandbox.modelCache().resolve("imagine-test--tiny-lcm/snapshots"))).isFalse();
+        assertThat(run.hub().requests()).isEmpty();
+        assertThat(run.sandbox().crashReports()).isEmpty();
+        assertThat(Files.exists(run.sandbox().modelCache().resolve("imagine-test--tiny-lcm/snapshots"))).isFalse();
     }
 }

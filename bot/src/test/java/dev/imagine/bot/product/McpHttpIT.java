@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imagine.bot.testing.McpResults;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.RecordingTransport;
-import dev.imagine.pipeline.model.FakeHub;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -17,18 +16,11 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The README's default start, {@code java -jar bot/target/imagine.jar} with {@code IMAGINE_API_KEY} set, used by an
@@ -40,38 +32,19 @@ class McpHttpIT {
     static final String KEY = "mcp-it-key-0123456789abcdef0123456789";
     private static final Pattern MCP_LINE = Pattern.compile("MCP server \\(streamable HTTP\\): (http://\\S+)");
 
-    FakeHub hub;
-    Sandbox sandbox;
-    ImagineProcess imagine;
-
-    @BeforeEach
-    void setUp(TestInfo test) {
-        hub = TinyHub.start();
-        sandbox = Sandbox.create(getClass().getSimpleName() + "/" + test.getTestMethod().orElseThrow().getName());
-        sandbox.writeConfig(TinyHub.config(hub));
-    }
-
-    @AfterEach
-    void tearDown() throws InterruptedException {
-        if (imagine != null) {
-            imagine.close();
-        }
-        hub.close();
-    }
+    @RegisterExtension
+    final TinyHubSandbox run = new TinyHubSandbox();
 
     @Test
     void mcpOverHttp_atTheAddressImaginePrints_listsTools_draws_givesTheSameBytesForSameSeed_refuses_andCancels()
             throws Exception {
-        imagine = ImagineProcess.start(sandbox, "mcp-http", sandbox.environment(hub.endpoint().toString(),
-                Map.of("IMAGINE_API_KEY", KEY)));
+        ImagineProcess imagine = run.start("mcp-http", Map.of("IMAGINE_API_KEY", KEY));
         URI base = imagine.awaitHealthy(START);
         Matcher printed = MCP_LINE.matcher(imagine.stderr());
         assertThat(printed.find()).as("the MCP address among the ready lines").isTrue();
         assertThat(printed.group(1)).isEqualTo(base.resolve("mcp").toString());
 
-        List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
-        CountDownLatch slowDrawing = new CountDownLatch(1);
-        CountDownLatch quickQueued = new CountDownLatch(1);
+        McpProgress progress = new McpProgress();
         RecordingTransport transport = new RecordingTransport(HttpClientStreamableHttpTransport
                 .builder(base.toString()).endpoint("/mcp")
                 .httpRequestCustomizer((request, method, uri, body, context) ->
@@ -80,15 +53,7 @@ class McpHttpIT {
         try (McpSyncClient client = McpClient.sync(transport)
                 .clientInfo(new McpSchema.Implementation("VS Code", "1.0"))
                 .initializationTimeout(START).requestTimeout(START)
-                .progressConsumer(p -> {
-                    progress.add(p);
-                    if ("slow".equals(p.progressToken()) && p.message().startsWith("Drawing… step")) {
-                        slowDrawing.countDown();
-                    }
-                    if ("quick".equals(p.progressToken()) && p.message().startsWith("Queued")) {
-                        quickQueued.countDown();
-                    }
-                })
+                .progressConsumer(progress)
                 .build()) {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.serverInfo().name()).isEqualTo("imagine");
@@ -107,7 +72,7 @@ class McpHttpIT {
             HttpResponse<byte[]> fetched = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(link.uri()))
                     .header("Authorization", "Bearer " + KEY).build(), HttpResponse.BodyHandlers.ofByteArray());
             assertThat(fetched.body()).isEqualTo(png);
-            assertThat(progress).filteredOn(p -> "first".equals(p.progressToken()))
+            assertThat(progress.told).filteredOn(p -> "first".equals(p.progressToken()))
                     .extracting(McpSchema.ProgressNotification::message).contains("Drawing… step 2/2");
 
             CallToolResult same = client.callTool(CallToolRequest.builder("same_seed")
@@ -122,29 +87,12 @@ class McpHttpIT {
                     .build()))).contains("You are mcp:vs-code");
 
             // A slow picture is drawn; a quick one waits behind it. Both are cancelled by the client.
-            CompletableFuture<CallToolResult> slow = McpResults.inBackground(() -> client.callTool(
-                    CallToolRequest.builder("imagine").arguments(McpStdioIT.SLOW).progressToken("slow").build()));
-            assertThat(slowDrawing.await(START.toSeconds(), TimeUnit.SECONDS)).as("the slow one is drawn").isTrue();
-            Object slowId = transport.toolCallIds.getLast();
-            CompletableFuture<CallToolResult> quick = McpResults.inBackground(() -> client.callTool(
-                    CallToolRequest.builder("imagine").arguments(Map.of("prompt", "a quick fox", "steps", 2,
-                            "size", "256x256")).progressToken("quick").build()));
-            assertThat(quickQueued.await(60, TimeUnit.SECONDS)).as("the quick one waits").isTrue();
-
-            transport.cancel(transport.toolCallIds.getLast(), "not needed any more");
-            CallToolResult quickAnswer = quick.get(60, TimeUnit.SECONDS);
-            transport.cancel(slowId, "taking too long");
-            CallToolResult slowAnswer = slow.get(60, TimeUnit.SECONDS);
-
-            assertThat(quickAnswer.isError()).as(McpResults.text(quickAnswer)).isTrue();
-            assertThat(McpResults.text(quickAnswer)).startsWith("Cancelled");
-            assertThat(slowAnswer.isError()).as(McpResults.text(slowAnswer)).isTrue();
-            assertThat(McpResults.text(slowAnswer)).startsWith("Cancelled");
+            progress.slowAndQuick_bothCancelledByTheClient(client, transport, START);
         }
 
         imagine.sigterm();
         assertThat(imagine.awaitExit(Duration.ofSeconds(60))).as("exit code of a graceful stop").isZero();
         assertThat(imagine.stderr()).doesNotContain("Exception").doesNotContain(KEY);
-        assertThat(sandbox.crashReports()).isEmpty();
+        assertThat(run.sandbox().crashReports()).isEmpty();
     }
 }

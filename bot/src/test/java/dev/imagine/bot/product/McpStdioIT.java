@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagine.bot.testing.McpResults;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.RecordingTransport;
-import dev.imagine.pipeline.model.FakeHub;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.ServerParameters;
@@ -21,14 +20,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * {@code java -jar bot/target/imagine.jar mcp --config FILE}, as an assistant such as Claude Desktop starts it: the
@@ -37,45 +32,24 @@ import org.junit.jupiter.api.TestInfo;
  */
 class McpStdioIT {
     static final Duration START = Duration.ofSeconds(120);
-    /** A picture the tiny model needs a while for (see StopAndRestartIT): 8 steps of four 512x512 pictures. */
-    static final Map<String, Object> SLOW = Map.of("prompt", "a slow lighthouse", "seed", 7, "steps", 8,
-            "size", "512x512", "count", 4);
 
-    FakeHub hub;
-    Sandbox sandbox;
+    @RegisterExtension
+    final TinyHubSandbox run = new TinyHubSandbox();
     final List<String> stderr = new CopyOnWriteArrayList<>();
 
-    @BeforeEach
-    void setUp(TestInfo test) {
-        hub = TinyHub.start();
-        sandbox = Sandbox.create(getClass().getSimpleName() + "/" + test.getTestMethod().orElseThrow().getName());
-        sandbox.writeConfig(TinyHub.config(hub));
-    }
-
     @AfterEach
-    void tearDown() throws Exception {
-        java.nio.file.Files.write(sandbox.logs.resolve("mcp.stderr"), stderr);
-        hub.close();
+    void keepStderr() throws Exception {
+        java.nio.file.Files.write(run.sandbox().logs.resolve("mcp.stderr"), stderr);
     }
 
     @Test
     void mcpOverStdio_listsTools_draws_givesTheSameBytesForSameSeed_refuses_andCancels() throws Exception {
-        List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
-        CountDownLatch slowDrawing = new CountDownLatch(1);
-        CountDownLatch quickQueued = new CountDownLatch(1);
+        McpProgress progress = new McpProgress();
         RecordingTransport transport = new RecordingTransport(stdio());
         try (McpSyncClient client = McpClient.sync(transport)
                 .clientInfo(new McpSchema.Implementation("Claude Desktop", "1.0"))
                 .initializationTimeout(START).requestTimeout(START)
-                .progressConsumer(p -> {
-                    progress.add(p);
-                    if ("slow".equals(p.progressToken()) && p.message().startsWith("Drawing… step")) {
-                        slowDrawing.countDown();
-                    }
-                    if ("quick".equals(p.progressToken()) && p.message().startsWith("Queued")) {
-                        quickQueued.countDown();
-                    }
-                })
+                .progressConsumer(progress)
                 .build()) {
             McpSchema.InitializeResult init = client.initialize();
             assertThat(init.serverInfo().name()).isEqualTo("imagine");
@@ -89,7 +63,7 @@ class McpStdioIT {
             assertThat(Pngs.promptOf(png)).isEqualTo("a lighthouse at dusk");
             assertThat(McpResults.text(drawn)).contains("seed 42").contains("256x256");
             assertThat(drawn.content()).noneMatch(McpSchema.ResourceLink.class::isInstance);
-            assertThat(progress).filteredOn(p -> "first".equals(p.progressToken()))
+            assertThat(progress.told).filteredOn(p -> "first".equals(p.progressToken()))
                     .extracting(McpSchema.ProgressNotification::message).contains("Drawing… step 2/2");
 
             CallToolResult same = client.callTool(CallToolRequest.builder("same_seed")
@@ -104,24 +78,7 @@ class McpStdioIT {
                     .contains("You are mcp:claude-desktop");
 
             // A slow picture is drawn; a quick one waits behind it. Both are cancelled by the client.
-            CompletableFuture<CallToolResult> slow = McpResults.inBackground(() -> client.callTool(
-                    CallToolRequest.builder("imagine").arguments(SLOW).progressToken("slow").build()));
-            assertThat(slowDrawing.await(START.toSeconds(), TimeUnit.SECONDS)).as("the slow one is drawn").isTrue();
-            Object slowId = transport.toolCallIds.getLast();
-            CompletableFuture<CallToolResult> quick = McpResults.inBackground(() -> client.callTool(
-                    CallToolRequest.builder("imagine").arguments(Map.of("prompt", "a quick fox", "steps", 2,
-                            "size", "256x256")).progressToken("quick").build()));
-            assertThat(quickQueued.await(60, TimeUnit.SECONDS)).as("the quick one waits").isTrue();
-
-            transport.cancel(transport.toolCallIds.getLast(), "not needed any more");
-            CallToolResult quickAnswer = quick.get(60, TimeUnit.SECONDS);
-            transport.cancel(slowId, "taking too long");
-            CallToolResult slowAnswer = slow.get(60, TimeUnit.SECONDS);
-
-            assertThat(quickAnswer.isError()).isTrue();
-            assertThat(McpResults.text(quickAnswer)).startsWith("Cancelled");
-            assertThat(slowAnswer.isError()).as(McpResults.text(slowAnswer)).isTrue();
-            assertThat(McpResults.text(slowAnswer)).startsWith("Cancelled");
+            progress.slowAndQuick_bothCancelledByTheClient(client, transport, START);
         }
         assertThat(String.join("\n", stderr)).doesNotContain("Exception");
     }
@@ -131,8 +88,8 @@ class McpStdioIT {
             throws Exception {
         Path model = ProductTests.referenceModels().resolve("tiny-lcm").toAbsolutePath();
         // ImagineProcess gives the child an empty stdin: the client "closes" it at once.
-        try (ImagineProcess imagine = ImagineProcess.start(sandbox, "mcp-eof", environment(), "mcp", "--config",
-                sandbox.work.resolve("config.yaml").toString(), "--model", model.toString())) {
+        try (ImagineProcess imagine = ImagineProcess.start(run.sandbox(), "mcp-eof", environment(), "mcp", "--config",
+                run.sandbox().work.resolve("config.yaml").toString(), "--model", model.toString())) {
             assertThat(imagine.awaitExit(START)).isZero();
             assertThat(imagine.stdout()).isEmpty();
             assertThat(imagine.stderr()).contains("loaded model " + model)
@@ -146,18 +103,18 @@ class McpStdioIT {
     private Map<String, String> environment() {
         Map<String, String> extra = new HashMap<>();
         // The child inherits the test's environment under the SDK's client; these point every default folder home.
-        extra.put("XDG_CACHE_HOME", sandbox.home.resolve(".cache").toString());
-        extra.put("XDG_DATA_HOME", sandbox.home.resolve(".local/share").toString());
-        extra.put("XDG_CONFIG_HOME", sandbox.home.resolve(".config").toString());
-        extra.put("XDG_STATE_HOME", sandbox.home.resolve(".local/state").toString());
-        return sandbox.environment(hub.endpoint().toString(), extra);
+        extra.put("XDG_CACHE_HOME", run.sandbox().home.resolve(".cache").toString());
+        extra.put("XDG_DATA_HOME", run.sandbox().home.resolve(".local/share").toString());
+        extra.put("XDG_CONFIG_HOME", run.sandbox().home.resolve(".config").toString());
+        extra.put("XDG_STATE_HOME", run.sandbox().home.resolve(".local/state").toString());
+        return run.environment(extra);
     }
 
     private McpClientTransport stdio() {
         ServerParameters server = ServerParameters.builder(Path.of(System.getProperty("java.home"), "bin", "java")
                         .toString())
                 .args("-jar", ProductTests.jar().toString(), "mcp", "--config",
-                        sandbox.work.resolve("config.yaml").toString())
+                        run.sandbox().work.resolve("config.yaml").toString())
                 .env(environment())
                 .build();
         StdioClientTransport transport = new StdioClientTransport(server,

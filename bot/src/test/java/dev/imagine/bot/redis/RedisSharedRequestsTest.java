@@ -91,6 +91,22 @@ class RedisSharedRequestsTest {
         return id;
     }
 
+    private record Presses(Job bobs, Job carols) {
+    }
+
+    /**
+     * A first picture drawn; Bob presses Same seed under it on adapter A and the worker is held drawing his replay;
+     * then Carol presses the same button on adapter B.
+     */
+    private Presses bobThenCarolPressSameSeed() throws InterruptedException {
+        String original = drawnPicture();
+        drawing.holdSteps();
+        Job bobs = accepted(adapterA.jobs().handle(new Command.Replay(Requester.direct(BOB), original), "a"));
+        assertThat(drawing.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("the worker draws Bob's").isTrue();
+        Job carols = accepted(adapterB.jobs().handle(new Command.Replay(Requester.direct(CAROL), original), "b"));
+        return new Presses(bobs, carols);
+    }
+
     private static Job accepted(Reply reply) {
         assertThat(reply).isInstanceOf(Reply.Accepted.class);
         return ((Reply.Accepted) reply).job();
@@ -98,12 +114,9 @@ class RedisSharedRequestsTest {
 
     @Test
     void theSameButtonPressedOnTwoAdapters_whileItsPictureIsDrawn_makesOneGeneration_andBothGetIt() throws Exception {
-        String original = drawnPicture();
-        drawing.holdSteps();
-        Job bobs = accepted(adapterA.jobs().handle(new Command.Replay(Requester.direct(BOB), original), "a"));
-        assertThat(drawing.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("the worker draws Bob's").isTrue();
-
-        Job carols = accepted(adapterB.jobs().handle(new Command.Replay(Requester.direct(CAROL), original), "b"));
+        Presses presses = bobThenCarolPressSameSeed();
+        Job bobs = presses.bobs();
+        Job carols = presses.carols();
         drawing.releaseAll();
 
         awaitTrue(() -> state(bobs.id()) == JobState.DONE && state(carols.id()) == JobState.DONE,
@@ -115,11 +128,9 @@ class RedisSharedRequestsTest {
 
     @Test
     void whenTheFirstPressIsCancelled_theSecondOnAnotherAdapter_takesItsPlace_andIsDrawn() throws Exception {
-        String original = drawnPicture();
-        drawing.holdSteps();
-        Job bobs = accepted(adapterA.jobs().handle(new Command.Replay(Requester.direct(BOB), original), "a"));
-        assertThat(drawing.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("the worker draws Bob's").isTrue();
-        Job carols = accepted(adapterB.jobs().handle(new Command.Replay(Requester.direct(CAROL), original), "b"));
+        Presses presses = bobThenCarolPressSameSeed();
+        Job bobs = presses.bobs();
+        Job carols = presses.carols();
 
         adapterA.jobs().handle(new Command.Cancel(Requester.direct(BOB), bobs.id()), "a");
         drawing.releaseAll();
@@ -133,11 +144,9 @@ class RedisSharedRequestsTest {
 
     @Test
     void aFollowerCancelledOnItsAdapter_isNotServedWhenItsLeaderEndsElsewhere() throws Exception {
-        String original = drawnPicture();
-        drawing.holdSteps();
-        Job bobs = accepted(adapterA.jobs().handle(new Command.Replay(Requester.direct(BOB), original), "a"));
-        assertThat(drawing.stepWaiting.tryAcquire(30, TimeUnit.SECONDS)).as("the worker draws Bob's").isTrue();
-        Job carols = accepted(adapterB.jobs().handle(new Command.Replay(Requester.direct(CAROL), original), "b"));
+        Presses presses = bobThenCarolPressSameSeed();
+        Job bobs = presses.bobs();
+        Job carols = presses.carols();
 
         adapterB.jobs().handle(new Command.Cancel(Requester.direct(CAROL), carols.id()), "b");
         drawing.releaseAll();

@@ -80,6 +80,8 @@ public final class TestGenerator implements ImageGenerator {
     private dev.imagine.pipeline.Precision fakePrecision = dev.imagine.pipeline.Precision.FP32;
     private Set<dev.imagine.pipeline.Precision> fakePrecisions = java.util.EnumSet.of(dev.imagine.pipeline.Precision.FP32);
 
+    private Runnable stepWork = () -> { };
+
     private TestGenerator(ImageGenerator pipeline) {
         this.pipeline = pipeline;
     }
@@ -109,6 +111,15 @@ public final class TestGenerator implements ImageGenerator {
     @Override
     public Set<dev.imagine.pipeline.Precision> precisions() {
         return pipeline == null ? java.util.Collections.unmodifiableSet(fakePrecisions) : pipeline.precisions();
+    }
+
+    /**
+     * Each denoising step first runs {@code work} on the drawing thread (the load bench keeps a core busy there, as a
+     * model would); set before the generator is used.
+     */
+    public TestGenerator withStepWork(Runnable work) {
+        stepWork = work;
+        return this;
     }
 
     /** Lets {@code pipeline} draw (and tokenize); {@code close} leaves it open. */
@@ -332,9 +343,12 @@ public final class TestGenerator implements ImageGenerator {
 
         @Override
         public boolean step(ProgressListener progress, CancellationSignal cancel) {
-            if (holdingSteps && !inner.denoised()) {
-                stepWaiting.release();
-                waitForAStep();
+            if (!inner.denoised()) {
+                stepWork.run();
+                if (holdingSteps) {
+                    stepWaiting.release();
+                    waitForAStep();
+                }
             }
             boolean stepped = inner.step(progress, cancel);
             if (stepped) {

@@ -5,36 +5,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** openapi.yaml describes exactly the routes the server answers: none missing, none extra. */
 class OpenApiRoutesTest {
     private static final Pattern PATH = Pattern.compile("^  (/\\S*):\\s*$");
     private static final Pattern METHOD = Pattern.compile("^    (get|put|post|delete|patch|head|options):\\s*$");
 
-    @TempDir
-    static Path data;
-
-    private static TinyImagine imagine;
-
-    @BeforeAll
-    static void start() {
-        imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null));
-    }
-
-    @AfterAll
-    static void stop() {
-        imagine.close();
-    }
+    @RegisterExtension
+    static final TinyImagineClass server = new TinyImagineClass();
 
     /** "GET /api/jobs/{id}" for every operation under {@code paths:} in the document. */
     static Set<String> documentedOperations(String yaml) {
@@ -72,7 +57,7 @@ class OpenApiRoutesTest {
     @Test
     void everyServedRoute_isDocumented_andEveryDocumentedOperation_isServed() throws IOException {
         Set<String> served = new TreeSet<>();
-        for (Route route : imagine.web.routes()) {
+        for (Route route : server.imagine().web.routes()) {
             if (route.documented()) {
                 served.add(route.method() + " " + route.template());
             }
@@ -86,7 +71,7 @@ class OpenApiRoutesTest {
 
     @Test
     void theServerServesItsOwnOpenApiFile() throws Exception {
-        Person.Answer answer = new Person(imagine.base()).get("/api/openapi.yaml");
+        Person.Answer answer = server.person().get("/api/openapi.yaml");
 
         assertThat(answer.status()).isEqualTo(200);
         assertThat(new String(answer.response().body(), StandardCharsets.UTF_8)).isEqualTo(openApiFile());
@@ -94,7 +79,7 @@ class OpenApiRoutesTest {
 
     @Test
     void everyDocumentedOperation_isAnsweredByItsOwnHandler_notByA404Or405() throws Exception {
-        Person alice = new Person(imagine.base());
+        Person alice = server.person();
         for (String operation : documentedOperations(openApiFile())) {
             String method = operation.substring(0, operation.indexOf(' '));
             String path = operation.substring(operation.indexOf(' ') + 1)

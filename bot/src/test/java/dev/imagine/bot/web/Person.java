@@ -1,5 +1,7 @@
 package dev.imagine.bot.web;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import java.io.IOException;
@@ -109,6 +111,24 @@ final class Person {
 
     Answer delete(String path) throws IOException, InterruptedException {
         return send(request(path).DELETE().build());
+    }
+
+    /** Follows an accepted job (202) through its event stream and returns it as it finished; fails otherwise. */
+    JsonObject finished(Answer accepted) throws Exception {
+        assertThat(accepted.status()).as(accepted.error()).isEqualTo(202);
+        String id = accepted.json().getAsJsonObject("job").get("id").getAsString();
+        List<Event> events = events(id);
+        Event last = events.get(events.size() - 1);
+        assertThat(last.name()).as(last.data().toString()).isEqualTo("finished");
+        return last.data().getAsJsonObject("job");
+    }
+
+    /** A finished job's first picture, which the server must answer with as a PNG. */
+    byte[] firstPicture(JsonObject job) throws Exception {
+        Answer answer = get(job.getAsJsonArray("images").get(0).getAsString());
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.response().headers().firstValue("Content-Type")).hasValue("image/png");
+        return answer.response().body();
     }
 
     /** Reads a job's event stream until the server ends it (after a final event); fails after 30 s. */

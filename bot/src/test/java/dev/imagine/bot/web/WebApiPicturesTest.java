@@ -7,53 +7,18 @@ import dev.imagine.bot.testing.Pictures;
 import dev.imagine.bot.testing.Pngs;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
-import java.nio.file.Path;
-import java.util.List;
 import java.util.Map;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Pictures as input through the JSON API, over real HTTP, drawn by the tiny fixture model with its tiny upscaler:
  * a multipart upload, an earlier job's picture by reference, and the Vary and Upscale routes.
  */
 class WebApiPicturesTest {
-    @TempDir
-    static Path data;
-
-    private static TinyImagine imagine;
-
-    @BeforeAll
-    static void start() {
-        imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null));
-    }
-
-    @AfterAll
-    static void stop() {
-        imagine.close();
-    }
-
-    private static Person person() {
-        return new Person(imagine.base());
-    }
-
-    private static JsonObject followed(Person who, Person.Answer accepted) throws Exception {
-        assertThat(accepted.status()).as(accepted.error()).isEqualTo(202);
-        String id = accepted.json().getAsJsonObject("job").get("id").getAsString();
-        List<Person.Event> events = who.events(id);
-        Person.Event last = events.get(events.size() - 1);
-        assertThat(last.name()).as(last.data().toString()).isEqualTo("finished");
-        return last.data().getAsJsonObject("job");
-    }
-
-    private static byte[] image(Person who, JsonObject job) throws Exception {
-        Person.Answer answer = who.get(job.getAsJsonArray("images").get(0).getAsString());
-        assertThat(answer.status()).isEqualTo(200);
-        return answer.response().body();
-    }
+    @RegisterExtension
+    static final TinyImagineClass server = new TinyImagineClass();
 
     private static BufferedImage decoded(byte[] png) throws Exception {
         return ImageIO.read(new ByteArrayInputStream(png));
@@ -61,16 +26,16 @@ class WebApiPicturesTest {
 
     @Test
     void aMultipartUpload_drawsImageToImage_atThePicturesOwnSize_withTheStrengthGiven() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
 
-        JsonObject job = followed(alice, alice.postMultipart("/api/jobs",
+        JsonObject job = alice.finished(alice.postMultipart("/api/jobs",
                 Map.of("prompt", "a watercolour fox", "strength", "0.6", "steps", "2", "seed", "5"),
                 Pictures.jpeg(320, 256), "photo.jpg"));
 
         assertThat(job.get("kind").getAsString()).isEqualTo("image-to-image");
         assertThat(job.get("strength").getAsDouble()).isEqualTo(0.6);
         assertThat(job.get("size").getAsString()).isEqualTo("320x256");
-        byte[] png = image(alice, job);
+        byte[] png = alice.firstPicture(job);
         assertThat(decoded(png).getWidth()).isEqualTo(320);
         assertThat(Pngs.settingsOf(Pngs.parametersOf(png))).containsEntry("Denoising strength", "0.6")
                 .containsKey("Init image hash");
@@ -78,10 +43,10 @@ class WebApiPicturesTest {
 
     @Test
     void anEarlierJobsPicture_byReference_isTheStart_andItsPromptIsUsedWhenNoneIsGiven() throws Exception {
-        Person alice = person();
-        JsonObject first = followed(alice, alice.post("/api/jobs", "{\"prompt\":\"a lighthouse\",\"seed\":3}"));
+        Person alice = server.person();
+        JsonObject first = alice.finished(alice.post("/api/jobs", "{\"prompt\":\"a lighthouse\",\"seed\":3}"));
 
-        JsonObject job = followed(alice, alice.post("/api/jobs", "{\"prompt\":\"\",\"sourceJob\":\""
+        JsonObject job = alice.finished(alice.post("/api/jobs", "{\"prompt\":\"\",\"sourceJob\":\""
                 + first.get("id").getAsString() + "\",\"strength\":0.5}"));
 
         assertThat(job.get("kind").getAsString()).isEqualTo("image-to-image");
@@ -91,7 +56,7 @@ class WebApiPicturesTest {
 
     @Test
     void aPictureThatIsNotAccepted_isA400SayingWhatIs_andNothingIsQueued() throws Exception {
-        Person bob = person();
+        Person bob = server.person();
         int before = bob.get("/api/jobs").json().getAsJsonArray("jobs").size();
 
         Person.Answer gif = bob.postMultipart("/api/jobs", Map.of("prompt", "a fox"), Pictures.gif(), "a.png");
@@ -115,7 +80,7 @@ class WebApiPicturesTest {
 
     @Test
     void anUploadOverTwentyMegabytes_isA413SayingTheLimit() throws Exception {
-        Person.Answer huge = person().postMultipart("/api/jobs", Map.of("prompt", "a fox"),
+        Person.Answer huge = server.person().postMultipart("/api/jobs", Map.of("prompt", "a fox"),
                 java.util.Arrays.copyOf(Pictures.png(64, 64), 20_000_001), "huge.png");
 
         assertThat(huge.status()).isEqualTo(413);
@@ -124,42 +89,42 @@ class WebApiPicturesTest {
 
     @Test
     void varyAndUpscaleRoutes_drawFromTheJobsPicture_theUpscalesAtTwiceItsSize() throws Exception {
-        Person alice = person();
-        JsonObject first = followed(alice, alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"seed\":42}"));
+        Person alice = server.person();
+        JsonObject first = alice.finished(alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"seed\":42}"));
         String id = first.get("id").getAsString();
 
-        JsonObject subtle = followed(alice, alice.post("/api/jobs/" + id + "/vary"));
-        JsonObject strong = followed(alice, alice.post("/api/jobs/" + id + "/vary-strong"));
-        JsonObject up = followed(alice, alice.post("/api/jobs/" + id + "/upscale"));
-        JsonObject detailed = followed(alice, alice.post("/api/jobs/" + id + "/upscale-detailed"));
+        JsonObject subtle = alice.finished(alice.post("/api/jobs/" + id + "/vary"));
+        JsonObject strong = alice.finished(alice.post("/api/jobs/" + id + "/vary-strong"));
+        JsonObject up = alice.finished(alice.post("/api/jobs/" + id + "/upscale"));
+        JsonObject detailed = alice.finished(alice.post("/api/jobs/" + id + "/upscale-detailed"));
 
         assertThat(subtle.get("strength").getAsDouble()).isEqualTo(0.35);
         assertThat(strong.get("strength").getAsDouble()).isEqualTo(0.7);
         assertThat(subtle.get("seed").getAsLong()).isNotEqualTo(42L);
         assertThat(up.get("kind").getAsString()).isEqualTo("upscale");
         assertThat(detailed.get("kind").getAsString()).isEqualTo("upscale-detailed");
-        assertThat(decoded(image(alice, up)).getWidth()).isEqualTo(512);
-        byte[] detailedPng = image(alice, detailed);
+        assertThat(decoded(alice.firstPicture(up)).getWidth()).isEqualTo(512);
+        byte[] detailedPng = alice.firstPicture(detailed);
         assertThat(decoded(detailedPng).getHeight()).isEqualTo(512);
         assertThat(Pngs.settingsOf(Pngs.parametersOf(detailedPng))).containsEntry("Denoising strength", "0.3")
                 .containsEntry("SD upscale upscaler", "tiny-srvgg");
-        assertThat(Pngs.settingsOf(Pngs.parametersOf(image(alice, up))))
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(alice.firstPicture(up))))
                 .containsEntry("Postprocess upscaler", "tiny-srvgg");
     }
 
     @Test
     void zoomOutAndPanRoutes_drawTheCanvas_andAMaskInpaintsAnUploadOrAnEarlierJobsPicture() throws Exception {
-        Person alice = person();
-        JsonObject first = followed(alice, alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"seed\":43,"
+        Person alice = server.person();
+        JsonObject first = alice.finished(alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"seed\":43,"
                 + "\"size\":\"256x256\"}"));
         String id = first.get("id").getAsString();
 
-        JsonObject zoom = followed(alice, alice.post("/api/jobs/" + id + "/zoom-out-1.5"));
-        JsonObject pan = followed(alice, alice.post("/api/jobs/" + id + "/pan-left"));
+        JsonObject zoom = alice.finished(alice.post("/api/jobs/" + id + "/zoom-out-1.5"));
+        JsonObject pan = alice.finished(alice.post("/api/jobs/" + id + "/pan-left"));
         byte[] picture = Pictures.png(256, 256);
-        JsonObject uploaded = followed(alice, alice.postMultipart("/api/jobs", Map.of("prompt", "a red hat",
+        JsonObject uploaded = alice.finished(alice.postMultipart("/api/jobs", Map.of("prompt", "a red hat",
                 "steps", "2"), picture, "room.png", Pictures.mask(256, 256, 96, 96, 160, 160)));
-        JsonObject overJob = followed(alice, alice.postMultipart("/api/jobs", Map.of("sourceJob", id,
+        JsonObject overJob = alice.finished(alice.postMultipart("/api/jobs", Map.of("sourceJob", id,
                 "strength", "0.5"), null, null, Pictures.mask(128, 128, 0, 0, 32, 32)));
         Person.Answer black = alice.postMultipart("/api/jobs", Map.of("sourceJob", id), null, null,
                 Pictures.mask(256, 256, 0, 0, 0, 0));
@@ -169,9 +134,9 @@ class WebApiPicturesTest {
         assertThat(zoom.get("kind").getAsString()).isEqualTo("zoom-out");
         assertThat(pan.get("kind").getAsString()).isEqualTo("pan");
         assertThat(pan.get("size").getAsString()).isEqualTo("384x256");
-        assertThat(Pngs.settingsOf(Pngs.parametersOf(image(alice, pan)))).containsEntry("Outpaint", "left");
+        assertThat(Pngs.settingsOf(Pngs.parametersOf(alice.firstPicture(pan)))).containsEntry("Outpaint", "left");
         assertThat(uploaded.get("kind").getAsString()).isEqualTo("inpaint");
-        BufferedImage drawn = decoded(image(alice, uploaded));
+        BufferedImage drawn = decoded(alice.firstPicture(uploaded));
         BufferedImage source = decoded(picture);
         assertThat(drawn.getRGB(3, 250)).as("far from the mask, the upload itself").isEqualTo(source.getRGB(3, 250));
         assertThat(overJob.get("prompt").getAsString()).isEqualTo("a red fox");

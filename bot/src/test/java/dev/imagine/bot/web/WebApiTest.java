@@ -7,62 +7,30 @@ import dev.imagine.bot.testing.OutOfRange;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import javax.imageio.ImageIO;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The JSON API over real HTTP against the real job service drawing with the small fixture model: what a script or
  * the playground page sees.
  */
 class WebApiTest {
-    @TempDir
-    static Path data;
-
-    private static TinyImagine imagine;
-
-    @BeforeAll
-    static void start() {
-        imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null));
-    }
-
-    @AfterAll
-    static void stop() {
-        imagine.close();
-    }
-
-    private static Person person() {
-        return new Person(imagine.base());
-    }
+    @RegisterExtension
+    static final TinyImagineClass server = new TinyImagineClass();
 
     /** Submits a prompt and follows it to the end; returns the finished job. */
     private static JsonObject draw(Person who, String body) throws Exception {
-        Person.Answer accepted = who.post("/api/jobs", body);
-        assertThat(accepted.status()).as(accepted.error()).isEqualTo(202);
-        String id = accepted.json().getAsJsonObject("job").get("id").getAsString();
-        List<Person.Event> events = who.events(id);
-        Person.Event last = events.get(events.size() - 1);
-        assertThat(last.name()).isEqualTo("finished");
-        return last.data().getAsJsonObject("job");
-    }
-
-    private static byte[] image(Person who, JsonObject job) throws Exception {
-        Person.Answer answer = who.get(job.getAsJsonArray("images").get(0).getAsString());
-        assertThat(answer.status()).isEqualTo(200);
-        assertThat(answer.response().headers().firstValue("Content-Type")).hasValue("image/png");
-        return answer.response().body();
+        return who.finished(who.post("/api/jobs", body));
     }
 
     @Test
     void submit_isAcceptedWithPositionAndEta_streamsEveryStep_andServesA256PngWithItsParameters() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
         // Someone else's picture holds the worker, so Alice's job waits until her event stream is surely open.
-        TinyImagine.Hold held = imagine.holdWorker();
-        person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+        TinyImagine.Hold held = server.imagine().holdWorker();
+        server.person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
         held.awaitHeld();
         Person.Answer accepted = alice.post("/api/jobs",
                 "{\"prompt\":\"a red fox in the snow\",\"seed\":42,\"steps\":2,\"size\":\"256x256\"}");
@@ -85,7 +53,7 @@ class WebApiTest {
         assertThat(job.get("fromCache").getAsBoolean()).isFalse();
         assertThat(job.get("mine").getAsBoolean()).isTrue();
 
-        byte[] png = image(alice, job);
+        byte[] png = alice.firstPicture(job);
         BufferedImage decoded = ImageIO.read(new ByteArrayInputStream(png));
         assertThat(decoded.getWidth()).isEqualTo(256);
         assertThat(decoded.getHeight()).isEqualTo(256);
@@ -96,18 +64,18 @@ class WebApiTest {
     @Test
     void replay_answersAtOnceFromTheCache_withIdenticalBytes_andALateSubscriberGetsTheFinalStateFirst()
             throws Exception {
-        Person alice = person();
+        Person alice = server.person();
         JsonObject first = draw(alice, "{\"prompt\":\"a teapot on a hill\",\"seed\":7}");
-        byte[] original = image(alice, first);
+        byte[] original = alice.firstPicture(first);
 
-        Person bob = person();
+        Person bob = server.person();
         Person.Answer replay = bob.post("/api/jobs/" + first.get("id").getAsString() + "/replay");
 
         assertThat(replay.status()).as(replay.error()).isEqualTo(200);
         JsonObject again = replay.json().getAsJsonObject("job");
         assertThat(again.get("fromCache").getAsBoolean()).isTrue();
         assertThat(again.get("seed").getAsLong()).isEqualTo(7);
-        assertThat(image(bob, again)).isEqualTo(original);
+        assertThat(bob.firstPicture(again)).isEqualTo(original);
 
         List<Person.Event> late = bob.events(first.get("id").getAsString());
         assertThat(late).extracting(Person.Event::name).containsExactly("finished");
@@ -115,7 +83,7 @@ class WebApiTest {
 
     @Test
     void reroll_drawsTheSamePromptWithANewSeed_andADifferentPicture() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
         JsonObject first = draw(alice, "{\"prompt\":\"a castle in the clouds\",\"seed\":5}");
 
         Person.Answer reroll = alice.post("/api/jobs/" + first.get("id").getAsString() + "/reroll");
@@ -127,19 +95,19 @@ class WebApiTest {
         assertThat(rerolled.get("prompt").getAsString()).isEqualTo("a castle in the clouds");
         assertThat(rerolled.get("seed").getAsLong()).isNotEqualTo(5);
         assertThat(rerolled.get("sourceJobId").getAsString()).isEqualTo(first.get("id").getAsString());
-        assertThat(image(alice, rerolled)).isNotEqualTo(image(alice, first));
+        assertThat(alice.firstPicture(rerolled)).isNotEqualTo(alice.firstPicture(first));
     }
 
     @Test
     void delete_byAnotherPerson_isForbidden_byTheOwner_removesThePictureFromHistoryAndDownload() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
         JsonObject job = draw(alice, "{\"prompt\":\"a lonely robot\",\"seed\":11}");
         String id = job.get("id").getAsString();
 
-        Person.Answer stranger = person().delete("/api/jobs/" + id);
+        Person.Answer stranger = server.person().delete("/api/jobs/" + id);
         assertThat(stranger.status()).isEqualTo(403);
         assertThat(stranger.error()).containsIgnoringCase("only the person who asked");
-        assertThat(image(alice, job)).isNotEmpty();
+        assertThat(alice.firstPicture(job)).isNotEmpty();
 
         Person.Answer owner = alice.delete("/api/jobs/" + id);
         assertThat(owner.status()).isEqualTo(200);
@@ -150,10 +118,10 @@ class WebApiTest {
 
     @Test
     void myJobs_listsOnlyMyOwn_newestFirst() throws Exception {
-        Person carol = person();
+        Person carol = server.person();
         JsonObject older = draw(carol, "{\"prompt\":\"an old map\",\"seed\":1}");
         JsonObject newer = draw(carol, "{\"prompt\":\"a new map\",\"seed\":2}");
-        draw(person(), "{\"prompt\":\"someone else's map\",\"seed\":3}");
+        draw(server.person(), "{\"prompt\":\"someone else's map\",\"seed\":3}");
 
         Person.Answer mine = carol.get("/api/jobs");
 
@@ -164,7 +132,7 @@ class WebApiTest {
 
     @Test
     void badInput_isA400_whoseMessageNamesTheValue() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
 
         assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"steps\":12}").error()).contains("steps 12");
         assertThat(alice.post("/api/jobs", "{\"prompt\":\"x\",\"size\":\"huge\"}").error()).contains("'huge'");
@@ -189,7 +157,7 @@ class WebApiTest {
 
     @Test
     void optionsOutOfRange_are400_inTheSameWordsAsOnEveryPlatform() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
         for (OutOfRange.Case wrong : OutOfRange.CASES) {
             Person.Answer answer = alice.post("/api/jobs", "{\"prompt\":\"a red fox\",\"" + wrong.option() + "\":"
                     + wrong.text() + "}");
@@ -201,9 +169,9 @@ class WebApiTest {
 
     @Test
     void aFullShareOfTheQueue_isA429_withThePoliteRefusal() throws Exception {
-        Person dave = person();
-        try (TinyImagine.Hold held = imagine.holdWorker()) {
-            Person.Answer blocker = person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+        Person dave = server.person();
+        try (TinyImagine.Hold held = server.imagine().holdWorker()) {
+            Person.Answer blocker = server.person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
             assertThat(blocker.status()).isEqualTo(202);
             held.awaitHeld();
             for (int i = 0; i < 3; i++) {
@@ -226,13 +194,13 @@ class WebApiTest {
     @Test
     void a429_carriesItsReasonPhrase_andRetryAfter_onTheWire() throws Exception {
         String cookie = "imagine_user=rawhttpuser00000000";
-        try (TinyImagine.Hold held = imagine.holdWorker()) {
-            person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+        try (TinyImagine.Hold held = server.imagine().holdWorker()) {
+            server.person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
             held.awaitHeld();
             RawHttp.Answer last = null;
             for (int i = 0; i < 4; i++) {
                 String body = "{\"prompt\":\"raw wave " + i + "\",\"seed\":" + i + "}";
-                last = RawHttp.exchange(imagine.web.port(), "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                last = RawHttp.exchange(server.imagine().web.port(), "POST /api/jobs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
                         + "Cookie: " + cookie + "\r\nContent-Type: application/json\r\nContent-Length: "
                         + body.length() + "\r\nConnection: close\r\n\r\n" + body, java.time.Duration.ofSeconds(10));
             }
@@ -252,10 +220,10 @@ class WebApiTest {
 
     @Test
     void aWaitingJob_showsItsPlace_andCancellingIt_endsItsStreamWithCancelled() throws Exception {
-        Person erin = person();
+        Person erin = server.person();
         String id;
-        try (TinyImagine.Hold held = imagine.holdWorker()) {
-            person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+        try (TinyImagine.Hold held = server.imagine().holdWorker()) {
+            server.person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
             held.awaitHeld();
             Person.Answer waiting = erin.post("/api/jobs", "{\"prompt\":\"never mind\",\"seed\":9}");
             assertThat(waiting.status()).isEqualTo(202);
@@ -264,7 +232,7 @@ class WebApiTest {
             assertThat(status.get("state").getAsString()).isEqualTo("queued");
             assertThat(status.get("position").getAsInt()).isGreaterThanOrEqualTo(1);
 
-            assertThat(person().post("/api/jobs/" + id + "/cancel").status()).isEqualTo(403);
+            assertThat(server.person().post("/api/jobs/" + id + "/cancel").status()).isEqualTo(403);
             Person.Answer cancelled = erin.post("/api/jobs/" + id + "/cancel");
 
             assertThat(cancelled.status()).as(cancelled.error()).isEqualTo(200);
@@ -275,7 +243,7 @@ class WebApiTest {
 
     @Test
     void info_offersTheSizesWithinTheLimits_andTheDefaults() throws Exception {
-        Person.Answer info = person().get("/api/info");
+        Person.Answer info = server.person().get("/api/info");
 
         assertThat(info.status()).isEqualTo(200);
         assertThat(info.json().getAsJsonArray("sizes").asList()).extracting(e -> e.getAsString())
@@ -288,7 +256,7 @@ class WebApiTest {
 
     @Test
     void queue_saysWhatIsWaiting() throws Exception {
-        Person.Answer queue = person().get("/api/queue");
+        Person.Answer queue = server.person().get("/api/queue");
 
         assertThat(queue.status()).isEqualTo(200);
         assertThat(queue.json().has("waiting")).isTrue();
@@ -297,7 +265,7 @@ class WebApiTest {
 
     @Test
     void unknownPaths_are404_andWrongMethods_are405WithAllow() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
         assertThat(alice.get("/api/nothing").status()).isEqualTo(404);
         Person.Answer wrong = alice.send(alice.request("/api/queue").DELETE().build());
         assertThat(wrong.status()).isEqualTo(405);
@@ -306,7 +274,7 @@ class WebApiTest {
 
     @Test
     void thePage_andItsFiles_areServed_withTheAnonymousIdCookie() throws Exception {
-        Person alice = person();
+        Person alice = server.person();
         Person.Answer page = alice.get("/");
 
         assertThat(page.status()).isEqualTo(200);

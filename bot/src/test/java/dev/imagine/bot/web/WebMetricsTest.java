@@ -4,37 +4,22 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Each counter of {@code /metrics} against the real job service and the real HTTP server: what must move it, and
  * what must not. The tests share one Imagine, so each compares a counter before and after its own events.
  */
 class WebMetricsTest {
-    @TempDir
-    static Path data;
-
-    private static TinyImagine imagine;
-
-    @BeforeAll
-    static void start() {
-        imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null));
-    }
-
-    @AfterAll
-    static void stop() {
-        imagine.close();
-    }
+    @RegisterExtension
+    static final TinyImagineClass server = new TinyImagineClass();
 
     private static String scrape() throws Exception {
-        Person.Answer answer = new Person(imagine.base()).get("/metrics");
+        Person.Answer answer = server.person().get("/metrics");
         assertThat(answer.status()).isEqualTo(200);
         assertThat(answer.response().headers().firstValue("Content-Type"))
                 .hasValue("text/plain; version=0.0.4; charset=utf-8");
@@ -49,7 +34,7 @@ class WebMetricsTest {
     /** Waits until no job waits or runs, so that counters move only by what the test does next. */
     private static void awaitIdle() throws InterruptedException {
         long deadline = System.nanoTime() + 60_000_000_000L;
-        while (!imagine.store.findByState(java.util.EnumSet.of(dev.imagine.bot.job.JobState.QUEUED,
+        while (!server.imagine().store.findByState(java.util.EnumSet.of(dev.imagine.bot.job.JobState.QUEUED,
                 dev.imagine.bot.job.JobState.RUNNING)).isEmpty() && System.nanoTime() < deadline) {
             Thread.sleep(20);
         }
@@ -65,7 +50,7 @@ class WebMetricsTest {
 
     @Test
     void aGeneratedJob_isOneCacheMiss_aReplayOneHit_andDownloadingTheImageMovesNeither() throws Exception {
-        Person alice = new Person(imagine.base());
+        Person alice = server.person();
         awaitIdle();
         double hits = value("imagine_cache_hits_total");
         double misses = value("imagine_cache_misses_total");
@@ -92,7 +77,7 @@ class WebMetricsTest {
 
     @Test
     void badInputAndAFullQueue_countAsRefusals_whileReadsAndAcceptedJobsDoNot() throws Exception {
-        Person bob = new Person(imagine.base());
+        Person bob = server.person();
         String refusals = "imagine_refusals_total{platform=\"web\"}";
         double before = value(refusals);
 
@@ -108,8 +93,8 @@ class WebMetricsTest {
         draw(bob, "{\"prompt\":\"an accepted heron\",\"seed\":22}");
         assertThat(value(refusals)).as("reads and accepted jobs are no refusals").isEqualTo(before + 3);
 
-        try (TinyImagine.Hold held = imagine.holdWorker()) {
-            new Person(imagine.base()).post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
+        try (TinyImagine.Hold held = server.imagine().holdWorker()) {
+            server.person().post("/api/jobs", "{\"prompt\":\"" + TinyImagine.HOLD_PROMPT + "\"}");
             held.awaitHeld();
             for (int i = 0; i < 3; i++) {
                 assertThat(bob.post("/api/jobs", "{\"prompt\":\"wait " + i + "\",\"seed\":" + i + "}").status())
@@ -122,7 +107,7 @@ class WebMetricsTest {
 
     @Test
     void httpRequests_areTimedByRouteTemplate_andTheServersPoolsAndConnectionsAreMeasured() throws Exception {
-        Person carol = new Person(imagine.base());
+        Person carol = server.person();
         carol.get("/api/jobs/abcdefghij");
         carol.get("/api/jobs/bcdefghijk");
         carol.get("/no/such/page");

@@ -8,12 +8,9 @@ import com.google.gson.JsonObject;
 import dev.imagine.bot.testing.LongPrompts;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.pipeline.PngParameters;
-import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Prompts as people write them, through the JSON API: a weighted long prompt is drawn whole and the job says it was
@@ -21,20 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
  * syntax. Real HTTP, the real job service, the fixture model drawing.
  */
 class WebPromptSyntaxTest {
-    @TempDir
-    static Path data;
-
-    private static TinyImagine imagine;
-
-    @BeforeAll
-    static void start() {
-        imagine = TinyImagine.start(data, new WebSettings("127.0.0.1", 0, null));
-    }
-
-    @AfterAll
-    static void stop() {
-        imagine.close();
-    }
+    @RegisterExtension
+    static final TinyImagineClass server = new TinyImagineClass();
 
     private static String body(String prompt, String syntax) {
         JsonObject body = new JsonObject();
@@ -67,7 +52,7 @@ class WebPromptSyntaxTest {
 
     @Test
     void aWeightedLongPrompt_isDrawnWhole_andTheJobSaysItWasReadInChunks() throws Exception {
-        Person alice = new Person(imagine.base());
+        Person alice = server.person();
 
         JsonObject job = finished(alice, alice.post("/api/jobs", body(LongPrompts.WEIGHTED, null)));
 
@@ -82,7 +67,7 @@ class WebPromptSyntaxTest {
 
     @Test
     void plain_cutsThePrompt_theJobSaysWhatWasDropped_andSameSeedKeepsTheJobsSyntax() throws Exception {
-        Person bob = new Person(imagine.base());
+        Person bob = server.person();
         JsonObject weighted = finished(bob, bob.post("/api/jobs", body(LongPrompts.WEIGHTED, "a1111")));
 
         JsonObject plain = finished(bob, bob.post("/api/jobs", body(LongPrompts.WEIGHTED, "plain")));
@@ -98,7 +83,7 @@ class WebPromptSyntaxTest {
         assertThat(Pngs.settingsOf(PngParameters.read(plainPng).orElseThrow())).containsEntry("Prompt syntax", "plain");
         assertThat(imageData(plainPng)).isNotEqualTo(imageData(image(bob, weighted)));
 
-        Person carol = new Person(imagine.base());
+        Person carol = server.person();
         JsonObject replay = finished(carol, carol.post("/api/jobs/" + plain.get("id").getAsString() + "/replay"));
 
         assertThat(replay.get("promptSyntax").getAsString()).isEqualTo("plain");
@@ -108,7 +93,7 @@ class WebPromptSyntaxTest {
 
     @Test
     void aPromptSyntaxThatIsNotOne_isA400_namingIt() throws Exception {
-        Person dave = new Person(imagine.base());
+        Person dave = server.person();
 
         Person.Answer wrong = dave.post("/api/jobs", body("a fox", "compel"));
         Person.Answer notText = dave.post("/api/jobs", "{\"prompt\":\"a fox\",\"promptSyntax\":1}");
@@ -121,7 +106,7 @@ class WebPromptSyntaxTest {
 
     @Test
     void info_offersTheSyntaxes_theDefault_andTheWordsOfHelp() throws Exception {
-        JsonObject info = new Person(imagine.base()).get("/api/info").json();
+        JsonObject info = server.person().get("/api/info").json();
 
         assertThat(info.getAsJsonArray("promptSyntaxes").asList()).extracting(e -> e.getAsString())
                 .containsExactly("a1111", "plain");
