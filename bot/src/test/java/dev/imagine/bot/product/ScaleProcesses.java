@@ -39,6 +39,8 @@ import java.util.regex.Pattern;
 public final class ScaleProcesses {
     private static final Pattern DONE = Pattern.compile("job (\\S+) done in");
     private static final int LIGHT_USERS = 10;
+    private static final Set<String> VALUED = Set.of("--workers", "--seconds", "--warm-up", "--calibration",
+            "--threads", "--seed", "--service", "--steps", "--size", "--out");
 
     private record Options(List<Integer> workers, double seconds, double warmUp, double calibration, int threads,
                            boolean pin, long seed, Double service, int steps, String size, boolean shippedQueue,
@@ -49,7 +51,14 @@ public final class ScaleProcesses {
     }
 
     public static void main(String[] args) throws Exception {
-        Options o = parse(args);
+        Options o;
+        try {
+            o = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println(e.getMessage());
+            System.exit(2);
+            return;
+        }
         int cores = Runtime.getRuntime().availableProcessors();
         String header = header(o, cores);
         System.err.print(header);
@@ -114,6 +123,11 @@ public final class ScaleProcesses {
                 shippedQueue = true;
                 continue;
             }
+            if (!VALUED.contains(a)) {
+                throw new IllegalArgumentException("unknown option " + a + " (known: --workers 1,2,3, --seconds S,"
+                        + " --warm-up S, --calibration S, --threads N, --pin, --seed N, --service S, --steps N,"
+                        + " --size WxH, --shipped-queue, --out FILE; see bench/scale/README.md)");
+            }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(a + " needs a value (see bench/scale/README.md)");
             }
@@ -130,9 +144,7 @@ public final class ScaleProcesses {
                 case "--steps" -> steps = Integer.parseInt(v);
                 case "--size" -> size = v;
                 case "--out" -> out = Path.of(v).toAbsolutePath();
-                default -> throw new IllegalArgumentException("unknown option " + a + " (known: --workers 1,2,3,"
-                        + " --seconds S, --warm-up S, --calibration S, --threads N, --pin, --seed N, --service S,"
-                        + " --steps N, --size WxH, --shipped-queue, --out FILE)");
+                default -> throw new IllegalStateException(a);
             }
         }
         return new Options(workers, seconds, warmUp, calibration, threads, pin, seed, service, steps, size,
