@@ -66,6 +66,13 @@ final class PlaygroundClient {
         return body.has("job") ? body.get("job") : body;
     }
 
+    /** {@code GET /api/jobs?limit=N}: this person's latest jobs, newest first. */
+    JsonNode mine(int limit) throws IOException, InterruptedException {
+        HttpResponse<String> response = send(HttpRequest.newBuilder(base.resolve("/api/jobs?limit=" + limit)).GET());
+        assertThat(response.statusCode()).as("GET /api/jobs: %s", response.body()).isEqualTo(200);
+        return parse(response.body()).get("jobs");
+    }
+
     /**
      * Waits until the job is in a final state, asking {@code GET /api/jobs/{id}} every 200 ms until the deadline, and
      * returns it.
