@@ -17,7 +17,10 @@ const fields = {
   guidance: document.getElementById('guidance'),
   decoder: document.getElementById('decoder'),
   promptSyntax: document.getElementById('prompt-syntax'),
+  precision: document.getElementById('precision'),
 };
+/** The precision choice that draws the same seed with both UNets, next to each other. */
+const BOTH_PRECISIONS = 'both';
 const streams = new Map();
 const picture = {
   input: document.getElementById('picture'),
@@ -142,7 +145,8 @@ function addRefusal(text) {
   scrollToEnd();
 }
 
-function jobBubble(jobId) {
+/** The bubble of a job, made at the end of the conversation (or in {@code parent}, a side-by-side pair) if new. */
+function jobBubble(jobId, parent) {
   let bubble = chat.querySelector('article.job[data-job-id="' + jobId + '"]');
   if (!bubble) {
     bubble = document.getElementById('job-template').content.firstElementChild.cloneNode(true);
@@ -150,7 +154,7 @@ function jobBubble(jobId) {
     bubble.dataset.events = '';
     bubble.dataset.progress = '';
     bubble.addEventListener('click', onAction);
-    chat.appendChild(bubble);
+    (parent || chat).appendChild(bubble);
   }
   return bubble;
 }
@@ -175,6 +179,9 @@ function captionText(job, elapsedSeconds) {
   }
   if (job.promptSyntax === 'plain') {
     parts.push('plain prompt');
+  }
+  if (job.precision && (job.precision === 'int8' || (info && info.precisions.length > 1))) {
+    parts.push(job.precision + ' UNet');
   }
   if (job.kind && job.kind !== 'text-to-image') {
     parts.push(job.kind.replace(/-/g, ' ') + (typeof job.strength === 'number' ? ' ' + formatNumber(job.strength) : ''));
@@ -246,6 +253,11 @@ function render(bubble, job, extra) {
     reading.hidden = reading.textContent === '';
     actions.hidden = false;
     actions.querySelector('[data-action="delete"]').hidden = !job.mine;
+    bubble.drawn = { job, seconds: typeof extra.elapsedSeconds === 'number' ? extra.elapsedSeconds : job.seconds };
+    const pair = bubble.closest('.compare');
+    if (pair) {
+      compareWhenBothDrawn(pair);
+    }
   } else {
     bar.hidden = true;
     actions.hidden = true;
@@ -301,11 +313,11 @@ function follow(jobId) {
   };
 }
 
-/** Shows the answer to a submit, replay or re-roll. */
-function showAnswer(answer) {
+/** Shows the answer to a submit, replay or re-roll ({@code parent}: the side-by-side pair it belongs in). */
+function showAnswer(answer, parent) {
   if (answer.status === 200 || answer.status === 202) {
     const job = answer.data.job;
-    const bubble = jobBubble(job.id);
+    const bubble = jobBubble(job.id, parent);
     record(bubble, 'events', answer.status === 200 ? 'answered' : 'accepted');
     render(bubble, job, answer.data);
     if (job.state !== 'done') {
@@ -337,6 +349,9 @@ function describeOptions(body) {
   }
   if (body.promptSyntax === 'plain') {
     parts.push('plain prompt');
+  }
+  if (body.precision) {
+    parts.push(body.precision === BOTH_PRECISIONS ? 'fp32 and int8 side by side' : body.precision + ' UNet');
   }
   return parts.join(' · ');
 }
@@ -474,6 +489,108 @@ async function sendInpaint(bubble) {
   showAnswer(await api('POST', '/api/jobs', body));
 }
 
+// ---- fp32 and int8 side by side ----
+
+/** A message holding two jobs next to each other, and the line that compares them once both are drawn. */
+function comparisonPair(seed) {
+  const pair = document.createElement('div');
+  pair.className = 'msg bot compare';
+  pair.dataset.seed = String(seed);
+  const jobs = document.createElement('div');
+  jobs.className = 'pair';
+  const line = document.createElement('p');
+  line.className = 'comparison muted';
+  line.textContent = 'fp32 and int8 with seed ' + seed + ': the comparison follows when both are drawn.';
+  pair.append(jobs, line);
+  chat.appendChild(pair);
+  return pair;
+}
+
+/** The RGB pixels of a drawn picture, read through a canvas (the picture comes from this same origin). */
+async function pixelsOf(image) {
+  if (!image.complete || image.naturalWidth === 0) {
+    await new Promise((resolve, reject) => {
+      image.addEventListener('load', resolve, { once: true });
+      image.addEventListener('error', reject, { once: true });
+    });
+  }
+  const canvas = document.createElement('canvas');
+  canvas.width = image.naturalWidth;
+  canvas.height = image.naturalHeight;
+  const context = canvas.getContext('2d');
+  context.drawImage(image, 0, 0);
+  return context.getImageData(0, 0, canvas.width, canvas.height).data;
+}
+
+/** The peak signal-to-noise ratio of {@code b} against {@code a} over the red, green and blue of every pixel, in dB. */
+function psnr(a, b) {
+  let squares = 0;
+  let count = 0;
+  for (let i = 0; i < a.length; i += 4) {
+    for (let c = 0; c < 3; c++) {
+      const d = a[i + c] - b[i + c];
+      squares += d * d;
+      count++;
+    }
+  }
+  return squares === 0 ? Infinity : 10 * Math.log10(255 * 255 / (squares / count));
+}
+
+function timeOf(drawn) {
+  if (drawn.job.fromCache) {
+    return 'from cache';
+  }
+  return typeof drawn.seconds === 'number' ? formatNumber(drawn.seconds) + ' s' : 'time unknown';
+}
+
+/** Once both pictures of a pair are drawn: their times and the PSNR of the int8 picture against the fp32 one. */
+async function compareWhenBothDrawn(pair) {
+  const bubbles = [...pair.querySelectorAll('article.job')];
+  const byPrecision = {};
+  for (const bubble of bubbles) {
+    if (bubble.drawn) {
+      byPrecision[bubble.drawn.job.precision] = bubble;
+    }
+  }
+  const fp32 = byPrecision.fp32;
+  const int8 = byPrecision.int8;
+  if (!fp32 || !int8 || pair.dataset.compared) {
+    return;
+  }
+  pair.dataset.compared = 'pending';
+  const line = pair.querySelector('.comparison');
+  try {
+    const [a, b] = await Promise.all([pixelsOf(fp32.querySelector('img.result-image')),
+      pixelsOf(int8.querySelector('img.result-image'))]);
+    const value = a.length === b.length ? psnr(a, b) : NaN;
+    pair.dataset.psnr = Number.isFinite(value) ? value.toFixed(2) : String(value);
+    const words = Number.isNaN(value) ? 'the pictures differ in size'
+      : value === Infinity ? 'identical pictures (PSNR ∞)' : 'PSNR of int8 against fp32 ' + value.toFixed(2) + ' dB';
+    line.textContent = 'fp32 ' + timeOf(fp32.drawn) + ' · int8 ' + timeOf(int8.drawn) + ' · ' + words;
+    line.classList.remove('muted');
+    pair.dataset.compared = 'true';
+  } catch (e) {
+    line.textContent = 'The pictures could not be read to compare them.';
+    pair.dataset.compared = 'failed';
+  }
+}
+
+/** Draws the request with both UNets and the same seed (a random one when none was given), next to each other. */
+async function submitBoth(body, withPicture) {
+  const seed = body.seed !== undefined ? body.seed : Math.floor(Math.random() * (info.limits.maxSeed + 1));
+  const pair = comparisonPair(seed);
+  for (const precision of ['fp32', 'int8']) {
+    const one = Object.assign({}, body, { seed, precision });
+    const answer = await api('POST', '/api/jobs', withPicture ? uploadForm(one) : one);
+    showAnswer(answer, pair.querySelector('.pair'));
+    if (answer.status !== 200 && answer.status !== 202) {
+      pair.remove();
+      return answer;
+    }
+  }
+  return { status: 202 };
+}
+
 // ---- the composer ----
 
 function requestBody() {
@@ -495,6 +612,11 @@ function requestBody() {
   }
   if (fields.promptSyntax.value) {
     body.promptSyntax = fields.promptSyntax.value;
+  }
+  // Only offered when both UNets are loaded; "both" is not a request field but two requests (submitBoth).
+  if (!document.getElementById('precision-choice').hidden && fields.precision.value
+      && fields.precision.value !== BOTH_PRECISIONS) {
+    body.precision = fields.precision.value;
   }
   return body;
 }
@@ -600,15 +722,22 @@ async function submit(event) {
   drawButton.disabled = true;
   try {
     const withPicture = picture.file !== null;
+    const both = !document.getElementById('precision-choice').hidden && fields.precision.value === BOTH_PRECISIONS;
     addUserMessage(body.prompt || '(the picture\'s own prompt)', (withPicture ? 'from ' + picture.file.name
-      + ' · strength ' + picture.strength.value + ' · ' : '') + describeOptions(body));
+      + ' · strength ' + picture.strength.value + ' · ' : '')
+      + describeOptions(both ? Object.assign({ precision: BOTH_PRECISIONS }, body) : body));
     saveOptions();
     if (withPicture) {
       // The picture keeps its own size unless one is chosen here on purpose.
       delete body.size;
     }
-    const answer = await api('POST', '/api/jobs', withPicture ? uploadForm(body) : body);
-    showAnswer(answer);
+    let answer;
+    if (both) {
+      answer = await submitBoth(body, withPicture);
+    } else {
+      answer = await api('POST', '/api/jobs', withPicture ? uploadForm(body) : body);
+      showAnswer(answer);
+    }
     if (answer.status === 200 || answer.status === 202) {
       promptBox.value = '';
       removePicture();
@@ -638,6 +767,13 @@ function setUpOptions() {
   fillSelect(fields.size, info.sizes, info.defaults.size, (size) => size === '256x256' ? size + ' (quick test)' : size);
   fillSelect(fields.decoder, info.decoders, info.defaults.decoder);
   fillSelect(fields.promptSyntax, info.promptSyntaxes, info.defaults.promptSyntax);
+  // Both UNets loaded (model.compare-precision): either one, or the same seed with both next to each other.
+  const precisions = info.precisions || [];
+  document.getElementById('precision-choice').hidden = precisions.length < 2;
+  if (precisions.length > 1) {
+    fillSelect(fields.precision, [...precisions, BOTH_PRECISIONS], info.defaults.precision,
+      (value) => value === BOTH_PRECISIONS ? 'both side by side' : value);
+  }
   document.getElementById('prompt-help').textContent = info.promptHelp;
   fields.guidance.min = info.limits.minGuidance;
   fields.guidance.max = info.limits.maxGuidance;

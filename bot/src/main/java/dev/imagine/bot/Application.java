@@ -20,7 +20,6 @@ import dev.imagine.bot.safety.PictureClassifier;
 import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.MetricsPage;
 import dev.imagine.pipeline.DownloadListener;
-import dev.imagine.pipeline.Precision;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.LinkedHashMap;
@@ -100,10 +99,8 @@ final class Application implements AutoCloseable {
                     .orElseGet(() -> new ResultCache(config.cacheMemoryBytes(), data.resolve("results"),
                             config.cacheDiskBytes()));
             ModelChoice choice = model.choice();
-            // int8 pictures differ from fp32 ones: the result cache keys them apart through the revision.
-            String revision = config.precision() == Precision.FP32 ? choice.revision()
-                    : choice.revision() + "+" + config.precision().label();
-            JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), revision,
+            // int8 pictures differ from fp32 ones: the job engine keys them apart through the revision (+int8).
+            JobSettings settings = new JobSettings(config.limits(), config.defaults(), choice.id(), choice.revision(),
                     config.jobTimeout(), 10.0, model.generator().hasFastDecoder());
             JobServiceBuilder builder = JobService.builder(settings, model.generator(), backend.queue(), cache,
                     backend.store()).worker(worker)
@@ -184,15 +181,18 @@ final class Application implements AutoCloseable {
         Adapter adapter = forStartup(making);
         closer.add(adapter.platform(), adapter);
         adapters.add(adapter);
-        if (platform && redis.isPresent()) {
-            closer.add("the news of " + adapter.platform(), redis.get().relayNews(adapter.platform(), adapter.sink()));
-        } else if (platform) {
+        if (platform && redis.isEmpty()) {
             jobs.registerSink(adapter.platform(), adapter.sink());
         }
         forStartup(() -> {
             adapter.start();
             return adapter;
         });
+        if (platform && redis.isPresent()) {
+            // Its news waits in Redis until the adapter can deliver it (connected), and while the platform is away.
+            closer.add("the news of " + adapter.platform(),
+                    redis.get().relayNews(adapter.platform(), adapter.sink(), adapter::connected));
+        }
         return adapter;
     }
 

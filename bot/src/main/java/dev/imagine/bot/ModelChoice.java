@@ -28,12 +28,24 @@ record ModelChoice(Path folder, String id, String revision) {
         return new ModelChoice(absolute, absolute.toString(), "local-" + digestOf(absolute));
     }
 
+    private static boolean madeByImagine(Path folder, Path file) {
+        for (Path part : folder.relativize(file)) {
+            if (part.toString().startsWith(".imagine-")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private static String digestOf(Path folder) {
         if (!Files.isDirectory(folder)) {
             return "missing";
         }
         try (Stream<Path> walk = Files.walk(folder)) {
-            List<Path> files = walk.filter(Files::isRegularFile).sorted().toList();
+            // What Imagine itself writes beside the networks (the optimized graphs, the int8 copy) is not the model:
+            // the revision stays the same after a start that made them, so the pictures kept before keep their keys.
+            List<Path> files = walk.filter(Files::isRegularFile).filter(file -> !madeByImagine(folder, file)).sorted()
+                    .toList();
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Path file : files) {
                 String line = folder.relativize(file) + "|" + Files.size(file) + "|"

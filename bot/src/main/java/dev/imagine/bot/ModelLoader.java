@@ -40,7 +40,8 @@ final class ModelLoader {
     LoadedModel load(Path modelOverride) {
         ModelChoice model = chooseModel(modelOverride);
         PipelineOptions options = (config.threads() > 0 ? new PipelineOptions(config.threads())
-                : PipelineOptions.defaults()).withPrecision(config.precision());
+                : PipelineOptions.defaults()).withPrecision(config.precision())
+                .withPrecisionComparison(config.comparePrecision());
         Optional<Path> fastDecoder = chooseFastDecoder(modelOverride);
         if (fastDecoder.isPresent()) {
             options = options.withFastDecoder(fastDecoder.get());

@@ -233,29 +233,107 @@ class ApplicationTest {
     @Test
     void precisionInt8_inTheConfig_loadsTheInt8Unet_andKeysItsPicturesApartFromFp32Ones(@TempDir Path models)
             throws Exception {
-        Path model = models.resolve("tiny-lcm");
-        try (var files = Files.walk(TINY_MODEL)) {
-            for (Path file : files.toList()) {
-                Path to = model.resolve(TINY_MODEL.relativize(file).toString());
-                if (Files.isDirectory(file)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(file, to);
-                }
-            }
-        }
+        Path model = copyOf(TINY_MODEL, models.resolve("tiny-lcm"));
         ImagineConfig int8 = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
                 + "  precision: int8\n" + TINY_SAFETY, "test.yaml");
+        Command.Imagine lighthouse = new Command.Imagine(Requester.direct(new User("web", "u1", "you")),
+                "a lighthouse", 3L, 1, new ImageSize(256, 256), 8f, 1, null);
 
+        Job drawnInt8;
         try (Application application = Application.start(int8, model, Map.of(), () -> DownloadListener.NONE)) {
-            assertThat(application.jobs().settings().modelRevision())
-                    .isEqualTo(application.model().revision() + "+int8");
+            assertThat(application.jobs().precisions()).containsExactly(dev.imagine.bot.command.Precision.INT8);
+            application.startWorking();
+            drawnInt8 = awaitDone(application, application.jobs().handle(lighthouse, "origin"));
+            assertThat(drawnInt8.parameters().precision()).isEqualTo(dev.imagine.bot.command.Precision.INT8);
+            byte[] png = application.jobs().images(drawnInt8).orElseThrow().get(0);
+            assertThat(dev.imagine.pipeline.PngParameters.read(png)).get(
+                    org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("UNet precision: int8");
         }
         try (var copies = Files.list(model.resolve("unet/.imagine-int8"))) {
             assertThat(copies.filter(copy -> Files.isRegularFile(copy.resolve("complete")))).hasSize(1);
         }
         try (Application fp32 = Application.start(config(), model, Map.of(), () -> DownloadListener.NONE)) {
-            assertThat(fp32.jobs().settings().modelRevision()).isEqualTo(fp32.model().revision());
+            assertThat(fp32.jobs().precisions()).containsExactly(dev.imagine.bot.command.Precision.FP32);
+            fp32.startWorking();
+            // The same request in an fp32 process is drawn anew: the int8 picture in the cache is not its.
+            Reply reply = fp32.jobs().handle(lighthouse, "origin");
+            assertThat(reply).isInstanceOf(Reply.Accepted.class);
+            Job drawnFp32 = awaitDone(fp32, reply);
+            assertThat(drawnFp32.resultKeys()).doesNotContainAnyElementsOf(drawnInt8.resultKeys());
+            // Same seed under the int8 picture, now that only fp32 is loaded, draws with the configured UNet.
+            Job replayed = awaitDone(fp32, fp32.jobs().handle(new Command.Replay(lighthouse.requester(),
+                    drawnInt8.id()), "origin"));
+            assertThat(replayed.parameters().precision()).isEqualTo(dev.imagine.bot.command.Precision.FP32);
+            assertThat(replayed.resultKeys()).isEqualTo(drawnFp32.resultKeys());
         }
+    }
+
+    @Test
+    void comparePrecision_loadsBothUnets_andAnInt8RequestMeetsThePicturesKeptWhileInt8WasTheWholeProcesss(
+            @TempDir Path models) throws Exception {
+        Path model = copyOf(TINY_MODEL, models.resolve("tiny-lcm"));
+        Command.Imagine lighthouse = new Command.Imagine(Requester.direct(new User("web", "u1", "you")),
+                "a lighthouse", 5L, 1, new ImageSize(256, 256), 8f, 1, null);
+        Job drawnInt8;
+        try (Application int8 = Application.start(ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n"
+                + "  enabled: false\nmodel:\n  precision: int8\n" + TINY_SAFETY, "test.yaml"), model, Map.of(),
+                () -> DownloadListener.NONE)) {
+            int8.startWorking();
+            drawnInt8 = awaitDone(int8, int8.jobs().handle(lighthouse, "origin"));
+        }
+
+        ImagineConfig both = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
+                + "  compare-precision: true\n" + TINY_SAFETY, "test.yaml");
+        try (Application application = Application.start(both, model, Map.of(), () -> DownloadListener.NONE)) {
+            assertThat(application.jobs().precisions()).containsExactly(dev.imagine.bot.command.Precision.FP32,
+                    dev.imagine.bot.command.Precision.INT8);
+            application.startWorking();
+            Reply int8 = application.jobs().handle(lighthouse.withPrecision(dev.imagine.bot.command.Precision.INT8),
+                    "origin");
+            assertThat(int8).isInstanceOf(Reply.Finished.class);
+            assertThat(((Reply.Finished) int8).job().resultKeys()).isEqualTo(drawnInt8.resultKeys());
+            Job fp32 = awaitDone(application, application.jobs().handle(lighthouse, "origin"));
+            assertThat(fp32.parameters().precision()).isEqualTo(dev.imagine.bot.command.Precision.FP32);
+            assertThat(fp32.resultKeys()).doesNotContainAnyElementsOf(drawnInt8.resultKeys());
+        }
+        // The int8 copy made by the first start was loaded again, not made twice.
+        try (var copies = Files.list(model.resolve("unet/.imagine-int8"))) {
+            assertThat(copies.toList()).hasSize(1);
+        }
+    }
+
+    private static Path copyOf(Path from, Path to) throws java.io.IOException {
+        try (var files = Files.walk(from)) {
+            for (Path file : files.toList()) {
+                Path target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+        return to;
+    }
+
+    /** The job of an accepted (or cached) reply once it is done; a bounded wait, not a measure of speed. */
+    private static Job awaitDone(Application application, Reply reply) {
+        Job job = switch (reply) {
+            case Reply.Accepted accepted -> accepted.job();
+            case Reply.Finished finished -> finished.job();
+            default -> throw new AssertionError("expected a job, got " + reply);
+        };
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (application.jobs().job(job.id()).orElseThrow().state() != JobState.DONE
+                && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(20); // polling the real worker, not standing in for a clock
+            } catch (InterruptedException e) {
+                throw new AssertionError(e);
+            }
+        }
+        Job done = application.jobs().job(job.id()).orElseThrow();
+        assertThat(done.state()).isEqualTo(JobState.DONE);
+        return done;
     }
 }

@@ -24,10 +24,13 @@ import java.util.List;
  *                  ({@link #denoisingSteps()}), so {@code steps} 4 at strength 0.6 runs 2 steps
  * @param inpainting with a source picture: the mask of what to redraw and how (diffusers'
  *                  {@code StableDiffusionInpaintPipeline} with the 4-channel LCM UNet); null otherwise
+ * @param precision the UNet to denoise with, when the generator holds both ({@link ImageGenerator#precisions()});
+ *                  null for the generator's own ({@link ImageGenerator#precision()}). An int8 picture says so in its
+ *                  PNG parameters.
  */
 public record GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height,
                                 int count, Decoder decoder, PromptSyntax promptSyntax, Picture source,
-                                double strength, Inpainting inpainting) {
+                                double strength, Inpainting inpainting, Precision precision) {
     public static final int MIN_SIZE = 256;
     public static final int MAX_SIZE = 1024;
     public static final int MIN_STEPS = 1;
@@ -89,6 +92,14 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
     public GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height, int count,
                              Decoder decoder, PromptSyntax promptSyntax, Picture source, double strength) {
         this(prompt, seed, steps, guidance, width, height, count, decoder, promptSyntax, source, strength, null);
+    }
+
+    /** A request denoised with the generator's own UNet ({@link ImageGenerator#precision()}). */
+    public GenerationRequest(String prompt, long seed, int steps, float guidance, int width, int height, int count,
+                             Decoder decoder, PromptSyntax promptSyntax, Picture source, double strength,
+                             Inpainting inpainting) {
+        this(prompt, seed, steps, guidance, width, height, count, decoder, promptSyntax, source, strength, inpainting,
+                null);
     }
 
     /** Rejects bad input with one message that names every wrong value and what would be accepted. */
@@ -219,7 +230,7 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
      */
     public GenerationRequest withSource(Picture picture, double sourceStrength) {
         return new GenerationRequest(prompt, seed, steps, guidance, picture.width(), picture.height(), count, decoder,
-                promptSyntax, picture, sourceStrength);
+                promptSyntax, picture, sourceStrength, null, precision);
     }
 
     /**
@@ -237,7 +248,7 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
             return withSource(picture, maskStrength);
         }
         return new GenerationRequest(prompt, seed, steps, guidance, picture.width(), picture.height(), count, decoder,
-                promptSyntax, picture, maskStrength, new Inpainting(mask, maskBlur, null));
+                promptSyntax, picture, maskStrength, new Inpainting(mask, maskBlur, null), precision);
     }
 
     /**
@@ -252,7 +263,8 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
     public GenerationRequest withOutpaint(Outpaint.Canvas canvas, double outpaintStrength, int maskBlur) {
         Picture picture = canvas.picture();
         return new GenerationRequest(prompt, seed, steps, guidance, picture.width(), picture.height(), count, decoder,
-                promptSyntax, picture, outpaintStrength, new Inpainting(canvas.mask(), maskBlur, canvas.outpaint()));
+                promptSyntax, picture, outpaintStrength, new Inpainting(canvas.mask(), maskBlur, canvas.outpaint()),
+                precision);
     }
 
     /** The request with the defaults for everything but prompt and seed. */
@@ -263,13 +275,19 @@ public record GenerationRequest(String prompt, long seed, int steps, float guida
     /** The same request decoded with {@code choice}. */
     public GenerationRequest withDecoder(Decoder choice) {
         return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, choice, promptSyntax, source,
-                strength, inpainting);
+                strength, inpainting, precision);
     }
 
     /** The same request with its prompt read in {@code syntax}. */
     public GenerationRequest withPromptSyntax(PromptSyntax syntax) {
         return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, decoder, syntax, source,
-                strength, inpainting);
+                strength, inpainting, precision);
+    }
+
+    /** The same request denoised with the UNet of {@code unet} (null: the generator's own). */
+    public GenerationRequest withPrecision(Precision unet) {
+        return new GenerationRequest(prompt, seed, steps, guidance, width, height, count, decoder, promptSyntax, source,
+                strength, inpainting, unet);
     }
 
     public long seedOf(int index) {

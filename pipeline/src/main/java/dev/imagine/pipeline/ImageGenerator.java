@@ -49,6 +49,19 @@ public interface ImageGenerator extends AutoCloseable {
         return new WholeGeneration(this, request);
     }
 
+    /** The UNet precision a request that names none is denoised with ({@link PipelineOptions#precision()}). */
+    default Precision precision() {
+        return Precision.FP32;
+    }
+
+    /**
+     * The precisions a request may ask for: {@link #precision()}, and the other one too when the generator was opened
+     * to compare them ({@link PipelineOptions#comparePrecision()}).
+     */
+    default java.util.Set<Precision> precisions() {
+        return java.util.Set.of(precision());
+    }
+
     /** Whether {@link GenerationRequest.Decoder#FAST} can be asked for (a fast decoder was loaded). */
     default boolean hasFastDecoder() {
         return false;

@@ -21,8 +21,11 @@ import dev.imagine.pipeline.vae.VaeEncoder;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,6 +33,8 @@ import org.slf4j.LoggerFactory;
  * diffusers' {@code LatentConsistencyModelPipeline} (text to image), {@code LatentConsistencyModelImg2ImgPipeline}
  * (image to image) and {@code StableDiffusionInpaintPipeline} with the LCM UNet (inpainting, {@link MaskedDenoising})
  * on ONNX Runtime: tokenizer, text encoder, [VAE encoder,] LCM loop of UNet and scheduler, VAE decoder, PNG. Owns the sessions and the tokenizer; the VAE encoder is loaded on the first image-to-image request.
+ * Opened to compare precisions ({@link PipelineOptions#comparePrecision()}), it holds the UNet of both and each
+ * request names the one it is denoised with; everything else is one copy.
  */
 final class LcmPipeline implements ImageGenerator {
     private static final Logger LOG = LoggerFactory.getLogger(LcmPipeline.class);
@@ -39,7 +44,9 @@ final class LcmPipeline implements ImageGenerator {
     private final ClipTokenizer tokenizer;
     private final PromptReader promptReader;
     private final TextEncoder textEncoder;
-    private final Unet unet;
+    private final Unet unet; // the UNet of {@link #precision}: requests that name none, upscales, calibration
+    private final Precision precision;
+    private final Map<Precision, Unet> unets = new EnumMap<>(Precision.class);
     private final VaeDecoder vaeDecoder;
     private final VaeDecoder fastDecoder;
     private final float fastScalingFactor;
@@ -52,11 +59,20 @@ final class LcmPipeline implements ImageGenerator {
     private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
                         VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor, OrtEnvironment env,
                         SessionSettings settings) {
+        this(folder, tokenizer, textEncoder, Map.of(Precision.FP32, unet), Precision.FP32, vaeDecoder, fastDecoder,
+                fastScalingFactor, env, settings);
+    }
+
+    private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Map<Precision, Unet> unets,
+                        Precision precision, VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor,
+                        OrtEnvironment env, SessionSettings settings) {
         this.folder = folder;
         this.tokenizer = tokenizer;
         this.promptReader = new PromptReader(tokenizer);
         this.textEncoder = textEncoder;
-        this.unet = unet;
+        this.unet = unets.get(precision);
+        this.precision = precision;
+        this.unets.putAll(unets);
         this.vaeDecoder = vaeDecoder;
         this.fastDecoder = fastDecoder;
         this.fastScalingFactor = fastScalingFactor;
@@ -78,20 +94,28 @@ final class LcmPipeline implements ImageGenerator {
             long start = System.nanoTime();
             ClipTokenizer tokenizer = remember(opened, ClipTokenizer.load(folder.tokenizer()));
             TextEncoder textEncoder = remember(opened, TextEncoder.load(env, folder.textEncoder(), settings));
-            Unet unet = remember(opened, options.precision() == Precision.INT8
-                    ? UnetCalibration.loadInt8(folder, settings, calibrating ->
-                            denoisingOnly(folder, tokenizer, textEncoder, calibrating, env, settings))
-                    : Unet.load(env, folder.unet(), settings));
+            Map<Precision, Unet> unets = new EnumMap<>(Precision.class);
+            // int8 first: preparing it runs a float32 UNet of its own, better closed before another is loaded.
+            for (Precision wanted : List.of(Precision.INT8, Precision.FP32)) {
+                if (options.unetPrecisions().contains(wanted)) {
+                    unets.put(wanted, remember(opened, wanted == Precision.INT8
+                            ? UnetCalibration.loadInt8(folder, settings, calibrating ->
+                                    denoisingOnly(folder, tokenizer, textEncoder, calibrating, env, settings))
+                            : Unet.load(env, folder.unet(), settings)));
+                }
+            }
+            Unet unet = unets.get(options.precision());
             VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
             VaeDecoder fastDecoder = fast == null ? null : remember(opened, VaeDecoder.load(env, fast.model(), settings));
             SuperResolution upscaler = options.upscaler() == null ? null
                     : remember(opened, SuperResolution.load(env, options.upscaler(), settings));
-            LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unet, vae, fastDecoder,
-                    fast == null ? 1f : fast.scalingFactor(), env, settings);
+            LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unets, options.precision(), vae,
+                    fastDecoder, fast == null ? 1f : fast.scalingFactor(), env, settings);
             pipeline.upscaler = upscaler;
-            LOG.info("loaded model {} in {} ms ({} threads, UNet {}{})", folder.root(),
+            LOG.info("loaded model {} in {} ms ({} threads, UNet {}{}{})", folder.root(),
                     (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(), options.precision().label(),
-                    fast == null ? "" : ", fast decoder " + fast.model());
+                    options.comparePrecision() ? " and " + options.unetPrecisions().get(1).label() + " to compare"
+                            : "", fast == null ? "" : ", fast decoder " + fast.model());
             return pipeline;
         } catch (RuntimeException e) {
             closeAll(opened, e);
@@ -140,6 +164,16 @@ final class LcmPipeline implements ImageGenerator {
     @Override
     public String modelName() {
         return folder.name();
+    }
+
+    @Override
+    public Precision precision() {
+        return precision;
+    }
+
+    @Override
+    public Set<Precision> precisions() {
+        return Collections.unmodifiableSet(unets.keySet());
     }
 
     @Override
@@ -200,7 +234,7 @@ final class LcmPipeline implements ImageGenerator {
             beforeStep.run();
             int i = run.stepIndex();
             boolean last = i == steps - 1;
-            float[] output = predict(latents, latentShape, run.currentTimestep(), conditioning, guidance, last);
+            float[] output = predict(unet, latents, latentShape, run.currentTimestep(), conditioning, guidance, last);
             LcmScheduler.StepResult result = run.step(output, latents, () -> generator.randn(n));
             latents = result.prevSample();
             denoised = result.denoised();
@@ -265,6 +299,14 @@ final class LcmPipeline implements ImageGenerator {
                     + "UNet halves the latent " + Integer.numberOfTrailingZeros(sizeStep / scale) + " times); got "
                     + request.width() + "x" + request.height());
         }
+        Precision asked = request.precision() == null ? precision : request.precision();
+        Unet denoiser = unets.get(asked);
+        if (denoiser == null) {
+            throw new PipelineException("the " + asked.label() + " UNet was asked for, but this generator holds the "
+                    + precision.label() + " one only (PipelineOptions.withPrecisionComparison: load both)");
+        }
+        // Said in the request, so the picture's PNG parameters say which UNet drew it.
+        GenerationRequest drawn = request.withPrecision(asked);
         long t0 = System.nanoTime();
         TokenizedPrompt prompt = promptReader.read(request.prompt(), request.promptSyntax());
         if (prompt.overChunkLimit()) {
@@ -277,7 +319,7 @@ final class LcmPipeline implements ImageGenerator {
         Conditioning conditioning = condition(prompt, request.guidance());
         VaeEncoder.Posterior posterior = request.isImageToImage() ? pictureEncoder.encode(request.source()) : null;
         long[] latentShape = {1, folder.latentChannels(), latentH, latentW};
-        return new SteppedGeneration(request, prompt, conditioning, posterior, masking, latentShape,
+        return new SteppedGeneration(drawn, denoiser, prompt, conditioning, posterior, masking, latentShape,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
@@ -287,6 +329,7 @@ final class LcmPipeline implements ImageGenerator {
      */
     final class SteppedGeneration implements Generation {
         private final GenerationRequest request;
+        private final Unet denoiser;
         private final TokenizedPrompt prompt;
         private final Conditioning conditioning;
         private final VaeEncoder.Posterior posterior; // image to image: the source's latent distribution
@@ -304,10 +347,11 @@ final class LcmPipeline implements ImageGenerator {
         private MaskedDenoising.Image masked;
         private boolean closed;
 
-        private SteppedGeneration(GenerationRequest request, TokenizedPrompt prompt, Conditioning conditioning,
-                                  VaeEncoder.Posterior posterior, MaskedDenoising masking, long[] latentShape,
-                                  Duration textEncoding) {
+        private SteppedGeneration(GenerationRequest request, Unet denoiser, TokenizedPrompt prompt,
+                                  Conditioning conditioning, VaeEncoder.Posterior posterior, MaskedDenoising masking,
+                                  long[] latentShape, Duration textEncoding) {
             this.request = request;
+            this.denoiser = denoiser;
             this.prompt = prompt;
             this.conditioning = conditioning;
             this.posterior = posterior;
@@ -350,7 +394,8 @@ final class LcmPipeline implements ImageGenerator {
             int[] timesteps = run.timesteps();
             int i = run.stepIndex();
             boolean last = i == timesteps.length - 1;
-            float[] modelOutput = predict(latents, latentShape, timesteps[i], conditioning, request.guidance(), last);
+            float[] modelOutput = predict(denoiser, latents, latentShape, timesteps[i], conditioning,
+                    request.guidance(), last);
             TorchGenerator noise = generator;
             LcmScheduler.StepResult result = run.step(modelOutput, latents, () -> noise.randn(latentSize));
             // Inpainting decodes the blended latents; the others decode the denoised sample (equal on a last step).
@@ -436,8 +481,8 @@ final class LcmPipeline implements ImageGenerator {
         return new Conditioning(hidden, shape, null, unconditional);
     }
 
-    private float[] predict(float[] latents, long[] latentShape, int t, Conditioning c, float guidance,
-                            boolean lastOfImage) {
+    private static float[] predict(Unet unet, float[] latents, long[] latentShape, int t, Conditioning c,
+                                   float guidance, boolean lastOfImage) {
         FloatTensor sample = new FloatTensor(latents, latentShape);
         FloatTensor hidden = new FloatTensor(c.hidden(), c.hiddenShape());
         if (c.unconditional() == null) {
@@ -484,7 +529,9 @@ final class LcmPipeline implements ImageGenerator {
 
     @Override
     public void close() {
-        List<AutoCloseable> owned = new ArrayList<>(List.of(tokenizer, textEncoder, unet, vaeDecoder));
+        List<AutoCloseable> owned = new ArrayList<>(List.of(tokenizer, textEncoder));
+        owned.addAll(unets.values());
+        owned.add(vaeDecoder);
         if (fastDecoder != null) {
             owned.add(fastDecoder);
         }

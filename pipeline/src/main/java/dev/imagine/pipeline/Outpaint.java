@@ -148,7 +148,7 @@ public record Outpaint(Mode mode, int left, int top, int right, int bottom, Stri
         }
         GenerationRequest one = new GenerationRequest(finished.prompt(), finished.seedOf(index), finished.steps(),
                 finished.guidance(), finished.width(), finished.height(), 1, finished.decoder(),
-                finished.promptSyntax());
+                finished.promptSyntax()).withPrecision(finished.precision());
         return one.withOutpaint(prepare(picture, mode, sizeStep, maxSide), GenerationRequest.DEFAULT_OUTPAINT_STRENGTH);
     }
 

@@ -24,9 +24,12 @@ import java.util.Set;
  *                              the {@code .onnx} file; null for none
  * @param precision             the UNet's arithmetic: {@link Precision#FP32} (the default, equal to diffusers) or
  *                              {@link Precision#INT8}, a quantized copy prepared beside the model the first time
+ * @param comparePrecision      also load the UNet of the other precision (prepared first when needed), so that a
+ *                              request may ask for either ({@link GenerationRequest#precision()}); the text encoder,
+ *                              the decoders and everything else are shared. Costs the memory of a second UNet.
  */
 public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler,
-                              Precision precision) {
+                              Precision precision, boolean comparePrecision) {
     public PipelineOptions {
         if (intraOpThreads < 1) {
             throw new PipelineException("threads must be at least 1, got " + intraOpThreads);
@@ -34,6 +37,11 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
         if (precision == null) {
             throw new PipelineException("precision must be fp32 or int8, not null");
         }
+    }
+
+    public PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler,
+                           Precision precision) {
+        this(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, precision, false);
     }
 
     /** {@code threads} per operator, no fast decoder, optimized models cached, FP32. */
@@ -50,19 +58,36 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
     }
 
     public PipelineOptions withFastDecoder(Path folder) {
-        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, upscaler, precision);
+        return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, upscaler, precision,
+                comparePrecision);
     }
 
     public PipelineOptions withOptimizedModelCache(boolean enabled) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, upscaler, precision);
+        return new PipelineOptions(intraOpThreads, fastDecoder, enabled, upscaler, precision,
+                comparePrecision);
     }
 
     public PipelineOptions withUpscaler(Path folder) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, folder, precision);
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, folder, precision,
+                comparePrecision);
     }
 
     public PipelineOptions withPrecision(Precision unetPrecision) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, unetPrecision);
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, unetPrecision,
+                comparePrecision);
+    }
+
+    /** These options with the UNet of the other precision loaded too ({@link #comparePrecision()}), or not. */
+    public PipelineOptions withPrecisionComparison(boolean both) {
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, precision, both);
+    }
+
+    /** The precisions whose UNet a generator opened with these options holds: {@link #precision()} first. */
+    public java.util.List<Precision> unetPrecisions() {
+        if (!comparePrecision) {
+            return java.util.List.of(precision);
+        }
+        return java.util.List.of(precision, precision == Precision.FP32 ? Precision.INT8 : Precision.FP32);
     }
 
     /** Physical cores from /proc/cpuinfo where there is one, else the processors the JVM may use. */

@@ -19,6 +19,8 @@ import java.util.Optional;
 public final class PngParameters {
     /** The keyword of the text chunk. */
     public static final String KEYWORD = GenerationParameters.PNG_KEYWORD;
+    /** The key that says an int8 UNet drew the picture ({@code UNet precision: int8}); fp32 pictures have none. */
+    public static final String UNET_PRECISION = "UNet precision";
 
     private PngParameters() {
     }
@@ -41,6 +43,10 @@ public final class PngParameters {
                 extra.put(GenerationParameters.OUTPAINT_PADDING, outpaint.paddingText());
                 extra.put(GenerationParameters.OUTPAINT_SOURCE_HASH, outpaint.sourceHash().substring(0, 16));
             }
+        }
+        if (request.precision() == Precision.INT8) {
+            // Imagine's key (the web UI has none): the picture was denoised by the int8 copy of the UNet.
+            extra.put(UNET_PRECISION, request.precision().label());
         }
         return new GenerationParameters(request.prompt(), request.steps(), request.guidance(), request.seedOf(index),
                 request.width(), request.height(), modelName, LcmPipeline.VERSION, request.promptSyntax(), extra)

@@ -135,4 +135,50 @@ class Int8UnetTest {
         assertThat(new PipelineOptions(1).precision()).isEqualTo(Precision.FP32);
         assertThat(int8Copies(model)).isEmpty();
     }
+
+    @Test
+    void comparingPrecisions_drawsEachRequestWithTheUnetItNames_asTheSinglePrecisionPipelinesDraw()
+            throws IOException {
+        Path model = copyOfTiny(dir);
+        byte[] int8Alone;
+        try (ImageGenerator generator = ImageGenerator.open(model, INT8)) {
+            int8Alone = generator.generate(request(7)).images().get(0).png();
+        }
+        byte[] fp32Alone;
+        try (ImageGenerator generator = ImageGenerator.open(model, new PipelineOptions(2))) {
+            fp32Alone = generator.generate(request(7)).images().get(0).png();
+        }
+
+        try (ImageGenerator both = ImageGenerator.open(model, new PipelineOptions(2).withPrecisionComparison(true))) {
+            assertThat(both.precision()).isEqualTo(Precision.FP32);
+            assertThat(both.precisions()).containsExactlyInAnyOrder(Precision.FP32, Precision.INT8);
+            byte[] int8 = both.generate(request(7).withPrecision(Precision.INT8)).images().get(0).png();
+            byte[] fp32 = both.generate(request(7).withPrecision(Precision.FP32)).images().get(0).png();
+            byte[] unnamed = both.generate(request(7)).images().get(0).png();
+
+            assertThat(int8).isEqualTo(int8Alone);
+            assertThat(fp32).isEqualTo(fp32Alone).isEqualTo(unnamed);
+            assertThat(int8).isNotEqualTo(fp32);
+        }
+        // The int8-only pipeline said so in its picture; the fp32 ones say nothing of precision.
+        assertThat(PngParameters.read(int8Alone)).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("UNet precision: int8");
+        assertThat(PngParameters.read(fp32Alone)).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .doesNotContain("precision");
+        assertThat(int8Copies(model)).hasSize(1);
+    }
+
+    @Test
+    void askingForAPrecisionTheGeneratorDoesNotHold_isRefused_namingTheOptionThatLoadsIt() throws IOException {
+        Path model = copyOfTiny(dir);
+
+        try (ImageGenerator generator = ImageGenerator.open(model, new PipelineOptions(1))) {
+            assertThat(generator.precisions()).containsExactly(Precision.FP32);
+            org.assertj.core.api.Assertions.assertThatThrownBy(
+                            () -> generator.begin(request(1).withPrecision(Precision.INT8)))
+                    .isInstanceOf(PipelineException.class)
+                    .hasMessageContaining("the int8 UNet was asked for").hasMessageContaining("withPrecisionComparison");
+        }
+        assertThat(int8Copies(model)).isEmpty();
+    }
 }

@@ -11,10 +11,18 @@ public sealed interface Command {
      * Draw a prompt. Null fields take the requester's saved defaults, then the configured defaults.
      *
      * @param promptSyntax how to read the prompt for this request only (a1111 or plain)
+     * @param precision    the UNet to denoise with (the web API's choice when both are loaded); null: the configured
      */
     record Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
                    Integer count, Decoder decoder, PromptSyntax promptSyntax, PictureInput picture,
-                   Double strength) implements Command {
+                   Double strength, Precision precision) implements Command {
+        /** A request drawn with the configured precision. */
+        public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
+                       Integer count, Decoder decoder, PromptSyntax promptSyntax, PictureInput picture,
+                       Double strength) {
+            this(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, picture, strength, null);
+        }
+
         /** A text to image request whose prompt is read in the person's usual syntax. */
         public Imagine(Requester requester, String prompt, Long seed, Integer steps, ImageSize size, Float guidance,
                        Integer count, Decoder decoder) {
@@ -40,7 +48,13 @@ public sealed interface Command {
         /** The same request drawn from {@code input} (image to image). */
         public Imagine from(PictureInput input) {
             return new Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, input,
-                    strength);
+                    strength, precision);
+        }
+
+        /** The same request denoised by the UNet of {@code unet} (null: the configured one). */
+        public Imagine withPrecision(Precision unet) {
+            return new Imagine(requester, prompt, seed, steps, size, guidance, count, decoder, promptSyntax, picture,
+                    strength, unet);
         }
     }
 

@@ -9,14 +9,22 @@ package dev.imagine.bot.command;
  * @param promptSyntax how the prompt is read; a job stored before prompts had a syntax has none, and was drawn
  *                     with the prompt read as plain text, so it is read as {@link PromptSyntax#PLAIN} (a replay
  *                     draws the same picture)
+ * @param precision    the UNet that denoises it; null for the configured one ({@code model.precision}): a job stored
+ *                     before jobs had a precision was drawn with that, so a replay draws the same picture
  */
 public record JobParameters(String prompt, long seed, int steps, ImageSize size, float guidance, int count,
-                            Decoder decoder, PromptSyntax promptSyntax, JobSource source) {
+                            Decoder decoder, PromptSyntax promptSyntax, JobSource source, Precision precision) {
 
     public JobParameters {
         if (promptSyntax == null) {
             promptSyntax = PromptSyntax.PLAIN;
         }
+    }
+
+    /** Parameters drawn with the configured precision. */
+    public JobParameters(String prompt, long seed, int steps, ImageSize size, float guidance, int count,
+                         Decoder decoder, PromptSyntax promptSyntax, JobSource source) {
+        this(prompt, seed, steps, size, guidance, count, decoder, promptSyntax, source, null);
     }
 
     /** Text to image parameters. */
@@ -32,12 +40,19 @@ public record JobParameters(String prompt, long seed, int steps, ImageSize size,
     }
 
     public JobParameters withSeed(long newSeed) {
-        return new JobParameters(prompt, newSeed, steps, size, guidance, count, decoder, promptSyntax, source);
+        return new JobParameters(prompt, newSeed, steps, size, guidance, count, decoder, promptSyntax, source,
+                precision);
     }
 
     /** These parameters starting from {@code newSource} (null: text to image). */
     public JobParameters withSource(JobSource newSource) {
-        return new JobParameters(prompt, seed, steps, size, guidance, count, decoder, promptSyntax, newSource);
+        return new JobParameters(prompt, seed, steps, size, guidance, count, decoder, promptSyntax, newSource,
+                precision);
+    }
+
+    /** These parameters denoised by the UNet of {@code unet} (null: the configured one). */
+    public JobParameters withPrecision(Precision unet) {
+        return new JobParameters(prompt, seed, steps, size, guidance, count, decoder, promptSyntax, source, unet);
     }
 
     /**

@@ -69,7 +69,8 @@ public final class RequestValidator {
             return new Refused("I can't draw that yet: " + String.join("; ", problems) + ".");
         }
         PromptSyntax syntax = command.promptSyntax() != null ? command.promptSyntax() : defaults.promptSyntax();
-        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder, syntax));
+        return new Valid(new JobParameters(prompt, seed, steps, size, guidance, count, decoder, syntax)
+                .withPrecision(command.precision()));
     }
 
     /** Line breaks as a single LF (what a PNG text chunk allows), tabs as spaces. */

@@ -31,6 +31,9 @@ final class ConfigSchema {
             ConfigKey.choice("model.precision", "fp32", List.of("fp32", "int8"),
                     "The UNet's arithmetic: fp32 (pictures equal diffusers') or int8 (a quantized copy prepared"
                             + " beside the model on first start: faster, slightly different pixels)."),
+            ConfigKey.bool("model.compare-precision", false,
+                    "Also load the UNet of the other precision (prepared first if needed), so that the playground"
+                            + " and the web API can draw fp32 and int8 side by side; costs a second UNet's memory."),
             ConfigKey.integer("limits.max-steps", 8, 1, 8, "Most denoising steps a request may ask for."),
             ConfigKey.integer("limits.max-side", 1024, 256, 1024, "Largest width or height in pixels."),
             ConfigKey.integer("limits.max-count", 4, 1, 4, "Most images one request may ask for."),

@@ -78,6 +78,11 @@ public final class ImagineConfig {
         return Precision.parse(get("model.precision"));
     }
 
+    /** Whether the UNet of the other precision is loaded too, so that a web request may ask for either. */
+    public boolean comparePrecision() {
+        return get("model.compare-precision");
+    }
+
     public Limits limits() {
         return new Limits(get("limits.max-steps"), get("limits.max-side"), get("limits.max-count"),
                 get("limits.max-prompt-length"));

@@ -2,6 +2,7 @@ package dev.imagine.bot.job;
 
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.JobSource;
+import dev.imagine.bot.command.Precision;
 import dev.imagine.pipeline.Generation;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.ImageGenerator;
@@ -18,7 +19,7 @@ record Drawing(ImageGenerator generator, SourcePictures sources, Ticker ticker) 
 
     /** The request of a text-to-image or image-to-image job. */
     GenerationRequest requestOf(JobParameters p) {
-        GenerationRequest request = PictureLabels.requestOf(p);
+        GenerationRequest request = PictureLabels.requestOf(p, generator);
         if (p.source() == null) {
             return request;
         }
@@ -42,6 +43,23 @@ record Drawing(ImageGenerator generator, SourcePictures sources, Ticker ticker) 
                 ? UpscaleRequest.Kind.X2_DETAILED : UpscaleRequest.Kind.X2;
         return new UpscaleRequest(picture, kind, p.prompt(), p.seed(), p.steps(), p.guidance(), source.strength(),
                 UpscaleRequest.DEFAULT_TILE, UpscaleRequest.DEFAULT_OVERLAP);
+    }
+
+    /**
+     * The UNet a job is denoised with: the one it names, else (a job stored before jobs named one) the generator's
+     * own, the configured one.
+     */
+    static Precision precisionOf(JobParameters p, ImageGenerator generator) {
+        return p.precision() != null ? p.precision() : Precision.valueOf(generator.precision().name());
+    }
+
+    /** Whether the generator holds the UNet of {@code precision}. */
+    static boolean holds(ImageGenerator generator, Precision precision) {
+        return generator.precisions().contains(unetOf(precision));
+    }
+
+    static dev.imagine.pipeline.Precision unetOf(Precision precision) {
+        return dev.imagine.pipeline.Precision.valueOf(precision.name());
     }
 
     static boolean upscales(JobParameters p) {

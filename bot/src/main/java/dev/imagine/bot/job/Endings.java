@@ -24,11 +24,13 @@ record Endings(Transitions transitions, Pictures pictures, SafetyScreen screen, 
         Job done = transitions.generated(job, Pictures.digests(keys), spent.cpuSeconds(), result,
                 d -> screen.judge(d, made));
         Duration took = spent.wall();
+        // Those waiting for it are served before the charge ends the job in the queue: a worker lost in between
+        // leaves it there under its lease, and whichever worker takes it back hands them over (overAlready).
+        followers.finish(done, made, took);
         charges.charge(done, took);
         LOG.info("job {} done in {} ms ({} CPU-s)", done.id(), took.toMillis(),
                 String.format(Locale.ROOT, "%.1f", spent.cpuSeconds()));
         transitions.deliver(done, screen.present(done, made), took);
-        followers.finish(done, made, took);
     }
 
     /** It stopped after step {@code stepsDone} of {@code totalSteps} because of {@code reason}. */
@@ -72,11 +74,21 @@ record Endings(Transitions transitions, Pictures pictures, SafetyScreen screen, 
      */
     void givenUp(Job job) {
         if (job.state().isFinal()) {
+            overAlready(job);
             return;
         }
         transitions.ended(job, JobObserver.Outcome.FAILED);
         fail(job, "The workers that took your picture stopped while drawing it, twice, so I gave up on it. You can"
                 + " try again; if it happens again, tell the bot's operator: job " + job.id() + ".");
+    }
+
+    /**
+     * The queue handed out a job that is already over: its worker saved its end and was lost before it handed over
+     * the identical requests waiting for it (in another process, nothing else would). They take its place now: from
+     * the cache when its pictures are there, drawn otherwise. Nobody is waiting when the end was handed over already.
+     */
+    void overAlready(Job job) {
+        followers.takeOver(job);
     }
 
     /** Its owner cancelled it: it costs nothing, and those waiting for it take its place. */

@@ -23,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * when Imagine stops.
  *
  * <p>With a queue shared by several processes, a job may come back RUNNING in the store: the worker that ran it was
- * lost and its lease ran out; it is drawn again from the start. And a worker that lost its lease (it froze past it,
+ * lost and its lease ran out; it is drawn again from the start. It may also come back already over (its worker was
+ * lost after saving its end, before handing over the identical requests that wait for it): those take its place. And a worker that lost its lease (it froze past it,
  * and another worker may be drawing the job now) stops the job at its next step and changes nothing more about it.
  */
 record JobRunner(Drawing drawing, JobQueue<Job> queue, WorkerSlot slot, Parking parking, Endings endings,
@@ -37,6 +38,7 @@ record JobRunner(Drawing drawing, JobQueue<Job> queue, WorkerSlot slot, Parking 
                 || stored.get().state() == JobState.RUNNING && resumed.isEmpty())) {
             // Cancelled, deleted or given up while it waited (RUNNING: its last worker was lost, it is drawn again).
             resumed.ifPresent(parked -> parked.generation().close());
+            stored.filter(job -> job.state().isFinal()).ifPresent(endings::overAlready);
             return;
         }
         Job job;

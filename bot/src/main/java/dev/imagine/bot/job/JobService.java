@@ -4,6 +4,7 @@ import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.JobParameters;
+import dev.imagine.bot.command.Precision;
 import dev.imagine.bot.command.User;
 import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.pipeline.ImageGenerator;
@@ -122,6 +123,14 @@ public final class JobService implements AutoCloseable {
     }
 
     /** The limits, defaults and model identity this service was configured with. */
+    /**
+     * The UNet precisions a request may name ({@code Command.Imagine#precision}): the configured one first, then the
+     * other when {@code model.compare-precision} loaded both.
+     */
+    public List<Precision> precisions() {
+        return engine.requests().precisions();
+    }
+
     public JobSettings settings() {
         return settings;
     }

@@ -105,7 +105,7 @@ public final class JobServiceBuilder {
         Drawing drawing = new Drawing(generator, sources, clocks.ticker());
         PictureLabels labels = new PictureLabels(generator).drawing(drawing);
         Pictures pictures = new Pictures(settings.modelId(), settings.modelRevision(), generator, cache, labels);
-        Transitions transitions = new Transitions(store, new LateOrigins(store), audience, clocks.wall());
+        Transitions transitions = new Transitions(store, audience, clocks.wall());
         Rules rules = new Rules(store);
         Authority authority = new Authority(moderation);
         SafetyScreen screen = new SafetyScreen(classifier, safetyPolicy, rules, labels, audit);

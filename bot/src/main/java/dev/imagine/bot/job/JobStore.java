@@ -15,7 +15,19 @@ import java.util.Set;
  * implementation takes over when the bot is scaled out to several machines.
  */
 public interface JobStore extends AutoCloseable {
-    void save(Job job);
+    /**
+     * Saves {@code job}, replacing its record. An origin given by {@link #updateOrigin} wins over the job's own: a
+     * copy made before the adapter learned where to answer (a worker's, perhaps in another process) does not put the
+     * old origin back. Returns the job as saved, with that origin.
+     */
+    Job save(Job job);
+
+    /**
+     * The job now answers at {@code origin} (an adapter completed it after the job was queued: Telegram learns the id
+     * of its status message a moment later), and keeps it through every later {@link #save}, whoever saves; false when
+     * no job has that id.
+     */
+    boolean updateOrigin(String id, String origin);
 
     Optional<Job> find(String id);
 

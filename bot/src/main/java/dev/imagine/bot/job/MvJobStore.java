@@ -33,6 +33,8 @@ public final class MvJobStore implements JobStore {
     private final MVMap<String, String> usage;
     private final MVMap<String, byte[]> pictures;
     private final MVMap<String, String> communityRules;
+    /** Origins given by {@link #updateOrigin}, by job id: they win over the origin of a job saved later. */
+    private final MVMap<String, String> lateOrigins;
 
     private MvJobStore(MVStore store) {
         this.store = store;
@@ -42,6 +44,7 @@ public final class MvJobStore implements JobStore {
         this.usage = store.openMap("fair-share-usage");
         this.pictures = store.openMap("source-pictures");
         this.communityRules = store.openMap("community-rules");
+        this.lateOrigins = store.openMap("late-origins");
     }
 
     /** Opens (or creates) the store file; its folder is created when missing. */
@@ -65,14 +68,30 @@ public final class MvJobStore implements JobStore {
     }
 
     @Override
-    public synchronized void save(Job job) {
-        jobs.put(job.id(), StoreJson.write(job));
+    public synchronized Job save(Job job) {
+        String late = lateOrigins.get(job.id());
+        Job saved = late == null || late.equals(job.origin()) ? job : job.withOrigin(late);
+        jobs.put(saved.id(), StoreJson.write(saved));
         store.commit();
+        return saved;
+    }
+
+    @Override
+    public synchronized boolean updateOrigin(String id, String origin) {
+        Optional<Job> stored = find(id);
+        if (stored.isEmpty()) {
+            return false;
+        }
+        lateOrigins.put(id, origin);
+        jobs.put(id, StoreJson.write(stored.get().withOrigin(origin)));
+        store.commit();
+        return true;
     }
 
     @Override
     public synchronized void delete(String id) {
         jobs.remove(id);
+        lateOrigins.remove(id);
         store.commit();
     }
 

@@ -31,12 +31,12 @@ final class PictureLabels {
         return this;
     }
 
-    /** What the pipeline is asked to draw for a job. */
-    static GenerationRequest requestOf(JobParameters p) {
+    /** What the pipeline is asked to draw for a job: with the UNet the job names (the configured one if none). */
+    static GenerationRequest requestOf(JobParameters p, ImageGenerator generator) {
         return new GenerationRequest(p.prompt(), p.seed(), p.steps(), p.guidance(), p.size().width(),
                 p.size().height(), p.count(),
                 p.decoder() == Decoder.FAST ? GenerationRequest.Decoder.FAST : GenerationRequest.Decoder.FULL,
-                promptSyntaxOf(p));
+                promptSyntaxOf(p)).withPrecision(Drawing.unetOf(Drawing.precisionOf(p, generator)));
     }
 
     /** How the pipeline reads the job's prompt. */
@@ -81,7 +81,7 @@ final class PictureLabels {
             UpscaleRequest upscale = drawing.upscaleOf(job.parameters());
             return PngParameters.labelled(picture, upscale, model, generator.upscalerName());
         }
-        GenerationRequest request = sourceRequest != null ? sourceRequest : requestOf(job.parameters());
+        GenerationRequest request = sourceRequest != null ? sourceRequest : requestOf(job.parameters(), generator);
         return PngParameters.labelled(picture, request, index, model);
     }
 }

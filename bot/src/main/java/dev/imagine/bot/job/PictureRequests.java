@@ -89,7 +89,8 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
             }
         }
         Command.Imagine withPrompt = new Command.Imagine(requester, prompt, command.seed(), command.steps(),
-                command.size(), command.guidance(), command.count(), command.decoder(), null, null);
+                command.size(), command.guidance(), command.count(), command.decoder(), null, null)
+                .withPrecision(command.precision());
         Limits limits = preferences.limitsFor(requester);
         JobParameters parameters;
         switch (validator.validate(withPrompt, preferences.defaultsFor(requester.user()), limits)) {
@@ -122,7 +123,8 @@ record PictureRequests(Requests requests, RequestValidator validator, Preference
             source = new JobSource(JobSource.Kind.IMAGE_TO_IMAGE, sources.keep(prepared), strength);
         }
         JobParameters drawn = new JobParameters(parameters.prompt(), parameters.seed(), parameters.steps(), size,
-                parameters.guidance(), parameters.count(), parameters.decoder(), parameters.promptSyntax(), source);
+                parameters.guidance(), parameters.count(), parameters.decoder(), parameters.promptSyntax(), source,
+                parameters.precision());
         return requests.submit(requester, drawn, origin, sourceJobId);
     }
 

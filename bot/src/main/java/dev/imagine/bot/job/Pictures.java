@@ -4,6 +4,7 @@ import dev.imagine.bot.cache.CacheKey;
 import dev.imagine.bot.cache.ResultCache;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.JobSource;
+import dev.imagine.bot.command.Precision;
 import dev.imagine.pipeline.GenerationRequest;
 import dev.imagine.pipeline.GenerationResult;
 import dev.imagine.pipeline.ImageGenerator;
@@ -14,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The pictures of jobs in the result cache: keyed on every parameter that changes the pixels (the model and its
- * revision, the prompt as read in its syntax, seed, steps, size, guidance, decoder; and for a job made from a picture
+ * revision, with {@code +int8} after it for pictures of the int8 UNet, the prompt as read in its syntax, seed, steps, size, guidance, decoder; and for a job made from a picture
  * that picture's pixel hash, the strength and what is done with it), kept without words, handed out
  * labelled with each job's own parameters ({@link PictureLabels}).
  *
@@ -33,9 +34,20 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
         return generator.tokenize(text, PictureLabels.promptSyntaxOf(parameters)).contentTokens();
     }
 
+    /**
+     * The revision in the keys of a job's pictures: the model's for fp32 ones; for int8 ones the model's with
+     * {@code +int8} after it, so the two never share an entry (and int8 pictures kept while int8 was the whole
+     * process's precision keep their keys).
+     */
+    String revisionOf(JobParameters parameters) {
+        Precision precision = Drawing.precisionOf(parameters, generator);
+        return precision == Precision.FP32 ? modelRevision : modelRevision + "+" + precision.label();
+    }
+
     /** One key per picture of a job with these parameters. */
     List<CacheKey> keysOf(JobParameters parameters) {
         TokenizedPrompt tokens = promptOf(parameters);
+        String modelRevision = revisionOf(parameters);
         List<CacheKey> keys = new ArrayList<>();
         JobSource source = parameters.source();
         for (int i = 0; i < parameters.count(); i++) {

@@ -4,11 +4,14 @@ import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.Decoder;
 import dev.imagine.bot.command.JobParameters;
 import dev.imagine.bot.command.Limits;
+import dev.imagine.bot.command.Precision;
 import dev.imagine.bot.command.RequestValidator;
 import dev.imagine.bot.command.Requester;
 import dev.imagine.pipeline.ImageGenerator;
 import dev.imagine.pipeline.TokenizedPrompt;
 import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -49,6 +52,10 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
             return channel.get();
         }
         JobParameters parameters = earlier.get().parameters();
+        if (parameters.precision() != null && !Drawing.holds(generator, parameters.precision())) {
+            // Drawn with a UNet this Imagine no longer loads (model.compare-precision was turned off): the configured.
+            parameters = parameters.withPrecision(null);
+        }
         if (newSeed) {
             parameters = parameters.withSeed(validator.randomSeed());
         }
@@ -78,7 +85,12 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
      * Makes a job of checked parameters and offers it. {@code sourceJobId} is the earlier job it comes from (a
      * replay, a re-roll, a variation, an upscale), or null.
      */
-    Reply submit(Requester requester, JobParameters parameters, String origin, String sourceJobId) {
+    Reply submit(Requester requester, JobParameters asked, String origin, String sourceJobId) {
+        if (asked.precision() != null && !Drawing.holds(generator, asked.precision())) {
+            return new Reply.Refused(notLoaded(asked.precision()), Reply.Refused.Reason.NOT_AVAILABLE);
+        }
+        // Every new job names its UNet, so that Same seed draws it with the same one whatever the configuration says.
+        JobParameters parameters = asked.withPrecision(Drawing.precisionOf(asked, generator));
         if (!gate.isOpen()) {
             return new Reply.Refused("Imagine is restarting and not taking new pictures right now; try again in a"
                     + " minute.", Reply.Refused.Reason.SHUTTING_DOWN);
@@ -113,6 +125,26 @@ record Requests(RequestValidator validator, Preferences preferences, Queries que
             rules.refund(requester, parameters.count());
         }
         return reply;
+    }
+
+    /** The precisions a request may name: the configured one first, then the other when both UNets are loaded. */
+    List<Precision> precisions() {
+        Precision configured = Precision.valueOf(generator.precision().name());
+        List<Precision> loaded = new ArrayList<>(List.of(configured));
+        for (Precision precision : Precision.values()) {
+            if (precision != configured && Drawing.holds(generator, precision)) {
+                loaded.add(precision);
+            }
+        }
+        return List.copyOf(loaded);
+    }
+
+    /** Why a precision whose UNet is not loaded cannot be asked for, and what loads it. */
+    private String notLoaded(Precision precision) {
+        return "This Imagine has only its " + generator.precision().name().toLowerCase(java.util.Locale.ROOT)
+                + " UNet loaded, so it cannot draw " + precision.label() + " pictures. To compare the two, its"
+                + " operator sets model.compare-precision: true in config.yaml and restarts it (that loads the"
+                + " second UNet beside the first); leave precision out to draw with the loaded one.";
     }
 
     /** A job from a picture this bot cannot draw: its model has no VAE encoder, or no upscaler is installed. */

@@ -11,25 +11,28 @@ import java.util.function.UnaryOperator;
  * Each change of a job's state, always in the same order: saved in the store first (whoever hears of it finds it
  * there), counted by the observer, then told to the person through their platform's sink.
  */
-record Transitions(JobStore store, LateOrigins origins, Audience audience, InstantSource clock) {
+record Transitions(JobStore store, Audience audience, InstantSource clock) {
 
     Optional<Job> find(String jobId) {
         return store.find(jobId);
     }
 
-    /** The adapter completed where to answer about the job (see {@link LateOrigins}). */
+    /** The adapter completed where to answer about the job (see {@link JobStore#updateOrigin}). */
     boolean updateOrigin(String jobId, String origin) {
-        return origins.update(jobId, origin);
+        return store.updateOrigin(jobId, origin);
     }
 
     /** The job as the worker takes it up, saved RUNNING. */
     Job running(Job queued) {
-        return origins.save(queued.running(clock.instant()));
+        return store.save(queued.running(clock.instant()));
     }
 
-    /** Saves a job as it is (a parked job taken up again keeps its first start). */
+    /**
+     * Saves a job as it is (a parked job taken up again keeps its first start). Each save returns the job as the
+     * store kept it, with the latest origin its adapter gave: what follows a save uses that copy.
+     */
     Job save(Job job) {
-        return origins.save(job);
+        return store.save(job);
     }
 
     /** Tells that the job started, after it waited since it was asked for. */
@@ -44,7 +47,7 @@ record Transitions(JobStore store, LateOrigins origins, Audience audience, Insta
 
     /** Back to QUEUED, quietly: the next run (or the next start) draws it again. */
     Job requeued(Job job) {
-        Job back = origins.save(job.requeued());
+        Job back = store.save(job.requeued());
         return back;
     }
 
@@ -61,12 +64,12 @@ record Transitions(JobStore store, LateOrigins origins, Audience audience, Insta
 
     /** DELETED by its owner: its pictures are no longer handed out. */
     Job deleted(Job job) {
-        Job deleted = origins.save(job.deleted(clock.instant()));
+        Job deleted = store.save(job.deleted(clock.instant()));
         return deleted;
     }
 
     Job cancelled(Job job, String reason) {
-        Job cancelled = origins.save(job.cancelled(clock.instant(), reason));
+        Job cancelled = store.save(job.cancelled(clock.instant(), reason));
         audience.observer().ended(cancelled, JobObserver.Outcome.CANCELLED);
         audience.sinkOf(cancelled).cancelled(cancelled, reason);
         return cancelled;
@@ -79,7 +82,7 @@ record Transitions(JobStore store, LateOrigins origins, Audience audience, Insta
 
     /** FAILED, with a message written for the person who asked. */
     Job failed(Job job, String message) {
-        Job failed = origins.save(job.failed(clock.instant(), message));
+        Job failed = store.save(job.failed(clock.instant(), message));
         audience.sinkOf(failed).failed(failed, message);
         return failed;
     }
@@ -93,12 +96,12 @@ record Transitions(JobStore store, LateOrigins origins, Audience audience, Insta
         Job done = screened.apply(job.done(clock.instant(), resultKeys, false, cpuSeconds));
         audience.observer().generated(done, result.textEncoding(), result.denoising(), result.decoding());
         audience.observer().ended(done, JobObserver.Outcome.DONE);
-        return origins.save(done);
+        return store.save(done);
     }
 
     /** DONE with pictures that were already made, judged by {@code screened}: saved, not yet counted or told. */
     Job doneFromCache(Job job, List<String> resultKeys, UnaryOperator<Job> screened) {
-        Job done = origins.save(screened.apply(job.done(clock.instant(), resultKeys, true, 0)));
+        Job done = store.save(screened.apply(job.done(clock.instant(), resultKeys, true, 0)));
         return done;
     }
 

@@ -25,8 +25,8 @@ import java.util.function.BooleanSupplier;
  * API. Until the MCP server is ready it answers 503.
  */
 final class HttpEndpoint extends HttpServlet {
-    /** The largest message a client may post; a tool call is a few hundred bytes. */
-    static final int MAX_MESSAGE_BYTES = 1 << 20;
+    /** The largest message a client may post: a tool call with a picture and a mask in base64. */
+    static final int MAX_MESSAGE_BYTES = ToolArguments.MAX_MESSAGE_BYTES;
 
     private final transient HttpServlet sdk;
     private final transient InboundTap tap;

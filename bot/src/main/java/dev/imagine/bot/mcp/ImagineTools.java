@@ -55,7 +55,10 @@ final class ImagineTools {
                                 + " computer's CPU and returns it as a PNG, with the seed and settings used and a job"
                                 + " id for same_seed and reroll. It waits its turn in a queue shared fairly with"
                                 + " other people; a 512x512 picture takes from a few seconds to a minute, and"
-                                + " progress is reported while it waits and draws. Only prompt is required.")
+                                + " progress is reported while it waits and draws. Only prompt is required. With"
+                                + " image (a picture file in base64) or source_job (an earlier job's id) it draws"
+                                + " from that picture, changed as much as strength says; with a mask as well it"
+                                + " redraws only the mask's white part.")
                         .inputSchema(ToolSchemas.imagine(settings))
                         .annotations(new ToolAnnotations("Draw a picture", false, false, false, false, null)),
                         (exchange, arguments) -> ToolArguments.imagine(arguments, requester(exchange))),

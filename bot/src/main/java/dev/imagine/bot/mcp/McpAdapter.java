@@ -93,7 +93,7 @@ public final class McpAdapter implements Adapter {
                 LOG.info("the MCP client closed stdin: its pictures are cancelled and Imagine stops");
                 calls.cancelAll();
                 endOfInput.run();
-            }), out);
+            }), out, StdioInput.MAX_LINE_BYTES);
         }
         this.ticker = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "imagine-mcp-queue-news");

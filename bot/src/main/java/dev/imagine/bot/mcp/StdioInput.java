@@ -7,13 +7,13 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The client's messages on stdin, one JSON-RPC message a line, passed through the {@link InboundTap} (session
- * {@code stdio}) before the SDK reads them. A line is read up to the SDK's own bound (16 MiB). The end of input means
+ * {@code stdio}) before the SDK reads them. A line is read up to {@link ToolArguments#MAX_MESSAGE_BYTES}, the bound the SDK's stdio transport is given too. The end of input means
  * the client closed the session (the MCP stdio rules: a client ends by closing the server's stdin): then
  * {@code endOfInput} runs, once.
  */
 final class StdioInput extends InputStream {
     static final String SCOPE = "stdio";
-    static final int MAX_LINE_BYTES = 16 << 20;
+    static final int MAX_LINE_BYTES = ToolArguments.MAX_MESSAGE_BYTES;
 
     private final InputStream in;
     private final InboundTap tap;

@@ -21,11 +21,18 @@ import java.util.Map;
 final class ToolSchemas {
     static final String PROMPT = "prompt";
     static final String JOB_ID = "job_id";
+    static final String IMAGE = "image";
+    static final String SOURCE_JOB = "source_job";
+    static final String SOURCE_IMAGE = "source_image";
+    static final String MASK = "mask";
 
     private ToolSchemas() {
     }
 
-    /** The arguments of {@code imagine}: the prompt and the options of every platform's /imagine. */
+    /**
+     * The arguments of {@code imagine}: the prompt and the options of every platform's /imagine, and the picture to
+     * start from (a file in base64 or an earlier job's picture) with its strength and an optional mask.
+     */
     static Map<String, Object> imagine(JobSettings settings) {
         Limits limits = settings.limits();
         Defaults usual = settings.defaults();
@@ -64,6 +71,26 @@ final class ToolSchemas {
                 "default", usual.promptSyntax().label(),
                 "description", "a1111: (word:1.2) and [word] weigh phrases, BREAK starts a new chunk, long prompts"
                         + " are read in chunks of 75 tokens. plain: the text as written, cut after 75 tokens."));
+        properties.put(IMAGE, Map.of("type", "string", "contentEncoding", "base64",
+                "description", "A picture to draw from (image to image): a PNG, JPEG or WebP file of at most "
+                        + RequestRules.MAX_PICTURE_BYTES / 1_000_000 + " MB in base64, alone or as a data URL"
+                        + " (data:image/png;base64,...). The prompt says what it should become. Without size"
+                        + " the picture keeps its proportions (its size rounded to a multiple of 64, within 256"
+                        + " to 1024 a side)."));
+        properties.put(SOURCE_JOB, Map.of("type", "string", "pattern", "^[a-z0-9]{" + JobIds.LENGTH + "}$",
+                "description", "Instead of image: draw from the picture of an earlier job (the job id an earlier"
+                        + " answer named)."));
+        properties.put(SOURCE_IMAGE, Map.of("type", "integer", "minimum", 0, "maximum", RequestRules.MAX_COUNT - 1,
+                "default", 0, "description", "Which picture of source_job, from 0 (its first)."));
+        properties.put(ImagineOptions.STRENGTH, Map.of("type", "number", "exclusiveMinimum",
+                RequestRules.MIN_STRENGTH, "maximum", RequestRules.MAX_STRENGTH,
+                "description", "With image or source_job: how much of the picture to change, from 0.3 (a touch)"
+                        + " to 1 (drawn anew). " + RequestRules.DEFAULT_STRENGTH + " by default, "
+                        + RequestRules.DEFAULT_INPAINT_STRENGTH + " with a mask."));
+        properties.put(MASK, Map.of("type", "string", "contentEncoding", "base64",
+                "description", "With image or source_job: redraw only part of the picture (inpainting). A picture"
+                        + " of the same proportions in base64, white where to redraw and black where to keep;"
+                        + " outside the white part the result is the picture, pixel for pixel."));
         return object(properties, List.of(PROMPT));
     }
 

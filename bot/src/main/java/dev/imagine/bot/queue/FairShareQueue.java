@@ -81,13 +81,7 @@ public final class FairShareQueue<J> implements JobQueue<J> {
      */
     @Override
     public Admission<J> offer(String jobId, String user, J job, Duration estimatedCost) {
-        requireText(jobId, "jobId");
-        requireText(user, "user");
-        Objects.requireNonNull(job, "job");
-        Objects.requireNonNull(estimatedCost, "estimatedCost");
-        if (estimatedCost.isNegative()) {
-            throw new IllegalArgumentException("estimatedCost must not be negative, was " + estimatedCost);
-        }
+        OfferArguments.check(jobId, user, job, estimatedCost);
         Instant now = clock.instant();
         lock.lock();
         try {
@@ -280,7 +274,7 @@ public final class FairShareQueue<J> implements JobQueue<J> {
      */
     @Override
     public Usage charge(String user, Duration cpuTime) {
-        requireText(user, "user");
+        OfferArguments.requireText(user, "user");
         Objects.requireNonNull(cpuTime, "cpuTime");
         if (cpuTime.isNegative()) {
             throw new IllegalArgumentException("cpuTime must not be negative, was " + cpuTime);
@@ -446,13 +440,6 @@ public final class FairShareQueue<J> implements JobQueue<J> {
                     && e.getValue().at(now, settings.usageHalfLife()) < FORGOTTEN_CPU_SECONDS) {
                 it.remove();
             }
-        }
-    }
-
-    private static void requireText(String value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank");
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.imagine.bot.redis;
 
+import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.ReplySink;
 import io.lettuce.core.Consumer;
 import io.lettuce.core.RedisBusyException;
@@ -11,6 +12,8 @@ import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.models.stream.ClaimedMessages;
 import java.time.Duration;
 import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +23,12 @@ import org.slf4j.LoggerFactory;
  * process that died is taken over after {@link #ABANDONED_AFTER} by another (XAUTOCLAIM), so a picture finished while
  * its adapter was down is delivered when one is back. Delivery is at least once: an adapter that dies between
  * delivering and acknowledging delivers that piece again.
+ *
+ * <p>It reads only while its adapter is connected: news read before (a Discord bot restarted reads the stream before
+ * its gateway session is up) or while the platform is away could not be delivered, and an acknowledged piece is not
+ * read again. Meanwhile the news waits in the stream, for this process or another adapter process. Each piece's job
+ * gets the origin the store keeps for it ({@link RedisJobStore#updateOrigin}): the worker wrote its own copy, which
+ * may predate that (a Telegram bot restarted would otherwise send a second status message).
  */
 final class EventRelay implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventRelay.class);
@@ -31,16 +40,25 @@ final class EventRelay implements AutoCloseable {
     private final String platform;
     private final String consumer;
     private final ReplySink target;
+    private final BooleanSupplier connected;
+    private final UnaryOperator<Job> latest;
     private final Duration abandonedAfter;
     private final Thread thread;
     private volatile boolean closed;
 
-    EventRelay(RedisConnections connections, JobEvents events, String platform, String consumer, ReplySink target) {
-        this(connections, events, platform, consumer, target, ABANDONED_AFTER);
+    EventRelay(RedisConnections connections, JobEvents events, String platform, String consumer, ReplySink target,
+               BooleanSupplier connected, UnaryOperator<Job> latest) {
+        this(connections, events, platform, consumer, target, connected, latest, ABANDONED_AFTER);
     }
 
+    /**
+     * @param latest the job of a piece of news as its adapter should see it (with the origin the store keeps: the
+     *               worker's copy may predate the adapter's late news of where to answer)
+     */
     EventRelay(RedisConnections connections, JobEvents events, String platform, String consumer, ReplySink target,
-               Duration abandonedAfter) {
+               BooleanSupplier connected, UnaryOperator<Job> latest, Duration abandonedAfter) {
+        this.connected = connected;
+        this.latest = latest;
         this.abandonedAfter = abandonedAfter;
         this.connections = connections;
         this.events = events;
@@ -67,6 +85,10 @@ final class EventRelay implements AutoCloseable {
         String stream = events.streamOf(platform);
         try {
             while (!closed) {
+                if (!connected.getAsBoolean()) {
+                    sleepQuietly();
+                    continue;
+                }
                 try {
                     ClaimedMessages<String, byte[]> abandoned = blocking.xautoclaim(stream,
                             XAutoClaimArgs.Builder.xautoclaim(me, abandonedAfter, "0-0").count(20));
@@ -95,7 +117,8 @@ final class EventRelay implements AutoCloseable {
                 continue;
             }
             try {
-                dispatch(redis, JobEvents.decode(message.getBody()));
+                JobEvents.Event event = JobEvents.decode(message.getBody());
+                dispatch(redis, new JobEvents.Event(event.kind(), latest.apply(event.job()), event.values()));
             } catch (RuntimeException e) {
                 LOG.error("the {} adapter could not take a piece of news ({}); it is dropped", platform, e.toString());
             }

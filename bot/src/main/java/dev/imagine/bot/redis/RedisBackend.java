@@ -114,11 +114,13 @@ public final class RedisBackend implements AutoCloseable {
     }
 
     /**
-     * Hands the news of {@code platform}'s stream to this process's adapter {@code sink}, from now until close;
-     * each piece reaches one adapter process of that platform. Close it before the adapter.
+     * Hands the news of {@code platform}'s stream to this process's adapter {@code sink}, from now until close, while
+     * {@code connected} says the adapter can deliver; each piece reaches one adapter process of that platform. Close
+     * it before the adapter.
      */
-    public AutoCloseable relayNews(String platform, ReplySink sink) {
-        EventRelay relay = new EventRelay(connections, events, platform, process, sink);
+    public AutoCloseable relayNews(String platform, ReplySink sink, java.util.function.BooleanSupplier connected) {
+        EventRelay relay = new EventRelay(connections, events, platform, process, sink, connected,
+                store::withLatestOrigin);
         relays.add(relay);
         relay.start();
         return relay;

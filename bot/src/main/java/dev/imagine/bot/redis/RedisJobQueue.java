@@ -10,6 +10,7 @@ import dev.imagine.bot.queue.ClusterPlan;
 import dev.imagine.bot.queue.FairShareQueue;
 import dev.imagine.bot.queue.JobQueue;
 import dev.imagine.bot.queue.LeaseLostException;
+import dev.imagine.bot.queue.OfferArguments;
 import dev.imagine.bot.queue.Preemption;
 import dev.imagine.bot.queue.QueueEntry;
 import dev.imagine.bot.queue.QueueSettings;
@@ -113,13 +114,7 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
 
     @Override
     public Admission<J> offer(String jobId, String user, J job, Duration estimatedCost) {
-        requireText(jobId, "jobId");
-        requireText(user, "user");
-        Objects.requireNonNull(job, "job");
-        Objects.requireNonNull(estimatedCost, "estimatedCost");
-        if (estimatedCost.isNegative()) {
-            throw new IllegalArgumentException("estimatedCost must not be negative, was " + estimatedCost);
-        }
+        OfferArguments.check(jobId, user, job, estimatedCost);
         if (shutDown) {
             return new Admission.Refused<>(Admission.Reason.SHUT_DOWN, 0, Duration.ZERO,
                     "The bot is shutting down and is not taking new jobs.");
@@ -337,7 +332,7 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
      */
     @Override
     public Usage charge(String user, Duration cpuTime) {
-        requireText(user, "user");
+        OfferArguments.requireText(user, "user");
         Objects.requireNonNull(cpuTime, "cpuTime");
         if (cpuTime.isNegative()) {
             throw new IllegalArgumentException("cpuTime must not be negative, was " + cpuTime);
@@ -463,13 +458,6 @@ public final class RedisJobQueue<J> implements JobQueue<J> {
         argv[1] = clock.get();
         System.arraycopy(args, 0, argv, 2, args.length);
         return scripts.run(script, type, keys, argv);
-    }
-
-    private static void requireText(String value, String name) {
-        Objects.requireNonNull(value, name);
-        if (value.isBlank()) {
-            throw new IllegalArgumentException(name + " must not be blank");
-        }
     }
 
     private static String jobs(int n) {

@@ -54,20 +54,75 @@ public final class RedisJobStore implements JobStore {
     }
 
     /**
+     * Writes the record, with the origin an adapter kept by {@link #updateOrigin} when there is one (then written
+     * again with it: the script compares, so that a copy made before that origin never puts the old one back).
+     *
      * @throws LeaseLostException when this process's worker holds the job but its token is no longer the current one
      *                            (nothing was written)
      */
     @Override
-    public void save(Job job) {
+    public Job save(Job job) {
         String token = holdings.tokenOf(job.id()).map(String::valueOf).orElse("");
-        List<Object> r = scripts.run("store_save", ScriptOutputType.MULTI, new String[] {prefix + "job:" + job.id()},
-                prefix, clock.get(), job.id(), StoreJson.write(job), job.state().name(),
-                Micros.of(job.createdAt()), job.owner().key(), token);
-        if (!str(r.get(0)).equals("OK")) {
+        Job saving = job;
+        for (int attempt = 0; ; attempt++) {
+            List<Object> r = scripts.run("store_save", ScriptOutputType.MULTI,
+                    new String[] {prefix + "job:" + job.id()}, prefix, clock.get(), job.id(), StoreJson.write(saving),
+                    saving.state().name(), Micros.of(saving.createdAt()), saving.owner().key(), token,
+                    Objects.toString(saving.origin(), ""));
+            String outcome = str(r.get(0));
+            if (outcome.equals("OK")) {
+                return saving;
+            }
+            if (outcome.equals("ORIGIN") && attempt < 3) {
+                saving = job.withOrigin(str(r.get(1)));
+                continue;
+            }
+            if (outcome.equals("ORIGIN")) {
+                throw new IllegalStateException("the origin of job " + job.id() + " kept changing while it was saved");
+            }
             holdings.lost(job.id());
             throw new LeaseLostException(job.id(), "it was " + str(r.get(1)) + " in the queue when this worker"
                     + " wrote it " + job.state());
         }
+    }
+
+    /** Rewrites the record with the origin and keeps the origin beside it; read again when a save came in between. */
+    @Override
+    public boolean updateOrigin(String id, String origin) {
+        for (int attempt = 0; attempt < 10; attempt++) {
+            byte[] json = redis.hget(prefix + "job:" + id, "json");
+            Optional<Job> stored = read(id, json);
+            if (stored.isEmpty()) {
+                return false;
+            }
+            byte[] outcome = scripts.run("store_origin", ScriptOutputType.VALUE, new String[] {prefix + "job:" + id},
+                    prefix, clock.get(), json, StoreJson.write(stored.get().withOrigin(origin)), origin);
+            switch (str(outcome)) {
+                case "OK" -> {
+                    return true;
+                }
+                case "GONE" -> {
+                    return false;
+                }
+                default -> {
+                    // CHANGED: a worker saved the job meanwhile; read its record again.
+                }
+            }
+        }
+        throw new IllegalStateException("job " + id + " kept changing while its origin was kept");
+    }
+
+    /**
+     * {@code job} with the origin an adapter kept for it by {@link #updateOrigin}, when it has another: news written
+     * by a worker carries the worker's copy of the job, which may predate it.
+     */
+    Job withLatestOrigin(Job job) {
+        byte[] late = redis.hget(prefix + "job:" + job.id(), "origin");
+        if (late == null) {
+            return job;
+        }
+        String origin = new String(late, StandardCharsets.UTF_8);
+        return origin.equals(job.origin()) ? job : job.withOrigin(origin);
     }
 
     @Override

@@ -41,12 +41,20 @@ final class ChatMessages {
         this.outbox = outbox;
     }
 
-    /** The picture(s) with caption and buttons; completes when Telegram has taken them. */
+    /** The picture(s) of a finished job with caption and buttons; completes when Telegram has taken them. */
     CompletableFuture<?> picture(Origin origin, Job job, List<byte[]> pngs, Duration elapsed) {
+        return picture(origin, job, pngs, elapsed, false);
+    }
+
+    /**
+     * The picture(s) with caption and buttons. {@code firstReply}: they answer the request at once (from the cache),
+     * so they go ahead of the chat's other news, as a command's first reply does ({@link Outbox#reply}).
+     */
+    CompletableFuture<?> picture(Origin origin, Job job, List<byte[]> pngs, Duration elapsed, boolean firstReply) {
         String caption = Texts.caption(job, elapsed);
         if (pngs.size() == 1) {
             byte[] png = pngs.get(0);
-            return outbox.message(origin.chat(), "sendPhoto", (client, chat) -> {
+            return send(origin, "sendPhoto", firstReply, (client, chat) -> {
                 SendPhoto.SendPhotoBuilder<?, ?> photo = SendPhoto.builder().chatId(chat)
                         .photo(new InputFile(new ByteArrayInputStream(png), ReplyTexts.fileName(job, 0)))
                         // A flagged picture: Telegram shows it blurred until it is tapped.
@@ -64,7 +72,7 @@ final class ChatMessages {
         }
         // An album keeps the pictures together (one message in the chat, not four), but an album cannot carry
         // buttons: they go on a message right after it, whose Delete also removes the album.
-        return outbox.message(origin.chat(), "sendMediaGroup", (client, chat) -> {
+        return send(origin, "sendMediaGroup", firstReply, (client, chat) -> {
             List<InputMedia> media = new ArrayList<>();
             for (int i = 0; i < pngs.size(); i++) {
                 InputMediaPhoto photo = new InputMediaPhoto(new ByteArrayInputStream(pngs.get(i)),
@@ -91,6 +99,10 @@ final class ChatMessages {
             return outbox.message(album.chat(), "sendMessage", (client, chat) -> text(client, album, chat, caption,
                     resultKeyboard(job.id(), delete)));
         });
+    }
+
+    private <T> CompletableFuture<T> send(Origin origin, String method, boolean firstReply, Outbox.ApiCall<T> call) {
+        return firstReply ? outbox.reply(origin.chat(), method, call) : outbox.message(origin.chat(), method, call);
     }
 
     /**

@@ -90,10 +90,15 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
 
     @Override
     public void finished(Job job, List<byte[]> pngs, Duration elapsed) {
+        deliver(job, pngs, elapsed, false);
+    }
+
+    /** {@code fromTheCache}: the picture is the request's answer at once, its first reply. */
+    private void deliver(Job job, List<byte[]> pngs, Duration elapsed, boolean fromTheCache) {
         guarded(job, "finished", t -> {
             t.advance(JobPhase.OVER, t.text);
             close(t);
-            messages.picture(t.origin, job, pngs, elapsed).whenComplete((sent, failure) -> {
+            messages.picture(t.origin, job, pngs, elapsed, fromTheCache).whenComplete((sent, failure) -> {
                 if (failure == null) {
                     deleteStatus(t);
                 } else {
@@ -172,7 +177,7 @@ final class TelegramReplies implements ReplySink, AutoCloseable {
             }
             case Reply.Finished finished -> {
                 answer.answer("From the cache", false);
-                finished(finished.job(), finished.pngs(), Duration.ZERO);
+                deliver(finished.job(), finished.pngs(), Duration.ZERO, true);
             }
             case Reply.Refused refused -> {
                 if (answer.isCallback()) {

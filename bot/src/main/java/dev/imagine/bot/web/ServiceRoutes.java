@@ -111,6 +111,10 @@ final class ServiceRoutes {
         for (PromptSyntax syntax : PromptSyntax.values()) {
             syntaxes.add(syntax.label());
         }
+        // The configured precision first; two when model.compare-precision loaded both UNets (the page's choice).
+        ArrayNode precisions = body.putArray("precisions");
+        jobs.precisions().forEach(precision -> precisions.add(precision.label()));
+        defaultsJson.put("precision", jobs.precisions().get(0).label());
         body.put("promptHelp", ReplyTexts.PROMPT_HELP);
         request.json(200, body);
     }

@@ -3,6 +3,7 @@ package dev.imagine.bot.web;
 import dev.imagine.bot.command.Command;
 import dev.imagine.bot.command.ImagineOptions;
 import dev.imagine.bot.command.PictureInput;
+import dev.imagine.bot.command.Precision;
 import dev.imagine.bot.command.RequestRules;
 import dev.imagine.bot.command.Requester;
 import java.util.Map;
@@ -18,7 +19,7 @@ import java.util.Map;
  */
 record Submission(String prompt, Long seed, Integer steps, String size, Integer width, Integer height, Float guidance,
                   Integer count, String decoder, String promptSyntax, Double strength, String sourceJob,
-                  Integer sourceImage) {
+                  Integer sourceImage, String precision) {
 
     private static final String SIDE = "a whole number, a multiple of " + RequestRules.SIDE_STEP + " from "
             + RequestRules.MIN_SIDE + " to " + RequestRules.MAX_SIDE;
@@ -37,7 +38,9 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
             Map.entry("promptSyntax", "\"a1111\" or \"plain\""),
             Map.entry(ImagineOptions.STRENGTH, "a number above 0 and at most 1"),
             Map.entry("sourceJob", "the id of an earlier job whose picture to start from"),
-            Map.entry("sourceImage", "a whole number: which picture of sourceJob (0 for the first)"));
+            Map.entry("sourceImage", "a whole number: which picture of sourceJob (0 for the first)"),
+            Map.entry("precision", "\"fp32\" or \"int8\": the UNet to draw with, when /api/info lists both in"
+                    + " precisions"));
     static final String EXAMPLE = "{\"prompt\": \"a lighthouse at dusk\"}";
 
     /**
@@ -76,7 +79,7 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
         } catch (ImagineOptions.Unreadable e) {
             throw new Request.Failure(400, e.getMessage());
         }
-        Command.Imagine command = options.imagine(requester, prompt);
+        Command.Imagine command = options.imagine(requester, prompt).withPrecision(unetPrecision());
         String from = blankToNull(sourceJob);
         if (from == null) {
             if (sourceImage != null) {
@@ -94,6 +97,19 @@ record Submission(String prompt, Long seed, Integer steps, String size, Integer 
         return command.from(new PictureInput.OfJob(from, sourceImage == null ? 0 : sourceImage));
     }
 
+
+    /** The UNet asked for; null (absent or blank) for the configured one. Whether it is loaded is the engine's. */
+    private Precision unetPrecision() {
+        String text = blankToNull(precision);
+        if (text == null) {
+            return null;
+        }
+        try {
+            return Precision.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new Request.Failure(400, "precision must be \"fp32\" or \"int8\", got '" + text + "'");
+        }
+    }
 
     private static void read(ImagineOptions options, String name, Object value) {
         if (value != null) {

@@ -129,7 +129,7 @@ record UploadForm(Submission fields, PictureInput.Upload picture, PictureInput.U
                 whole(text, ImagineOptions.GUIDANCE, Float::valueOf), whole(text, ImagineOptions.COUNT, Integer::valueOf),
                 text.get(ImagineOptions.DECODER), text.get("promptSyntax"),
                 whole(text, ImagineOptions.STRENGTH, Double::valueOf), text.get("sourceJob"),
-                whole(text, "sourceImage", Integer::valueOf));
+                whole(text, "sourceImage", Integer::valueOf), text.get("precision"));
     }
 
     private static <T> T whole(Map<String, String> text, String name, java.util.function.Function<String, T> parse) {

@@ -48,6 +48,9 @@ final class Views {
         json.put("count", p.count());
         json.put("decoder", p.decoder().label());
         json.put("promptSyntax", p.promptSyntax().label());
+        if (p.precision() != null) {
+            json.put("precision", p.precision().label());
+        }
         addReading(json, job.reading());
         json.put("createdAt", text(job.createdAt()));
         json.put("startedAt", text(job.startedAt()));

@@ -358,6 +358,42 @@ class CommandLineTest {
     }
 
     @Test
+    void benchPrecisionInt8_preparesTheInt8Copy_timesTheInt8Unet_andSaysSoInItsJsonAndItsPicture()
+            throws IOException {
+        Path model = copyOfTinyModel();
+        Path saved = dir.resolve("saved");
+
+        int exit = Main.run("bench", "--model", model.toString(), "--precision", "int8", "--runs", "1", "--steps",
+                "2", "--size", "256", "--threads", "1", "--save", saved.toString());
+
+        assertThat(exit).as(stderr()).isZero();
+        JsonNode json = new ObjectMapper().readTree(stdout().trim());
+        assertThat(json.get("precision").textValue()).isEqualTo("int8");
+        assertThat(json.get("decoders").get("full").get("runs")).hasSize(1);
+        assertThat(json.get("decoders").get("full").get("runs").get(0).get("unet_steps_s")).hasSize(2);
+        try (java.util.stream.Stream<Path> copies = java.nio.file.Files.list(model.resolve("unet/.imagine-int8"))) {
+            assertThat(copies.filter(p -> java.nio.file.Files.isRegularFile(p.resolve("complete")))).hasSize(1);
+        }
+        // The timed picture is the int8 UNet's: its PNG text says so (an fp32 one says nothing of precision).
+        assertThat(dev.imagine.pipeline.PngParameters.read(java.nio.file.Files.readAllBytes(
+                saved.resolve("imagine-full.png")))).get(org.assertj.core.api.InstanceOfAssertFactories.STRING)
+                .contains("UNet precision: int8");
+    }
+
+    @Test
+    void benchPrecision_unknownValue_isAUsageError_andTheDefaultIsFp32() throws IOException {
+        int exit = Main.run("bench", "--model", TINY_MODEL.toString(), "--precision", "bf16");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(stderr()).contains("--precision").contains("expected fp32 or int8, got 'bf16'");
+
+        int prepared = Main.run("bench", "--model", TINY_MODEL.toString(), "--prepare-only", "--threads", "1");
+        assertThat(prepared).as(stderr()).isZero();
+        JsonNode json = new ObjectMapper().readTree(stdout().trim());
+        assertThat(json.get("precision").textValue()).isEqualTo("fp32");
+    }
+
+    @Test
     void bench_withAClassifier_alsoTimesClassifyingTheGeneratedPicture() throws IOException {
         Path classifier = TINY_MODEL.resolveSibling("tiny-vit-classifier");
 

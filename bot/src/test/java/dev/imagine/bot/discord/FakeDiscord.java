@@ -65,8 +65,8 @@ import okio.Buffer;
  * Discord's clock can be moved forward ({@link #advanceClock}) to let tokens expire without waiting; the bot is
  * given the same clock ({@link #clock()}).
  */
-final class FakeDiscord implements AutoCloseable {
-    static final String TOKEN = "fake-bot-token";
+public final class FakeDiscord implements AutoCloseable {
+    public static final String TOKEN = "fake-bot-token";
     static final String APP_ID = "1300000000000000001";
     static final String BOT_ID = APP_ID;
     static final String GUILD_ID = "900000000000000001";
@@ -84,18 +84,18 @@ final class FakeDiscord implements AutoCloseable {
     /** "Interaction tokens are valid for 15 minutes." */
     static final Duration TOKEN_LIFETIME = Duration.ofMinutes(15);
 
-    record Upload(String field, String fileName, byte[] bytes) {
+    public record Upload(String field, String fileName, byte[] bytes) {
     }
 
     /** One REST request as Discord received it. */
-    record Request(String method, String path, DataObject payload, List<Upload> files, long receivedNanos,
+    public record Request(String method, String path, DataObject payload, List<Upload> files, long receivedNanos,
                    int status) {
-        boolean is(String m, String pathPrefix) {
+        public boolean is(String m, String pathPrefix) {
             return method.equals(m) && path.startsWith(pathPrefix);
         }
 
         /** The interaction token in an interaction or webhook path, or null. */
-        String token() {
+        public String token() {
             String[] parts = path.split("/");
             // /api/v10/interactions/{id}/{token}/callback, /api/v10/webhooks/{app}/{token}[/messages/...]
             if (parts.length > 5 && (parts[3].equals("interactions") || parts[3].equals("webhooks"))) {
@@ -110,7 +110,7 @@ final class FakeDiscord implements AutoCloseable {
         }
     }
 
-    record User(String id, String name, boolean manageServer) {
+    public record User(String id, String name, boolean manageServer) {
         DataObject json() {
             return DataObject.empty().put("id", id).put("username", name).put("global_name", name)
                     .put("discriminator", "0").put("avatar", null);
@@ -118,7 +118,7 @@ final class FakeDiscord implements AutoCloseable {
     }
 
     /** A message as Discord shows it now, and every text it ever showed. */
-    static final class Shown {
+    public static final class Shown {
         final String id;
         final String channelId;
         /** The interaction whose response or follow-up this is; null for other messages. */
@@ -127,11 +127,11 @@ final class FakeDiscord implements AutoCloseable {
         final boolean ephemeral;
         /** A deferred reply still showing "is thinking…". */
         boolean loading;
-        boolean deleted;
-        String content;
+        public boolean deleted;
+        public String content;
         DataObject payload;
-        List<Upload> files = List.of();
-        final List<String> history = new ArrayList<>();
+        public List<Upload> files = List.of();
+        public final List<String> history = new ArrayList<>();
 
         Shown(String id, String channelId, String interactionToken, boolean ephemeral) {
             this.id = id;
@@ -179,7 +179,7 @@ final class FakeDiscord implements AutoCloseable {
         }
     }
 
-    static final User ALICE = new User("910000000000000001", "alice", false);
+    public static final User ALICE = new User("910000000000000001", "alice", false);
     static final User BOB = new User("910000000000000002", "bob", false);
     static final User ADMIN = new User("910000000000000003", "ada", true);
 
@@ -213,7 +213,7 @@ final class FakeDiscord implements AutoCloseable {
     private int sessions;
     final List<DataObject> gatewayReceived = new CopyOnWriteArrayList<>();
 
-    FakeDiscord() throws IOException {
+    public FakeDiscord() throws IOException {
         server.setDispatcher(new Dispatcher() {
             @Override
             public MockResponse dispatch(RecordedRequest request) {
@@ -223,11 +223,11 @@ final class FakeDiscord implements AutoCloseable {
         server.start(InetAddress.getByName("127.0.0.1"), 0);
     }
 
-    String restUrl() {
+    public String restUrl() {
         return "http://127.0.0.1:" + server.getPort() + "/api/v10/";
     }
 
-    String gatewayUrl() {
+    public String gatewayUrl() {
         return "ws://127.0.0.1:" + server.getPort() + "/gateway";
     }
 
@@ -378,7 +378,7 @@ final class FakeDiscord implements AutoCloseable {
     }
 
 
-    static DataObject option(String name, Object value) {
+    public static DataObject option(String name, Object value) {
         int type = switch (value) {
             case String s -> 3;
             case Integer i -> 4;
@@ -395,7 +395,7 @@ final class FakeDiscord implements AutoCloseable {
     }
 
     /** A slash command by {@code user} in the server's channel, created now; returns its interaction token. */
-    String slash(User user, String command, DataObject... options) {
+    public String slash(User user, String command, DataObject... options) {
         return slashAt(now(), user, command, options);
     }
 
@@ -505,7 +505,7 @@ final class FakeDiscord implements AutoCloseable {
         return List.copyOf(requests);
     }
 
-    List<Request> requests(Predicate<Request> filter) {
+    public List<Request> requests(Predicate<Request> filter) {
         return requests.stream().filter(filter).toList();
     }
 
@@ -526,7 +526,7 @@ final class FakeDiscord implements AutoCloseable {
     }
 
     /** The message interaction {@code token}'s "@original" means now, or null before the initial response. */
-    Shown originalOf(String token) {
+    public Shown originalOf(String token) {
         synchronized (arrivals) {
             Interaction interaction = interactions.get(token);
             return interaction == null || interaction.originalId == null ? null
@@ -562,7 +562,7 @@ final class FakeDiscord implements AutoCloseable {
     }
 
     /** Waits up to {@code timeout} for a request matching {@code filter} and returns the first one. */
-    Request await(Predicate<Request> filter, Duration timeout, String what) throws InterruptedException {
+    public Request await(Predicate<Request> filter, Duration timeout, String what) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         synchronized (arrivals) {
             while (true) {

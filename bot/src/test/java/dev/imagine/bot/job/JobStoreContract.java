@@ -64,6 +64,31 @@ public abstract class JobStoreContract {
     }
 
     @Test
+    void aJobsPrecision_isThereForTheNextProcess_andAJobWithoutOneReadsWithout() {
+        store = newStore();
+        Job int8 = Job.queued("int8aaaaaa", new User("web", "1", "alice"), null, null,
+                new JobParameters("a fox", 42, 4, new ImageSize(256, 256), 8f, 1, Decoder.FULL)
+                        .withPrecision(dev.imagine.bot.command.Precision.INT8), NOW, null, null)
+                .done(NOW.plusSeconds(3), List.of("k8"), false, 3);
+        Job fp32 = Job.queued("fp32aaaaaa", new User("web", "1", "alice"), null, null,
+                new JobParameters("a fox", 42, 4, new ImageSize(256, 256), 8f, 1, Decoder.FULL)
+                        .withPrecision(dev.imagine.bot.command.Precision.FP32), NOW, null, null);
+        store.save(int8);
+        store.save(fp32);
+        store.save(job("oldaaaaaaa", NOW));
+
+        store = reopen(store);
+
+        assertThat(store.find("int8aaaaaa")).contains(int8);
+        assertThat(store.find("int8aaaaaa").orElseThrow().parameters().precision())
+                .isEqualTo(dev.imagine.bot.command.Precision.INT8);
+        assertThat(store.find("fp32aaaaaa").orElseThrow().parameters().precision())
+                .isEqualTo(dev.imagine.bot.command.Precision.FP32);
+        // Without one it is the configured precision's job: the engine draws it with that (JobServicePrecisionTest).
+        assertThat(store.find("oldaaaaaaa").orElseThrow().parameters().precision()).isNull();
+    }
+
+    @Test
     void aJobSavedAgain_isReplaced_andDeleteForgetsIt() {
         store = newStore();
         store.save(job("aaaaaaaaaa", NOW));
@@ -159,5 +184,57 @@ public abstract class JobStoreContract {
         assertThat(store.findByOwner("discord:1", 2)).extracting(Job::id)
                 .containsExactly("dddddddddd", "bbbbbbbbbb");
         assertThat(store.findByOwner("web:bob", 10)).extracting(Job::id).containsExactly("eeeeeeeeee");
+    }
+
+    @Test
+    void anOriginKeptLate_winsOverLaterSavesOfOlderCopies_andIsThereForTheNextProcess() {
+        store = newStore();
+        Job queued = store.save(job("aaaaaaaaaa", NOW));
+        Job workersCopy = queued.running(NOW.plusSeconds(1));
+
+        assertThat(store.updateOrigin("aaaaaaaaaa", "{\"status\":7}")).isTrue();
+        assertThat(store.find("aaaaaaaaaa").orElseThrow().origin()).isEqualTo("{\"status\":7}");
+        Job saved = store.save(workersCopy);
+
+        assertThat(saved).isEqualTo(workersCopy.withOrigin("{\"status\":7}"));
+        assertThat(store.find("aaaaaaaaaa")).contains(saved);
+
+        store = reopen(store);
+        Job done = store.save(workersCopy.done(NOW.plusSeconds(9), List.of("k"), false, 3));
+
+        assertThat(done.origin()).isEqualTo("{\"status\":7}");
+        assertThat(store.find("aaaaaaaaaa").orElseThrow().state()).isEqualTo(JobState.DONE);
+        assertThat(store.find("aaaaaaaaaa").orElseThrow().origin()).isEqualTo("{\"status\":7}");
+    }
+
+    @Test
+    void anOriginKeptLate_keepsTheStoredState_andTheLatestOriginWins() {
+        store = newStore();
+        store.save(job("aaaaaaaaaa", NOW).running(NOW.plusSeconds(1)));
+
+        store.updateOrigin("aaaaaaaaaa", "first");
+        store.updateOrigin("aaaaaaaaaa", "second");
+
+        Job stored = store.find("aaaaaaaaaa").orElseThrow();
+        assertThat(stored.state()).isEqualTo(JobState.RUNNING);
+        assertThat(stored.origin()).isEqualTo("second");
+        assertThat(store.findByState(EnumSet.of(JobState.RUNNING))).extracting(Job::origin).containsExactly("second");
+    }
+
+    @Test
+    void anOriginForAJobNobodySaved_isRefused() {
+        store = newStore();
+
+        assertThat(store.updateOrigin("zzzzzzzzzz", "somewhere")).isFalse();
+        assertThat(store.find("zzzzzzzzzz")).isEmpty();
+    }
+
+    @Test
+    void aSaveWithoutALateOrigin_keepsTheJobsOwn() {
+        store = newStore();
+        Job queued = job("aaaaaaaaaa", NOW);
+
+        assertThat(store.save(queued)).isEqualTo(queued);
+        assertThat(store.save(queued.withOrigin("moved"))).extracting(Job::origin).isEqualTo("moved");
     }
 }

@@ -98,7 +98,7 @@ class PicturePolicyTest {
             RecordingSink.Event done = engine.await("finished", engine.imagine(TELEGRAM_GROUP, "a fox", 42));
 
             byte[] shown = done.pngs().get(0);
-            byte[] drawn = engine.generator.pngFor(PictureLabels.requestOf(done.job().parameters()), 0);
+            byte[] drawn = engine.generator.pngFor(PictureLabels.requestOf(done.job().parameters(), engine.generator), 0);
             BufferedImage blurred = ImageIO.read(new ByteArrayInputStream(shown));
             BufferedImage original = ImageIO.read(new ByteArrayInputStream(drawn));
             assertThat(done.job().treatment(0)).isEqualTo(Screening.Treatment.BLURRED);

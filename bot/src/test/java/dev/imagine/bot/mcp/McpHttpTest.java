@@ -8,11 +8,15 @@ import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.testing.McpResults;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.RecordingTransport;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolRequest;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -22,6 +26,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -29,6 +34,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -74,7 +80,8 @@ class McpHttpTest {
             McpSchema.Tool draw = tools.getFirst();
             Map<String, Object> properties = (Map<String, Object>) draw.inputSchema().get("properties");
             assertThat(properties).containsOnlyKeys("prompt", "seed", "steps", "size", "guidance", "count",
-                    "decoder", "prompt-syntax");
+                    "decoder", "prompt-syntax", "image", "source_job", "source_image", "strength", "mask");
+            assertThat((Map<String, Object>) properties.get("image")).containsEntry("contentEncoding", "base64");
             assertThat((Map<String, Object>) properties.get("prompt-syntax"))
                     .containsEntry("enum", List.of("a1111", "plain")).containsEntry("default", "a1111");
             assertThat((Map<String, Object>) properties.get("steps")).containsEntry("maximum", 8)
@@ -88,10 +95,11 @@ class McpHttpTest {
     @Test
     void imagine_drawsOnTheModel_withProgress_andAnswersWithThePngItsCaptionAndTheApiImageLink() throws Exception {
         List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
-        try (McpSyncClient client = TinyMcp.client(imagine.transport(), "drawer", progress::add)) {
+        McpAsyncClient client = TinyMcp.clientRecordingProgressInWireOrder(imagine.transport(), "drawer", progress);
+        try {
             CallToolResult answer = client.callTool(CallToolRequest.builder("imagine")
                     .arguments(Map.of("prompt", "a lighthouse at dusk", "seed", 42, "steps", 2, "size", "256x256"))
-                    .progressToken("draw-1").build());
+                    .progressToken("draw-1").build()).block(Duration.ofSeconds(60));
 
             assertThat(answer.isError()).as(McpResults.text(answer)).isNotEqualTo(Boolean.TRUE);
             byte[] png = McpResults.pngs(answer).getFirst();
@@ -114,7 +122,85 @@ class McpHttpTest {
                     .contains("Drawing… step 1/2", "Drawing… step 2/2");
             assertThat(progress.getLast().progress()).isEqualTo(progress.getLast().total());
             assertThat(imagine.jobs.job(id).orElseThrow().owner().key()).isEqualTo("mcp:drawer");
+        } finally {
+            client.closeGracefully().block(Duration.ofSeconds(10));
         }
+    }
+
+    @Test
+    void imagine_drawsFromAPictureSentInBase64_andInpaintsItsResult_keepingEveryPixelOutsideTheMask()
+            throws Exception {
+        try (McpSyncClient client = client("painter")) {
+            CallToolResult fromPhoto = client.callTool(CallToolRequest.builder("imagine")
+                    .arguments(Map.of("prompt", "a watercolour of it", "image", "data:image/png;base64,"
+                            + Base64.getEncoder().encodeToString(gradient(256, 256)), "strength", 0.6, "steps", 2,
+                            "seed", 7)).build());
+            assertThat(fromPhoto.isError()).as(McpResults.text(fromPhoto)).isNotEqualTo(Boolean.TRUE);
+            byte[] drawn = McpResults.pngs(fromPhoto).getFirst();
+            assertThat(Pngs.parametersOf(drawn)).contains("Denoising strength: 0.6");
+
+            CallToolResult painted = client.callTool(CallToolRequest.builder("imagine")
+                    .arguments(Map.of("prompt", "a red door", "source_job", McpResults.jobId(fromPhoto),
+                            "mask", Base64.getEncoder().encodeToString(squareMask(256, 96, 160)), "steps", 2,
+                            "seed", 5)).build());
+            assertThat(painted.isError()).as(McpResults.text(painted)).isNotEqualTo(Boolean.TRUE);
+            byte[] inpainted = McpResults.pngs(painted).getFirst();
+            assertThat(Pngs.parametersOf(inpainted)).contains("Mask blur: 4");
+            BufferedImage before = ImageIO.read(new ByteArrayInputStream(drawn));
+            BufferedImage after = ImageIO.read(new ByteArrayInputStream(inpainted));
+            int changedInside = 0;
+            for (int y = 0; y < 256; y++) {
+                for (int x = 0; x < 256; x++) {
+                    boolean farFromTheSquare = x < 64 || x >= 192 || y < 64 || y >= 192;
+                    if (farFromTheSquare) {
+                        assertThat(after.getRGB(x, y)).as("pixel (%d, %d)", x, y).isEqualTo(before.getRGB(x, y));
+                    } else if (after.getRGB(x, y) != before.getRGB(x, y)) {
+                        changedInside++;
+                    }
+                }
+            }
+            assertThat(changedInside).as("pixels redrawn in the square").isPositive();
+        }
+    }
+
+    @Test
+    void aToolCallLargerThanAMegabyte_isRead_soThatAPictureFitsInIt() throws Exception {
+        try (McpSyncClient client = client("large")) {
+            byte[] noise = new byte[3_000_000];
+            new java.util.Random(1).nextBytes(noise);
+
+            CallToolResult answer = client.callTool(CallToolRequest.builder("imagine")
+                    .arguments(Map.of("prompt", "it", "image", Base64.getEncoder().encodeToString(noise))).build());
+
+            assertThat(answer.isError()).isTrue();
+            assertThat(McpResults.text(answer)).as("read whole, then refused as no picture")
+                    .contains("this file is not a picture Imagine can read");
+        }
+    }
+
+    private static byte[] gradient(int width, int height) throws java.io.IOException {
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | 0x60);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(image, "png", out);
+        return out.toByteArray();
+    }
+
+    /** Black, with a white square from {@code from} to {@code to} (exclusive): redraw the square. */
+    private static byte[] squareMask(int side, int from, int to) throws java.io.IOException {
+        BufferedImage mask = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = from; y < to; y++) {
+            for (int x = from; x < to; x++) {
+                mask.getRaster().setSample(x, y, 0, 255);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(mask, "png", out);
+        return out.toByteArray();
     }
 
     @Test

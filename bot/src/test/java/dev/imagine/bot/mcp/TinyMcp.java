@@ -19,6 +19,7 @@ import dev.imagine.bot.web.HealthReport;
 import dev.imagine.bot.web.MetricsPage;
 import dev.imagine.bot.web.WebServer;
 import dev.imagine.bot.web.WebSettings;
+import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
@@ -26,12 +27,14 @@ import io.modelcontextprotocol.spec.McpClientTransport;
 import io.modelcontextprotocol.spec.McpSchema;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
+import reactor.core.publisher.Mono;
 
 /**
  * A whole Imagine for the MCP tests, wired as the application wires it: the job service on the real small fixture
@@ -132,6 +135,23 @@ final class TinyMcp implements AutoCloseable {
                 .progressConsumer(progress)
                 .build();
         client.initialize();
+        return client;
+    }
+
+    /**
+     * An initialized client that adds each progress notification to {@code progress} in the order they came over the
+     * wire. The SDK's sync client cannot promise that: it hands every notification to its consumer on a pool thread
+     * of its own, so two can overtake each other (seen once as [1.0, 0.5, 2.0, 3.0]); an async consumer runs on the
+     * thread that reads the stream.
+     */
+    static McpAsyncClient clientRecordingProgressInWireOrder(McpClientTransport transport, String name,
+                                                            List<McpSchema.ProgressNotification> progress) {
+        McpAsyncClient client = McpClient.async(transport)
+                .clientInfo(new McpSchema.Implementation(name, "1.0"))
+                .requestTimeout(Duration.ofSeconds(60))
+                .progressConsumer(notification -> Mono.fromRunnable(() -> progress.add(notification)))
+                .build();
+        client.initialize().block(Duration.ofSeconds(60));
         return client;
     }
 

@@ -24,7 +24,8 @@ import org.junit.jupiter.api.TestInfo;
 /**
  * Pictures as input as a user of the built jar meets them: the shipped config.yaml with {@code model.upscaler-folder}
  * set, a photo uploaded to the API as multipart, then Vary (strong) and Upscale 2x (detailed) of the result, and the
- * job that started from the photo drawn again after a restart from the picture the job store kept.
+ * job that started from the photo drawn again after a restart from the picture the job store kept; and a drawn
+ * picture panned, zoomed out and inpainted, with the pixels outside what is redrawn checked one by one.
  */
 class PicturesIT {
     static final Duration START = Duration.ofSeconds(120);
@@ -58,21 +59,9 @@ class PicturesIT {
         HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         PlaygroundClient person = new PlaygroundClient().at(playground);
 
-        String boundary = "imagine-it-boundary";
-        ByteArrayOutputStream body = new ByteArrayOutputStream();
-        for (var field : Map.of("prompt", "a watercolour of it", "strength", "0.6", "steps", "2", "seed", "7")
-                .entrySet()) {
-            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
-                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
-        }
-        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"image\"; filename=\"photo.jpg\""
-                + "\r\nContent-Type: image/jpeg\r\n\r\n").getBytes(StandardCharsets.UTF_8));
-        body.writeBytes(photo(320, 256));
-        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        HttpResponse<String> submitted = http.send(HttpRequest.newBuilder(playground.resolve("/api/jobs"))
-                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> submitted = upload(http, playground,
+                Map.of("prompt", "a watercolour of it", "strength", "0.6", "steps", "2", "seed", "7"),
+                "image", "photo.jpg", "image/jpeg", photo(320, 256));
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         String id = new ObjectMapper().readTree(submitted.body()).get("job").get("id").asText();
 
@@ -101,6 +90,109 @@ class PicturesIT {
         assertThat(imageData(person.png(again.get("id").asText(), 0, 320, 256))).isEqualTo(imageData(first));
         assertThat(imagine.stderr()).doesNotContain("Exception");
         assertThat(sandbox.crashReports()).isEmpty();
+    }
+
+    @Test
+    void theApi_pansAndZoomsOutADrawnPicture_andInpaintsIt_keepingEveryPixelOutsideTheRedrawnPart() throws Exception {
+        imagine = ImagineProcess.start(sandbox, "redraw", sandbox.environment(hub.endpoint().toString(), Map.of()));
+        URI playground = imagine.awaitHealthy(START);
+        HttpClient http = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
+        PlaygroundClient person = new PlaygroundClient().at(playground);
+        String id = person.draw("{\"prompt\": \"a lighthouse on a cliff\", \"seed\": 11, \"steps\": 2, "
+                + "\"size\": \"256x256\"}").get("id").asText();
+        person.awaitDone(id, DRAW);
+        BufferedImage picture = decode(person.png(id, 0, 256, 256));
+
+        // Pan right: the canvas grows by half the side; the picture stays where it was, its right 8 pixels redrawn
+        // and the seam feathered by a blur of 8, so the left 200 columns are the picture itself.
+        JsonNode pan = act(http, playground, id, "pan-right");
+        assertThat(person.awaitDone(pan.get("id").asText(), DRAW).get("kind").asText()).isEqualTo("pan");
+        byte[] panned = person.png(pan.get("id").asText(), 0, 384, 256);
+        assertThat(new String(panned, StandardCharsets.ISO_8859_1)).contains("Outpaint: right");
+        assertSamePixels(decode(panned), picture, (x, y) -> x < 200);
+
+        JsonNode zoom = act(http, playground, id, "zoom-out-2");
+        assertThat(person.awaitDone(zoom.get("id").asText(), DRAW).get("kind").asText()).isEqualTo("zoom-out");
+        assertThat(new String(person.png(zoom.get("id").asText(), 0, 256, 256), StandardCharsets.ISO_8859_1))
+                .contains("Outpaint: zoom-2").contains("Masked content: fill");
+
+        // Inpaint the middle square of the picture: white is redrawn, black kept; the mask blur is 4, so everything
+        // 32 pixels away from the square is the picture, pixel for pixel.
+        HttpResponse<String> inpaint = upload(http, playground,
+                Map.of("prompt", "a red door", "sourceJob", id, "steps", "2", "seed", "5"),
+                "mask", "mask.png", "image/png", squareMask(256, 96, 160));
+        assertThat(inpaint.statusCode()).as(inpaint.body()).isEqualTo(202);
+        String inpaintId = new ObjectMapper().readTree(inpaint.body()).get("job").get("id").asText();
+        assertThat(person.awaitDone(inpaintId, DRAW).get("kind").asText()).isEqualTo("inpaint");
+        BufferedImage inpainted = decode(person.png(inpaintId, 0, 256, 256));
+        assertSamePixels(inpainted, picture, (x, y) -> x < 64 || x >= 192 || y < 64 || y >= 192);
+        assertThat(differingPixels(inpainted, picture)).as("the square was redrawn").isPositive();
+        assertThat(imagine.stderr()).doesNotContain("Exception");
+        assertThat(sandbox.crashReports()).isEmpty();
+    }
+
+    private interface Region {
+        boolean contains(int x, int y);
+    }
+
+    private static void assertSamePixels(BufferedImage actual, BufferedImage expected, Region region) {
+        for (int y = 0; y < expected.getHeight(); y++) {
+            for (int x = 0; x < expected.getWidth(); x++) {
+                if (region.contains(x, y) && actual.getRGB(x, y) != expected.getRGB(x, y)) {
+                    throw new AssertionError("pixel (" + x + ", " + y + ") changed: "
+                            + Integer.toHexString(expected.getRGB(x, y)) + " became "
+                            + Integer.toHexString(actual.getRGB(x, y)));
+                }
+            }
+        }
+    }
+
+    private static int differingPixels(BufferedImage a, BufferedImage b) {
+        int differing = 0;
+        for (int y = 0; y < a.getHeight(); y++) {
+            for (int x = 0; x < a.getWidth(); x++) {
+                differing += a.getRGB(x, y) != b.getRGB(x, y) ? 1 : 0;
+            }
+        }
+        return differing;
+    }
+
+    private static BufferedImage decode(byte[] png) throws java.io.IOException {
+        return ImageIO.read(new java.io.ByteArrayInputStream(png));
+    }
+
+    /** A black square picture of {@code side} with a white square from {@code from} to {@code to} (exclusive). */
+    private static byte[] squareMask(int side, int from, int to) throws java.io.IOException {
+        BufferedImage mask = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
+        for (int y = from; y < to; y++) {
+            for (int x = from; x < to; x++) {
+                mask.getRaster().setSample(x, y, 0, 255);
+            }
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ImageIO.write(mask, "png", out);
+        return out.toByteArray();
+    }
+
+    /** {@code POST /api/jobs} as multipart: the text fields, then one file. */
+    private static HttpResponse<String> upload(HttpClient http, URI playground, Map<String, String> fields,
+                                               String fileField, String fileName, String contentType, byte[] file)
+            throws Exception {
+        String boundary = "imagine-it-boundary";
+        ByteArrayOutputStream body = new ByteArrayOutputStream();
+        for (var field : fields.entrySet()) {
+            body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + field.getKey()
+                    + "\"\r\n\r\n" + field.getValue() + "\r\n").getBytes(StandardCharsets.UTF_8));
+        }
+        body.writeBytes(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"" + fileField
+                + "\"; filename=\"" + fileName + "\"\r\nContent-Type: " + contentType + "\r\n\r\n")
+                .getBytes(StandardCharsets.UTF_8));
+        body.writeBytes(file);
+        body.writeBytes(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
+        return http.send(HttpRequest.newBuilder(playground.resolve("/api/jobs"))
+                .header("Content-Type", "multipart/form-data; boundary=" + boundary)
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray())).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     private static JsonNode act(HttpClient http, URI playground, String id, String action) throws Exception {

@@ -93,8 +93,13 @@ class RedisNewsTest {
     }
 
     private Heard relay(String process, Duration abandonedAfter) {
+        return relay(process, abandonedAfter, () -> true);
+    }
+
+    private Heard relay(String process, Duration abandonedAfter, java.util.function.BooleanSupplier connected) {
         Heard heard = new Heard();
-        EventRelay relay = new EventRelay(connections, events, "telegram", process, heard, abandonedAfter);
+        EventRelay relay = new EventRelay(connections, events, "telegram", process, heard, connected,
+                job -> job, abandonedAfter);
         relays.add(relay);
         relay.start();
         return heard;
@@ -125,6 +130,22 @@ class RedisNewsTest {
                 "bbbbbbbbbb failed: It took too long.");
         List<byte[]> pngs = first.pictures.isEmpty() ? second.pictures.get(0) : first.pictures.get(0);
         assertThat(pngs).containsExactly(new byte[] {1, 2}, new byte[] {3});
+    }
+
+    @Test
+    void newsForAnAdapterNotConnectedYet_waitsForItsConnection_insteadOfBeingDropped() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean connected = new java.util.concurrent.atomic.AtomicBoolean();
+        Heard starting = relay("bot-1", Duration.ofMinutes(1), connected::get);
+        Job job = job("aaaaaaaaaa");
+
+        events.sink("telegram").finished(job.done(T, List.of("k1"), false, 3), List.of(new byte[] {7}),
+                Duration.ofMillis(900));
+        Thread.sleep(1500); // the relay had its chances to read it
+        assertThat(starting.news).as("nothing delivered while not connected").isEmpty();
+        connected.set(true);
+
+        awaitTrue(() -> starting.news.size() == 1, "the picture arrived once connected");
+        assertThat(starting.news).containsExactly("aaaaaaaaaa finished 1 in 900ms");
     }
 
     @Test

@@ -57,7 +57,7 @@ class RedisWorkerTakeoverTest {
     }
 
     /** Counts what one process told its people. */
-    static final class Told implements ReplySink {
+    static class Told implements ReplySink {
         final List<String> events = new CopyOnWriteArrayList<>();
 
         @Override

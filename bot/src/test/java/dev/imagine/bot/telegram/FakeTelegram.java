@@ -46,19 +46,19 @@ import java.util.function.Predicate;
  * identifier", Bot API, ResponseParameters); and the bot receives the service messages with
  * {@code migrate_to_chat_id} (in the old chat) and {@code migrate_from_chat_id} (in the new one) (Bot API, Message).
  */
-final class FakeTelegram implements AutoCloseable {
-    static final String TOKEN = "7012345678:AAFakeTokenForTests_only-0123456789ab";
+public final class FakeTelegram implements AutoCloseable {
+    public static final String TOKEN = "7012345678:AAFakeTokenForTests_only-0123456789ab";
     static final long BOT_ID = 7012345678L;
     static final String BOT_USERNAME = "img_bot";
 
     /** One request as received. JSON parameters keep their JSON text; multipart fields their text. */
-    record Call(String method, Map<String, String> params, Map<String, byte[]> files, long atNanos,
+    public record Call(String method, Map<String, String> params, Map<String, byte[]> files, long atNanos,
                 JsonNode result) {
-        String param(String name) {
+        public String param(String name) {
             return params.get(name);
         }
 
-        JsonNode json(String name) {
+        public JsonNode json(String name) {
             String value = params.get(name);
             if (value == null) {
                 return null;
@@ -70,12 +70,12 @@ final class FakeTelegram implements AutoCloseable {
             }
         }
 
-        long chatId() {
+        public long chatId() {
             return Long.parseLong(params.get("chat_id"));
         }
 
         /** The message id of the message this call sent (or edited), from the fake's answer. */
-        int resultMessageId() {
+        public int resultMessageId() {
             return result.path("message_id").asInt();
         }
 
@@ -104,7 +104,7 @@ final class FakeTelegram implements AutoCloseable {
             return spoilers;
         }
 
-        int replyToMessageId() {
+        public int replyToMessageId() {
             JsonNode reply = json("reply_parameters");
             return reply == null ? 0 : reply.path("message_id").asInt();
         }
@@ -140,7 +140,7 @@ final class FakeTelegram implements AutoCloseable {
      */
     static final long GET_FILE_LIMIT = 20L * 1024 * 1024;
 
-    FakeTelegram() throws IOException {
+    public FakeTelegram() throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         threads = Executors.newCachedThreadPool(r -> {
             Thread t = new Thread(r, "fake-telegram");
@@ -152,7 +152,7 @@ final class FakeTelegram implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
@@ -216,7 +216,7 @@ final class FakeTelegram implements AutoCloseable {
      * A user's text message; a leading {@code /command} (with an optional {@code @bot}) gets the bot_command entity
      * Telegram sends. Returns its message id.
      */
-    int sendText(long chatId, String chatType, long userId, String userName, String text) {
+    public int sendText(long chatId, String chatType, long userId, String userName, String text) {
         return sendReply(chatId, chatType, userId, userName, text, 0, 0);
     }
 
@@ -454,16 +454,16 @@ final class FakeTelegram implements AutoCloseable {
 
     // ---- what tests read ----
 
-    List<Call> calls() {
+    public List<Call> calls() {
         return List.copyOf(calls);
     }
 
-    List<Call> calls(String method) {
+    public List<Call> calls(String method) {
         return calls.stream().filter(c -> c.method().equalsIgnoreCase(method)).toList();
     }
 
     /** Waits up to 10 s for a call of {@code method} (null: any) that matches. */
-    Call await(String method, Predicate<Call> matching) throws InterruptedException {
+    public Call await(String method, Predicate<Call> matching) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
         synchronized (calls) {
             while (true) {

@@ -101,6 +101,27 @@ class TelegramRepliesTest {
     }
 
     @Test
+    void aPictureFromTheCache_isTheCommandsFirstReply_aheadOfTheNewsWaitingInItsChat() {
+        outbox.message(command.chat(), "editMessageText", recorded("edit just sent"));
+        scheduler.runUntil(0); // the chat must now wait a second
+        outbox.message(command.chat(), "editMessageText", recorded("edit of an earlier job"));
+
+        replies.handingOver(command);
+        replies.onReply(command, new Reply.Finished(job, List.of(new byte[] {1, 2, 3})), CallbackAnswer.NONE);
+        replies.handedOver(command);
+        scheduler.runUntil(10 * S);
+
+        assertThat(messages()).containsExactly("edit just sent", "sendphoto", "edit of an earlier job");
+    }
+
+    private Outbox.ApiCall<Boolean> recorded(String name) {
+        return (client, chat) -> {
+            sent.add(name);
+            return CompletableFuture.completedFuture(Boolean.TRUE);
+        };
+    }
+
+    @Test
     void newsOfAJobThatComesBeforeItsFirstReplyIsOut_travelsInTheFirstReply_withoutAnEditOfItsOwn() {
         CompletableFuture<Origin> status = accept(() -> {
             replies.queued(job, 1, Duration.ZERO);

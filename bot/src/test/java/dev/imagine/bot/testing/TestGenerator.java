@@ -77,6 +77,9 @@ public final class TestGenerator implements ImageGenerator {
     /** Every upscale asked for, in order. */
     public final List<UpscaleRequest> upscaled = new CopyOnWriteArrayList<>();
 
+    private dev.imagine.pipeline.Precision fakePrecision = dev.imagine.pipeline.Precision.FP32;
+    private Set<dev.imagine.pipeline.Precision> fakePrecisions = java.util.EnumSet.of(dev.imagine.pipeline.Precision.FP32);
+
     private TestGenerator(ImageGenerator pipeline) {
         this.pipeline = pipeline;
     }
@@ -84,6 +87,28 @@ public final class TestGenerator implements ImageGenerator {
     /** Draws small PNGs of its own, at once; tokenizes a prompt as its lower-case characters. */
     public static TestGenerator fake() {
         return new TestGenerator(null);
+    }
+
+    /**
+     * The fake holds the UNets of these precisions, {@code configured} first (as a generator opened with
+     * {@code PipelineOptions.withPrecisionComparison}); an int8 picture has other pixels than the fp32 one, and a
+     * request for a precision it does not hold fails as the pipeline's does.
+     */
+    public TestGenerator withPrecisions(dev.imagine.pipeline.Precision configured,
+                                        dev.imagine.pipeline.Precision... others) {
+        fakePrecision = configured;
+        fakePrecisions = java.util.EnumSet.of(configured, others);
+        return this;
+    }
+
+    @Override
+    public dev.imagine.pipeline.Precision precision() {
+        return pipeline == null ? fakePrecision : pipeline.precision();
+    }
+
+    @Override
+    public Set<dev.imagine.pipeline.Precision> precisions() {
+        return pipeline == null ? java.util.Collections.unmodifiableSet(fakePrecisions) : pipeline.precisions();
     }
 
     /** Lets {@code pipeline} draw (and tokenize); {@code close} leaves it open. */
@@ -184,7 +209,12 @@ public final class TestGenerator implements ImageGenerator {
                 await(now, "the test never opened the gate for \"" + request.prompt() + "\"");
             }
         }
-        Generation generation = pipeline == null ? new FakeGeneration(request) : pipeline.begin(request);
+        if (pipeline == null && request.precision() != null && !fakePrecisions.contains(request.precision())) {
+            throw new PipelineException("the " + request.precision().label() + " UNet was asked for, but this"
+                    + " generator holds the " + fakePrecision.label() + " one only");
+        }
+        Generation generation = pipeline == null ? new FakeGeneration(request.precision() == null
+                ? request.withPrecision(fakePrecision) : request) : pipeline.begin(request);
         unclosed.add(request.prompt());
         return new Observed(generation);
     }
@@ -421,6 +451,9 @@ public final class TestGenerator implements ImageGenerator {
         pixelsOf[79] = request.width();
         pixelsOf[80] = request.height();
         pixelsOf[81] = Float.floatToIntBits(request.guidance());
+        if (request.precision() == dev.imagine.pipeline.Precision.INT8) {
+            pixelsOf[81] ^= 0x5a5a5a; // the int8 UNet's picture is a slightly different one
+        }
         if (request.isImageToImage()) {
             pixelsOf[82] = request.source().pixelHash().hashCode();
             pixelsOf[83] = Double.hashCode(request.strength());

@@ -22,6 +22,25 @@ public final class TinyModel {
     private TinyModel() {
     }
 
+    /**
+     * A private copy of the fixture in {@code dir} (the int8 copy is written beside the model, and the fixture stays
+     * as it is), opened with both UNets, fp32 first ({@code model.compare-precision: true}); the caller closes it.
+     */
+    public static ImageGenerator comparingPrecisions(Path dir) throws java.io.IOException {
+        Path copy = dir.resolve("tiny-lcm");
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(FOLDER)) {
+            for (Path file : files.toList()) {
+                Path to = copy.resolve(FOLDER.relativize(file).toString());
+                if (java.nio.file.Files.isDirectory(file)) {
+                    java.nio.file.Files.createDirectories(to);
+                } else {
+                    java.nio.file.Files.copy(file, to);
+                }
+            }
+        }
+        return ImageGenerator.open(copy, new PipelineOptions(2).withPrecisionComparison(true));
+    }
+
     public static synchronized ImageGenerator shared() {
         if (shared == null) {
             shared = ImageGenerator.open(FOLDER, new PipelineOptions(2).withUpscaler(UPSCALER));

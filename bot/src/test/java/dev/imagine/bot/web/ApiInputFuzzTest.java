@@ -101,8 +101,8 @@ class ApiInputFuzzTest {
                 if (named.matches() && Submission.FIELDS.containsKey(named.group(1))) {
                     String field = named.group(1);
                     assertThat(failure.getMessage()).startsWith(field + " must be ");
-                    if (!List.of("prompt", "size", "decoder", "promptSyntax", "strength", "sourceJob", "sourceImage")
-                            .contains(field)) {
+                    if (!List.of("prompt", "size", "decoder", "promptSyntax", "strength", "sourceJob", "sourceImage",
+                            "precision").contains(field)) {
                         assertThat(named.group(2)).as("the range of %s", field).containsPattern("from -?\\d+(\\.\\d+)? to");
                     }
                 }
@@ -125,7 +125,8 @@ class ApiInputFuzzTest {
                 g.chance(0.5) ? Float.parseFloat(FrontDoor.validText(g, ImagineOptions.GUIDANCE)) : null,
                 g.chance(0.5) ? Integer.parseInt(FrontDoor.validText(g, ImagineOptions.COUNT)) : null,
                 g.chance(0.5) ? g.oneOf("full", "fast") : null,
-                g.chance(0.5) ? g.oneOf("a1111", "plain") : null, null, null, null);
+                g.chance(0.5) ? g.oneOf("a1111", "plain") : null, null, null, null,
+                g.chance(0.3) ? g.oneOf("fp32", "int8") : null);
     }
 
     @Test

@@ -92,6 +92,8 @@ class PlaygroundPromptSyntaxBrowserTest {
                 assertThat(browser.findElement(By.id("prompt-help")).getText())
                         .contains("(word:1.2)", "[word]", "BREAK", "long prompt", "plain");
                 browser.findElement(By.cssSelector("#options summary")).click();
+                assertThat(browser.findElement(By.id("precision-choice")).isDisplayed())
+                        .as("one UNet loaded: no precision choice").isFalse();
                 Select syntax = new Select(browser.findElement(By.id("prompt-syntax")));
                 assertThat(syntax.getOptions()).extracting(o -> o.getDomAttribute("value"))
                         .containsExactly("a1111", "plain");

@@ -65,10 +65,21 @@ final class TinyImagine implements AutoCloseable {
     /** With {@code queue} settings and {@code more} added to the job service (a classifier, moderation, audit). */
     static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health, QueueSettings queue,
                              UnaryOperator<JobServiceBuilder> more) {
+        return start(data, settings, health, queue, more, model());
+    }
+
+    /** Drawing with {@code pipeline} (which the caller closes) instead of the shared fixture model. */
+    static TinyImagine drawingWith(Path data, WebSettings settings, ImageGenerator pipeline) {
+        return start(data, settings, null, QueueSettings.DEFAULTS, UnaryOperator.identity(), pipeline);
+    }
+
+    private static TinyImagine start(Path data, WebSettings settings, Supplier<HealthReport> health,
+                                     QueueSettings queue, UnaryOperator<JobServiceBuilder> more,
+                                     ImageGenerator pipeline) {
         AtomicLong seeds = new AtomicLong(1000);
         JobSettings jobSettings = new JobSettings(Limits.DEFAULTS, SMALL, "tiny-lcm", "fixture",
                 Duration.ofMinutes(1), 0.5, false);
-        TestGenerator generator = TestGenerator.over(model());
+        TestGenerator generator = TestGenerator.over(pipeline);
         Engine engine = new Engine(data, generator, jobSettings, queue, seeds::incrementAndGet, more);
         JobService jobs = engine.jobs();
         Metrics metrics = new Metrics(jobs::queueLength, jobs::cacheStats);
