@@ -6,6 +6,7 @@ import dev.imagine.bot.command.User;
 import dev.imagine.bot.job.Job;
 import dev.imagine.bot.job.JobState;
 import dev.imagine.bot.testing.McpResults;
+import dev.imagine.bot.testing.Pictures;
 import dev.imagine.bot.testing.Pngs;
 import dev.imagine.bot.testing.RecordingTransport;
 import io.modelcontextprotocol.client.McpAsyncClient;
@@ -16,7 +17,6 @@ import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import java.awt.image.BufferedImage;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.net.URI;
@@ -133,7 +133,7 @@ class McpHttpTest {
         try (McpSyncClient client = client("painter")) {
             CallToolResult fromPhoto = client.callTool(CallToolRequest.builder("imagine")
                     .arguments(Map.of("prompt", "a watercolour of it", "image", "data:image/png;base64,"
-                            + Base64.getEncoder().encodeToString(gradient(256, 256)), "strength", 0.6, "steps", 2,
+                            + Base64.getEncoder().encodeToString(Pictures.png(256, 256)), "strength", 0.6, "steps", 2,
                             "seed", 7)).build());
             assertThat(fromPhoto.isError()).as(McpResults.text(fromPhoto)).isNotEqualTo(Boolean.TRUE);
             byte[] drawn = McpResults.pngs(fromPhoto).getFirst();
@@ -141,7 +141,8 @@ class McpHttpTest {
 
             CallToolResult painted = client.callTool(CallToolRequest.builder("imagine")
                     .arguments(Map.of("prompt", "a red door", "source_job", McpResults.jobId(fromPhoto),
-                            "mask", Base64.getEncoder().encodeToString(squareMask(256, 96, 160)), "steps", 2,
+                            "mask", Base64.getEncoder().encodeToString(Pictures.mask(256, 256, 96, 96, 160, 160)),
+                            "steps", 2,
                             "seed", 5)).build());
             assertThat(painted.isError()).as(McpResults.text(painted)).isNotEqualTo(Boolean.TRUE);
             byte[] inpainted = McpResults.pngs(painted).getFirst();
@@ -176,31 +177,6 @@ class McpHttpTest {
             assertThat(McpResults.text(answer)).as("read whole, then refused as no picture")
                     .contains("this file is not a picture Imagine can read");
         }
-    }
-
-    private static byte[] gradient(int width, int height) throws java.io.IOException {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | 0x60);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "png", out);
-        return out.toByteArray();
-    }
-
-    /** Black, with a white square from {@code from} to {@code to} (exclusive): redraw the square. */
-    private static byte[] squareMask(int side, int from, int to) throws java.io.IOException {
-        BufferedImage mask = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = from; y < to; y++) {
-            for (int x = from; x < to; x++) {
-                mask.getRaster().setSample(x, y, 0, 255);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(mask, "png", out);
-        return out.toByteArray();
     }
 
     @Test

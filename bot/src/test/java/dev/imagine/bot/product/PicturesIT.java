@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagine.bot.testing.Pictures;
 import dev.imagine.pipeline.model.FakeHub;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +62,7 @@ class PicturesIT {
 
         HttpResponse<String> submitted = upload(http, playground,
                 Map.of("prompt", "a watercolour of it", "strength", "0.6", "steps", "2", "seed", "7"),
-                "image", "photo.jpg", "image/jpeg", photo(320, 256));
+                "image", "photo.jpg", "image/jpeg", Pictures.jpeg(320, 256));
         assertThat(submitted.statusCode()).as(submitted.body()).isEqualTo(202);
         String id = new ObjectMapper().readTree(submitted.body()).get("job").get("id").asText();
 
@@ -120,7 +121,7 @@ class PicturesIT {
         // 32 pixels away from the square is the picture, pixel for pixel.
         HttpResponse<String> inpaint = upload(http, playground,
                 Map.of("prompt", "a red door", "sourceJob", id, "steps", "2", "seed", "5"),
-                "mask", "mask.png", "image/png", squareMask(256, 96, 160));
+                "mask", "mask.png", "image/png", Pictures.mask(256, 256, 96, 96, 160, 160));
         assertThat(inpaint.statusCode()).as(inpaint.body()).isEqualTo(202);
         String inpaintId = new ObjectMapper().readTree(inpaint.body()).get("job").get("id").asText();
         assertThat(person.awaitDone(inpaintId, DRAW).get("kind").asText()).isEqualTo("inpaint");
@@ -159,19 +160,6 @@ class PicturesIT {
 
     private static BufferedImage decode(byte[] png) throws java.io.IOException {
         return ImageIO.read(new java.io.ByteArrayInputStream(png));
-    }
-
-    /** A black square picture of {@code side} with a white square from {@code from} to {@code to} (exclusive). */
-    private static byte[] squareMask(int side, int from, int to) throws java.io.IOException {
-        BufferedImage mask = new BufferedImage(side, side, BufferedImage.TYPE_BYTE_GRAY);
-        for (int y = from; y < to; y++) {
-            for (int x = from; x < to; x++) {
-                mask.getRaster().setSample(x, y, 0, 255);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(mask, "png", out);
-        return out.toByteArray();
     }
 
     /** {@code POST /api/jobs} as multipart: the text fields, then one file. */
@@ -222,17 +210,5 @@ class PicturesIT {
                 java.nio.file.Files.delete(path);
             }
         }
-    }
-
-    private static byte[] photo(int width, int height) throws Exception {
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                image.setRGB(x, y, (x * 255 / width) << 16 | (y * 255 / height) << 8 | 0x60);
-            }
-        }
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ImageIO.write(image, "jpeg", out);
-        return out.toByteArray();
     }
 }
