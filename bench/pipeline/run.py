@@ -471,6 +471,9 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--rounds", type=int, default=1,
                     help="run the engines one after the other this many times (interleaved), pooling their runs")
+    ap.add_argument("--append", action="store_true",
+                    help="add these rounds to the earlier ones of the same --name/--date (numbered after them) and "
+                         "report all of them pooled")
     ap.add_argument("--no-spin", action="store_true",
                     help="ONNX Runtime's threads sleep instead of spinning while they wait (for a shared machine)")
     ap.add_argument("--fresh-int8", action="store_true",
@@ -525,8 +528,7 @@ def main():
     if args.report_only:
         results = {}
         for e in ENGINES:
-            rounds = [json.loads(p.read_text()) for p in sorted(raw_dir.glob(f"{e}.json"))
-                      + sorted(raw_dir.glob(f"{e}.round*.json"))]
+            rounds = [json.loads(p.read_text()) for p in round_files(raw_dir, e)]
             if rounds:
                 results[e] = merge_engine_rounds(rounds)
         report(results, json.loads((raw_dir / "gemm.json").read_text()), args, raw_dir)
@@ -547,11 +549,14 @@ def main():
     if "imagine-int8" in wanted:
         prepare_int8(args, raw_dir)
     rounds = {e: [] for e in ENGINES}
+    first = earlier_rounds(raw_dir) + 1 if args.append else 1
     for r in range(args.rounds):
-        args.round_suffix = f".round{r + 1}" if args.rounds > 1 else ""
+        args.round_suffix = f".round{first + r}" if args.rounds > 1 or args.append else ""
         for engine in ENGINES:
             if engine in wanted:
                 rounds[engine].append(run_engine(engine, args, raw_dir))
+    if args.append:  # every round on disk, this run's and the earlier ones, of every engine
+        rounds = {e: [json.loads(p.read_text()) for p in round_files(raw_dir, e)] for e in ENGINES}
     results = {}
     for engine in ENGINES:
         if rounds[engine]:
@@ -559,6 +564,19 @@ def main():
         elif args.reuse and (raw_dir / f"{engine}.json").exists():
             results[engine] = json.loads((raw_dir / f"{engine}.json").read_text())
     report(results, gemm, args, raw_dir)
+
+
+def round_files(raw_dir, engine):
+    """An engine's results on disk: <engine>.json (a run of one round) and <engine>.round<N>.json, by round."""
+    numbered = sorted(raw_dir.glob(f"{engine}.round*.json"), key=lambda p: int(p.name.split(".round")[1][:-5]))
+    return sorted(raw_dir.glob(f"{engine}.json")) + numbered
+
+
+def earlier_rounds(raw_dir):
+    """The highest round number on disk (a run of one round without a number counts as round 1)."""
+    numbers = [int(p.name.split(".round")[1][:-5]) for p in raw_dir.glob("*.round*.json")]
+    single = [p for p in raw_dir.glob("*.json") if p.stem in ENGINES]
+    return max(numbers + ([1] if single else [0]))
 
 
 def report(results, gemm, args, raw_dir):

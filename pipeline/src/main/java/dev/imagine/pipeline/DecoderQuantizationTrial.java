@@ -24,6 +24,8 @@ import java.util.List;
  * both decoders (PSNR of the int8 decoder's picture against the float32 one's, the same latents) and each decoder is
  * timed, alternating, on the same latents.
  *
+ * The scheme is the caller's ({@link QuantizationScheme#parse}), or by default the UNet's for this CPU without its exclusions.
+ *
  * @param psnr          per seed, in dB
  * @param fp32Seconds   median decode time of the float32 decoder
  * @param int8Seconds   median decode time of the int8 decoder
@@ -32,13 +34,13 @@ public record DecoderQuantizationTrial(String scheme, List<Double> psnr, double 
                                        byte[] fp32Rgb, byte[] int8Rgb, int width, int height) {
 
     public static DecoderQuantizationTrial run(Path modelFolder, PipelineOptions options, GenerationRequest request,
-                                               int seeds, int repeats) {
+                                               int seeds, int repeats, String chosenScheme) {
         ModelFolder folder = ModelFolder.open(modelFolder);
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         SessionSettings settings = SessionSettings.withThreads(options.intraOpThreads())
                 .withOptimizedModelCache(options.cacheOptimizedModels(), SessionSettings.DEFAULT_CACHE_MIN_BYTES);
         QuantizationScheme unetScheme = QuantizationScheme.forCpu(Int8ModelCache.cpuSignature());
-        QuantizationScheme scheme = new QuantizationScheme(true, unetScheme.matmuls(), false,
+        QuantizationScheme scheme = chosenScheme != null ? QuantizationScheme.parse(chosenScheme) : new QuantizationScheme(true, unetScheme.matmuls(), false,
                 unetScheme.reduceRange());
         int calibrationSize = UnetCalibration.size(folder);
         try (ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());

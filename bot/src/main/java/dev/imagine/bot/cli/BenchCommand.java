@@ -97,6 +97,11 @@ public final class BenchCommand implements Callable<Integer> {
                     + " (PSNR, decode time over --runs alternating decodes); prints JSON.")
     Integer decoderSeeds;
 
+    @Option(names = "--int8-decoder-scheme", paramLabel = "SCHEME",
+            description = "With --try-int8-decoder: the quantization scheme, e.g. conv,w7,exclude=conv_shortcut|upsamplers"
+                    + " (default: convolutions with this CPU's weight range, no exclusions).")
+    String decoderScheme;
+
     @Option(names = "--classifier", paramLabel = "DIR",
             description = "Picture classifier folder; also times classifying the generated picture.")
     Path classifier;
@@ -261,7 +266,8 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int tryInt8Decoder(PipelineOptions options) throws IOException {
         DecoderQuantizationTrial trial = DecoderQuantizationTrial.run(model, options,
-                new GenerationRequest(prompt, seed, steps, 8f, size, size, 1), decoderSeeds, runs);
+                new GenerationRequest(prompt, seed, steps, 8f, size, size, 1), decoderSeeds, runs,
+                decoderScheme);
         spec.commandLine().getErr().printf(Locale.ROOT, "int8 VAE decoder (%s): PSNR %s dB; decode %.2f s against "
                         + "%.2f s in fp32%n", trial.scheme(), trial.psnr().stream().map(BenchCommand::num)
                         .collect(Collectors.joining(" ")), trial.int8Seconds(), trial.fp32Seconds());
