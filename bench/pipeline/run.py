@@ -24,19 +24,23 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
 UNET_TFLOP_PER_STEP_512 = 0.803  # performance-notes.md: conv 444 + linear 233 + attention matmuls 126 GFLOP
-ENGINES = ("imagine", "imagine-int8", "openvino", "openvino-f32", "openvino-int8w", "openvino-int8h", "pytorch")
+ENGINES = ("imagine", "imagine-int8", "imagine-int8-vae", "openvino", "openvino-f32", "openvino-int8w", "openvino-int8h", "pytorch")
 # The engines run by default; the int8 OpenVINO pipelines need bench/tools/openvino_int8.py first.
 DEFAULT_ENGINES = ("imagine", "openvino", "openvino-f32", "pytorch")
-IMAGINES = ("imagine", "imagine-int8")
+IMAGINES = ("imagine", "imagine-int8", "imagine-int8-vae")
+# The precision arguments of each Imagine engine (UNet, then the full VAE decoder).
+IMAGINE_PRECISIONS = {"imagine": ["--precision", "fp32"], "imagine-int8": ["--precision", "int8"],
+                      "imagine-int8-vae": ["--precision", "int8", "--decoder-precision", "int8"]}
 PEERS = ("openvino", "openvino-f32", "openvino-int8w", "openvino-int8h", "pytorch")
 LABEL = {"imagine": "Imagine (Java, ONNX Runtime, FP32)",
          "imagine-int8": "Imagine (Java, ONNX Runtime, int8 UNet)",
+         "imagine-int8-vae": "Imagine (Java, ONNX Runtime, int8 UNet and int8 VAE decoder)",
          "openvino": "OpenVINO (optimum-intel, its default precision)",
          "openvino-f32": "OpenVINO (optimum-intel, FP32)",
          "openvino-int8w": "OpenVINO int8 (8-bit weight compression)",
          "openvino-int8h": "OpenVINO int8 (NNCF hybrid: int8 convolutions)",
          "pytorch": "PyTorch (diffusers, FP32)"}
-SHORT = {"imagine": "Imagine", "imagine-int8": "Imagine-int8", "openvino": "OpenVINO",
+SHORT = {"imagine": "Imagine", "imagine-int8": "Imagine-int8", "imagine-int8-vae": "Imagine-int8-vae", "openvino": "OpenVINO",
          "openvino-f32": "OpenVINO-FP32", "openvino-int8w": "OpenVINO-int8w", "openvino-int8h": "OpenVINO-int8h",
          "pytorch": "PyTorch"}
 
@@ -124,8 +128,8 @@ def java_bin(args):
     return args.java or str(Path(os.environ.get("JAVA_HOME", "/usr")) / "bin" / "java")
 
 
-def int8_copies(models):
-    folder = models / "onnx" / "unet" / ".imagine-int8"
+def int8_copies(models, network="unet"):
+    folder = models / "onnx" / network / ".imagine-int8"
     return sorted(p for p in folder.glob("int8-*") if (p / "complete").is_file()) if folder.is_dir() else []
 
 
@@ -136,6 +140,8 @@ def prepare_int8(args, raw_dir):
     before = wait_for_quiet(args.max_load, args.wait)
     cmd = [java_bin(args), "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"), "--threads",
            str(args.threads), "--precision", "int8", "--prepare-only"]
+    if "imagine-int8-vae" in args.engines.split(","):
+        cmd += ["--decoder-precision", "int8"]
     print(f"== imagine-int8 preparation: {' '.join(cmd)} (load {before:.2f})", file=sys.stderr, flush=True)
     t0 = time.time()
     with open(raw_dir / "imagine-int8-prepare.log", "w") as log:
@@ -149,6 +155,9 @@ def prepare_int8(args, raw_dir):
             key, _, value = line.partition("=")
             info[key] = value
         info["entry"] = copies[-1].name
+    decoders = int8_copies(args.models, "vae_decoder")
+    if decoders and "--decoder-precision" in cmd:
+        info["decoder"] = dict(line.partition("=")[::2] for line in (decoders[-1] / "complete").read_text().splitlines())
     (raw_dir / "imagine-int8-prepare.json").write_text(json.dumps(info, indent=1) + "\n")
     print(f"   int8 copy: {info.get('seconds', '(already there)')}, {info.get('bytes', '?')} bytes", file=sys.stderr)
     return info
@@ -171,8 +180,8 @@ def run_engine(engine, args, raw_dir, round_index=0):
         spin = ["-Dimagine.ort.config.session.intra_op.allow_spinning=0"] if args.no_spin else []
         cmd = [java_bin(args)] + spin + ["-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"),
                "--fast-decoder", str(args.models / "taesd-onnx"), "--threads", str(args.threads),
-               "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir),
-               "--precision", "int8" if engine == "imagine-int8" else "fp32"]
+               "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir)]
+        cmd += IMAGINE_PRECISIONS[engine]
     else:
         base, _, suffix = engine.partition("-")
         variant = suffix if suffix.startswith("int8") else ""
@@ -209,8 +218,8 @@ def run_task_engine(engine, args, raw_dir, round_index):
     """One engine, one round of --task img2img or upscale; raw output in bench/out/<date>/<task>-<engine>-<round>."""
     if engine in IMAGINES:
         cmd = [java_bin(args), "-jar", str(args.jar), "bench", "--model", str(args.models / "onnx"), "--threads",
-               str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir),
-               "--precision", "int8" if engine == "imagine-int8" else "fp32"]
+               str(args.threads), "--runs", str(args.runs), "--steps", str(args.steps), "--save", str(raw_dir)]
+        cmd += IMAGINE_PRECISIONS[engine]
     else:
         base, _, precision = engine.partition("-")
         cmd = [args.python, str(REPO / "bench/pipeline/peer.py"), "--engine", base, "--models", str(args.models),
@@ -546,7 +555,7 @@ def main():
     unknown = [e for e in wanted if e not in ENGINES]
     if unknown:
         sys.exit(f"unknown engines {unknown}; known: {', '.join(ENGINES)}")
-    if "imagine-int8" in wanted:
+    if "imagine-int8" in wanted or "imagine-int8-vae" in wanted:
         prepare_int8(args, raw_dir)
     rounds = {e: [] for e in ENGINES}
     first = earlier_rounds(raw_dir) + 1 if args.append else 1
@@ -607,7 +616,7 @@ def report(results, gemm, args, raw_dir):
             s = summarize(r, decoder)
             share = UNET_TFLOP_PER_STEP_512 * 1000 / s["step"] / peak
             achieved = f"{UNET_TFLOP_PER_STEP_512 * 1000 / s['step']:.0f} GFLOP/s"
-            int8 = engine in ("imagine-int8", "openvino-int8h")
+            int8 = engine in ("imagine-int8", "imagine-int8-vae", "openvino-int8h")
             share_text = (f"{share * 100:.0f}% ({achieved})" if "bfloat16" not in str(r.get("inference_precision"))
                           and not int8 else f"n/a: {'int8' if int8 else 'bf16'} ({achieved} FP32-equivalent)")
             lines.append(f"| {LABEL[engine]} | **{s['total']:.2f} s** ({s['min']:.2f}-{s['max']:.2f}) "
@@ -629,7 +638,7 @@ def report(results, gemm, args, raw_dir):
                   + (f" With the int8 UNet it loads {gb(sizes['int8_files'])} (the int8 copy, the text encoder and "
                      "both decoders)." if sizes["int8_files"] else ""), ""]
     prepared = raw_dir / "imagine-int8-prepare.json"
-    if "imagine-int8" in results and prepared.exists():
+    if ("imagine-int8" in results or "imagine-int8-vae" in results) and prepared.exists():
         p = json.loads(prepared.read_text())
         if "seconds" in p:
             lines += [f"Imagine's int8 UNet copy (scheme `{p.get('scheme', '?')}`, targets {p.get('targets', '?')}): "
@@ -637,6 +646,10 @@ def report(results, gemm, args, raw_dir):
                       f"(load {p['load_before']:.2f} before).", ""]
         else:
             lines += ["Imagine's int8 UNet copy was already there (run with --fresh-int8 to time its preparation).", ""]
+        d = p.get("decoder")
+        if d and "seconds" in d:
+            lines += [f"Imagine's int8 VAE decoder copy (scheme `{d.get('scheme', '?')}`, targets {d.get('targets', '?')}): "
+                      f"prepared in {d['seconds']} s, {int(d.get('bytes', 0)) / 1e9:.2f} GB on disk.", ""]
     versions = {e: {k: v for k, v in r.items() if k in ("torch", "openvino", "inference_precision")}
                 for e, r in results.items()}
     lines += [f"Versions: {json.dumps(versions)}; raw JSON and logs in bench/out/{args.name or args.date}/.", ""]

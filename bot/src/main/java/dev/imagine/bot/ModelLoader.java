@@ -41,7 +41,7 @@ final class ModelLoader {
         ModelChoice model = chooseModel(modelOverride);
         PipelineOptions options = (config.threads() > 0 ? new PipelineOptions(config.threads())
                 : PipelineOptions.defaults()).withPrecision(config.precision())
-                .withPrecisionComparison(config.comparePrecision());
+                .withPrecisionComparison(config.comparePrecision()).withDecoderPrecision(config.decoderPrecision());
         Optional<Path> fastDecoder = chooseFastDecoder(modelOverride);
         if (fastDecoder.isPresent()) {
             options = options.withFastDecoder(fastDecoder.get());

@@ -269,6 +269,41 @@ class ApplicationTest {
     }
 
     @Test
+    void decoderPrecisionInt8_inTheConfig_decodesWithTheInt8Decoder_andKeysItsPicturesApartFromTheFp32Decoders(
+            @TempDir Path models) throws Exception {
+        Path model = copyOf(TINY_MODEL, models.resolve("tiny-lcm"));
+        ImagineConfig int8 = ConfigLoader.parse("data:\n  dir: " + data + "\nweb:\n  enabled: false\nmodel:\n"
+                + "  decoder-precision: int8\n" + TINY_SAFETY, "test.yaml");
+        Command.Imagine lighthouse = new Command.Imagine(Requester.direct(new User("web", "u1", "you")),
+                "a lighthouse", 4L, 1, new ImageSize(256, 256), 8f, 1, null);
+
+        Job drawnInt8;
+        byte[] int8Picture;
+        try (Application application = Application.start(int8, model, Map.of(), () -> DownloadListener.NONE)) {
+            application.startWorking();
+            drawnInt8 = awaitDone(application, application.jobs().handle(lighthouse, "origin"));
+            int8Picture = application.jobs().images(drawnInt8).orElseThrow().get(0);
+            assertThat(dev.imagine.pipeline.PngParameters.read(int8Picture)).get(
+                    org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("VAE decoder precision: int8")
+                    .doesNotContain("UNet precision");
+        }
+        try (var copies = Files.list(model.resolve("vae_decoder/.imagine-int8"))) {
+            assertThat(copies.filter(copy -> Files.isRegularFile(copy.resolve("complete")))).hasSize(1);
+        }
+        try (Application fp32 = Application.start(config(), model, Map.of(), () -> DownloadListener.NONE)) {
+            fp32.startWorking();
+            // The same request with the fp32 decoder is drawn anew: the int8 decoder's picture is not its.
+            Reply reply = fp32.jobs().handle(lighthouse, "origin");
+            assertThat(reply).isInstanceOf(Reply.Accepted.class);
+            Job drawnFp32 = awaitDone(fp32, reply);
+            assertThat(drawnFp32.resultKeys()).doesNotContainAnyElementsOf(drawnInt8.resultKeys());
+            byte[] fp32Picture = fp32.jobs().images(drawnFp32).orElseThrow().get(0);
+            assertThat(dev.imagine.pipeline.PngParameters.withoutText(fp32Picture))
+                    .isNotEqualTo(dev.imagine.pipeline.PngParameters.withoutText(int8Picture));
+        }
+    }
+
+    @Test
     void comparePrecision_loadsBothUnets_andAnInt8RequestMeetsThePicturesKeptWhileInt8WasTheWholeProcesss(
             @TempDir Path models) throws Exception {
         Path model = copyOf(TINY_MODEL, models.resolve("tiny-lcm"));

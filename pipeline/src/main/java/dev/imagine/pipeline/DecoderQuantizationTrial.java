@@ -18,13 +18,13 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * An experiment, not a product setting (bench/): what an int8 copy of the full VAE decoder would cost in pixels and
- * gain in time. The decoder is quantized as the UNet is (static QDQ convolutions, first and last kept in float32),
- * calibrated on the final latents of the UNet calibration's prompts; then pictures of other seeds are decoded by
- * both decoders (PSNR of the int8 decoder's picture against the float32 one's, the same latents) and each decoder is
- * timed, alternating, on the same latents.
+ * A measurement for bench/: what the int8 copy of the full VAE decoder ({@link PipelineOptions#decoderPrecision()})
+ * costs in pixels and gains in time, with the product's scheme or another one to compare. The decoder is prepared
+ * as the product prepares it ({@link DecoderCalibration}, beside the float32 UNet); then pictures of other seeds are
+ * decoded by both decoders (PSNR of the int8 decoder's picture against the float32 one's, the same latents) and each
+ * decoder is timed, alternating, on the same latents.
  *
- * The scheme is the caller's ({@link QuantizationScheme#parse}), or by default the UNet's for this CPU without its exclusions.
+ * The scheme is the caller's ({@link QuantizationScheme#parse}), or by default the product's for this CPU.
  *
  * @param psnr          per seed, in dB
  * @param fp32Seconds   median decode time of the float32 decoder
@@ -39,24 +39,17 @@ public record DecoderQuantizationTrial(String scheme, List<Double> psnr, double 
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         SessionSettings settings = SessionSettings.withThreads(options.intraOpThreads())
                 .withOptimizedModelCache(options.cacheOptimizedModels(), SessionSettings.DEFAULT_CACHE_MIN_BYTES);
-        QuantizationScheme unetScheme = QuantizationScheme.forCpu(Int8ModelCache.cpuSignature());
-        QuantizationScheme scheme = chosenScheme != null ? QuantizationScheme.parse(chosenScheme) : new QuantizationScheme(true, unetScheme.matmuls(), false,
-                unetScheme.reduceRange());
-        int calibrationSize = UnetCalibration.size(folder);
+        QuantizationScheme scheme = chosenScheme != null ? QuantizationScheme.parse(chosenScheme)
+                : QuantizationScheme.forDecoder(Int8ModelCache.cpuSignature());
         try (ClipTokenizer tokenizer = ClipTokenizer.load(folder.tokenizer());
              TextEncoder textEncoder = TextEncoder.load(env, folder.textEncoder(), settings);
              Unet unet = Unet.load(env, folder.unet(), settings);
              VaeDecoder fp32 = VaeDecoder.load(env, folder.vaeDecoder(), settings)) {
             Latents latents = new Latents(folder, tokenizer, textEncoder, unet);
-            List<float[]> calibration = new ArrayList<>();
-            for (int i = 0; i < UnetCalibration.PROMPTS.size(); i++) {
-                calibration.add(latents.of(new GenerationRequest(UnetCalibration.PROMPTS.get(i), i,
-                        UnetCalibration.STEPS, UnetCalibration.GUIDANCE, calibrationSize, calibrationSize, 1)));
-            }
-            long[] calibrationShape = latents.shape(calibrationSize, calibrationSize);
-            try (VaeDecoder int8 = VaeDecoder.loadInt8(env, folder.vaeDecoder(), settings, scheme,
-                    "vae-" + UnetCalibration.id(calibrationSize),
-                    decoder -> calibration.forEach(l -> decoder.decode(scaled(l, folder), calibrationShape)))) {
+            // Calibrated as the product calibrates it (model.decoder-precision: int8 beside the fp32 UNet).
+            try (VaeDecoder int8 = DecoderCalibration.loadInt8(folder, env, settings, scheme, Precision.FP32.label(),
+                    calibrating -> LcmPipeline.calibratingDecoder(folder, tokenizer, textEncoder, unet, calibrating,
+                            env, settings))) {
                 List<Double> psnr = new ArrayList<>();
                 byte[] firstFp32 = null;
                 byte[] firstInt8 = null;

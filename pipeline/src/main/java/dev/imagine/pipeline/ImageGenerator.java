@@ -54,6 +54,11 @@ public interface ImageGenerator extends AutoCloseable {
         return Precision.FP32;
     }
 
+    /** The full VAE decoder's arithmetic ({@link PipelineOptions#decoderPrecision()}); TAESD is always float32. */
+    default Precision decoderPrecision() {
+        return Precision.FP32;
+    }
+
     /**
      * The precisions a request may ask for: {@link #precision()}, and the other one too when the generator was opened
      * to compare them ({@link PipelineOptions#comparePrecision()}).

@@ -3,8 +3,10 @@ package dev.imagine.pipeline;
 import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.image.ImageConversion;
 import dev.imagine.pipeline.image.PngEncoder;
+import dev.imagine.pipeline.graph.QuantizationScheme;
 import dev.imagine.pipeline.model.ModelFolder;
 import dev.imagine.pipeline.onnx.FloatTensor;
+import dev.imagine.pipeline.onnx.Int8ModelCache;
 import dev.imagine.pipeline.onnx.SessionSettings;
 import dev.imagine.pipeline.prompt.PromptReader;
 import dev.imagine.pipeline.scheduler.GuidanceEmbedding;
@@ -55,6 +57,7 @@ final class LcmPipeline implements ImageGenerator {
     private final int sizeStep;
     private final PictureEncoder pictureEncoder;
     private SuperResolution upscaler;
+    private Precision decoderPrecision = Precision.FP32;
 
     private LcmPipeline(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
                         VaeDecoder vaeDecoder, VaeDecoder fastDecoder, float fastScalingFactor, OrtEnvironment env,
@@ -105,17 +108,24 @@ final class LcmPipeline implements ImageGenerator {
                 }
             }
             Unet unet = unets.get(options.precision());
-            VaeDecoder vae = remember(opened, VaeDecoder.load(env, folder.vaeDecoder(), settings));
+            VaeDecoder vae = remember(opened, options.decoderPrecision() == Precision.INT8
+                    ? DecoderCalibration.loadInt8(folder, env, settings,
+                            QuantizationScheme.forDecoder(Int8ModelCache.cpuSignature()), options.precision().label(),
+                            calibrating -> calibratingDecoder(folder, tokenizer, textEncoder, unet, calibrating, env,
+                                    settings))
+                    : VaeDecoder.load(env, folder.vaeDecoder(), settings));
             VaeDecoder fastDecoder = fast == null ? null : remember(opened, VaeDecoder.load(env, fast.model(), settings));
             SuperResolution upscaler = options.upscaler() == null ? null
                     : remember(opened, SuperResolution.load(env, options.upscaler(), settings));
             LcmPipeline pipeline = new LcmPipeline(folder, tokenizer, textEncoder, unets, options.precision(), vae,
                     fastDecoder, fast == null ? 1f : fast.scalingFactor(), env, settings);
             pipeline.upscaler = upscaler;
-            LOG.info("loaded model {} in {} ms ({} threads, UNet {}{}{})", folder.root(),
+            pipeline.decoderPrecision = options.decoderPrecision();
+            LOG.info("loaded model {} in {} ms ({} threads, UNet {}{}{}{})", folder.root(),
                     (System.nanoTime() - start) / 1_000_000, options.intraOpThreads(), options.precision().label(),
                     options.comparePrecision() ? " and " + options.unetPrecisions().get(1).label() + " to compare"
-                            : "", fast == null ? "" : ", fast decoder " + fast.model());
+                            : "", options.decoderPrecision() == Precision.INT8 ? ", VAE decoder int8" : "",
+                    fast == null ? "" : ", fast decoder " + fast.model());
             return pipeline;
         } catch (RuntimeException e) {
             closeAll(opened, e);
@@ -131,6 +141,16 @@ final class LcmPipeline implements ImageGenerator {
     static LcmPipeline denoisingOnly(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder, Unet unet,
                                      OrtEnvironment env, SessionSettings settings) {
         return new LcmPipeline(folder, tokenizer, textEncoder, unet, null, null, 1f, env, settings);
+    }
+
+    /**
+     * A pipeline around borrowed parts that draws with {@code unet} and decodes with {@code decoder} (int8
+     * calibration of the VAE decoder drives the float32 decoder through it). Never close it: it owns nothing.
+     */
+    static LcmPipeline calibratingDecoder(ModelFolder folder, ClipTokenizer tokenizer, TextEncoder textEncoder,
+                                          Unet unet, VaeDecoder decoder, OrtEnvironment env,
+                                          SessionSettings settings) {
+        return new LcmPipeline(folder, tokenizer, textEncoder, unet, decoder, null, 1f, env, settings);
     }
 
     private static <T extends AutoCloseable> T remember(List<AutoCloseable> opened, T resource) {
@@ -169,6 +189,11 @@ final class LcmPipeline implements ImageGenerator {
     @Override
     public Precision precision() {
         return precision;
+    }
+
+    @Override
+    public Precision decoderPrecision() {
+        return decoderPrecision;
     }
 
     @Override
@@ -523,7 +548,7 @@ final class LcmPipeline implements ImageGenerator {
             rgb = masking.pasteSource(rgb);
         }
         byte[] png = PngEncoder.encode(rgb, width, height,
-                Map.of(PngParameters.KEYWORD, PngParameters.textOf(request, index, folder.name())));
+                Map.of(PngParameters.KEYWORD, PngParameters.textOf(request, index, folder.name(), decoderPrecision)));
         return new GeneratedImage(request.seedOf(index), width, height, png);
     }
 

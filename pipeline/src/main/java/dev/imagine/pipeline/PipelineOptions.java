@@ -27,9 +27,14 @@ import java.util.Set;
  * @param comparePrecision      also load the UNet of the other precision (prepared first when needed), so that a
  *                              request may ask for either ({@link GenerationRequest#precision()}); the text encoder,
  *                              the decoders and everything else are shared. Costs the memory of a second UNet.
+ * @param decoderPrecision      the full VAE decoder's arithmetic: {@link Precision#FP32} (the default) or
+ *                              {@link Precision#INT8}, a quantized copy prepared beside the model the first time
+ *                              (its convolutions that read the raw latents or the un-normalized residual stream stay
+ *                              float32). About a third of the decoder's time, at a cost in pixels the README states.
+ *                              TAESD and the VAE encoder are not affected.
  */
 public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler,
-                              Precision precision, boolean comparePrecision) {
+                              Precision precision, boolean comparePrecision, Precision decoderPrecision) {
     public PipelineOptions {
         if (intraOpThreads < 1) {
             throw new PipelineException("threads must be at least 1, got " + intraOpThreads);
@@ -37,6 +42,14 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
         if (precision == null) {
             throw new PipelineException("precision must be fp32 or int8, not null");
         }
+        if (decoderPrecision == null) {
+            throw new PipelineException("the decoder precision must be fp32 or int8, not null");
+        }
+    }
+
+    public PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler,
+                           Precision precision, boolean comparePrecision) {
+        this(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, precision, comparePrecision, Precision.FP32);
     }
 
     public PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cacheOptimizedModels, Path upscaler,
@@ -59,27 +72,34 @@ public record PipelineOptions(int intraOpThreads, Path fastDecoder, boolean cach
 
     public PipelineOptions withFastDecoder(Path folder) {
         return new PipelineOptions(intraOpThreads, folder, cacheOptimizedModels, upscaler, precision,
-                comparePrecision);
+                comparePrecision, decoderPrecision);
     }
 
     public PipelineOptions withOptimizedModelCache(boolean enabled) {
         return new PipelineOptions(intraOpThreads, fastDecoder, enabled, upscaler, precision,
-                comparePrecision);
+                comparePrecision, decoderPrecision);
     }
 
     public PipelineOptions withUpscaler(Path folder) {
         return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, folder, precision,
-                comparePrecision);
+                comparePrecision, decoderPrecision);
     }
 
     public PipelineOptions withPrecision(Precision unetPrecision) {
         return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, unetPrecision,
-                comparePrecision);
+                comparePrecision, decoderPrecision);
     }
 
     /** These options with the UNet of the other precision loaded too ({@link #comparePrecision()}), or not. */
     public PipelineOptions withPrecisionComparison(boolean both) {
-        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, precision, both);
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, precision, both,
+                decoderPrecision);
+    }
+
+    /** These options with the full VAE decoder in {@code precision} ({@link #decoderPrecision()}). */
+    public PipelineOptions withDecoderPrecision(Precision precision) {
+        return new PipelineOptions(intraOpThreads, fastDecoder, cacheOptimizedModels, upscaler, this.precision,
+                comparePrecision, precision);
     }
 
     /** The precisions whose UNet a generator opened with these options holds: {@link #precision()} first. */

@@ -21,12 +21,26 @@ public final class PngParameters {
     public static final String KEYWORD = GenerationParameters.PNG_KEYWORD;
     /** The key that says an int8 UNet drew the picture ({@code UNet precision: int8}); fp32 pictures have none. */
     public static final String UNET_PRECISION = "UNet precision";
+    /**
+     * The key that says the int8 copy of the full VAE decoder decoded the picture ({@code VAE decoder precision:
+     * int8}); pictures of the float32 decoder or of TAESD have none.
+     */
+    public static final String DECODER_PRECISION = "VAE decoder precision";
 
     private PngParameters() {
     }
 
-    /** The text image {@code index} of {@code request} carries, as the generator writes it. */
+    /** The text image {@code index} of {@code request} carries, as a generator with a float32 decoder writes it. */
     public static String textOf(GenerationRequest request, int index, String modelName) {
+        return textOf(request, index, modelName, Precision.FP32);
+    }
+
+    /**
+     * The text image {@code index} of {@code request} carries, as the generator writes it.
+     *
+     * @param decoderPrecision the generator's full VAE decoder ({@link ImageGenerator#decoderPrecision()})
+     */
+    public static String textOf(GenerationRequest request, int index, String modelName, Precision decoderPrecision) {
         Map<String, String> extra = new LinkedHashMap<>();
         if (request.isImageToImage()) {
             extra.put(GenerationParameters.DENOISING_STRENGTH, GenerationParameters.formatStrength(request.strength()));
@@ -47,6 +61,9 @@ public final class PngParameters {
         if (request.precision() == Precision.INT8) {
             // Imagine's key (the web UI has none): the picture was denoised by the int8 copy of the UNet.
             extra.put(UNET_PRECISION, request.precision().label());
+        }
+        if (decoderPrecision == Precision.INT8 && request.decoder() == GenerationRequest.Decoder.FULL) {
+            extra.put(DECODER_PRECISION, decoderPrecision.label());
         }
         return new GenerationParameters(request.prompt(), request.steps(), request.guidance(), request.seedOf(index),
                 request.width(), request.height(), modelName, LcmPipeline.VERSION, request.promptSyntax(), extra)
@@ -87,7 +104,13 @@ public final class PngParameters {
      * @throws IllegalArgumentException when {@code png} is not a whole PNG file
      */
     public static byte[] labelled(byte[] png, GenerationRequest request, int index, String modelName) {
-        return PngEncoder.withText(png, Map.of(KEYWORD, textOf(request, index, modelName)));
+        return labelled(png, request, index, modelName, Precision.FP32);
+    }
+
+    /** {@code png} with the text of {@link #textOf(GenerationRequest, int, String, Precision)} as its only text. */
+    public static byte[] labelled(byte[] png, GenerationRequest request, int index, String modelName,
+                                  Precision decoderPrecision) {
+        return PngEncoder.withText(png, Map.of(KEYWORD, textOf(request, index, modelName, decoderPrecision)));
     }
 
     /**

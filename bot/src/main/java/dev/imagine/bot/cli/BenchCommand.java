@@ -84,6 +84,10 @@ public final class BenchCommand implements Callable<Integer> {
             description = "The UNet's arithmetic (default: ${DEFAULT-VALUE}).")
     Precision precision;
 
+    @Option(names = "--decoder-precision", defaultValue = "fp32", paramLabel = "fp32|int8",
+            converter = PrecisionConverter.class, description = "The full VAE decoder's arithmetic.")
+    Precision decoderPrecision;
+
     @Option(names = "--prepare-only", description = "Load (preparing the int8 copy if needed), report and exit.")
     boolean prepareOnly;
 
@@ -127,7 +131,8 @@ public final class BenchCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
         PipelineOptions options = new PipelineOptions(threads).withFastDecoder(fastDecoder)
-                .withOptimizedModelCache(!noCache).withUpscaler(upscaler).withPrecision(precision);
+                .withOptimizedModelCache(!noCache).withUpscaler(upscaler).withPrecision(precision)
+                .withDecoderPrecision(decoderPrecision);
         if (compareSeeds != null) {
             return comparePrecision(options.withFastDecoder(null));
         }
@@ -145,6 +150,7 @@ public final class BenchCommand implements Callable<Integer> {
             field(json, "load_s", num(loadSeconds));
             field(json, "ready_since_jvm_start_s", num(readySeconds));
             field(json, "precision", quote(precision.label()));
+            field(json, "decoder_precision", quote(decoderPrecision.label()));
             field(json, "rss_after_load", memory());
             err.printf(Locale.ROOT, "loaded in %.1f s (%.1f s since JVM start)%n", loadSeconds, readySeconds);
             if (prepareOnly) {

@@ -31,6 +31,9 @@ final class ConfigSchema {
             ConfigKey.choice("model.precision", "fp32", List.of("fp32", "int8"),
                     "The UNet's arithmetic: fp32 (pictures equal diffusers') or int8 (a quantized copy prepared"
                             + " beside the model on first start: faster, slightly different pixels)."),
+            ConfigKey.choice("model.decoder-precision", "fp32", List.of("fp32", "int8"),
+                    "The full VAE decoder's arithmetic: fp32 or int8 (a quantized copy prepared beside the model on"
+                            + " first start: decodes faster, costs some pixel accuracy; TAESD is not affected)."),
             ConfigKey.bool("model.compare-precision", false,
                     "Also load the UNet of the other precision (prepared first if needed), so that the playground"
                             + " and the web API can draw fp32 and int8 side by side; costs a second UNet's memory."),

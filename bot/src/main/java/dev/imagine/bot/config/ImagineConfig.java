@@ -78,6 +78,11 @@ public final class ImagineConfig {
         return Precision.parse(get("model.precision"));
     }
 
+    /** The full VAE decoder's arithmetic: FP32 (the default) or INT8. */
+    public Precision decoderPrecision() {
+        return Precision.parse(get("model.decoder-precision"));
+    }
+
     /** Whether the UNet of the other precision is loaded too, so that a web request may ask for either. */
     public boolean comparePrecision() {
         return get("model.compare-precision");

@@ -82,6 +82,6 @@ final class PictureLabels {
             return PngParameters.labelled(picture, upscale, model, generator.upscalerName());
         }
         GenerationRequest request = sourceRequest != null ? sourceRequest : requestOf(job.parameters(), generator);
-        return PngParameters.labelled(picture, request, index, model);
+        return PngParameters.labelled(picture, request, index, model, generator.decoderPrecision());
     }
 }

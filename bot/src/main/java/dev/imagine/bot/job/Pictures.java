@@ -15,7 +15,8 @@ import java.util.Optional;
 
 /**
  * The pictures of jobs in the result cache: keyed on every parameter that changes the pixels (the model and its
- * revision, with {@code +int8} after it for pictures of the int8 UNet, the prompt as read in its syntax, seed, steps, size, guidance, decoder; and for a job made from a picture
+ * revision, with {@code +int8} after it for pictures of the int8 UNet and {@code +vae-int8} for those of the int8
+ * full VAE decoder, the prompt as read in its syntax, seed, steps, size, guidance, decoder; and for a job made from a picture
  * that picture's pixel hash, the strength and what is done with it), kept without words, handed out
  * labelled with each job's own parameters ({@link PictureLabels}).
  *
@@ -41,7 +42,11 @@ record Pictures(String modelId, String modelRevision, ImageGenerator generator, 
      */
     String revisionOf(JobParameters parameters) {
         Precision precision = Drawing.precisionOf(parameters, generator);
-        return precision == Precision.FP32 ? modelRevision : modelRevision + "+" + precision.label();
+        String revision = precision == Precision.FP32 ? modelRevision : modelRevision + "+" + precision.label();
+        // Pictures of the int8 full VAE decoder (model.decoder-precision) are kept apart from the float32 decoder's.
+        boolean int8Decoder = generator.decoderPrecision() == dev.imagine.pipeline.Precision.INT8
+                && parameters.decoder() == dev.imagine.bot.command.Decoder.FULL;
+        return int8Decoder ? revision + "+vae-int8" : revision;
     }
 
     /** One key per picture of a job with these parameters. */

@@ -133,6 +133,25 @@ class CommandLineTest {
     }
 
     @Test
+    void generate_decoderPrecisionInt8_preparesTheDecoderCopyBesideTheModel_andThePictureSaysSo() throws IOException {
+        Path model = copyOfTinyModel();
+        Path output = dir.resolve("int8-decoder.png");
+
+        int exit = Main.run("generate", "--model", model.toString(), "--prompt", "a red fox", "--seed", "42",
+                "--steps", "2", "--width", "256", "--height", "256", "--decoder-precision", "int8", "--output",
+                output.toString());
+
+        assertThat(exit).as(stderr()).isZero();
+        assertThat(dev.imagine.pipeline.PngParameters.read(java.nio.file.Files.readAllBytes(output)))
+                .get(org.assertj.core.api.InstanceOfAssertFactories.STRING).contains("VAE decoder precision: int8");
+        try (java.util.stream.Stream<Path> copies = java.nio.file.Files.list(
+                model.resolve("vae_decoder/.imagine-int8"))) {
+            assertThat(copies.filter(p -> java.nio.file.Files.isRegularFile(p.resolve("complete")))).hasSize(1);
+        }
+        assertThat(model.resolve("unet/.imagine-int8")).doesNotExist();
+    }
+
+    @Test
     void generate_unknownPrecision_isAUsageError_namingTheChoices() {
         int exit = Main.run("generate", "--model", TINY_MODEL.toString(), "--prompt", "a boat", "--precision", "fp16");
 
@@ -386,11 +405,14 @@ class CommandLineTest {
 
         assertThat(exit).isEqualTo(2);
         assertThat(stderr()).contains("--precision").contains("expected fp32 or int8, got 'bf16'");
+        assertThat(Main.run("bench", "--model", TINY_MODEL.toString(), "--decoder-precision", "int4")).isEqualTo(2);
+        assertThat(stderr()).contains("--decoder-precision").contains("expected fp32 or int8, got 'int4'");
 
         int prepared = Main.run("bench", "--model", TINY_MODEL.toString(), "--prepare-only", "--threads", "1");
         assertThat(prepared).as(stderr()).isZero();
         JsonNode json = new ObjectMapper().readTree(stdout().trim());
         assertThat(json.get("precision").textValue()).isEqualTo("fp32");
+        assertThat(json.get("decoder_precision").textValue()).isEqualTo("fp32");
     }
 
     @Test

@@ -63,6 +63,23 @@ public record QuantizationScheme(boolean convolutions, MatMuls matmuls, boolean 
         return new QuantizationScheme(true, MatMuls.STATIC, false, needsReducedRange(cpuFlags), RESIDUAL_STREAM_CONVS);
     }
 
+    /**
+     * Convolutions of the full VAE decoder left in float32: {@code conv_in} reads the raw latents, the 1x1 shortcuts
+     * and the upsamplers' convolutions (after a nearest-neighbour resize, no normalization) read the un-normalized
+     * residual stream. Chosen by measuring the picture's PSNR against the float32 decoder's with each set excluded
+     * (bench/results; {@code imagine bench --try-int8-decoder --int8-decoder-scheme}).
+     */
+    public static final String DECODER_SENSITIVE_CONVS = "conv_in|conv_shortcut|upsamplers";
+
+    /**
+     * The scheme of the full VAE decoder for a CPU: static convolutions but {@link #DECODER_SENSITIVE_CONVS} (the
+     * graph's first and last stay float32 anyway), linear layers float32 (the mid-block's attention: under 1% of
+     * the work), 7-bit weights where there is no VNNI.
+     */
+    public static QuantizationScheme forDecoder(String cpuFlags) {
+        return new QuantizationScheme(true, MatMuls.NONE, false, needsReducedRange(cpuFlags), DECODER_SENSITIVE_CONVS);
+    }
+
     static boolean needsReducedRange(String cpuFlags) {
         String flags = " " + cpuFlags.toLowerCase(Locale.ROOT).replace('|', ' ') + " ";
         boolean x86 = flags.contains(" avx2 ") || flags.contains(" sse4_2 ") || flags.contains(" avx ");
