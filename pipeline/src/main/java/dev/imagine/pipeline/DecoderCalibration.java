@@ -1,6 +1,5 @@
 package dev.imagine.pipeline;
 
-import ai.onnxruntime.OrtEnvironment;
 import dev.imagine.pipeline.graph.QuantizationScheme;
 import dev.imagine.pipeline.model.ModelFolder;
 import dev.imagine.pipeline.onnx.Int8ModelCache;
@@ -26,13 +25,13 @@ final class DecoderCalibration {
      * gives a pipeline that draws with the UNet named by {@code unetLabel} and decodes with the decoder it is
      * handed.
      */
-    static VaeDecoder loadInt8(ModelFolder folder, OrtEnvironment env, SessionSettings settings,
+    static VaeDecoder loadInt8(ModelFolder folder, SessionSettings settings,
                                QuantizationScheme scheme, String unetLabel,
                                Function<VaeDecoder, ImageGenerator> pipelineAround) {
         int size = UnetCalibration.size(folder);
         // The UNet that made the latents is part of the key: an int8 UNet's latents differ a little.
         String id = "vae-" + UnetCalibration.id(size) + "-unet-" + unetLabel;
-        return VaeDecoder.loadInt8(env, folder.vaeDecoder(), settings, scheme, id,
+        return VaeDecoder.loadInt8(folder.vaeDecoder(), settings, scheme, id,
                 decoder -> draw(pipelineAround.apply(decoder), size));
     }
 

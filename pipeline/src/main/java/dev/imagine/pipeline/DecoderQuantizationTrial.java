@@ -47,7 +47,7 @@ public record DecoderQuantizationTrial(String scheme, List<Double> psnr, double 
              VaeDecoder fp32 = VaeDecoder.load(env, folder.vaeDecoder(), settings)) {
             Latents latents = new Latents(folder, tokenizer, textEncoder, unet);
             // Calibrated as the product calibrates it (model.decoder-precision: int8 beside the fp32 UNet).
-            try (VaeDecoder int8 = DecoderCalibration.loadInt8(folder, env, settings, scheme, Precision.FP32.label(),
+            try (VaeDecoder int8 = DecoderCalibration.loadInt8(folder, settings, scheme, Precision.FP32.label(),
                     calibrating -> LcmPipeline.calibratingDecoder(folder, tokenizer, textEncoder, unet, calibrating,
                             env, settings))) {
                 List<Double> psnr = new ArrayList<>();

@@ -109,7 +109,7 @@ final class LcmPipeline implements ImageGenerator {
             }
             Unet unet = unets.get(options.precision());
             VaeDecoder vae = remember(opened, options.decoderPrecision() == Precision.INT8
-                    ? DecoderCalibration.loadInt8(folder, env, settings,
+                    ? DecoderCalibration.loadInt8(folder, settings,
                             QuantizationScheme.forDecoder(Int8ModelCache.cpuSignature()), options.precision().label(),
                             calibrating -> calibratingDecoder(folder, tokenizer, textEncoder, unet, calibrating, env,
                                     settings))

@@ -59,9 +59,9 @@ public final class VaeDecoder implements AutoCloseable {
      * Loads the int8 copy of {@code file} ({@link Int8ModelCache}), preparing it first when needed: then
      * {@code calibration} decodes a fixed set of latents with the float32 decoder it is handed.
      */
-    public static VaeDecoder loadInt8(OrtEnvironment env, Path file, SessionSettings settings,
-                                      QuantizationScheme scheme, String calibrationId,
-                                      Consumer<VaeDecoder> calibration) {
+    public static VaeDecoder loadInt8(Path file, SessionSettings settings, QuantizationScheme scheme,
+                                      String calibrationId, Consumer<VaeDecoder> calibration) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
         Int8ModelCache.Calibration driver = new Int8ModelCache.Calibration() {
             @Override
             public String id() {
