@@ -8,7 +8,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -22,16 +21,6 @@ class Int8DecoderTest {
 
     @TempDir
     Path dir;
-
-    private static List<Path> copies(Path model, String network) throws IOException {
-        Path folder = model.resolve(network).resolve(".imagine-int8");
-        if (!Files.isDirectory(folder)) {
-            return List.of();
-        }
-        try (Stream<Path> entries = Files.list(folder)) {
-            return entries.toList();
-        }
-    }
 
     private static GenerationRequest request(long seed) {
         return new GenerationRequest("a lighthouse at dusk", seed, 4, 8f, 256, 256, 1);
@@ -60,20 +49,20 @@ class Int8DecoderTest {
             assertThat(generator.decoderPrecision()).isEqualTo(Precision.INT8);
             first = generator.generate(request(42)).images().get(0).png();
         }
-        List<Path> decoders = copies(model, "vae_decoder");
+        List<Path> decoders = Int8UnetTest.int8Copies(model, "vae_decoder");
         assertThat(decoders).hasSize(1);
         Path complete = decoders.get(0).resolve("complete");
         assertThat(Files.readString(complete)).contains("scheme=conv,matmul=none")
                 .contains("exclude=" + QuantizationScheme.DECODER_SENSITIVE_CONVS).contains("seconds=");
         FileTime prepared = Files.getLastModifiedTime(complete);
-        assertThat(copies(model, "unet")).as("the UNet stays fp32").isEmpty();
+        assertThat(Int8UnetTest.int8Copies(model, "unet")).as("the UNet stays fp32").isEmpty();
         assertThat(PngParameters.read(first).orElseThrow()).contains("VAE decoder precision: int8")
                 .doesNotContain("UNet precision");
 
         try (ImageGenerator generator = ImageGenerator.open(model, INT8_DECODER)) {
             assertThat(generator.generate(request(42)).images().get(0).png()).isEqualTo(first);
         }
-        assertThat(copies(model, "vae_decoder")).containsExactly(decoders.get(0));
+        assertThat(Int8UnetTest.int8Copies(model, "vae_decoder")).containsExactly(decoders.get(0));
         assertThat(Files.getLastModifiedTime(complete)).isEqualTo(prepared);
 
         try (ImageGenerator fp32 = ImageGenerator.open(model, new PipelineOptions(2))) {
@@ -110,6 +99,6 @@ class Int8DecoderTest {
         }
 
         assertThat(new PipelineOptions(1).decoderPrecision()).isEqualTo(Precision.FP32);
-        assertThat(copies(model, "vae_decoder")).isEmpty();
+        assertThat(Int8UnetTest.int8Copies(model, "vae_decoder")).isEmpty();
     }
 }

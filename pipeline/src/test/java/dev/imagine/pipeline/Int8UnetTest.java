@@ -40,7 +40,12 @@ class Int8UnetTest {
     }
 
     private static List<Path> int8Copies(Path model) throws IOException {
-        Path folder = model.resolve("unet/.imagine-int8");
+        return int8Copies(model, "unet");
+    }
+
+    /** The entries of {@code <model>/<network>/.imagine-int8/} (none when the folder is missing). */
+    static List<Path> int8Copies(Path model, String network) throws IOException {
+        Path folder = model.resolve(network).resolve(".imagine-int8");
         if (!Files.isDirectory(folder)) {
             return List.of();
         }
