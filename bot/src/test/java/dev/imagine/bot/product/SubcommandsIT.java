@@ -127,4 +127,44 @@ class SubcommandsIT {
                 .contains("web.port = 8080  (default)").contains("shutdown.grace = 30s  (default)");
         assertThat(check.stderr()).contains("config.yaml is valid.");
     }
+
+    @Test
+    void theJarRunByAJavaOlderThan21_saysInOneLineWhichJavaItNeeds_andExitsWith1() throws Exception {
+        Path olderJava = olderJdkOnThisMachine();
+        org.junit.jupiter.api.Assumptions.assumeTrue(olderJava != null,
+                "no JDK older than 21 in /usr/lib/jvm (CI's machine has Debian's 17 as its default java)");
+        Process process = new ProcessBuilder(olderJava.toString(), "-jar", ProductTests.jar().toString(), "--help")
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+        String stdout = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        String stderr = new String(process.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        assertThat(process.waitFor()).isEqualTo(1);
+        assertThat(stdout).isEmpty();
+        assertThat(stderr.lines().toList()).singleElement().asString()
+                .startsWith("error: Imagine needs Java 21 or newer, and this java is ")
+                .doesNotContain("UnsupportedClassVersionError");
+    }
+
+    /** The bin/java of a JDK in /usr/lib/jvm whose release file says a version below 21, or null. */
+    private static Path olderJdkOnThisMachine() throws java.io.IOException {
+        Path jvms = Path.of("/usr/lib/jvm");
+        if (!Files.isDirectory(jvms)) {
+            return null;
+        }
+        try (var homes = Files.list(jvms)) {
+            for (Path home : homes.sorted().toList()) {
+                Path release = home.resolve("release");
+                if (Files.isRegularFile(home.resolve("bin/java")) && Files.isRegularFile(release)) {
+                    for (String line : Files.readAllLines(release)) {
+                        String version = line.replace("JAVA_VERSION=", "").replace("\"", "");
+                        String major = version.startsWith("1.") ? version.substring(2) : version;
+                        if (line.startsWith("JAVA_VERSION=") && Integer.parseInt(major.split("[.+-]")[0]) < 21) {
+                            return home.resolve("bin/java");
+                        }
+                    }
+                }
+            }
+        }
+        return null;
+    }
 }
