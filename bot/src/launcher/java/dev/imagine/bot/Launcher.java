@@ -23,10 +23,10 @@ public final class Launcher {
     }
 
     public static void main(String[] args) throws Throwable {
-        String problem = problemWith(System.getProperty("java.specification.version"),
-                System.getProperty("java.home"), newerJdks(new File(JVMS)));
-        if (problem != null) {
-            System.err.println(problem);
+        String version = System.getProperty("java.specification.version");
+        if (major(version) < REQUIRED) {
+            // Only then look for a newer JDK to name: a start on a good java reads nothing more.
+            System.err.println(problemWith(version, System.getProperty("java.home"), newerJdks(new File(JVMS))));
             System.exit(1);
         }
         try {
